@@ -1,0 +1,141 @@
+/** `verify` and `inspect`: check a bundle's signatures and metadata, and show what it holds. */
+import {
+  isDidKey,
+  MAX_BUNDLE_BYTES,
+  peekUnverifiedPredicate,
+  readBundle,
+  verifyParsedBundle,
+  type BundleReport,
+  type SignatureReport,
+  type VerifyResult,
+} from '../../core/index.ts';
+import { UsageError } from '../errors.ts';
+import { readInput, readKey } from '../io.ts';
+import type { CliContext, Command } from '../context.ts';
+import { didFromPublicKey } from '../../core/index.ts';
+
+async function trustedSet(values: unknown): Promise<string[] | undefined> {
+  if (values === undefined) return undefined;
+  const out: string[] = [];
+  for (const value of values as string[]) {
+    if (value.startsWith('did:')) {
+      if (!isDidKey(value)) throw new UsageError(`--trust: "${value}" is not an Ed25519 did:key`);
+      out.push(value);
+    } else {
+      out.push(didFromPublicKey((await readKey(value)).publicKey));
+    }
+  }
+  return out;
+}
+
+function signatureLine(s: SignatureReport): string {
+  const trust = s.trusted === null ? '' : s.trusted ? ', trusted' : ', NOT trusted';
+  const verdict = s.verdict === undefined ? '' : ` ${s.verdict}`;
+  const extra = s.repeat === true ? ' (repeat: counted once)' : '';
+  const problem = s.problem === undefined ? '' : ` — ${s.problem.code}: ${s.problem.message}`;
+  const note = s.note === undefined ? '' : `\n      note: ${s.note}`;
+  return `  ${s.status.toUpperCase().padEnd(7)} ${s.role}${verdict} ${s.did}${trust}${extra}${problem}${note}`;
+}
+
+function describeReport(report: BundleReport): string {
+  const p = report.predicate;
+  const lines = [
+    `reason:      ${p.reason_for_patch.split('\n')[0] ?? ''}`,
+    `author:      ${p.creator_identity}`,
+    `created:     ${p.creation_timestamp}`,
+    `components:  ${p.affected_components.join(', ') || '(none)'}`,
+    `files:       ${p.files.join(', ')}`,
+    `path strip:  ${p.path_strip}`,
+    `diff:        sha256:${report.diffDigest}`,
+    `payload:     sha256:${report.payloadDigest}`,
+    `build env:   ${p.build_environment ?? '(not given)'}`,
+    `tests:       ${p.validation_tests ?? '(not given)'}`,
+  ];
+  if (p.source_headers !== undefined) {
+    const fields = Object.entries(p.source_headers.fields).map(
+      ([k, v]) => `${k}=${JSON.stringify(v)}`,
+    );
+    lines.push(`headers:     ${p.source_headers.format}: ${fields.join(' ')}`);
+  }
+  lines.push(
+    'signatures:',
+    signatureLine(report.author),
+    ...report.attestations.map(signatureLine),
+  );
+  lines.push(
+    `attesters:   ${report.attesters.pass.length} pass, ${report.attesters.fail.length} fail (distinct keys)`,
+  );
+  return lines.join('\n');
+}
+
+function finish(
+  result: VerifyResult,
+  json: boolean,
+  context: CliContext,
+  extra: object = {},
+): number {
+  if (result.ok) {
+    const { report } = result;
+    if (json) {
+      context.stdout(
+        `${JSON.stringify({ ok: true, trustChecked: report.trustChecked, ...extra, report }, null, 2)}\n`,
+      );
+    } else {
+      const scope = report.trustChecked
+        ? 'signatures, metadata and trusted author checked'
+        : 'integrity only: no --trust given, so the author was not checked against a trusted set';
+      context.stdout(`OK: bundle verified (${scope})\n${describeReport(report)}\n`);
+    }
+    return 0;
+  }
+  const { code, message } = result.problem;
+  if (json) {
+    const report = result.report === undefined ? {} : { report: result.report };
+    context.stdout(
+      `${JSON.stringify({ ok: false, code, message, ...extra, ...report }, null, 2)}\n`,
+    );
+  } else {
+    context.stderr(`${code}: ${message}\n`);
+  }
+  return 1;
+}
+
+export const verify: Command = {
+  name: 'verify',
+  summary: "check a bundle's signatures and metadata; --trust also checks the author",
+  usage: 'patchtrail verify BUNDLE [--trust KEY.pem|DID]... [--json]',
+  options: { trust: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  positionals: 1,
+  async run(values, [path = ''], context) {
+    const trusted = await trustedSet(values.trust);
+    const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
+    const result = await verifyParsedBundle(bundle, trusted === undefined ? {} : { trusted });
+    return finish(result, values.json === true, context);
+  },
+};
+
+export const inspect: Command = {
+  name: 'inspect',
+  summary: "show a bundle's metadata, files and signatures (with their status)",
+  usage: 'patchtrail inspect BUNDLE [--json]',
+  options: { json: { type: 'boolean' } },
+  positionals: 1,
+  async run(values, [path = ''], context) {
+    const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
+    const result = await verifyParsedBundle(bundle);
+    if (result.ok && values.json !== true) {
+      context.stdout(`${describeReport(result.report)}\n\n${result.report.predicate.patch_diff}`);
+      return 0;
+    }
+    if (!result.ok && values.json !== true) {
+      const claimed = peekUnverifiedPredicate(bundle);
+      if (claimed !== undefined) {
+        context.stdout(
+          `UNVERIFIED claims (do not rely on them):\n${JSON.stringify(claimed, null, 2)}\n`,
+        );
+      }
+    }
+    const extra = result.ok ? {} : { unverified: peekUnverifiedPredicate(bundle) ?? null };
+    return finish(result, values.json === true, context, extra);
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * The patchtrail CLI. Exit codes: 0 success; 1 input rejected (code and one-line message on
+ * stderr, or `{"ok":false,...}` on stdout with --json); 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { isPatchtrailError } from '../core/index.ts';
+import { UsageError } from './errors.ts';
+import type { CliContext, Command } from './context.ts';
+import { id, keygen } from './commands/keys.ts';
+import { attest, create } from './commands/create.ts';
+import { inspect, verify } from './commands/verify.ts';
+
+const COMMANDS: readonly Command[] = [keygen, id, create, attest, verify, inspect];
+
+function overview(): string {
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
+  return [
+    'patchtrail: signed patch bundles and their provenance',
+    '',
+    'usage: patchtrail COMMAND [options]   (patchtrail COMMAND --help for details)',
+    '',
+    ...lines,
+    '',
+    'exit status: 0 ok, 1 input rejected (with an error code), 2 usage error',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  return `${command.summary}\n\nusage: ${command.usage}\n`;
+}
+
+async function runCommand(command: Command, args: string[], context: CliContext): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (cause) {
+    throw new UsageError((cause as Error).message);
+  }
+  if (parsed.values.help === true) {
+    context.stdout(commandHelp(command));
+    return 0;
+  }
+  if (parsed.positionals.length !== command.positionals) {
+    throw new UsageError(
+      `expected ${command.positionals} argument(s), got ${parsed.positionals.length}`,
+    );
+  }
+  return command.run(parsed.values, parsed.positionals, context);
+}
+
+function jsonRequested(args: readonly string[]): boolean {
+  return args.includes('--json');
+}
+
+export async function main(argv: readonly string[], context: CliContext): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? context.stderr : context.stdout)(overview());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    context.stderr(`patchtrail: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  try {
+    return await runCommand(command, args, context);
+  } catch (cause) {
+    if (cause instanceof UsageError) {
+      context.stderr(`patchtrail ${name}: ${cause.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (isPatchtrailError(cause)) {
+      if (jsonRequested(args)) {
+        context.stdout(
+          `${JSON.stringify({ ok: false, code: cause.code, message: cause.message })}\n`,
+        );
+      } else {
+        context.stderr(`${cause.code}: ${cause.message}\n`);
+      }
+      return 1;
+    }
+    throw cause;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Creating a bundle: the author signs a DSSE envelope around an in-toto Statement whose
+ * subject is the diff and whose predicate carries the seed's metadata.
+ */
+import { canonicalBytes } from '../encoding/canonical-json.ts';
+import { utf8Encode } from '../encoding/bytes.ts';
+import { sha256Hex } from '../crypto/hash.ts';
+import type { Signer } from '../crypto/signer.ts';
+import { signEnvelope } from '../envelope/dsse.ts';
+import { IN_TOTO_PAYLOAD_TYPE, makeStatement } from '../envelope/statement.ts';
+import { reject } from '../errors.ts';
+import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { MAX_DIFF_BYTES } from './limits.ts';
+import { assertSchema } from './schema.ts';
+import { readSourceHeaders } from './source-headers.ts';
+import { utcTimestamp } from './time.ts';
+import {
+  BUNDLE_MEDIA_TYPE,
+  PATCH_PREDICATE_TYPE,
+  type Bundle,
+  type PatchPredicate,
+} from './types.ts';
+
+export interface CreateBundleInput {
+  diff: string;
+  signer: Signer;
+  /** Falls back to the diff's own Subject/Description header when empty. */
+  reason?: string;
+  components?: readonly string[];
+  /** "sha256:HEX" of the build environment description. */
+  buildEnvironment?: string;
+  /** "sha256:HEX" of the test suite. */
+  validationTests?: string;
+  strip?: number;
+  now: Date;
+  /** The subject's name, e.g. the diff's file name. */
+  subjectName?: string;
+}
+
+function buildPredicate(input: CreateBundleInput): PatchPredicate {
+  const strip = input.strip ?? 1;
+  const parsed = parseDiff(input.diff, strip);
+  const headers = readSourceHeaders(parsed.preamble);
+  const reason =
+    input.reason?.trim() ||
+    headers?.fields.subject?.replace(/^\[PATCH[^\]]*\]\s*/, '') ||
+    headers?.fields.description ||
+    '';
+  if (reason === '') reject('INVALID_METADATA', 'a reason for the patch is required');
+  const predicate: PatchPredicate = {
+    format_version: 1,
+    creation_timestamp: utcTimestamp(input.now),
+    creator_identity: input.signer.did,
+    reason_for_patch: reason,
+    affected_components: [...new Set(input.components ?? [])],
+    patch_diff: input.diff,
+    path_strip: strip,
+    files: touchedPaths(parsed),
+  };
+  if (input.buildEnvironment !== undefined) predicate.build_environment = input.buildEnvironment;
+  if (input.validationTests !== undefined) predicate.validation_tests = input.validationTests;
+  if (headers !== undefined) predicate.source_headers = headers;
+  return predicate;
+}
+
+export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
+  const diffBytes = utf8Encode(input.diff);
+  if (diffBytes.length > MAX_DIFF_BYTES) {
+    reject('TOO_LARGE', `diff is ${diffBytes.length} bytes; the limit is ${MAX_DIFF_BYTES}`);
+  }
+  const predicate = buildPredicate(input);
+  const statement = makeStatement(
+    [{ name: input.subjectName ?? 'patch.diff', digest: { sha256: await sha256Hex(diffBytes) } }],
+    PATCH_PREDICATE_TYPE,
+    predicate,
+  );
+  assertSchema('patchStatement', statement, 'INVALID_METADATA', 'patch metadata');
+  const envelope = await signEnvelope(
+    IN_TOTO_PAYLOAD_TYPE,
+    canonicalBytes(statement),
+    input.signer,
+  );
+  return { mediaType: BUNDLE_MEDIA_TYPE, envelope, attestation_signatures: [] };
+}
+
+/** The bundle file's text: indented JSON, ending in a newline. */
+export function serializeBundle(bundle: Bundle): string {
+  return `${JSON.stringify(bundle, null, 2)}\n`;
+}

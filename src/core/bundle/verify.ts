@@ -1,0 +1,277 @@
+/**
+ * Verifying a bundle, as a short pipeline of named steps:
+ *   read (size, UTF-8, JSON, schema) → author signature over the raw payload → author
+ *   metadata → appended attestations → trust.
+ * The signature is checked before the payload is parsed (DSSE protocol.md, "Verify"). All
+ * input here is attacker-controlled: every failure is a coded result, never an exception.
+ */
+import { fromBase64, utf8Decode, utf8Encode } from '../encoding/bytes.ts';
+import { canonicalJson, parseCanonicalJson, parseJson } from '../encoding/canonical-json.ts';
+import type { Ed25519Backend } from '../crypto/ed25519.ts';
+import { publicKeyFromDid } from '../crypto/did-key.ts';
+import { sha256Hex } from '../crypto/hash.ts';
+import { verifyEnvelopeSignature, type Envelope } from '../envelope/dsse.ts';
+import { isPatchtrailError, PatchtrailError, reject } from '../errors.ts';
+import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { MAX_BUNDLE_BYTES } from './limits.ts';
+import { assertSchema } from './schema.ts';
+import { isRealUtcTimestamp } from './time.ts';
+import type {
+  AttestationStatement,
+  Bundle,
+  BundleReport,
+  PatchStatement,
+  SignatureReport,
+  VerifyResult,
+} from './types.ts';
+
+export interface VerifyOptions {
+  /** did:key identities whose authorship is trusted; absent means integrity only. */
+  trusted?: Iterable<string>;
+  backend?: Ed25519Backend;
+}
+
+/** Size, UTF-8, JSON and schema checks; `MALFORMED_INPUT` or `TOO_LARGE` on failure. */
+export function readBundle(bytes: Uint8Array): Bundle {
+  if (bytes.length > MAX_BUNDLE_BYTES) {
+    reject('TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_BYTES}`);
+  }
+  const value = parseJson(utf8Decode(bytes, 'bundle'), 'bundle');
+  assertSchema('bundle', value, 'MALFORMED_INPUT', 'bundle');
+  return value as Bundle;
+}
+
+interface SignedPayload {
+  did: string;
+  payload: Uint8Array;
+}
+
+/** Checks an envelope's single signature against its keyid's key, before any parsing. */
+async function checkSignature(envelope: Envelope, options: VerifyOptions): Promise<SignedPayload> {
+  const signature = envelope.signatures[0];
+  if (signature?.keyid === undefined) return reject('MALFORMED_INPUT', 'envelope has no keyid');
+  const publicKey = publicKeyFromDid(signature.keyid);
+  const payload = fromBase64(envelope.payload, 'envelope payload');
+  if (!(await verifyEnvelopeSignature(envelope, signature, publicKey, options.backend))) {
+    reject('INVALID_SIGNATURE', `signature by ${signature.keyid} does not verify`);
+  }
+  return { did: signature.keyid, payload };
+}
+
+/** Parses a validly signed payload; problems inside it are the signer's: `INVALID_METADATA`. */
+function signedStatement(
+  signed: SignedPayload,
+  part: 'patchStatement' | 'attestationStatement',
+): unknown {
+  let statement: unknown;
+  try {
+    statement = parseCanonicalJson(signed.payload, 'signed payload');
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return reject('INVALID_METADATA', message);
+  }
+  assertSchema(part, statement, 'INVALID_METADATA', 'signed statement');
+  return statement;
+}
+
+async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
+  const signed = await checkSignature(bundle.envelope, options);
+  const statement = signedStatement(signed, 'patchStatement') as PatchStatement;
+  const predicate = statement.predicate;
+  if (predicate.creator_identity !== signed.did) {
+    reject('INVALID_SIGNATURE', `signed by ${signed.did}, not by the creator it names`);
+  }
+  if (!isRealUtcTimestamp(predicate.creation_timestamp)) {
+    reject(
+      'INVALID_METADATA',
+      `creation_timestamp "${predicate.creation_timestamp}" is not a real date`,
+    );
+  }
+  const diffDigest = await sha256Hex(utf8Encode(predicate.patch_diff));
+  if (statement.subject[0]?.digest.sha256 !== diffDigest) {
+    reject('INVALID_METADATA', 'subject digest does not match sha256 of patch_diff');
+  }
+  let files: string[];
+  try {
+    files = touchedPaths(parseDiff(predicate.patch_diff, predicate.path_strip));
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return reject('INVALID_METADATA', `patch_diff is not a usable diff: ${message}`);
+  }
+  if (canonicalJson(files) !== canonicalJson(predicate.files)) {
+    reject('INVALID_METADATA', 'files does not list the paths the diff touches');
+  }
+  return { did: signed.did, payloadDigest: await sha256Hex(signed.payload), diffDigest, predicate };
+}
+
+async function verifyAttestation(
+  envelope: Envelope,
+  payloadDigest: string,
+  options: VerifyOptions,
+): Promise<SignatureReport> {
+  const keyid = envelope.signatures[0]?.keyid ?? '';
+  try {
+    const signed = await checkSignature(envelope, options);
+    const { predicate, subject } = signedStatement(
+      signed,
+      'attestationStatement',
+    ) as AttestationStatement;
+    if (predicate.attester_identity !== signed.did) {
+      reject(
+        'INVALID_SIGNATURE',
+        `attestation signed by ${signed.did}, not by the attester it names`,
+      );
+    }
+    if (subject[0]?.digest.sha256 !== payloadDigest) {
+      reject('INVALID_METADATA', 'attestation is about a different bundle payload');
+    }
+    if (!isRealUtcTimestamp(predicate.timestamp)) {
+      reject(
+        'INVALID_METADATA',
+        `attestation timestamp "${predicate.timestamp}" is not a real date`,
+      );
+    }
+    const report: SignatureReport = {
+      did: signed.did,
+      role: predicate.role,
+      status: 'valid',
+      trusted: null,
+      verdict: predicate.verdict,
+      timestamp: predicate.timestamp,
+    };
+    if (predicate.note !== undefined) report.note = predicate.note;
+    return report;
+  } catch (cause) {
+    const problem = asProblem(cause);
+    return { did: keyid, role: 'unknown', status: 'invalid', trusted: null, problem };
+  }
+}
+
+function asProblem(cause: unknown): PatchtrailError {
+  if (isPatchtrailError(cause)) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new PatchtrailError('MALFORMED_INPUT', `unreadable input (${message})`, { cause });
+}
+
+async function verifyAttestations(bundle: Bundle, payloadDigest: string, options: VerifyOptions) {
+  const reports: SignatureReport[] = [];
+  const seenEnvelopes = new Set<string>();
+  const counted = new Set<string>();
+  for (const envelope of bundle.attestation_signatures) {
+    const key = canonicalJson(envelope);
+    let report: SignatureReport;
+    if (seenEnvelopes.has(key)) {
+      const problem = { code: 'MALFORMED_INPUT' as const, message: 'duplicated signature' };
+      report = {
+        did: envelope.signatures[0]?.keyid ?? '',
+        role: 'unknown',
+        status: 'invalid',
+        trusted: null,
+        problem,
+      };
+    } else {
+      report = await verifyAttestation(envelope, payloadDigest, options);
+    }
+    seenEnvelopes.add(key);
+    if (report.status === 'valid') {
+      if (counted.has(report.did)) report.repeat = true;
+      counted.add(report.did);
+    }
+    reports.push(report);
+  }
+  return reports;
+}
+
+function applyTrust(report: BundleReport, trusted: ReadonlySet<string> | undefined): void {
+  if (trusted === undefined) return;
+  report.trustChecked = true;
+  for (const signature of [report.author, ...report.attestations]) {
+    signature.trusted = trusted.has(signature.did);
+  }
+}
+
+function summarize(attestations: readonly SignatureReport[]): BundleReport['attesters'] {
+  const pass: string[] = [];
+  const fail: string[] = [];
+  for (const a of attestations) {
+    if (a.status !== 'valid' || a.repeat === true || a.trusted === false) continue;
+    (a.verdict === 'fail' ? fail : pass).push(a.did);
+  }
+  return { pass, fail };
+}
+
+/** Verifies an already-read bundle. */
+export async function verifyParsedBundle(
+  bundle: Bundle,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  const trusted = options.trusted === undefined ? undefined : new Set(options.trusted);
+  let report: BundleReport | undefined;
+  try {
+    const author = await verifyAuthor(bundle, options);
+    const attestations = await verifyAttestations(bundle, author.payloadDigest, options);
+    report = {
+      payloadDigest: author.payloadDigest,
+      diffDigest: author.diffDigest,
+      predicate: author.predicate,
+      author: {
+        did: author.did,
+        role: 'author',
+        status: 'valid',
+        trusted: null,
+        timestamp: author.predicate.creation_timestamp,
+      },
+      attestations,
+      attesters: { pass: [], fail: [] },
+      trustChecked: false,
+    };
+    applyTrust(report, trusted);
+    report.attesters = summarize(attestations);
+    const bad = attestations.find((a) => a.status === 'invalid');
+    if (bad?.problem !== undefined) {
+      reject(
+        bad.problem.code,
+        `attestation by ${bad.did || 'unknown key'}: ${bad.problem.message}`,
+      );
+    }
+    if (report.author.trusted === false) {
+      reject('UNKNOWN_AUTHOR', `author ${author.did} is not in the trusted set`);
+    }
+    return { ok: true, report };
+  } catch (cause) {
+    const error = asProblem(cause);
+    const problem = { code: error.code, message: error.message, details: error.details };
+    return report === undefined ? { ok: false, problem } : { ok: false, problem, report };
+  }
+}
+
+/** Reads and verifies bundle bytes. Never throws for bad input. */
+export async function verifyBundle(
+  bytes: Uint8Array,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
+  let bundle: Bundle;
+  try {
+    bundle = readBundle(bytes);
+  } catch (cause) {
+    const error = asProblem(cause);
+    return {
+      ok: false,
+      problem: { code: error.code, message: error.message, details: error.details },
+    };
+  }
+  return verifyParsedBundle(bundle, options);
+}
+
+/**
+ * The author predicate decoded WITHOUT checking anything, for display next to a failed
+ * verification ("what the file claims"). Never use it for a decision.
+ */
+export function peekUnverifiedPredicate(bundle: Bundle): unknown {
+  try {
+    const statement = parseJson(utf8Decode(fromBase64(bundle.envelope.payload)), 'payload');
+    return (statement as { predicate?: unknown } | null)?.predicate;
+  } catch {
+    return undefined;
+  }
+}

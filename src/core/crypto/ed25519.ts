@@ -1,0 +1,127 @@
+/**
+ * Ed25519 signing and verification, the only module that touches a signature library.
+ *
+ * Mode: strict RFC 8032 §5.1.7, everywhere. `S` must be below the group order L, and the
+ * encodings of `A` and `R` must be canonical (y < p). Both backends get the same decisions:
+ * the checks below run first, then either WebCrypto (OpenSSL in Node, BoringSSL in Chromium)
+ * or @noble/curves with `zip215: false` (noble's default, ZIP-215, accepts what strict RFC 8032
+ * rejects, e.g. Wycheproof tcId 151). Tested against RFC 8032 §7.1 and all 151 Wycheproof cases.
+ *
+ * Public keys, messages and signatures passed to `verify` are attacker-controlled; a bad one
+ * yields `false`, never an exception.
+ */
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bufferSource } from '../encoding/bytes.ts';
+
+export type Ed25519Backend = 'webcrypto' | 'noble';
+
+export const PUBLIC_KEY_LENGTH = 32;
+export const SEED_LENGTH = 32;
+export const SIGNATURE_LENGTH = 64;
+
+/** Group order L (RFC 8032 §5.1). */
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+/** Field prime p = 2^255 - 19. */
+const P = 2n ** 255n - 19n;
+
+function littleEndian(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i] ?? 0);
+  return n;
+}
+
+/** RFC 8032 §5.1.3 step 1: the y coordinate (sign bit cleared) must be below p. */
+function isCanonicalPoint(encoded: Uint8Array): boolean {
+  const y = littleEndian(encoded) & ((1n << 255n) - 1n);
+  return y < P;
+}
+
+/** Checks that make strict mode identical across backends (RFC 8032 §5.1.7 step 1). */
+function passesStrictChecks(publicKey: Uint8Array, signature: Uint8Array): boolean {
+  if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
+  if (!isCanonicalPoint(publicKey) || !isCanonicalPoint(signature.subarray(0, 32))) return false;
+  return littleEndian(signature.subarray(32)) < L;
+}
+
+let detected: Promise<Ed25519Backend> | undefined;
+
+/** The fastest backend this runtime has: WebCrypto when it supports Ed25519, else noble. */
+export function defaultBackend(): Promise<Ed25519Backend> {
+  detected ??= (async () => {
+    const subtle = globalThis.crypto?.subtle;
+    if (subtle === undefined) return 'noble';
+    try {
+      const pub = ed25519.getPublicKey(new Uint8Array(32));
+      await subtle.importKey('raw', pub, { name: 'Ed25519' }, false, ['verify']);
+      return 'webcrypto';
+    } catch {
+      return 'noble';
+    }
+  })();
+  return detected;
+}
+
+// PKCS#8 prefix for a bare Ed25519 seed (RFC 8410 §7): version 0, id-Ed25519, OCTET STRING.
+const PKCS8_SEED_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+]);
+
+function checkSeed(seed: Uint8Array): void {
+  if (!(seed instanceof Uint8Array) || seed.length !== SEED_LENGTH) {
+    throw new TypeError(`ed25519: seed must be ${SEED_LENGTH} bytes`);
+  }
+}
+
+export function publicKeyFromSeed(seed: Uint8Array): Uint8Array {
+  checkSeed(seed);
+  return ed25519.getPublicKey(seed);
+}
+
+/** A signing function bound to one seed; WebCrypto keys are imported once, not per call. */
+export async function makeSigner(
+  seed: Uint8Array,
+  backend?: Ed25519Backend,
+): Promise<(message: Uint8Array) => Promise<Uint8Array>> {
+  checkSeed(seed);
+  const chosen = backend ?? (await defaultBackend());
+  if (chosen === 'noble') {
+    const copy = seed.slice();
+    return (message) => Promise.resolve(ed25519.sign(message, copy));
+  }
+  const pkcs8 = new Uint8Array(48);
+  pkcs8.set(PKCS8_SEED_PREFIX);
+  pkcs8.set(seed, 16);
+  const key = await crypto.subtle.importKey('pkcs8', pkcs8, { name: 'Ed25519' }, false, ['sign']);
+  pkcs8.fill(0);
+  return async (message) =>
+    new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, bufferSource(message)));
+}
+
+/** Strict RFC 8032 verification. Returns false for any malformed key or signature. */
+export async function verify(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  backend?: Ed25519Backend,
+): Promise<boolean> {
+  if (!passesStrictChecks(publicKey, signature)) return false;
+  const chosen = backend ?? (await defaultBackend());
+  try {
+    if (chosen === 'noble') return ed25519.verify(signature, message, publicKey, { zip215: false });
+    const key = await crypto.subtle.importKey(
+      'raw',
+      bufferSource(publicKey),
+      { name: 'Ed25519' },
+      false,
+      ['verify'],
+    );
+    return await crypto.subtle.verify(
+      { name: 'Ed25519' },
+      key,
+      bufferSource(signature),
+      bufferSource(message),
+    );
+  } catch {
+    return false;
+  }
+}

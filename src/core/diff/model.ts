@@ -1,0 +1,41 @@
+/** The parsed form of a unified diff, as `git diff`, `diff -u` and quilt write it. */
+
+export type LineOp = ' ' | '-' | '+';
+
+export interface HunkLine {
+  op: LineOp;
+  /** The line's content without its op character and without the final "\n" ("\r" stays). */
+  text: string;
+  /** False when followed by "\ No newline at end of file". */
+  eol: boolean;
+}
+
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  /** Text after the closing "@@", usually a function name. */
+  section: string;
+  lines: HunkLine[];
+}
+
+export type FileChangeKind = 'modify' | 'create' | 'delete' | 'rename' | 'copy';
+
+export interface FilePatch {
+  kind: FileChangeKind;
+  /** Paths after `--strip`; null stands for /dev/null. */
+  oldPath: string | null;
+  newPath: string | null;
+  oldMode?: string;
+  newMode?: string;
+  /** "Binary files differ" or "GIT binary patch": content is not in hunks. */
+  binary: boolean;
+  hunks: Hunk[];
+}
+
+export interface ParsedDiff {
+  /** Text before the first file: commit message, DEP-3 headers, prose. */
+  preamble: string;
+  files: FilePatch[];
+}

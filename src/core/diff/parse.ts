@@ -1,0 +1,217 @@
+/**
+ * Unified diff parser for the formats `git diff`, `git format-patch`, `diff -u` and quilt
+ * write: several files per diff, git extended headers, "\ No newline at end of file", CRLF
+ * content, hunk counts without ",1", and prose before the first file. The input is untrusted:
+ * every malformation is a coded `MALFORMED_INPUT` naming the line.
+ */
+import { reject } from '../errors.ts';
+import type { FilePatch, Hunk, HunkLine, LineOp, ParsedDiff } from './model.ts';
+import { gitHeaderPaths, headerPath, stripPath } from './paths.ts';
+
+const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
+const MAX_COUNT = 100_000_000;
+
+interface Cursor {
+  lines: string[];
+  at: number;
+}
+
+function fail(cursor: Cursor, message: string): never {
+  return reject('MALFORMED_INPUT', `diff line ${cursor.at + 1}: ${message}`);
+}
+
+/** Splits on "\n" only, so a "\r" before it stays part of the line (CRLF content). */
+function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+function isUnifiedStart(lines: string[], at: number): boolean {
+  return (lines[at] ?? '').startsWith('--- ') && (lines[at + 1] ?? '').startsWith('+++ ');
+}
+
+function isFileStart(lines: string[], at: number): boolean {
+  return (lines[at] ?? '').startsWith('diff --git ') || isUnifiedStart(lines, at);
+}
+
+function count(text: string | undefined, cursor: Cursor): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (n > MAX_COUNT) fail(cursor, 'hunk line count out of range');
+  return n;
+}
+
+function parseHunk(cursor: Cursor): Hunk {
+  const match = HUNK_HEADER.exec(cursor.lines[cursor.at] ?? '');
+  if (match === null) return fail(cursor, 'malformed hunk header');
+  const hunk: Hunk = {
+    oldStart: count(match[1], cursor),
+    oldLines: count(match[2], cursor),
+    newStart: count(match[3], cursor),
+    newLines: count(match[4], cursor),
+    section: (match[5] ?? '').trim(),
+    lines: [],
+  };
+  cursor.at++;
+  let oldLeft = hunk.oldLines;
+  let newLeft = hunk.newLines;
+  while (oldLeft > 0 || newLeft > 0) {
+    const line = cursor.lines[cursor.at];
+    if (line === undefined) return fail(cursor, 'hunk ends early (truncated diff?)');
+    // An empty line is context whose single space was stripped (GNU patch and git accept it).
+    const op = (line === '' ? ' ' : line[0]) as LineOp | '\\';
+    if (op === '\\') {
+      markNoEol(hunk, cursor);
+      continue;
+    }
+    if (op !== ' ' && op !== '-' && op !== '+') return fail(cursor, 'expected a hunk line');
+    if (op !== '+') oldLeft--;
+    if (op !== '-') newLeft--;
+    if (oldLeft < 0 || newLeft < 0) return fail(cursor, 'hunk has more lines than its header says');
+    hunk.lines.push({ op, text: line.slice(1), eol: true });
+    cursor.at++;
+  }
+  if ((cursor.lines[cursor.at] ?? '').startsWith('\\')) markNoEol(hunk, cursor);
+  return hunk;
+}
+
+function markNoEol(hunk: Hunk, cursor: Cursor): void {
+  const last: HunkLine | undefined = hunk.lines[hunk.lines.length - 1];
+  if (last === undefined || !last.eol) fail(cursor, 'misplaced "\\ No newline at end of file"');
+  last.eol = false;
+  cursor.at++;
+}
+
+interface RawFile {
+  gitPaths?: [string, string];
+  oldPath?: string | null;
+  newPath?: string | null;
+  renameFrom?: string;
+  renameTo?: string;
+  copy?: boolean;
+  created?: boolean;
+  deleted?: boolean;
+  oldMode?: string;
+  newMode?: string;
+  binary: boolean;
+  hunks: Hunk[];
+}
+
+/** Reads git's extended header lines after "diff --git" (git-diff(1), "EXTENDED HEADERS"). */
+function parseGitHeaders(cursor: Cursor, file: RawFile): void {
+  for (;;) {
+    const line = cursor.lines[cursor.at];
+    if (
+      line === undefined ||
+      line.startsWith('--- ') ||
+      line.startsWith('@@') ||
+      line.startsWith('diff --git ')
+    )
+      return;
+    const [, key = '', value = ''] = /^([a-z ]+?) (.*)$/.exec(line) ?? [];
+    if (key === 'old mode') file.oldMode = value;
+    else if (key === 'new mode') file.newMode = value;
+    else if (key === 'new file mode') [file.created, file.newMode] = [true, value];
+    else if (key === 'deleted file mode') [file.deleted, file.oldMode] = [true, value];
+    else if (key === 'rename from' || key === 'copy from')
+      file.renameFrom = headerPath(value) ?? '';
+    else if (key === 'rename to' || key === 'copy to') file.renameTo = headerPath(value) ?? '';
+    else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+      file.binary = true;
+      skipBinary(cursor);
+      return;
+    } else if (!/^(index|similarity index|dissimilarity index) /.test(line)) {
+      return; // prose after a header-only change (e.g. a format-patch signature)
+    }
+    if (key.startsWith('copy')) file.copy = true;
+    cursor.at++;
+  }
+}
+
+function skipBinary(cursor: Cursor): void {
+  cursor.at++;
+  while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) cursor.at++;
+}
+
+function parseFile(cursor: Cursor): RawFile {
+  const file: RawFile = { binary: false, hunks: [] };
+  const first = cursor.lines[cursor.at] ?? '';
+  if (first.startsWith('diff --git ')) {
+    const paths = gitHeaderPaths(first.slice('diff --git '.length));
+    if (paths === undefined) fail(cursor, 'cannot read the paths of "diff --git"');
+    file.gitPaths = paths;
+    cursor.at++;
+    parseGitHeaders(cursor, file);
+    if (file.binary) return file;
+  }
+  if (isUnifiedStart(cursor.lines, cursor.at)) {
+    file.oldPath = headerPath((cursor.lines[cursor.at] ?? '').slice(4));
+    file.newPath = headerPath((cursor.lines[cursor.at + 1] ?? '').slice(4));
+    cursor.at += 2;
+    if (!(cursor.lines[cursor.at] ?? '').startsWith('@@'))
+      fail(cursor, 'expected a hunk after "+++"');
+  }
+  while ((cursor.lines[cursor.at] ?? '').startsWith('@@')) file.hunks.push(parseHunk(cursor));
+  return file;
+}
+
+function finishFile(raw: RawFile, strip: number): FilePatch {
+  const strip1 = (p: string | null | undefined): string | null =>
+    p === null || p === undefined ? null : stripPath(p, strip);
+  let oldPath = raw.oldPath === undefined ? strip1(raw.gitPaths?.[0]) : strip1(raw.oldPath);
+  let newPath = raw.newPath === undefined ? strip1(raw.gitPaths?.[1]) : strip1(raw.newPath);
+  if (raw.created) oldPath = null;
+  if (raw.deleted) newPath = null;
+  const kind =
+    oldPath === null
+      ? 'create'
+      : newPath === null
+        ? 'delete'
+        : raw.renameFrom !== undefined
+          ? raw.copy
+            ? 'copy'
+            : 'rename'
+          : 'modify';
+  if (oldPath === null && newPath === null) reject('MALFORMED_INPUT', 'a file patch names no path');
+  const patch: FilePatch = { kind, oldPath, newPath, binary: raw.binary, hunks: raw.hunks };
+  if (raw.oldMode !== undefined) patch.oldMode = raw.oldMode;
+  if (raw.newMode !== undefined) patch.newMode = raw.newMode;
+  if (!raw.binary && raw.hunks.length === 0 && raw.gitPaths === undefined) {
+    reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
+  }
+  return patch;
+}
+
+/**
+ * Parses a unified diff. `strip` removes that many leading path components (`-p N`, default 1
+ * as in `git apply`). Rejects text with no file patch in it: prose is not a diff.
+ */
+export function parseDiff(text: string, strip = 1): ParsedDiff {
+  if (!Number.isInteger(strip) || strip < 0)
+    throw new RangeError('parseDiff: strip must be a whole number');
+  const cursor: Cursor = { lines: splitLines(text), at: 0 };
+  while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) cursor.at++;
+  const preamble = cursor.lines.slice(0, cursor.at).join('\n');
+  const files: FilePatch[] = [];
+  while (cursor.at < cursor.lines.length) {
+    if (isFileStart(cursor.lines, cursor.at)) {
+      files.push(finishFile(parseFile(cursor), strip));
+    } else if ((cursor.lines[cursor.at] ?? '').startsWith('@@') && files.length > 0) {
+      fail(cursor, 'hunk outside a file');
+    } else {
+      cursor.at++; // prose between or after files ("-- " signatures, "Index:" lines)
+    }
+  }
+  if (files.length === 0) reject('MALFORMED_INPUT', 'not a unified diff: no file patch found');
+  return { preamble, files };
+}
+
+/** The target paths a diff touches, after stripping, in order and without repeats. */
+export function touchedPaths(diff: ParsedDiff): string[] {
+  const seen = new Set<string>();
+  for (const file of diff.files) {
+    for (const path of [file.oldPath, file.newPath]) if (path !== null) seen.add(path);
+  }
+  return [...seen];
+}

@@ -1,0 +1,99 @@
+/**
+ * Path text in diff headers: git's C-style quoting, /dev/null, and `-p N` stripping. Paths
+ * come from untrusted diffs; safety checks against the target tree live with apply.
+ */
+import { reject } from '../errors.ts';
+
+const ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  t: '\t',
+  n: '\n',
+  v: '\v',
+  f: '\f',
+  r: '\r',
+  '"': '"',
+  '\\': '\\',
+};
+
+/** Undoes git's quoting of unusual path names ("a/tab\there", octal escapes as UTF-8 bytes). */
+export function unquoteGitPath(text: string): string {
+  if (!text.startsWith('"')) return text;
+  if (text.length < 2 || !text.endsWith('"'))
+    reject('MALFORMED_INPUT', `unterminated quoted path: ${text}`);
+  const bytes: number[] = [];
+  const body = text.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] ?? '';
+    if (c !== '\\') {
+      bytes.push(...new TextEncoder().encode(c));
+      continue;
+    }
+    const next = body[++i] ?? '';
+    if (/[0-7]/.test(next)) {
+      const octal = body.slice(i, i + 3);
+      if (!/^[0-7]{3}$/.test(octal)) reject('MALFORMED_INPUT', `bad octal escape in path: ${text}`);
+      bytes.push(parseInt(octal, 8));
+      i += 2;
+    } else if (next in ESCAPES) {
+      bytes.push((ESCAPES[next] ?? '').charCodeAt(0));
+    } else {
+      reject('MALFORMED_INPUT', `bad escape in quoted path: ${text}`);
+    }
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch {
+    return reject('MALFORMED_INPUT', `quoted path is not UTF-8: ${text}`);
+  }
+}
+
+/** The path of a `---`/`+++` line: quoting undone, a trailing tab-separated timestamp dropped. */
+export function headerPath(rest: string): string | null {
+  let path = rest;
+  if (path.startsWith('"')) {
+    const end = findQuoteEnd(path);
+    path = unquoteGitPath(path.slice(0, end + 1));
+  } else {
+    const tab = path.indexOf('\t');
+    if (tab >= 0) path = path.slice(0, tab);
+    path = path.replace(/\s+$/, '');
+  }
+  return path === '/dev/null' ? null : path;
+}
+
+function findQuoteEnd(text: string): number {
+  for (let i = 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return reject('MALFORMED_INPUT', `unterminated quoted path: ${text}`);
+}
+
+/** Removes `n` leading components, as `git apply -p N` / `patch -p N` do. */
+export function stripPath(path: string, n: number): string {
+  const parts = path.split('/').filter((part, i) => part !== '' || i === 0);
+  if (parts[0] === '') parts.shift();
+  if (parts.length <= n) {
+    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+  }
+  return parts.slice(n).join('/');
+}
+
+/** Splits the two paths of a `diff --git A B` line (quoted, or equal halves, or " b/"). */
+export function gitHeaderPaths(rest: string): [string, string] | undefined {
+  if (rest.startsWith('"')) {
+    const end = findQuoteEnd(rest);
+    const second = rest.slice(end + 2);
+    return [unquoteGitPath(rest.slice(0, end + 1)), unquoteGitPath(second)];
+  }
+  const half = (rest.length - 1) / 2;
+  if (Number.isInteger(half) && rest[half] === ' ') {
+    const a = rest.slice(0, half);
+    const b = rest.slice(half + 1);
+    if (a.slice(a.indexOf('/') + 1) === b.slice(b.indexOf('/') + 1)) return [a, b];
+  }
+  const split = rest.indexOf(' b/');
+  if (split > 0) return [rest.slice(0, split), unquoteGitPath(rest.slice(split + 1))];
+  return undefined;
+}

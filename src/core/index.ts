@@ -1,0 +1,19 @@
+/** The public surface of the pure core, for the CLI, the app and workers. */
+export * from './errors.ts';
+export * from './bundle/types.ts';
+export { createBundle, serializeBundle, type CreateBundleInput } from './bundle/create.ts';
+export { appendAttestation, type AttestInput } from './bundle/attest.ts';
+export {
+  peekUnverifiedPredicate,
+  readBundle,
+  verifyBundle,
+  verifyParsedBundle,
+  type VerifyOptions,
+} from './bundle/verify.ts';
+export { MAX_BUNDLE_BYTES, MAX_DIFF_BYTES, MAX_KEY_FILE_BYTES } from './bundle/limits.ts';
+export { makeSeedSigner, type Signer } from './crypto/signer.ts';
+export { didFromPublicKey, publicKeyFromDid, isDidKey } from './crypto/did-key.ts';
+export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem.ts';
+export { defaultBackend, type Ed25519Backend } from './crypto/ed25519.ts';
+export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
+export { toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';

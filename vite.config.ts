@@ -1,0 +1,16 @@
+// The web app (Solid, production build in dist/web) and the test runner's settings.
+import { defineConfig } from 'vitest/config';
+import solid from 'vite-plugin-solid';
+
+export default defineConfig({
+  plugins: [solid()],
+  build: { target: 'es2022', outDir: 'dist/web', emptyOutDir: true },
+  worker: { format: 'es' },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: false },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
