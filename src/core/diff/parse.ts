@@ -10,6 +10,19 @@ import { gitHeaderPaths, headerPath, stripPath } from './paths.ts';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const MAX_COUNT = 100_000_000;
+const GIT_HEADER_KEYS = [
+  'old mode',
+  'new mode',
+  'new file mode',
+  'deleted file mode',
+  'rename from',
+  'rename to',
+  'copy from',
+  'copy to',
+  'similarity index',
+  'dissimilarity index',
+  'index',
+] as const;
 
 interface Cursor {
   lines: string[];
@@ -109,7 +122,8 @@ function parseGitHeaders(cursor: Cursor, file: RawFile): void {
       line.startsWith('diff --git ')
     )
       return;
-    const [, key = '', value = ''] = /^([a-z ]+?) (.*)$/.exec(line) ?? [];
+    const key = GIT_HEADER_KEYS.find((k) => line.startsWith(`${k} `));
+    const value = key === undefined ? '' : line.slice(key.length + 1);
     if (key === 'old mode') file.oldMode = value;
     else if (key === 'new mode') file.newMode = value;
     else if (key === 'new file mode') [file.created, file.newMode] = [true, value];
@@ -121,10 +135,10 @@ function parseGitHeaders(cursor: Cursor, file: RawFile): void {
       file.binary = true;
       skipBinary(cursor);
       return;
-    } else if (!/^(index|similarity index|dissimilarity index) /.test(line)) {
+    } else if (key === undefined) {
       return; // prose after a header-only change (e.g. a format-patch signature)
     }
-    if (key.startsWith('copy')) file.copy = true;
+    if (key.startsWith('copy ')) file.copy = true;
     cursor.at++;
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * The app's services, the one place that joins workers and core. Components get them from
+ * `ServicesContext` (context.ts) and never start workers or call the verifier themselves.
+ */
+import { MAX_BUNDLE_BYTES } from '../core/index.ts';
+import type { VerifyJobResult } from '../../worker/verify-job.ts';
+import { describeCheck, describeFailure, INTERNAL_ERROR, type BundleCheck, type Engine } from './check.ts';
+import {
+  makeVerifyWorkerClient,
+  WorkerUnavailableError,
+  type VerifyWorkerClient,
+  type WorkerLike,
+} from './worker-client.ts';
+
+/** A bundle file as the services read it: a `File`, or anything with its size and bytes. */
+export type BundleFile = Pick<File, 'name' | 'size' | 'arrayBuffer'>;
+
+export interface Services {
+  /** Size check, then verification in the worker (or on the main thread); never rejects. */
+  verifyBundleFile(file: BundleFile): Promise<BundleCheck>;
+}
+
+export interface ServiceOptions {
+  /** Starts the verify worker; throwing means "no worker here", and the main thread is used. */
+  startWorker?: () => WorkerLike;
+  /** did:key identities whose authorship is trusted; absent means integrity only. */
+  trusted?: readonly string[];
+  now?: () => number;
+}
+
+export function startVerifyWorker(): WorkerLike {
+  return new Worker(new URL('../../worker/verify.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'patchtrail-verify',
+  });
+}
+
+/** The fallback engine, loaded only when needed so the main bundle stays small. */
+async function verifyOnMainThread(
+  file: BundleFile,
+  trusted: readonly string[] | undefined,
+): Promise<VerifyJobResult> {
+  const { runVerifyJob } = await import('../../worker/verify-job.ts');
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return runVerifyJob(bytes, trusted === undefined ? {} : { trusted });
+}
+
+async function runJob(
+  client: VerifyWorkerClient,
+  file: BundleFile,
+  trusted: readonly string[] | undefined,
+): Promise<{ engine: Engine; job: VerifyJobResult }> {
+  if (client.usable) {
+    try {
+      // A fresh buffer per attempt: the worker takes ownership of the one it is sent.
+      const bytes = await file.arrayBuffer();
+      const job = await client.verify(bytes, trusted === undefined ? {} : { trusted });
+      return { engine: 'worker', job };
+    } catch (cause) {
+      if (!(cause instanceof WorkerUnavailableError)) throw cause;
+      console.warn(`patchtrail: ${cause.message}; verifying on the main thread`);
+    }
+  }
+  return { engine: 'main-thread', job: await verifyOnMainThread(file, trusted) };
+}
+
+export function makeServices(options: ServiceOptions = {}): Services {
+  const now = options.now ?? (() => performance.now());
+  const client = makeVerifyWorkerClient(options.startWorker ?? startVerifyWorker);
+
+  async function verifyBundleFile(file: BundleFile): Promise<BundleCheck> {
+    const info = { name: file.name, size: file.size };
+    if (file.size > MAX_BUNDLE_BYTES) {
+      const message = `bundle is ${file.size} bytes; the limit is ${MAX_BUNDLE_BYTES}`;
+      return describeFailure(info, 'none', { code: 'TOO_LARGE', message, details: [] });
+    }
+    const started = now();
+    try {
+      const { engine, job } = await runJob(client, file, options.trusted);
+      return describeCheck(job, info, engine, now() - started);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const problem = { code: INTERNAL_ERROR, message, details: [] } as const;
+      return describeFailure(info, client.usable ? 'worker' : 'main-thread', problem, now() - started);
+    }
+  }
+
+  return { verifyBundleFile };
+}

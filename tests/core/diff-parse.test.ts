@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDiff, touchedPaths } from '../../src/core/diff/parse.ts';
+import { PatchtrailError } from '../../src/core/errors.ts';
+
+const GIT_DIFF = `diff --git a/src/app.c b/src/app.c
+index 83db48f..bf269f4 100644
+--- a/src/app.c
++++ b/src/app.c
+@@ -1,3 +1,3 @@ int main(void)
+ one
+-two
++TWO
+ three
+diff --git a/docs/new.md b/docs/new.md
+new file mode 100644
+index 0000000..e69de29
+--- /dev/null
++++ b/docs/new.md
+@@ -0,0 +1 @@
++hello
+\\ No newline at end of file
+diff --git a/old.txt b/old.txt
+deleted file mode 100644
+--- a/old.txt
++++ /dev/null
+@@ -1 +0,0 @@
+-bye
+diff --git a/a.sh b/b.sh
+old mode 100644
+new mode 100755
+similarity index 100%
+rename from a.sh
+rename to b.sh
+`;
+
+describe('unified diff parser', () => {
+  it('reads a multi-file git diff: modify, create, delete, rename with mode change', () => {
+    const diff = parseDiff(GIT_DIFF);
+    expect(diff.files.map((f) => [f.kind, f.oldPath, f.newPath])).toEqual([
+      ['modify', 'src/app.c', 'src/app.c'],
+      ['create', null, 'docs/new.md'],
+      ['delete', 'old.txt', null],
+      ['rename', 'a.sh', 'b.sh'],
+    ]);
+    const [modify, created] = diff.files;
+    expect(modify?.hunks[0]).toMatchObject({
+      oldStart: 1,
+      oldLines: 3,
+      newStart: 1,
+      newLines: 3,
+      section: 'int main(void)',
+    });
+    expect(modify?.hunks[0]?.lines.map((l) => l.op + l.text)).toEqual([
+      ' one',
+      '-two',
+      '+TWO',
+      ' three',
+    ]);
+    expect(created?.hunks[0]).toMatchObject({ oldStart: 0, oldLines: 0, newStart: 1, newLines: 1 });
+    expect(created?.hunks[0]?.lines[0]).toEqual({ op: '+', text: 'hello', eol: false });
+    expect(diff.files[3]).toMatchObject({ oldMode: '100644', newMode: '100755' });
+    expect(touchedPaths(diff)).toEqual(['src/app.c', 'docs/new.md', 'old.txt', 'a.sh', 'b.sh']);
+  });
+
+  it('keeps CRLF content and removes N path components with strip', () => {
+    const text =
+      '--- x/y/z.txt\t2024-01-01 00:00:00\n+++ x/y/z.txt\t2024-01-02 00:00:00\n@@ -1 +1 @@\n-a\r\n+b\r\n';
+    const diff = parseDiff(text, 2);
+    expect(diff.files[0]?.newPath).toBe('z.txt');
+    expect(diff.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual(['a\r', 'b\r']);
+    expect(parseDiff(text, 0).files[0]?.newPath).toBe('x/y/z.txt');
+    expect(() => parseDiff(text, 3)).toThrow(/cannot strip 3/);
+  });
+
+  it('reads git-quoted paths', () => {
+    const text =
+      'diff --git "a/t\\303\\251st\\tx" "b/t\\303\\251st\\tx"\n--- "a/t\\303\\251st\\tx"\n+++ "b/t\\303\\251st\\tx"\n@@ -1 +1 @@\n-a\n+b\n';
+    expect(parseDiff(text).files[0]?.newPath).toBe('tést\tx');
+  });
+
+  it('skips leading prose and a format-patch signature', () => {
+    const text = `From 1234567890abcdef Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\nbody\n---\n f | 2 +-\n\n${GIT_DIFF}-- \n2.39.5\n\n`;
+    const diff = parseDiff(text);
+    expect(diff.preamble).toContain('Subject: [PATCH] x');
+    expect(diff.files).toHaveLength(4);
+  });
+
+  it('parses what real `diff -u` and `git diff --no-index` write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pt-diff-'));
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    const before = Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const after = before.replace('line 3\n', 'line three\n').replace('line 30\n', '') + 'tail';
+    writeFileSync(join(dir, 'a/f.txt'), before);
+    writeFileSync(join(dir, 'b/f.txt'), after);
+    const run = (cmd: string, args: string[]) => {
+      try {
+        return execFileSync(cmd, args, { cwd: dir, encoding: 'utf8' });
+      } catch (error) {
+        return (error as { stdout: string }).stdout; // both exit 1 when files differ
+      }
+    };
+    const outputs: [string, number][] = [
+      [run('diff', ['-u', 'a/f.txt', 'b/f.txt']), 1],
+      [run('git', ['diff', '--no-index', 'a/f.txt', 'b/f.txt']), 2], // git adds its own a/ b/
+    ];
+    for (const [text, strip] of outputs) {
+      const diff = parseDiff(text, strip);
+      expect(diff.files).toHaveLength(1);
+      expect(diff.files[0]?.newPath).toBe('f.txt');
+      expect(diff.files[0]?.hunks.length).toBeGreaterThanOrEqual(2);
+      expect(diff.files[0]?.hunks.at(-1)?.lines.at(-1)).toMatchObject({
+        op: '+',
+        text: 'tail',
+        eol: false,
+      });
+    }
+  });
+
+  it('marks binary patches', () => {
+    const text =
+      'diff --git a/img.png b/img.png\nindex 1..2 100644\nBinary files a/img.png and b/img.png differ\n';
+    expect(parseDiff(text).files[0]).toMatchObject({ binary: true, newPath: 'img.png' });
+  });
+
+  it.each([
+    ['prose', 'This is not a diff at all.\nJust words.\n'],
+    ['an empty string', ''],
+    ['a truncated hunk', '--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n'],
+    ['a hunk longer than its header', '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n-b\n+c\n'],
+    ['a bad hunk header', '--- a/f\n+++ b/f\n@@ -x +1 @@\n-a\n'],
+    ['headers with no hunk', '--- a/f\n+++ b/f\nhello\n'],
+    ['an unterminated quoted path', 'diff --git "a/f b/f\n'],
+  ])('rejects %s with MALFORMED_INPUT', (_why, text) => {
+    let code = '';
+    try {
+      parseDiff(text);
+    } catch (error) {
+      code = (error as PatchtrailError).code;
+    }
+    expect(code).toBe('MALFORMED_INPUT');
+  });
+
+  it('never throws anything but a coded error, on random text and on mutated diffs', () => {
+    const line = fc.oneof(
+      fc.constantFrom(
+        '--- a/f',
+        '+++ b/f',
+        '@@ -1 +1 @@',
+        '@@ -1,2 +1,2 @@',
+        'diff --git a/f b/f',
+        '\\ No newline at end of file',
+        ' ctx',
+        '-old',
+        '+new',
+        '',
+        'rename from x',
+        'new file mode 100644',
+      ),
+      fc.string({ maxLength: 20 }),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.nat({ max: 3 }), (lines, strip) => {
+        try {
+          const diff = parseDiff(lines.join('\n'), strip);
+          expect(diff.files.length).toBeGreaterThan(0);
+        } catch (error) {
+          expect(error).toBeInstanceOf(PatchtrailError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
