@@ -97,15 +97,13 @@ function unverifiedRows(view: UnverifiedView, problem: Problem): SignatureRow[] 
     trusted: null,
     problem: { code: problem.code, message: problem.message },
   };
-  const attestations = view.attestationKeyids.map(
-    (keyid): SignatureRow => ({
-      did: keyid ?? '(no key id)',
-      role: 'attestation',
-      status: 'unchecked',
-      trusted: null,
-      note: 'not checked: the author signature did not verify',
-    }),
-  );
+  const attestations = view.attestationKeyids.map((keyid): SignatureRow => ({
+    did: keyid ?? '(no key id)',
+    role: 'attestation',
+    status: 'unchecked',
+    trusted: null,
+    note: 'not checked: the author signature did not verify',
+  }));
   return [author, ...attestations];
 }
 
@@ -122,9 +120,19 @@ export function describeCheck(
   const base = { fileName: file.name, fileSize: file.size, engine, elapsedMs };
   const result: VerifyResult = job.result;
   if (result.ok) {
-    return { ...base, verdict: 'verified', report: result.report, signatures: reportRows(result.report) };
+    return {
+      ...base,
+      verdict: 'verified',
+      report: result.report,
+      signatures: reportRows(result.report),
+    };
   }
-  const check: BundleCheck = { ...base, verdict: 'rejected', problem: result.problem, signatures: [] };
+  const check: BundleCheck = {
+    ...base,
+    verdict: 'rejected',
+    problem: result.problem,
+    signatures: [],
+  };
   if (result.report !== undefined) {
     check.report = result.report;
     check.signatures = reportRows(result.report);

@@ -2,9 +2,17 @@
  * The app's services, the one place that joins workers and core. Components get them from
  * `ServicesContext` (context.ts) and never start workers or call the verifier themselves.
  */
-import { MAX_BUNDLE_BYTES } from '../core/index.ts';
+// Leaf modules, not core/index.ts: the main chunk stays free of the verifier, which loads in
+// the worker (or lazily, for the main-thread fallback).
+import { MAX_BUNDLE_BYTES } from '../core/bundle/limits.ts';
 import type { VerifyJobResult } from '../../worker/verify-job.ts';
-import { describeCheck, describeFailure, INTERNAL_ERROR, type BundleCheck, type Engine } from './check.ts';
+import {
+  describeCheck,
+  describeFailure,
+  INTERNAL_ERROR,
+  type BundleCheck,
+  type Engine,
+} from './check.ts';
 import {
   makeVerifyWorkerClient,
   WorkerUnavailableError,
@@ -16,6 +24,8 @@ import {
 export type BundleFile = Pick<File, 'name' | 'size' | 'arrayBuffer'>;
 
 export interface Services {
+  /** Files larger than this are refused with TOO_LARGE before they are read. */
+  readonly maxBundleBytes: number;
   /** Size check, then verification in the worker (or on the main thread); never rejects. */
   verifyBundleFile(file: BundleFile): Promise<BundleCheck>;
 }
@@ -81,9 +91,14 @@ export function makeServices(options: ServiceOptions = {}): Services {
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       const problem = { code: INTERNAL_ERROR, message, details: [] } as const;
-      return describeFailure(info, client.usable ? 'worker' : 'main-thread', problem, now() - started);
+      return describeFailure(
+        info,
+        client.usable ? 'worker' : 'main-thread',
+        problem,
+        now() - started,
+      );
     }
   }
 
-  return { verifyBundleFile };
+  return { maxBundleBytes: MAX_BUNDLE_BYTES, verifyBundleFile };
 }

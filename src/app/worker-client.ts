@@ -19,7 +19,10 @@ export class WorkerUnavailableError extends Error {
 /** The parts of `Worker` the client uses, so tests can pass a fake. */
 export interface WorkerLike {
   postMessage(message: VerifyRequest, transfer: Transferable[]): void;
-  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: Event) => void): void;
+  addEventListener(
+    type: 'message' | 'error' | 'messageerror',
+    listener: (event: Event) => void,
+  ): void;
   terminate(): void;
 }
 
@@ -66,8 +69,9 @@ export function makeVerifyWorkerClient(startWorker: () => WorkerLike): VerifyWor
     });
     started.addEventListener('error', (event) => {
       event.preventDefault();
-      const message = event instanceof ErrorEvent && event.message ? `: ${event.message}` : '';
-      fail(`verify worker failed${message}`);
+      // A load failure carries no message; an ErrorEvent from a crash does.
+      const detail = (event as Partial<ErrorEvent>).message;
+      fail(`verify worker failed${detail ? `: ${detail}` : ''}`);
     });
     started.addEventListener('messageerror', () => fail('verify worker message could not be read'));
     return started;
@@ -78,7 +82,9 @@ export function makeVerifyWorkerClient(startWorker: () => WorkerLike): VerifyWor
     try {
       worker ??= start();
     } catch (cause) {
-      fail(`verify worker could not start: ${cause instanceof Error ? cause.message : String(cause)}`);
+      fail(
+        `verify worker could not start: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
       return Promise.reject(broken ?? new WorkerUnavailableError('verify worker could not start'));
     }
     const id = nextId++;

@@ -67,8 +67,7 @@ export function BundleDrop(props: { onFile: (file: File) => void; maxBytes: numb
         Choose a bundle file…
       </label>
       <p id="drop-hint" class="hint">
-        Up to {formatBytes(props.maxBytes)}. The file is checked in this browser and never
-        uploaded.
+        Up to {formatBytes(props.maxBytes)}. The file is checked in this browser and never uploaded.
       </p>
     </section>
   );

@@ -51,8 +51,8 @@ export function BundleView(props: { report: BundleReport }) {
             <h3>
               Headers in the diff{' '}
               <span class="muted">
-                ({headers().format === 'dep3' ? 'Debian DEP-3' : 'git format-patch'}, as the
-                author wrote them)
+                ({headers().format === 'dep3' ? 'Debian DEP-3' : 'git format-patch'}, as the author
+                wrote them)
               </span>
             </h3>
             <dl class="fields" data-testid="meta-source-headers">

@@ -10,8 +10,8 @@ export function ClaimsView(props: { claims: UnverifiedClaims }) {
         <span class="badge badge-unverified">UNVERIFIED</span> What the file claims
       </h2>
       <p class="panel-note">
-        These fields come from a payload whose signature did not verify. Anyone could have
-        written them: do not rely on them.
+        These fields come from a payload whose signature did not verify. Anyone could have written
+        them: do not rely on them.
       </p>
       <dl class="fields">
         <Show when={props.claims.reason}>

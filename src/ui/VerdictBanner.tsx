@@ -60,9 +60,9 @@ export function VerdictBanner(props: { check: BundleCheck }) {
         </Match>
         <Match when={check().report?.trustChecked === false}>
           <p>
-            The author's signature and every attestation verify, and the metadata matches the
-            diff. Integrity only: no trusted keys are configured, so no signer's identity was
-            checked against a list.
+            The author's signature and every attestation verify, and the metadata matches the diff.
+            Integrity only: no trusted keys are configured, so no signer's identity was checked
+            against a list.
           </p>
         </Match>
         <Match when={check().verdict === 'verified'}>

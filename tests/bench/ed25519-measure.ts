@@ -16,14 +16,22 @@ export const BENCH_MESSAGE_LENGTH = 256;
 export interface MeasureOptions {
   /** Run the operation this long first, untimed (JIT, noble's lazy tables, key import). */
   warmupMs: number;
-  /** Then count operations for at least this long. */
+  /** Then count operations for at least this long, in `windows` equal windows. */
   measureMs: number;
+  windows: number;
+}
+
+/** Operations per second over the whole measurement, and how much the windows disagreed. */
+export interface Rate {
+  perSecond: number;
+  /** Half the range of the per-window rates, as a fraction of `perSecond`. */
+  spread: number;
 }
 
 export interface Ed25519Rates {
   backend: Ed25519Backend;
-  signPerSecond: number;
-  verifyPerSecond: number;
+  sign: Rate;
+  verify: Rate;
   /** Hex of the signature on the bench message: the same for every backend (RFC 8032 is deterministic). */
   signatureHex: string;
 }
@@ -51,10 +59,16 @@ async function runFor(
   return { count, elapsedMs: now - start };
 }
 
-async function opsPerSecond(op: () => Promise<unknown>, options: MeasureOptions): Promise<number> {
+async function measureRate(op: () => Promise<unknown>, options: MeasureOptions): Promise<Rate> {
   await runFor(op, options.warmupMs);
-  const { count, elapsedMs } = await runFor(op, options.measureMs);
-  return (count * 1000) / elapsedMs;
+  const windows: { count: number; elapsedMs: number }[] = [];
+  for (let i = 0; i < options.windows; i++) {
+    windows.push(await runFor(op, options.measureMs / options.windows));
+  }
+  const total = (key: 'count' | 'elapsedMs'): number => windows.reduce((sum, w) => sum + w[key], 0);
+  const perSecond = (total('count') * 1000) / total('elapsedMs');
+  const rates = windows.map((w) => (w.count * 1000) / w.elapsedMs);
+  return { perSecond, spread: (Math.max(...rates) - Math.min(...rates)) / 2 / perSecond };
 }
 
 const toHex = (bytes: Uint8Array): string =>
@@ -73,10 +87,10 @@ export async function measureEd25519(
   if (!(await verify(publicKey, message, signature, backend))) {
     throw new Error(`bench: ${backend} did not verify its own signature`);
   }
-  const signPerSecond = await opsPerSecond(() => sign(message), options);
-  const verifyPerSecond = await opsPerSecond(
+  const signRate = await measureRate(() => sign(message), options);
+  const verifyRate = await measureRate(
     () => verify(publicKey, message, signature, backend),
     options,
   );
-  return { backend, signPerSecond, verifyPerSecond, signatureHex: toHex(signature) };
+  return { backend, sign: signRate, verify: verifyRate, signatureHex: toHex(signature) };
 }

@@ -14,17 +14,18 @@ import {
   measureEd25519,
   type Ed25519Rates,
   type MeasureOptions,
+  type Rate,
 } from './ed25519-measure.ts';
 
-const MEASURE: MeasureOptions = { warmupMs: 500, measureMs: 2000 };
+const MEASURE: MeasureOptions = { warmupMs: 500, measureMs: 2000, windows: 4 };
 const OPENSSL_SECONDS = 2;
 const BACKENDS: Ed25519Backend[] = ['webcrypto', 'noble'];
 
 interface Row {
   where: string;
   path: string;
-  signPerSecond: number;
-  verifyPerSecond: number;
+  sign: Rate;
+  verify: Rate;
 }
 
 const run = promisify(execFile);
@@ -44,8 +45,8 @@ async function opensslSpeed(): Promise<{ row: Row; version: string } | { skipped
     const row = {
       where: 'openssl',
       path: 'native',
-      signPerSecond: Number(match[1]),
-      verifyPerSecond: Number(match[2]),
+      sign: { perSecond: Number(match[1]), spread: NaN },
+      verify: { perSecond: Number(match[2]), spread: NaN },
     };
     return { row, version: version.trim() };
   } catch (error) {
@@ -87,17 +88,18 @@ async function chromiumRows(): Promise<{ rates: Ed25519Rates[]; version: string 
 const toRow = (where: string, r: Ed25519Rates): Row => ({ where, path: r.backend, ...r });
 
 function formatTable(rows: Row[], reference: Row | undefined): string {
-  const ratio = (ours: number, theirs: number | undefined): string =>
-    theirs === undefined ? 'n/a' : (ours / theirs).toFixed(2);
+  const cell = (rate: Rate, ref: Rate | undefined): string[] => [
+    Math.round(rate.perSecond).toString(),
+    Number.isNaN(rate.spread) ? '' : `±${Math.round(rate.spread * 100)}%`,
+    ref === undefined ? 'n/a' : (rate.perSecond / ref.perSecond).toFixed(2),
+  ];
   const cells = rows.map((r) => [
     r.where,
     r.path,
-    Math.round(r.signPerSecond).toString(),
-    ratio(r.signPerSecond, reference?.signPerSecond),
-    Math.round(r.verifyPerSecond).toString(),
-    ratio(r.verifyPerSecond, reference?.verifyPerSecond),
+    ...cell(r.sign, reference?.sign),
+    ...cell(r.verify, reference?.verify),
   ]);
-  const header = ['where', 'path', 'sign/s', 'ratio', 'verify/s', 'ratio'];
+  const header = ['where', 'path', 'sign/s', '±', 'ratio', 'verify/s', '±', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]?.length ?? 0)));
   const line = (c: string[]): string =>
     c
@@ -141,7 +143,8 @@ it('measures Ed25519 sign and verify rates beside openssl speed', async () => {
     formatTable(rows, 'row' in openssl ? openssl.row : undefined),
     ...notes,
     `ours: src/core/crypto/ed25519.ts, one awaited call at a time, ` +
-      `${seconds(MEASURE.warmupMs)} s warm-up then >= ${seconds(MEASURE.measureMs)} s per cell`,
+      `${seconds(MEASURE.warmupMs)} s warm-up then >= ${seconds(MEASURE.measureMs)} s per cell; ` +
+      `± = half the range of its ${MEASURE.windows} windows' rates`,
     `openssl: openssl speed -elapsed -seconds ${OPENSSL_SECONDS} ed25519 (its message is 20 bytes)`,
     versions.join('; '),
     `total ${seconds(performance.now() - started)} s`,

@@ -1,0 +1,348 @@
+/**
+ * The bundle page end to end, in real Chromium against the production build: bundles made
+ * and signed here in Node are opened in the page by file picker and by drag-and-drop, and the
+ * page must show the verdict core computes, with verification running in the Web Worker.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import {
+  appendAttestation,
+  createBundle,
+  makeSeedSigner,
+  MAX_BUNDLE_BYTES,
+  serializeBundle,
+  verifyBundle,
+  type Bundle,
+  type Signer,
+} from '../../src/core/index.ts';
+import {
+  collectPageErrors,
+  describeBrowser,
+  ensureWebBuild,
+  launchChromium,
+  serveWebApp,
+  type LaunchedBrowser,
+  type WebServer,
+} from './browser.ts';
+
+const REASON = 'Greet the whole world, not just hello';
+const FORGED_REASON = 'Greet the whole world, now with a backdoor';
+const COMPONENTS = ['greeter', 'docs'];
+const DIFF = [
+  'From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001',
+  'From: Ada Lovelace <ada@example.org>',
+  'Date: Fri, 14 Mar 2025 09:26:53 +0000',
+  'Subject: [PATCH] greeter: say hello to the world',
+  '',
+  '---',
+  'diff --git a/src/greet.c b/src/greet.c',
+  'index 3b18e51..a3c4f2d 100644',
+  '--- a/src/greet.c',
+  '+++ b/src/greet.c',
+  '@@ -1,5 +1,5 @@',
+  ' #include <stdio.h>',
+  ' ',
+  ' int main(void) {',
+  '-  printf("hello\\n");',
+  '+  printf("hello, world\\n");',
+  '   return 0;',
+  'diff --git a/README.md b/README.md',
+  'index 1111111..2222222 100644',
+  '--- a/README.md',
+  '+++ b/README.md',
+  '@@ -1,2 +1,3 @@',
+  ' # greet',
+  ' Prints a greeting.',
+  '+Now greets the whole world.',
+  '',
+].join('\n');
+
+const seed = (byte: number) => new Uint8Array(32).fill(byte);
+
+/** Rewrites the author payload (reason changed) and keeps the old signature: a forgery. */
+function alterPayload(bundle: Bundle): Bundle {
+  const payload = Buffer.from(bundle.envelope.payload, 'base64').toString('utf8');
+  const altered = payload.replace(REASON, FORGED_REASON);
+  expect(altered).not.toBe(payload);
+  const envelope = { ...bundle.envelope, payload: Buffer.from(altered).toString('base64') };
+  return { ...bundle, envelope };
+}
+
+/** Flips one bit of the last attestation's signature. */
+function forgeLastAttestation(bundle: Bundle): Bundle {
+  const attestations = bundle.attestation_signatures.map((envelope) => structuredClone(envelope));
+  const signature = attestations.at(-1)?.signatures[0];
+  if (signature === undefined) throw new Error('no attestation to forge');
+  const bytes = Buffer.from(signature.sig, 'base64');
+  bytes[10] = (bytes[10] ?? 0) ^ 0x01;
+  signature.sig = bytes.toString('base64');
+  return { ...bundle, attestation_signatures: attestations };
+}
+
+interface Fixtures {
+  dir: string;
+  author: Signer;
+  reviewer: Signer;
+  path(name: string): string;
+}
+
+async function writeFixtures(): Promise<Fixtures> {
+  const dir = await mkdtemp(join(tmpdir(), 'patchtrail-e2e-'));
+  const author = await makeSeedSigner(seed(1));
+  const reviewer = await makeSeedSigner(seed(2));
+  const valid = await createBundle({
+    diff: DIFF,
+    signer: author,
+    reason: REASON,
+    components: COMPONENTS,
+    buildEnvironment: `sha256:${'ab'.repeat(32)}`,
+    now: new Date('2025-03-14T09:30:00Z'),
+  });
+  const attested = await appendAttestation(valid, {
+    signer: reviewer,
+    role: 'reviewer',
+    verdict: 'pass',
+    note: 'Read every line; the printf change is right.',
+    now: new Date('2025-03-15T10:00:00Z'),
+  });
+  const files: Record<string, string> = {
+    'valid.json': serializeBundle(valid),
+    'tampered.json': serializeBundle(alterPayload(valid)),
+    'attested.json': serializeBundle(attested),
+    'forged-attestation.json': serializeBundle(forgeLastAttestation(attested)),
+    'not-json.json': 'this is a patch, trust me\n',
+  };
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return { dir, author, reviewer, path: (name) => join(dir, name) };
+}
+
+// --- page helpers --------------------------------------------------------------------------
+
+const testid = (id: string) => `[data-testid="${id}"]`;
+
+/** Waits for the verdict on one file (the "checking" banner has no data-file). */
+async function verdictFor(page: Page, fileName: string) {
+  const verdict = page.locator(`${testid('verdict')}[data-file="${fileName}"]`);
+  await verdict.waitFor();
+  return {
+    state: await verdict.getAttribute('data-state'),
+    engine: await verdict.getAttribute('data-engine'),
+    code: (await page.locator(testid('verdict-code')).allTextContents())[0],
+    message: (await page.locator(testid('verdict-message')).allTextContents())[0],
+  };
+}
+
+async function signatureRows(page: Page) {
+  const rows = page.locator(testid('signature-row'));
+  const out = [];
+  for (const row of await rows.all()) {
+    out.push({
+      role: await row.getAttribute('data-role'),
+      did: await row.getAttribute('data-did'),
+      status: await row.getAttribute('data-status'),
+      problem: (await row.locator(testid('signature-problem')).allTextContents())[0],
+      verdict: (await row.locator(testid('signature-verdict')).textContent())?.trim(),
+    });
+  }
+  return out;
+}
+
+async function chooseFile(page: Page, path: string): Promise<void> {
+  await page.setInputFiles(testid('file-input'), path);
+}
+
+/** Drags a file made inside the page onto `target`, as a user dropping it from the desktop. */
+async function dropFile(page: Page, target: string, name: string, text: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ([fileName, content]) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], fileName, { type: 'application/json' }));
+      return transfer;
+    },
+    [name, text] as const,
+  );
+  await page.dispatchEvent(target, 'dragover', { dataTransfer });
+  expect(await page.locator(testid('drop-zone')).getAttribute('class')).toContain('drop-active');
+  await page.dispatchEvent(target, 'drop', { dataTransfer });
+  await dataTransfer.dispose();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.PATCHTRAIL_SCREENSHOT_DIR;
+  if (dir !== undefined && dir !== '')
+    await page.screenshot({ path: join(dir, name), fullPage: true });
+}
+
+// --- the tests -----------------------------------------------------------------------------
+
+describeBrowser('bundle page (Chromium, production build)', () => {
+  let fixtures: Fixtures;
+  let server: WebServer;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    [fixtures] = await Promise.all([writeFixtures(), ensureWebBuild()]);
+    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
+    page = browser.page;
+    pageErrors = collectPageErrors(page);
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (fixtures !== undefined) await rm(fixtures.dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the fixtures are what the tests claim, according to core in Node', async () => {
+    const read = async (name: string) => new Uint8Array(await readFile(fixtures.path(name)));
+    expect((await verifyBundle(await read('valid.json'))).ok).toBe(true);
+    expect((await verifyBundle(await read('attested.json'))).ok).toBe(true);
+    const tampered = await verifyBundle(await read('tampered.json'));
+    expect(tampered.ok ? 'ok' : tampered.problem.code).toBe('INVALID_SIGNATURE');
+    const forged = await verifyBundle(await read('forged-attestation.json'));
+    expect(forged.ok ? 'ok' : forged.problem.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it('shows a valid bundle as verified, with its metadata, diff and signature, checked in the worker', async () => {
+    await chooseFile(page, fixtures.path('valid.json'));
+    const verdict = await verdictFor(page, 'valid.json');
+    expect(verdict).toMatchObject({ state: 'verified', engine: 'worker', code: undefined });
+
+    expect(await page.locator(testid('meta-reason')).textContent()).toContain(REASON);
+    expect(await page.locator(`${testid('meta-author')} dd`).textContent()).toBe(
+      fixtures.author.did,
+    );
+    expect(await page.locator(testid('meta-file')).allTextContents()).toEqual([
+      'src/greet.c',
+      'README.md',
+    ]);
+    expect(await page.locator(testid('meta-components')).textContent()).toContain('greeter');
+    expect(await page.locator(testid('meta-source-headers')).textContent()).toContain(
+      'Ada Lovelace',
+    );
+
+    const diff = page.locator(testid('diff'));
+    expect(await diff.locator('[data-kind="add"]').allTextContents()).toEqual([
+      '+  printf("hello, world\\n");',
+      '+Now greets the whole world.',
+    ]);
+    expect(await diff.locator('[data-kind="del"]').allTextContents()).toEqual([
+      '-  printf("hello\\n");',
+    ]);
+
+    expect(await signatureRows(page)).toEqual([
+      {
+        role: 'author',
+        did: fixtures.author.did,
+        status: 'valid',
+        problem: undefined,
+        verdict: '—',
+      },
+    ]);
+    expect(await page.locator(testid('claims')).count()).toBe(0);
+    await screenshot(page, 'app-verified.png');
+  });
+
+  it('shows an appended attestation as a second valid signature (dropped onto the drop zone)', async () => {
+    const text = await readFile(fixtures.path('attested.json'), 'utf8');
+    await dropFile(page, testid('drop-zone'), 'attested.json', text);
+    const verdict = await verdictFor(page, 'attested.json');
+    expect(verdict).toMatchObject({ state: 'verified', engine: 'worker' });
+    const rows = await signatureRows(page);
+    expect(rows.map(({ role, did, status, verdict }) => ({ role, did, status, verdict }))).toEqual([
+      { role: 'author', did: fixtures.author.did, status: 'valid', verdict: '—' },
+      { role: 'reviewer', did: fixtures.reviewer.did, status: 'valid', verdict: 'pass' },
+    ]);
+    expect(await page.locator(testid('signatures')).textContent()).toContain(
+      'Read every line; the printf change is right.',
+    );
+  });
+
+  it('rejects a bundle whose payload was altered, marking the author signature invalid', async () => {
+    await chooseFile(page, fixtures.path('tampered.json'));
+    const verdict = await verdictFor(page, 'tampered.json');
+    expect(verdict).toMatchObject({
+      state: 'rejected',
+      engine: 'worker',
+      code: 'INVALID_SIGNATURE',
+    });
+    expect(verdict.message).toContain('does not verify');
+    expect(await page.getByRole('status').textContent()).toBe(
+      'tampered.json: rejected (INVALID_SIGNATURE)',
+    );
+
+    expect(await signatureRows(page)).toEqual([
+      {
+        role: 'author',
+        did: fixtures.author.did,
+        status: 'invalid',
+        problem: 'INVALID_SIGNATURE',
+        verdict: '—',
+      },
+    ]);
+    // The forged reason may be shown only inside the panel labelled UNVERIFIED.
+    const claims = page.locator(testid('claims'));
+    expect(await claims.locator('h2').textContent()).toContain('UNVERIFIED');
+    expect(await claims.locator(testid('claim-reason')).textContent()).toContain(FORGED_REASON);
+    expect(await page.locator(testid('bundle')).count()).toBe(0);
+    expect(await page.locator(testid('diff')).count()).toBe(0);
+    await screenshot(page, 'app-tampered.png');
+  });
+
+  it('rejects a bundle with a forged attestation, and keeps the author signature valid', async () => {
+    await chooseFile(page, fixtures.path('forged-attestation.json'));
+    const verdict = await verdictFor(page, 'forged-attestation.json');
+    expect(verdict).toMatchObject({ state: 'rejected', code: 'INVALID_SIGNATURE' });
+    const rows = await signatureRows(page);
+    expect(rows.map(({ did, status, problem }) => ({ did, status, problem }))).toEqual([
+      { did: fixtures.author.did, status: 'valid', problem: undefined },
+      { did: fixtures.reviewer.did, status: 'invalid', problem: 'INVALID_SIGNATURE' },
+    ]);
+    // The author's signature held, so the signed metadata is shown as such.
+    expect(await page.locator(testid('meta-reason')).textContent()).toContain(REASON);
+  });
+
+  it('rejects a file that is not JSON with MALFORMED_INPUT (dropped anywhere on the page)', async () => {
+    const text = await readFile(fixtures.path('not-json.json'), 'utf8');
+    await dropFile(page, 'main', 'not-json.json', text);
+    const verdict = await verdictFor(page, 'not-json.json');
+    expect(verdict).toMatchObject({ state: 'rejected', engine: 'worker', code: 'MALFORMED_INPUT' });
+    expect(await page.locator(testid('signature-row')).count()).toBe(0);
+  });
+
+  it('refuses a file over the size limit before reading it', async () => {
+    // Made inside the page: sending 16 MiB through the DevTools protocol takes seconds.
+    const dataTransfer = await page.evaluateHandle((size) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(size)], 'huge.json'));
+      return transfer;
+    }, MAX_BUNDLE_BYTES + 1);
+    await page.dispatchEvent(testid('drop-zone'), 'drop', { dataTransfer });
+    const verdict = await verdictFor(page, 'huge.json');
+    expect(verdict).toMatchObject({ state: 'rejected', engine: 'none', code: 'TOO_LARGE' });
+    expect(verdict.message).toContain(`limit is ${MAX_BUNDLE_BYTES}`);
+  });
+
+  it('falls back to the main thread when the worker cannot start', async () => {
+    const fallback = await browser.context.newPage();
+    const errors = collectPageErrors(fallback);
+    await fallback.route('**/verify.worker-*.js', (route) => route.abort());
+    await fallback.goto(server.url);
+    await fallback.setInputFiles(testid('file-input'), fixtures.path('valid.json'));
+    const verdict = await verdictFor(fallback, 'valid.json');
+    expect(verdict).toMatchObject({ state: 'verified', engine: 'main-thread' });
+    await fallback.close();
+    // The blocked worker script itself is logged as a failed load, and nothing else.
+    expect(errors.filter((e) => !e.includes('net::ERR_FAILED'))).toEqual([]);
+  });
+});

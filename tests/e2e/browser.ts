@@ -1,0 +1,219 @@
+/**
+ * Shared by every test that drives a real browser: finds Debian's Chromium, launches it
+ * headless with a fresh profile, builds the web app when dist/web is missing or older than
+ * its sources, and serves dist/web on 127.0.0.1 at a free port with a tiny static server.
+ *
+ * Without Chromium the suite is skipped with a printed reason, unless
+ * PATCHTRAIL_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM_PATH);
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_DIST = join(REPO_ROOT, 'dist', 'web');
+
+/** Headless, quiet, and with nothing reaching out to the network on its own. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** `describe` when Chromium is here; otherwise a skip with a reason, or a failure in CI. */
+export function describeBrowser(name: string, body: () => void): void {
+  if (hasChromium) {
+    describe(name, body);
+    return;
+  }
+  const reason = `Chromium not found at ${CHROMIUM_PATH}`;
+  if (process.env.PATCHTRAIL_REQUIRE_BROWSER === '1') {
+    throw new Error(`PATCHTRAIL_REQUIRE_BROWSER=1 but ${reason}`);
+  }
+  console.warn(`skipped: ${reason}`);
+  describe.skipIf(true)(name, body);
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  /** The page the persistent context opens with. */
+  page: Page;
+  /** Closes the browser and deletes its profile directory. */
+  close(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Added to CHROMIUM_ARGS. */
+  args?: string[];
+  permissions?: string[];
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const profile = await mkdtemp(join(tmpdir(), 'patchtrail-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Uncaught page exceptions and console errors (CSP violations among them), for asserting none. */
+export function collectPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
+// --- building dist/web ---------------------------------------------------------------------
+
+const WEB_SOURCES = ['index.html', 'vite.config.ts', 'src', 'worker', 'wasm', 'public'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  if (path === join(REPO_ROOT, 'src', 'cli')) return 0; // not part of the web build
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function webBuildIsStale(): boolean {
+  const built = join(WEB_DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = Math.max(...WEB_SOURCES.map((name) => newestMtime(join(REPO_ROOT, name))));
+  return sources > statSync(built).mtimeMs;
+}
+
+const LOCK_DIR = join(REPO_ROOT, '.tmp', 'web-build.lock');
+const STALE_LOCK_MS = 5 * 60_000;
+
+/** A cross-process lock (test files run in parallel workers): mkdir is atomic. */
+async function withBuildLock(work: () => void): Promise<void> {
+  mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch {
+      const age = Date.now() - (existsSync(LOCK_DIR) ? statSync(LOCK_DIR).mtimeMs : Date.now());
+      if (age > STALE_LOCK_MS) rmSync(LOCK_DIR, { recursive: true, force: true });
+      await sleep(200);
+    }
+  }
+  try {
+    work();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+/** Builds the web app (`npx vite build`) when dist/web is missing or older than its sources. */
+export async function ensureWebBuild(): Promise<void> {
+  if (!webBuildIsStale()) return;
+  await withBuildLock(() => {
+    if (!webBuildIsStale()) return; // another test file built it while we waited
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    });
+  });
+}
+
+// --- serving dist/web ----------------------------------------------------------------------
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json',
+};
+
+export interface WebServer {
+  /** e.g. "http://127.0.0.1:41234/" */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves a directory (default dist/web) on 127.0.0.1 at a free port; GET and HEAD only. */
+export async function serveWebApp(root = WEB_DIST): Promise<WebServer> {
+  const base = resolve(root);
+  const server = createServer((request, response) => {
+    void (async () => {
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        response.writeHead(405).end();
+        return;
+      }
+      let path: string;
+      try {
+        path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      } catch {
+        response.writeHead(400).end();
+        return;
+      }
+      const file = resolve(base, `.${path.endsWith('/') ? `${path}index.html` : path}`);
+      if (!file.startsWith(base + sep)) {
+        response.writeHead(403).end();
+        return;
+      }
+      try {
+        const body = await readFile(file);
+        const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      } catch {
+        response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      }
+    })();
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', done);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

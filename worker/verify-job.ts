@@ -1,0 +1,91 @@
+/**
+ * The verification job both engines run: the verify worker, and the main thread when the
+ * worker cannot start. It wraps core's `verifyBundle` and, only when verification fails,
+ * adds what the file claims (decoded without any check) so the UI can show it labelled
+ * UNVERIFIED. The bytes are attacker-controlled; this never throws for bad input.
+ */
+import {
+  peekUnverifiedPredicate,
+  readBundle,
+  verifyBundle,
+  type Bundle,
+  type BundleReport,
+  type SignatureReport,
+  type VerifyResult,
+} from '../src/core/index.ts';
+
+/** What a bundle that failed verification says about itself. Nothing here was checked. */
+export interface UnverifiedView {
+  /** The author predicate as decoded from the payload, of any shape. */
+  predicate: unknown;
+  /** The key id on the author envelope's signature. */
+  authorKeyid: string | null;
+  /** The key ids on the appended attestation envelopes, in file order. */
+  attestationKeyids: (string | null)[];
+}
+
+export interface VerifyJobResult {
+  result: VerifyResult;
+  /** Set only when verification failed and the file was at least a well-formed bundle. */
+  unverified?: UnverifiedView;
+}
+
+export interface VerifyJobOptions {
+  trusted?: readonly string[];
+}
+
+function readUnverified(bytes: Uint8Array): UnverifiedView | undefined {
+  let bundle: Bundle;
+  try {
+    bundle = readBundle(bytes);
+  } catch {
+    return undefined;
+  }
+  return {
+    predicate: peekUnverifiedPredicate(bundle),
+    authorKeyid: bundle.envelope.signatures[0]?.keyid ?? null,
+    attestationKeyids: bundle.attestation_signatures.map((e) => e.signatures[0]?.keyid ?? null),
+  };
+}
+
+/**
+ * Core may put a `PatchtrailError` instance where a `Problem` is expected; structured clone
+ * keeps only an Error's name and message, so its `code` would not survive postMessage.
+ */
+function plainSignature(signature: SignatureReport): SignatureReport {
+  if (signature.problem === undefined) return signature;
+  return {
+    ...signature,
+    problem: { code: signature.problem.code, message: signature.problem.message },
+  };
+}
+
+function plainReport(report: BundleReport): BundleReport {
+  return {
+    ...report,
+    author: plainSignature(report.author),
+    attestations: report.attestations.map(plainSignature),
+  };
+}
+
+/** The result with only plain data in it, safe to send through `postMessage`. */
+function cloneable(result: VerifyResult): VerifyResult {
+  if (result.ok) return { ok: true, report: plainReport(result.report) };
+  const { code, message, details } = result.problem;
+  const problem = { code, message, details: [...details] };
+  return result.report === undefined
+    ? { ok: false, problem }
+    : { ok: false, problem, report: plainReport(result.report) };
+}
+
+export async function runVerifyJob(
+  bytes: Uint8Array,
+  options: VerifyJobOptions = {},
+): Promise<VerifyJobResult> {
+  const result = cloneable(
+    await verifyBundle(bytes, options.trusted === undefined ? {} : { trusted: options.trusted }),
+  );
+  if (result.ok) return { result };
+  const unverified = readUnverified(bytes);
+  return unverified === undefined ? { result } : { result, unverified };
+}
