@@ -9,8 +9,6 @@ import {
   readBundle,
   verifyBundle,
   type Bundle,
-  type BundleReport,
-  type SignatureReport,
   type VerifyResult,
 } from '../src/core/index.ts';
 
@@ -48,42 +46,14 @@ function readUnverified(bytes: Uint8Array): UnverifiedView | undefined {
   };
 }
 
-/**
- * Core may put a `PatchtrailError` instance where a `Problem` is expected; structured clone
- * keeps only an Error's name and message, so its `code` would not survive postMessage.
- */
-function plainSignature(signature: SignatureReport): SignatureReport {
-  if (signature.problem === undefined) return signature;
-  return {
-    ...signature,
-    problem: { code: signature.problem.code, message: signature.problem.message },
-  };
-}
-
-function plainReport(report: BundleReport): BundleReport {
-  return {
-    ...report,
-    author: plainSignature(report.author),
-    attestations: report.attestations.map(plainSignature),
-  };
-}
-
-/** The result with only plain data in it, safe to send through `postMessage`. */
-function cloneable(result: VerifyResult): VerifyResult {
-  if (result.ok) return { ok: true, report: plainReport(result.report) };
-  const { code, message, details } = result.problem;
-  const problem = { code, message, details: [...details] };
-  return result.report === undefined
-    ? { ok: false, problem }
-    : { ok: false, problem, report: plainReport(result.report) };
-}
-
 export async function runVerifyJob(
   bytes: Uint8Array,
   options: VerifyJobOptions = {},
 ): Promise<VerifyJobResult> {
-  const result = cloneable(
-    await verifyBundle(bytes, options.trusted === undefined ? {} : { trusted: options.trusted }),
+  // Core's results are plain data (no Error instances), so they survive postMessage intact.
+  const result = await verifyBundle(
+    bytes,
+    options.trusted === undefined ? {} : { trusted: options.trusted },
   );
   if (result.ok) return { result };
   const unverified = readUnverified(bytes);

@@ -97,6 +97,17 @@ describe('patch bundle', () => {
     expect(result.report.attesters.pass).toEqual([]);
   });
 
+  it('returns plain data that survives structured cloning (postMessage), codes included', async () => {
+    const bundle = await attested(await sampleBundle(), 2);
+    const att = bundle.attestation_signatures[0] as Bundle['envelope'];
+    const forged = { ...att, payload: b64(unb64(att.payload).replace('pass', 'fail')) };
+    const result = await verifyBundle(bytesOf({ ...bundle, attestation_signatures: [forged] }));
+    expect(structuredClone(result)).toEqual(result);
+    expect(result.ok ? undefined : result.report?.attestations[0]?.problem?.code).toBe(
+      'INVALID_SIGNATURE',
+    );
+  });
+
   it('refuses to attest a bundle that fails verification', async () => {
     const bundle = await sampleBundle();
     const tampered = {

@@ -1,51 +1,31 @@
 /**
- * JSON Schema (draft 2020-12) validation for every bundle read, with Ajv. All errors are
- * collected so a rejection lists every bad field at once.
+ * JSON Schema (draft 2020-12) validation for every bundle read. The validators are compiled
+ * ahead of time from `bundle.schema.json` (scripts/gen-validators.mjs), so nothing is compiled
+ * at run time: no `eval`, no CSP exception. All errors are collected so a rejection lists
+ * every bad field at once.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { reject, type ErrorCode } from '../errors.ts';
 import schema from './bundle.schema.json' with { type: 'json' };
+import * as validators from './schema-validators.generated.js';
+import type { ValidationError } from './schema-validators.generated.js';
 
 export { schema as bundleSchema };
 
-type Validators = Record<'bundle' | 'patchStatement' | 'attestationStatement', ValidateFunction>;
-let validators: Validators | undefined;
-
-function compiled(): Validators {
-  if (validators === undefined) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    ajv.addSchema(schema);
-    const get = (ref: string): ValidateFunction => {
-      const fn = ajv.getSchema(`${schema.$id}${ref}`);
-      if (fn === undefined) throw new Error(`bundle schema lacks ${ref}`);
-      return fn;
-    };
-    validators = {
-      bundle: get(''),
-      patchStatement: get('#/$defs/patchStatement'),
-      attestationStatement: get('#/$defs/attestationStatement'),
-    };
-  }
-  return validators;
-}
-
-function describe(error: ErrorObject): string {
+function describe(error: ValidationError): string {
   const where = error.instancePath === '' ? '(top level)' : error.instancePath;
   const extra =
-    error.keyword === 'additionalProperties'
-      ? ` "${String((error.params as { additionalProperty?: unknown }).additionalProperty)}"`
-      : '';
+    error.keyword === 'additionalProperties' ? ` "${String(error.params.additionalProperty)}"` : '';
   return `${where}: ${error.message ?? error.keyword}${extra}`;
 }
 
 /** Validates `value` against one part of the bundle schema, rejecting with `code` on failure. */
 export function assertSchema(
-  part: keyof Validators,
+  part: 'bundle' | 'patchStatement' | 'attestationStatement',
   value: unknown,
   code: ErrorCode,
   what: string,
 ): void {
-  const validate = compiled()[part];
+  const validate = validators[part];
   if (validate(value)) return;
   const details = (validate.errors ?? []).map(describe);
   reject(

@@ -11,7 +11,7 @@ import type { Ed25519Backend } from '../crypto/ed25519.ts';
 import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { sha256Hex } from '../crypto/hash.ts';
 import { verifyEnvelopeSignature, type Envelope } from '../envelope/dsse.ts';
-import { isPatchtrailError, PatchtrailError, reject } from '../errors.ts';
+import { isPatchtrailError, reject, type PatchtrailError } from '../errors.ts';
 import { parseDiff, touchedPaths } from '../diff/parse.ts';
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
@@ -142,15 +142,24 @@ async function verifyAttestation(
     if (predicate.note !== undefined) report.note = predicate.note;
     return report;
   } catch (cause) {
-    const problem = asProblem(cause);
-    return { did: keyid, role: 'unknown', status: 'invalid', trusted: null, problem };
+    const { code, message } = asProblem(cause);
+    return {
+      did: keyid,
+      role: 'unknown',
+      status: 'invalid',
+      trusted: null,
+      problem: { code, message },
+    };
   }
 }
 
+/**
+ * Coded rejections become results; anything else is a fault of ours or of the runtime (not a
+ * verdict on the input) and propagates, so that it is never reported as a bad bundle.
+ */
 function asProblem(cause: unknown): PatchtrailError {
   if (isPatchtrailError(cause)) return cause;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return new PatchtrailError('MALFORMED_INPUT', `unreadable input (${message})`, { cause });
+  throw cause;
 }
 
 async function verifyAttestations(bundle: Bundle, payloadDigest: string, options: VerifyOptions) {
@@ -245,7 +254,7 @@ export async function verifyParsedBundle(
   }
 }
 
-/** Reads and verifies bundle bytes. Never throws for bad input. */
+/** Reads and verifies bundle bytes. Never throws for bad input (only for our own faults). */
 export async function verifyBundle(
   bytes: Uint8Array,
   options: VerifyOptions = {},
