@@ -5,38 +5,26 @@
  * playwright-core, loads it. 127.0.0.1 is a secure context, so `crypto.subtle` is there.
  * Nothing leaves loopback: the server binds 127.0.0.1 and the context aborts every request
  * to any other origin.
- *
- * The launcher part (`CHROMIUM_PATH`, `CHROMIUM_ARGS`, `launchChromium`) duplicates what
- * tests/e2e/browser.ts is meant to share; fold it in there once that exists.
+ * Launching Chromium is shared with the e2e tests (tests/e2e/browser.ts).
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+import {
+  CHROMIUM_PATH,
+  hasChromium,
+  launchChromium,
+  type LaunchedBrowser,
+} from '../e2e/browser.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./ed25519-page-entry.ts', import.meta.url));
 
 /** Why Chromium cannot run here, or undefined when it can. */
 export function chromiumMissingReason(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found`;
+  return hasChromium ? undefined : `${CHROMIUM_PATH} not found`;
 }
 
 /** Bundles the page entry (our module, @noble/curves and all) into one ES module, in memory. */
@@ -88,22 +76,6 @@ async function serve(pageJs: string): Promise<{ server: Server; origin: string }
   return { server, origin: `http://127.0.0.1:${port}` };
 }
 
-/** A fresh profile in a temp dir; `chromium.launch` refuses --user-data-dir (PLATFORM.md). */
-export async function launchChromium(): Promise<{ context: BrowserContext; profileDir: string }> {
-  const profileDir = await mkdtemp(join(tmpdir(), 'patchtrail-chromium-'));
-  try {
-    const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    return { context, profileDir };
-  } catch (error) {
-    await rm(profileDir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 export interface Ed25519Page {
   page: Page;
   /** e.g. "156.0.8078.79", as the running browser reports it over CDP. */
@@ -115,21 +87,19 @@ export interface Ed25519Page {
 export async function openEd25519Page(): Promise<Ed25519Page> {
   const pageJs = await bundlePageEntry();
   const { server, origin } = await serve(pageJs);
-  let launched: { context: BrowserContext; profileDir: string } | undefined;
+  let launched: LaunchedBrowser | undefined;
   const close = async (): Promise<void> => {
-    await launched?.context.close();
-    if (launched) await rm(launched.profileDir, { recursive: true, force: true });
+    await launched?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   try {
     launched = await launchChromium();
-    const { context } = launched;
+    const { context, page } = launched;
     await context.route(
       (url) => url.origin !== origin,
       (route) => route.abort('blockedbyclient'),
     );
-    const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.patchtrailEd25519 !== undefined);
     const cdp = await context.newCDPSession(page);

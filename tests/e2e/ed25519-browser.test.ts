@@ -4,12 +4,9 @@
  * backends inside headless Chromium. Skipped, with a printed reason, when /usr/bin/chromium is
  * missing, unless PATCHTRAIL_REQUIRE_BROWSER=1, which turns that into a failure.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  chromiumMissingReason,
-  openEd25519Page,
-  type Ed25519Page,
-} from '../bench/chromium-page.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openEd25519Page, type Ed25519Page } from '../bench/chromium-page.ts';
+import { describeBrowser } from './browser.ts';
 import { loadVector } from '../helpers/vectors.ts';
 
 interface WycheproofFile {
@@ -29,20 +26,10 @@ interface RfcCase {
 const wycheproof = loadVector<WycheproofFile>('wycheproof-ed25519/ed25519_test.json');
 const rfc = loadVector<RfcCase[]>('rfc8032/ed25519.json');
 
-const requireBrowser = process.env.PATCHTRAIL_REQUIRE_BROWSER === '1';
-const missing = chromiumMissingReason();
-const skip = missing !== undefined && !requireBrowser;
-if (skip) {
-  console.warn(
-    `ed25519-browser.test.ts skipped: ${missing} (PATCHTRAIL_REQUIRE_BROWSER=1 makes this fail)`,
-  );
-}
-
-describe.skipIf(skip)('Ed25519 in headless Chromium (strict RFC 8032)', () => {
+describeBrowser('Ed25519 in headless Chromium (strict RFC 8032)', () => {
   let opened: Ed25519Page | undefined;
 
   beforeAll(async () => {
-    if (missing !== undefined) throw new Error(`PATCHTRAIL_REQUIRE_BROWSER=1 but ${missing}`);
     opened = await openEd25519Page();
   });
   afterAll(async () => {
