@@ -20,13 +20,15 @@ const NODE = [['node:*'], 'only src/cli, scripts and tests may use Node built-in
 const layer = (name, message) => [[`**/${name}/**`, `**/${name}`], message];
 
 export default tseslint.config(
-  { ignores: [
+  {
+    ignores: [
       'dist/**',
       'node_modules/**',
       'coverage/**',
       'tests/fixtures/corpus/**',
       'src/core/bundle/schema-validators.generated.js',
-    ] },
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   prettier,
