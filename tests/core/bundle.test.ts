@@ -313,6 +313,9 @@ describe('patch bundle', () => {
         }
       }
     }
+    console.info(
+      `tamper sweep: ${original.length} bytes x 2 masks: ${tally.rejected} rejected, ${tally.harmless} harmless`,
+    );
     expect(tally.rejected + tally.harmless).toBe(original.length * 2);
     expect(tally.rejected).toBeGreaterThan(original.length * 1.9);
   });

@@ -1,5 +1,6 @@
 /** `verify` and `inspect`: check a bundle's signatures and metadata, and show what it holds. */
 import {
+  didFromPublicKey,
   isDidKey,
   MAX_BUNDLE_BYTES,
   peekUnverifiedPredicate,
@@ -12,7 +13,6 @@ import {
 import { UsageError } from '../errors.ts';
 import { readInput, readKey } from '../io.ts';
 import type { CliContext, Command } from '../context.ts';
-import { didFromPublicKey } from '../../core/index.ts';
 
 async function trustedSet(values: unknown): Promise<string[] | undefined> {
   if (values === undefined) return undefined;
