@@ -9,8 +9,9 @@ import type { CliContext, Command } from './context.ts';
 import { id, keygen } from './commands/keys.ts';
 import { attest, create } from './commands/create.ts';
 import { inspect, verify } from './commands/verify.ts';
+import { apply } from './commands/apply.ts';
 
-const COMMANDS: readonly Command[] = [keygen, id, create, attest, verify, inspect];
+const COMMANDS: readonly Command[] = [keygen, id, create, attest, verify, inspect, apply];
 
 function overview(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

@@ -17,3 +17,14 @@ export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem
 export { defaultBackend, type Ed25519Backend } from './crypto/ed25519.ts';
 export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
 export { toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
+export { applyDiff, type ApplyOptions, type ApplyResult, type FileResult } from './diff/apply.ts';
+export { parseDiff, touchedPaths } from './diff/parse.ts';
+export { treeHash } from './diff/tree-hash.ts';
+export { makeMemoryTree, type MemoryTree } from './diff/memory-tree.ts';
+export {
+  RESERVED_DIRS,
+  type RecoveryOutcome,
+  type Tree,
+  type TreeChange,
+  type TreeEntry,
+} from './diff/tree.ts';

@@ -1,7 +1,5 @@
 /** `verify` and `inspect`: check a bundle's signatures and metadata, and show what it holds. */
 import {
-  didFromPublicKey,
-  isDidKey,
   MAX_BUNDLE_BYTES,
   peekUnverifiedPredicate,
   readBundle,
@@ -10,23 +8,9 @@ import {
   type SignatureReport,
   type VerifyResult,
 } from '../../core/index.ts';
-import { UsageError } from '../errors.ts';
-import { readInput, readKey } from '../io.ts';
+import { readInput } from '../io.ts';
+import { trustedSet } from './trust.ts';
 import type { CliContext, Command } from '../context.ts';
-
-async function trustedSet(values: unknown): Promise<string[] | undefined> {
-  if (values === undefined) return undefined;
-  const out: string[] = [];
-  for (const value of values as string[]) {
-    if (value.startsWith('did:')) {
-      if (!isDidKey(value)) throw new UsageError(`--trust: "${value}" is not an Ed25519 did:key`);
-      out.push(value);
-    } else {
-      out.push(didFromPublicKey((await readKey(value)).publicKey));
-    }
-  }
-  return out;
-}
 
 function signatureLine(s: SignatureReport): string {
   const trust = s.trusted === null ? '' : s.trusted ? ', trusted' : ', NOT trusted';

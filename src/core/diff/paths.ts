@@ -70,14 +70,23 @@ function findQuoteEnd(text: string): number {
   return reject('MALFORMED_INPUT', `unterminated quoted path: ${text}`);
 }
 
-/** Removes `n` leading components, as `git apply -p N` / `patch -p N` do. */
+/**
+ * Removes `n` leading components, as `git apply -p N` / `patch -p N` do (a run of slashes
+ * counts as one separator; a leading "/" ends an empty first component). The remainder is
+ * returned verbatim, so an absolute or odd remainder is left for the safety check to refuse.
+ */
 export function stripPath(path: string, n: number): string {
-  const parts = path.split('/').filter((part, i) => part !== '' || i === 0);
-  if (parts[0] === '') parts.shift();
-  if (parts.length <= n) {
-    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const slash = path.indexOf('/', at);
+    if (slash < 0)
+      reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+    at = slash;
+    while (path[at] === '/') at++;
   }
-  return parts.slice(n).join('/');
+  if (at >= path.length)
+    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+  return path.slice(at);
 }
 
 /** Splits the two paths of a `diff --git A B` line (quoted, or equal halves, or " b/"). */

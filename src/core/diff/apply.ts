@@ -1,0 +1,257 @@
+/**
+ * Applying a unified diff to a `Tree`, as a short pipeline:
+ *   parse → limits → recover → hash before → path safety → compute every new file in memory
+ *   → (already applied? dry run?) → commit all or nothing → hash after.
+ * Nothing is written until every file of the diff has applied in memory, so a conflict, an
+ * unsafe path or a limit leaves the target byte-for-byte as it was.
+ */
+import { reject, isPatchtrailError } from '../errors.ts';
+import { sha256Hex } from '../crypto/hash.ts';
+import { applyHunks, type HunkPlacement } from './hunks.ts';
+import { MAX_FILE_BYTES, MAX_FILES_PER_DIFF, MAX_FUZZ, MAX_WRITE_BYTES } from './limits.ts';
+import type { FileChangeKind, FilePatch, ParsedDiff } from './model.ts';
+import { parseDiff, touchedPaths } from './parse.ts';
+import { reverseDiff } from './reverse.ts';
+import { checkPathsAgainstTree, checkPathSyntax } from './safety.ts';
+import { digestFiles, treeHashOf, type FileDigest } from './tree-hash.ts';
+import type { RecoveryOutcome, Tree, TreeChange, TreeEntry } from './tree.ts';
+
+export interface ApplyOptions {
+  /** Leading path components to remove (`-p N`); default 1. */
+  strip?: number;
+  /** Undo the diff instead (rollback). */
+  reverse?: boolean;
+  /** Check and report, write nothing. */
+  dryRun?: boolean;
+  /** Outer context lines that may be ignored to place a hunk; default 0 (exact). */
+  fuzz?: number;
+}
+
+export interface FileResult {
+  path: string;
+  kind: FileChangeKind;
+  /** The source of a rename or copy. */
+  from?: string;
+}
+
+export interface ApplyResult {
+  status: 'applied' | 'already-applied' | 'dry-run';
+  treeBefore: string;
+  treeAfter: string;
+  files: FileResult[];
+  hunks: (HunkPlacement & { path: string })[];
+  /** Most fuzz any hunk needed. */
+  fuzz: number;
+  /** What recovery of an earlier, interrupted commit did before this one started. */
+  recovered: RecoveryOutcome;
+}
+
+/** The in-memory state of the files a diff touches, overlaid on the tree. */
+type Overlay = Map<string, { content: Uint8Array; executable: boolean } | null>;
+
+interface Planned {
+  overlay: Overlay;
+  files: FileResult[];
+  hunks: ApplyResult['hunks'];
+}
+
+async function current(
+  tree: Tree,
+  overlay: Overlay,
+  entries: Map<string, TreeEntry>,
+  path: string,
+) {
+  if (overlay.has(path)) return overlay.get(path) ?? undefined;
+  const entry = entries.get(path);
+  if (entry === undefined) return undefined;
+  if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
+  const content = await tree.read(path);
+  if (content.length > MAX_FILE_BYTES)
+    reject('TOO_LARGE', `${path}: larger than ${MAX_FILE_BYTES} bytes`);
+  return { content, executable: entry.executable };
+}
+
+function modeBit(mode: string | undefined, fallback: boolean): boolean {
+  if (mode === undefined) return fallback;
+  return (parseInt(mode, 8) & 0o100) !== 0;
+}
+
+async function planFile(
+  tree: Tree,
+  file: FilePatch,
+  plan: Planned,
+  entries: Map<string, TreeEntry>,
+  fuzz: number,
+) {
+  const name = file.newPath ?? file.oldPath ?? '';
+  if (file.binary)
+    reject('MALFORMED_INPUT', `${name}: binary patches cannot be applied exactly; refused`);
+  const source =
+    file.oldPath === null ? undefined : await current(tree, plan.overlay, entries, file.oldPath);
+  if (file.oldPath !== null && source === undefined)
+    reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
+  if (file.kind === 'create' && (await current(tree, plan.overlay, entries, name)) !== undefined) {
+    reject('APPLY_CONFLICT', `${name}: already exists`);
+  }
+  if (
+    (file.kind === 'rename' || file.kind === 'copy') &&
+    (await current(tree, plan.overlay, entries, name)) !== undefined
+  ) {
+    reject('APPLY_CONFLICT', `${name}: already exists`);
+  }
+  const applied = applyHunks(source?.content ?? new Uint8Array(0), file.hunks, name, fuzz);
+  plan.hunks.push(...applied.placements.map((p) => ({ ...p, path: name })));
+  if (file.newPath === null) {
+    if (applied.content.length !== 0)
+      reject('APPLY_CONFLICT', `${name}: deleting a file that has other content`);
+    plan.overlay.set(name, null);
+  } else {
+    if (applied.content.length > MAX_FILE_BYTES)
+      reject('TOO_LARGE', `${name}: result larger than ${MAX_FILE_BYTES} bytes`);
+    const executable = modeBit(file.newMode, source?.executable ?? false);
+    plan.overlay.set(file.newPath, { content: applied.content, executable });
+    if (file.kind === 'rename' && file.oldPath !== null) plan.overlay.set(file.oldPath, null);
+  }
+  const result: FileResult = { path: name, kind: file.kind };
+  if ((file.kind === 'rename' || file.kind === 'copy') && file.oldPath !== null)
+    result.from = file.oldPath;
+  plan.files.push(result);
+}
+
+async function plan(
+  tree: Tree,
+  diff: ParsedDiff,
+  entries: Map<string, TreeEntry>,
+  fuzz: number,
+): Promise<Planned> {
+  const planned: Planned = { overlay: new Map(), files: [], hunks: [] };
+  for (const file of diff.files) await planFile(tree, file, planned, entries, fuzz);
+  return planned;
+}
+
+function changesOf(overlay: Overlay, entries: Map<string, TreeEntry>): TreeChange[] {
+  const changes: TreeChange[] = [];
+  let total = 0;
+  for (const [path, state] of overlay) {
+    if (state === null) {
+      if (entries.has(path)) changes.push({ action: 'delete', path });
+    } else {
+      total += state.content.length;
+      changes.push({ action: 'write', path, content: state.content, executable: state.executable });
+    }
+  }
+  if (total > MAX_WRITE_BYTES)
+    reject('TOO_LARGE', `the diff writes ${total} bytes; the limit is ${MAX_WRITE_BYTES}`);
+  return changes;
+}
+
+async function overlaidDigests(
+  before: Map<string, FileDigest>,
+  overlay: Overlay,
+): Promise<Map<string, FileDigest>> {
+  const after = new Map(before);
+  for (const [path, state] of overlay) {
+    if (state === null) after.delete(path);
+    else after.set(path, { digest: await sha256Hex(state.content), executable: state.executable });
+  }
+  return after;
+}
+
+/** True when the reverse of the diff applies cleanly: the diff is already in the tree. */
+async function isAlreadyApplied(
+  tree: Tree,
+  diff: ParsedDiff,
+  entries: Map<string, TreeEntry>,
+): Promise<boolean> {
+  try {
+    await plan(tree, reverseDiff(diff), entries, 0);
+    return true;
+  } catch (error) {
+    if (isPatchtrailError(error)) return false;
+    throw error;
+  }
+}
+
+function checkLimits(diff: ParsedDiff, fuzz: number): void {
+  if (diff.files.length > MAX_FILES_PER_DIFF) {
+    reject(
+      'TOO_LARGE',
+      `the diff touches ${diff.files.length} files; the limit is ${MAX_FILES_PER_DIFF}`,
+    );
+  }
+  if (!Number.isInteger(fuzz) || fuzz < 0 || fuzz > MAX_FUZZ)
+    throw new RangeError(`fuzz must be 0..${MAX_FUZZ}`);
+}
+
+export async function applyDiff(
+  tree: Tree,
+  diffText: string,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const parsed = parseDiff(diffText, options.strip ?? 1);
+  const diff = options.reverse === true ? reverseDiff(parsed) : parsed;
+  const fuzz = options.fuzz ?? 0;
+  checkLimits(diff, fuzz);
+  const touched = touchedPaths(diff).map(checkPathSyntax);
+  const recovered = await tree.recover();
+  const listed = await tree.list();
+  const entries = new Map(listed.map((e) => [e.path, e]));
+  const before = await digestFiles(tree, listed);
+  const treeBefore = await treeHashOf(before);
+  await checkPathsAgainstTree(tree, listed, touched);
+  let planned: Planned;
+  try {
+    planned = await plan(tree, diff, entries, fuzz);
+  } catch (error) {
+    if (
+      isPatchtrailError(error) &&
+      error.code === 'APPLY_CONFLICT' &&
+      (await isAlreadyApplied(tree, diff, entries))
+    ) {
+      const base = { treeBefore, treeAfter: treeBefore, files: [], hunks: [], fuzz: 0, recovered };
+      return { status: 'already-applied', ...base };
+    }
+    throw error;
+  }
+  const changes = changesOf(planned.overlay, entries);
+  const result = {
+    files: planned.files,
+    hunks: planned.hunks,
+    fuzz: Math.max(0, ...planned.hunks.map((h) => h.fuzz)),
+    treeBefore,
+    recovered,
+  };
+  if (options.dryRun === true) {
+    return {
+      status: 'dry-run',
+      treeAfter: await treeHashOf(await overlaidDigests(before, planned.overlay)),
+      ...result,
+    };
+  }
+  await tree.commit(changes);
+  return { status: 'applied', treeAfter: await hashAfterCommit(tree, before, changes), ...result };
+}
+
+/** Re-reads what the commit wrote and re-lists the tree, so the reported hash is the real one. */
+async function hashAfterCommit(
+  tree: Tree,
+  before: Map<string, FileDigest>,
+  changes: readonly TreeChange[],
+) {
+  const listed = await tree.list();
+  const written = new Set(changes.map((c) => c.path));
+  const after = new Map<string, FileDigest>();
+  for (const entry of listed) {
+    if (entry.kind !== 'file') continue;
+    const known = before.get(entry.path);
+    if (known !== undefined && !written.has(entry.path) && known.executable === entry.executable) {
+      after.set(entry.path, known);
+    } else {
+      after.set(entry.path, {
+        digest: await sha256Hex(await tree.read(entry.path)),
+        executable: entry.executable,
+      });
+    }
+  }
+  return treeHashOf(after);
+}

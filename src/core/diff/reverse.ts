@@ -1,0 +1,28 @@
+/** The inverse of a parsed diff: applying it undoes the original, byte for byte. */
+import type { FilePatch, ParsedDiff } from './model.ts';
+
+function reverseFile(file: FilePatch): FilePatch {
+  const kind = file.kind === 'create' ? 'delete' : file.kind === 'delete' ? 'create' : file.kind;
+  const reversed: FilePatch = {
+    kind,
+    oldPath: file.newPath,
+    newPath: file.oldPath,
+    binary: file.binary,
+    hunks: file.hunks.map((h) => ({
+      oldStart: h.newStart,
+      oldLines: h.newLines,
+      newStart: h.oldStart,
+      newLines: h.oldLines,
+      section: h.section,
+      lines: h.lines.map((l) => ({ ...l, op: l.op === '+' ? '-' : l.op === '-' ? '+' : ' ' })),
+    })),
+  };
+  if (file.newMode !== undefined) reversed.oldMode = file.newMode;
+  if (file.oldMode !== undefined) reversed.newMode = file.oldMode;
+  return reversed;
+}
+
+/** Files in reverse order, so renames and later edits of one file unwind correctly. */
+export function reverseDiff(diff: ParsedDiff): ParsedDiff {
+  return { preamble: diff.preamble, files: [...diff.files].reverse().map(reverseFile) };
+}

@@ -1,0 +1,41 @@
+/**
+ * The `Tree` a diff applies to: the few operations patch application needs, implemented by
+ * adapters for the places a user keeps files (Node filesystem in src/cli, the Origin Private
+ * File System and File System Access API folders in src/storage, memory in tests).
+ *
+ * Paths are relative to the tree's root, "/"-separated, already checked by `safety.ts`.
+ * `commit` is all or nothing, also across a crash: adapters stage every new file first, then
+ * write a journal, then move files into place; `recover` completes a commit whose journal was
+ * written (roll forward) and discards one whose journal was not (nothing had been touched).
+ */
+
+export type EntryKind = 'file' | 'symlink' | 'dir';
+
+export interface TreeEntry {
+  path: string;
+  kind: EntryKind;
+  /** Owner-executable bit (git's 100755); false where the platform has no modes. */
+  executable: boolean;
+}
+
+export type TreeChange =
+  | { action: 'write'; path: string; content: Uint8Array; executable: boolean }
+  | { action: 'delete'; path: string };
+
+export type RecoveryOutcome = 'none' | 'rolled-forward' | 'discarded';
+
+/** Directories a tree never lists and a diff may never touch. */
+export const RESERVED_DIRS = ['.git', '.patchtrail'] as const;
+
+export interface Tree {
+  /** Every regular file and symlink under the root (reserved directories excluded). */
+  list(): Promise<TreeEntry[]>;
+  /** The entry at `path` without following a final symlink; undefined when absent. */
+  stat(path: string): Promise<TreeEntry | undefined>;
+  /** A regular file's bytes. */
+  read(path: string): Promise<Uint8Array>;
+  /** Applies every change or none; creates parent directories, removes emptied ones. */
+  commit(changes: readonly TreeChange[]): Promise<void>;
+  /** Finishes or discards a commit that a crash interrupted. */
+  recover(): Promise<RecoveryOutcome>;
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { applyDiff, makeMemoryTree } from '../../src/core/index.ts';
+import type { PatchtrailError } from '../../src/core/errors.ts';
+
+const create = (path: string) => `--- /dev/null\n+++ ${path}\n@@ -0,0 +1 @@\n+pwned\n`;
+const gitCreate = (path: string) =>
+  `diff --git a/${path} b/${path}\nnew file mode 100644\n--- /dev/null\n+++ b/${path}\n@@ -0,0 +1 @@\n+pwned\n`;
+
+async function refusal(
+  diff: string,
+  strip = 1,
+  tree = makeMemoryTree({ 'src/a.c': 'a\n', 'README.md': 'r\n' }, ['link', 'src/out']),
+) {
+  const before = tree.snapshot();
+  let code = 'OK';
+  try {
+    await applyDiff(tree, diff, { strip });
+  } catch (error) {
+    code = (error as PatchtrailError).code;
+  }
+  expect(tree.snapshot(), 'nothing may be written').toEqual(before);
+  return code;
+}
+
+describe('path safety (untrusted diffs)', () => {
+  it.each([
+    ['an absolute path', create('/etc/passwd'), 0],
+    ['a ".." segment', create('b/../../etc/passwd'), 1],
+    ['a ".." after stripping', create('b/src/../../x'), 1],
+    ['a "." segment', create('b/./x'), 1],
+    ['an empty segment', create('b/src//x'), 1],
+    ['a write into .git', create('b/.git/hooks/post-checkout'), 1],
+    ['a write into .GIT (case)', create('b/.GIT/config'), 1],
+    ['a write into ".git." (Windows trailing dot)', create('b/.git./config'), 1],
+    ['a write into git~1 (8.3 name)', create('b/GIT~1/config'), 1],
+    ['a write into .patchtrail (our journal)', create('b/.patchtrail/txn/journal.json'), 1],
+    ['a backslash', create('b/..\\..\\x'), 1],
+    ['a drive letter', create('C:/Windows/x'), 0],
+    ['fullwidth full stops (U+FF0E)', create('b/\uff0e\uff0e/x'), 1],
+    ['a two-dot leader (U+2025)', create('b/\u2025/x'), 1],
+    ['a fullwidth solidus (U+FF0F)', create('b/a\uff0f..\uff0fx'), 1],
+    ['a path through a symlink', create('b/link/x'), 1],
+    ['a write onto a symlink', create('b/src/out'), 1],
+    [
+      'a git-quoted NUL byte',
+      'diff --git "a/x\\000y" "b/x\\000y"\nnew file mode 100644\n--- /dev/null\n+++ "b/x\\000y"\n@@ -0,0 +1 @@\n+p\n',
+      1,
+    ],
+    [
+      'two paths that collide under case folding',
+      `${gitCreate('Makefile')}${gitCreate('makefile')}`,
+      1,
+    ],
+    ['a path that collides with an existing file under case folding', gitCreate('readme.md'), 1],
+    [
+      'a rename whose source is outside',
+      'diff --git a/../x b/y\nsimilarity index 100%\nrename from ../x\nrename to y\n',
+      1,
+    ],
+  ])('refuses %s with UNSAFE_PATH before writing anything', async (_why, diff, strip) => {
+    expect(await refusal(diff, strip)).toBe('UNSAFE_PATH');
+  });
+
+  it('accepts ordinary unusual names: spaces, dots inside names, non-ASCII letters', async () => {
+    const tree = makeMemoryTree();
+    await applyDiff(
+      tree,
+      `${create('b/docs/read me.txt')}${create('b/.github/x.yml')}${create('b/caf\u00e9/..hidden')}`,
+    );
+    expect([...tree.snapshot().keys()].sort()).toEqual([
+      '.github/x.yml',
+      'caf\u00e9/..hidden',
+      'docs/read me.txt',
+    ]);
+  });
+});
