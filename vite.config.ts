@@ -9,6 +9,7 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },
   test: {
     include: ['tests/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'tests/fixtures/**'],
     globalSetup: ['tests/global-setup.ts'],
     environment: 'node',
     testTimeout: 60_000,
