@@ -108,20 +108,35 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     }
   }
 
+  /**
+   * Ops done before a crash need not (and, on case-insensitive filesystems, must not) run
+   * again: a staged file that is gone proves its write and every op before it finished.
+   */
+  async function firstPending(ops: readonly JournalOp[]): Promise<number> {
+    let done = 0;
+    for (const [index, op] of ops.entries()) {
+      if (op.action !== 'write') continue;
+      if ((await lstat(join(txn, 'new', op.blob ?? '')).catch(() => undefined)) === undefined)
+        done = index + 1;
+    }
+    return done;
+  }
+
   async function replay(ops: readonly JournalOp[]): Promise<void> {
-    for (const op of ops) {
+    for (const op of ops.slice(await firstPending(ops))) {
       const target = await locate(op.path);
       if (op.action === 'write') {
-        const blob = join(txn, 'new', op.blob ?? '');
-        if ((await lstat(blob).catch(() => undefined)) === undefined) continue; // already moved
         await mkdir(join(target, '..'), { recursive: true });
         mark(`move ${op.path}`);
-        await rename(blob, target);
-      } else if ((await lstat(target).catch(() => undefined)) !== undefined) {
+        await rename(join(txn, 'new', op.blob ?? ''), target);
+        continue;
+      }
+      const info = await lstat(target).catch(() => undefined);
+      if (info !== undefined && !info.isDirectory()) {
         mark(`delete ${op.path}`);
         await unlink(target);
-        await pruneEmptyParents(op.path);
       }
+      await pruneEmptyParents(op.path);
     }
     mark('finish');
     await unlink(join(txn, 'journal.json')).catch(() => undefined);
@@ -169,15 +184,30 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
       if (new Set(changes.map((c) => c.path)).size !== changes.length) {
         throw new TypeError('commit: each path may change once');
       }
+      if ((await lstat(join(txn, 'journal.json')).catch(() => undefined)) !== undefined) {
+        throw new Error('an interrupted commit is pending in this directory: recover() first');
+      }
       step = 0;
-      const ops = await stage(changes);
+      // Deletes first, so a file can give way to a directory of the same name and back.
+      const ordered = [
+        ...changes.filter((c) => c.action === 'delete'),
+        ...changes.filter((c) => c.action === 'write'),
+      ];
+      const ops = await stage(ordered);
       const journal = join(txn, 'journal.json');
       mark('journal');
       await writeFile(`${journal}.tmp`, JSON.stringify({ version: 1, ops }));
       await fsyncPath(`${journal}.tmp`);
       await rename(`${journal}.tmp`, journal);
       await fsyncPath(txn);
-      await replay(ops);
+      try {
+        await replay(ops);
+      } catch (error) {
+        // Past the commit point the change must complete: one more try, then report.
+        await replay(ops).catch(() => {
+          throw error;
+        });
+      }
     },
     async recover(): Promise<RecoveryOutcome> {
       const text = await readFile(join(txn, 'journal.json'), 'utf8').catch(() => undefined);
