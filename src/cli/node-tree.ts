@@ -61,6 +61,8 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
   const txn = join(root, TXN);
   let step = 0;
   const mark = (what: string): void => options.onStep?.(++step, what);
+  /** Ancestors already seen to be real directories; forgotten whenever the tree changes. */
+  const realDirs = new Set<string>();
 
   /** Resolves a tree path under root, refusing escapes and symlinked ancestors. */
   async function locate(path: string): Promise<string> {
@@ -82,18 +84,26 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
 
   async function walk(rel: string, out: TreeEntry[]): Promise<void> {
     const entries = await readdir(join(root, rel), { withFileTypes: true });
+    const files: Promise<TreeEntry>[] = [];
     for (const entry of entries) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if ((RESERVED_DIRS as readonly string[]).includes(entry.name)) continue;
+        realDirs.add(join(root, path));
         await walk(path, out);
       } else if (entry.isSymbolicLink()) {
         out.push({ path, kind: 'symlink', executable: false });
       } else if (entry.isFile()) {
-        const info = await lstat(join(root, path));
-        out.push({ path, kind: 'file', executable: (info.mode & 0o100) !== 0 });
+        files.push(
+          lstat(join(root, path)).then((info) => ({
+            path,
+            kind: 'file',
+            executable: (info.mode & 0o100) !== 0,
+          })),
+        );
       }
     }
+    out.push(...(await Promise.all(files)));
   }
 
   async function pruneEmptyParents(path: string): Promise<void> {
@@ -181,6 +191,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
       return new Uint8Array(await readFile(await locate(path)));
     },
     async commit(changes) {
+      realDirs.clear();
       if (new Set(changes.map((c) => c.path)).size !== changes.length) {
         throw new TypeError('commit: each path may change once');
       }
@@ -210,6 +221,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
       }
     },
     async recover(): Promise<RecoveryOutcome> {
+      realDirs.clear();
       const text = await readFile(join(txn, 'journal.json'), 'utf8').catch(() => undefined);
       if (text !== undefined) {
         await replay((JSON.parse(text) as { ops: JournalOp[] }).ops);
