@@ -5,7 +5,7 @@ export default defineConfig({
   build: {
     ssr: 'src/cli/bin.ts',
     outDir: 'dist/cli',
-    emptyOutDir: true,
+    emptyOutDir: false, // overwrite in place: a test run elsewhere never sees no CLI
     target: 'node20',
     minify: false,
     sourcemap: true,

@@ -9,13 +9,13 @@
  * Replaying is idempotent, so `recover` after a crash at any point gives all-old or all-new.
  * Every path is re-checked against symlinks at commit time and must stay under DIR.
  */
-import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import {
   chmod,
   lstat,
   mkdir,
   open,
-  readdir,
   readFile,
   rename,
   rm,
@@ -75,6 +75,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     let at = root;
     for (const part of parts.slice(0, -1)) {
       at = join(at, part);
+      if (realDirs.has(at)) continue;
       const info = await lstat(at).catch(() => undefined);
       if (info?.isSymbolicLink())
         reject('UNSAFE_PATH', `path ${JSON.stringify(path)} goes through a symbolic link`);
@@ -82,28 +83,21 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     return full;
   }
 
-  async function walk(rel: string, out: TreeEntry[]): Promise<void> {
-    const entries = await readdir(join(root, rel), { withFileTypes: true });
-    const files: Promise<TreeEntry>[] = [];
-    for (const entry of entries) {
+  /** Synchronous on purpose: ~5 µs a file against ~35 µs through fs/promises. */
+  function walk(rel: string, out: TreeEntry[]): void {
+    for (const entry of readdirSync(join(root, rel), { withFileTypes: true })) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if ((RESERVED_DIRS as readonly string[]).includes(entry.name)) continue;
         realDirs.add(join(root, path));
-        await walk(path, out);
+        walk(path, out);
       } else if (entry.isSymbolicLink()) {
         out.push({ path, kind: 'symlink', executable: false });
       } else if (entry.isFile()) {
-        files.push(
-          lstat(join(root, path)).then((info) => ({
-            path,
-            kind: 'file',
-            executable: (info.mode & 0o100) !== 0,
-          })),
-        );
+        const executable = (lstatSync(join(root, path)).mode & 0o100) !== 0;
+        out.push({ path, kind: 'file', executable });
       }
     }
-    out.push(...(await Promise.all(files)));
   }
 
   async function pruneEmptyParents(path: string): Promise<void> {
@@ -178,7 +172,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
   return {
     async list() {
       const out: TreeEntry[] = [];
-      await walk('', out);
+      walk('', out);
       return out;
     },
     async stat(path) {
@@ -187,8 +181,16 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
       const kind = info.isSymbolicLink() ? 'symlink' : info.isDirectory() ? 'dir' : 'file';
       return { path, kind, executable: (info.mode & 0o100) !== 0 };
     },
+    // Synchronous reads: fs/promises readFile costs ~130 µs a file against ~20 µs here, and a
+    // tree hash reads every file (3,559 of them in curl's source).
     async read(path) {
-      return new Uint8Array(await readFile(await locate(path)));
+      const bytes = readFileSync(await locate(path));
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    },
+    async digest(path) {
+      return createHash('sha256')
+        .update(readFileSync(await locate(path)))
+        .digest('hex');
     },
     async commit(changes) {
       realDirs.clear();

@@ -13,7 +13,7 @@ import type { FileChangeKind, FilePatch, ParsedDiff } from './model.ts';
 import { parseDiff, touchedPaths } from './parse.ts';
 import { reverseDiff } from './reverse.ts';
 import { checkPathsAgainstTree, checkPathSyntax } from './safety.ts';
-import { digestFiles, treeHashOf, type FileDigest } from './tree-hash.ts';
+import { digestFiles, fileDigest, treeHashOf, type FileDigest } from './tree-hash.ts';
 import type { RecoveryOutcome, Tree, TreeChange, TreeEntry } from './tree.ts';
 
 export interface ApplyOptions {
@@ -76,13 +76,54 @@ function modeBit(mode: string | undefined, fallback: boolean): boolean {
   return (parseInt(mode, 8) & 0o100) !== 0;
 }
 
-async function planFile(
+/** GNU patch's "best name": fewest components, then shortest basename, then shortest. */
+function bestName(names: readonly string[]): string {
+  const rank = (p: string) => [p.split('/').length, p.length - p.lastIndexOf('/') - 1, p.length];
+  return names.reduce((best, p) => {
+    const [a, b] = [rank(p), rank(best)];
+    for (let i = 0; i < a.length; i++)
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0) ? p : best;
+    return best;
+  });
+}
+
+/**
+ * A traditional (`diff -u`, quilt) file patch names one file, perhaps twice: it patches the
+ * name that exists (GNU patch's rule when both or neither do). A lone "-0,0" hunk on a file
+ * that does not exist creates it, as GNU patch does; so that rollback restores the tree
+ * exactly, undoing such a patch (a lone "+0,0" hunk, reversed) deletes the file it empties.
+ */
+async function resolveTraditional(
   tree: Tree,
   file: FilePatch,
   plan: Planned,
   entries: Map<string, TreeEntry>,
+): Promise<FilePatch> {
+  if (file.traditional !== true || file.kind !== 'modify') return file;
+  const names = [...new Set([file.oldPath, file.newPath])].filter((p) => p !== null);
+  const existing: string[] = [];
+  for (const name of names)
+    if ((await current(tree, plan.overlay, entries, name)) !== undefined) existing.push(name);
+  const name = bestName(existing.length > 0 ? existing : names);
+  const [first] = file.hunks;
+  if (existing.length === 0 && file.hunks.length === 1 && first?.oldLines === 0) {
+    return { ...file, kind: 'create', oldPath: null, newPath: name };
+  }
+  const undo = file.reversed === true;
+  if (undo && existing.length > 0 && file.hunks.length === 1 && first?.newLines === 0) {
+    return { ...file, kind: 'delete', oldPath: name, newPath: null };
+  }
+  return { ...file, oldPath: name, newPath: name };
+}
+
+async function planFile(
+  tree: Tree,
+  given: FilePatch,
+  plan: Planned,
+  entries: Map<string, TreeEntry>,
   fuzz: number,
 ) {
+  const file = await resolveTraditional(tree, given, plan, entries);
   const name = file.newPath ?? file.oldPath ?? '';
   if (file.binary)
     reject('MALFORMED_INPUT', `${name}: binary patches cannot be applied exactly; refused`);
@@ -101,7 +142,12 @@ async function planFile(
   }
   const applied = applyHunks(source?.content ?? new Uint8Array(0), file.hunks, name, fuzz);
   plan.hunks.push(...applied.placements.map((p) => ({ ...p, path: name })));
-  if (file.newPath === null) {
+  // An inferred deletion ("+0,0") that leaves content behind is an ordinary change.
+  const kind =
+    given.kind === 'modify' && file.kind === 'delete' && applied.content.length !== 0
+      ? 'modify'
+      : file.kind;
+  if (kind === 'delete') {
     if (applied.content.length !== 0)
       reject('APPLY_CONFLICT', `${name}: deleting a file that has other content`);
     plan.overlay.set(name, null);
@@ -109,10 +155,10 @@ async function planFile(
     if (applied.content.length > MAX_FILE_BYTES)
       reject('TOO_LARGE', `${name}: result larger than ${MAX_FILE_BYTES} bytes`);
     const executable = modeBit(file.newMode, source?.executable ?? false);
-    plan.overlay.set(file.newPath, { content: applied.content, executable });
+    plan.overlay.set(file.newPath ?? name, { content: applied.content, executable });
     if (file.kind === 'rename' && file.oldPath !== null) plan.overlay.set(file.oldPath, null);
   }
-  const result: FileResult = { path: name, kind: file.kind };
+  const result: FileResult = { path: name, kind };
   if ((file.kind === 'rename' || file.kind === 'copy') && file.oldPath !== null)
     result.from = file.oldPath;
   plan.files.push(result);
@@ -248,7 +294,7 @@ async function hashAfterCommit(
       after.set(entry.path, known);
     } else {
       after.set(entry.path, {
-        digest: await sha256Hex(await tree.read(entry.path)),
+        digest: await fileDigest(tree, entry.path),
         executable: entry.executable,
       });
     }

@@ -32,6 +32,14 @@ export interface FilePatch {
   /** "Binary files differ" or "GIT binary patch": content is not in hunks. */
   binary: boolean;
   hunks: Hunk[];
+  /**
+   * A `diff -u` / quilt file patch (no "diff --git" line). Its old and new names may differ
+   * ("Makefile.orig" / "Makefile") and still name one file: apply patches whichever of them
+   * exists, as GNU patch does, and treats a lone "-0,0" hunk on a missing file as creation.
+   */
+  traditional?: boolean;
+  /** Made by `reverseDiff`: the undo of a patch rather than a patch as written. */
+  reversed?: boolean;
 }
 
 export interface ParsedDiff {

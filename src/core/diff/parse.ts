@@ -89,6 +89,23 @@ function parseHunk(cursor: Cursor): Hunk {
   return hunk;
 }
 
+const TIMESTAMP =
+  /\t(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?: ([-+])(\d\d)(\d\d))?\s*$/;
+
+/**
+ * True when a "--- " / "+++ " header's time is the Unix epoch in its own zone, the way
+ * `diff -N` and quilt mark the absent side of a created or deleted file.
+ */
+function hasEpochTimestamp(header: string): boolean {
+  const m = TIMESTAMP.exec(header);
+  if (m === null) return false;
+  const [, y, mo, d, h, mi, s, frac, sign, zh, zm] = m;
+  if (frac !== undefined && /[^0]/.test(frac)) return false;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const offset = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
+  return local - offset * 60_000 === 0;
+}
+
 function markNoEol(hunk: Hunk, cursor: Cursor): void {
   const last: HunkLine | undefined = hunk.lines[hunk.lines.length - 1];
   if (last === undefined || !last.eol) fail(cursor, 'misplaced "\\ No newline at end of file"');
@@ -98,6 +115,9 @@ function markNoEol(hunk: Hunk, cursor: Cursor): void {
 
 interface RawFile {
   gitPaths?: [string, string];
+  /** The "--- " / "+++ " lines carry the Unix epoch as their time: creation / deletion. */
+  oldEpoch?: boolean;
+  newEpoch?: boolean;
   oldPath?: string | null;
   newPath?: string | null;
   renameFrom?: string;
@@ -160,8 +180,12 @@ function parseFile(cursor: Cursor): RawFile {
     if (file.binary) return file;
   }
   if (isUnifiedStart(cursor.lines, cursor.at)) {
-    file.oldPath = headerPath((cursor.lines[cursor.at] ?? '').slice(4));
-    file.newPath = headerPath((cursor.lines[cursor.at + 1] ?? '').slice(4));
+    const oldHeader = (cursor.lines[cursor.at] ?? '').slice(4);
+    const newHeader = (cursor.lines[cursor.at + 1] ?? '').slice(4);
+    file.oldPath = headerPath(oldHeader);
+    file.newPath = headerPath(newHeader);
+    file.oldEpoch = hasEpochTimestamp(oldHeader);
+    file.newEpoch = hasEpochTimestamp(newHeader);
     cursor.at += 2;
     if (!(cursor.lines[cursor.at] ?? '').startsWith('@@'))
       fail(cursor, 'expected a hunk after "+++"');
@@ -175,8 +199,10 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
     p === null || p === undefined ? null : stripPath(p, strip);
   let oldPath = raw.oldPath === undefined ? strip1(raw.gitPaths?.[0]) : strip1(raw.oldPath);
   let newPath = raw.newPath === undefined ? strip1(raw.gitPaths?.[1]) : strip1(raw.newPath);
-  if (raw.created) oldPath = null;
-  if (raw.deleted) newPath = null;
+  const traditional = raw.gitPaths === undefined;
+  // `diff -N` marks the missing side of a created or deleted file with the epoch as its time.
+  if (raw.created || (traditional && raw.oldEpoch === true && newPath !== null)) oldPath = null;
+  if (raw.deleted || (traditional && raw.newEpoch === true && oldPath !== null)) newPath = null;
   const kind =
     oldPath === null
       ? 'create'
@@ -191,6 +217,7 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   const patch: FilePatch = { kind, oldPath, newPath, binary: raw.binary, hunks: raw.hunks };
   if (raw.oldMode !== undefined) patch.oldMode = raw.oldMode;
   if (raw.newMode !== undefined) patch.newMode = raw.newMode;
+  if (traditional) patch.traditional = true;
   if (!raw.binary && raw.hunks.length === 0 && raw.gitPaths === undefined) {
     reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
   }

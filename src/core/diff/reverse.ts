@@ -19,6 +19,8 @@ function reverseFile(file: FilePatch): FilePatch {
   };
   if (file.newMode !== undefined) reversed.oldMode = file.newMode;
   if (file.oldMode !== undefined) reversed.newMode = file.oldMode;
+  if (file.traditional === true) reversed.traditional = true;
+  if (file.reversed !== true) reversed.reversed = true;
   return reversed;
 }
 

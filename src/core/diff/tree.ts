@@ -34,6 +34,12 @@ export interface Tree {
   stat(path: string): Promise<TreeEntry | undefined>;
   /** A regular file's bytes. */
   read(path: string): Promise<Uint8Array>;
+  /**
+   * The lower-case hex SHA-256 of a regular file's bytes, for adapters that hash faster than
+   * reading into core and hashing there (Node's native SHA-256 is 5–8× hash-wasm on 32 MB of
+   * source files); without it, tree hashes read and hash in core.
+   */
+  digest?(path: string): Promise<string>;
   /** Applies every change or none; creates parent directories, removes emptied ones. */
   commit(changes: readonly TreeChange[]): Promise<void>;
   /** Finishes or discards a commit that a crash interrupted. */
