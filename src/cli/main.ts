@@ -10,11 +10,12 @@ import { id, keygen } from './commands/keys.ts';
 import { attest, create } from './commands/create.ts';
 import { inspect, verify } from './commands/verify.ts';
 import { apply } from './commands/apply.ts';
+import { LEDGER_COMMANDS } from './commands/ledger.ts';
 
 const COMMANDS: readonly Command[] = [keygen, id, create, attest, verify, inspect, apply];
 
 function overview(): string {
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
+  const lines = [...COMMANDS, ...LEDGER_COMMANDS].map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);
   return [
     'patchtrail: signed patch bundles and their provenance',
     '',
@@ -65,7 +66,23 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     (name === undefined ? context.stderr : context.stdout)(overview());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  let command = COMMANDS.find((c) => c.name === name);
+  if (name === 'ledger') {
+    const [word, ...rest] = args;
+    command = LEDGER_COMMANDS.find((c) => c.name === `ledger ${word ?? ''}`);
+    if (command === undefined) {
+      const known = LEDGER_COMMANDS.map((c) => c.name.slice('ledger '.length)).join('|');
+      const usage = `usage: patchtrail ledger ${known} ... --ledger FILE\n`;
+      if (word === '--help' || word === '-h') {
+        context.stdout(usage);
+        return 0;
+      }
+      const said = word === undefined ? 'needs a word' : `has no word "${word}"`;
+      context.stderr(`patchtrail ledger ${said}\n${usage}`);
+      return 2;
+    }
+    args.splice(0, args.length, ...rest);
+  }
   if (command === undefined) {
     context.stderr(`patchtrail: unknown command "${name}"\n\n${overview()}`);
     return 2;

@@ -28,3 +28,29 @@ export {
   type TreeChange,
   type TreeEntry,
 } from './diff/tree.ts';
+export { utcTimestamp } from './bundle/time.ts';
+export { toBase64, fromBase64 } from './encoding/bytes.ts';
+export { decodeEntry, signEntry, isEntryId, type Entry, type EntryFields } from './ledger/entry.ts';
+export {
+  ATTEST_REASONS,
+  ENTRY_KINDS,
+  type AttestReason,
+  type EntryBody,
+  type EntryKind,
+} from './ledger/kinds.ts';
+export {
+  Ledger,
+  rotationMessage,
+  type AdmitResult,
+  type Equivocation,
+  type LedgerEvents,
+  type QuarantineRecord,
+} from './ledger/ledger.ts';
+export {
+  admitLines,
+  ledgerLines,
+  loadLedgerFile,
+  serializeEntries,
+  type LoadReport,
+} from './ledger/file.ts';
+export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';

@@ -13,11 +13,12 @@ export interface Run {
 
 export function patchtrail(
   args: string[],
-  options: { cwd?: string; input?: string | Buffer } = {},
+  options: { cwd?: string; input?: string | Buffer; env?: Record<string, string> } = {},
 ): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd,
     input: options.input,
+    env: options.env === undefined ? process.env : { ...process.env, ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

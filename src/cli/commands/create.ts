@@ -16,7 +16,7 @@ import { UsageError } from '../errors.ts';
 import { digestReference, readInput, readKey, writeAtomic } from '../io.ts';
 import type { CliContext, Command } from '../context.ts';
 
-async function signerFrom(path: unknown): Promise<Signer> {
+export async function signerFrom(path: unknown): Promise<Signer> {
   if (typeof path !== 'string') throw new UsageError('--key KEY.pem is required');
   const key = await readKey(path);
   if (key.kind !== 'private')

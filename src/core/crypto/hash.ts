@@ -1,12 +1,20 @@
 /**
- * SHA-256 two ways with the same digests: WebCrypto for one-shot buffers, hash-wasm for
- * streams (files larger than we want in memory, fed chunk by chunk by an adapter).
+ * SHA-256 three ways with the same digests: WebCrypto for one-shot buffers, hash-wasm for
+ * streams (files larger than we want in memory, fed chunk by chunk by an adapter), and
+ * @noble/hashes where a caller needs it synchronously (Merkle trees hash per node, and a
+ * promise per node would cost more than the hash).
  */
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { createSHA256 } from 'hash-wasm';
 import { bufferSource, toHex } from '../encoding/bytes.ts';
 
 export async function sha256(data: Uint8Array): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest('SHA-256', bufferSource(data)));
+}
+
+/** One-shot synchronous SHA-256 (@noble/hashes). */
+export function sha256Sync(data: Uint8Array): Uint8Array {
+  return nobleSha256(data);
 }
 
 export async function sha256Hex(data: Uint8Array): Promise<string> {

@@ -1,0 +1,200 @@
+/** `patchtrail ledger ...` end to end: real processes, real ledger files. */
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { patchtrail as run } from '../helpers/cli.ts';
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+const env = () => ({ PATCHTRAIL_CACHE_DIR: at('cache') });
+const pt = (args: string[]) => run(args, { env: env() });
+const ok = (args: string[]) => {
+  const r = pt(args);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout.trim();
+};
+const dids: Record<string, string> = {};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pt-ledger-'));
+  for (const who of ['admin', 'dev', 'reviewer', 'stranger'])
+    dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
+  writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
+  ok([
+    'create',
+    '--diff',
+    at('fix.diff'),
+    '--key',
+    at('dev.pem'),
+    '--reason',
+    'fix',
+    '--out',
+    at('b.json'),
+  ]);
+});
+
+describe('patchtrail ledger', () => {
+  it('init, register, endorse, attest with a parent, log and verify', () => {
+    const L = ['--ledger', at('team.ledger')];
+    const id = ok(['ledger', 'init', '--key', at('admin.pem'), '--name', 'team', ...L]);
+    expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(pt(['ledger', 'init', '--key', at('admin.pem'), ...L]).code).toBe(2);
+    ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'build box', ...L]);
+    ok(['ledger', 'register', '--key', at('reviewer.pem'), ...L]);
+    ok([
+      'ledger',
+      'endorse',
+      dids.dev as string,
+      '--role',
+      'builder',
+      '--stake',
+      '5',
+      '--key',
+      at('admin.pem'),
+      ...L,
+    ]);
+    const built = ok([
+      'ledger',
+      'attest',
+      at('b.json'),
+      '--key',
+      at('dev.pem'),
+      '--reason',
+      'built',
+      ...L,
+    ]);
+    const reviewed = JSON.parse(
+      ok([
+        'ledger',
+        'attest',
+        at('b.json'),
+        '--key',
+        at('reviewer.pem'),
+        '--reason',
+        'reviewed',
+        '--parent',
+        built,
+        '--json',
+        ...L,
+      ]),
+    ) as { id: string; published: boolean };
+    expect(reviewed.published).toBe(false);
+    const log = JSON.parse(ok(['ledger', 'log', '--json', ...L])) as {
+      entries: { id: string; kind: string; standing: string; body: { parent?: string } }[];
+    };
+    expect(log.entries.map((e) => e.kind)).toEqual([
+      'genesis',
+      'register',
+      'register',
+      'endorse',
+      'publish',
+      'attest',
+      'attest',
+    ]);
+    expect(log.entries[6]?.body.parent).toBe(built);
+    expect(log.entries.every((e) => e.standing === 'ok')).toBe(true);
+    const verified = JSON.parse(ok(['ledger', 'verify', '--json', ...L])) as {
+      ok: boolean;
+      entries: number;
+      digest: string;
+    };
+    expect(verified).toMatchObject({ ok: true, entries: 7 });
+    expect(verified.digest).toMatch(/^ld1:[0-9a-f]{20}$/);
+  });
+
+  it('a tampered line is found on reopening, though the cache vouched for the old bytes', () => {
+    const L = ['--ledger', at('tampered.ledger')];
+    copyFileSync(at('team.ledger'), at('tampered.ledger'));
+    ok(['ledger', 'log', ...L]); // fills the verification cache
+    const text = readFileSync(at('tampered.ledger'), 'utf8');
+    writeFileSync(at('tampered.ledger'), text.replace('"name":"build box"', '"name":"build bot"'));
+    const log = pt(['ledger', 'log', ...L]);
+    expect(log.stderr).toMatch(/1 line\(s\) rejected/);
+    const verify = pt(['ledger', 'verify', '--json', ...L]);
+    expect(verify.code).toBe(1);
+    const report = JSON.parse(verify.stdout) as { rejected: { line: number; code: string }[] };
+    expect(report.rejected[0]).toMatchObject({ line: 2, code: 'INVALID_SIGNATURE' });
+  });
+
+  it('import admits a peer’s new entries, quarantines junk and another ledger’s entries', () => {
+    copyFileSync(at('team.ledger'), at('peer.ledger'));
+    ok(['ledger', 'register', '--key', at('stranger.pem'), '--ledger', at('peer.ledger')]);
+    const other = at('other.ledger');
+    ok(['ledger', 'init', '--key', at('stranger.pem'), '--ledger', other]);
+    const incoming = [
+      readFileSync(at('peer.ledger'), 'utf8'),
+      'not json\n',
+      readFileSync(other, 'utf8'),
+    ].join('');
+    writeFileSync(at('incoming.ledger'), incoming);
+    const result = JSON.parse(
+      ok(['ledger', 'import', at('incoming.ledger'), '--ledger', at('team.ledger'), '--json']),
+    ) as { admitted: number; duplicate: number; rejected: { code: string }[] };
+    expect(result.admitted).toBe(1);
+    expect(result.duplicate).toBe(7);
+    expect(result.rejected.map((r) => r.code)).toEqual(['MALFORMED_INPUT', 'MALFORMED_INPUT']);
+    const quarantine = readFileSync(at('team.ledger.quarantine'), 'utf8').trim().split('\n');
+    expect(quarantine).toHaveLength(2);
+    expect(JSON.parse(quarantine[0] as string)).toMatchObject({ code: 'MALFORMED_INPUT', line: 9 });
+    const exported = ok(['ledger', 'export', '--ledger', at('team.ledger')]).split('\n');
+    expect(exported).toHaveLength(8);
+    // Since a frontier of heads: only what comes after them (genesis always leads).
+    const heads = ['admin', 'dev', 'reviewer'].map((who) => {
+      const mine = exported.filter((l) => l.includes(`"author":"${dids[who]}"`));
+      return mine[mine.length - 1] as string;
+    });
+    const headIds = JSON.parse(ok(['ledger', 'log', '--json', '--ledger', at('team.ledger')])) as {
+      entries: { id: string }[];
+    };
+    const ids = heads.map((h) => headIds.entries[exported.indexOf(h)]?.id).join(',');
+    const since = ok(['ledger', 'export', '--since', ids, '--ledger', at('team.ledger')]).split(
+      '\n',
+    );
+    expect(since).toHaveLength(2);
+    expect(since[1]).toContain(`"author":"${dids.stranger}"`);
+  });
+
+  it('an equivocation found on import is proven once and the author is malicious', () => {
+    copyFileSync(at('team.ledger'), at('fork.ledger'));
+    const T = ['--key', at('reviewer.pem'), '--reason'];
+    const TEAM = ['--ledger', at('team.ledger')];
+    ok(['ledger', 'attest', at('b.json'), ...T, 'tested', ...TEAM]);
+    ok(['ledger', 'attest', at('b.json'), ...T, 'analyzed', '--ledger', at('fork.ledger')]);
+    const importFork = () =>
+      JSON.parse(
+        ok(['ledger', 'import', at('fork.ledger'), '--key', at('admin.pem'), '--json', ...TEAM]),
+      ) as { admitted: number; equivocationProofs: number };
+    expect(importFork()).toMatchObject({ admitted: 1, equivocationProofs: 1 });
+    const again = importFork();
+    expect(again.equivocationProofs).toBe(0);
+    const verified = JSON.parse(
+      ok(['ledger', 'verify', '--json', '--ledger', at('team.ledger')]),
+    ) as {
+      malicious: string[];
+    };
+    expect(verified.malicious).toEqual([dids.reviewer]);
+  });
+
+  it('usage errors exit 2; a missing ledger file is a usage error', () => {
+    expect(pt(['ledger']).code).toBe(2);
+    expect(pt(['ledger', 'frobnicate']).code).toBe(2);
+    expect(pt(['ledger', 'log']).code).toBe(2);
+    expect(pt(['ledger', 'log', '--ledger', at('nope')]).code).toBe(2);
+    expect(
+      pt([
+        'ledger',
+        'endorse',
+        'did:key:nope',
+        '--role',
+        'x',
+        '--key',
+        at('admin.pem'),
+        '--ledger',
+        at('team.ledger'),
+      ]).code,
+    ).toBe(2);
+    expect(pt(['ledger', 'log', '--help']).code).toBe(0);
+  });
+});
