@@ -16,7 +16,7 @@ export { didFromPublicKey, publicKeyFromDid, isDidKey } from './crypto/did-key.t
 export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem.ts';
 export { defaultBackend, type Ed25519Backend } from './crypto/ed25519.ts';
 export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
-export { toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
+export { bytesEqual, toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
 export { applyDiff, type ApplyOptions, type ApplyResult, type FileResult } from './diff/apply.ts';
 export { parseDiff, touchedPaths } from './diff/parse.ts';
 export { treeHash } from './diff/tree-hash.ts';

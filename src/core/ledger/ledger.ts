@@ -85,6 +85,7 @@ export class Ledger {
   private readonly proofsAbout = new Set<string>();
   private registryCache: Registry | undefined;
   private readonly events: LedgerEvents;
+  private readonly listeners = new Set<LedgerEvents>();
 
   private constructor(genesis: Entry<'genesis'>, events: LedgerEvents) {
     this.id = genesis.id;
@@ -116,6 +117,12 @@ export class Ledger {
       body,
     });
     return new Ledger(genesis, events);
+  }
+
+  /** Hears about admissions, quarantines and equivocations from now on; returns unsubscribe. */
+  subscribe(listener: LedgerEvents): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Admits untrusted bytes, or says why not. Never throws for bad input. */
@@ -215,6 +222,7 @@ export class Ledger {
       this.index(entry);
       released.push(entry.id);
       this.events.admitted?.(entry);
+      for (const listener of this.listeners) listener.admitted?.(entry);
       const waiting = this.pending.get(entry.id);
       if (waiting !== undefined) {
         this.pending.delete(entry.id);
@@ -245,7 +253,9 @@ export class Ledger {
     if (GOVERNANCE.has(entry.kind) || atSeq.length > 1) this.registryCache = undefined;
     if (atSeq.length > 1) {
       const ids = [...atSeq].sort().slice(0, 2) as [string, string];
-      this.events.equivocation?.({ author: entry.author, seq: entry.seq, ids });
+      const found = { author: entry.author, seq: entry.seq, ids };
+      this.events.equivocation?.(found);
+      for (const listener of this.listeners) listener.equivocation?.(found);
     }
   }
 
@@ -273,6 +283,7 @@ export class Ledger {
     }
     this.quarantine.set(`${name} ${error.code}`, record);
     this.events.quarantined?.(record);
+    for (const listener of this.listeners) listener.quarantined?.(record);
   }
 
   /** The registry and standing view, recomputed only after governance entries. */
