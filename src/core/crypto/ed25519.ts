@@ -11,7 +11,7 @@
  * yields `false`, never an exception.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { bufferSource } from '../encoding/bytes.ts';
+import { bufferSource, toHex } from '../encoding/bytes.ts';
 
 export type Ed25519Backend = 'webcrypto' | 'noble';
 
@@ -97,6 +97,30 @@ export async function makeSigner(
     new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, key, bufferSource(message)));
 }
 
+/**
+ * Imported WebCrypto verification keys by public key: a ledger checks many entries by few
+ * authors, and an import costs about as much as a verification. Bounded; the oldest goes first.
+ */
+const importedKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED_KEYS = 4096;
+
+function importedKey(publicKey: Uint8Array): Promise<CryptoKey> {
+  const name = toHex(publicKey);
+  let key = importedKeys.get(name);
+  if (key === undefined) {
+    key = crypto.subtle.importKey('raw', bufferSource(publicKey), { name: 'Ed25519' }, false, [
+      'verify',
+    ]);
+    if (importedKeys.size >= MAX_IMPORTED_KEYS) {
+      const [oldest] = importedKeys.keys();
+      if (oldest !== undefined) importedKeys.delete(oldest);
+    }
+    importedKeys.set(name, key);
+    key.catch(() => importedKeys.delete(name));
+  }
+  return key;
+}
+
 /** Strict RFC 8032 verification. Returns false for any malformed key or signature. */
 export async function verify(
   publicKey: Uint8Array,
@@ -108,13 +132,7 @@ export async function verify(
   const chosen = backend ?? (await defaultBackend());
   try {
     if (chosen === 'noble') return ed25519.verify(signature, message, publicKey, { zip215: false });
-    const key = await crypto.subtle.importKey(
-      'raw',
-      bufferSource(publicKey),
-      { name: 'Ed25519' },
-      false,
-      ['verify'],
-    );
+    const key = await importedKey(publicKey);
     return await crypto.subtle.verify(
       { name: 'Ed25519' },
       key,
