@@ -54,3 +54,12 @@ export {
   type LoadReport,
 } from './ledger/file.ts';
 export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';
+export {
+  auditTrail,
+  identities,
+  provenance,
+  type AuditEvent,
+  type Hop,
+  type IdentityView,
+  type Provenance,
+} from './ledger/queries.ts';

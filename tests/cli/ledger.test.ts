@@ -104,6 +104,60 @@ describe('patchtrail ledger', () => {
     expect(verified.digest).toMatch(/^ld1:[0-9a-f]{20}$/);
   });
 
+  it('provenance, identities and audit read the lineage back', () => {
+    const L = ['--ledger', at('team.ledger')];
+    const p = JSON.parse(ok(['ledger', 'provenance', at('b.json'), '--json', ...L])) as {
+      published: { author: string };
+      hops: { reason: string; name: string; children: string[] }[];
+      roots: string[];
+    };
+    expect(p.published.author).toBe(dids.dev);
+    expect(p.hops.map((h) => [h.reason, h.name])).toEqual([
+      ['built', 'build box'],
+      ['reviewed', ''],
+    ]);
+    expect(p.roots).toHaveLength(1);
+    expect(p.hops[0]?.children).toHaveLength(1);
+    const text = ok(['ledger', 'provenance', at('b.json'), ...L]);
+    expect(text).toMatch(/built by build box .*\n {4}reviewed by /);
+    const who = JSON.parse(ok(['ledger', 'identities', '--json', ...L])) as {
+      identities: { did: string; roles: Record<string, { stake: number }>; history: object }[];
+    };
+    const dev = who.identities.find((i) => i.did === dids.dev);
+    expect(dev?.roles.builder?.stake).toBe(5);
+    expect(dev?.history).toEqual({ register: 1, publish: 1, 'attest:built': 1 });
+    expect(ok(['ledger', 'audit', 'kiosk-7', ...L])).toBe('nothing recorded for kiosk-7');
+    copyFileSync(at('team.ledger'), at('audit.ledger'));
+    const trees = [
+      '--tree-before',
+      `sha256:${'a'.repeat(64)}`,
+      '--tree-after',
+      `sha256:${'b'.repeat(64)}`,
+    ];
+    ok([
+      'ledger',
+      'attest',
+      at('b.json'),
+      '--key',
+      at('dev.pem'),
+      '--reason',
+      'applied',
+      '--target',
+      'kiosk-7',
+      ...trees,
+      '--ledger',
+      at('audit.ledger'),
+    ]);
+    const audit = JSON.parse(
+      ok(['ledger', 'audit', 'kiosk-7', '--json', '--ledger', at('audit.ledger')]),
+    ) as {
+      events: { reason: string; by: string; treeAfter: string }[];
+    };
+    expect(audit.events).toMatchObject([
+      { reason: 'applied', by: dids.dev, treeAfter: `sha256:${'b'.repeat(64)}` },
+    ]);
+  });
+
   it('a tampered line is found on reopening, though the cache vouched for the old bytes', () => {
     const L = ['--ledger', at('tampered.ledger')];
     copyFileSync(at('team.ledger'), at('tampered.ledger'));

@@ -31,6 +31,7 @@ import {
   quarantineLines,
 } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -472,4 +473,5 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   verifyCommand,
   importCommand,
   exportCommand,
+  ...LEDGER_QUERY_COMMANDS,
 ];

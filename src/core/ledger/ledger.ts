@@ -79,6 +79,7 @@ export class Ledger {
   private readonly kinds = new Map<EntryKind, string[]>();
   private readonly byPatch = new Map<string, string[]>();
   private readonly children = new Map<string, string[]>();
+  private readonly targets = new Map<string, string[]>();
   private readonly pending = new Map<string, { bytes: Uint8Array; entry: Entry }[]>();
   private pendingCount = 0;
   private readonly quarantine = new Map<string, QuarantineRecord>();
@@ -249,6 +250,11 @@ export class Ledger {
       push(this.byPatch, body.patch, entry.id);
     if (entry.kind === 'attest' && body.parent !== undefined)
       push(this.children, body.parent, entry.id);
+    if (entry.kind === 'attest') {
+      const { reason, target } = entry.body as { reason: string; target?: string };
+      if (reason === 'applied' || reason === 'rolled-back' || reason === 'rejected')
+        push(this.targets, target ?? entry.author, entry.id);
+    }
     if (entry.kind === 'equivocation') this.proofsAbout.add(this.proofKey(entry));
     if (GOVERNANCE.has(entry.kind) || atSeq.length > 1) this.registryCache = undefined;
     if (atSeq.length > 1) {
@@ -365,6 +371,21 @@ export class Ledger {
   /** Admitted entry ids of one author at one sequence number (two or more: equivocation). */
   idsAt(author: string, seq: number): string[] {
     return [...(this.seqs.get(author)?.get(seq) ?? [])].sort();
+  }
+
+  /** Applied, rolled-back and rejected attestations about a target (its name, or the device). */
+  aboutTarget(target: string): Entry[] {
+    return (this.targets.get(target) ?? []).map((id) => this.entries.get(id) as Entry);
+  }
+
+  /** An author's admitted entries in sequence order (both sides of a fork at one seq). */
+  byAuthor(author: string): Entry[] {
+    const seqs = this.seqs.get(author);
+    if (seqs === undefined) return [];
+    return [...seqs.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((seq) => [...(seqs.get(seq) ?? [])].sort())
+      .map((id) => this.entries.get(id) as Entry);
   }
 
   hasProofAbout(author: string, seq: number): boolean {

@@ -1,0 +1,144 @@
+/**
+ * Questions the app and the CLI ask of the verified ledger. Each reads indexes (by patch, by
+ * parent, by target, by author), so its cost follows the answer, not the ledger's size.
+ */
+import type { Entry } from './entry.ts';
+import type { AttestBody, PublishBody } from './kinds.ts';
+import type { Ledger } from './ledger.ts';
+import type { Identity } from './registry.ts';
+
+export interface Hop {
+  id: string;
+  author: string;
+  /** The author's registered name, if any. */
+  name: string;
+  reason: AttestBody['reason'];
+  time: string;
+  parent?: string;
+  target?: string;
+  treeBefore?: string;
+  treeAfter?: string;
+  /** Why the hop does not count (its author revoked, equivocating...), when it does not. */
+  outOfStanding?: string;
+  /** Attestations that name this one as their parent. */
+  children: string[];
+}
+
+export interface Provenance {
+  patch: string;
+  published?: { id: string; author: string; creator: string; reason: string; time: string };
+  /** Attestations in admission order; `roots` are those with no parent in the ledger. */
+  hops: Hop[];
+  roots: string[];
+  /** Flags that say the patch is compromised, with their authors and evidence. */
+  flags: { id: string; author: string; compromised: boolean; evidence: string }[];
+  /** Parents named by a hop that this ledger does not hold. */
+  missingParents: string[];
+}
+
+/** The lineage DAG of a patch: publish, then attestations linked by their parents. */
+export function provenance(ledger: Ledger, patch: string): Provenance {
+  const registry = ledger.registry();
+  const nameOf = (did: string) => registry.identities.get(did)?.name ?? '';
+  const about = ledger.aboutPatch(patch);
+  const result: Provenance = { patch, hops: [], roots: [], flags: [], missingParents: [] };
+  for (const entry of about) {
+    const why = registry.standing(entry);
+    if (entry.kind === 'publish' && result.published === undefined && why === undefined) {
+      const body = entry.body as PublishBody;
+      result.published = {
+        id: entry.id,
+        author: entry.author,
+        creator: body.creator,
+        reason: body.reason,
+        time: entry.time,
+      };
+    } else if (entry.kind === 'flag' && why === undefined) {
+      const body = entry.body as { compromised: boolean; evidence: string };
+      result.flags.push({ id: entry.id, author: entry.author, ...body });
+    } else if (entry.kind === 'attest') {
+      result.hops.push(hopOf(ledger, entry, nameOf(entry.author), why?.message));
+    }
+  }
+  const here = new Set(result.hops.map((h) => h.id));
+  for (const hop of result.hops) {
+    if (hop.parent === undefined) result.roots.push(hop.id);
+    else if (!here.has(hop.parent)) {
+      result.missingParents.push(hop.parent);
+      result.roots.push(hop.id);
+    }
+  }
+  return result;
+}
+
+function hopOf(ledger: Ledger, entry: Entry, name: string, outOfStanding?: string): Hop {
+  const body = entry.body as AttestBody;
+  const hop: Hop = {
+    id: entry.id,
+    author: entry.author,
+    name,
+    reason: body.reason,
+    time: entry.time,
+    children: ledger.childrenOf(entry.id).map((c) => c.id),
+  };
+  for (const key of ['parent', 'target', 'treeBefore', 'treeAfter'] as const)
+    if (body[key] !== undefined) hop[key] = body[key];
+  if (outOfStanding !== undefined) hop.outOfStanding = outOfStanding;
+  return hop;
+}
+
+export interface IdentityView extends Identity {
+  entries: number;
+  lastSeq: number;
+  /** Counts of its entries by kind (attestations by reason as "attest:reason"). */
+  history: Record<string, number>;
+}
+
+/** Every identity the ledger knows, with roles, stake, standing and a summary of its history. */
+export function identities(ledger: Ledger): IdentityView[] {
+  const registry = ledger.registry();
+  return [...registry.identities.values()]
+    .sort((a, b) => (a.did < b.did ? -1 : 1))
+    .map((identity) => {
+      const entries = ledger.byAuthor(identity.did);
+      const history: Record<string, number> = {};
+      for (const entry of entries) {
+        const key =
+          entry.kind === 'attest' ? `attest:${(entry.body as AttestBody).reason}` : entry.kind;
+        history[key] = (history[key] ?? 0) + 1;
+      }
+      const lastSeq = entries.length === 0 ? -1 : (entries[entries.length - 1] as Entry).seq;
+      return { ...identity, entries: entries.length, lastSeq, history };
+    });
+}
+
+export interface AuditEvent {
+  id: string;
+  time: string;
+  by: string;
+  reason: AttestBody['reason'];
+  patch: string;
+  treeBefore?: string;
+  treeAfter?: string;
+  outOfStanding?: string;
+}
+
+/** What was applied to, rolled back from or rejected by a target, in ledger order. */
+export function auditTrail(ledger: Ledger, target: string): AuditEvent[] {
+  const registry = ledger.registry();
+  return ledger.aboutTarget(target).map((entry) => {
+    const body = entry.body as AttestBody;
+    const event: AuditEvent = {
+      id: entry.id,
+      time: entry.time,
+      by: entry.author,
+      reason: body.reason,
+      patch: body.patch,
+    };
+    if (body.treeBefore !== undefined) event.treeBefore = body.treeBefore;
+    if (body.treeAfter !== undefined) event.treeAfter = body.treeAfter;
+    const why = registry.standing(entry);
+    if (why !== undefined) event.outOfStanding = why.message;
+    return event;
+  });
+}
