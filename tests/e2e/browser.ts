@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
 import { describe } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -216,4 +217,29 @@ export async function serveWebApp(root = WEB_DIST): Promise<WebServer> {
         server.close(() => done());
       }),
   };
+}
+
+/**
+ * Bundles a test page entry (our real modules, imported by the entry) with vite into a fresh
+ * directory with an index.html beside it, for `serveWebApp`. Remove the directory when done.
+ */
+export async function bundleTestPage(entry: string, title: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'patchtrail-test-page-'));
+  await build({
+    configFile: false,
+    root: REPO_ROOT,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      outDir: dir,
+      emptyOutDir: false,
+      minify: false,
+      target: 'es2022',
+      lib: { entry, formats: ['es'], fileName: () => 'page.js' },
+    },
+  });
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+<script type="module" src="/page.js"></script></head><body></body></html>`;
+  await writeFile(join(dir, 'index.html'), html);
+  return dir;
 }

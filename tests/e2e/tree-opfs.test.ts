@@ -7,25 +7,20 @@
  * FileSystemDirectoryHandle; the picker needs a user gesture and a native dialog, so it is not
  * driven here. Skipped, with a printed reason, without /usr/bin/chromium (see ./browser.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  bundleTestPage,
   describeBrowser,
   launchChromium,
-  REPO_ROOT,
   serveWebApp,
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
 
 const ENTRY = fileURLToPath(new URL('./tree-page-entry.ts', import.meta.url));
-const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>patchtrail tree</title>
-<script type="module" src="/page.js"></script></head><body></body></html>`;
 
 const BEFORE = { 'README.md': 'old readme', 'src/a.ts': 'a', 'src/old/only.ts': 'only' };
 const CHANGE = { 'lib/new/deep/b.ts': 'b', 'README.md': 'new readme', 'src/old/only.ts': null };
@@ -42,33 +37,13 @@ const MANY_AFTER = Object.fromEntries(
   Array.from({ length: MANY }, (_, i) => [`d${i % 8}/f${i}.txt`, `new ${i} `.repeat(200)]),
 );
 
-/** Bundles the page entry with vite into a fresh directory, with an index.html beside it. */
-async function bundlePage(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'patchtrail-tree-page-'));
-  await build({
-    configFile: false,
-    root: REPO_ROOT,
-    logLevel: 'warn',
-    publicDir: false,
-    build: {
-      outDir: dir,
-      emptyOutDir: false,
-      minify: false,
-      target: 'es2022',
-      lib: { entry: ENTRY, formats: ['es'], fileName: () => 'page.js' },
-    },
-  });
-  await writeFile(join(dir, 'index.html'), INDEX_HTML);
-  return dir;
-}
-
 describeBrowser('directory tree over OPFS in headless Chromium', () => {
   let bundleDir: string | undefined;
   let server: WebServer | undefined;
   let browser: LaunchedBrowser | undefined;
 
   beforeAll(async () => {
-    bundleDir = await bundlePage();
+    bundleDir = await bundleTestPage(ENTRY, 'patchtrail tree');
     server = await serveWebApp(bundleDir);
     browser = await launchChromium();
     const origin = new URL(server.url).origin;

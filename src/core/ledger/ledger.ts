@@ -16,7 +16,13 @@ import { canonicalBytes } from '../encoding/canonical-json.ts';
 import { isPatchtrailError, PatchtrailError, reject, type ErrorCode } from '../errors.ts';
 import { decodeEntry, signEntry, type Entry, type EntryFields } from './entry.ts';
 import type { EntryBody, EntryKind, EquivocationBody, RotateBody } from './kinds.ts';
-import { MAX_PENDING, MAX_QUARANTINE } from './limits.ts';
+import {
+  MAX_PENDING,
+  MAX_PROOF_ENTRY_BYTES,
+  MAX_QUARANTINE,
+  MAX_QUARANTINE_BYTES,
+  OVERSIZED_EVIDENCE_BYTES,
+} from './limits.ts';
 import { computeRegistry, type Registry } from './registry.ts';
 
 export type AdmitStatus = 'admitted' | 'duplicate' | 'held' | 'rejected';
@@ -35,7 +41,10 @@ export interface QuarantineRecord {
   key: string;
   code: ErrorCode;
   message: string;
+  /** The input, or its first bytes when it was over the decode limit. */
   bytes: Uint8Array;
+  /** The input's whole length. */
+  size: number;
 }
 
 export interface Equivocation {
@@ -83,6 +92,8 @@ export class Ledger {
   private readonly pending = new Map<string, { bytes: Uint8Array; entry: Entry }[]>();
   private pendingCount = 0;
   private readonly quarantine = new Map<string, QuarantineRecord>();
+  private quarantineBytes = 0;
+  private rejections = 0;
   private readonly proofsAbout = new Set<string>();
   private registryCache: Registry | undefined;
   private readonly events: LedgerEvents;
@@ -281,13 +292,32 @@ export class Ledger {
   }
 
   private reject(key: string, error: PatchtrailError, bytes: Uint8Array): void {
-    const record: QuarantineRecord = { key, code: error.code, message: error.message, bytes };
-    const name = key === '' ? `#${this.quarantine.size}` : key;
-    if (this.quarantine.size >= MAX_QUARANTINE) {
-      const [oldest] = this.quarantine.keys();
-      if (oldest !== undefined) this.quarantine.delete(oldest);
+    // Evidence is kept, bounded: an oversized input keeps its first bytes only, and the
+    // quarantine as a whole stays under MAX_QUARANTINE records and MAX_QUARANTINE_BYTES.
+    const kept =
+      bytes.length > MAX_PROOF_ENTRY_BYTES
+        ? bytes.slice(0, OVERSIZED_EVIDENCE_BYTES)
+        : bytes.slice();
+    const record: QuarantineRecord = {
+      key,
+      code: error.code,
+      message: error.message,
+      bytes: kept,
+      size: bytes.length,
+    };
+    const name = key === '' ? `#${this.rejections}` : key;
+    this.rejections++;
+    const slot = `${name} ${error.code}`;
+    this.quarantineBytes -= this.quarantine.get(slot)?.bytes.length ?? 0;
+    this.quarantine.delete(slot);
+    this.quarantine.set(slot, record);
+    this.quarantineBytes += kept.length;
+    for (const [oldest, old] of this.quarantine) {
+      if (this.quarantine.size <= MAX_QUARANTINE && this.quarantineBytes <= MAX_QUARANTINE_BYTES)
+        break;
+      this.quarantine.delete(oldest);
+      this.quarantineBytes -= old.bytes.length;
     }
-    this.quarantine.set(`${name} ${error.code}`, record);
     this.events.quarantined?.(record);
     for (const listener of this.listeners) listener.quarantined?.(record);
   }

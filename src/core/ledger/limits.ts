@@ -12,6 +12,10 @@ export const MAX_ADMINS = 64;
 export const MAX_PENDING = 10_000;
 /** Rejected entries kept as evidence; beyond it the oldest go (each is at most one entry). */
 export const MAX_QUARANTINE = 10_000;
+/** Bytes the quarantine keeps in all; beyond it the oldest records go. */
+export const MAX_QUARANTINE_BYTES = 64 * 1024 * 1024;
+/** Of an input over MAX_PROOF_ENTRY_BYTES, the quarantine keeps this much as evidence. */
+export const OVERSIZED_EVIDENCE_BYTES = 4096;
 /** A ledger file. */
 export const MAX_LEDGER_FILE_BYTES = 1024 * 1024 * 1024;
 /** Free-text fields (names, reasons, notes, evidence). */
