@@ -4,12 +4,21 @@
  * run; heap per admitted entry; the RFC 9162 root over 100k leaves; ledger file export and
  * import, with and without the verification cache.
  */
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { it } from 'vitest';
 import { loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
-import { buildEntries, measureLedger } from './ledger-measure.ts';
+import {
+  bundleTestPage,
+  hasChromium,
+  launchChromium,
+  serveWebApp,
+  CHROMIUM_PATH,
+} from '../e2e/browser.ts';
+import { buildEntries, measureLedger, type LedgerRates } from './ledger-measure.ts';
 
 const COUNT = Number(process.env.PATCHTRAIL_BENCH_ENTRIES ?? 100_000);
 
@@ -22,15 +31,47 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
+const PAGE_ENTRY = fileURLToPath(new URL('./ledger-page-entry.ts', import.meta.url));
+
+/** The same measurement inside headless Chromium, or why it could not run. */
+async function inChromium(count: number): Promise<LedgerRates | string> {
+  if (!hasChromium) return `${CHROMIUM_PATH} not found`;
+  const dir = await bundleTestPage(PAGE_ENTRY, 'patchtrail ledger bench');
+  const server = await serveWebApp(dir);
+  const browser = await launchChromium();
+  try {
+    const origin = new URL(server.url).origin;
+    await browser.context.route(
+      (url) => url.origin !== origin,
+      (route) => route.abort('blockedbyclient'),
+    );
+    await browser.page.goto(server.url);
+    await browser.page.waitForFunction(() => window.patchtrailLedgerBench !== undefined);
+    return await browser.page.evaluate((n) => window.patchtrailLedgerBench.measureInPage(n), count);
+  } finally {
+    await browser.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const rateLine = (where: string, r: LedgerRates) =>
+  `  admission (${where}) ${r.admitPerSec.toFixed(0)} entries/s; bare Ed25519 verify of the same signatures ${r.verifyPerSec.toFixed(0)}/s; ratio ${(r.admitPerSec / r.verifyPerSec).toFixed(2)}; Merkle root ${r.merkleRootMs.toFixed(0)} ms`;
+
 it('ledger: admission, memory, Merkle root, file round trip', async () => {
   const started = performance.now();
   const { genesis, entries } = await buildEntries(COUNT);
   const rates = await measureLedger(genesis, entries, performance.now() - started);
   const lines = [
     `ledger bench, Node ${process.version}, ${rates.entries} entries (${(rates.bytes / rates.entries).toFixed(0)} bytes each)`,
-    `  admission      ${rates.admitPerSec.toFixed(0)} entries/s; bare Ed25519 verify of the same signatures ${rates.verifyPerSec.toFixed(0)}/s; ratio ${(rates.admitPerSec / rates.verifyPerSec).toFixed(2)}`,
-    `  Merkle root    ${rates.merkleRootMs.toFixed(0)} ms over ${rates.entries} leaves`,
+    rateLine('Node', rates),
   ];
+  const chromium = await inChromium(COUNT);
+  lines.push(
+    typeof chromium === 'string'
+      ? `  Chromium skipped: ${chromium}`
+      : rateLine('Chromium', chromium),
+  );
 
   const source = await Ledger.open(genesis);
   for (const e of entries) await source.admit(e.bytes, { key: e.id, verifiedBefore: true });
