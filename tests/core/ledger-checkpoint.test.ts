@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeSeedSigner } from '../../src/core/crypto/signer.ts';
-import { isPatchtrailError, type ErrorCode } from '../../src/core/errors.ts';
 import {
   cosignCheckpoint,
   formatCheckpoint,
@@ -25,6 +24,7 @@ import {
   type NoteSigner,
 } from '../../src/core/ledger/note.ts';
 import { loadVector } from '../helpers/vectors.ts';
+import { codeOf } from '../helpers/codes.ts';
 
 interface NoteCase {
   name: string;
@@ -50,15 +50,6 @@ const ORIGIN = 'example.com/ledger';
 const hexOf = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const seed = (n: number): Uint8Array => new Uint8Array(32).fill(n);
 const leaves = Array.from({ length: 100 }, (_, i) => new TextEncoder().encode(`entry ${i}`));
-
-async function codeOf(action: () => unknown): Promise<ErrorCode | 'no error' | 'uncoded'> {
-  try {
-    await action();
-    return 'no error';
-  } catch (error) {
-    return isPatchtrailError(error) ? error.code : 'uncoded';
-  }
-}
 
 async function setup(): Promise<{
   tree: MerkleTree;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { verify } from '../../src/core/crypto/ed25519.ts';
 import { makeSeedSigner, type Signer } from '../../src/core/crypto/signer.ts';
-import { isPatchtrailError, type ErrorCode } from '../../src/core/errors.ts';
+import type { ErrorCode } from '../../src/core/errors.ts';
 import {
   MAX_NOTE_SIGNATURES,
   SIGNATURE_TYPE_COSIGNATURE,
@@ -22,6 +22,7 @@ import {
   signNote,
 } from '../../src/core/ledger/note.ts';
 import { loadVector } from '../helpers/vectors.ts';
+import { codeOf } from '../helpers/codes.ts';
 
 interface NoteCase {
   name: string;
@@ -72,15 +73,6 @@ const EXPECTED_CODES: Record<string, ErrorCode> = {
   'xmod-unknown-key-name': 'UNKNOWN_AUTHOR',
   'xmod-unknown-key-id': 'UNKNOWN_AUTHOR',
 };
-
-async function codeOf(action: () => unknown): Promise<ErrorCode | 'no error' | 'uncoded'> {
-  try {
-    await action();
-    return 'no error';
-  } catch (error) {
-    return isPatchtrailError(error) ? error.code : 'uncoded';
-  }
-}
 
 /** Go's "PRIVATE+KEY+<name>+<id>+base64(0x01 || seed)" signer key (test helper only). */
 async function signerFromGoKey(skey: string): Promise<{ name: string; signer: Signer }> {

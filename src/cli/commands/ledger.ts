@@ -31,6 +31,7 @@ import {
   quarantineLines,
 } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { PROOF_COMMANDS } from './ledger-proofs.ts';
 import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -474,4 +475,5 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   importCommand,
   exportCommand,
   ...LEDGER_QUERY_COMMANDS,
+  ...PROOF_COMMANDS,
 ];

@@ -85,6 +85,8 @@ export class Ledger {
   private readonly entries = new Map<string, Entry>();
   private readonly log: string[] = [];
   private readonly seqs = new Map<string, Map<number, string[]>>();
+  /** Each author's highest admitted sequence number. */
+  private readonly tops = new Map<string, number>();
   private readonly kinds = new Map<EntryKind, string[]>();
   private readonly byPatch = new Map<string, string[]>();
   private readonly children = new Map<string, string[]>();
@@ -252,6 +254,7 @@ export class Ledger {
     atSeq.push(entry.id);
     seqs.set(entry.seq, atSeq);
     this.seqs.set(entry.author, seqs);
+    if ((this.tops.get(entry.author) ?? -1) < entry.seq) this.tops.set(entry.author, entry.seq);
     push(this.kinds, entry.kind, entry.id);
     const body = entry.body as { patch?: string; parent?: string };
     if (
@@ -381,10 +384,9 @@ export class Ledger {
 
   /** The author's newest admitted entry (the highest seq; the smallest id on a fork). */
   head(author: string): Entry | undefined {
-    const seqs = this.seqs.get(author);
-    if (seqs === undefined) return undefined;
-    const top = Math.max(...seqs.keys());
-    const [id] = [...(seqs.get(top) ?? [])].sort();
+    const top = this.tops.get(author);
+    if (top === undefined) return undefined;
+    const [id] = [...(this.seqs.get(author)?.get(top) ?? [])].sort();
     return id === undefined ? undefined : this.entries.get(id);
   }
 
