@@ -158,6 +158,51 @@ describe('patchtrail ledger', () => {
     ]);
   });
 
+  it('rotate carries roles to the new key and retires the old one; flag marks a patch', () => {
+    copyFileSync(at('team.ledger'), at('rotate.ledger'));
+    const L = ['--ledger', at('rotate.ledger')];
+    ok(['keygen', '--out', at('dev2.pem')]);
+    const rotated = JSON.parse(
+      ok(['ledger', 'rotate', '--key', at('dev.pem'), '--new-key', at('dev2.pem'), '--json', ...L]),
+    ) as { to: string; entries: string[] };
+    expect(rotated.entries).toHaveLength(2);
+    const late = ok([
+      'ledger',
+      'attest',
+      at('b.json'),
+      '--key',
+      at('dev.pem'),
+      '--reason',
+      'tested',
+      ...L,
+    ]);
+    const log = JSON.parse(ok(['ledger', 'log', '--json', ...L])) as {
+      entries: { id: string; standing: string }[];
+    };
+    expect(log.entries.find((e) => e.id === late)?.standing).toBe('REVOKED_KEY');
+    const who = JSON.parse(ok(['ledger', 'identities', '--json', ...L])) as {
+      identities: { did: string; name: string; roles: Record<string, { stake: number }> }[];
+    };
+    expect(who.identities.find((i) => i.did === rotated.to)).toMatchObject({
+      name: 'build box',
+      roles: { builder: { stake: 5 } },
+    });
+    ok([
+      'ledger',
+      'flag',
+      at('b.json'),
+      '--evidence',
+      'CVE-2026-0001',
+      '--key',
+      at('reviewer.pem'),
+      ...L,
+    ]);
+    expect(ok(['ledger', 'provenance', at('b.json'), ...L])).toMatch(
+      /FLAGGED compromised by .*CVE-2026-0001/,
+    );
+    expect(pt(['ledger', 'flag', at('b.json'), '--key', at('reviewer.pem'), ...L]).code).toBe(2);
+  });
+
   it('a tampered line is found on reopening, though the cache vouched for the old bytes', () => {
     const L = ['--ledger', at('tampered.ledger')];
     copyFileSync(at('team.ledger'), at('tampered.ledger'));

@@ -27,7 +27,7 @@ async function open(values: Values, context: CliContext) {
 }
 
 /** A bundle file (its payload digest) or "sha256:HEX" names a patch. */
-async function patchDigest(value: string): Promise<string> {
+export async function patchDigest(value: string): Promise<string> {
   if (/^sha256:[0-9a-f]{64}$/.test(value)) return value;
   if (value.startsWith('sha256:'))
     throw new UsageError('a digest is "sha256:" and 64 lower-case hex digits');

@@ -13,7 +13,9 @@ import {
   MAX_LEDGER_FILE_BYTES,
   readBundle,
   reject,
+  rotationMessage,
   serializeEntries,
+  toBase64,
   utcTimestamp,
   verifyParsedBundle,
   type AttestReason,
@@ -32,7 +34,7 @@ import {
 } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 import { PROOF_COMMANDS } from './ledger-proofs.ts';
-import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
+import { LEDGER_QUERY_COMMANDS, patchDigest } from './ledger-queries.ts';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -211,6 +213,86 @@ const revoke = simpleAppend(
     };
   },
 );
+
+const rotate: Command = {
+  name: 'ledger rotate',
+  summary: 'replace a key: the old key signs the rotation, the new key accepts it and registers',
+  usage:
+    'patchtrail ledger rotate --key OLD.pem --new-key NEW.pem [--name NAME] --ledger FILE [--json]',
+  options: {
+    ...ledgerOption,
+    key: { type: 'string' },
+    'new-key': { type: 'string' },
+    name: { type: 'string' },
+  },
+  positionals: 0,
+  async run(values, _p, context) {
+    const old = await signerFrom(values.key);
+    const fresh = await signerFrom(values['new-key']);
+    if (old.did === fresh.did) throw new UsageError('--new-key is the same key as --key');
+    const made = await withLedger(
+      values,
+      async (ledger, time) => {
+        const proof = toBase64(await fresh.sign(rotationMessage(ledger.id, old.did, fresh.did)));
+        const rotated = await ledger.append(old, 'rotate', { to: fresh.did, proof }, time);
+        const name =
+          typeof values.name === 'string'
+            ? values.name
+            : (ledger.registry().identities.get(old.did)?.name ?? '');
+        const registered = await ledger.append(
+          fresh,
+          'register',
+          { name, rotatedFrom: old.did },
+          time,
+        );
+        return [rotated, registered];
+      },
+      context,
+    );
+    out(
+      context,
+      values,
+      { ok: true, from: old.did, to: fresh.did, entries: made.map((e) => e.id) },
+      `${old.did} -> ${fresh.did}\n`,
+    );
+    return 0;
+  },
+};
+
+const flag: Command = {
+  name: 'ledger flag',
+  summary: 'flag a patch as compromised (or clear it), with evidence',
+  usage:
+    'patchtrail ledger flag BUNDLE|sha256:DIGEST --evidence TEXT [--clear] --key KEY.pem --ledger FILE [--json]',
+  options: {
+    ...ledgerOption,
+    key: { type: 'string' },
+    evidence: { type: 'string' },
+    clear: { type: 'boolean' },
+  },
+  positionals: 1,
+  async run(values, [which = ''], context) {
+    if (typeof values.evidence !== 'string' || values.evidence === '')
+      throw new UsageError('--evidence TEXT is required');
+    const evidence = values.evidence;
+    const signer = await signerFrom(values.key);
+    const patch = await patchDigest(which);
+    const [entry] = await withLedger(
+      values,
+      async (ledger, time) => [
+        await ledger.append(
+          signer,
+          'flag',
+          { patch, compromised: values.clear !== true, evidence },
+          time,
+        ),
+      ],
+      context,
+    );
+    out(context, values, { ok: true, id: entry?.id, patch }, `${entry?.id ?? ''}\n`);
+    return 0;
+  },
+};
 
 const attest: Command = {
   name: 'ledger attest',
@@ -469,7 +551,9 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   register,
   endorse,
   revoke,
+  rotate,
   attest,
+  flag,
   log,
   verifyCommand,
   importCommand,
