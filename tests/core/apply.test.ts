@@ -182,3 +182,20 @@ new mode 100755
     expect(await codeOf(applyDiff(makeMemoryTree(), many))).toBe('TOO_LARGE');
   });
 });
+
+describe('large diffs', () => {
+  it('applies a diff of 150,000 hunks (no argument-spreading limits)', async () => {
+    const n = 150_000;
+    const before = Array.from({ length: n * 3 }, (_, i) => `l${i}\n`).join('');
+    const hunks = Array.from(
+      { length: n },
+      (_, k) => `@@ -${3 * k + 2} +${3 * k + 2} @@\n-l${3 * k + 1}\n+L${3 * k + 1}\n`,
+    ).join('');
+    const tree = makeMemoryTree({ 'big.txt': before });
+    const result = await applyDiff(tree, `--- a/big.txt\n+++ b/big.txt\n${hunks}`);
+    expect(result.hunks).toHaveLength(n);
+    expect(text(tree, 'big.txt')).toBe(
+      before.replace(/^l(\d+)$/gm, (m, d: string) => (Number(d) % 3 === 1 ? `L${d}` : m)),
+    );
+  }, 60_000);
+});

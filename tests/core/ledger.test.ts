@@ -193,3 +193,13 @@ describe('equivocation', () => {
     expect(carried.map((e) => e.id).sort()).toEqual([a.id, b.id].sort());
   });
 });
+
+describe('large inputs', () => {
+  it('serializes 300,000 entries without exhausting the stack', async () => {
+    const { serializeEntries } = await import('../../src/core/ledger/file.ts');
+    const fake = Array.from({ length: 300_000 }, () => ({ bytes: utf8Encode('{}') }));
+    const out = serializeEntries(fake as unknown as Parameters<typeof serializeEntries>[0]);
+    expect(out.length).toBe(900_000);
+    expect(out[2]).toBe(0x0a);
+  });
+});

@@ -141,7 +141,7 @@ async function planFile(
     reject('APPLY_CONFLICT', `${name}: already exists`);
   }
   const applied = applyHunks(source?.content ?? new Uint8Array(0), file.hunks, name, fuzz);
-  plan.hunks.push(...applied.placements.map((p) => ({ ...p, path: name })));
+  for (const p of applied.placements) plan.hunks.push({ ...p, path: name });
   // An inferred deletion ("+0,0") that leaves content behind is an ordinary change.
   const kind =
     given.kind === 'modify' && file.kind === 'delete' && applied.content.length !== 0
@@ -263,7 +263,7 @@ export async function applyDiff(
   const result = {
     files: planned.files,
     hunks: planned.hunks,
-    fuzz: Math.max(0, ...planned.hunks.map((h) => h.fuzz)),
+    fuzz: planned.hunks.reduce((m, h) => Math.max(m, h.fuzz), 0),
     treeBefore,
     recovered,
   };

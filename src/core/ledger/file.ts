@@ -3,7 +3,6 @@
  * first — the same bytes peers exchange (entries are canonical JSON, so never contain a
  * newline). Reading it goes through the validator like any other input.
  */
-import { concatBytes, utf8Encode } from '../encoding/bytes.ts';
 import { reject } from '../errors.ts';
 import type { Entry } from './entry.ts';
 import { Ledger, type AdmitResult, type LedgerEvents } from './ledger.ts';
@@ -37,11 +36,17 @@ export function ledgerLines(bytes: Uint8Array): { lines: Uint8Array[]; tail: num
   return { lines, tail: bytes.length - start };
 }
 
+/** The file form of entries: each one's bytes and a newline (one copy, any number of entries). */
 export function serializeEntries(entries: Iterable<Entry>): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const newline = utf8Encode('\n');
-  for (const entry of entries) parts.push(entry.bytes, newline);
-  return concatBytes(...parts);
+  const list = [...entries];
+  const out = new Uint8Array(list.reduce((n, e) => n + e.bytes.length + 1, 0));
+  let at = 0;
+  for (const entry of list) {
+    out.set(entry.bytes, at);
+    at += entry.bytes.length;
+    out[at++] = NEWLINE;
+  }
+  return out;
 }
 
 export interface LoadOptions {

@@ -241,7 +241,7 @@ export class Ledger {
       if (waiting !== undefined) {
         this.pending.delete(entry.id);
         this.pendingCount -= waiting.length;
-        queue.push(...waiting.map((w) => w.entry));
+        for (const w of waiting) queue.push(w.entry);
       }
     }
   }

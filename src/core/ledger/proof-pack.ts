@@ -88,7 +88,7 @@ export async function makeProofPack(
   const about = ledger.aboutPatch(patch);
   if (about.length === 0) reject('STALE_LEDGER', `this ledger has no entries about ${patch}`);
   const { tree, index } = ledgerLog(ledger);
-  const first = Math.min(...about.map((e) => index.get(e.id) as number));
+  const first = about.reduce((m, e) => Math.min(m, index.get(e.id) as number), Infinity);
   let lacking = 0;
   for await (const read of checkpointsOf(ledger, logKey)) {
     const { size, rootHash } = read.checkpoint;
