@@ -1,0 +1,196 @@
+/** `ledger log|verify|import|export`: reading, checking and exchanging ledger files. */
+import type { Ledger } from '../../core/index.ts';
+import {
+  admitLines,
+  ledgerLines,
+  MAX_LEDGER_FILE_BYTES,
+  serializeEntries,
+  utcTimestamp,
+  type Entry,
+  type Equivocation,
+} from '../../core/index.ts';
+import type { Command } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import { readInput, writeAtomic } from '../io.ts';
+import { appendEntries, openLedgerFile, quarantineLines } from '../ledger-file.ts';
+import { signerFrom } from './create.ts';
+
+import { ledgerOption, ledgerPath, openLedger, out } from './ledger-common.ts';
+
+function describeEntry(entry: Entry): string {
+  const body = entry.body as unknown as Record<string, unknown>;
+  const what =
+    entry.kind === 'attest'
+      ? `${String(body.reason)} ${String(body.patch).slice(0, 19)}`
+      : entry.kind === 'endorse'
+        ? `${String(body.subject)} as ${String(body.role)} (stake ${String(body.stake)})`
+        : entry.kind === 'revoke'
+          ? `${String(body.subject)} from seq ${String(body.from)}`
+          : entry.kind === 'publish'
+            ? String(body.patch).slice(0, 19)
+            : '';
+  return what;
+}
+
+export const log: Command = {
+  name: 'ledger log',
+  summary: 'list the admitted entries in order, with their standing',
+  usage: 'patchtrail ledger log --ledger FILE [--json]',
+  options: { ...ledgerOption },
+  positionals: 0,
+  async run(values, _p, context) {
+    const { ledger } = await openLedger(ledgerPath(values), context);
+    const registry = ledger.registry();
+    const rows = [...ledger.all()].map((e) => {
+      const why = registry.standing(e);
+      return {
+        id: e.id,
+        author: e.author,
+        seq: e.seq,
+        time: e.time,
+        kind: e.kind,
+        body: e.body,
+        standing: why === undefined ? 'ok' : why.code,
+      };
+    });
+    const text = rows
+      .map(
+        (r, i) =>
+          `${String(i).padStart(5)} ${r.id.slice(0, 19)} ${r.time} ${r.kind.padEnd(12)} ${r.author.slice(0, 20)}… #${r.seq} ${describeEntry(ledger.get(r.id) as Entry)}${r.standing === 'ok' ? '' : ` [${r.standing}]`}`,
+      )
+      .join('\n');
+    out(context, values, { ok: true, ledger: ledger.id, entries: rows }, `${text}\n`);
+    return 0;
+  },
+};
+
+export const verifyCommand: Command = {
+  name: 'ledger verify',
+  summary: 'check every entry of a ledger file again, signatures included',
+  usage: 'patchtrail ledger verify --ledger FILE [--json]',
+  options: { ...ledgerOption },
+  positionals: 0,
+  async run(values, _p, context) {
+    const { ledger, report } = await openLedgerFile(ledgerPath(values), false);
+    const registry = ledger.registry();
+    const malicious = [...registry.identities.values()]
+      .filter((i) => i.malicious)
+      .map((i) => i.did);
+    const summary = {
+      ok: report.rejected.length === 0 && report.held === 0,
+      ledger: ledger.id,
+      entries: ledger.size,
+      digest: await ledger.digest(),
+      outOfStanding: ledger.outOfStanding().length,
+      held: report.held,
+      rejected: report.rejected,
+      malicious,
+    };
+    out(
+      context,
+      values,
+      summary,
+      [
+        `ledger ${ledger.id}`,
+        `${ledger.size} entries verified; digest ${summary.digest}`,
+        `${summary.outOfStanding} out of standing; ${malicious.length} identities proven malicious`,
+        ...report.rejected.map((r) => `line ${r.line}: ${r.code}: ${r.message}`),
+        ...(report.held > 0 ? [`${report.held} entries wait for a missing predecessor`] : []),
+        '',
+      ].join('\n'),
+    );
+    if (report.rejected[0] !== undefined)
+      return values.json === true
+        ? 1
+        : (context.stderr(`${report.rejected[0].code}: ledger has rejected lines\n`), 1);
+    return report.held > 0 ? 1 : 0;
+  },
+};
+
+export const importCommand: Command = {
+  name: 'ledger import',
+  summary: "admit another copy's entries (a ledger file or an export) through the validator",
+  usage: 'patchtrail ledger import FILE --ledger FILE [--key KEY.pem] [--json]',
+  options: { ...ledgerOption, key: { type: 'string' } },
+  positionals: 1,
+  async run(values, [source = ''], context) {
+    const path = ledgerPath(values);
+    const incoming = ledgerLines(await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import'));
+    const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
+    const { ledger } = await openLedger(path, context);
+    const before = ledger.size;
+    const report = await admitLines(ledger, incoming.lines);
+    let proofs = 0;
+    if (signer !== undefined) {
+      const time = utcTimestamp(context.now());
+      for (const e of newEquivocations(ledger)) {
+        if ((await ledger.publishEquivocation(signer, e, time)) !== undefined) proofs++;
+      }
+    }
+    await appendEntries(path, [...ledger.all()].slice(before));
+    const rejected = report.rejected.map((r) => ({
+      ...r,
+      bytes: incoming.lines[r.line - 1] ?? new Uint8Array(0),
+    }));
+    await quarantineLines(path, source, rejected);
+    const summary = {
+      ok: true,
+      admitted: report.admitted,
+      duplicate: report.duplicate,
+      held: report.held,
+      rejected: report.rejected,
+      equivocationProofs: proofs,
+      digest: await ledger.digest(),
+    };
+    out(
+      context,
+      values,
+      summary,
+      `${report.admitted} admitted, ${report.duplicate} already known, ${report.held} held, ${report.rejected.length} rejected${report.rejected.length > 0 ? ` (kept in ${path}.quarantine)` : ''}${proofs > 0 ? `, ${proofs} equivocation proof(s) published` : ''}\n`,
+    );
+    return 0;
+  },
+};
+
+/** Equivocations visible in the ledger that no proof entry covers yet. */
+function newEquivocations(ledger: Ledger): Equivocation[] {
+  const found: Equivocation[] = [];
+  for (const identity of ledger.registry().identities.values()) {
+    if (identity.equivocatedAt === undefined) continue;
+    if (ledger.hasProofAbout(identity.did, identity.equivocatedAt)) continue;
+    const ids = ledger.idsAt(identity.did, identity.equivocatedAt);
+    if (ids.length > 1)
+      found.push({
+        author: identity.did,
+        seq: identity.equivocatedAt,
+        ids: [ids[0] as string, ids[1] as string],
+      });
+  }
+  return found;
+}
+
+export const exportCommand: Command = {
+  name: 'ledger export',
+  summary: 'write the admitted entries (all, or those after a frontier of heads) for a peer',
+  usage: 'patchtrail ledger export [--since ENTRY,...] [--out FILE] --ledger FILE',
+  options: { ...ledgerOption, since: { type: 'string' }, out: { type: 'string' } },
+  positionals: 0,
+  async run(values, _p, context) {
+    const { ledger } = await openLedger(ledgerPath(values), context);
+    const frontier = new Map<string, number>();
+    if (typeof values.since === 'string' && values.since !== '') {
+      for (const id of values.since.split(',')) {
+        const head = ledger.get(id.trim());
+        if (head === undefined) throw new UsageError(`--since: ${id} is not in this ledger`);
+        frontier.set(head.author, Math.max(frontier.get(head.author) ?? -1, head.seq));
+      }
+    }
+    const chosen = [...ledger.all()].filter(
+      (e) => e.kind === 'genesis' || e.seq > (frontier.get(e.author) ?? -1),
+    );
+    const bytes = serializeEntries(chosen);
+    if (typeof values.out === 'string' && values.out !== '-') await writeAtomic(values.out, bytes);
+    else context.stdout(new TextDecoder().decode(bytes));
+    return 0;
+  },
+};
