@@ -63,3 +63,4 @@ export {
   type IdentityView,
   type Provenance,
 } from './ledger/queries.ts';
+export * from './reputation/index.ts';
