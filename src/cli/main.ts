@@ -11,8 +11,18 @@ import { attest, create } from './commands/create.ts';
 import { inspect, verify } from './commands/verify.ts';
 import { apply } from './commands/apply.ts';
 import { LEDGER_COMMANDS } from './commands/ledger.ts';
+import { reputation } from './commands/reputation.ts';
 
-const COMMANDS: readonly Command[] = [keygen, id, create, attest, verify, inspect, apply];
+const COMMANDS: readonly Command[] = [
+  keygen,
+  id,
+  create,
+  attest,
+  verify,
+  inspect,
+  apply,
+  reputation,
+];
 
 function overview(): string {
   const lines = [...COMMANDS, ...LEDGER_COMMANDS].map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);

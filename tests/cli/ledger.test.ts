@@ -203,6 +203,25 @@ describe('patchtrail ledger', () => {
     expect(pt(['ledger', 'flag', at('b.json'), '--key', at('reviewer.pem'), ...L]).code).toBe(2);
   });
 
+  it('reputation scores every system deterministically and explains one', () => {
+    const L = ['--ledger', at('team.ledger')];
+    const first = JSON.parse(ok(['reputation', '--json', ...L])) as {
+      scoreHash: string;
+      scores: { did: string; ppb: number }[];
+    };
+    const again = JSON.parse(ok(['reputation', '--json', ...L])) as { scoreHash: string };
+    expect(again.scoreHash).toBe(first.scoreHash);
+    expect(first.scoreHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const ppb = (who: string) => first.scores.find((s) => s.did === dids[who])?.ppb;
+    expect(ppb('dev')).toBeGreaterThan(0);
+    expect(first.scores.reduce((n, s) => n + s.ppb, 0)).toBeLessThanOrEqual(1e9);
+    const explained = JSON.parse(
+      ok(['reputation', '--json', '--explain', dids.dev as string, ...L]),
+    ) as { explanation: { did: string; ppb: number; rank: number } };
+    expect(explained.explanation).toMatchObject({ did: dids.dev, ppb: ppb('dev') });
+    expect(pt(['reputation', '--explain', 'nobody', ...L]).code).toBe(2);
+  });
+
   it('a tampered line is found on reopening, though the cache vouched for the old bytes', () => {
     const L = ['--ledger', at('tampered.ledger')];
     copyFileSync(at('team.ledger'), at('tampered.ledger'));
