@@ -64,3 +64,4 @@ export {
   type Provenance,
 } from './ledger/queries.ts';
 export * from './reputation/index.ts';
+export * from './policy/index.ts';

@@ -1,0 +1,130 @@
+/**
+ * The provenance chain one evaluation judges, and who its systems are. Everything here reads
+ * the plain data of a `PolicyContext`; hops, flags and identities come from the verified
+ * ledger, metadata from the verified bundle.
+ */
+import type { Hop, Provenance } from '../ledger/queries.ts';
+import type { Identity } from '../ledger/registry.ts';
+
+export interface Chain {
+  /** The hops judged: `via` and its ancestors, or every hop when there is no (known) `via`. */
+  hops: readonly Hop[];
+  /** Attestations on the longest parent path among those hops. */
+  length: number;
+  /** The hop that ends that path. */
+  leaf: string | undefined;
+  /** Distinct systems, in order of first appearance: publisher, creator, each hop's author. */
+  systems: string[];
+  /** Per system, the entry that puts it in the chain ('' for a creator with no publish entry). */
+  entries: string[];
+}
+
+function add(chain: Chain, seen: Set<string>, did: string, entry: string): void {
+  if (seen.has(did)) return;
+  seen.add(did);
+  chain.systems.push(did);
+  chain.entries.push(entry);
+}
+
+/** Follows parent links from `from`; a path never revisits a hop (ids are content hashes). */
+function pathFrom(byId: ReadonlyMap<string, Hop>, from: Hop): Hop[] {
+  const path: Hop[] = [from];
+  let hop = from;
+  while (hop.parent !== undefined && path.length <= byId.size) {
+    const parent = byId.get(hop.parent);
+    if (parent === undefined) break;
+    path.push(parent);
+    hop = parent;
+  }
+  return path;
+}
+
+function longestPath(byId: ReadonlyMap<string, Hop>, hops: readonly Hop[]) {
+  const depth = new Map<string, number>();
+  let length = 0;
+  let leaf: string | undefined;
+  for (const hop of hops) {
+    // Walk up to the first hop whose depth is known, then fill depths back down.
+    const up: Hop[] = [];
+    let cursor: Hop | undefined = hop;
+    while (cursor !== undefined && !depth.has(cursor.id) && up.length <= hops.length) {
+      up.push(cursor);
+      cursor = cursor.parent === undefined ? undefined : byId.get(cursor.parent);
+    }
+    let d = cursor === undefined ? 0 : (depth.get(cursor.id) ?? 0);
+    for (let i = up.length - 1; i >= 0; i--) depth.set((up[i] as Hop).id, ++d);
+    const mine = depth.get(hop.id) ?? 0;
+    if (mine > length) {
+      length = mine;
+      leaf = hop.id;
+    }
+  }
+  return { length, leaf };
+}
+
+/** The chain of `provenance` as seen through `via` (see `PolicyContext.via`). */
+export function chainOf(provenance: Provenance, creator: string, via: string | undefined): Chain {
+  const byId = new Map<string, Hop>();
+  for (const hop of provenance.hops) byId.set(hop.id, hop);
+  const end = via === undefined ? undefined : byId.get(via);
+  let chain: Chain;
+  if (end !== undefined) {
+    const hops = pathFrom(byId, end).reverse();
+    chain = { hops, length: hops.length, leaf: end.id, systems: [], entries: [] };
+  } else {
+    const { length, leaf } = longestPath(byId, provenance.hops);
+    chain = { hops: provenance.hops, length, leaf, systems: [], entries: [] };
+  }
+  const seen = new Set<string>();
+  const published = provenance.published;
+  if (published !== undefined) add(chain, seen, published.author, published.id);
+  add(chain, seen, creator, published?.creator === creator ? published.id : '');
+  for (const hop of chain.hops) add(chain, seen, hop.author, hop.id);
+  return chain;
+}
+
+/** The keys one system has used: `did`, the keys it rotated from and the keys it rotated to. */
+export function lineage(identities: ReadonlyMap<string, Identity>, did: string): string[] {
+  const keys = [did];
+  for (const step of ['rotatedFrom', 'rotatedTo'] as const) {
+    let next = identities.get(did)?.[step];
+    while (next !== undefined && !keys.includes(next) && keys.length < 64) {
+      keys.push(next);
+      next = identities.get(next)?.[step];
+    }
+  }
+  return keys;
+}
+
+/** The first key of a system (before any rotation): one system, one vote. */
+export function systemRoot(identities: ReadonlyMap<string, Identity>, did: string): string {
+  let root = did;
+  for (let i = 0; i < 64; i++) {
+    const before = identities.get(root)?.rotatedFrom;
+    if (before === undefined || before === did) break;
+    root = before;
+  }
+  return root;
+}
+
+/** Holds one of `roles` (endorsed by the registry with stake above 0). */
+export function holdsRole(
+  identity: Identity | undefined,
+  roles: readonly string[],
+): string | undefined {
+  if (identity === undefined) return undefined;
+  for (const role of roles)
+    if (Object.hasOwn(identity.roles, role) && (identity.roles[role]?.stake ?? 0) > 0) return role;
+  return undefined;
+}
+
+/** Equivocation marks a system malicious for good (registry.ts). */
+export function isMalicious(identity: Identity | undefined): boolean {
+  return identity !== undefined && (identity.malicious || identity.equivocatedAt !== undefined);
+}
+
+/** A short human label for a system: its registered name, else an abbreviated did. */
+export function label(identities: ReadonlyMap<string, Identity>, did: string): string {
+  const name = identities.get(did)?.name ?? '';
+  return name === '' ? `${did.slice(0, 14)}…${did.slice(-6)}` : name;
+}

@@ -1,0 +1,146 @@
+/**
+ * Rules about the provenance chain and who is in it: reputation, length, required
+ * attestations, malicious history, compromise flags. Hops, flags and identities come from the
+ * verified ledger; a hop out of standing never counts for a patch, but its author still counts
+ * against it (reputation, malicious history).
+ */
+import { isMalicious, label, systemRoot } from './chain.ts';
+import {
+  denies,
+  expectation,
+  fraction,
+  outcome,
+  plural,
+  principals,
+  type RuleCompiler,
+} from './rule-kit.ts';
+
+export const minReputation: RuleCompiler<'min-reputation'> = (rule, mode) => {
+  const expected = expectation({ min: rule.min });
+  return (scope) => {
+    const { identities, scores } = scope.ctx;
+    const { systems, entries } = scope.chain;
+    let lowest = Infinity;
+    let lowestAt = -1;
+    let below: number[] | undefined;
+    for (let i = 0; i < systems.length; i++) {
+      const score = scores.get(systems[i] as string);
+      if (score === undefined || score < rule.min) (below ??= []).push(i);
+      const value = score ?? -1;
+      if (value < lowest) {
+        lowest = value;
+        lowestAt = i;
+      }
+    }
+    const observed = lowestAt < 0 || lowest < 0 ? null : lowest;
+    const pick = below ?? (lowestAt < 0 ? [] : [lowestAt]);
+    const signers = pick.map((i) => systems[i] as string);
+    const evidence = pick.map((i) => entries[i] as string).filter((id) => id !== '');
+    const describe = (i: number) => {
+      const score = scores.get(systems[i] as string);
+      return `${label(identities, systems[i] as string)} (${score === undefined ? 'no score' : fraction(score)})`;
+    };
+    const message =
+      below === undefined
+        ? `all ${plural(systems.length, 'system')} at or above ${fraction(rule.min)}; lowest ${pick.map(describe).join('')}`
+        : `${below.length} of ${plural(systems.length, 'system')} below ${fraction(rule.min)}: ${below.map(describe).join(', ')}`;
+    return outcome(rule, mode, below === undefined, observed, expected, evidence, signers, message);
+  };
+};
+
+export const maxChainLength: RuleCompiler<'max-chain-length'> = (rule, mode) => {
+  const expected = expectation({ max: rule.max });
+  return (scope) => {
+    const { length, leaf } = scope.chain;
+    const pass = length <= rule.max;
+    const message = `${plural(length, 'hop')} in the chain; at most ${rule.max} allowed`;
+    const evidence = leaf === undefined ? [] : [leaf];
+    return outcome(rule, mode, pass, length, expected, evidence, [], message);
+  };
+};
+
+export const attestations: RuleCompiler<'attestations'> = (rule, mode) => {
+  const from = principals(rule.from);
+  const expected = expectation({ count: rule.count, from: from.expected, reason: rule.reason });
+  const what = (n: number) => `${n === 1 ? 'attestation' : 'attestations'}`;
+  return (scope, missing) => {
+    const { ctx } = scope;
+    const roots = new Set<string>();
+    const evidence: string[] = [];
+    const signers: string[] = [];
+    const skipped = { standing: 0, eligible: 0, malicious: 0, repeat: 0 };
+    for (const hop of ctx.provenance.hops) {
+      if (hop.reason !== rule.reason) continue;
+      if (hop.outOfStanding !== undefined) skipped.standing++;
+      else if (from.admits(ctx, hop.author) === undefined) skipped.eligible++;
+      else if (isMalicious(ctx.identities.get(hop.author))) skipped.malicious++;
+      else {
+        const root = systemRoot(ctx.identities, hop.author);
+        if (roots.has(root)) skipped.repeat++;
+        else {
+          roots.add(root);
+          evidence.push(hop.id);
+          signers.push(hop.author);
+        }
+      }
+    }
+    const have = roots.size;
+    const pass = have >= rule.count;
+    const names = signers.map((d) => label(ctx.identities, d)).join(', ');
+    const notes = [
+      skipped.standing > 0 ? `${skipped.standing} out of standing` : '',
+      skipped.eligible > 0 ? `${skipped.eligible} not from ${from.text}` : '',
+      skipped.malicious > 0 ? `${skipped.malicious} by a malicious system` : '',
+      skipped.repeat > 0 ? `${skipped.repeat} repeated by one system` : '',
+    ].filter((n) => n !== '');
+    const message =
+      `${have} of ${rule.count} \`${rule.reason}\` ${what(rule.count)} from ${from.text}` +
+      (names === '' ? '' : ` (${names})`) +
+      (notes.length === 0 ? '' : `; not counted: ${notes.join(', ')}`);
+    if (denies(pass, mode)) {
+      const need = rule.count - have;
+      missing.push(`needs ${need} more \`${rule.reason}\` ${what(need)} from ${from.text}`);
+    }
+    return outcome(rule, mode, pass, have, expected, evidence, signers, message);
+  };
+};
+
+export const noMalicious: RuleCompiler<'no-malicious'> = (rule, mode) => (scope) => {
+  const { identities } = scope.ctx;
+  const { systems } = scope.chain;
+  const signers: string[] = [];
+  const evidence: string[] = [];
+  for (const did of systems) {
+    const identity = identities.get(did);
+    if (!isMalicious(identity)) continue;
+    signers.push(did);
+    for (const proof of identity?.equivocationEvidence ?? [])
+      for (const id of proof.split(' ')) if (!evidence.includes(id)) evidence.push(id);
+  }
+  const message =
+    signers.length === 0
+      ? `none of ${plural(systems.length, 'system')} in the chain has equivocated`
+      : `malicious history (equivocation): ${signers.map((d) => label(identities, d)).join(', ')}`;
+  return outcome(rule, mode, signers.length === 0, signers.length, 0, evidence, signers, message);
+};
+
+export const notFlagged: RuleCompiler<'not-flagged'> = (rule, mode) => {
+  const by = rule.by === undefined ? undefined : principals(rule.by);
+  const scopeText = by === undefined ? '' : ` (counting flags by ${by.text})`;
+  return (scope) => {
+    const { ctx } = scope;
+    const evidence: string[] = [];
+    const signers: string[] = [];
+    for (const flag of ctx.provenance.flags) {
+      if (!flag.compromised) continue;
+      if (by !== undefined && by.admits(ctx, flag.author) === undefined) continue;
+      evidence.push(flag.id);
+      if (!signers.includes(flag.author)) signers.push(flag.author);
+    }
+    const pass = evidence.length === 0;
+    const message = pass
+      ? `no flag says the patch is compromised${scopeText}`
+      : `flagged compromised by ${signers.map((d) => label(ctx.identities, d)).join(', ')}${scopeText}`;
+    return outcome(rule, mode, pass, evidence.length, 0, evidence, signers, message);
+  };
+};

@@ -1,0 +1,213 @@
+/**
+ * The policy document, the plain-data context one evaluation reads, and the decision it returns.
+ * `policy.schema.json` is the document's normative definition; these types mirror it.
+ */
+import type { Json } from '../encoding/canonical-json.ts';
+import type { AttestReason } from '../ledger/kinds.ts';
+import type { Provenance } from '../ledger/queries.ts';
+import type { Identity } from '../ledger/registry.ts';
+
+export const POLICY_FORMAT = 'urn:patchtrail:policy:v1';
+
+export const RULE_KINDS = [
+  'min-reputation',
+  'max-chain-length',
+  'attestations',
+  'authors',
+  'patch-reason',
+  'components',
+  'acting-role',
+  'target-tree',
+  'component-version',
+  'no-malicious',
+  'not-flagged',
+  'freshness',
+  'fuzz',
+] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+export type RuleMode = 'enforce' | 'warn';
+
+/** Named systems (did:key) and/or holders of roles (an endorsed role with stake above 0). */
+export interface Principals {
+  systems?: string[];
+  roles?: string[];
+}
+
+interface RuleBase<K extends RuleKind> {
+  id: string;
+  kind: K;
+  mode: RuleMode;
+  description?: string;
+}
+
+export interface MinReputationRule extends RuleBase<'min-reputation'> {
+  /** Parts per billion. */
+  min: number;
+}
+export interface MaxChainLengthRule extends RuleBase<'max-chain-length'> {
+  max: number;
+}
+export interface AttestationsRule extends RuleBase<'attestations'> {
+  reason: AttestReason;
+  count: number;
+  from: Principals;
+}
+export interface AuthorsRule extends RuleBase<'authors'> {
+  allow: Principals;
+}
+export interface PatchReasonRule extends RuleBase<'patch-reason'> {
+  pattern?: string;
+  allowed?: string[];
+}
+export interface ComponentsRule extends RuleBase<'components'> {
+  allow?: string[];
+  deny?: string[];
+}
+export interface ActingRoleRule extends RuleBase<'acting-role'> {
+  roles: string[];
+}
+export interface TargetTreeRule extends RuleBase<'target-tree'> {
+  treeHashes: string[];
+}
+export interface ComponentVersionRule extends RuleBase<'component-version'> {
+  component: string;
+  constraint: string;
+}
+export type NoMaliciousRule = RuleBase<'no-malicious'>;
+export interface NotFlaggedRule extends RuleBase<'not-flagged'> {
+  by?: Principals;
+}
+export interface FreshnessRule extends RuleBase<'freshness'> {
+  maxAgeSeconds: number;
+}
+export interface FuzzRule extends RuleBase<'fuzz'> {
+  allowed: boolean;
+  max?: number;
+}
+
+export type PolicyRule =
+  | MinReputationRule
+  | MaxChainLengthRule
+  | AttestationsRule
+  | AuthorsRule
+  | PatchReasonRule
+  | ComponentsRule
+  | ActingRoleRule
+  | TargetTreeRule
+  | ComponentVersionRule
+  | NoMaliciousRule
+  | NotFlaggedRule
+  | FreshnessRule
+  | FuzzRule;
+
+export type RuleOf<K extends RuleKind> = Extract<PolicyRule, { kind: K }>;
+
+export interface PolicyDocument {
+  format: typeof POLICY_FORMAT;
+  version: number;
+  name?: string;
+  description?: string;
+  /** `warn` reports every rule without enforcing any; default `enforce`. */
+  mode?: RuleMode;
+  rules: PolicyRule[];
+}
+
+/** Everything one evaluation reads: plain data, gathered by the caller. */
+export interface PolicyContext {
+  /** The bundle's payload digest ("sha256:…"). */
+  patch: string;
+  /** From the verified bundle: creator_identity, reason_for_patch, affected_components. */
+  metadata: { creator: string; reason: string; components: readonly string[] };
+  /** `provenance(ledger, patch)`. */
+  provenance: Provenance;
+  /**
+   * The attestation this device received the patch through: the chain is then that hop and its
+   * ancestors. Absent: every hop of the provenance is the chain.
+   */
+  via?: string | undefined;
+  /** `ledger.registry().identities`. */
+  identities: ReadonlyMap<string, Identity>;
+  /** Reputation per system, parts per billion, computed beforehand. */
+  scores: ReadonlyMap<string, number>;
+  /** The hash that names those scores (and the parameters that made them). */
+  scoreHash: string;
+  /** `ledger.digest()`. */
+  ledgerDigest: string;
+  /** The caller's clock, ISO 8601 UTC. */
+  now: string;
+  /** Advisory time of the newest entry the caller trusts (see README: freshness). */
+  newestLedgerTime?: string | undefined;
+  /** The target as it is now. */
+  system: { treeHash: string; components: Readonly<Record<string, string>> };
+  /** The role of the user acting on this device, if any. */
+  actingRole?: string | undefined;
+  /** Fuzz requested for the apply (0: none). */
+  fuzz: number;
+}
+
+export type RuleResult = 'pass' | 'fail' | 'warn';
+
+/** One rule's outcome. */
+export interface RuleOutcome {
+  /** Entry ids the outcome rests on. */
+  evidence: string[];
+  expected: Json;
+  id: string;
+  kind: RuleKind;
+  message: string;
+  /** The rule's mode as applied (a policy in `warn` mode makes every rule `warn`). */
+  mode: RuleMode;
+  observed: Json;
+  outcome: RuleResult;
+  /** Systems (did:key) the outcome rests on. */
+  signers: string[];
+}
+
+/** The inputs that are not already named by a hash. */
+export interface DecisionInputs {
+  actingRole: string | null;
+  fuzz: number;
+  newestLedgerTime: string | null;
+  now: string;
+  patch: string;
+  treeHash: string;
+  via: string | null;
+}
+
+export interface DecisionHashes {
+  /** sha256 of the decision record's RFC 8785 canonical JSON (evaluate.ts, `decisionRecord`). */
+  decision: string;
+  /** `ledger.digest()` of the ledger the provenance and identities came from. */
+  ledger: string;
+  /** sha256 of the policy's RFC 8785 canonical JSON. */
+  policy: string;
+  scores: string;
+}
+
+export interface PolicyDecision {
+  decision: 'allow' | 'deny';
+  hashes: DecisionHashes;
+  inputs: DecisionInputs;
+  /** What would turn a deny into an allow ("needs 1 more `reviewed` attestation …"). */
+  missing: string[];
+  mode: RuleMode;
+  /** Why it was denied: each failing enforced rule's message, or default deny. */
+  reasons: string[];
+  rules: RuleOutcome[];
+  version: number;
+}
+
+/** What the decision hash covers: the result less prose and what the policy hash fixes. */
+export interface DecisionRecord {
+  decision: PolicyDecision['decision'];
+  hashes: Omit<DecisionHashes, 'decision'>;
+  inputs: DecisionInputs;
+  mode: RuleMode;
+  rules: Pick<RuleOutcome, 'id' | 'observed' | 'outcome'>[];
+  version: number;
+}
+
+/** A decision before its hash is computed (`CompiledPolicy.decide`, then `sealDecision`). */
+export type UnsealedDecision = Omit<PolicyDecision, 'hashes'> & {
+  hashes: Omit<DecisionHashes, 'decision'>;
+};
