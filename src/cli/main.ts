@@ -12,6 +12,7 @@ import { inspect, verify } from './commands/verify.ts';
 import { apply } from './commands/apply.ts';
 import { LEDGER_COMMANDS } from './commands/ledger.ts';
 import { reputation } from './commands/reputation.ts';
+import { check } from './commands/check.ts';
 
 const COMMANDS: readonly Command[] = [
   keygen,
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   verify,
   inspect,
   apply,
+  check,
   reputation,
 ];
 

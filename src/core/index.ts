@@ -65,3 +65,14 @@ export {
 } from './ledger/queries.ts';
 export * from './reputation/index.ts';
 export * from './policy/index.ts';
+export {
+  AGENT_STEPS,
+  applyPatch,
+  rollbackPatch,
+  type AgentResult,
+  type DecisionOutcome,
+  type DecisionRequest,
+  type StepOutcome,
+} from './agent/agent.ts';
+export { policyDecider, type DeciderOptions } from './agent/decide.ts';
+export { parseJson } from './encoding/canonical-json.ts';

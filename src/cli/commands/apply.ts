@@ -11,6 +11,7 @@ import { UsageError } from '../errors.ts';
 import { readInput } from '../io.ts';
 import { makeNodeTree } from '../node-tree.ts';
 import type { CliContext, Command } from '../context.ts';
+import { applyWithLedger } from './check.ts';
 import { trustedSet } from './trust.ts';
 
 /** Test-only failpoint: SIGKILL this process at the given commit step (crash-safety tests). */
@@ -56,9 +57,16 @@ export const apply: Command = {
   name: 'apply',
   summary: "verify a bundle's author against --trust, then apply its diff to DIR, all or nothing",
   usage:
-    'patchtrail apply BUNDLE --dir DIR [--trust KEY.pem|DID]... [--dry-run] [--reverse] [--fuzz N] [--json]',
+    'patchtrail apply BUNDLE --dir DIR [--trust KEY.pem|DID]... [--dry-run] [--reverse] [--fuzz N] [--json]\n' +
+    '       patchtrail apply BUNDLE --dir DIR --ledger FILE (--policy FILE | --policy-from-ledger) --key DEVICE.pem [--target NAME] [--role ROLE] [--dry-run] [--json]',
   options: {
     dir: { type: 'string' },
+    ledger: { type: 'string' },
+    policy: { type: 'string' },
+    'policy-from-ledger': { type: 'boolean' },
+    key: { type: 'string' },
+    target: { type: 'string' },
+    role: { type: 'string' },
     trust: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' },
     reverse: { type: 'boolean' },
@@ -70,6 +78,11 @@ export const apply: Command = {
     const dir = values.dir;
     if (typeof dir !== 'string') throw new UsageError('--dir DIR is required');
     const fuzz = parseFuzz(values.fuzz);
+    if (typeof values.ledger === 'string') {
+      if (values.trust !== undefined || values.reverse === true || fuzz !== 0)
+        throw new UsageError('with --ledger, apply takes no --trust, --reverse or --fuzz');
+      return applyWithLedger(values, path, makeNodeTree(dir), context);
+    }
     const trusted = (await trustedSet(values.trust)) ?? [];
     const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
     const verified = await verifyParsedBundle(bundle, { trusted });

@@ -61,20 +61,23 @@ export interface DecisionOutcome {
 
 export interface AgentOptions {
   ledger: Ledger;
-  /** This device: signs the `applied` attestation. */
-  device: Signer;
+  /** This device: signs the `applied` attestation (not needed with `checkOnly`). */
+  device?: Signer;
   /** The target's name in the audit trail (default: the device's did). */
   target?: string;
-  tree: Tree;
+  /** The target; not needed with `checkOnly`. */
+  tree?: Tree;
   decide(request: DecisionRequest): Promise<DecisionOutcome> | DecisionOutcome;
   /** The caller's clock, for the attestation's advisory time and metadata checks. */
   now: Date;
   dryRun?: boolean;
+  /** Stop after the policy step (`patchtrail check`): nothing is applied or recorded. */
+  checkOnly?: boolean;
   fuzz?: number;
 }
 
 export interface AgentResult {
-  status: 'applied' | 'already-applied' | 'dry-run' | 'denied' | 'rejected';
+  status: 'allowed' | 'applied' | 'already-applied' | 'dry-run' | 'denied' | 'rejected';
   steps: StepOutcome[];
   patch?: string;
   decision?: DecisionOutcome;
@@ -203,11 +206,17 @@ export async function applyPatch(
       },
       (d) => `allowed (decision ${d.hash})`,
     );
+    if (options.checkOnly === true) {
+      result.status = 'allowed';
+      return result;
+    }
     const dryRun = options.dryRun === true;
+    const tree = options.tree;
+    if (tree === undefined) throw new RangeError('applyPatch: a tree is needed unless checkOnly');
     const applied = await run(
       'apply',
       () =>
-        applyDiff(options.tree, predicate.patch_diff, {
+        applyDiff(tree, predicate.patch_diff, {
           strip: predicate.path_strip,
           dryRun,
           fuzz,
@@ -217,7 +226,10 @@ export async function applyPatch(
     result.apply = applied;
     result.status = applied.status;
     if (dryRun || applied.status === 'already-applied') return result;
-    const target = options.target ?? options.device.did;
+    const device = options.device;
+    if (device === undefined)
+      throw new RangeError('applyPatch: a device signer is needed to apply');
+    const target = options.target ?? device.did;
     const body: AttestBody = {
       patch,
       reason: 'applied',
@@ -230,7 +242,7 @@ export async function applyPatch(
     if (parent !== undefined) body.parent = parent;
     result.attestation = await run(
       'record',
-      () => ledger.append(options.device, 'attest', body, utc(options.now)),
+      () => ledger.append(device, 'attest', body, utc(options.now)),
       (e) => `recorded ${e.id}`,
     );
     result.audit = await run(
@@ -251,7 +263,10 @@ export async function applyPatch(
  */
 export async function rollbackPatch(
   bundleBytes: Uint8Array,
-  options: Omit<AgentOptions, 'decide' | 'dryRun' | 'fuzz'>,
+  options: Omit<AgentOptions, 'decide' | 'dryRun' | 'fuzz' | 'checkOnly' | 'tree' | 'device'> & {
+    tree: Tree;
+    device: Signer;
+  },
 ): Promise<{ apply: ApplyResult; attestation: Entry<'attest'> }> {
   const verified = await verifyParsedBundle(readBundle(bundleBytes));
   if (!verified.ok) reject(verified.problem.code, verified.problem.message);

@@ -1,0 +1,64 @@
+/**
+ * Binds the policy engine to the agent: for one patch, computes the reputation scores, the
+ * ledger digest and the target's tree hash, evaluates the compiled policy, and answers in the
+ * agent's terms (allow or deny, the decision hash, the reasons and what is missing).
+ */
+import type { Tree } from '../diff/tree.ts';
+import { treeHash } from '../diff/tree-hash.ts';
+import type { CompiledPolicy } from '../policy/evaluate.ts';
+import type { PolicyDecision } from '../policy/types.ts';
+import {
+  computeReputation,
+  defaultReputationParams,
+  reputationClock,
+  reputationInputs,
+} from '../reputation/index.ts';
+import type { DecisionOutcome, DecisionRequest } from './agent.ts';
+
+export interface DeciderOptions {
+  now: Date;
+  /** The target as it is now; its tree hash is what `target-tree` rules compare. */
+  tree?: Tree;
+  components?: Readonly<Record<string, string>>;
+  actingRole?: string;
+  /** The newest ledger time this device trusts (its last sync); default: the ledger's clock. */
+  newestLedgerTime?: string;
+}
+
+export function policyDecider(
+  policy: CompiledPolicy,
+  options: DeciderOptions,
+): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
+  return async ({ patch, report, provenance, ledger, fuzz }) => {
+    const clock = reputationClock(ledger);
+    const params = defaultReputationParams(clock);
+    const scores = computeReputation(reputationInputs(ledger, params), params);
+    const result = policy.evaluate({
+      patch,
+      metadata: {
+        creator: report.predicate.creator_identity,
+        reason: report.predicate.reason_for_patch,
+        components: report.predicate.affected_components,
+      },
+      provenance,
+      identities: ledger.registry().identities,
+      scores: scores.scores,
+      scoreHash: scores.scoreHash,
+      ledgerDigest: await ledger.digest(),
+      now: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      newestLedgerTime: options.newestLedgerTime ?? clock,
+      system: {
+        treeHash: options.tree === undefined ? '' : await treeHash(options.tree),
+        components: options.components ?? {},
+      },
+      actingRole: options.actingRole,
+      fuzz,
+    });
+    return {
+      decision: result.decision,
+      hash: result.hashes.decision,
+      reasons: [...result.reasons, ...result.missing],
+      explanation: result,
+    };
+  };
+}
