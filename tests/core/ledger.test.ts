@@ -132,6 +132,34 @@ describe('standing', () => {
     expect(ledger.registry().identities.get(dev.did)?.roles.builder?.stake).toBe(3);
   });
 
+  it('threshold 2: one admin endorsing with its old and its rotated key counts once', async () => {
+    const [a, b, dev, a2, a3] = [
+      await signer(1),
+      await signer(2),
+      await signer(3),
+      await signer(5),
+      await signer(6),
+    ];
+    const ledger = await Ledger.found(a, { name: 't', admins: [a.did, b.did], threshold: 2 }, T);
+    await ledger.append(dev, 'register', { name: 'dev' }, T);
+    const rotate = async (from: Signer, to: Signer) => {
+      const proof = toBase64(await to.sign(rotationMessage(ledger.id, from.did, to.did)));
+      await ledger.append(from, 'rotate', { to: to.did, proof }, T);
+      await ledger.append(to, 'register', { name: 'a', rotatedFrom: from.did }, T);
+    };
+    await ledger.append(a, 'endorse', { subject: dev.did, role: 'builder', stake: 3 }, T);
+    await rotate(a, a2);
+    await rotate(a2, a3);
+    expect(ledger.registry().identities.get(a3.did)?.admin).toBe(true);
+    await ledger.append(a3, 'endorse', { subject: dev.did, role: 'builder', stake: 3 }, T);
+    expect(ledger.registry().identities.get(dev.did)?.roles).toEqual({});
+    await ledger.append(a3, 'revoke', { subject: dev.did, from: 0, reason: 'lost' }, T);
+    expect(ledger.registry().identities.get(dev.did)?.revokedFrom).toBeUndefined();
+    await ledger.append(b, 'register', { name: 'b' }, T);
+    await ledger.append(b, 'endorse', { subject: dev.did, role: 'builder', stake: 3 }, T);
+    expect(ledger.registry().identities.get(dev.did)?.roles.builder?.stake).toBe(3);
+  });
+
   it('key rotation needs the new key’s signature and carries roles over', async () => {
     const { ledger, admin, dev, other } = await team();
     await ledger.append(dev, 'register', { name: 'dev' }, T);

@@ -128,7 +128,22 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     identity(to).rotatedFrom = rotate.author;
   }
   const admins = new Set((genesis as GenesisBody).admins);
-  for (const [from, to] of successor) if (admins.has(from)) admins.add(to);
+  // Follow each founding admin's chain of rotations (entries come in id order, not chain
+  // order); the hop bound stops a cycle of rotations.
+  for (const founder of (genesis as GenesisBody).admins) {
+    let at = founder;
+    for (let hops = 0; successor.has(at) && hops < 64; hops++) {
+      at = successor.get(at) as string;
+      admins.add(at);
+    }
+  }
+  /** The first key of a rotation chain: one admin counts once, whichever of its keys signs. */
+  const predecessor = new Map([...successor].map(([from, to]) => [to, from]));
+  const rootOf = (did: string): string => {
+    let at = did;
+    for (let hops = 0; predecessor.has(at) && hops < 64; hops++) at = predecessor.get(at) as string;
+    return at;
+  };
   for (const did of admins) identity(did).admin = true;
 
   const revokedFrom = new Map<string, number>();
@@ -151,7 +166,7 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     const signers = new Set(
       group.filter((e) => admins.has(e.author) && inStanding(e)).map((e) => e.author),
     );
-    if (signers.size < threshold) continue;
+    if (new Set([...signers].map(rootOf)).size < threshold) continue;
     const { subject, from } = (group[0] as Entry<'revoke'>).body;
     if (!revokedFrom.has(subject) || (revokedFrom.get(subject) as number) > from) {
       revokedFrom.set(subject, from);
@@ -174,7 +189,7 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     let best: { stake: number; time: string; id: string; by: string[] } | undefined;
     for (const [stake, group] of groups) {
       const by = [...new Set(group.map((e) => e.author))].sort();
-      if (by.length < threshold) continue;
+      if (new Set(by.map(rootOf)).size < threshold) continue;
       const newest = [...group].sort(byKey((e) => `${e.time} ${e.id}`)).pop() as Entry;
       const candidate = { stake, time: newest.time, id: newest.id, by };
       const wins =
