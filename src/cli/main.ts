@@ -13,6 +13,7 @@ import { apply } from './commands/apply.ts';
 import { LEDGER_COMMANDS } from './commands/ledger.ts';
 import { reputation } from './commands/reputation.ts';
 import { check } from './commands/check.ts';
+import { POLICY_COMMANDS } from './commands/policy.ts';
 
 const COMMANDS: readonly Command[] = [
   keygen,
@@ -26,8 +27,16 @@ const COMMANDS: readonly Command[] = [
   reputation,
 ];
 
+/** Commands of two words: `patchtrail ledger init`, `patchtrail policy publish`. */
+const GROUPS: Readonly<Record<string, readonly Command[]>> = {
+  ledger: LEDGER_COMMANDS,
+  policy: POLICY_COMMANDS,
+};
+
 function overview(): string {
-  const lines = [...COMMANDS, ...LEDGER_COMMANDS].map((c) => `  ${c.name.padEnd(16)} ${c.summary}`);
+  const lines = [...COMMANDS, ...LEDGER_COMMANDS, ...POLICY_COMMANDS].map(
+    (c) => `  ${c.name.padEnd(16)} ${c.summary}`,
+  );
   return [
     'patchtrail: signed patch bundles and their provenance',
     '',
@@ -79,18 +88,19 @@ export async function main(argv: readonly string[], context: CliContext): Promis
     return name === undefined ? 2 : 0;
   }
   let command = COMMANDS.find((c) => c.name === name);
-  if (name === 'ledger') {
+  const group = name in GROUPS ? GROUPS[name] : undefined;
+  if (group !== undefined) {
     const [word, ...rest] = args;
-    command = LEDGER_COMMANDS.find((c) => c.name === `ledger ${word ?? ''}`);
+    command = group.find((c) => c.name === `${name} ${word ?? ''}`);
     if (command === undefined) {
-      const known = LEDGER_COMMANDS.map((c) => c.name.slice('ledger '.length)).join('|');
-      const usage = `usage: patchtrail ledger ${known} ... --ledger FILE\n`;
+      const known = group.map((c) => c.name.slice(name.length + 1)).join('|');
+      const usage = `usage: patchtrail ${name} ${known} ...\n`;
       if (word === '--help' || word === '-h') {
         context.stdout(usage);
         return 0;
       }
       const said = word === undefined ? 'needs a word' : `has no word "${word}"`;
-      context.stderr(`patchtrail ledger ${said}\n${usage}`);
+      context.stderr(`patchtrail ${name} ${said}\n${usage}`);
       return 2;
     }
     args.splice(0, args.length, ...rest);
