@@ -213,6 +213,23 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(forged.ok ? 'ok' : forged.problem.code).toBe('INVALID_SIGNATURE');
   });
 
+  it('links a web app manifest whose icon the build serves', async () => {
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector<HTMLLinkElement>('link[rel="manifest"]');
+      if (link === null) return undefined;
+      const body = (await (await fetch(link.href)).json()) as {
+        name: string;
+        display: string;
+        icons: { src: string }[];
+      };
+      const icon = new URL(body.icons[0]?.src ?? '', link.href);
+      const served = await fetch(icon);
+      return { ...body, iconType: served.headers.get('content-type'), iconOk: served.ok };
+    });
+    expect(manifest).toMatchObject({ name: 'patchtrail', display: 'standalone', iconOk: true });
+    expect(manifest?.iconType).toContain('image/svg+xml');
+  });
+
   it('shows a valid bundle as verified, with its metadata, diff and signature, checked in the worker', async () => {
     await chooseFile(page, fixtures.path('valid.json'));
     const verdict = await verdictFor(page, 'valid.json');
