@@ -3,6 +3,7 @@
  * id that its response repeats, so answers may arrive in any order; bundle bytes travel as a
  * transferred ArrayBuffer (moved, not copied); an exception inside the worker comes back as a
  * serialised error rather than an `error` event. Both sides check the shape of what arrives.
+ * The reputation worker's protocol (reputation-protocol.ts) shares the error half of this one.
  */
 // errors.ts rather than core/index.ts: the app's main chunk imports this file too.
 import { ERROR_CODES, PatchtrailError, type ErrorCode } from '../src/core/errors.ts';
@@ -27,9 +28,14 @@ export interface SerializedError {
   details?: string[];
 }
 
-export type WorkerResponse =
-  | { kind: 'verified'; id: number; job: VerifyJobResult }
-  | { kind: 'error'; id: number; error: SerializedError };
+/** How every worker (verify, reputation) reports a request that threw. */
+export interface ErrorResponse {
+  kind: 'error';
+  id: number;
+  error: SerializedError;
+}
+
+export type WorkerResponse = { kind: 'verified'; id: number; job: VerifyJobResult } | ErrorResponse;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -49,11 +55,26 @@ export function isWorkerRequest(value: unknown): value is WorkerRequest {
   return value.trusted === undefined || isStringArray(value.trusted);
 }
 
+export function isErrorResponse(value: unknown): value is ErrorResponse {
+  if (!isRecord(value) || value.kind !== 'error' || !Number.isSafeInteger(value.id)) return false;
+  const { error } = value;
+  return isRecord(error) && typeof error.name === 'string' && typeof error.message === 'string';
+}
+
 export function isWorkerResponse(value: unknown): value is WorkerResponse {
   if (!isRecord(value) || !Number.isSafeInteger(value.id)) return false;
   if (value.kind === 'verified') return isRecord(value.job) && isRecord(value.job.result);
-  if (value.kind !== 'error' || !isRecord(value.error)) return false;
-  return typeof value.error.name === 'string' && typeof value.error.message === 'string';
+  return isErrorResponse(value);
+}
+
+/** The answer to a message that is not a request: its id when it has one, else -1. */
+export function malformedRequest(worker: string, message: unknown): ErrorResponse {
+  const id = isRecord(message) && Number.isSafeInteger(message.id) ? (message.id as number) : -1;
+  return {
+    kind: 'error',
+    id,
+    error: { name: 'TypeError', message: `${worker}: malformed request` },
+  };
 }
 
 /** Turns anything thrown into a structured-clone-safe description of it. */
@@ -70,12 +91,26 @@ export function serializeError(cause: unknown): SerializedError {
   return { name: 'Error', message: String(cause) };
 }
 
-/** The inverse of `serializeError`: a coded error stays a `PatchtrailError` with its code. */
+/** The built-in error classes that keep their class across the boundary. */
+const BUILT_IN_ERRORS: Record<string, ErrorConstructor> = {
+  RangeError,
+  TypeError,
+  SyntaxError,
+  ReferenceError,
+};
+
+/**
+ * The inverse of `serializeError`: a coded error stays a `PatchtrailError` with its code, and
+ * a built-in one (a RangeError from core's argument checks, say) stays of its class.
+ */
 export function deserializeError(error: SerializedError): Error {
   if (error.code !== undefined && isErrorCode(error.code)) {
     return new PatchtrailError(error.code, error.message, { details: error.details ?? [] });
   }
-  const result = new Error(error.message);
+  const BuiltIn = Object.hasOwn(BUILT_IN_ERRORS, error.name)
+    ? BUILT_IN_ERRORS[error.name]
+    : undefined;
+  const result = new (BuiltIn ?? Error)(error.message);
   result.name = error.name;
   return result;
 }

@@ -5,6 +5,7 @@
 import { runVerifyJob } from './verify-job.ts';
 import {
   isWorkerRequest,
+  malformedRequest,
   serializeError,
   type WorkerRequest,
   type WorkerResponse,
@@ -31,9 +32,7 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
 scope.addEventListener('message', (event) => {
   const request = event.data;
   if (!isWorkerRequest(request)) {
-    const id = (request as { id?: unknown } | null)?.id;
-    const error = { name: 'TypeError', message: 'verify worker: malformed request' };
-    scope.postMessage({ kind: 'error', id: Number.isSafeInteger(id) ? (id as number) : -1, error });
+    scope.postMessage(malformedRequest('verify worker', request));
     return;
   }
   void handle(request).then((response) => scope.postMessage(response));

@@ -1,6 +1,7 @@
 /**
- * The app's services, the one place that joins workers and core. Components get them from
- * `ServicesContext` (context.ts) and never start workers or call the verifier themselves.
+ * The app's services, the one place that joins workers and core (bundle verification here,
+ * trust scores in trust-scores.ts). Components get them from `ServicesContext` (context.ts)
+ * and never start workers or call the verifier or the reputation engine themselves.
  */
 // Leaf modules, not core/index.ts: the main chunk stays free of the verifier, which loads in
 // the worker (or lazily, for the main-thread fallback).
@@ -13,6 +14,7 @@ import {
   type BundleCheck,
   type Engine,
 } from './check.ts';
+import { makeTrustScorer, startReputationWorker, type ComputeTrustScores } from './trust-scores.ts';
 import {
   makeVerifyWorkerClient,
   WorkerUnavailableError,
@@ -28,11 +30,15 @@ export interface Services {
   readonly maxBundleBytes: number;
   /** Size check, then verification in the worker (or on the main thread); never rejects. */
   verifyBundleFile(file: BundleFile): Promise<BundleCheck>;
+  /** Reputation over a ledger's input, in the reputation worker when it is large enough. */
+  computeTrustScores: ComputeTrustScores;
 }
 
 export interface ServiceOptions {
   /** Starts the verify worker; throwing means "no worker here", and the main thread is used. */
   startWorker?: () => WorkerLike;
+  /** Starts the reputation worker; throwing means the main thread computes trust scores. */
+  startReputationWorker?: () => WorkerLike;
   /** did:key identities whose authorship is trusted; absent means integrity only. */
   trusted?: readonly string[];
   now?: () => number;
@@ -100,5 +106,9 @@ export function makeServices(options: ServiceOptions = {}): Services {
     }
   }
 
-  return { maxBundleBytes: MAX_BUNDLE_BYTES, verifyBundleFile };
+  const computeTrustScores = makeTrustScorer({
+    startWorker: options.startReputationWorker ?? startReputationWorker,
+    now,
+  });
+  return { maxBundleBytes: MAX_BUNDLE_BYTES, verifyBundleFile, computeTrustScores };
 }

@@ -39,9 +39,10 @@ describe('worker protocol', () => {
     expect(back).toMatchObject({ code: 'TOO_LARGE', message: 'too big', details: ['a', 'b'] });
   });
 
-  it('serialises uncoded errors and thrown non-errors by name and message', () => {
+  it('serialises uncoded errors and thrown non-errors by name and message, keeping built-in classes', () => {
     const back = deserializeError(structuredClone(serializeError(new RangeError('out'))));
     expect(back).not.toBeInstanceOf(PatchtrailError);
+    expect(back).toBeInstanceOf(RangeError); // built-in classes survive, so callers can tell
     expect({ name: back.name, message: back.message }).toEqual({
       name: 'RangeError',
       message: 'out',
