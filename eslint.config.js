@@ -25,6 +25,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      '.tmp/**',
       'tests/fixtures/corpus/**',
       'src/core/bundle/schema-validators.generated.js',
     ],
