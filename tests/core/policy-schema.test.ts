@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isPatchtrailError } from '../../src/core/errors.ts';
 import {
   compilePolicy,
+  loadCelEngine,
   POLICY_FORMAT,
   readPolicy,
   RULE_KINDS,
@@ -58,6 +59,13 @@ const everyKind = {
     { id: 'flag', kind: 'not-flagged', mode: 'enforce', by: { roles: ['admin'] } },
     { id: 'fresh', kind: 'freshness', mode: 'enforce', maxAgeSeconds: 86_400 },
     { id: 'fuzz', kind: 'fuzz', mode: 'enforce', allowed: true, max: 2 },
+    {
+      id: 'custom',
+      kind: 'cel',
+      mode: 'enforce',
+      expression: 'chain.size() <= 5',
+      message: 'short chains only',
+    },
   ],
 };
 const minimal = { format: POLICY_FORMAT, version: 1, rules: [] };
@@ -67,6 +75,7 @@ const VALID: unknown[] = [
   { ...minimal, rules: [{ id: 'f', kind: 'fuzz', mode: 'warn', allowed: false }] },
   { ...minimal, name: '☃'.repeat(200), description: '' },
   { ...minimal, name: '😀'.repeat(200) }, // 200 code points, 400 UTF-16 units
+  { ...minimal, rules: [{ id: 'c', kind: 'cel', mode: 'warn', expression: '😀'.repeat(4096) }] },
 ];
 
 /** Values a mutation puts in place of a member or an item. */
@@ -98,6 +107,9 @@ const REPLACEMENTS: unknown[] = [
   'a'.repeat(65),
   'x'.repeat(201),
   '😀'.repeat(201),
+  'x'.repeat(1025),
+  'x'.repeat(4097),
+  'patch.creator == "x"',
   'A-role',
   '>=1.2.3',
   '1.2.3.4',
@@ -207,6 +219,8 @@ describe('policy schema agreement', () => {
       'constraint',
       'by',
       'maxAgeSeconds',
+      'expression',
+      'message',
       'description',
       'mode',
       'id',
@@ -274,10 +288,11 @@ describe('readPolicy', () => {
     );
   });
 
-  it('never throws anything but a coded error for junk', () => {
+  it('never throws anything but a coded error for junk', async () => {
+    const cel = await loadCelEngine();
     const codeFor = (value: unknown) => {
       try {
-        compilePolicy(value);
+        compilePolicy(value, { cel });
         return 'no error';
       } catch (error) {
         return isPatchtrailError(error) ? error.code : 'uncoded';
@@ -294,6 +309,6 @@ describe('readPolicy', () => {
     const input = structuredClone(everyKind);
     const read = readPolicy(input);
     input.rules.length = 0;
-    expect(read.rules).toHaveLength(13);
+    expect(read.rules).toHaveLength(14);
   });
 });

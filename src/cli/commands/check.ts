@@ -1,16 +1,14 @@
 /**
  * `patchtrail check`, and `apply` with a ledger and a policy: the agent pipeline from the CLI.
- * The policy comes from a file or from the ledger (the one its admins put in force).
+ * The policy comes from a file or from the ledger (the one its admins put in force); the CEL
+ * engine is loaded only when that policy has a `cel` rule.
  */
 import {
   applyPatch,
-  compilePolicy,
-  effectivePolicy,
+  effectivePolicyAsync,
   MAX_BUNDLE_BYTES,
-  parseJson,
   policyDecider,
   reject,
-  utf8Decode,
   type AgentResult,
   type CompiledPolicy,
   type Ledger,
@@ -21,21 +19,18 @@ import { UsageError } from '../errors.ts';
 import { readInput } from '../io.ts';
 import { appendEntries } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { readPolicyFile } from './policy.ts';
 import { ledgerPath, openLedger, type Values } from './ledger-common.ts';
-
-/** Policy files are small; anything larger is refused before parsing. */
-const MAX_POLICY_BYTES = 1024 * 1024;
 
 export async function loadPolicy(values: Values, ledger: Ledger): Promise<CompiledPolicy> {
   const fromLedger = values['policy-from-ledger'] === true;
   if (typeof values.policy === 'string' && fromLedger)
     throw new UsageError('give --policy FILE or --policy-from-ledger, not both');
   if (typeof values.policy === 'string') {
-    const text = utf8Decode(await readInput(values.policy, MAX_POLICY_BYTES, 'policy'), 'policy');
-    return compilePolicy(parseJson(text, 'policy'));
+    return readPolicyFile(values.policy);
   }
   if (!fromLedger) throw new UsageError('--policy FILE or --policy-from-ledger is required');
-  const effective = effectivePolicy(ledger);
+  const effective = await effectivePolicyAsync(ledger);
   if (effective.compiled === undefined)
     reject('POLICY_DENIED', 'no policy is in force on this ledger: default deny');
   return effective.compiled;

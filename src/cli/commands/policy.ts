@@ -2,11 +2,11 @@
  * `patchtrail policy validate|publish|show`: policy documents before and after they reach the
  * ledger. `validate` checks a file (and, with a ledger, that its rules can be met there);
  * `publish` signs it into the ledger as an admin; `show` says which policy is in force and why.
- * A policy file is untrusted input: it is size-limited and read through `compilePolicy`.
+ * A policy file is untrusted input: it is size-limited and read through `compilePolicyAsync` (the CEL engine loads only for a `cel` rule).
  */
 import {
-  compilePolicy,
-  effectivePolicy,
+  compilePolicyAsync,
+  effectivePolicyAsync,
   parseJson,
   reject,
   utf8Decode,
@@ -26,7 +26,7 @@ export const MAX_POLICY_BYTES = 1024 * 1024;
 
 export async function readPolicyFile(path: string): Promise<CompiledPolicy> {
   const text = utf8Decode(await readInput(path, MAX_POLICY_BYTES, 'policy'), 'policy');
-  return compilePolicy(parseJson(text, 'policy'));
+  return compilePolicyAsync(parseJson(text, 'policy'));
 }
 
 function summary(policy: CompiledPolicy) {
@@ -45,7 +45,8 @@ function summary(policy: CompiledPolicy) {
 }
 
 function describe(s: ReturnType<typeof summary>): string {
-  return `"${s.name}" version ${s.version}, mode ${s.mode}, ${s.rules} rule(s) (${s.enforce} enforce, ${s.warn} warn)\npolicy ${s.hash}\n`;
+  const named = s.name === undefined ? 'policy' : `"${s.name}"`;
+  return `${named} version ${s.version}, mode ${s.mode}, ${s.rules} rule(s) (${s.enforce} enforce, ${s.warn} warn)\npolicy ${s.hash}\n`;
 }
 
 /**
@@ -146,7 +147,7 @@ export const publish: Command = {
             'INVALID_METADATA',
             `${signer.did} is not an admin in standing: a policy takes an admin`,
           );
-        const before = effectivePolicy(ledger);
+        const before = await effectivePolicyAsync(ledger);
         checkPublishable(policy, before);
         const mine = standingOf(before, version, policy.hash).candidate;
         if (mine?.signers.includes(signer.did)) return [];
@@ -158,7 +159,7 @@ export const publish: Command = {
       context,
     );
     const { ledger } = await openLedger(ledgerPath(values), context);
-    const after = effectivePolicy(ledger);
+    const after = await effectivePolicyAsync(ledger);
     const { state, candidate } = standingOf(after, version, policy.hash);
     const need = Math.max(0, after.threshold - (candidate?.signers.length ?? 0));
     const result = {
@@ -208,7 +209,7 @@ export const show: Command = {
   positionals: 0,
   async run(values, _p, context: CliContext) {
     const { ledger } = await openLedger(ledgerPath(values), context);
-    const effective = effectivePolicy(ledger);
+    const effective = await effectivePolicyAsync(ledger);
     const policy = effective.compiled;
     const { current, threshold, superseded, pending, conflicts, rejected } = effective;
     const json = {

@@ -4,13 +4,15 @@
  * problem at once. The checks are hand-written from `policy.schema.json` (draft 2020-12), which
  * stays normative: tests/core/policy-schema.test.ts runs both over valid policies and many
  * mutations of them and requires the same verdict. On top of the schema come the checks a
- * schema cannot state: rule ids are unique, `pattern` compiles.
+ * schema cannot state: rule ids are unique, `pattern` compiles, and, when the caller passes
+ * the CEL engine, every `expression` compiles (parses, type-checks, stays within bounds).
  */
 import { sha256Sync } from '../crypto/hash.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { canonicalBytes, canonicalJson } from '../encoding/canonical-json.ts';
 import { reject } from '../errors.ts';
 import { ATTEST_REASONS } from '../ledger/kinds.ts';
+import { MAX_EXPRESSION_LENGTH, type CelEngine } from './cel-api.ts';
 import { POLICY_FORMAT, RULE_KINDS, type PolicyDocument, type RuleKind } from './types.ts';
 
 type Check = (value: unknown, path: string, problems: string[]) => void;
@@ -130,6 +132,10 @@ const SPECIFIC: Record<
   'not-flagged': { optional: { by: principals } },
   freshness: { required: { maxAgeSeconds: int(0, 315_360_000) } },
   fuzz: { required: { allowed: bool }, optional: { max: int(1, 3) } },
+  cel: {
+    required: { expression: str(1, MAX_EXPRESSION_LENGTH) },
+    optional: { message: str(1, 1024) },
+  },
 };
 
 const RULE_CHECKS = new Map<unknown, Check>(
@@ -179,8 +185,11 @@ export function schemaProblems(value: unknown): string[] {
   return problems;
 }
 
-/** What a policy valid by its schema still gets wrong: duplicate rule ids, bad patterns. */
-function semanticProblems(policy: PolicyDocument): string[] {
+/**
+ * What a policy valid by its schema still gets wrong: duplicate rule ids, bad patterns, and
+ * (with the engine) CEL expressions that do not compile.
+ */
+function semanticProblems(policy: PolicyDocument, cel: CelEngine | undefined): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   policy.rules.forEach((r, i) => {
@@ -193,17 +202,23 @@ function semanticProblems(policy: PolicyDocument): string[] {
         problems.push(`/rules/${i}/pattern: is not a valid regular expression`);
       }
     }
+    if (r.kind === 'cel' && cel !== undefined) {
+      const compiled = cel.compile(r.expression);
+      if ('problems' in compiled)
+        for (const p of compiled.problems) problems.push(`/rules/${i}/expression: ${p}`);
+    }
   });
   return problems;
 }
 
 /**
  * Checks untrusted input against the policy schema and the rules beyond it; returns a copy
- * (canonical JSON round trip, so later changes to the input cannot reach it).
+ * (canonical JSON round trip, so later changes to the input cannot reach it). Without `cel`,
+ * `cel` rules are checked against the schema only (CompiledPolicy then needs the engine).
  */
-export function readPolicy(value: unknown): PolicyDocument {
+export function readPolicy(value: unknown, cel?: CelEngine): PolicyDocument {
   const problems = schemaProblems(value);
-  if (problems.length === 0) problems.push(...semanticProblems(value as PolicyDocument));
+  if (problems.length === 0) problems.push(...semanticProblems(value as PolicyDocument, cel));
   if (problems.length > 0)
     reject(
       'MALFORMED_INPUT',

@@ -13,14 +13,18 @@
  *   one with the smaller policy hash (as a string, "sha256:…") wins, and the conflict is
  *   reported.
  * - No policy in effect: `compiled` is undefined, and callers deny (default deny).
+ * - A policy whose CEL expression does not compile is rejected like one whose `pattern` does
+ *   not. So the choice never depends on whether CEL is loaded: a counted policy with a `cel`
+ *   rule needs the engine (`{ cel }`, or `effectivePolicyAsync`), else MALFORMED_INPUT says so.
  */
 import { isPatchtrailError, type ErrorCode } from '../errors.ts';
 import type { Entry } from '../ledger/entry.ts';
 import type { PolicyBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { loadCelEngine, usesCel } from './cel-load.ts';
 import { systemRoot } from './chain.ts';
 import { canonicalHash, readPolicy } from './document.ts';
-import { CompiledPolicy } from './evaluate.ts';
+import { celEngineRequired, CompiledPolicy, type CompileOptions } from './evaluate.ts';
 import type { PolicyDocument } from './types.ts';
 
 export interface PolicyCandidate {
@@ -68,7 +72,7 @@ function byVersionThenHash(a: PolicyCandidate, b: PolicyCandidate): number {
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
 }
 
-export function effectivePolicy(ledger: Ledger): EffectivePolicy {
+export function effectivePolicy(ledger: Ledger, options: CompileOptions = {}): EffectivePolicy {
   const registry = ledger.registry();
   const threshold = ledger.genesis.body.threshold;
   const rejected: EffectivePolicy['rejected'] = [];
@@ -87,7 +91,7 @@ export function effectivePolicy(ledger: Ledger): EffectivePolicy {
     const body: PolicyBody = entry.body;
     let policy: PolicyDocument;
     try {
-      policy = readPolicy(body.policy);
+      policy = readPolicy(body.policy, options.cel);
     } catch (error) {
       if (!isPatchtrailError(error)) throw error;
       rejected.push({ id: entry.id, code: error.code, message: error.message });
@@ -98,6 +102,8 @@ export function effectivePolicy(ledger: Ledger): EffectivePolicy {
       rejected.push({ id: entry.id, code: 'INVALID_METADATA', message });
       continue;
     }
+    const cel = policy.rules.find((r) => r.kind === 'cel');
+    if (cel !== undefined && options.cel === undefined) celEngineRequired(cel.id);
     const hash = canonicalHash(policy);
     const key = `${policy.version} ${hash}`;
     let group = groups.get(key);
@@ -134,7 +140,7 @@ export function effectivePolicy(ledger: Ledger): EffectivePolicy {
   }
   const [winner, ...rest] = reached;
   return {
-    compiled: winner === undefined ? undefined : new CompiledPolicy(winner.policy),
+    compiled: winner === undefined ? undefined : new CompiledPolicy(winner.policy, options),
     current: winner === undefined ? undefined : candidate(winner),
     threshold,
     superseded: rest.map(candidate),
@@ -142,4 +148,12 @@ export function effectivePolicy(ledger: Ledger): EffectivePolicy {
     conflicts,
     rejected,
   };
+}
+
+/** `effectivePolicy`, loading the CEL engine first when a policy entry has a `cel` rule. */
+export async function effectivePolicyAsync(ledger: Ledger): Promise<EffectivePolicy> {
+  const needed = [...ledger.ofKind('policy')].some((e) =>
+    usesCel((e as Entry<'policy'>).body.policy),
+  );
+  return effectivePolicy(ledger, needed ? { cel: await loadCelEngine() } : {});
 }

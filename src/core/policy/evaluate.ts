@@ -19,11 +19,20 @@
  * of wording in a later release does not change the hash of the same decision. Why not hash
  * the whole result: SHA-256 in JavaScript is most of a decision's cost, and the record is a
  * third of the bytes (tests/bench/policy.bench.ts).
+ *
+ * `cel` rules need the CEL engine, which loads on demand (cel-load.ts) so that a policy
+ * without them never pays for the library: `compilePolicyAsync` loads it when the document
+ * has a `cel` rule; `compilePolicy` takes it as `{ cel }` and, without it, refuses a `cel`
+ * rule with MALFORMED_INPUT saying so.
  */
 import { sha256Sync } from '../crypto/hash.ts';
 import { toHex, utf8Encode } from '../encoding/bytes.ts';
+import { reject } from '../errors.ts';
+import type { CelEngine } from './cel-api.ts';
+import { loadCelEngine, usesCel } from './cel-load.ts';
 import { canonicalHash, readPolicy } from './document.ts';
 import { deepFreeze, Scope, type RuleCheck, type RuleCompiler } from './rule-kit.ts';
+import { celRule } from './rules-cel.ts';
 import {
   attestations,
   maxChainLength,
@@ -45,7 +54,9 @@ import type {
   RuleOutcome,
 } from './types.ts';
 
-const COMPILERS: { [K in RuleKind]: RuleCompiler<K> } = {
+type PlainKind = Exclude<RuleKind, 'cel'>;
+
+const COMPILERS: { [K in PlainKind]: RuleCompiler<K> } = {
   'min-reputation': minReputation,
   'max-chain-length': maxChainLength,
   attestations,
@@ -61,8 +72,33 @@ const COMPILERS: { [K in RuleKind]: RuleCompiler<K> } = {
   fuzz,
 };
 
-function compileRule(rule: PolicyRule, mode: RuleMode): RuleCheck {
-  return (COMPILERS[rule.kind] as RuleCompiler<RuleKind>)(rule as never, mode);
+/** What compiling needs besides the document. */
+export interface CompileOptions {
+  /** The CEL engine (`await loadCelEngine()`), needed by `cel` rules. */
+  cel?: CelEngine | undefined;
+}
+
+/** The message that tells a caller of the synchronous path what to do instead. */
+export function celEngineRequired(id: string): never {
+  return reject(
+    'MALFORMED_INPUT',
+    `rule ${id} is a cel rule and the CEL engine loads on demand: use compilePolicyAsync or ` +
+      'effectivePolicyAsync, or pass { cel: await loadCelEngine() }',
+  );
+}
+
+function compileRule(rule: PolicyRule, mode: RuleMode, options: CompileOptions): RuleCheck {
+  if (rule.kind !== 'cel')
+    return (COMPILERS[rule.kind] as RuleCompiler<PlainKind>)(rule as never, mode);
+  if (options.cel === undefined) return celEngineRequired(rule.id);
+  const compiled = options.cel.compile(rule.expression);
+  if ('problems' in compiled)
+    reject(
+      'MALFORMED_INPUT',
+      `rule ${rule.id}: the expression ${compiled.problems[0] ?? 'does not compile'}`,
+      compiled.problems.map((p) => `rule ${rule.id}: ${p}`),
+    );
+  return celRule(rule, mode, compiled.program);
 }
 
 /** A checked, hashed policy with its rules compiled; evaluate it as often as needed. */
@@ -74,12 +110,14 @@ export class CompiledPolicy {
   readonly mode: RuleMode;
   private readonly checks: readonly RuleCheck[];
 
-  /** Use `compilePolicy`. */
-  constructor(policy: PolicyDocument) {
+  /** Use `compilePolicy`; `policy` must have passed `readPolicy`. */
+  constructor(policy: PolicyDocument, options: CompileOptions = {}) {
     this.policy = deepFreeze(policy);
     this.hash = canonicalHash(policy);
     this.mode = policy.mode ?? 'enforce';
-    this.checks = policy.rules.map((r) => compileRule(r, this.mode === 'warn' ? 'warn' : r.mode));
+    this.checks = policy.rules.map((r) =>
+      compileRule(r, this.mode === 'warn' ? 'warn' : r.mode, options),
+    );
   }
 
   /**
@@ -137,8 +175,9 @@ const quote = JSON.stringify as (value: string) => string;
 /**
  * `JSON.stringify(decisionRecord(d))` written out member by member, which is twice as fast and
  * the same bytes; those are RFC 8785 canonical because members are written in sorted order and
- * every value is a string, an integer, null or an array of strings (the tests compare it with
- * the canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
+ * every value is a string, an integer, a bool, null, an array of strings, or (a `cel` rule's
+ * error) an object with the one member `error`, a string (the tests compare it with the
+ * canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
  * their schema patterns admit no character JSON escapes.
  */
 function recordJson(d: UnsealedDecision): string {
@@ -161,10 +200,16 @@ function hashJsonText(text: string): string {
 }
 
 /**
- * Checks an untrusted policy document (MALFORMED_INPUT listing every problem) and compiles it.
+ * Checks an untrusted policy document (MALFORMED_INPUT listing every problem, CEL expressions'
+ * included) and compiles it. A `cel` rule needs `options.cel`.
  */
-export function compilePolicy(document: unknown): CompiledPolicy {
-  return new CompiledPolicy(readPolicy(document));
+export function compilePolicy(document: unknown, options: CompileOptions = {}): CompiledPolicy {
+  return new CompiledPolicy(readPolicy(document, options.cel), options);
+}
+
+/** `compilePolicy`, loading the CEL engine first when the document has a `cel` rule. */
+export async function compilePolicyAsync(document: unknown): Promise<CompiledPolicy> {
+  return compilePolicy(document, usesCel(document) ? { cel: await loadCelEngine() } : {});
 }
 
 /**

@@ -23,6 +23,7 @@ export const RULE_KINDS = [
   'not-flagged',
   'freshness',
   'fuzz',
+  'cel',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 export type RuleMode = 'enforce' | 'warn';
@@ -85,6 +86,13 @@ export interface FuzzRule extends RuleBase<'fuzz'> {
   max?: number;
 }
 
+/** A CEL expression over the activation (cel-activation.ts); passes when it is true. */
+export interface CelRule extends RuleBase<'cel'> {
+  expression: string;
+  /** Why it fails, in the admin's words (when the expression is false). */
+  message?: string;
+}
+
 export type PolicyRule =
   | MinReputationRule
   | MaxChainLengthRule
@@ -98,7 +106,8 @@ export type PolicyRule =
   | NoMaliciousRule
   | NotFlaggedRule
   | FreshnessRule
-  | FuzzRule;
+  | FuzzRule
+  | CelRule;
 
 export type RuleOf<K extends RuleKind> = Extract<PolicyRule, { kind: K }>;
 

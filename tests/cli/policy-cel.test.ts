@@ -1,0 +1,109 @@
+/** `patchtrail check` with a policy file that has `cel` rules: real processes and files. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { patchtrail as run } from '../helpers/cli.ts';
+
+let dir: string;
+const at = (name: string) => join(dir, name);
+const pt = (args: string[]) => run(args, { env: { PATCHTRAIL_CACHE_DIR: at('cache') } });
+const ok = (args: string[]) => {
+  const r = pt(args);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout.trim();
+};
+const L = () => ['--ledger', at('team.ledger')];
+
+function celPolicy(name: string, expression: string, message: string): string {
+  const doc = {
+    format: 'urn:patchtrail:policy:v1',
+    version: 1,
+    rules: [
+      { id: 'clean', kind: 'no-malicious', mode: 'enforce' },
+      { id: 'custom', kind: 'cel', mode: 'enforce', expression, message },
+    ],
+  };
+  writeFileSync(at(name), JSON.stringify(doc));
+  return at(name);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pt-cel-'));
+  ok(['keygen', '--out', at('admin.pem')]);
+  const reviewer = ok(['keygen', '--out', at('reviewer.pem')]);
+  ok(['keygen', '--out', at('dev.pem')]);
+  ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
+  for (const who of ['dev', 'reviewer'])
+    ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
+  const endorse = ['--role', 'security', '--stake', '5', '--key', at('admin.pem')];
+  ok(['ledger', 'endorse', reviewer, ...endorse, ...L()]);
+  writeFileSync(at('fix.diff'), '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-a\n+b\n');
+  const bundle = ['--key', at('dev.pem'), '--component', 'core/net', '--out', at('b.json')];
+  ok(['create', '--diff', at('fix.diff'), '--reason', 'fix: retry', ...bundle]);
+  const built = ok([
+    'ledger',
+    'attest',
+    at('b.json'),
+    '--key',
+    at('dev.pem'),
+    '--reason',
+    'built',
+    ...L(),
+  ]);
+  const review = ['--reason', 'reviewed', '--parent', built];
+  ok(['ledger', 'attest', at('b.json'), '--key', at('reviewer.pem'), ...review, ...L()]);
+});
+
+describe('check with a cel policy', () => {
+  const REVIEWED =
+    'chain.exists(h, h.reason == "reviewed" && "security" in systems[h.author].roles) && ' +
+    'patch.components.all(c, c.startsWith("core/"))';
+
+  it('allows when the expression holds, and shows the rule', () => {
+    const file = celPolicy('allow.json', REVIEWED, 'needs a security review of core code');
+    const result = JSON.parse(ok(['check', at('b.json'), '--policy', file, '--json', ...L()])) as {
+      status: string;
+      decision: { explanation: { rules: { id: string; outcome: string; observed: unknown }[] } };
+    };
+    expect(result.status).toBe('allowed');
+    expect(result.decision.explanation.rules[1]).toMatchObject({
+      id: 'custom',
+      outcome: 'pass',
+      observed: true,
+    });
+  });
+
+  it('denies with POLICY_DENIED and the rule message when it does not', () => {
+    const file = celPolicy(
+      'deny.json',
+      'patch.reason.startsWith("security:")',
+      'security fixes only',
+    );
+    const r = pt(['check', at('b.json'), '--policy', file, ...L()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^POLICY_DENIED: .*custom: security fixes only/);
+    expect(r.stdout).toContain('=> denied');
+  });
+
+  it('refuses a policy whose expression does not compile, naming the rule and the problem', () => {
+    const file = celPolicy('bad.json', 'patch.reviewer == "x"', 'never');
+    const r = pt(['check', at('b.json'), '--policy', file, ...L()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^MALFORMED_INPUT: .*\/rules\/1\/expression: patch has no member 'reviewer'/,
+    );
+  });
+
+  it('validates, publishes and puts in force a CEL policy through the policy words', () => {
+    const file = celPolicy('ledger.json', REVIEWED, 'needs a security review of core code');
+    expect(ok(['policy', 'validate', file])).toContain('policy version 1, mode enforce, 2 rule(s) (2 enforce');
+    ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
+    expect(ok(['policy', 'show', ...L()])).toContain('in force: ');
+    const result = JSON.parse(
+      ok(['check', at('b.json'), '--policy-from-ledger', '--json', ...L()]),
+    ) as { status: string };
+    expect(result.status).toBe('allowed');
+  });
+});
