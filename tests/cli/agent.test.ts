@@ -15,6 +15,7 @@ const ok = (args: string[]) => {
   return r.stdout.trim();
 };
 const dids: Record<string, string> = {};
+const ids: Record<string, string> = {};
 const L = () => ['--ledger', at('team.ledger')];
 
 function policy(name: string, reviews: number): string {
@@ -86,7 +87,7 @@ beforeAll(() => {
     '--out',
     at('b.json'),
   ]);
-  const built = ok([
+  ids.built = ok([
     'ledger',
     'attest',
     at('b.json'),
@@ -105,7 +106,7 @@ beforeAll(() => {
     '--reason',
     'reviewed',
     '--parent',
-    built,
+    ids.built,
     ...L(),
   ]);
   mkdirSync(at('target'));
@@ -196,5 +197,21 @@ describe('check and apply with a ledger and a policy', () => {
     const r = pt(['check', at('s.json'), '--policy', at('one.json'), ...L()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^UNKNOWN_AUTHOR: /);
+  });
+
+  it('--via judges the hop the bundle came through, and must name one of its attestations', () => {
+    const args = ['check', at('b.json'), '--policy', policy('via.json', 1), ...L()];
+    const built = JSON.parse(ok([...args, '--via', ids.built as string, '--json'])) as {
+      status: string;
+      decision: { explanation: { rules: { id: string; outcome: string }[] } };
+    };
+    expect(built.status).toBe('allowed');
+    const unknown = pt([...args, '--via', `sha256:${'0'.repeat(64)}`]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^INVALID_METADATA: via sha256:0+ is not an attestation/);
+    expect(pt([...args, '--via', 'yesterday']).code).toBe(2);
+    const stray = pt(['apply', at('b.json'), '--dir', at('target'), '--via', ids.built as string]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--via need(s) --ledger FILE');
   });
 });

@@ -59,6 +59,14 @@ async function setup(register = true) {
   return { ledger, admin, dev, reviewer, kiosk, bytes, tree: makeMemoryTree(BASE) };
 }
 
+const dry = (s: Awaited<ReturnType<typeof setup>>) => ({
+  ledger: s.ledger,
+  device: s.kiosk,
+  tree: s.tree,
+  now: NOW,
+  dryRun: true,
+});
+
 describe('the agent', () => {
   it('applies an allowed patch, records `applied` with tree hashes and parent, and shows the audit', async () => {
     const s = await setup();
@@ -96,8 +104,14 @@ describe('the agent', () => {
     expect(seen[0]?.patch).toBe(result.patch);
   });
 
-  it('names the newest reviewed or forwarded hop as the parent', async () => {
+  it('names the newest reviewed or forwarded hop by a team member as the parent', async () => {
     const s = await setup();
+    await s.ledger.append(
+      s.admin,
+      'endorse',
+      { subject: s.reviewer.did, role: 'security', stake: 1 },
+      T,
+    );
     const first = await applyPatch(s.bytes, {
       ledger: s.ledger,
       device: s.kiosk,
@@ -122,6 +136,46 @@ describe('the agent', () => {
       decide: allow,
     });
     expect(result.attestation?.body.parent).toBe(reviewed.id);
+  });
+
+  it('credits no stranger without via, and the hop it came through with via', async () => {
+    const s = await setup();
+    await s.ledger.append(s.admin, 'endorse', { subject: s.dev.did, role: 'builder', stake: 1 }, T);
+    const digest = (await applyPatch(s.bytes, { ...dry(s), decide: allow })).patch as string;
+    const built = await s.ledger.append(s.dev, 'attest', { patch: digest, reason: 'built' }, T);
+    const stranger = await signer(9);
+    await s.ledger.append(stranger, 'register', { name: 'helpful stranger' }, T);
+    const forwarded = await s.ledger.append(
+      stranger,
+      'attest',
+      { patch: digest, reason: 'forwarded', parent: built.id },
+      T,
+    );
+    const plain = await applyPatch(s.bytes, { ...dry(s), dryRun: false, decide: allow });
+    expect(plain.attestation?.body.parent).toBe(built.id);
+    const seen: DecisionRequest[] = [];
+    const viaStranger = await applyPatch(s.bytes, {
+      ...dry(s),
+      dryRun: false,
+      tree: makeMemoryTree(BASE),
+      via: forwarded.id,
+      decide: (r) => (seen.push(r), allow()),
+    });
+    expect(seen[0]?.via).toBe(forwarded.id);
+    expect(viaStranger.attestation?.body.parent).toBe(forwarded.id);
+  });
+
+  it('refuses a via that is not an attestation of this patch, before the policy', async () => {
+    const s = await setup();
+    let asked = 0;
+    const result = await applyPatch(s.bytes, {
+      ...dry(s),
+      via: `sha256:${'0'.repeat(64)}`,
+      decide: () => (asked++, allow()),
+    });
+    expect(result.status).toBe('rejected');
+    expect(result.steps.at(-1)).toMatchObject({ step: 'policy', code: 'INVALID_METADATA' });
+    expect(asked).toBe(0);
   });
 
   it('a dry run says what would happen and writes and records nothing', async () => {

@@ -35,7 +35,7 @@ const PUBLISH = id(100);
 const BUILT = id(1);
 const REVIEW_A = id(2);
 const REVIEW_B = id(3);
-const FORWARD = id(4);
+const TESTED = id(4);
 
 function identity(who: string, name: string, roles: Record<string, number> = {}): Identity {
   const held = Object.entries(roles).map(([role, stake]) => [role, { stake, by: [ADMIN] }]);
@@ -62,13 +62,13 @@ function hop(entry: string, author: string, reason: Hop['reason'], parent?: stri
   return h;
 }
 
-/** builder builds; alice and bob (security) review; carol (relay) forwards alice's review. */
+/** builder builds; alice and bob (security) review; carol (qa) tests what alice reviewed. */
 function context(change: (c: PolicyContext) => void = () => {}): PolicyContext {
   const identities = new Map<string, Identity>([
     [ADMIN, identity(ADMIN, 'admin')],
     [ALICE, identity(ALICE, 'alice', { security: 2 })],
     [BOB, identity(BOB, 'bob', { security: 1 })],
-    [CAROL, identity(CAROL, 'carol', { relay: 1 })],
+    [CAROL, identity(CAROL, 'carol', { qa: 1 })],
     [BUILDER, identity(BUILDER, 'builder', { developer: 1 })],
     [MALLORY, identity(MALLORY, 'mallory', { security: 1 })],
   ]);
@@ -88,7 +88,7 @@ function context(change: (c: PolicyContext) => void = () => {}): PolicyContext {
         hop(BUILT, BUILDER, 'built'),
         hop(REVIEW_A, ALICE, 'reviewed', BUILT),
         hop(REVIEW_B, BOB, 'reviewed', BUILT),
-        hop(FORWARD, CAROL, 'forwarded', REVIEW_A),
+        hop(TESTED, CAROL, 'tested', REVIEW_A),
       ],
       roots: [BUILT],
       flags: [],
@@ -183,12 +183,12 @@ describe('chain rules', () => {
       observed: 650_000_000,
       expected: { min: 600_000_000 },
       signers: [CAROL],
-      evidence: [FORWARD],
+      evidence: [TESTED],
     });
     const failed = one({ ...rule, min: 750_000_000 });
     expect(failed).toMatchObject({ outcome: 'fail', observed: 650_000_000 });
     expect(failed.signers).toEqual([BOB, CAROL]);
-    expect(failed.evidence).toEqual([REVIEW_B, FORWARD]);
+    expect(failed.evidence).toEqual([REVIEW_B, TESTED]);
     expect(failed.message).toBe('2 of 4 systems below 0.750: bob (0.700), carol (0.650)');
   });
 
@@ -216,9 +216,32 @@ describe('chain rules', () => {
     });
   });
 
+  it('no via: forwards of other copies and other devices’ outcomes are not the chain', () => {
+    const rule: PolicyRule = { id: 'rep', kind: 'min-reputation', min: 690_000_000, ...enforce };
+    const newcomers = (c: PolicyContext) => {
+      c.scores = new Map([...c.scores, [CAROL, 700_000_000]]);
+      c.provenance.hops.push(
+        hop(id(70), MALLORY, 'applied', TESTED),
+        hop(id(71), MALLORY, 'forwarded', BUILT),
+        hop(id(72), MALLORY, 'rolled-back', id(70)),
+      );
+    };
+    expect(one(rule, newcomers)).toMatchObject({ outcome: 'pass', observed: 700_000_000 });
+    const viaMallory = one(rule, (c) => {
+      newcomers(c);
+      c.via = id(71);
+    });
+    expect(viaMallory).toMatchObject({ outcome: 'fail', signers: [MALLORY] });
+    const relayed = one(rule, (c) => {
+      newcomers(c);
+      c.provenance.hops.push(hop(id(73), ALICE, 'reviewed', id(71)));
+    });
+    expect(relayed).toMatchObject({ outcome: 'fail', signers: [MALLORY] });
+  });
+
   it('max-chain-length: the longest parent path counts, not the number of hops', () => {
     const rule: PolicyRule = { id: 'len', kind: 'max-chain-length', max: 3, ...enforce };
-    expect(one(rule)).toMatchObject({ outcome: 'pass', observed: 3, evidence: [FORWARD] });
+    expect(one(rule)).toMatchObject({ outcome: 'pass', observed: 3, evidence: [TESTED] });
     expect(one({ ...rule, max: 2 })).toMatchObject({
       outcome: 'fail',
       observed: 3,
@@ -539,7 +562,7 @@ describe('hashes', () => {
   const compiled = compilePolicy(policy(...everyRule));
 
   it('records the policy, scores and ledger hashes and the inputs not named by a hash', () => {
-    const result = compiled.evaluate(context((c) => (c.via = FORWARD)));
+    const result = compiled.evaluate(context((c) => (c.via = TESTED)));
     expect(result.decision).toBe('allow');
     expect(result.hashes).toMatchObject({
       policy: compiled.hash,
@@ -553,7 +576,7 @@ describe('hashes', () => {
       now: '2026-11-22T10:00:00Z',
       patch: PATCH,
       treeHash: tree('a'),
-      via: FORWARD,
+      via: TESTED,
     });
   });
 

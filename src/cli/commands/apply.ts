@@ -58,7 +58,7 @@ export const apply: Command = {
   summary: "verify a bundle's author against --trust, then apply its diff to DIR, all or nothing",
   usage:
     'patchtrail apply BUNDLE --dir DIR [--trust KEY.pem|DID]... [--dry-run] [--reverse] [--fuzz N] [--json]\n' +
-    '       patchtrail apply BUNDLE --dir DIR --ledger FILE (--policy FILE | --policy-from-ledger) --key DEVICE.pem [--target NAME] [--role ROLE] [--dry-run] [--json]',
+    '       patchtrail apply BUNDLE --dir DIR --ledger FILE (--policy FILE | --policy-from-ledger) --key DEVICE.pem [--via ENTRY] [--target NAME] [--role ROLE] [--dry-run] [--json]',
   options: {
     dir: { type: 'string' },
     ledger: { type: 'string' },
@@ -67,6 +67,7 @@ export const apply: Command = {
     key: { type: 'string' },
     target: { type: 'string' },
     role: { type: 'string' },
+    via: { type: 'string' },
     trust: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' },
     reverse: { type: 'boolean' },
@@ -83,6 +84,10 @@ export const apply: Command = {
         throw new UsageError('with --ledger, apply takes no --trust, --reverse or --fuzz');
       return applyWithLedger(values, path, makeNodeTree(dir), context);
     }
+    const ledgerOnly = ['policy', 'policy-from-ledger', 'key', 'target', 'role', 'via'];
+    const stray = ledgerOnly.filter((name) => values[name] !== undefined);
+    if (stray.length > 0)
+      throw new UsageError(`${stray.map((n) => `--${n}`).join(', ')} need(s) --ledger FILE`);
     const trusted = (await trustedSet(values.trust)) ?? [];
     const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
     const verified = await verifyParsedBundle(bundle, { trusted });

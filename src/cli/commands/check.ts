@@ -5,6 +5,7 @@
  */
 import {
   applyPatch,
+  isEntryId,
   effectivePolicyAsync,
   MAX_BUNDLE_BYTES,
   policyDecider,
@@ -63,14 +64,23 @@ export const policyOptions = {
   policy: { type: 'string' },
   'policy-from-ledger': { type: 'boolean' },
   role: { type: 'string' },
+  via: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** `--via ENTRY`: the attestation this device received the bundle through. */
+function viaOption(values: Values): { via?: string } {
+  if (values.via === undefined) return {};
+  if (typeof values.via !== 'string' || !isEntryId(values.via))
+    throw new UsageError('--via takes a ledger entry id (sha256:HEX)');
+  return { via: values.via };
+}
 
 export const check: Command = {
   name: 'check',
   summary: 'would the policy allow this patch? every step of the agent short of applying it',
   usage:
-    'patchtrail check BUNDLE --ledger FILE (--policy FILE | --policy-from-ledger) [--role ROLE] [--json]',
+    'patchtrail check BUNDLE --ledger FILE (--policy FILE | --policy-from-ledger) [--via ENTRY] [--role ROLE] [--json]',
   options: policyOptions,
   positionals: 1,
   async run(values, [bundle = ''], context) {
@@ -82,6 +92,7 @@ export const check: Command = {
       ledger,
       now,
       checkOnly: true,
+      ...viaOption(values),
       decide: policyDecider(policy, { now, ...(role === undefined ? {} : { actingRole: role }) }),
     });
     return report(result, values, context);
@@ -108,6 +119,7 @@ export async function applyWithLedger(
     tree,
     now,
     dryRun: values['dry-run'] === true,
+    ...viaOption(values),
     ...(typeof values.target === 'string' ? { target: values.target } : {}),
     decide: policyDecider(policy, {
       now,

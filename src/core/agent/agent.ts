@@ -19,6 +19,7 @@ import type { Entry } from '../ledger/entry.ts';
 import type { AttestBody, PublishBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { auditTrail, provenance, type AuditEvent, type Provenance } from '../ledger/queries.ts';
+import { OUTCOME_REASONS } from '../policy/chain.ts';
 
 export const AGENT_STEPS = [
   'verify-signature',
@@ -46,6 +47,8 @@ export interface DecisionRequest {
   provenance: Provenance;
   ledger: Ledger;
   fuzz: number;
+  /** The attestation this device received the patch through, when it knows it. */
+  via?: string;
 }
 
 /** What it answers: allow or deny, with the hash that reproduces it and its explanation. */
@@ -74,6 +77,12 @@ export interface AgentOptions {
   /** Stop after the policy step (`patchtrail check`): nothing is applied or recorded. */
   checkOnly?: boolean;
   fuzz?: number;
+  /**
+   * The attestation (of this patch, on the ledger, in standing) this device received the patch
+   * through: the policy judges that hop and its ancestors, and the `applied` attestation names
+   * it as parent, crediting that system.
+   */
+  via?: string;
 }
 
 export interface AgentResult {
@@ -104,12 +113,40 @@ function utc(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The attestation this device received the patch through: the newest leaf of the chain. */
-function parentOf(chain: Provenance): string | undefined {
+/**
+ * The parent the `applied` attestation names: `via` when given; otherwise the newest live leaf
+ * among the hops that handled the patch (forwarded or reviewed first) whose author is a team
+ * member (an admin or the holder of an endorsed role, in standing). Without `via` the device
+ * does not know who delivered the patch, so it credits no stranger: a registered newcomer
+ * attesting `forwarded` on a patch must not collect the trust of every device that applies it.
+ */
+function parentOf(chain: Provenance, ledger: Ledger, via: string | undefined): string | undefined {
+  if (via !== undefined) return via;
+  const { identities } = ledger.registry();
+  const member = (did: string) => {
+    const who = identities.get(did);
+    if (who === undefined || who.revokedFrom !== undefined || who.rotatedTo !== undefined)
+      return false;
+    return who.admin || Object.values(who.roles).some((r) => r.stake > 0);
+  };
   const live = chain.hops.filter((h) => h.outOfStanding === undefined);
-  const leaves = live.filter((h) => !h.children.some((c) => live.some((l) => l.id === c)));
+  const handling = live.filter((h) => !OUTCOME_REASONS.has(h.reason) && member(h.author));
+  const leaves = handling.filter((h) => !h.children.some((c) => handling.some((l) => l.id === c)));
   const preferred = leaves.filter((h) => h.reason === 'forwarded' || h.reason === 'reviewed');
   return (preferred.length > 0 ? preferred : leaves).at(-1)?.id;
+}
+
+/** `via` must be a hop of this patch in standing that carried it on its way. */
+function checkVia(chain: Provenance, via: string | undefined): void {
+  if (via === undefined) return;
+  const hop = chain.hops.find((h) => h.id === via);
+  if (hop === undefined)
+    throw new Stop(
+      'INVALID_METADATA',
+      `via ${via} is not an attestation of this patch on the ledger`,
+    );
+  if (hop.outOfStanding !== undefined)
+    throw new Stop('INVALID_METADATA', `via ${via} does not count: ${hop.outOfStanding}`);
 }
 
 export async function applyPatch(
@@ -198,7 +235,10 @@ export async function applyPatch(
     const decision = await run(
       'policy',
       async () => {
-        const outcome = await options.decide({ patch, report, provenance: chain, ledger, fuzz });
+        checkVia(chain, options.via);
+        const request: DecisionRequest = { patch, report, provenance: chain, ledger, fuzz };
+        if (options.via !== undefined) request.via = options.via;
+        const outcome = await options.decide(request);
         result.decision = outcome;
         if (outcome.decision !== 'allow')
           throw new Stop('POLICY_DENIED', outcome.reasons.join('; ') || 'denied', 'denied');
@@ -238,7 +278,7 @@ export async function applyPatch(
       treeAfter: applied.treeAfter,
       decision: decision.hash,
     };
-    const parent = parentOf(chain);
+    const parent = parentOf(chain, ledger, options.via);
     if (parent !== undefined) body.parent = parent;
     result.attestation = await run(
       'record',

@@ -29,7 +29,7 @@ export function policyDecider(
   policy: CompiledPolicy,
   options: DeciderOptions,
 ): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
-  return async ({ patch, report, provenance, ledger, fuzz }) => {
+  return async ({ patch, report, provenance, ledger, fuzz, via }) => {
     const clock = reputationClock(ledger);
     const params = defaultReputationParams(clock);
     const scores = computeReputation(reputationInputs(ledger, params), params);
@@ -41,6 +41,7 @@ export function policyDecider(
         components: report.predicate.affected_components,
       },
       provenance,
+      via,
       identities: ledger.registry().identities,
       scores: scores.scores,
       scoreHash: scores.scoreHash,

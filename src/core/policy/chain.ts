@@ -7,7 +7,10 @@ import type { Hop, Provenance } from '../ledger/queries.ts';
 import type { Identity } from '../ledger/registry.ts';
 
 export interface Chain {
-  /** The hops judged: `via` and its ancestors, or every hop when there is no (known) `via`. */
+  /**
+   * The hops judged: `via` and its ancestors, or with no (known) `via` every hop that vouches
+   * for the content and their ancestors (see `vouchingHops`).
+   */
   hops: readonly Hop[];
   /** Attestations on the longest parent path among those hops. */
   length: number;
@@ -62,6 +65,38 @@ function longestPath(byId: ReadonlyMap<string, Hop>, hops: readonly Hop[]) {
   return { length, leaf };
 }
 
+/**
+ * Reasons that end a copy's journey: another device's `applied`, `rejected` or `rolled-back`
+ * says what happened there, not how the patch travels here.
+ */
+export const OUTCOME_REASONS: ReadonlySet<Hop['reason']> = new Set([
+  'applied',
+  'rejected',
+  'rolled-back',
+]);
+
+/** Hops that only say where one copy went: they matter on the path the device names. */
+const PATH_ONLY: ReadonlySet<Hop['reason']> = new Set([...OUTCOME_REASONS, 'forwarded']);
+
+/**
+ * With no `via`, the chain is every hop that vouches for the patch's content (built,
+ * reviewed, tested, analyzed) and their ancestors. A patch is content-addressed, so who else
+ * forwarded or applied the same bytes says nothing about this copy; those hops count only as
+ * ancestors of a vouching hop. Otherwise any registered newcomer could attest `applied` or
+ * `forwarded` on a patch and put itself into every later device's chain.
+ */
+function vouchingHops(byId: ReadonlyMap<string, Hop>, hops: readonly Hop[]): Hop[] {
+  const keep = new Set<string>();
+  for (const hop of hops) {
+    if (PATH_ONLY.has(hop.reason)) continue;
+    for (const up of pathFrom(byId, hop)) {
+      if (keep.has(up.id)) break;
+      keep.add(up.id);
+    }
+  }
+  return hops.filter((h) => keep.has(h.id));
+}
+
 /** The chain of `provenance` as seen through `via` (see `PolicyContext.via`). */
 export function chainOf(provenance: Provenance, creator: string, via: string | undefined): Chain {
   const byId = new Map<string, Hop>();
@@ -72,8 +107,9 @@ export function chainOf(provenance: Provenance, creator: string, via: string | u
     const hops = pathFrom(byId, end).reverse();
     chain = { hops, length: hops.length, leaf: end.id, systems: [], entries: [] };
   } else {
-    const { length, leaf } = longestPath(byId, provenance.hops);
-    chain = { hops: provenance.hops, length, leaf, systems: [], entries: [] };
+    const hops = vouchingHops(byId, provenance.hops);
+    const { length, leaf } = longestPath(byId, hops);
+    chain = { hops, length, leaf, systems: [], entries: [] };
   }
   const seen = new Set<string>();
   const published = provenance.published;

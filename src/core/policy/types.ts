@@ -131,7 +131,8 @@ export interface PolicyContext {
   provenance: Provenance;
   /**
    * The attestation this device received the patch through: the chain is then that hop and its
-   * ancestors. Absent: every hop of the provenance is the chain.
+   * ancestors. Absent: every hop that vouches for the content (built, reviewed, tested,
+   * analyzed) and its ancestors; `forwarded` and other devices' outcomes are path-specific.
    */
   via?: string | undefined;
   /** `ledger.registry().identities`. */
