@@ -11,15 +11,16 @@
  * Everything here is a pure check of one entry's bytes; what needs other entries (chain
  * links, standing, kind rules against the registry) is in validator.ts.
  */
-import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { verify } from '../crypto/ed25519.ts';
-import { sha256Hex } from '../crypto/hash.ts';
 import type { Signer } from '../crypto/signer.ts';
-import { concatBytes, fromBase64, toBase64, utf8Encode } from '../encoding/bytes.ts';
-import { canonicalBytes, parseCanonicalJson, type Json } from '../encoding/canonical-json.ts';
+import { concatBytes, fromBase64, toBase64, toHex, utf8Encode } from '../encoding/bytes.ts';
+import { canonicalBytes, type Json } from '../encoding/canonical-json.ts';
 import { isPatchtrailError, reject } from '../errors.ts';
+import { prefixedContent, readCanonicalEntry } from './canonical.ts';
+import { didPublicKey } from './did-cache.ts';
 import { checkBody, ENTRY_KINDS, type EntryBody, type EntryKind } from './kinds.ts';
 import { MAX_ENTRY_BYTES, MAX_PROOF_ENTRY_BYTES, MAX_REFS } from './limits.ts';
+import { sha256Sync as sha256 } from '../crypto/hash.ts';
 
 export const ENTRY_VERSION = 1;
 /** Domain separation: an entry signature can never be replayed as a bundle's or a note's. */
@@ -54,8 +55,9 @@ export function isEntryId(value: unknown): value is string {
   return typeof value === 'string' && HASH.test(value);
 }
 
-async function idOf(content: Uint8Array): Promise<string> {
-  return `sha256:${await sha256Hex(content)}`;
+/** Synchronous SHA-256 (sha256.ts): WebCrypto's digest costs a promise and a thread hop. */
+function idOf(content: Uint8Array): string {
+  return `sha256:${toHex(sha256(content))}`;
 }
 
 function fieldsOf(entry: EntryFields): EntryFields {
@@ -85,7 +87,7 @@ export async function signEntry<K extends EntryKind>(
   const bytes = canonicalBytes({ ...unsigned, sig: toBase64(sig) });
   if (bytes.length > MAX_ENTRY_BYTES)
     reject('TOO_LARGE', `entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
-  return { ...(unsigned as EntryFields<K>), id: await idOf(content), bytes };
+  return { ...(unsigned as EntryFields<K>), id: idOf(content), bytes };
 }
 
 function malformed(message: string): never {
@@ -100,7 +102,7 @@ function checkFields(o: Record<string, unknown>): void {
   if (typeof o.author !== 'string' || !o.author.startsWith('did:key:z'))
     malformed('author must be a did:key');
   try {
-    publicKeyFromDid(o.author);
+    didPublicKey(o.author);
   } catch (error) {
     if (isPatchtrailError(error)) malformed(`author: ${error.message}`);
     throw error;
@@ -142,17 +144,16 @@ export async function decodeEntry(
 ): Promise<Entry> {
   if (bytes.length > MAX_PROOF_ENTRY_BYTES)
     reject('TOO_LARGE', `ledger entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
-  const value = parseCanonicalJson(bytes, 'ledger entry');
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    malformed('not a JSON object');
-  const { sig, ...rest } = value as Record<string, unknown>;
+  const read = readCanonicalEntry(bytes, 'ledger entry');
+  const { rest, sig } = read;
   checkFields(rest);
   if (rest.kind !== 'equivocation' && bytes.length > MAX_ENTRY_BYTES)
     reject('TOO_LARGE', `ledger entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
   if (typeof sig !== 'string') malformed('sig must be base64');
   const signature = fromBase64(sig, 'entry signature');
-  const content = canonicalBytes(rest);
-  const id = await idOf(content);
+  // What is signed (ENTRY_DOMAIN || content), and the content it holds, in one array.
+  const message = prefixedContent(bytes, read, ENTRY_DOMAIN);
+  const id = idOf(message.subarray(ENTRY_DOMAIN.length));
   if (expectedId !== undefined && expectedId !== id)
     malformed(`travelled as ${expectedId} but its content hashes to ${id}`);
   const fields = rest as unknown as EntryFields;
@@ -160,8 +161,7 @@ export async function decodeEntry(
   if (options.ledger !== undefined && ledger !== options.ledger)
     reject('MALFORMED_INPUT', `ledger entry ${id} belongs to another ledger (${ledger})`);
   if (options.skipSignature !== true) {
-    const message = concatBytes(ENTRY_DOMAIN, content);
-    if (!(await verify(publicKeyFromDid(fields.author), message, signature)))
+    if (!(await verify(didPublicKey(fields.author), message, signature)))
       reject('INVALID_SIGNATURE', `ledger entry ${id}: signature does not verify`);
   }
   return { ...fields, id, bytes };

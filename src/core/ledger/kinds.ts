@@ -3,9 +3,9 @@
  * entry itself; rules that need the rest of the ledger (admin rights, standing, parents) are
  * in validator.ts and registry.ts.
  */
-import { isDidKey } from '../crypto/did-key.ts';
 import type { Json } from '../encoding/canonical-json.ts';
 import { reject } from '../errors.ts';
+import { isDid } from './did-cache.ts';
 import { MAX_ADMINS, MAX_TEXT } from './limits.ts';
 
 export const ENTRY_KINDS = [
@@ -153,7 +153,7 @@ function bad(kind: string, message: string): never {
 type Check = (value: unknown) => boolean;
 const text: Check = (v) => typeof v === 'string' && v.length <= MAX_TEXT;
 const nonEmptyText: Check = (v) => text(v) && (v as string).length > 0;
-const did: Check = (v) => typeof v === 'string' && isDidKey(v);
+const did: Check = (v) => typeof v === 'string' && isDid(v);
 const hash: Check = (v) => typeof v === 'string' && HASH.test(v);
 const whole: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const time: Check = (v) => typeof v === 'string' && TIME.test(v) && !Number.isNaN(Date.parse(v));

@@ -7,11 +7,11 @@
  * attacker-controlled: any malformed value (wrong length, bad number, wrong proof length)
  * yields `false`, never an exception.
  *
- * SHA-256 is the synchronous one of crypto/hash.ts (WebCrypto's digest is async and costs a
- * promise per node).
+ * SHA-256 is synchronous (sha256.ts: WebAssembly once loaded, @noble/hashes before; WebCrypto's
+ * digest is async and costs a promise per node).
  */
-import { sha256Sync as sha256 } from '../crypto/hash.ts';
 import { bytesEqual } from '../encoding/bytes.ts';
+import { sha256Sync as sha256 } from '../crypto/hash.ts';
 
 export const HASH_LENGTH = 32;
 
@@ -43,6 +43,12 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Uint8Array {
   if (!isHash(left) || !isHash(right)) throw new TypeError('hashChildren: hashes must be 32 bytes');
   nodeInput.set(left, 1);
   nodeInput.set(right, 1 + HASH_LENGTH);
+  return sha256(nodeInput);
+}
+
+/** hashChildren of two hashes that lie side by side (64 bytes, left first). */
+function hashPair(pair: Uint8Array): Uint8Array {
+  nodeInput.set(pair, 1);
   return sha256(nodeInput);
 }
 
@@ -97,6 +103,11 @@ class HashList {
   at(index: number): Uint8Array {
     return this.buffer.subarray(index * HASH_LENGTH, (index + 1) * HASH_LENGTH);
   }
+
+  /** Hashes `index` and `index + 1` as one 64-byte view; callers must not modify it. */
+  pair(index: number): Uint8Array {
+    return this.buffer.subarray(index * HASH_LENGTH, (index + 2) * HASH_LENGTH);
+  }
 }
 
 /**
@@ -128,8 +139,7 @@ export class MerkleTree {
     this.level(0).push(leafHash);
     // Each odd index closes a pair at its level: hash it into the level above.
     for (let h = 0, i = index; isOdd(i); h++, i = half(i)) {
-      const level = this.level(h);
-      this.level(h + 1).push(hashChildren(level.at(i - 1), level.at(i)));
+      this.level(h + 1).push(hashPair(this.level(h).pair(i - 1)));
     }
     return index;
   }

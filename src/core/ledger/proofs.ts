@@ -86,8 +86,8 @@ export interface LedgerLog {
 
 /**
  * The RFC 9162 tree over the ledger's entries in admission order. Hashing is synchronous
- * (crypto/hash.ts): about 150 ms for a 10,000-entry (8 MB) ledger, which WebCrypto's
- * promise per leaf does not beat.
+ * (sha256.ts, WebAssembly): 0.6 s of CPU for a 100,000-entry (82 MB) ledger, half what
+ * @noble/hashes takes; WebCrypto's promise per leaf does not beat either.
  */
 export function ledgerLog(ledger: Ledger): LedgerLog {
   const tree = new MerkleTree();
