@@ -51,23 +51,21 @@ type Overlay = Map<string, { content: Uint8Array; executable: boolean } | null>;
 
 interface Planned {
   overlay: Overlay;
+  /** Files already read from the tree (a traditional patch looks at its file twice). */
+  reads: Map<string, Uint8Array>;
   files: FileResult[];
   hunks: ApplyResult['hunks'];
 }
 
-async function current(
-  tree: Tree,
-  overlay: Overlay,
-  entries: Map<string, TreeEntry>,
-  path: string,
-) {
-  if (overlay.has(path)) return overlay.get(path) ?? undefined;
+async function current(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
+  if (plan.overlay.has(path)) return plan.overlay.get(path) ?? undefined;
   const entry = entries.get(path);
   if (entry === undefined) return undefined;
   if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
-  const content = await tree.read(path);
+  const content = plan.reads.get(path) ?? (await tree.read(path));
   if (content.length > MAX_FILE_BYTES)
     reject('TOO_LARGE', `${path}: larger than ${MAX_FILE_BYTES} bytes`);
+  plan.reads.set(path, content);
   return { content, executable: entry.executable };
 }
 
@@ -103,7 +101,7 @@ async function resolveTraditional(
   const names = [...new Set([file.oldPath, file.newPath])].filter((p) => p !== null);
   const existing: string[] = [];
   for (const name of names)
-    if ((await current(tree, plan.overlay, entries, name)) !== undefined) existing.push(name);
+    if ((await current(tree, plan, entries, name)) !== undefined) existing.push(name);
   const name = bestName(existing.length > 0 ? existing : names);
   const [first] = file.hunks;
   if (existing.length === 0 && file.hunks.length === 1 && first?.oldLines === 0) {
@@ -128,15 +126,15 @@ async function planFile(
   if (file.binary)
     reject('MALFORMED_INPUT', `${name}: binary patches cannot be applied exactly; refused`);
   const source =
-    file.oldPath === null ? undefined : await current(tree, plan.overlay, entries, file.oldPath);
+    file.oldPath === null ? undefined : await current(tree, plan, entries, file.oldPath);
   if (file.oldPath !== null && source === undefined)
     reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
-  if (file.kind === 'create' && (await current(tree, plan.overlay, entries, name)) !== undefined) {
+  if (file.kind === 'create' && (await current(tree, plan, entries, name)) !== undefined) {
     reject('APPLY_CONFLICT', `${name}: already exists`);
   }
   if (
     (file.kind === 'rename' || file.kind === 'copy') &&
-    (await current(tree, plan.overlay, entries, name)) !== undefined
+    (await current(tree, plan, entries, name)) !== undefined
   ) {
     reject('APPLY_CONFLICT', `${name}: already exists`);
   }
@@ -170,7 +168,7 @@ async function plan(
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ): Promise<Planned> {
-  const planned: Planned = { overlay: new Map(), files: [], hunks: [] };
+  const planned: Planned = { overlay: new Map(), reads: new Map(), files: [], hunks: [] };
   for (const file of diff.files) await planFile(tree, file, planned, entries, fuzz);
   return planned;
 }

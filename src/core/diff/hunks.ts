@@ -7,8 +7,9 @@
  * byte, line terminators included; fuzz (ignoring outer context lines) is used only when the
  * caller asks, and reported.
  *
- * Lines are handled as "binary strings" (one char per byte) so non-UTF-8 content and CRLF
- * stay exact.
+ * Lines are compared as bytes (UTF-8 for the hunk's lines, the file as it is), so non-UTF-8
+ * content and CRLF stay exact; the result is assembled by copying byte ranges, never by
+ * decoding the file.
  */
 import { reject } from '../errors.ts';
 import type { Hunk } from './model.ts';
@@ -25,50 +26,57 @@ export interface HunkPlacement {
 }
 
 const encoder = new TextEncoder();
+const NEWLINE = 0x0a;
 
-/** Bytes → one char per byte. */
-export function toBinaryString(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    out += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return out;
+/** A file's bytes and where each line starts; line i is `bytes[starts[i], starts[i + 1])`. */
+interface FileLines {
+  bytes: Uint8Array;
+  starts: number[];
+  /** Number of lines; each keeps its "\n", the last may lack one. */
+  count: number;
 }
 
-export function fromBinaryString(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/** Splits into lines that keep their "\n"; the last may lack one. */
-export function splitLines(binary: string): string[] {
-  const lines: string[] = [];
+export function splitLines(bytes: Uint8Array): FileLines {
+  const starts = [0];
   let start = 0;
   for (;;) {
-    const end = binary.indexOf('\n', start);
+    const end = bytes.indexOf(NEWLINE, start);
     if (end < 0) break;
-    lines.push(binary.slice(start, end + 1));
     start = end + 1;
+    starts.push(start);
   }
-  if (start < binary.length) lines.push(binary.slice(start));
-  return lines;
+  if (start < bytes.length) starts.push(bytes.length);
+  return { bytes, starts, count: starts.length - 1 };
+}
+
+function lineStart(file: FileLines, line: number): number {
+  return file.starts[line] ?? file.bytes.length;
+}
+
+/** True when line `line` of the file is byte for byte `pattern`. */
+function lineEquals(file: FileLines, line: number, pattern: Uint8Array): boolean {
+  const start = lineStart(file, line);
+  if (lineStart(file, line + 1) - start !== pattern.length) return false;
+  const { bytes } = file;
+  for (let i = 0; i < pattern.length; i++) if (bytes[start + i] !== pattern[i]) return false;
+  return true;
 }
 
 interface PreparedHunk {
-  old: string[];
+  old: Uint8Array[];
   /** Per hunk line, in order: what to do with the file when applying. */
-  ops: { op: ' ' | '-' | '+'; line: string }[];
+  ops: { op: ' ' | '-' | '+'; line: Uint8Array }[];
   prefix: number;
   suffix: number;
   stated: number;
 }
 
+function encodeLine(text: string, eol: boolean): Uint8Array {
+  return encoder.encode(eol ? `${text}\n` : text);
+}
+
 function prepare(hunk: Hunk): PreparedHunk {
-  const ops = hunk.lines.map((l) => ({
-    op: l.op,
-    line: toBinaryString(encoder.encode(l.text)) + (l.eol ? '\n' : ''),
-  }));
+  const ops = hunk.lines.map((l) => ({ op: l.op, line: encodeLine(l.text, l.eol) }));
   const old = ops.filter((o) => o.op !== '+').map((o) => o.line);
   let prefix = 0;
   while (ops[prefix]?.op === ' ') prefix++;
@@ -81,29 +89,29 @@ function prepare(hunk: Hunk): PreparedHunk {
 }
 
 function matchesAt(
-  lines: readonly string[],
+  lines: FileLines,
   at: number,
-  pattern: readonly string[],
+  pattern: readonly Uint8Array[],
   skipHead: number,
   skipTail: number,
 ): boolean {
-  if (at < 0 || at + pattern.length > lines.length) return false;
+  if (at < 0 || at + pattern.length > lines.count) return false;
   for (let i = skipHead; i < pattern.length - skipTail; i++) {
-    if (lines[at + i] !== pattern[i]) return false;
+    if (!lineEquals(lines, at + i, pattern[i] as Uint8Array)) return false;
   }
   return true;
 }
 
 /** Where the hunk's old text sits, trying fuzz levels 0..maxFuzz; undefined when nowhere. */
 function locate(
-  lines: readonly string[],
+  lines: FileLines,
   h: PreparedHunk,
   guess: number,
   frozen: number,
   maxFuzz: number,
 ): { at: number; fuzz: number } | undefined {
   if (h.old.length === 0)
-    return guess >= frozen && guess <= lines.length ? { at: guess, fuzz: 0 } : undefined;
+    return guess >= frozen && guess <= lines.count ? { at: guess, fuzz: 0 } : undefined;
   const context = Math.max(h.prefix, h.suffix);
   for (let fuzz = 0; fuzz <= Math.min(maxFuzz, context); fuzz++) {
     // GNU patch: pattern lines skipped at each end; negative means "anchored to that end".
@@ -113,17 +121,17 @@ function locate(
     const tail = Math.min(Math.max(suffixFuzz, 0), h.suffix);
     if (prefixFuzz < 0 && h.stated <= 0) {
       // Can only match the start of the file (and, with too little trailing context, all of it).
-      if (suffixFuzz < 0 && h.old.length !== lines.length) continue;
+      if (suffixFuzz < 0 && h.old.length !== lines.count) continue;
       if (frozen === 0 && matchesAt(lines, 0, h.old, 0, tail)) return { at: 0, fuzz };
       continue;
     }
     if (suffixFuzz < 0) {
       // Can only match the end of the file.
-      const at = lines.length - h.old.length;
+      const at = lines.count - h.old.length;
       if (at >= frozen && matchesAt(lines, at, h.old, head, 0)) return { at, fuzz };
       continue;
     }
-    const maxPos = lines.length - h.old.length - guess;
+    const maxPos = lines.count - h.old.length - guess;
     const maxNeg = guess - frozen;
     for (let offset = 0; offset <= maxPos || offset <= maxNeg; offset++) {
       if (offset <= maxPos && matchesAt(lines, guess + offset, h.old, head, tail)) {
@@ -137,6 +145,53 @@ function locate(
   return undefined;
 }
 
+/** The new file, built from ranges of the old one and the hunks' added lines. */
+class Output {
+  private readonly pieces: Uint8Array[] = [];
+  private length = 0;
+  /** A run of old lines not yet pushed, [runStart, runEnd) in bytes. */
+  private runStart = 0;
+  private runEnd = 0;
+
+  constructor(private readonly file: FileLines) {}
+
+  /** Copies old lines [from, to). */
+  copy(from: number, to: number): void {
+    const start = lineStart(this.file, from);
+    if (start !== this.runEnd) this.flush(start);
+    this.runEnd = lineStart(this.file, to);
+  }
+
+  add(line: Uint8Array): void {
+    this.flush(this.runEnd);
+    this.push(line);
+  }
+
+  bytes(): Uint8Array {
+    this.flush(this.runEnd);
+    if (this.pieces.length === 1) return (this.pieces[0] as Uint8Array).slice();
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const piece of this.pieces) {
+      out.set(piece, at);
+      at += piece.length;
+    }
+    return out;
+  }
+
+  private flush(next: number): void {
+    if (this.runEnd > this.runStart)
+      this.push(this.file.bytes.subarray(this.runStart, this.runEnd));
+    this.runStart = next;
+    this.runEnd = next;
+  }
+
+  private push(piece: Uint8Array): void {
+    this.pieces.push(piece);
+    this.length += piece.length;
+  }
+}
+
 /**
  * Applies `hunks` to `content`. Throws `APPLY_CONFLICT` naming the file and the hunk when one
  * does not match.
@@ -147,8 +202,8 @@ export function applyHunks(
   path: string,
   maxFuzz = 0,
 ): { content: Uint8Array; placements: HunkPlacement[] } {
-  const lines = splitLines(toBinaryString(content));
-  const out: string[] = [];
+  const lines = splitLines(content);
+  const out = new Output(lines);
   const placements: HunkPlacement[] = [];
   let frozen = 0;
   let carried = 0;
@@ -161,11 +216,11 @@ export function applyHunks(
         `${path}: hunk #${index + 1} (@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@) does not match`,
       );
     }
-    for (let i = frozen; i < found.at; i++) out.push(lines[i] ?? '');
+    out.copy(frozen, found.at);
     let cursor = found.at;
     for (const { op, line } of h.ops) {
-      if (op === '+') out.push(line);
-      else if (op === ' ') out.push(lines[cursor++] ?? '');
+      if (op === '+') out.add(line);
+      else if (op === ' ') out.copy(cursor, ++cursor);
       else cursor++;
     }
     frozen = cursor;
@@ -177,6 +232,6 @@ export function applyHunks(
       fuzz: found.fuzz,
     });
   });
-  for (let i = frozen; i < lines.length; i++) out.push(lines[i] ?? '');
-  return { content: fromBinaryString(out.join('')), placements };
+  out.copy(frozen, lines.count);
+  return { content: out.bytes(), placements };
 }

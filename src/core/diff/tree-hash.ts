@@ -4,8 +4,8 @@
  * file, `<sha256 hex> <100644|100755> <path>\n`, and take the SHA-256 of the text. Reserved
  * directories (.git, .patchtrail) and symlinks are not part of it.
  */
-import { sha256Hex } from '../crypto/hash.ts';
-import { utf8Encode } from '../encoding/bytes.ts';
+import { sha256Hex, sha256Sync } from '../crypto/hash.ts';
+import { toHex, utf8Encode } from '../encoding/bytes.ts';
 import type { Tree, TreeEntry } from './tree.ts';
 
 export interface FileDigest {
@@ -13,12 +13,31 @@ export interface FileDigest {
   executable: boolean;
 }
 
-/** Compares by UTF-8 bytes (not UTF-16 units), so every implementation sorts alike. */
-function byUtf8(x: Uint8Array, y: Uint8Array): number {
+function byUtf8Bytes(x: Uint8Array, y: Uint8Array): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) {
     if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
   }
   return x.length - y.length;
+}
+
+/**
+ * Compares by UTF-8 bytes (not UTF-16 units), so every implementation sorts alike. Below
+ * U+D800 the two orders agree, so strings are compared directly and encoded only when they
+ * first differ at a surrogate or above (encoding every path cost more than the rest of the
+ * tree hash).
+ */
+function byUtf8(x: string, y: string): number {
+  const common = Math.min(x.length, y.length);
+  for (let i = 0; i < common; i++) {
+    const [a, b] = [x.charCodeAt(i), y.charCodeAt(i)];
+    if (a === b) continue;
+    if (a < 0xd800 && b < 0xd800) return a - b;
+    return byUtf8Bytes(utf8Encode(x), utf8Encode(y));
+  }
+  // One is a prefix of the other, in bytes too unless a surrogate pair straddles the end.
+  const last = common === 0 ? 0 : x.charCodeAt(common - 1);
+  if (last < 0xd800 || last > 0xdbff) return x.length - y.length;
+  return byUtf8Bytes(utf8Encode(x), utf8Encode(y));
 }
 
 /** The hex SHA-256 of one file of the tree, natively where the adapter can. */
@@ -46,15 +65,20 @@ export async function digestFiles(
   return new Map(files.map((e, i) => [e.path, digests[i] as FileDigest]));
 }
 
+/**
+ * Listings up to this size (about 90 files) are hashed in place: WebCrypto's hand-off to a
+ * worker thread (~0.2 ms, more on a busy machine) costs more than hashing them synchronously.
+ */
+const SYNC_HASH_BYTES = 8 * 1024;
+
 export async function treeHashOf(digests: ReadonlyMap<string, FileDigest>): Promise<string> {
-  const keyed = [...digests.keys()].map((path) => ({ path, key: utf8Encode(path) }));
-  const lines = keyed
-    .sort((a, b) => byUtf8(a.key, b.key))
-    .map(({ path }) => {
-      const file = digests.get(path) as FileDigest;
-      return `${file.digest} ${file.executable ? '100755' : '100644'} ${path}\n`;
-    });
-  return `sha256:${await sha256Hex(utf8Encode(lines.join('')))}`;
+  const lines = [...digests.keys()].sort(byUtf8).map((path) => {
+    const file = digests.get(path) as FileDigest;
+    return `${file.digest} ${file.executable ? '100755' : '100644'} ${path}\n`;
+  });
+  const text = utf8Encode(lines.join(''));
+  const digest = text.length <= SYNC_HASH_BYTES ? toHex(sha256Sync(text)) : await sha256Hex(text);
+  return `sha256:${digest}`;
 }
 
 export async function treeHash(tree: Tree): Promise<string> {

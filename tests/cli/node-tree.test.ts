@@ -1,0 +1,101 @@
+/**
+ * The Node tree's commit journal, driven directly: a commit stopped after its commit point is
+ * rolled forward; a journal torn before it (not JSON, or failing its checksum) is discarded;
+ * journals written by earlier builds (version 1) are still replayed. The SIGKILL tests in
+ * apply-crash.test.ts cover the same protocol through the CLI.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { makeNodeTree } from '../../src/cli/node-tree.ts';
+import type { TreeChange } from '../../src/core/index.ts';
+import { hashDir, writeTree } from '../helpers/trees.ts';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const CHANGES: TreeChange[] = [
+  { action: 'write', path: 'a.txt', content: encode('new a\n'), executable: false },
+  { action: 'write', path: 'sub/new.sh', content: encode('#!/bin/sh\n'), executable: true },
+  { action: 'delete', path: 'old/gone.txt' },
+];
+
+let dir: string;
+let hashOld: string;
+let hashNew: string;
+const journal = () => join(dir, '.patchtrail', 'txn', 'journal.json');
+
+/** Runs a commit that stops at its first move, past the commit point; returns the journal. */
+async function commitStoppedAtFirstMove(): Promise<string> {
+  const tree = makeNodeTree(dir, {
+    onStep: (_step, what) => {
+      if (what.startsWith('move ')) throw new Error('stopped');
+    },
+  });
+  await expect(tree.commit(CHANGES)).rejects.toThrow('stopped');
+  return readFileSync(journal(), 'utf8');
+}
+
+beforeEach(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'pt-node-tree-'));
+  dir = join(root, 'target');
+  writeTree(dir, { 'a.txt': 'old a\n', 'old/gone.txt': 'bye\n', 'keep.txt': 'keep\n' });
+  hashOld = await hashDir(dir);
+  const expected = join(root, 'expected');
+  writeTree(expected, { 'a.txt': 'old a\n', 'old/gone.txt': 'bye\n', 'keep.txt': 'keep\n' });
+  await makeNodeTree(expected).commit(CHANGES);
+  hashNew = await hashDir(expected);
+});
+
+describe('the Node tree commit journal', () => {
+  it('commits all changes and leaves no .patchtrail behind', async () => {
+    await makeNodeTree(dir).commit(CHANGES);
+    expect(await hashDir(dir)).toBe(hashNew);
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+    expect(existsSync(join(dir, 'old'))).toBe(false);
+  });
+
+  it('commits the same way without fsync (durable: false)', async () => {
+    await makeNodeTree(dir, { durable: false }).commit(CHANGES);
+    expect(await hashDir(dir)).toBe(hashNew);
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('rolls forward a commit stopped after its journal was written', async () => {
+    await commitStoppedAtFirstMove();
+    expect(await makeNodeTree(dir).recover()).toBe('rolled-forward');
+    expect(await hashDir(dir)).toBe(hashNew);
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('discards a torn journal (cut short), leaving the target all-old', async () => {
+    const text = await commitStoppedAtFirstMove();
+    // Undo the (already applied) deletions so the target is exactly the old tree again.
+    writeTree(dir, { 'old/gone.txt': 'bye\n' });
+    writeFileSync(journal(), text.slice(0, text.length - 10));
+    expect(await makeNodeTree(dir).recover()).toBe('discarded');
+    expect(await hashDir(dir)).toBe(hashOld);
+    expect(existsSync(join(dir, '.patchtrail', 'txn'))).toBe(false);
+  });
+
+  it('discards a journal whose ops do not match its checksum', async () => {
+    const text = await commitStoppedAtFirstMove();
+    writeTree(dir, { 'old/gone.txt': 'bye\n' });
+    writeFileSync(journal(), text.replace('"a.txt"', '"keep.txt"'));
+    expect(await makeNodeTree(dir).recover()).toBe('discarded');
+    expect(await hashDir(dir)).toBe(hashOld);
+  });
+
+  it('rolls forward a version 1 journal (no checksum) left by an earlier build', async () => {
+    const { ops } = JSON.parse(await commitStoppedAtFirstMove()) as { ops: unknown };
+    writeFileSync(journal(), JSON.stringify({ version: 1, ops }));
+    expect(await makeNodeTree(dir).recover()).toBe('rolled-forward');
+    expect(await hashDir(dir)).toBe(hashNew);
+  });
+
+  it('refuses to guess about a journal version it does not know', async () => {
+    const { ops } = JSON.parse(await commitStoppedAtFirstMove()) as { ops: unknown };
+    writeFileSync(journal(), JSON.stringify({ version: 99, ops }));
+    await expect(makeNodeTree(dir).recover()).rejects.toThrow('journal version 99');
+    expect(existsSync(journal())).toBe(true);
+  });
+});
