@@ -61,32 +61,59 @@ export function checkInput(input: ReputationInput): void {
 
 const PENALTY_KINDS: readonly string[] = ['equivocation', 'compromised', 'contradicted'];
 
-function firstBadNode(nodes: readonly ReputationNode[]): string | undefined {
+/*
+ * The loops below return an index, not a message: V8 compiles a hot loop that formats a
+ * template string on its way out noticeably slower (2× and more, measured), even though that
+ * exit is never taken on a good input. The message is made once, outside, for a bad input.
+ */
+
+/** The first node whose did is not a string after the previous one, or whose stake is not whole; −1. */
+function badNodeAt(nodes: readonly ReputationNode[]): number {
   let previous = '';
   for (let i = 0; i < nodes.length; i++) {
     const { did, stake } = nodes[i] as ReputationNode;
-    if (typeof did !== 'string' || (i > 0 && !(previous < did)))
-      return `nodes[${i}].did is not a string after nodes[${i - 1}].did in did order`;
-    if (!Number.isSafeInteger(stake) || stake < 0) return `nodes[${i}].stake is not whole`;
+    if (typeof did !== 'string' || (i > 0 && !(previous < did))) return i;
+    if (!Number.isSafeInteger(stake) || stake < 0) return i;
     previous = did;
   }
-  return undefined;
+  return -1;
 }
 
-function firstBadEdge(edges: EdgeList, n: number): string | undefined {
+function firstBadNode(nodes: readonly ReputationNode[]): string | undefined {
+  const i = badNodeAt(nodes);
+  if (i < 0) return undefined;
+  const { did } = nodes[i] as ReputationNode;
+  if (typeof did !== 'string' || (i > 0 && !((nodes[i - 1] as ReputationNode).did < did)))
+    return `nodes[${i}].did is not a string after nodes[${i - 1}].did in did order`;
+  return `nodes[${i}].stake is not whole`;
+}
+
+/**
+ * The first edge naming a node out of range, a self loop, weighing more than 2^24, or not
+ * after the one before in (to, from) order; −1.
+ */
+function badEdgeAt(edges: EdgeList, n: number): number {
   const { from, to, weight } = edges;
   let previousTo = -1;
   let previousFrom = -1;
   for (let e = 0; e < from.length; e++) {
     const f = from[e] as number;
     const t = to[e] as number;
-    if (f >= n || t >= n) return `edge ${e} names a node out of range`;
-    if (f === t) return `edge ${e} is a self loop`;
-    if ((weight[e] as number) > MAX_EDGE_WEIGHT) return `edge ${e} weighs more than 2^24`;
-    if (t < previousTo || (t === previousTo && f <= previousFrom))
-      return `edge ${e} is not after edge ${e - 1} in (to, from) order`;
+    if (f >= n || t >= n || f === t || (weight[e] as number) > MAX_EDGE_WEIGHT) return e;
+    if (t < previousTo || (t === previousTo && f <= previousFrom)) return e;
     previousTo = t;
     previousFrom = f;
   }
-  return undefined;
+  return -1;
+}
+
+function firstBadEdge(edges: EdgeList, n: number): string | undefined {
+  const e = badEdgeAt(edges, n);
+  if (e < 0) return undefined;
+  const f = edges.from[e] as number;
+  const t = edges.to[e] as number;
+  if (f >= n || t >= n) return `edge ${e} names a node out of range`;
+  if (f === t) return `edge ${e} is a self loop`;
+  if ((edges.weight[e] as number) > MAX_EDGE_WEIGHT) return `edge ${e} weighs more than 2^24`;
+  return `edge ${e} is not after edge ${e - 1} in (to, from) order`;
 }

@@ -3,9 +3,10 @@
  * behind it. `reputationInputs` reads the verified ledger into plain data, `computeReputation`
  * runs integer EigenTrust over it (pure, Worker-friendly), `explainScore` says why.
  */
-export { computeReputation, scoreHashOf } from './compute.ts';
+export { computeReputation } from './compute.ts';
 export { explainScore } from './explain.ts';
 export { reputationClock, reputationInputs } from './inputs.ts';
+export { scoreHashOf } from './result.ts';
 export { MAX_EDGE_WEIGHT, MAX_EDGES, MAX_NODES, ONE, PPB, UNIT } from './integer.ts';
 export {
   checkParams,

@@ -29,6 +29,16 @@ export function floorDiv(a: number, b: number): number {
   return q;
 }
 
+/**
+ * ⌊a / b⌋ for whole numbers 0 ≤ a < 2^53, 1 ≤ b < 2^53 with one division: exact. Both are
+ * doubles exactly; if a / b is whole it is exact. Otherwise ⌊a / b⌋ = m < a / b < m + 1, and
+ * rounding, being monotonic, lands in [m, m + 1]; it reaches m + 1 only if m + 1 − a / b ≤
+ * 2^-53 · a / b, but m + 1 − a / b = ((m + 1)·b − a) / b ≥ 1 / b, which would need a ≥ 2^53.
+ */
+export function quotient(a: number, b: number): number {
+  return Math.floor(a / b);
+}
+
 /** Code-unit order (byte order for the ASCII of did:key and entry ids). */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
