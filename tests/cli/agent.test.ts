@@ -1,19 +1,9 @@
 /** `patchtrail check` and `apply --ledger --policy` end to end: real processes and files. */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { patchtrail as run } from '../helpers/cli.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
 
-let dir: string;
-const at = (name: string) => join(dir, name);
-const pt = (args: string[]) => run(args, { env: { PATCHTRAIL_CACHE_DIR: at('cache') } });
-const ok = (args: string[]) => {
-  const r = pt(args);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-};
+const { at, pt, ok } = cliWorkspace('pt-agent-');
 const dids: Record<string, string> = {};
 const ids: Record<string, string> = {};
 const L = () => ['--ledger', at('team.ledger')];
@@ -42,7 +32,6 @@ function policy(name: string, reviews: number): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pt-agent-'));
   for (const who of ['admin', 'dev', 'reviewer', 'kiosk'])
     dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
   ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);

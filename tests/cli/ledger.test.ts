@@ -1,24 +1,12 @@
 /** `patchtrail ledger ...` end to end: real processes, real ledger files. */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { patchtrail as run } from '../helpers/cli.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
 
-let dir: string;
-const at = (name: string) => join(dir, name);
-const env = () => ({ PATCHTRAIL_CACHE_DIR: at('cache') });
-const pt = (args: string[]) => run(args, { env: env() });
-const ok = (args: string[]) => {
-  const r = pt(args);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-};
+const { at, pt, ok } = cliWorkspace('pt-ledger-');
 const dids: Record<string, string> = {};
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pt-ledger-'));
   for (const who of ['admin', 'dev', 'reviewer', 'stranger'])
     dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
   writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');

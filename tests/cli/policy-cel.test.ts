@@ -1,19 +1,9 @@
 /** `patchtrail check` with a policy file that has `cel` rules: real processes and files. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { patchtrail as run } from '../helpers/cli.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
 
-let dir: string;
-const at = (name: string) => join(dir, name);
-const pt = (args: string[]) => run(args, { env: { PATCHTRAIL_CACHE_DIR: at('cache') } });
-const ok = (args: string[]) => {
-  const r = pt(args);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-};
+const { at, pt, ok } = cliWorkspace('pt-cel-');
 const L = () => ['--ledger', at('team.ledger')];
 
 function celPolicy(name: string, expression: string, message: string): string {
@@ -30,7 +20,6 @@ function celPolicy(name: string, expression: string, message: string): string {
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pt-cel-'));
   ok(['keygen', '--out', at('admin.pem')]);
   const reviewer = ok(['keygen', '--out', at('reviewer.pem')]);
   ok(['keygen', '--out', at('dev.pem')]);
@@ -98,7 +87,9 @@ describe('check with a cel policy', () => {
 
   it('validates, publishes and puts in force a CEL policy through the policy words', () => {
     const file = celPolicy('ledger.json', REVIEWED, 'needs a security review of core code');
-    expect(ok(['policy', 'validate', file])).toContain('policy version 1, mode enforce, 2 rule(s) (2 enforce');
+    expect(ok(['policy', 'validate', file])).toContain(
+      'policy version 1, mode enforce, 2 rule(s) (2 enforce',
+    );
     ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
     expect(ok(['policy', 'show', ...L()])).toContain('in force: ');
     const result = JSON.parse(

@@ -1,19 +1,9 @@
 /** `patchtrail policy validate|publish|show` end to end: real processes, keys and ledger files. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { patchtrail as run } from '../helpers/cli.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
 
-let dir: string;
-const at = (name: string) => join(dir, name);
-const pt = (args: string[]) => run(args, { env: { PATCHTRAIL_CACHE_DIR: at('cache') } });
-const ok = (args: string[]) => {
-  const r = pt(args);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  return r.stdout.trim();
-};
+const { at, pt, ok } = cliWorkspace('pt-policy-');
 const L = () => ['--ledger', at('team.ledger')];
 const dids: Record<string, string> = {};
 const lines = () => readFileSync(at('team.ledger'), 'utf8').trim().split('\n').length;
@@ -41,7 +31,6 @@ function policyFile(name: string, version: number, reviewers = 'security'): stri
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'pt-policy-'));
   for (const who of ['admin', 'admin2', 'dev'])
     dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
   const admins = `${dids.admin},${dids.admin2}`;
