@@ -99,6 +99,32 @@ describe('local trust from attestations', () => {
     ]);
   });
 
+  it('a rollback or a rejection takes back trust in the source: s = sat − unsat, floored at 0', async () => {
+    const { ledger, names, admin, builder, reviewer } = await lineage();
+    const applied = [...ledger.ofKind('attest')].find(
+      (e) => e.author === admin.did && (e.body as AttestBody).reason === 'applied',
+    ) as Entry<'attest'>;
+    await attest(ledger, admin, patch(1), 'rolled-back', day(4), { parent: applied.id });
+    const rolled = edgesOf(reputationInputs(ledger, defaultReputationParams(day(4))), names);
+    // admin's satisfaction with reviewer on patch 1 is void and becomes 4096 of dissatisfaction
+    expect(rolled['admin → reviewer']).toBeUndefined();
+    expect(rolled['admin → builder']).toBe(512);
+    // a second patch reviewer delivered well: 4096 of trust, less the 4096 against it
+    const built2 = await attest(ledger, builder, patch(2), 'built', day(4));
+    const rev2 = await attest(ledger, reviewer, patch(2), 'reviewed', day(4), {
+      parent: built2.id,
+    });
+    await attest(ledger, admin, patch(2), 'applied', day(5), { parent: rev2.id });
+    const p3 = await attest(ledger, reviewer, patch(3), 'reviewed', day(5));
+    await attest(ledger, admin, patch(3), 'applied', day(5), { parent: p3.id });
+    const after = edgesOf(reputationInputs(ledger, defaultReputationParams(day(5))), names);
+    expect(after['admin → reviewer']).toBe(4096 + 4096 - 4096);
+    await attest(ledger, admin, patch(3), 'rejected', day(5), { parent: p3.id });
+    const rejected = edgesOf(reputationInputs(ledger, defaultReputationParams(day(5))), names);
+    expect(rejected['admin → reviewer']).toBeUndefined();
+    expect(rejected['reviewer → builder']).toBe(2 * 4096);
+  });
+
   it('decays evidence by the age of the confirming attestation, from params.asOf', async () => {
     const { ledger, names } = await lineage();
     const params = defaultReputationParams(day(3 + 100)); // 100 days: bucket 3, 512/1024

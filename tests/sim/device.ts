@@ -110,7 +110,10 @@ export async function deviceTurn(turn: Turn, device: Actor): Promise<void> {
   world.reports.push({ device, patch: source.patch, applied: applied.id });
 }
 
-/** End of a cycle: each reported compromise is rolled back and flagged by the fix's admin. */
+/**
+ * End of a cycle: each reported compromise is rolled back and (with `adminFlags`) flagged by
+ * the fix's admin.
+ */
 export async function findOut(world: World, metrics: Metrics, cycle: number): Promise<void> {
   const { ledger, clock } = world;
   for (const { device, patch, applied } of world.reports.splice(0)) {
@@ -130,7 +133,7 @@ export async function findOut(world: World, metrics: Metrics, cycle: number): Pr
       clock.next(),
     );
     device.needs.add(patch.fix);
-    if (world.flagged.has(patch.digest)) continue;
+    if (!world.config.adminFlags || world.flagged.has(patch.digest)) continue;
     const admin = world.admins[patch.fix % world.admins.length] as Actor;
     const evidence = `rolled back on ${device.name}: ${rolledBack.id}`;
     await ledger.append(

@@ -43,7 +43,21 @@ export const FULL: Settings = {
   explore: 0.1,
   minReputation: 1_000_000,
   detectRate: 1,
+  adminFlags: true,
 };
+
+/** The full run with nobody flagging: what rollbacks alone teach the engine. */
+export const NO_FLAGS: Settings = { ...FULL, adminFlags: false };
+
+export function noFlagsGrid(): Scenario[] {
+  return [
+    { model: 'A', share: 0.4 },
+    { model: 'B', share: 0.4 },
+    ...[0.2, 0.4, 0.6].map((f): Scenario => ({ model: 'C', share: 0.4, f })),
+    ...[0.25, 0.5, 0.75].map((spies): Scenario => ({ model: 'D', share: 0.4, spies })),
+    { model: 'F', share: 0.3 },
+  ];
+}
 
 /** The test suite's run: 30 systems (3 admins), half the cycles. */
 export const SMALL: Settings = { ...FULL, seed: 7, systems: 30, cycles: 10 };

@@ -33,6 +33,12 @@ export interface SimConfig {
   minReputation: number;
   /** Chance that a device finds out a compromised patch it applied before the cycle ends. */
   detectRate: number;
+  /**
+   * Whether the fix's admin flags a compromise a device reported (hard evidence: the engine
+   * zeroes everyone who distributed the patch). Without flags, devices only roll back, and
+   * reputation must learn from that dissatisfaction alone.
+   */
+  adminFlags: boolean;
   /** C: the chance that a camouflaged system serves the genuine patch (the paper's f). */
   authenticShare: number;
   withReputation: boolean;

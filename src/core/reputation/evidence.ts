@@ -85,6 +85,44 @@ function addEdge(edges: Map<string, number>, from: string, to: string, weight: n
 }
 
 /**
+ * Who a negative attestation holds responsible: the system whose hop it rejects, or, for a
+ * system rolling back its own `applied`, the system it received the patch through (that
+ * applied's parent). Undefined when it names neither.
+ */
+function blamed(a: Attestation, byId: ReadonlyMap<string, Attestation>): string | undefined {
+  const parent = a.parent === undefined ? undefined : byId.get(a.parent);
+  if (parent === undefined || !parent.positive) return undefined;
+  if (parent.system !== a.system) return parent.system;
+  if (parent.reason !== 'applied' || parent.parent === undefined) return undefined;
+  const source = byId.get(parent.parent);
+  return source !== undefined && source.positive && source.system !== a.system
+    ? source.system
+    : undefined;
+}
+
+/**
+ * Dissatisfaction from one patch (EigenTrust's unsatisfactory download): j → i when j rejects
+ * i's hop, or rolls back what it applied through i's hop (parentWeight, decayed by j's time).
+ * Such a pair's positive trust on this patch is void: j was not satisfied by what i gave it.
+ */
+function patchDistrust(
+  list: readonly Attestation[],
+  params: ReputationParams,
+  decay: (seconds: number) => number,
+): Map<string, number> {
+  const byId = new Map(list.map((a) => [a.id, a]));
+  const pairs = new Map<string, number>();
+  for (const a of list) {
+    if (a.positive) continue;
+    const i = blamed(a, byId);
+    const weight = params.parentWeight * decay(a.seconds);
+    const key = `${a.system}\n${i}`;
+    if (i !== undefined && weight > 0 && (pairs.get(key) ?? 0) < weight) pairs.set(key, weight);
+  }
+  return pairs;
+}
+
+/**
  * Local trust from one patch's attestations: j → i when j names i's attestation as parent
  * (parentWeight), or when j attested after i with the same verdict (confirmWeight, split among
  * all who came before j, so a crowd of early attesters shares one confirmation). Both only
@@ -131,7 +169,12 @@ function patchTrust(
   return pairs;
 }
 
-/** Local trust over all patches: "from\nto" → summed weight. */
+/**
+ * Local trust over all patches, "from\nto" → weight: EigenTrust's s_ij = sat − unsat, kept
+ * only where positive (Kamvar et al. 2003, §4.1). Per patch, a pair's positive weight counts
+ * unless the same pair's dissatisfaction (patchDistrust) voids it; the sums over patches are
+ * saturating integers, and the difference is floored at zero.
+ */
 export function localTrust(
   byPatch: Map<string, Attestation[]>,
   compromised: Map<string, string[]>,
@@ -139,10 +182,21 @@ export function localTrust(
 ): Map<string, number> {
   const decay = makeDecay(params);
   const edges = new Map<string, number>();
-  for (const [patch, list] of byPatch)
+  const against = new Map<string, number>();
+  for (const [patch, list] of byPatch) {
+    const distrust = patchDistrust(list, params, decay);
+    for (const [key, weight] of distrust)
+      against.set(key, saturatingAdd(against.get(key) ?? 0, weight, MAX_EDGE_WEIGHT));
     for (const [key, weight] of patchTrust(list, compromised.has(patch), params, decay)) {
+      if (distrust.has(key)) continue;
       const [from = '', to = ''] = key.split('\n');
       addEdge(edges, from, to, weight);
     }
+  }
+  for (const [key, weight] of against) {
+    const left = (edges.get(key) ?? 0) - weight;
+    if (left > 0) edges.set(key, left);
+    else edges.delete(key);
+  }
   return edges;
 }
