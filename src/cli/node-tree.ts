@@ -41,19 +41,11 @@ import {
   type TreeChange,
   type TreeEntry,
 } from '../core/index.ts';
+import { JOURNAL_VERSION, opsChecksum, readJournal, type JournalOp } from './node-journal.ts';
 
 const TXN = join('.patchtrail', 'txn');
-/** Journals this build writes; version 1 (renamed into place whole, no checksum) is replayed. */
-const JOURNAL_VERSION = 2;
 /** fsyncs in flight at once: enough to share a flush, few enough to bound open files. */
 const CONCURRENT_SYNCS = 16;
-
-interface JournalOp {
-  action: 'write' | 'delete';
-  path: string;
-  blob?: string;
-  executable?: boolean;
-}
 
 export interface NodeTreeOptions {
   /** Called before each mutating step of a commit; tests use it to crash at chosen points. */
@@ -103,26 +95,6 @@ function writeNewFile(path: string, content: Uint8Array, mode: number): void {
   } finally {
     closeSync(fd);
   }
-}
-
-const opsChecksum = (ops: unknown): string =>
-  createHash('sha256').update(JSON.stringify(ops)).digest('hex');
-
-/**
- * A journal's ops; undefined when it was never committed (torn by a crash while it was being
- * written: not JSON, or its checksum fails). Throws for a version this build cannot replay.
- */
-function readJournal(text: string): JournalOp[] | undefined {
-  let journal: { version?: unknown; ops?: unknown; sha256?: unknown };
-  try {
-    journal = JSON.parse(text) as typeof journal;
-  } catch {
-    return undefined;
-  }
-  if (journal.version === 1) return journal.ops as JournalOp[];
-  if (journal.version !== JOURNAL_VERSION)
-    throw new Error(`journal version ${String(journal.version)} is not one this build replays`);
-  return journal.sha256 === opsChecksum(journal.ops) ? (journal.ops as JournalOp[]) : undefined;
 }
 
 export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {

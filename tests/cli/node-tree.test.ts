@@ -4,6 +4,7 @@
  * journals written by earlier builds (version 1) are still replayed. The SIGKILL tests in
  * apply-crash.test.ts cover the same protocol through the CLI.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +98,28 @@ describe('the Node tree commit journal', () => {
     writeFileSync(journal(), JSON.stringify({ version: 99, ops }));
     await expect(makeNodeTree(dir).recover()).rejects.toThrow('journal version 99');
     expect(existsSync(journal())).toBe(true);
+  });
+
+  it('refuses a planted journal whose ops reach outside, and changes nothing', async () => {
+    const outside = join(dir, '..', 'secret.txt');
+    writeFileSync(outside, 'not yours\n');
+    const plant = async (ops: unknown[]) => {
+      writeTree(dir, { '.patchtrail/txn/new/0': 'x\n' });
+      const sha256 = createHash('sha256').update(JSON.stringify(ops)).digest('hex');
+      writeFileSync(journal(), JSON.stringify({ version: 2, ops, sha256 }));
+      await expect(makeNodeTree(dir).recover()).rejects.toMatchObject({ code: expect.any(String) });
+      expect(existsSync(journal())).toBe(true);
+    };
+    const before = await hashDir(dir);
+    await plant([{ action: 'write', path: 'stolen.txt', blob: '../../../secret.txt' }]);
+    await plant([{ action: 'write', path: '../escape.txt', blob: '0' }]);
+    await plant([{ action: 'write', path: '.git/hooks/post-checkout', blob: '0' }]);
+    await plant([
+      { action: 'delete', path: 'a.txt' },
+      { action: 'delete', path: 'a.txt' },
+    ]);
+    await plant([{ action: 'chmod', path: 'a.txt' }]);
+    expect(await hashDir(dir)).toBe(before);
+    expect(readFileSync(outside, 'utf8')).toBe('not yours\n');
   });
 });
