@@ -1,8 +1,11 @@
 /**
  * `npx vitest run --config tests/bench/vitest.bench.config.ts tests/bench/policy.bench.ts`:
  * policy decisions per second and per-decision latency (p50, p99) for a chain of 10 hops with
- * scores precomputed and a policy using all 13 rule kinds, compiled once. Each decision
- * includes its decision hash (one JSON serialisation and one SHA-256 of the result). Printed
+ * scores precomputed and a policy using all 13 rule kinds, compiled once. Two figures: a
+ * decision as issue 5 defines an evaluation (`decide`: the verdict, every rule's outcome with
+ * observed and expected values and evidence, what is missing, and the policy, score and ledger
+ * hashes that reproduce it), and the same sealed with its decision hash (`evaluate`: one more
+ * JSON serialisation and SHA-256, which the agent pays once per applied patch). Printed
  * beside a reference measured in the same run: the SHA-256 alone of the same record bytes
  * (through sha256Sync, as decisions hash, and through each of its engines), so the ratio shows
  * how much of a decision is hashing.
@@ -183,7 +186,7 @@ it('policy: decisions per second, p50 and p99, 10-hop chain, 13 rules', async ()
     wasm.update(record);
     return wasm.digest('binary');
   }, COUNT / 4);
-  const met = sealed.p99 <= 50 && sealed.rate >= 20_000;
+  const meets = (t: Timing) => (t.p99 <= 50 && t.rate >= 20_000 ? 'met' : 'NOT met');
   console.log(
     [
       `policy bench, Node ${process.version}: ${COUNT} decisions each, ${HOPS}-hop chain, ${RULES.length} rules; result ${utf8Encode(JSON.stringify(first)).length} bytes, decision record ${record.length} bytes`,
@@ -192,7 +195,7 @@ it('policy: decisions per second, p50 and p99, 10-hop chain, 13 rules', async ()
       line(`reference: sha256Sync (${engine})`, hashOnly),
       line('  same, @noble/hashes', noble),
       line('  same, bare hash-wasm hasher', reusable),
-      `  target p99 <= 50 us and >= 20000/s with the hash: ${met ? 'met' : 'NOT met'}; hashing is ${((hashOnly.meanUs / sealed.meanUs) * 100).toFixed(0)}% of a decision (evaluate / decide ${(sealed.meanUs / unsealed.meanUs).toFixed(2)})`,
+      `  target p99 <= 50 us and >= 20000/s: ${meets(unsealed)} by a decision, ${meets(sealed)} by a sealed one; hashing is ${((hashOnly.meanUs / sealed.meanUs) * 100).toFixed(0)}% of a decision (evaluate / decide ${(sealed.meanUs / unsealed.meanUs).toFixed(2)})`,
     ].join('\n'),
   );
 }, 600_000);
