@@ -20,6 +20,7 @@ import type { AttestBody, PublishBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { auditTrail, provenance, type AuditEvent, type Provenance } from '../ledger/queries.ts';
 import { OUTCOME_REASONS } from '../policy/chain.ts';
+import { readTeam } from '../reputation/team.ts';
 
 export const AGENT_STEPS = [
   'verify-signature',
@@ -116,19 +117,15 @@ function utc(date: Date): string {
 /**
  * The parent the `applied` attestation names: `via` when given; otherwise the newest live leaf
  * among the hops that handled the patch (forwarded or reviewed first) whose author is a team
- * member (an admin or the holder of an endorsed role, in standing). Without `via` the device
- * does not know who delivered the patch, so it credits no stranger: a registered newcomer
- * attesting `forwarded` on a patch must not collect the trust of every device that applies it.
+ * member (reputation/team.ts: an admin or the holder of an endorsed role, in standing, the
+ * same systems whose flags count). Without `via` the device does not know who delivered the
+ * patch, so it credits no stranger: a registered newcomer attesting `forwarded` on a patch
+ * must not collect the trust of every device that applies it.
  */
 function parentOf(chain: Provenance, ledger: Ledger, via: string | undefined): string | undefined {
   if (via !== undefined) return via;
-  const { identities } = ledger.registry();
-  const member = (did: string) => {
-    const who = identities.get(did);
-    if (who === undefined || who.revokedFrom !== undefined || who.rotatedTo !== undefined)
-      return false;
-    return who.admin || Object.values(who.roles).some((r) => r.stake > 0);
-  };
+  const team = readTeam(ledger);
+  const member = (did: string) => team.isMember(team.systemOf(did));
   const live = chain.hops.filter((h) => h.outOfStanding === undefined);
   const handling = live.filter((h) => !OUTCOME_REASONS.has(h.reason) && member(h.author));
   const leaves = handling.filter((h) => !h.children.some((c) => handling.some((l) => l.id === c)));

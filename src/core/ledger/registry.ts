@@ -77,6 +77,17 @@ function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
 /** Decodes the two entries an equivocation proof names without re-verifying (done at admission). */
 export type ProofReader = (body: EquivocationBody) => { author: string; seq: number } | undefined;
 
+/** The first key of a system (before any rotation): one system, one vote. */
+export function systemRoot(identities: ReadonlyMap<string, Identity>, did: string): string {
+  let root = did;
+  for (let i = 0; i < 64; i++) {
+    const before = identities.get(root)?.rotatedFrom;
+    if (before === undefined || before === did) break;
+    root = before;
+  }
+  return root;
+}
+
 export function computeRegistry(source: RegistrySource, readProof: ProofReader): Registry {
   const genesis = source.genesis.body;
   const identities = new Map<string, Identity>();
@@ -137,13 +148,8 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
       admins.add(at);
     }
   }
-  /** The first key of a rotation chain: one admin counts once, whichever of its keys signs. */
-  const predecessor = new Map([...successor].map(([from, to]) => [to, from]));
-  const rootOf = (did: string): string => {
-    let at = did;
-    for (let hops = 0; predecessor.has(at) && hops < 64; hops++) at = predecessor.get(at) as string;
-    return at;
-  };
+  // One admin counts once toward a threshold, whichever of its keys signs.
+  const rootOf = (did: string): string => systemRoot(identities, did);
   for (const did of admins) identity(did).admin = true;
 
   const revokedFrom = new Map<string, number>();

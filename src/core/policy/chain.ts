@@ -4,7 +4,9 @@
  * ledger, metadata from the verified bundle.
  */
 import type { Hop, Provenance } from '../ledger/queries.ts';
-import type { Identity } from '../ledger/registry.ts';
+import { systemRoot, type Identity } from '../ledger/registry.ts';
+
+export { systemRoot };
 
 export interface Chain {
   /**
@@ -130,17 +132,6 @@ export function lineage(identities: ReadonlyMap<string, Identity>, did: string):
     }
   }
   return keys;
-}
-
-/** The first key of a system (before any rotation): one system, one vote. */
-export function systemRoot(identities: ReadonlyMap<string, Identity>, did: string): string {
-  let root = did;
-  for (let i = 0; i < 64; i++) {
-    const before = identities.get(root)?.rotatedFrom;
-    if (before === undefined || before === did) break;
-    root = before;
-  }
-  return root;
 }
 
 /** Holds one of `roles` (endorsed by the registry with stake above 0). */
