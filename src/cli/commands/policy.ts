@@ -50,14 +50,16 @@ function describe(s: ReturnType<typeof summary>): string {
 }
 
 /**
- * What a ledger makes impossible: a rule naming roles nobody in standing holds, or systems the
- * ledger does not know. The policy stays valid (the ledger may grow); these are warnings.
+ * What a ledger makes impossible: a rule naming roles nobody in standing holds (with stake, as
+ * rules count them: policy/chain.ts holdsRole), or systems the ledger does not know. The
+ * policy stays valid (the ledger may grow); these are warnings.
  */
 export function unmeetable(policy: CompiledPolicy, ledger: Ledger): string[] {
   const registry = ledger.registry();
   const held = new Set<string>();
   for (const identity of registry.identities.values())
-    if (identity.revokedFrom === undefined) for (const role in identity.roles) held.add(role);
+    if (identity.revokedFrom === undefined)
+      for (const [role, { stake }] of Object.entries(identity.roles)) if (stake > 0) held.add(role);
   const warnings: string[] = [];
   for (const rule of policy.policy.rules) {
     const refs = rule as { from?: Selector; allow?: Selector | string[]; by?: Selector };
