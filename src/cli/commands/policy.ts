@@ -140,6 +140,7 @@ export const publish: Command = {
     const signer = await signerFrom(values.key);
     const { version } = policy.policy;
     let appended: string | undefined;
+    let after: EffectivePolicy | undefined;
     await withLedger(
       values,
       async (ledger, time) => {
@@ -151,17 +152,18 @@ export const publish: Command = {
           );
         const before = await effectivePolicyAsync(ledger);
         checkPublishable(policy, before);
+        after = before;
         const mine = standingOf(before, version, policy.hash).candidate;
         if (mine?.signers.includes(signer.did)) return [];
         const body = { version, policy: policy.policy as unknown as { [key: string]: Json } };
         const entry = await ledger.append(signer, 'policy', body, time);
         appended = entry.id;
+        after = await effectivePolicyAsync(ledger);
         return [entry];
       },
       context,
     );
-    const { ledger } = await openLedger(ledgerPath(values), context);
-    const after = await effectivePolicyAsync(ledger);
+    if (after === undefined) throw new Error('policy publish: the ledger was not read');
     const { state, candidate } = standingOf(after, version, policy.hash);
     const need = Math.max(0, after.threshold - (candidate?.signers.length ?? 0));
     const result = {
