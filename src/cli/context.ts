@@ -1,8 +1,10 @@
-/** What a command needs from its process: output streams and the clock, passed in for tests. */
+/** What a command needs from its process: output streams, stdin and the clock, passed in for tests. */
 export interface CliContext {
   stdout(text: string): void;
   stderr(text: string): void;
   now(): Date;
+  /** What "-" reads (default: the process's stdin). */
+  stdin?: () => AsyncIterable<Uint8Array>;
 }
 
 export type OptionSpec = Record<

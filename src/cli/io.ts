@@ -15,10 +15,17 @@ import {
 } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 
+let stdinSource: () => AsyncIterable<Uint8Array> = () => process.stdin;
+
+/** Where "-" reads from for this run (`main` sets it from its context; tests pass their own). */
+export function useStdin(source: (() => AsyncIterable<Uint8Array>) | undefined): void {
+  stdinSource = source ?? (() => process.stdin);
+}
+
 async function readStdin(limit: number, what: string): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  for await (const chunk of stdinSource()) {
     total += chunk.length;
     if (total > limit) reject('TOO_LARGE', `${what} on stdin is over the limit of ${limit} bytes`);
     chunks.push(chunk);

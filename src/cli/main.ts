@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { isPatchtrailError } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 import type { CliContext, Command } from './context.ts';
+import { useStdin } from './io.ts';
+import { terminalSafe } from './terminal.ts';
 import { id, keygen } from './commands/keys.ts';
 import { attest, create } from './commands/create.ts';
 import { inspect, verify } from './commands/verify.ts';
@@ -79,6 +81,38 @@ async function runCommand(command: Command, args: string[], context: CliContext)
 
 function jsonRequested(args: readonly string[]): boolean {
   return args.includes('--json');
+}
+
+/** Exit status when the CLI itself failed (a bug, never bad input): EX_SOFTWARE. */
+export const INTERNAL_ERROR = 70;
+
+/**
+ * The whole CLI run, as the process entry and the in-process tests call it: every byte of output
+ * goes through the terminal net (`terminalSafe`), and an unexpected exception is reported in one
+ * line with exit 70 instead of a stack trace.
+ */
+export async function runCli(
+  argv: readonly string[],
+  context: CliContext,
+  debug = false,
+): Promise<number> {
+  const safe: CliContext = {
+    ...context,
+    stdout: (text) => context.stdout(terminalSafe(text)),
+    stderr: (text) => context.stderr(terminalSafe(text)),
+  };
+  useStdin(context.stdin);
+  try {
+    return await main(argv, safe);
+  } catch (cause) {
+    safe.stderr(
+      `patchtrail: internal error: ${cause instanceof Error ? cause.message : String(cause)}\n`,
+    );
+    if (debug) console.error(cause);
+    return INTERNAL_ERROR;
+  } finally {
+    useStdin(undefined);
+  }
 }
 
 export async function main(argv: readonly string[], context: CliContext): Promise<number> {

@@ -31,13 +31,13 @@ function policy(name: string, reviews: number): string {
   return at(name);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const who of ['admin', 'dev', 'reviewer', 'kiosk'])
-    dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
-  ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
+    dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
+  await ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
   for (const who of ['dev', 'reviewer', 'kiosk'])
-    ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
-  ok([
+    await ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
+  await ok([
     'ledger',
     'endorse',
     dids.dev as string,
@@ -49,7 +49,7 @@ beforeAll(() => {
     at('admin.pem'),
     ...L(),
   ]);
-  ok([
+  await ok([
     'ledger',
     'endorse',
     dids.reviewer as string,
@@ -65,7 +65,7 @@ beforeAll(() => {
     at('fix.diff'),
     '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-mode=old\n+mode=new\n',
   );
-  ok([
+  await ok([
     'create',
     '--diff',
     at('fix.diff'),
@@ -76,7 +76,7 @@ beforeAll(() => {
     '--out',
     at('b.json'),
   ]);
-  ids.built = ok([
+  ids.built = await ok([
     'ledger',
     'attest',
     at('b.json'),
@@ -86,7 +86,7 @@ beforeAll(() => {
     'built',
     ...L(),
   ]);
-  ok([
+  await ok([
     'ledger',
     'attest',
     at('b.json'),
@@ -103,9 +103,9 @@ beforeAll(() => {
 });
 
 describe('check and apply with a ledger and a policy', () => {
-  it('check allows a patch the policy allows, and says why', () => {
+  it('check allows a patch the policy allows, and says why', async () => {
     const result = JSON.parse(
-      ok(['check', at('b.json'), '--policy', policy('one.json', 1), '--json', ...L()]),
+      await ok(['check', at('b.json'), '--policy', policy('one.json', 1), '--json', ...L()]),
     ) as {
       status: string;
       decision: {
@@ -123,17 +123,17 @@ describe('check and apply with a ledger and a policy', () => {
     expect(result.decision.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('check denies with POLICY_DENIED and what is missing', () => {
-    const r = pt(['check', at('b.json'), '--policy', policy('two.json', 2), ...L()]);
+  it('check denies with POLICY_DENIED and what is missing', async () => {
+    const r = await pt(['check', at('b.json'), '--policy', policy('two.json', 2), ...L()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^POLICY_DENIED: .*needs 1 more `reviewed` attestation/);
     expect(r.stdout).toContain('=> denied');
-    const none = pt(['check', at('b.json'), '--policy-from-ledger', ...L()]);
+    const none = await pt(['check', at('b.json'), '--policy-from-ledger', ...L()]);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^POLICY_DENIED: no policy is in force/);
   });
 
-  it('apply --ledger: dry run changes nothing; a real run applies and records `applied`', () => {
+  it('apply --ledger: dry run changes nothing; a real run applies and records `applied`', async () => {
     const args = [
       'apply',
       at('b.json'),
@@ -147,16 +147,16 @@ describe('check and apply with a ledger and a policy', () => {
       'kiosk-1',
       ...L(),
     ];
-    const dry = JSON.parse(ok([...args, '--dry-run', '--json'])) as { status: string };
+    const dry = JSON.parse(await ok([...args, '--dry-run', '--json'])) as { status: string };
     expect(dry.status).toBe('dry-run');
     expect(readFileSync(at('target/app.conf'), 'utf8')).toBe('mode=old\n');
-    const done = JSON.parse(ok([...args, '--json'])) as {
+    const done = JSON.parse(await ok([...args, '--json'])) as {
       status: string;
       attestation: { id: string; body: { treeAfter: string; parent: string } };
     };
     expect(done.status).toBe('applied');
     expect(readFileSync(at('target/app.conf'), 'utf8')).toBe('mode=new\n');
-    const audit = JSON.parse(ok(['ledger', 'audit', 'kiosk-1', '--json', ...L()])) as {
+    const audit = JSON.parse(await ok(['ledger', 'audit', 'kiosk-1', '--json', ...L()])) as {
       events: { id: string; reason: string; treeAfter: string }[];
     };
     expect(audit.events).toEqual([
@@ -166,13 +166,13 @@ describe('check and apply with a ledger and a policy', () => {
         treeAfter: done.attestation.body.treeAfter,
       }),
     ]);
-    const again = JSON.parse(ok([...args, '--json'])) as { status: string };
+    const again = JSON.parse(await ok([...args, '--json'])) as { status: string };
     expect(again.status).toBe('already-applied');
   });
 
-  it('an unregistered author is refused at verify-identities', () => {
-    ok(['keygen', '--out', at('stranger.pem')]);
-    ok([
+  it('an unregistered author is refused at verify-identities', async () => {
+    await ok(['keygen', '--out', at('stranger.pem')]);
+    await ok([
       'create',
       '--diff',
       at('fix.diff'),
@@ -183,23 +183,30 @@ describe('check and apply with a ledger and a policy', () => {
       '--out',
       at('s.json'),
     ]);
-    const r = pt(['check', at('s.json'), '--policy', at('one.json'), ...L()]);
+    const r = await pt(['check', at('s.json'), '--policy', at('one.json'), ...L()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^UNKNOWN_AUTHOR: /);
   });
 
-  it('--via judges the hop the bundle came through, and must name one of its attestations', () => {
+  it('--via judges the hop the bundle came through, and must name one of its attestations', async () => {
     const args = ['check', at('b.json'), '--policy', policy('via.json', 1), ...L()];
-    const built = JSON.parse(ok([...args, '--via', ids.built as string, '--json'])) as {
+    const built = JSON.parse(await ok([...args, '--via', ids.built as string, '--json'])) as {
       status: string;
       decision: { explanation: { rules: { id: string; outcome: string }[] } };
     };
     expect(built.status).toBe('allowed');
-    const unknown = pt([...args, '--via', `sha256:${'0'.repeat(64)}`]);
+    const unknown = await pt([...args, '--via', `sha256:${'0'.repeat(64)}`]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^INVALID_METADATA: via sha256:0+ is not an attestation/);
-    expect(pt([...args, '--via', 'yesterday']).code).toBe(2);
-    const stray = pt(['apply', at('b.json'), '--dir', at('target'), '--via', ids.built as string]);
+    expect((await pt([...args, '--via', 'yesterday'])).code).toBe(2);
+    const stray = await pt([
+      'apply',
+      at('b.json'),
+      '--dir',
+      at('target'),
+      '--via',
+      ids.built as string,
+    ]);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('--via need(s) --ledger FILE');
   });

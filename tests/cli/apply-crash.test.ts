@@ -79,8 +79,8 @@ beforeAll(async () => {
   const { base, diff } = fixture();
   writeTree(at('base'), base);
   writeFileSync(at('multi.diff'), diff);
-  expect(patchtrail(['keygen', '--out', at('k.pem')]).code).toBe(0);
-  const created = patchtrail([
+  expect((await patchtrail(['keygen', '--out', at('k.pem')])).code).toBe(0);
+  const created = await patchtrail([
     'create',
     '--diff',
     at('multi.diff'),

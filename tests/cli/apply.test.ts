@@ -25,23 +25,25 @@ new file mode 100644
 +main returns 0 now
 `;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pt-apply-'));
   writeFileSync(at('fix.diff'), DIFF);
-  expect(patchtrail(['keygen', '--out', at('author.pem')]).code).toBe(0);
-  expect(patchtrail(['keygen', '--out', at('other.pem')]).code).toBe(0);
+  expect((await patchtrail(['keygen', '--out', at('author.pem')])).code).toBe(0);
+  expect((await patchtrail(['keygen', '--out', at('other.pem')])).code).toBe(0);
   expect(
-    patchtrail([
-      'create',
-      '--diff',
-      at('fix.diff'),
-      '--key',
-      at('author.pem'),
-      '--reason',
-      'exit 0',
-      '--out',
-      at('b.json'),
-    ]).code,
+    (
+      await patchtrail([
+        'create',
+        '--diff',
+        at('fix.diff'),
+        '--key',
+        at('author.pem'),
+        '--reason',
+        'exit 0',
+        '--out',
+        at('b.json'),
+      ])
+    ).code,
   ).toBe(0);
   writeTree(at('base'), BASE);
 });
@@ -56,7 +58,7 @@ describe('patchtrail apply', () => {
     const target = freshTarget('t1');
     const before = await hashDir(target);
     for (const extra of [[], ['--trust', at('other.pem')]]) {
-      const result = patchtrail(['apply', at('b.json'), '--dir', target, ...extra]);
+      const result = await patchtrail(['apply', at('b.json'), '--dir', target, ...extra]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^UNKNOWN_AUTHOR: /);
     }
@@ -67,20 +69,22 @@ describe('patchtrail apply', () => {
     const target = freshTarget('t2');
     const before = await hashDir(target);
     const dry = JSON.parse(
-      patchtrail([
-        'apply',
-        at('b.json'),
-        '--dir',
-        target,
-        '--trust',
-        at('author.pem'),
-        '--dry-run',
-        '--json',
-      ]).stdout,
+      (
+        await patchtrail([
+          'apply',
+          at('b.json'),
+          '--dir',
+          target,
+          '--trust',
+          at('author.pem'),
+          '--dry-run',
+          '--json',
+        ])
+      ).stdout,
     );
     expect(dry).toMatchObject({ ok: true, status: 'dry-run', treeBefore: before });
     expect(await hashDir(target)).toBe(before);
-    const applied = patchtrail([
+    const applied = await patchtrail([
       'apply',
       at('b.json'),
       '--dir',
@@ -105,11 +109,20 @@ describe('patchtrail apply', () => {
     expect(readFileSync(join(target, 'docs/NEWS'), 'utf8')).toBe('main returns 0 now\n');
     expect(existsSync(join(target, '.patchtrail'))).toBe(false);
     const again = JSON.parse(
-      patchtrail(['apply', at('b.json'), '--dir', target, '--trust', at('author.pem'), '--json'])
-        .stdout,
+      (
+        await patchtrail([
+          'apply',
+          at('b.json'),
+          '--dir',
+          target,
+          '--trust',
+          at('author.pem'),
+          '--json',
+        ])
+      ).stdout,
     );
     expect(again.status).toBe('already-applied');
-    const reverted = patchtrail([
+    const reverted = await patchtrail([
       'apply',
       at('b.json'),
       '--dir',
@@ -128,7 +141,7 @@ describe('patchtrail apply', () => {
     const outside = mkdtempSync(join(tmpdir(), 'pt-outside-'));
     const target = freshTarget('t3');
     symlinkSync(outside, join(target, 'docs'));
-    const result = patchtrail([
+    const result = await patchtrail([
       'apply',
       at('b.json'),
       '--dir',
@@ -146,7 +159,7 @@ describe('patchtrail apply', () => {
     const target = freshTarget('t4');
     writeFileSync(join(target, 'src/main.c'), 'int main(void) {\n  return 2;\n}\n');
     const before = await hashDir(target);
-    const result = patchtrail([
+    const result = await patchtrail([
       'apply',
       at('b.json'),
       '--dir',
@@ -160,8 +173,10 @@ describe('patchtrail apply', () => {
     expect(existsSync(join(target, 'docs'))).toBe(false);
   });
 
-  it('has usage errors for a missing --dir and a bad --fuzz', () => {
-    expect(patchtrail(['apply', at('b.json')]).code).toBe(2);
-    expect(patchtrail(['apply', at('b.json'), '--dir', at('base'), '--fuzz', '9']).code).toBe(2);
+  it('has usage errors for a missing --dir and a bad --fuzz', async () => {
+    expect((await patchtrail(['apply', at('b.json')])).code).toBe(2);
+    expect(
+      (await patchtrail(['apply', at('b.json'), '--dir', at('base'), '--fuzz', '9'])).code,
+    ).toBe(2);
   });
 });

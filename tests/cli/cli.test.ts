@@ -44,35 +44,37 @@ beforeAll(() => {
 });
 
 describe('patchtrail CLI', () => {
-  it('has --help on every command, and usage errors exit 2', () => {
+  it('has --help on every command, and usage errors exit 2', async () => {
     for (const command of ['keygen', 'id', 'create', 'attest', 'verify', 'inspect']) {
-      const help = patchtrail([command, '--help']);
+      const help = await patchtrail([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout).toContain(`usage: patchtrail ${command}`);
     }
-    expect(patchtrail(['--help']).stdout).toContain('keygen');
-    expect(patchtrail([]).code).toBe(2);
-    expect(patchtrail(['frobnicate']).code).toBe(2);
-    expect(patchtrail(['verify', '--bogus', 'x']).code).toBe(2);
-    expect(patchtrail(['verify']).code).toBe(2);
+    expect((await patchtrail(['--help'])).stdout).toContain('keygen');
+    expect((await patchtrail([])).code).toBe(2);
+    expect((await patchtrail(['frobnicate'])).code).toBe(2);
+    expect((await patchtrail(['verify', '--bogus', 'x'])).code).toBe(2);
+    expect((await patchtrail(['verify'])).code).toBe(2);
     expect(
-      patchtrail([
-        'create',
-        '--diff',
-        at('sample.diff'),
-        '--key',
-        at('author.pem'),
-        '--reason',
-        'x',
-        '--strip',
-        'two',
-      ]).code,
+      (
+        await patchtrail([
+          'create',
+          '--diff',
+          at('sample.diff'),
+          '--key',
+          at('author.pem'),
+          '--reason',
+          'x',
+          '--strip',
+          'two',
+        ])
+      ).code,
     ).toBe(2);
-    expect(patchtrail(['verify', at('missing.json')]).code).toBe(2);
+    expect((await patchtrail(['verify', at('missing.json')])).code).toBe(2);
   });
 
-  it('keygen writes a 0600 PKCS#8 key that openssl reads; id gives the same did:key for both halves', () => {
-    const made = patchtrail(['keygen', '--out', at('k.pem')]);
+  it('keygen writes a 0600 PKCS#8 key that openssl reads; id gives the same did:key for both halves', async () => {
+    const made = await patchtrail(['keygen', '--out', at('k.pem')]);
     expect(made.code).toBe(0);
     const did = made.stdout.trim();
     expect(did).toMatch(/^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]+$/);
@@ -80,13 +82,13 @@ describe('patchtrail CLI', () => {
     expect(
       run('openssl', ['pkey', '-in', at('k.pem'), '-pubout', '-out', at('k.pub.pem')]).code,
     ).toBe(0);
-    expect(patchtrail(['id', at('k.pem')]).stdout.trim()).toBe(did);
-    expect(patchtrail(['id', at('k.pub.pem')]).stdout.trim()).toBe(did);
-    expect(patchtrail(['keygen', '--out', at('k.pem')]).code).toBe(2); // never overwrites a key
+    expect((await patchtrail(['id', at('k.pem')])).stdout.trim()).toBe(did);
+    expect((await patchtrail(['id', at('k.pub.pem')])).stdout.trim()).toBe(did);
+    expect((await patchtrail(['keygen', '--out', at('k.pem')])).code).toBe(2); // never overwrites a key
   });
 
-  it('signs with an openssl key; the signature verifies in openssl over PAE built by @sigstore/core', () => {
-    const created = patchtrail([
+  it('signs with an openssl key; the signature verifies in openssl over PAE built by @sigstore/core', async () => {
+    const created = await patchtrail([
       'create',
       '--diff',
       at('sample.diff'),
@@ -144,30 +146,34 @@ describe('patchtrail CLI', () => {
     expect(statement.predicate.affected_components).toEqual(['greet', 'libc']);
   });
 
-  it('verify: integrity only says so; --trust with a PEM or a DID; outsiders are UNKNOWN_AUTHOR', () => {
-    const plain = patchtrail(['verify', at('b.json')]);
+  it('verify: integrity only says so; --trust with a PEM or a DID; outsiders are UNKNOWN_AUTHOR', async () => {
+    const plain = await patchtrail(['verify', at('b.json')]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/integrity only/);
-    expect(patchtrail(['verify', at('b.json'), '--trust', at('author.pub.pem')]).code).toBe(0);
-    const did = patchtrail(['id', at('author.pem')]).stdout.trim();
-    const json = patchtrail(['verify', at('b.json'), '--trust', did, '--json']);
+    expect((await patchtrail(['verify', at('b.json'), '--trust', at('author.pub.pem')])).code).toBe(
+      0,
+    );
+    const did = (await patchtrail(['id', at('author.pem')])).stdout.trim();
+    const json = await patchtrail(['verify', at('b.json'), '--trust', did, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({
       ok: true,
       trustChecked: true,
       report: { author: { did, trusted: true } },
     });
-    const outsider = patchtrail(['verify', at('b.json'), '--trust', at('k.pem')]);
+    const outsider = await patchtrail(['verify', at('b.json'), '--trust', at('k.pem')]);
     expect(outsider.code).toBe(1);
     expect(outsider.stderr).toMatch(/^UNKNOWN_AUTHOR: .+\n$/);
     expect(
-      JSON.parse(patchtrail(['verify', at('b.json'), '--trust', at('k.pem'), '--json']).stdout),
+      JSON.parse(
+        (await patchtrail(['verify', at('b.json'), '--trust', at('k.pem'), '--json'])).stdout,
+      ),
     ).toMatchObject({ ok: false, code: 'UNKNOWN_AUTHOR' });
-    expect(patchtrail(['verify', at('b.json'), '--trust', 'did:key:nope']).code).toBe(2);
+    expect((await patchtrail(['verify', at('b.json'), '--trust', 'did:key:nope'])).code).toBe(2);
   });
 
-  it('create takes provenance from git format-patch headers, digests from files, and a diff on stdin', () => {
+  it('create takes provenance from git format-patch headers, digests from files, and a diff on stdin', async () => {
     writeFileSync(at('env.txt'), 'debian bookworm, gcc 12\n');
-    const created = patchtrail(
+    const created = await patchtrail(
       [
         'create',
         '--diff',
@@ -184,7 +190,7 @@ describe('patchtrail CLI', () => {
       { input: readFileSync(at('fix.patch')) },
     );
     expect(created.code, created.stderr).toBe(0);
-    const inspected = JSON.parse(patchtrail(['inspect', at('fp.json'), '--json']).stdout);
+    const inspected = JSON.parse((await patchtrail(['inspect', at('fp.json'), '--json'])).stdout);
     const predicate = inspected.report.predicate;
     expect(predicate.reason_for_patch).toBe('calc: add really adds');
     expect(predicate.source_headers).toMatchObject({
@@ -195,14 +201,14 @@ describe('patchtrail CLI', () => {
     const sha = run('sha256sum', [at('env.txt')]).stdout.split(' ')[0];
     expect(predicate.build_environment).toBe(`sha256:${sha}`);
     expect(predicate.validation_tests).toBe(`sha256:${'1'.repeat(64)}`);
-    const text = patchtrail(['inspect', at('fp.json')]);
+    const text = await patchtrail(['inspect', at('fp.json')]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('return a + b');
   });
 
-  it('attest appends a reviewer; verify lists it with its verdict and note', () => {
-    expect(patchtrail(['keygen', '--out', at('rev.pem')]).code).toBe(0);
-    const attested = patchtrail([
+  it('attest appends a reviewer; verify lists it with its verdict and note', async () => {
+    expect((await patchtrail(['keygen', '--out', at('rev.pem')])).code).toBe(0);
+    const attested = await patchtrail([
       'attest',
       at('b.json'),
       '--key',
@@ -215,7 +221,7 @@ describe('patchtrail CLI', () => {
       at('b2.json'),
     ]);
     expect(attested.code, attested.stderr).toBe(0);
-    const again = patchtrail([
+    const again = await patchtrail([
       'attest',
       at('b2.json'),
       '--key',
@@ -227,7 +233,9 @@ describe('patchtrail CLI', () => {
     ]);
     expect(again.code).toBe(0);
     writeFileSync(at('b3.json'), again.stdout);
-    const report = JSON.parse(patchtrail(['verify', at('b3.json'), '--json']).stdout).report;
+    const report = JSON.parse(
+      (await patchtrail(['verify', at('b3.json'), '--json'])).stdout,
+    ).report;
     expect(
       report.attestations.map((a: { role: string; verdict: string }) => [a.role, a.verdict]),
     ).toEqual([
@@ -236,24 +244,34 @@ describe('patchtrail CLI', () => {
     ]);
     expect(report.attestations[0].note).toBe('read every line');
     expect(
-      patchtrail([
-        'attest',
-        at('b.json'),
-        '--key',
-        at('rev.pem'),
-        '--role',
-        'reviewer',
-        '--verdict',
-        'maybe',
-      ]).code,
+      (
+        await patchtrail([
+          'attest',
+          at('b.json'),
+          '--key',
+          at('rev.pem'),
+          '--role',
+          'reviewer',
+          '--verdict',
+          'maybe',
+        ])
+      ).code,
     ).toBe(2);
     expect(
-      patchtrail(['attest', at('b.json'), '--key', at('author.pub.pem'), '--role', 'reviewer'])
-        .code,
+      (
+        await patchtrail([
+          'attest',
+          at('b.json'),
+          '--key',
+          at('author.pub.pem'),
+          '--role',
+          'reviewer',
+        ])
+      ).code,
     ).toBe(2);
   });
 
-  it('rejects bad input with exit 1, a code and one line, never a stack trace', () => {
+  it('rejects bad input with exit 1, a code and one line, never a stack trace', async () => {
     const bundle = JSON.parse(readFileSync(at('b.json'), 'utf8'));
     const statement = Buffer.from(bundle.envelope.payload, 'base64').toString('utf8');
     bundle.envelope.payload = Buffer.from(
@@ -283,11 +301,11 @@ describe('patchtrail CLI', () => {
       ],
     ];
     for (const [args, code] of cases) {
-      const result = patchtrail(args);
+      const result = await patchtrail(args);
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`^${code}: [^\\n]+\\n$`));
       expect(result.stderr).not.toMatch(/\bat .*\.(m?js|ts):\d+/);
-      const json = patchtrail([...args, '--json']);
+      const json = await patchtrail([...args, '--json']);
       if (args[0] === 'verify' || args[0] === 'inspect') {
         expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, code });
       }

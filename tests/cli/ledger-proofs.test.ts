@@ -13,8 +13,8 @@ import { patchtrail as run } from '../helpers/cli.ts';
 let dir: string;
 const at = (name: string) => join(dir, name);
 const pt = (args: string[]) => run(args, { env: { PATCHTRAIL_CACHE_DIR: at('cache') } });
-const ok = (args: string[]) => {
-  const r = pt(args);
+const ok = async (args: string[]) => {
+  const r = await pt(args);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return r.stdout;
@@ -23,19 +23,19 @@ const L = () => ['--ledger', at('team.ledger')];
 const vkeys: Record<string, string> = {};
 let firstSize = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pt-proofs-'));
   for (const who of ['log', 'dev', 'reviewer', 'w1', 'w2', 'w3'])
-    ok(['keygen', '--out', at(`${who}.pem`)]);
+    await ok(['keygen', '--out', at(`${who}.pem`)]);
   writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
-  ok([
+  await ok([
     ...['create', '--diff', at('fix.diff'), '--key', at('dev.pem'), '--reason', 'fix'],
     ...['--out', at('b.json')],
   ]);
-  ok(['ledger', 'init', '--key', at('log.pem'), ...L()]);
+  await ok(['ledger', 'init', '--key', at('log.pem'), ...L()]);
   for (const who of ['dev', 'reviewer', 'w1', 'w2', 'w3'])
-    ok(['ledger', 'register', '--key', at(`${who}.pem`), ...L()]);
-  const built = ok([
+    await ok(['ledger', 'register', '--key', at(`${who}.pem`), ...L()]);
+  const built = await ok([
     'ledger',
     'attest',
     at('b.json'),
@@ -45,21 +45,21 @@ beforeAll(() => {
     'built',
     ...L(),
   ]);
-  ok([
+  await ok([
     ...['ledger', 'attest', at('b.json'), '--key', at('reviewer.pem'), '--reason', 'reviewed'],
     ...['--parent', built.trim(), ...L()],
   ]);
-  vkeys.log = ok(['ledger', 'vkey', '--key', at('log.pem'), ...L()]).trim();
+  vkeys.log = (await ok(['ledger', 'vkey', '--key', at('log.pem'), ...L()])).trim();
   for (const w of ['w1', 'w2', 'w3'])
-    vkeys[w] = ok(['ledger', 'vkey', '--witness', '--key', at(`${w}.pem`)]).trim();
+    vkeys[w] = (await ok(['ledger', 'vkey', '--witness', '--key', at(`${w}.pem`)])).trim();
 });
 
 const pins = (...names: string[]) => names.flatMap((n) => ['--witness', vkeys[n] as string]);
 
 describe('patchtrail ledger checkpoint / cosign', () => {
-  it('prints a C2SP checkpoint note signed by the vkey it names', () => {
+  it('prints a C2SP checkpoint note signed by the vkey it names', async () => {
     const made = JSON.parse(
-      ok(['ledger', 'checkpoint', '--key', at('log.pem'), '--json', ...L()]),
+      await ok(['ledger', 'checkpoint', '--key', at('log.pem'), '--json', ...L()]),
     ) as {
       note: string;
       vkey: string;
@@ -75,25 +75,36 @@ describe('patchtrail ledger checkpoint / cosign', () => {
     firstSize = made.size;
   });
 
-  it('cosigns as witnesses, the second time with a consistency proof from the first', () => {
-    const line = ok(['ledger', 'cosign', '--key', at('w1.pem'), ...L()]);
+  it('cosigns as witnesses, the second time with a consistency proof from the first', async () => {
+    const line = await ok(['ledger', 'cosign', '--key', at('w1.pem'), ...L()]);
     expect(line).toMatch(/^\u2014 patchtrail\.dev\/witness\/did:key:\S+ [A-Za-z0-9+/]{102}==\n$/);
     const w2 = ['ledger', 'cosign', '--key', at('w2.pem'), '--log-key', vkeys.log as string];
-    expect(JSON.parse(ok([...w2, '--json', ...L()]))).toMatchObject({
+    expect(JSON.parse(await ok([...w2, '--json', ...L()]))).toMatchObject({
       fresh: true,
       previousSize: null,
     });
-    ok(['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'tested', ...L()]);
-    ok(['ledger', 'checkpoint', '--key', at('log.pem'), ...L()]);
-    const again = JSON.parse(ok(['ledger', 'cosign', '--key', at('w1.pem'), '--json', ...L()]));
+    await ok([
+      'ledger',
+      'attest',
+      at('b.json'),
+      '--key',
+      at('dev.pem'),
+      '--reason',
+      'tested',
+      ...L(),
+    ]);
+    await ok(['ledger', 'checkpoint', '--key', at('log.pem'), ...L()]);
+    const again = JSON.parse(
+      await ok(['ledger', 'cosign', '--key', at('w1.pem'), '--json', ...L()]),
+    );
     expect(again).toMatchObject({ fresh: true, previousSize: firstSize, vkey: vkeys.w1 });
-    ok(['ledger', 'cosign', '--key', at('w2.pem'), ...L()]);
-    expect(pt(['ledger', 'verify', ...L()]).code).toBe(0);
+    await ok(['ledger', 'cosign', '--key', at('w2.pem'), ...L()]);
+    expect((await pt(['ledger', 'verify', ...L()])).code).toBe(0);
   });
 
-  it('refuses to cosign for a log key that made no checkpoint', () => {
-    const devLog = ok(['ledger', 'vkey', '--key', at('dev.pem'), ...L()]).trim();
-    const r = pt(['ledger', 'cosign', '--key', at('w3.pem'), '--log-key', devLog, ...L()]);
+  it('refuses to cosign for a log key that made no checkpoint', async () => {
+    const devLog = (await ok(['ledger', 'vkey', '--key', at('dev.pem'), ...L()])).trim();
+    const r = await pt(['ledger', 'cosign', '--key', at('w3.pem'), '--log-key', devLog, ...L()]);
     expect([r.code, r.stderr.split(':')[0]]).toEqual([1, 'STALE_LEDGER']);
   });
 });
@@ -101,8 +112,8 @@ describe('patchtrail ledger checkpoint / cosign', () => {
 describe('patchtrail ledger prove / verify-proof', () => {
   const pack = () => at('pack.json');
 
-  it('writes a pack that verifies without the ledger against pinned witnesses', () => {
-    const summary = ok([
+  it('writes a pack that verifies without the ledger against pinned witnesses', async () => {
+    const summary = await ok([
       'ledger',
       'prove',
       at('b.json'),
@@ -114,12 +125,12 @@ describe('patchtrail ledger prove / verify-proof', () => {
     expect(summary).toMatch(
       /pack\.json: 4 entries, checkpoint patchtrail\.dev\/ledger\/\S+ size \d+\n$/,
     );
-    const text = ok(['ledger', 'verify-proof', pack(), ...pins('w1', 'w2')]);
+    const text = await ok(['ledger', 'verify-proof', pack(), ...pins('w1', 'w2')]);
     expect(text).toMatch(/2 witness\(es\)/);
     expect(text).toMatch(/ attest reviewed by did:key:\S+ after sha256:/);
     expect(text.endsWith('ok\n')).toBe(true);
     const report = JSON.parse(
-      ok([
+      await ok([
         ...['ledger', 'verify-proof', pack(), ...pins('w1', 'w2', 'w3'), '--threshold', '2'],
         ...['--log-key', vkeys.log as string, '--patch', at('b.json'), '--json'],
       ]),
@@ -133,9 +144,9 @@ describe('patchtrail ledger prove / verify-proof', () => {
     ]);
   });
 
-  it('rejects with a code: too few witnesses, a tampered pack, garbage, an oversized file', () => {
+  it('rejects with a code: too few witnesses, a tampered pack, garbage, an oversized file', async () => {
     const code = (r: { code: number; stderr: string }) => [r.code, r.stderr.split(':')[0]];
-    expect(code(pt(['ledger', 'verify-proof', pack(), ...pins('w1', 'w2', 'w3')]))).toEqual([
+    expect(code(await pt(['ledger', 'verify-proof', pack(), ...pins('w1', 'w2', 'w3')]))).toEqual([
       1,
       'POLICY_DENIED',
     ]);
@@ -143,22 +154,26 @@ describe('patchtrail ledger prove / verify-proof', () => {
     (tampered.entries[0] as { index: number }).index += 1;
     writeFileSync(at('tampered.json'), JSON.stringify(tampered));
     const verify = (file: string) => ['ledger', 'verify-proof', at(file), ...pins('w1', 'w2')];
-    expect(code(pt(verify('tampered.json')))).toEqual([1, 'INVALID_METADATA']);
-    const json = pt([...verify('tampered.json'), '--json']);
+    expect(code(await pt(verify('tampered.json')))).toEqual([1, 'INVALID_METADATA']);
+    const json = await pt([...verify('tampered.json'), '--json']);
     expect([json.code, json.stderr, JSON.parse(json.stdout).ok]).toEqual([1, '', false]);
     writeFileSync(at('garbage.json'), '{"mediaType":');
-    expect(code(pt(verify('garbage.json')))).toEqual([1, 'MALFORMED_INPUT']);
+    expect(code(await pt(verify('garbage.json')))).toEqual([1, 'MALFORMED_INPUT']);
     writeFileSync(at('huge.json'), Buffer.alloc(9 * 1024 * 1024, 0x20));
-    expect(code(pt(verify('huge.json')))).toEqual([1, 'TOO_LARGE']);
+    expect(code(await pt(verify('huge.json')))).toEqual([1, 'TOO_LARGE']);
     const strict = ['ledger', 'prove', at('b.json'), ...L(), ...pins('w1', 'w2', 'w3')];
-    expect(code(pt(strict))).toEqual([1, 'POLICY_DENIED']);
+    expect(code(await pt(strict))).toEqual([1, 'POLICY_DENIED']);
   });
 
-  it('is a usage error without pinned keys or with a malformed vkey', () => {
-    expect(pt(['ledger', 'verify-proof', pack()]).code).toBe(2);
-    expect(pt(['ledger', 'verify-proof', pack(), '--witness', 'nope']).code).toBe(2);
-    expect(pt(['ledger', 'verify-proof', pack(), ...pins('w1'), '--threshold', '2']).code).toBe(2);
-    expect(pt(['ledger', 'verify-proof', pack(), '--witness', vkeys.log as string]).code).toBe(2);
+  it('is a usage error without pinned keys or with a malformed vkey', async () => {
+    expect((await pt(['ledger', 'verify-proof', pack()])).code).toBe(2);
+    expect((await pt(['ledger', 'verify-proof', pack(), '--witness', 'nope'])).code).toBe(2);
+    expect(
+      (await pt(['ledger', 'verify-proof', pack(), ...pins('w1'), '--threshold', '2'])).code,
+    ).toBe(2);
+    expect(
+      (await pt(['ledger', 'verify-proof', pack(), '--witness', vkeys.log as string])).code,
+    ).toBe(2);
   });
 
   const python = spawnSync('python3', ['-c', 'import cryptography'], { encoding: 'utf8' });

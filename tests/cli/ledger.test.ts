@@ -6,11 +6,11 @@ import { cliWorkspace } from '../helpers/cli.ts';
 const { at, pt, ok } = cliWorkspace('pt-ledger-');
 const dids: Record<string, string> = {};
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const who of ['admin', 'dev', 'reviewer', 'stranger'])
-    dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
+    dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
   writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
-  ok([
+  await ok([
     'create',
     '--diff',
     at('fix.diff'),
@@ -24,14 +24,14 @@ beforeAll(() => {
 });
 
 describe('patchtrail ledger', () => {
-  it('init, register, endorse, attest with a parent, log and verify', () => {
+  it('init, register, endorse, attest with a parent, log and verify', async () => {
     const L = ['--ledger', at('team.ledger')];
-    const id = ok(['ledger', 'init', '--key', at('admin.pem'), '--name', 'team', ...L]);
+    const id = await ok(['ledger', 'init', '--key', at('admin.pem'), '--name', 'team', ...L]);
     expect(id).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(pt(['ledger', 'init', '--key', at('admin.pem'), ...L]).code).toBe(2);
-    ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'build box', ...L]);
-    ok(['ledger', 'register', '--key', at('reviewer.pem'), ...L]);
-    ok([
+    expect((await pt(['ledger', 'init', '--key', at('admin.pem'), ...L])).code).toBe(2);
+    await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'build box', ...L]);
+    await ok(['ledger', 'register', '--key', at('reviewer.pem'), ...L]);
+    await ok([
       'ledger',
       'endorse',
       dids.dev as string,
@@ -43,7 +43,7 @@ describe('patchtrail ledger', () => {
       at('admin.pem'),
       ...L,
     ]);
-    const built = ok([
+    const built = await ok([
       'ledger',
       'attest',
       at('b.json'),
@@ -54,7 +54,7 @@ describe('patchtrail ledger', () => {
       ...L,
     ]);
     const reviewed = JSON.parse(
-      ok([
+      await ok([
         'ledger',
         'attest',
         at('b.json'),
@@ -69,7 +69,7 @@ describe('patchtrail ledger', () => {
       ]),
     ) as { id: string; published: boolean };
     expect(reviewed.published).toBe(false);
-    const log = JSON.parse(ok(['ledger', 'log', '--json', ...L])) as {
+    const log = JSON.parse(await ok(['ledger', 'log', '--json', ...L])) as {
       entries: { id: string; kind: string; standing: string; body: { parent?: string } }[];
     };
     expect(log.entries.map((e) => e.kind)).toEqual([
@@ -83,7 +83,7 @@ describe('patchtrail ledger', () => {
     ]);
     expect(log.entries[6]?.body.parent).toBe(built);
     expect(log.entries.every((e) => e.standing === 'ok')).toBe(true);
-    const verified = JSON.parse(ok(['ledger', 'verify', '--json', ...L])) as {
+    const verified = JSON.parse(await ok(['ledger', 'verify', '--json', ...L])) as {
       ok: boolean;
       entries: number;
       digest: string;
@@ -92,9 +92,9 @@ describe('patchtrail ledger', () => {
     expect(verified.digest).toMatch(/^ld1:[0-9a-f]{20}$/);
   });
 
-  it('provenance, identities and audit read the lineage back', () => {
+  it('provenance, identities and audit read the lineage back', async () => {
     const L = ['--ledger', at('team.ledger')];
-    const p = JSON.parse(ok(['ledger', 'provenance', at('b.json'), '--json', ...L])) as {
+    const p = JSON.parse(await ok(['ledger', 'provenance', at('b.json'), '--json', ...L])) as {
       published: { author: string };
       hops: { reason: string; name: string; children: string[] }[];
       roots: string[];
@@ -106,15 +106,15 @@ describe('patchtrail ledger', () => {
     ]);
     expect(p.roots).toHaveLength(1);
     expect(p.hops[0]?.children).toHaveLength(1);
-    const text = ok(['ledger', 'provenance', at('b.json'), ...L]);
+    const text = await ok(['ledger', 'provenance', at('b.json'), ...L]);
     expect(text).toMatch(/built by build box .*\n {4}reviewed by /);
-    const who = JSON.parse(ok(['ledger', 'identities', '--json', ...L])) as {
+    const who = JSON.parse(await ok(['ledger', 'identities', '--json', ...L])) as {
       identities: { did: string; roles: Record<string, { stake: number }>; history: object }[];
     };
     const dev = who.identities.find((i) => i.did === dids.dev);
     expect(dev?.roles.builder?.stake).toBe(5);
     expect(dev?.history).toEqual({ register: 1, publish: 1, 'attest:built': 1 });
-    expect(ok(['ledger', 'audit', 'kiosk-7', ...L])).toBe('nothing recorded for kiosk-7');
+    expect(await ok(['ledger', 'audit', 'kiosk-7', ...L])).toBe('nothing recorded for kiosk-7');
     copyFileSync(at('team.ledger'), at('audit.ledger'));
     const trees = [
       '--tree-before',
@@ -122,7 +122,7 @@ describe('patchtrail ledger', () => {
       '--tree-after',
       `sha256:${'b'.repeat(64)}`,
     ];
-    ok([
+    await ok([
       'ledger',
       'attest',
       at('b.json'),
@@ -137,7 +137,7 @@ describe('patchtrail ledger', () => {
       at('audit.ledger'),
     ]);
     const audit = JSON.parse(
-      ok(['ledger', 'audit', 'kiosk-7', '--json', '--ledger', at('audit.ledger')]),
+      await ok(['ledger', 'audit', 'kiosk-7', '--json', '--ledger', at('audit.ledger')]),
     ) as {
       events: { reason: string; by: string; treeAfter: string }[];
     };
@@ -146,15 +146,24 @@ describe('patchtrail ledger', () => {
     ]);
   });
 
-  it('rotate carries roles to the new key and retires the old one; flag marks a patch', () => {
+  it('rotate carries roles to the new key and retires the old one; flag marks a patch', async () => {
     copyFileSync(at('team.ledger'), at('rotate.ledger'));
     const L = ['--ledger', at('rotate.ledger')];
-    ok(['keygen', '--out', at('dev2.pem')]);
+    await ok(['keygen', '--out', at('dev2.pem')]);
     const rotated = JSON.parse(
-      ok(['ledger', 'rotate', '--key', at('dev.pem'), '--new-key', at('dev2.pem'), '--json', ...L]),
+      await ok([
+        'ledger',
+        'rotate',
+        '--key',
+        at('dev.pem'),
+        '--new-key',
+        at('dev2.pem'),
+        '--json',
+        ...L,
+      ]),
     ) as { to: string; entries: string[] };
     expect(rotated.entries).toHaveLength(2);
-    const late = ok([
+    const late = await ok([
       'ledger',
       'attest',
       at('b.json'),
@@ -164,18 +173,18 @@ describe('patchtrail ledger', () => {
       'tested',
       ...L,
     ]);
-    const log = JSON.parse(ok(['ledger', 'log', '--json', ...L])) as {
+    const log = JSON.parse(await ok(['ledger', 'log', '--json', ...L])) as {
       entries: { id: string; standing: string }[];
     };
     expect(log.entries.find((e) => e.id === late)?.standing).toBe('REVOKED_KEY');
-    const who = JSON.parse(ok(['ledger', 'identities', '--json', ...L])) as {
+    const who = JSON.parse(await ok(['ledger', 'identities', '--json', ...L])) as {
       identities: { did: string; name: string; roles: Record<string, { stake: number }> }[];
     };
     expect(who.identities.find((i) => i.did === rotated.to)).toMatchObject({
       name: 'build box',
       roles: { builder: { stake: 5 } },
     });
-    ok([
+    await ok([
       'ledger',
       'flag',
       at('b.json'),
@@ -185,50 +194,52 @@ describe('patchtrail ledger', () => {
       at('reviewer.pem'),
       ...L,
     ]);
-    expect(ok(['ledger', 'provenance', at('b.json'), ...L])).toMatch(
+    expect(await ok(['ledger', 'provenance', at('b.json'), ...L])).toMatch(
       /FLAGGED compromised by .*CVE-2026-0001/,
     );
-    expect(pt(['ledger', 'flag', at('b.json'), '--key', at('reviewer.pem'), ...L]).code).toBe(2);
+    expect(
+      (await pt(['ledger', 'flag', at('b.json'), '--key', at('reviewer.pem'), ...L])).code,
+    ).toBe(2);
   });
 
-  it('reputation scores every system deterministically and explains one', () => {
+  it('reputation scores every system deterministically and explains one', async () => {
     const L = ['--ledger', at('team.ledger')];
-    const first = JSON.parse(ok(['reputation', '--json', ...L])) as {
+    const first = JSON.parse(await ok(['reputation', '--json', ...L])) as {
       scoreHash: string;
       scores: { did: string; ppb: number }[];
     };
-    const again = JSON.parse(ok(['reputation', '--json', ...L])) as { scoreHash: string };
+    const again = JSON.parse(await ok(['reputation', '--json', ...L])) as { scoreHash: string };
     expect(again.scoreHash).toBe(first.scoreHash);
     expect(first.scoreHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     const ppb = (who: string) => first.scores.find((s) => s.did === dids[who])?.ppb;
     expect(ppb('dev')).toBeGreaterThan(0);
     expect(first.scores.reduce((n, s) => n + s.ppb, 0)).toBeLessThanOrEqual(1e9);
     const explained = JSON.parse(
-      ok(['reputation', '--json', '--explain', dids.dev as string, ...L]),
+      await ok(['reputation', '--json', '--explain', dids.dev as string, ...L]),
     ) as { explanation: { did: string; ppb: number; rank: number } };
     expect(explained.explanation).toMatchObject({ did: dids.dev, ppb: ppb('dev') });
-    expect(pt(['reputation', '--explain', 'nobody', ...L]).code).toBe(2);
+    expect((await pt(['reputation', '--explain', 'nobody', ...L])).code).toBe(2);
   });
 
-  it('a tampered line is found on reopening, though the cache vouched for the old bytes', () => {
+  it('a tampered line is found on reopening, though the cache vouched for the old bytes', async () => {
     const L = ['--ledger', at('tampered.ledger')];
     copyFileSync(at('team.ledger'), at('tampered.ledger'));
-    ok(['ledger', 'log', ...L]); // fills the verification cache
+    await ok(['ledger', 'log', ...L]); // fills the verification cache
     const text = readFileSync(at('tampered.ledger'), 'utf8');
     writeFileSync(at('tampered.ledger'), text.replace('"name":"build box"', '"name":"build bot"'));
-    const log = pt(['ledger', 'log', ...L]);
+    const log = await pt(['ledger', 'log', ...L]);
     expect(log.stderr).toMatch(/1 line\(s\) rejected/);
-    const verify = pt(['ledger', 'verify', '--json', ...L]);
+    const verify = await pt(['ledger', 'verify', '--json', ...L]);
     expect(verify.code).toBe(1);
     const report = JSON.parse(verify.stdout) as { rejected: { line: number; code: string }[] };
     expect(report.rejected[0]).toMatchObject({ line: 2, code: 'INVALID_SIGNATURE' });
   });
 
-  it('import admits a peer’s new entries, quarantines junk and another ledger’s entries', () => {
+  it('import admits a peer’s new entries, quarantines junk and another ledger’s entries', async () => {
     copyFileSync(at('team.ledger'), at('peer.ledger'));
-    ok(['ledger', 'register', '--key', at('stranger.pem'), '--ledger', at('peer.ledger')]);
+    await ok(['ledger', 'register', '--key', at('stranger.pem'), '--ledger', at('peer.ledger')]);
     const other = at('other.ledger');
-    ok(['ledger', 'init', '--key', at('stranger.pem'), '--ledger', other]);
+    await ok(['ledger', 'init', '--key', at('stranger.pem'), '--ledger', other]);
     const incoming = [
       readFileSync(at('peer.ledger'), 'utf8'),
       'not json\n',
@@ -236,7 +247,14 @@ describe('patchtrail ledger', () => {
     ].join('');
     writeFileSync(at('incoming.ledger'), incoming);
     const result = JSON.parse(
-      ok(['ledger', 'import', at('incoming.ledger'), '--ledger', at('team.ledger'), '--json']),
+      await ok([
+        'ledger',
+        'import',
+        at('incoming.ledger'),
+        '--ledger',
+        at('team.ledger'),
+        '--json',
+      ]),
     ) as { admitted: number; duplicate: number; rejected: { code: string }[] };
     expect(result.admitted).toBe(1);
     expect(result.duplicate).toBe(7);
@@ -244,63 +262,75 @@ describe('patchtrail ledger', () => {
     const quarantine = readFileSync(at('team.ledger.quarantine'), 'utf8').trim().split('\n');
     expect(quarantine).toHaveLength(2);
     expect(JSON.parse(quarantine[0] as string)).toMatchObject({ code: 'MALFORMED_INPUT', line: 9 });
-    const exported = ok(['ledger', 'export', '--ledger', at('team.ledger')]).split('\n');
+    const exported = (await ok(['ledger', 'export', '--ledger', at('team.ledger')])).split('\n');
     expect(exported).toHaveLength(8);
     // Since a frontier of heads: only what comes after them (genesis always leads).
     const heads = ['admin', 'dev', 'reviewer'].map((who) => {
       const mine = exported.filter((l) => l.includes(`"author":"${dids[who]}"`));
       return mine[mine.length - 1] as string;
     });
-    const headIds = JSON.parse(ok(['ledger', 'log', '--json', '--ledger', at('team.ledger')])) as {
+    const headIds = JSON.parse(
+      await ok(['ledger', 'log', '--json', '--ledger', at('team.ledger')]),
+    ) as {
       entries: { id: string }[];
     };
     const ids = heads.map((h) => headIds.entries[exported.indexOf(h)]?.id).join(',');
-    const since = ok(['ledger', 'export', '--since', ids, '--ledger', at('team.ledger')]).split(
-      '\n',
-    );
+    const since = (
+      await ok(['ledger', 'export', '--since', ids, '--ledger', at('team.ledger')])
+    ).split('\n');
     expect(since).toHaveLength(2);
     expect(since[1]).toContain(`"author":"${dids.stranger}"`);
   });
 
-  it('an equivocation found on import is proven once and the author is malicious', () => {
+  it('an equivocation found on import is proven once and the author is malicious', async () => {
     copyFileSync(at('team.ledger'), at('fork.ledger'));
     const T = ['--key', at('reviewer.pem'), '--reason'];
     const TEAM = ['--ledger', at('team.ledger')];
-    ok(['ledger', 'attest', at('b.json'), ...T, 'tested', ...TEAM]);
-    ok(['ledger', 'attest', at('b.json'), ...T, 'analyzed', '--ledger', at('fork.ledger')]);
-    const importFork = () =>
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'tested', ...TEAM]);
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'analyzed', '--ledger', at('fork.ledger')]);
+    const importFork = async () =>
       JSON.parse(
-        ok(['ledger', 'import', at('fork.ledger'), '--key', at('admin.pem'), '--json', ...TEAM]),
+        await ok([
+          'ledger',
+          'import',
+          at('fork.ledger'),
+          '--key',
+          at('admin.pem'),
+          '--json',
+          ...TEAM,
+        ]),
       ) as { admitted: number; equivocationProofs: number };
-    expect(importFork()).toMatchObject({ admitted: 1, equivocationProofs: 1 });
-    const again = importFork();
+    expect(await importFork()).toMatchObject({ admitted: 1, equivocationProofs: 1 });
+    const again = await importFork();
     expect(again.equivocationProofs).toBe(0);
     const verified = JSON.parse(
-      ok(['ledger', 'verify', '--json', '--ledger', at('team.ledger')]),
+      await ok(['ledger', 'verify', '--json', '--ledger', at('team.ledger')]),
     ) as {
       malicious: string[];
     };
     expect(verified.malicious).toEqual([dids.reviewer]);
   });
 
-  it('usage errors exit 2; a missing ledger file is a usage error', () => {
-    expect(pt(['ledger']).code).toBe(2);
-    expect(pt(['ledger', 'frobnicate']).code).toBe(2);
-    expect(pt(['ledger', 'log']).code).toBe(2);
-    expect(pt(['ledger', 'log', '--ledger', at('nope')]).code).toBe(2);
+  it('usage errors exit 2; a missing ledger file is a usage error', async () => {
+    expect((await pt(['ledger'])).code).toBe(2);
+    expect((await pt(['ledger', 'frobnicate'])).code).toBe(2);
+    expect((await pt(['ledger', 'log'])).code).toBe(2);
+    expect((await pt(['ledger', 'log', '--ledger', at('nope')])).code).toBe(2);
     expect(
-      pt([
-        'ledger',
-        'endorse',
-        'did:key:nope',
-        '--role',
-        'x',
-        '--key',
-        at('admin.pem'),
-        '--ledger',
-        at('team.ledger'),
-      ]).code,
+      (
+        await pt([
+          'ledger',
+          'endorse',
+          'did:key:nope',
+          '--role',
+          'x',
+          '--key',
+          at('admin.pem'),
+          '--ledger',
+          at('team.ledger'),
+        ])
+      ).code,
     ).toBe(2);
-    expect(pt(['ledger', 'log', '--help']).code).toBe(0);
+    expect((await pt(['ledger', 'log', '--help'])).code).toBe(0);
   });
 });

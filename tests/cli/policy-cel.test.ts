@@ -19,19 +19,19 @@ function celPolicy(name: string, expression: string, message: string): string {
   return at(name);
 }
 
-beforeAll(() => {
-  ok(['keygen', '--out', at('admin.pem')]);
-  const reviewer = ok(['keygen', '--out', at('reviewer.pem')]);
-  ok(['keygen', '--out', at('dev.pem')]);
-  ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
+beforeAll(async () => {
+  await ok(['keygen', '--out', at('admin.pem')]);
+  const reviewer = await ok(['keygen', '--out', at('reviewer.pem')]);
+  await ok(['keygen', '--out', at('dev.pem')]);
+  await ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
   for (const who of ['dev', 'reviewer'])
-    ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
+    await ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
   const endorse = ['--role', 'security', '--stake', '5', '--key', at('admin.pem')];
-  ok(['ledger', 'endorse', reviewer, ...endorse, ...L()]);
+  await ok(['ledger', 'endorse', reviewer, ...endorse, ...L()]);
   writeFileSync(at('fix.diff'), '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-a\n+b\n');
   const bundle = ['--key', at('dev.pem'), '--component', 'core/net', '--out', at('b.json')];
-  ok(['create', '--diff', at('fix.diff'), '--reason', 'fix: retry', ...bundle]);
-  const built = ok([
+  await ok(['create', '--diff', at('fix.diff'), '--reason', 'fix: retry', ...bundle]);
+  const built = await ok([
     'ledger',
     'attest',
     at('b.json'),
@@ -42,7 +42,7 @@ beforeAll(() => {
     ...L(),
   ]);
   const review = ['--reason', 'reviewed', '--parent', built];
-  ok(['ledger', 'attest', at('b.json'), '--key', at('reviewer.pem'), ...review, ...L()]);
+  await ok(['ledger', 'attest', at('b.json'), '--key', at('reviewer.pem'), ...review, ...L()]);
 });
 
 describe('check with a cel policy', () => {
@@ -50,9 +50,11 @@ describe('check with a cel policy', () => {
     'chain.exists(h, h.reason == "reviewed" && "security" in systems[h.author].roles) && ' +
     'patch.components.all(c, c.startsWith("core/"))';
 
-  it('allows when the expression holds, and shows the rule', () => {
+  it('allows when the expression holds, and shows the rule', async () => {
     const file = celPolicy('allow.json', REVIEWED, 'needs a security review of core code');
-    const result = JSON.parse(ok(['check', at('b.json'), '--policy', file, '--json', ...L()])) as {
+    const result = JSON.parse(
+      await ok(['check', at('b.json'), '--policy', file, '--json', ...L()]),
+    ) as {
       status: string;
       decision: { explanation: { rules: { id: string; outcome: string; observed: unknown }[] } };
     };
@@ -64,36 +66,36 @@ describe('check with a cel policy', () => {
     });
   });
 
-  it('denies with POLICY_DENIED and the rule message when it does not', () => {
+  it('denies with POLICY_DENIED and the rule message when it does not', async () => {
     const file = celPolicy(
       'deny.json',
       'patch.reason.startsWith("security:")',
       'security fixes only',
     );
-    const r = pt(['check', at('b.json'), '--policy', file, ...L()]);
+    const r = await pt(['check', at('b.json'), '--policy', file, ...L()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^POLICY_DENIED: .*custom: security fixes only/);
     expect(r.stdout).toContain('=> denied');
   });
 
-  it('refuses a policy whose expression does not compile, naming the rule and the problem', () => {
+  it('refuses a policy whose expression does not compile, naming the rule and the problem', async () => {
     const file = celPolicy('bad.json', 'patch.reviewer == "x"', 'never');
-    const r = pt(['check', at('b.json'), '--policy', file, ...L()]);
+    const r = await pt(['check', at('b.json'), '--policy', file, ...L()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^MALFORMED_INPUT: .*\/rules\/1\/expression: patch has no member 'reviewer'/,
     );
   });
 
-  it('validates, publishes and puts in force a CEL policy through the policy words', () => {
+  it('validates, publishes and puts in force a CEL policy through the policy words', async () => {
     const file = celPolicy('ledger.json', REVIEWED, 'needs a security review of core code');
-    expect(ok(['policy', 'validate', file])).toContain(
+    expect(await ok(['policy', 'validate', file])).toContain(
       'policy version 1, mode enforce, 2 rule(s) (2 enforce',
     );
-    ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
-    expect(ok(['policy', 'show', ...L()])).toContain('in force: ');
+    await ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
+    expect(await ok(['policy', 'show', ...L()])).toContain('in force: ');
     const result = JSON.parse(
-      ok(['check', at('b.json'), '--policy-from-ledger', '--json', ...L()]),
+      await ok(['check', at('b.json'), '--policy-from-ledger', '--json', ...L()]),
     ) as { status: string };
     expect(result.status).toBe('allowed');
   });

@@ -30,18 +30,30 @@ function policyFile(name: string, version: number, reviewers = 'security'): stri
   return at(name);
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const who of ['admin', 'admin2', 'dev'])
-    dids[who] = ok(['keygen', '--out', at(`${who}.pem`)]);
+    dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
   const admins = `${dids.admin},${dids.admin2}`;
-  ok(['ledger', 'init', '--key', at('admin.pem'), '--admins', admins, '--threshold', '2', ...L()]);
+  await ok([
+    'ledger',
+    'init',
+    '--key',
+    at('admin.pem'),
+    '--admins',
+    admins,
+    '--threshold',
+    '2',
+    ...L(),
+  ]);
   for (const who of ['admin2', 'dev'])
-    ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
+    await ok(['ledger', 'register', '--key', at(`${who}.pem`), '--name', who, ...L()]);
 });
 
 describe('policy validate', () => {
-  it('summarises a valid policy with its hash', () => {
-    const result = JSON.parse(ok(['policy', 'validate', policyFile('p1.json', 1), '--json'])) as {
+  it('summarises a valid policy with its hash', async () => {
+    const result = JSON.parse(
+      await ok(['policy', 'validate', policyFile('p1.json', 1), '--json']),
+    ) as {
       ok: boolean;
       version: number;
       rules: number;
@@ -51,10 +63,10 @@ describe('policy validate', () => {
     };
     expect(result).toMatchObject({ ok: true, version: 1, rules: 3, enforce: 2, warn: 1 });
     expect(result.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(ok(['policy', 'validate', at('p1.json')])).toContain('"p1.json" version 1');
+    expect(await ok(['policy', 'validate', at('p1.json')])).toContain('"p1.json" version 1');
   });
 
-  it('refuses a policy with every problem listed, and a file that is not JSON', () => {
+  it('refuses a policy with every problem listed, and a file that is not JSON', async () => {
     writeFileSync(
       at('bad.json'),
       JSON.stringify({
@@ -64,49 +76,51 @@ describe('policy validate', () => {
         rules: [{ id: 'x', kind: 'min-reputation', mode: 'sometimes' }],
       }),
     );
-    const bad = pt(['policy', 'validate', at('bad.json')]);
+    const bad = await pt(['policy', 'validate', at('bad.json')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^MALFORMED_INPUT: /);
     expect(bad.stderr).toContain('version');
     expect(bad.stderr).toContain('mode');
     writeFileSync(at('junk.json'), '{"format": ');
-    const junk = JSON.parse(pt(['policy', 'validate', at('junk.json'), '--json']).stdout) as {
+    const junk = JSON.parse(
+      (await pt(['policy', 'validate', at('junk.json'), '--json'])).stdout,
+    ) as {
       ok: boolean;
       code: string;
     };
     expect(junk).toMatchObject({ ok: false, code: 'MALFORMED_INPUT' });
     writeFileSync(at('huge.json'), ' '.repeat(1024 * 1024 + 1));
-    expect(pt(['policy', 'validate', at('huge.json')]).stderr).toMatch(/^TOO_LARGE: /);
+    expect((await pt(['policy', 'validate', at('huge.json')])).stderr).toMatch(/^TOO_LARGE: /);
   });
 
-  it('with --ledger, warns about roles nobody in standing holds', () => {
-    const text = ok(['policy', 'validate', policyFile('p-ghost.json', 1, 'auditor'), ...L()]);
+  it('with --ledger, warns about roles nobody in standing holds', async () => {
+    const text = await ok(['policy', 'validate', policyFile('p-ghost.json', 1, 'auditor'), ...L()]);
     expect(text).toContain('warning: rule review: no identity in standing holds role auditor');
   });
 
-  it('has usage errors for a missing file and an unknown word', () => {
-    expect(pt(['policy', 'validate']).code).toBe(2);
-    const unknown = pt(['policy', 'enact']);
+  it('has usage errors for a missing file and an unknown word', async () => {
+    expect((await pt(['policy', 'validate'])).code).toBe(2);
+    const unknown = await pt(['policy', 'enact']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('validate|publish|show');
   });
 });
 
 describe('policy publish and show', () => {
-  it('takes effect only when the threshold of admins published it', () => {
-    expect(ok(['policy', 'show', ...L()])).toContain('no policy is in force');
+  it('takes effect only when the threshold of admins published it', async () => {
+    expect(await ok(['policy', 'show', ...L()])).toContain('no policy is in force');
     const file = policyFile('v2.json', 2);
     const first = JSON.parse(
-      ok(['policy', 'publish', file, '--key', at('admin.pem'), '--json', ...L()]),
+      await ok(['policy', 'publish', file, '--key', at('admin.pem'), '--json', ...L()]),
     ) as { state: string; entry: string; signers: string[] };
     expect(first).toMatchObject({ state: 'pending', signers: [dids.admin] });
     const size = lines();
-    const again = ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
+    const again = await ok(['policy', 'publish', file, '--key', at('admin.pem'), ...L()]);
     expect(again).toContain('nothing appended');
     expect(lines()).toBe(size);
-    const second = ok(['policy', 'publish', file, '--key', at('admin2.pem'), ...L()]);
+    const second = await ok(['policy', 'publish', file, '--key', at('admin2.pem'), ...L()]);
     expect(second).toContain('in force: 2 of 2 admin(s)');
-    const shown = JSON.parse(ok(['policy', 'show', '--json', ...L()])) as {
+    const shown = JSON.parse(await ok(['policy', 'show', '--json', ...L()])) as {
       current: { version: number; signers: string[] };
       policy: { name: string };
     };
@@ -115,9 +129,9 @@ describe('policy publish and show', () => {
     expect(shown.policy.name).toBe('v2.json');
   });
 
-  it('refuses a non-admin and a version that can never replace the one in force', () => {
+  it('refuses a non-admin and a version that can never replace the one in force', async () => {
     const size = lines();
-    const stranger = pt([
+    const stranger = await pt([
       'policy',
       'publish',
       policyFile('v3.json', 3),
@@ -127,7 +141,7 @@ describe('policy publish and show', () => {
     ]);
     expect(stranger.code).toBe(1);
     expect(stranger.stderr).toMatch(/^INVALID_METADATA: .*not an admin/);
-    const older = pt([
+    const older = await pt([
       'policy',
       'publish',
       policyFile('v1.json', 1),
@@ -137,7 +151,7 @@ describe('policy publish and show', () => {
     ]);
     expect(older.code).toBe(1);
     expect(older.stderr).toMatch(/^INVALID_METADATA: version 1 can never take effect/);
-    const rival = pt([
+    const rival = await pt([
       'policy',
       'publish',
       policyFile('v2-rival.json', 2, 'auditor'),
