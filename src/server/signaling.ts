@@ -35,7 +35,7 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxTopicsPerClient: 16,
   maxSubscribersPerTopic: 256,
   maxTopicChars: 128,
-  maxMessagesPerWindow: 200,
+  maxMessagesPerWindow: 1000,
   rateWindowMs: 10_000,
   pingIntervalMs: 30_000,
 };

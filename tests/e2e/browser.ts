@@ -64,12 +64,14 @@ export interface LaunchOptions {
   /** Added to CHROMIUM_ARGS. */
   args?: string[];
   permissions?: string[];
+  /** Another executable that runs Chromium (a wrapper entering a network namespace). */
+  executablePath?: string;
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'patchtrail-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),

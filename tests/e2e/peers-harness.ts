@@ -1,0 +1,62 @@
+/**
+ * Shared by the peer-to-peer browser tests: bundles ./peers-page-entry.ts, opens it in a
+ * Chromium, records every request, WebSocket and RTCPeerConnection configuration the page
+ * makes (to prove nothing but our own server is contacted), and drives `window.patchtrailPeers`.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import {
+  bundleTestPage,
+  launchChromium,
+  type LaunchOptions,
+  type LaunchedBrowser,
+} from './browser.ts';
+
+export const PEERS_ENTRY = fileURLToPath(new URL('./peers-page-entry.ts', import.meta.url));
+
+export function bundlePeersPage(): Promise<string> {
+  return bundleTestPage(PEERS_ENTRY, 'patchtrail peers');
+}
+
+export interface PeerPage {
+  browser: LaunchedBrowser;
+  page: Page;
+  /** Every URL the page requested or opened a WebSocket to. */
+  contacted: string[];
+  /** Arguments of every RTCPeerConnection the page constructed. */
+  rtcConfigs(): Promise<unknown[]>;
+}
+
+/** Records RTCPeerConnection configurations before any page script runs. */
+const RECORD_RTC = `(() => {
+  const Real = window.RTCPeerConnection;
+  if (Real === undefined) return;
+  window.__rtcConfigs = [];
+  window.RTCPeerConnection = class extends Real {
+    constructor(config, ...rest) {
+      window.__rtcConfigs.push(JSON.parse(JSON.stringify(config ?? null)));
+      super(config, ...rest);
+    }
+  };
+})();`;
+
+export async function watchPage(page: Page, contacted: string[]): Promise<void> {
+  page.on('request', (request) => contacted.push(request.url()));
+  page.on('websocket', (socket) => contacted.push(socket.url()));
+  await page.addInitScript(RECORD_RTC);
+}
+
+export async function openPeerPage(url: string, options: LaunchOptions = {}): Promise<PeerPage> {
+  const browser = await launchChromium(options);
+  const contacted: string[] = [];
+  await watchPage(browser.page, contacted);
+  await browser.page.goto(url);
+  await browser.page.waitForFunction(() => window.patchtrailPeers !== undefined);
+  return {
+    browser,
+    page: browser.page,
+    contacted,
+    rtcConfigs: () =>
+      browser.page.evaluate(() => (window as unknown as { __rtcConfigs: unknown[] }).__rtcConfigs),
+  };
+}
