@@ -3,13 +3,17 @@
  * Chromium, records every request, WebSocket and RTCPeerConnection configuration the page
  * makes (to prove nothing but our own server is contacted), and drives `window.patchtrailPeers`.
  */
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
   bundleTestPage,
   launchChromium,
+  serveWebApp,
   type LaunchOptions,
   type LaunchedBrowser,
+  type WebServer,
 } from './browser.ts';
 
 export const PEERS_ENTRY = fileURLToPath(new URL('./peers-page-entry.ts', import.meta.url));
@@ -58,5 +62,29 @@ export async function openPeerPage(url: string, options: LaunchOptions = {}): Pr
     contacted,
     rtcConfigs: () =>
       browser.page.evaluate(() => (window as unknown as { __rtcConfigs: unknown[] }).__rtcConfigs),
+  };
+}
+
+/** For a describe block: the peers page bundled and served, and one Chromium, for all tests. */
+export function usePeersPageInChromium(): { url(): string; browser(): LaunchedBrowser } {
+  let dir: string | undefined;
+  let server: WebServer | undefined;
+  let browser: LaunchedBrowser | undefined;
+  beforeAll(async () => {
+    dir = await bundlePeersPage();
+    server = await serveWebApp(dir);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    url: () => server?.url ?? 'about:blank',
+    browser: () => {
+      if (browser === undefined) throw new Error('Chromium did not start');
+      return browser;
+    },
   };
 }

@@ -6,6 +6,12 @@
  * junk entries.
  */
 import * as Y from 'yjs';
+import {
+  exportLedgerFile,
+  headsOf,
+  importLedgerFile,
+  readLedgerFile,
+} from '../../src/app/file-sync.ts';
 import { connectPeers, type PeersSession, type PeersState } from '../../src/app/peers.ts';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
 import { makeSeedSigner, type Signer } from '../../src/core/crypto/signer.ts';
@@ -114,6 +120,27 @@ async function snapshot(): Promise<{
   };
 }
 
+// --- file sync -----------------------------------------------------------------------
+
+/** Opens the ledger a file names (creating its store) and imports the file. */
+async function openFromFile(base64: string) {
+  const bytes = fromBase64(base64, 'file');
+  const { genesis } = await readLedgerFile(bytes);
+  await open(toBase64(genesis.bytes));
+  return importFile(base64);
+}
+
+async function importFile(base64: string) {
+  const report = await importLedgerFile(opened().ledger, fromBase64(base64, 'file'));
+  await opened().flush();
+  return report;
+}
+
+const exportFile = (heads: string[] = []): string =>
+  toBase64(exportLedgerFile(opened().ledger, heads));
+const heads = (): string[] => headsOf(opened().ledger);
+const didOf = async (byte: number): Promise<string> => (await signer(byte)).did;
+
 // --- an insider who writes to the shared doc with no validator ---------------------------
 
 let hostileDoc: Y.Doc | undefined;
@@ -187,6 +214,11 @@ const api = {
   endorse,
   waitFor,
   snapshot,
+  openFromFile,
+  importFile,
+  exportFile,
+  heads,
+  didOf,
   hostile,
   admittedAt,
 };

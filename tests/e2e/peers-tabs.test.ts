@@ -3,41 +3,20 @@
  * with the room secret), with the network off and no signaling server: an entry written in one
  * tab is admitted in the other, and nothing is requested beyond the page itself.
  */
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  describeBrowser,
-  launchChromium,
-  serveWebApp,
-  type LaunchedBrowser,
-  type WebServer,
-} from './browser.ts';
-import { bundlePeersPage, watchPage } from './peers-harness.ts';
+import { expect, it } from 'vitest';
+import { describeBrowser } from './browser.ts';
+import { usePeersPageInChromium, watchPage } from './peers-harness.ts';
 
 describeBrowser('two tabs of one browser, network off', () => {
-  let dir: string | undefined;
-  let server: WebServer | undefined;
-  let browser: LaunchedBrowser | undefined;
-
-  beforeAll(async () => {
-    dir = await bundlePeersPage();
-    server = await serveWebApp(dir);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
+  const served = usePeersPageInChromium();
 
   it('syncs an entry from one tab to the other over BroadcastChannel', async () => {
-    const context = browser?.context;
-    if (context === undefined || server === undefined) throw new Error('setup failed');
+    const { context } = served.browser();
     const contacted: string[] = [];
     const [one, two] = [context.pages()[0] ?? (await context.newPage()), await context.newPage()];
     for (const tab of [one, two]) {
       await watchPage(tab, contacted);
-      await tab.goto(server.url);
+      await tab.goto(served.url());
       await tab.waitForFunction(() => window.patchtrailPeers !== undefined);
     }
     const loaded = contacted.length;
