@@ -86,6 +86,9 @@ export async function startRelay(
       new Promise<void>((done) => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
+        // The package keeps rooms in one module-level map: one relay per process.
+        for (const doc of docs.values()) doc.destroy();
+        docs.clear();
         server.closeAllConnections();
         server.close(() => done());
       }),

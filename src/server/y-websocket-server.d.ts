@@ -7,7 +7,7 @@ declare module '@y/websocket-server/utils' {
   import type * as Y from 'yjs';
 
   /** Rooms the relay holds, by name (the URL path). */
-  export const docs: Map<string, unknown>;
+  export const docs: Map<string, { destroy(): void }>;
   /** The room's doc (created when new); tests use it to play a hostile relay. */
   export function getYDoc(name: string, gc?: boolean): Y.Doc;
   export function setupWSConnection(
