@@ -96,3 +96,41 @@ export function makeReassembler(limits: {
     },
   };
 }
+
+/** Where framed messages go: a send function and, when known, the channel to watch. */
+export interface FramedOutput {
+  send(frame: Uint8Array): void;
+  channel(): RTCDataChannel | undefined;
+}
+
+/** Above this many bytes waiting in a channel, sending waits for it to drain. */
+const HIGH_WATER = 1024 * 1024;
+
+/**
+ * Sends messages as frames, in order; while the channel holds more than HIGH_WATER bytes
+ * unsent, frames wait for its `bufferedamountlow` (Chromium closes a channel whose send buffer
+ * overflows). A send that throws (the channel closed) drops what is queued.
+ */
+export function makeFramedSender(output: FramedOutput): (message: Uint8Array) => void {
+  const queue: Uint8Array[] = [];
+  let nextId = 0;
+  let listening: RTCDataChannel | undefined;
+  const pump = () => {
+    const channel = output.channel();
+    while (queue.length > 0 && (channel === undefined || channel.bufferedAmount < HIGH_WATER)) {
+      try {
+        output.send(queue.shift() as Uint8Array);
+      } catch {
+        queue.length = 0;
+      }
+    }
+    if (queue.length > 0 && channel !== undefined && listening !== channel) {
+      channel.addEventListener('bufferedamountlow', pump);
+      listening = channel;
+    }
+  };
+  return (message) => {
+    queue.push(...frameMessage(message, nextId++));
+    pump();
+  };
+}

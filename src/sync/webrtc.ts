@@ -18,7 +18,7 @@ import type * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { sha256Hex } from '../core/crypto/hash.ts';
 import { utf8Encode } from '../core/encoding/bytes.ts';
-import { frameMessage, makeReassembler } from './chunks.ts';
+import { makeFramedSender, makeReassembler } from './chunks.ts';
 
 export interface WebrtcOptions {
   /** The room name, from `roomNameFor(ledgerId)`. */
@@ -60,9 +60,7 @@ export interface WebrtcTransport {
 }
 
 /** Message bytes a peer may send us in one (reassembled) message: a whole ledger's state. */
-const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
-/** Above this many bytes waiting in a channel, sending waits for it to drain. */
-const HIGH_WATER = 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** The room a ledger's peers meet in: a hash of the ledger id. */
 export async function roomNameFor(ledgerId: string): Promise<string> {
@@ -83,7 +81,7 @@ interface ConnLike {
   synced: boolean;
 }
 
-function bytesOf(data: unknown): Uint8Array {
+export function bytesOf(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data))
@@ -103,27 +101,8 @@ function adoptConn(conn: ConnLike, heard: () => void): void {
     return whole === undefined ? false : emit('data', whole);
   };
   const send = peer.send.bind(peer);
-  const queue: Uint8Array[] = [];
-  let nextId = 0;
-  let listening: RTCDataChannel | undefined;
-  const pump = () => {
-    const channel = peer._channel ?? undefined;
-    while (queue.length > 0 && (channel === undefined || channel.bufferedAmount < HIGH_WATER)) {
-      try {
-        send(queue.shift() as Uint8Array);
-      } catch {
-        queue.length = 0; // the channel closed: y-webrtc resyncs on the next connection
-      }
-    }
-    if (queue.length > 0 && channel !== undefined && listening !== channel) {
-      channel.addEventListener('bufferedamountlow', pump);
-      listening = channel;
-    }
-  };
-  peer.send = (data: Uint8Array) => {
-    queue.push(...frameMessage(bytesOf(data), nextId++));
-    pump();
-  };
+  const framed = makeFramedSender({ send, channel: () => peer._channel ?? undefined });
+  peer.send = (data: Uint8Array) => framed(bytesOf(data));
 }
 
 export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTransport {

@@ -15,6 +15,13 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
+import {
+  serveInNamespace,
+  startNamespace,
+  WEBRTC_ON_LOOPBACK,
+  type Namespace,
+  type NamespacedServer,
+} from './netns.ts';
 
 export const PEERS_ENTRY = fileURLToPath(new URL('./peers-page-entry.ts', import.meta.url));
 
@@ -86,5 +93,57 @@ export function usePeersPageInChromium(): { url(): string; browser(): LaunchedBr
       if (browser === undefined) throw new Error('Chromium did not start');
       return browser;
     },
+  };
+}
+
+export interface NamespacedPeers {
+  /** The pages opened so far (the first `count` from the start). */
+  readonly pages: PeerPage[];
+  readonly server: NamespacedServer;
+  /** Opens one more Chromium in the namespace (closed with the others). */
+  open(): Promise<PeerPage>;
+}
+
+/**
+ * For a describe block: a loopback-only namespace with `npm start`'s server serving the peers
+ * page, and `count` Chromiums in it; nothing is started when `unavailable` says why not.
+ */
+export function usePeersInNamespace(
+  count: number,
+  unavailable: string | undefined,
+): NamespacedPeers {
+  let dir: string | undefined;
+  let ns: Namespace | undefined;
+  let server: NamespacedServer | undefined;
+  const pages: PeerPage[] = [];
+  const open = async () => {
+    if (ns === undefined || server === undefined) throw new Error('no namespace');
+    const page = await openPeerPage(server.url, {
+      ...WEBRTC_ON_LOOPBACK,
+      executablePath: ns.chromium,
+    });
+    pages.push(page);
+    return page;
+  };
+  beforeAll(async () => {
+    if (unavailable !== undefined) return;
+    dir = await bundlePeersPage();
+    ns = await startNamespace();
+    server = await serveInNamespace(ns, dir);
+    await Promise.all(Array.from({ length: count }, open));
+  });
+  afterAll(async () => {
+    await Promise.all(pages.map((p) => p.browser.close()));
+    await server?.close();
+    await ns?.close();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    pages,
+    get server() {
+      if (server === undefined) throw new Error('no server');
+      return server;
+    },
+    open,
   };
 }

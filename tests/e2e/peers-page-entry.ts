@@ -12,6 +12,8 @@ import {
   importLedgerFile,
   readLedgerFile,
 } from '../../src/app/file-sync.ts';
+import { answerPairing, offerPairing, type PairingSession } from '../../src/app/pairing.ts';
+import { joinQrParts, scanQr } from '../../src/app/pairing-code.ts';
 import { connectPeers, type PeersSession, type PeersState } from '../../src/app/peers.ts';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
 import { makeSeedSigner, type Signer } from '../../src/core/crypto/signer.ts';
@@ -141,6 +143,49 @@ const exportFile = (heads: string[] = []): string =>
 const heads = (): string[] => headsOf(opened().ledger);
 const didOf = async (byte: number): Promise<string> => (await signer(byte)).did;
 
+// --- pairing with no server ------------------------------------------------------------
+
+let offered: Awaited<ReturnType<typeof offerPairing>> | undefined;
+let paired: PairingSession | undefined;
+
+async function pairOffer(): Promise<{ code: string; qr: string[] }> {
+  offered = await offerPairing(opened().ledger, { iceServers: [] });
+  return { code: offered.code, qr: offered.qr };
+}
+
+async function pairAnswer(offerCode: string): Promise<{ code: string; qr: string[] }> {
+  const answered = await answerPairing(opened().ledger, offerCode, { iceServers: [] });
+  paired = answered.session;
+  return { code: answered.code, qr: answered.qr };
+}
+
+async function pairComplete(answerCode: string): Promise<void> {
+  if (offered === undefined) throw new Error('no offer made');
+  paired = await offered.complete(answerCode);
+}
+
+const pairState = () => paired?.state();
+
+/** Renders QR SVGs as a camera would see them and reads the code back. */
+async function scanSvgs(svgs: string[]): Promise<string | undefined> {
+  const texts: string[] = [];
+  for (const svg of svgs) {
+    const image = new Image();
+    image.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 800;
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('no 2d context');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, 800, 800);
+    context.drawImage(image, 40, 40, 720, 720);
+    const text = await scanQr(context.getImageData(0, 0, 800, 800));
+    if (text !== undefined) texts.push(text);
+  }
+  return joinQrParts(texts).code;
+}
+
 // --- an insider who writes to the shared doc with no validator ---------------------------
 
 let hostileDoc: Y.Doc | undefined;
@@ -219,6 +264,11 @@ const api = {
   exportFile,
   heads,
   didOf,
+  pairOffer,
+  pairAnswer,
+  pairComplete,
+  pairState,
+  scanSvgs,
   hostile,
   admittedAt,
 };

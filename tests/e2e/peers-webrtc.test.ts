@@ -6,52 +6,27 @@
  * killed mid-sync keeps what it had stored and catches up. Every page contacts nothing but the
  * test server, and every RTCPeerConnection is made with no ICE servers.
  */
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
 import { describeBrowser } from './browser.ts';
-import {
-  namespaceUnavailable,
-  serveInNamespace,
-  startNamespace,
-  WEBRTC_ON_LOOPBACK,
-  type Namespace,
-  type NamespacedServer,
-} from './netns.ts';
-import { bundlePeersPage, openPeerPage, watchPage, type PeerPage } from './peers-harness.ts';
+import { namespaceUnavailable } from './netns.ts';
+import { usePeersInNamespace, watchPage, type PeerPage } from './peers-harness.ts';
 
 const SECRET = 'room-secret-for-the-e2e-team';
 const unavailable = namespaceUnavailable();
 if (unavailable !== undefined) console.warn(`skipped WebRTC browser tests: ${unavailable}`);
 
 describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles)', () => {
-  let dir: string | undefined;
-  let ns: Namespace | undefined;
-  let server: NamespacedServer | undefined;
-  const pages: PeerPage[] = [];
+  const peers = usePeersInNamespace(2, unavailable);
   let a: PeerPage;
   let b: PeerPage;
   let ledgerId = '';
   let settings: PeerSettings;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     if (unavailable !== undefined) return;
-    dir = await bundlePeersPage();
-    ns = await startNamespace();
-    server = await serveInNamespace(ns, dir);
-    settings = { signaling: [server.signalingUrl], iceServers: [] };
-    const launch = { ...WEBRTC_ON_LOOPBACK, executablePath: ns.chromium };
-    [a, b] = await Promise.all([
-      openPeerPage(server.url, launch),
-      openPeerPage(server.url, launch),
-    ]);
-    pages.push(a, b);
-  });
-  afterAll(async () => {
-    await Promise.all(pages.map((p) => p.browser.close()));
-    await server?.close();
-    await ns?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    [a, b] = peers.pages as [PeerPage, PeerPage];
+    settings = { signaling: [peers.server.signalingUrl], iceServers: [] };
   });
 
   it.skipIf(unavailable !== undefined)('syncs entries both ways between two browsers', async () => {
@@ -91,7 +66,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
     expect(peer?.lastHeard).toBeTypeOf('number');
     expect(sa?.state?.signaling).toEqual([{ url: settings.signaling[0], connected: true }]);
 
-    const origin = new URL(server?.url ?? '').host;
+    const origin = new URL(peers.server.url).host;
     for (const p of [a, b]) {
       expect(
         p.contacted.every((u) => new URL(u).host === origin),
@@ -106,9 +81,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   it.skipIf(unavailable !== undefined)(
     'keeps every valid entry against a hostile insider, and quarantines its writes',
     async () => {
-      const launch = { ...WEBRTC_ON_LOOPBACK, executablePath: ns?.chromium ?? '' };
-      const h = await openPeerPage(server?.url ?? '', launch);
-      pages.push(h);
+      const h = await peers.open();
       await h.page.evaluate(([id, s, st]) => window.patchtrailPeers.hostile.connect(id, s, st), [
         ledgerId,
         SECRET,
@@ -175,7 +148,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
 
       const page = await b.browser.context.newPage();
       await watchPage(page, b.contacted);
-      await page.goto(server?.url ?? '');
+      await page.goto(peers.server.url);
       await page.waitForFunction(() => window.patchtrailPeers !== undefined);
       await page.evaluate((id) => window.patchtrailPeers.open(id), ledgerId);
       const reopened = await page.evaluate(() => window.patchtrailPeers.snapshot());
