@@ -15,6 +15,8 @@ import {
 import { answerPairing, offerPairing, type PairingSession } from '../../src/app/pairing.ts';
 import { joinQrParts, scanQr } from '../../src/app/pairing-code.ts';
 import { connectPeers, type PeersSession, type PeersState } from '../../src/app/peers.ts';
+import { makeWebrtcTransport, type SyncState } from '../../src/app/transport.ts';
+import { decodeEntry } from '../../src/core/ledger/entry.ts';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
 import { makeSeedSigner, type Signer } from '../../src/core/crypto/signer.ts';
 import { fromBase64, toBase64 } from '../../src/core/encoding/bytes.ts';
@@ -96,8 +98,8 @@ async function endorse(subjectByte: number, role: string): Promise<string> {
 async function waitFor(ids: string[], timeoutMs: number): Promise<boolean> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
-    const { ledger } = opened();
-    if (ids.every((id) => ledger.get(id) !== undefined)) return true;
+    const ledger = store?.ledger; // a joiner may still wait for its genesis
+    if (ledger !== undefined && ids.every((id) => ledger.get(id) !== undefined)) return true;
     await new Promise((done) => setTimeout(done, 20));
   }
   return false;
@@ -121,6 +123,33 @@ async function snapshot(): Promise<{
     errors,
   };
 }
+
+// --- the app's transport seam: a joiner who knows only the ledger id and the secret ------
+
+const reported: SyncState[] = [];
+
+/** Follows a team through makeWebrtcTransport, waiting for the genesis from peers first. */
+function follow(ledgerId: string, secret: string, signaling: string[]): void {
+  const transport = makeWebrtcTransport({ settings: { iceServers: [] } });
+  let stop: () => void = () => undefined;
+  const target = (ledger: Ledger | undefined) => ({
+    ledgerId,
+    roomSecret: secret,
+    signaling,
+    ledger,
+    async offerGenesis(bytes: Uint8Array): Promise<boolean> {
+      const entry = await decodeEntry(bytes).catch(() => undefined);
+      if (entry?.id !== ledgerId || entry.kind !== 'genesis') return false;
+      await open(toBase64(bytes));
+      stop();
+      stop = transport.connect(target(opened().ledger), (s) => reported.push(s));
+      return true;
+    },
+  });
+  stop = transport.connect(target(undefined), (s) => reported.push(s));
+}
+
+const syncStates = (): SyncState[] => reported;
 
 // --- file sync -----------------------------------------------------------------------
 
@@ -264,6 +293,8 @@ const api = {
   exportFile,
   heads,
   didOf,
+  follow,
+  syncStates,
   pairOffer,
   pairAnswer,
   pairComplete,

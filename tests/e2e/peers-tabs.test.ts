@@ -43,6 +43,25 @@ describeBrowser('two tabs of one browser, network off', () => {
     expect(s1?.state?.peers).toEqual([expect.objectContaining({ via: 'tab', connected: true })]);
     expect(s1?.state?.signaling).toEqual([]);
     expect(contacted.slice(loaded)).toEqual([]);
+
+    // A third tab knows only the ledger id and the secret (an invitation): the app's transport
+    // waits for the genesis from the other tabs, opens the ledger, and syncs.
+    const three = await context.newPage();
+    await watchPage(three, contacted);
+    await context.setOffline(false); // the test page has no service worker to load it offline
+    await three.goto(served.url());
+    await three.waitForFunction(() => window.patchtrailPeers !== undefined);
+    await context.setOffline(true);
+    await three.evaluate((id) => window.patchtrailPeers.follow(id, 'tab secret', []), ledgerId);
+    expect(
+      await three.evaluate(
+        (wanted) => window.patchtrailPeers.waitFor(wanted, 10_000),
+        [...ids, ...back],
+      ),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await three.evaluate(() => window.patchtrailPeers.syncStates())).at(-1))
+      .toMatchObject({ kind: 'connected', peers: 2 });
     await context.setOffline(false);
   });
 });
