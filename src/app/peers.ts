@@ -9,7 +9,8 @@
  * Peers advertise their ledger digest and size through Yjs awareness. That is a claim, not
  * evidence; it only says when to look again. A peer whose digest differs from ours for
  * `healAfterMs` while connected makes us rebuild the doc from the verified store (the healing
- * ledger-doc.ts describes for a doc poisoned at the Yjs level), at most once per `healAfterMs`.
+ * ledger-doc.ts describes for a doc poisoned at the Yjs level), waiting twice as long after each
+ * rebuild in a row (divergence.ts).
  */
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
@@ -22,6 +23,7 @@ import {
   type WebrtcPeer,
   type WebrtcTransport,
 } from '../sync/webrtc.ts';
+import { makeDivergenceWatch } from './divergence.ts';
 import { checkPeerSettings, type PeerSettings } from './peer-settings.ts';
 
 export interface PeersState {
@@ -90,8 +92,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
   const room = await roomNameFor(ledger.id);
   let own: Claim = { digest: await ledger.digest(), size: ledger.size };
   let rebuilds = 0;
-  let differingSince: number | undefined;
-  let lastRebuild = -Infinity;
+  const divergence = makeDivergenceWatch(healAfterMs);
   let closed = false;
 
   const open = (): Transports => {
@@ -164,18 +165,10 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
     watchDivergence(next);
   }
 
-  /** A peer's claim differs from our digest for healAfterMs while peers are connected. */
+  /** A peer's claim differs from our digest for a while, with peers connected: rebuild. */
   function watchDivergence(next: PeersState): void {
     const differs = next.reporting > next.inStep && next.peers.some((p) => p.connected);
-    if (!differs) differingSince = undefined;
-    else differingSince ??= now();
-    const at = now();
-    if (
-      differingSince !== undefined &&
-      at - differingSince >= healAfterMs &&
-      at - lastRebuild >= healAfterMs
-    )
-      rebuild();
+    if (divergence.observe(differs, now())) rebuild();
   }
 
   const announce = async () => {
@@ -204,8 +197,6 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
 
   function rebuild(): void {
     if (closed) return;
-    lastRebuild = now();
-    differingSince = undefined;
     rebuilds++;
     close(current);
     current = open();
