@@ -6,6 +6,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
 import type { Ledger } from '../core/ledger/ledger.ts';
+import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc } from '../sync/ledger-doc.ts';
 import { answerPairingOffer, createPairingOffer, type PairedLink } from '../sync/pairing.ts';
 import { decodePairingCode, encodePairingCode, qrSvgs } from './pairing-code.ts';
@@ -37,7 +38,7 @@ interface PairingOptions {
 
 function session(ledger: Ledger, link: PairedLink, now: () => number): PairingSession {
   const doc = new Y.Doc();
-  const binding = bindLedgerDoc(doc, ledger);
+  const binding = bindLedgerDoc(doc, yieldingLedger(ledger));
   const [state, setState] = createSignal<PairingState>({ status: 'connecting' });
   void link.open.then(
     () => setState((s) => (s.status === 'closed' ? s : { ...s, status: 'connected' })),

@@ -15,6 +15,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
 import type { Ledger } from '../core/ledger/ledger.ts';
+import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc, type LedgerDocBinding } from '../sync/ledger-doc.ts';
 import { connectRelay, type RelayStatus, type RelayTransport } from '../sync/relay.ts';
 import {
@@ -97,7 +98,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
 
   const open = (): Transports => {
     const doc = new Y.Doc();
-    const binding = bindLedgerDoc(doc, ledger);
+    const binding = bindLedgerDoc(doc, yieldingLedger(ledger));
     const webrtc = connectWebrtc(doc, {
       room,
       password: options.roomSecret,

@@ -11,6 +11,7 @@ import { fromBase64, toBase64 } from '../../src/core/encoding/bytes.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { openLedgerStore, type LedgerStore } from '../../src/storage/ledger-store.ts';
 import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
+import { yieldingLedger } from '../../src/sync/yielding.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../../src/sync/webrtc.ts';
 
 const T = '2026-12-06T10:00:00Z';
@@ -52,7 +53,12 @@ async function join(setup: Setup): Promise<string> {
     const at = clock();
     for (const key of event.keysChanged) bareArrived.set(key, at);
   });
-  bindLedgerDoc(doc, store.ledger);
+  let began = 0;
+  doc.on('beforeTransaction', () => (began = performance.now()));
+  doc.on('afterTransaction', (tx: Y.Transaction) => {
+    if (!tx.local) remoteTransactions.push(performance.now() - began);
+  });
+  bindLedgerDoc(doc, yieldingLedger(store.ledger));
   transport = connectWebrtc(doc, {
     room: await roomNameFor(store.ledger.id),
     password: setup.secret,
@@ -116,15 +122,39 @@ async function bulk(count: number): Promise<number> {
   return ledger.size;
 }
 
-/** Ms until this fresh peer holds `size` verified entries, from the moment it starts joining. */
-async function syncFresh(setup: Setup, size: number, timeoutMs: number): Promise<number> {
+/** Long tasks (> 50 ms) on this page's main thread, as the browser reports them. */
+const longTasks: number[] = [];
+/** How long each remote Yjs transaction took to apply (observers included). */
+const remoteTransactions: number[] = [];
+new PerformanceObserver((list) => {
+  for (const task of list.getEntries()) longTasks.push(task.duration);
+}).observe({ type: 'longtask', buffered: true });
+
+/**
+ * Ms until this fresh peer holds `size` verified entries, from the moment it starts joining,
+ * and the long tasks meanwhile (count and longest).
+ */
+async function syncFresh(
+  setup: Setup,
+  size: number,
+  timeoutMs: number,
+): Promise<{ ms: number; longTasks: number; longestTaskMs: number; longestApplyMs: number }> {
   const started = clock();
+  const before = longTasks.length;
   await join(setup);
   while (store !== undefined && store.ledger.size < size) {
-    if (clock() - started > timeoutMs) return -1;
+    if (clock() - started > timeoutMs) break;
     await sleep(5);
   }
-  return clock() - started;
+  const ms = store !== undefined && store.ledger.size >= size ? clock() - started : -1;
+  await sleep(100); // let the observer deliver the last entries
+  const during = longTasks.slice(before);
+  return {
+    ms,
+    longTasks: during.length,
+    longestTaskMs: Math.max(0, ...during),
+    longestApplyMs: Math.max(0, ...remoteTransactions),
+  };
 }
 
 // --- the bare reference for the fresh-peer sync: a doc of the same bytes, no validator ----

@@ -99,7 +99,7 @@ it('peers: entry latency and fresh-peer sync over loopback WebRTC', async () => 
     });
     const copied = await a.evaluate(() => window.patchtrailPeersBench.fillBare());
     const [c, d] = await Promise.all([open(), open()]);
-    const freshMs = await c.evaluate(
+    const fresh = await c.evaluate(
       ([s, n]) => window.patchtrailPeersBench.syncFresh(s, n, 120_000),
       [{ genesis, secret: SECRET, signaling }, size] as const,
     );
@@ -116,7 +116,8 @@ it('peers: entry latency and fresh-peer sync over loopback WebRTC', async () => 
         line('  of which: written → update arrived', transport),
         line('  of which: arrived → admitted (validator)', validator),
         `  targets: admitted on arrival ≤ 5 ms p95, visible ≤ 250 ms p95; ratio to bare p50 ${(percentile(visible, 50) / percentile(bareLatency, 50)).toFixed(2)}`,
-        `  fresh peer, ${size} entries: ${ms(freshMs)} to hold them all verified (store, signatures, chain); bare Y.Map of the same ${copied} values: ${ms(bareMs)}; ratio ${(freshMs / bareMs).toFixed(2)}`,
+        `  fresh peer, ${size} entries: ${ms(fresh.ms)} to hold them all verified (store, signatures, chain); bare Y.Map of the same ${copied} values: ${ms(bareMs)}; ratio ${(fresh.ms / bareMs).toFixed(2)}`,
+        `  fresh peer's main thread meanwhile: ${fresh.longTasks} long tasks (> 50 ms), the longest ${ms(fresh.longestTaskMs)}; the longest remote Yjs transaction (apply and observers) ${ms(fresh.longestApplyMs)}`,
       ].join('\n'),
     );
   } finally {
