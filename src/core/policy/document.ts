@@ -132,6 +132,7 @@ const SPECIFIC: Record<
   'not-flagged': { optional: { by: principals } },
   freshness: { required: { maxAgeSeconds: int(0, 315_360_000) } },
   fuzz: { required: { allowed: bool }, optional: { max: int(1, 3) } },
+  verdicts: { optional: { from: principals, max: int(0, 64) } },
   cel: {
     required: { expression: str(1, MAX_EXPRESSION_LENGTH) },
     optional: { message: str(1, 1024) },

@@ -7,7 +7,9 @@
  *
  * Combination: default deny. A policy with no rules denies; any failing rule in `enforce` mode
  * denies; `warn` rules are reported and never deny; a policy in `warn` mode makes every rule
- * `warn` (a dry run), so it allows anything once it has at least one rule.
+ * `warn` (a dry run), so it allows anything once it has at least one rule. A policy without a
+ * `verdicts` rule is evaluated with IMPLICIT_VERDICTS (rules-bundle.ts): a `fail` verdict in
+ * the bundle from a registered system in standing denies unless a rule says otherwise.
  *
  * The decision hash is SHA-256 over the RFC 8785 canonical JSON of the decision record
  * (`decisionRecord`): the decision, mode, policy version, the policy/scores/ledger hashes, the
@@ -41,6 +43,7 @@ import {
   notFlagged,
 } from './rules-chain.ts';
 import { actingRole, componentVersion, freshness, fuzz, targetTree } from './rules-device.ts';
+import { IMPLICIT_VERDICTS, verdicts } from './rules-bundle.ts';
 import { authors, components, patchReason } from './rules-patch.ts';
 import type {
   DecisionRecord,
@@ -70,6 +73,7 @@ const COMPILERS: { [K in PlainKind]: RuleCompiler<K> } = {
   'not-flagged': notFlagged,
   freshness,
   fuzz,
+  verdicts,
 };
 
 /** What compiling needs besides the document. */
@@ -115,9 +119,11 @@ export class CompiledPolicy {
     this.policy = deepFreeze(policy);
     this.hash = canonicalHash(policy);
     this.mode = policy.mode ?? 'enforce';
-    this.checks = policy.rules.map((r) =>
-      compileRule(r, this.mode === 'warn' ? 'warn' : r.mode, options),
-    );
+    // "A fail from a registered reviewer denies unless a rule says otherwise."
+    const rules = policy.rules.some((r) => r.kind === 'verdicts')
+      ? policy.rules
+      : [...policy.rules, IMPLICIT_VERDICTS];
+    this.checks = rules.map((r) => compileRule(r, this.mode === 'warn' ? 'warn' : r.mode, options));
   }
 
   /**
@@ -131,7 +137,7 @@ export class CompiledPolicy {
     const missing: string[] = [];
     const reasons: string[] = [];
     const rules: RuleOutcome[] = [];
-    if (this.checks.length === 0) reasons.push('default deny: the policy has no rules');
+    if (this.policy.rules.length === 0) reasons.push('default deny: the policy has no rules');
     for (const check of this.checks) {
       const outcome = check(scope, missing);
       rules.push(outcome);
