@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createBundle, makeSeedSigner, parsePem, serializeBundle } from '../../src/core/index.ts';
 import { cliWorkspace } from '../helpers/cli.ts';
 
 const { at, pt, ok } = cliWorkspace('pt-agent-trust-');
@@ -273,5 +274,31 @@ describe('warn mode speaks', () => {
     const out = await ok(['check', at('b.json'), '--policy', p, ...L()]);
     expect(out).toMatch(/^warn review: 0 of 2 `reviewed` attestations from role security$/m);
     expect(out.split('\n').at(-1)).toBe('=> allowed');
+  });
+});
+
+describe('one metadata check for both apply paths', () => {
+  it('plain apply and apply --ledger both refuse a bundle created on 9999-12-31', async () => {
+    const pem = parsePem(readFileSync(at('dev.pem'), 'utf8'));
+    if (pem.kind !== 'private') throw new Error('dev.pem is a private key');
+    const bundle = await createBundle({
+      diff: readFileSync(at('fix.diff'), 'utf8'),
+      signer: await makeSeedSigner(pem.seed),
+      reason: 'from the future',
+      now: new Date('9999-12-31T00:00:00Z'),
+    });
+    writeFileSync(at('future.json'), serializeBundle(bundle));
+    const dir = await target('t-future');
+    const plain = await pt(['apply', at('future.json'), '--dir', dir, '--trust', at('dev.pem')]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(
+      /^INVALID_METADATA: creation_timestamp 9999-12-31T00:00:00Z is in the future/,
+    );
+    const ledger = await pt(applyArgs('future.json', dir, 'kiosk-f'));
+    expect(ledger.code).toBe(1);
+    expect(ledger.stderr).toMatch(
+      /^INVALID_METADATA: creation_timestamp 9999-12-31T00:00:00Z is in the future/,
+    );
+    expect(readFileSync(`${dir}/app.conf`, 'utf8')).toBe('mode=old\n');
   });
 });

@@ -1,6 +1,7 @@
 /** `apply`: verify a bundle against trusted authors, then apply its diff to a directory. */
 import {
   applyDiff,
+  checkPatchMetadata,
   MAX_BUNDLE_BYTES,
   readBundle,
   reject,
@@ -97,6 +98,7 @@ export const apply: Command = {
       reject(verified.problem.code, `${verified.problem.message}${hint}`);
     }
     const { predicate } = verified.report;
+    checkPatchMetadata(predicate, context.now());
     const onStep = crashStep();
     const tree = makeNodeTree(dir, onStep === undefined ? {} : { onStep });
     const reverse = values.reverse === true;
