@@ -84,6 +84,15 @@ export {
 } from './agent/agent.ts';
 export { policyDecider, type DeciderOptions } from './agent/decide.ts';
 export {
+  describeSelfReport,
+  FAR_ABOVE_PPB,
+  inflatedSelfReports,
+  isFarAbove,
+  latestSelfReport,
+  selfReports,
+  type SelfReport,
+} from './agent/self-report.ts';
+export {
   DEVICE_STATE_FORMAT,
   MAX_DEVICE_COMPONENTS,
   readDeviceState,

@@ -302,3 +302,48 @@ describe('one metadata check for both apply paths', () => {
     expect(readFileSync(`${dir}/app.conf`, 'utf8')).toBe('mode=old\n');
   });
 });
+
+describe('self-reported reputation', () => {
+  it('is recorded, never trusted, and flagged when far above the computed score', async () => {
+    const boast = await ok([
+      ...['ledger', 'attest', at('b.json'), '--key', at('mallory.pem'), '--reason', 'forwarded'],
+      ...['--score', '950000000', '--json', ...L()],
+    ]);
+    const { id } = JSON.parse(boast) as { id: string };
+    const rules = [{ id: 'rep', kind: 'min-reputation', mode: 'enforce', min: 900_000_000 }];
+    const args = ['check', at('b.json'), '--policy', policy('rep.json', rules), '--via', id];
+    const r = await pt([...args, ...L()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^POLICY_DENIED: rep: /);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^warn self-reported score: mallory.* reports 0\\.950 for itself in ${id}; its computed score is 0\\.0\\d\\d$`,
+        'm',
+      ),
+    );
+    const json = JSON.parse((await pt([...args, '--json', ...L()])).stdout) as {
+      decision: { selfReports: { entry: string; reported: number }[] };
+    };
+    expect(json.decision.selfReports).toEqual([
+      expect.objectContaining({ entry: id, reported: 950_000_000 }),
+    ]);
+    const explained = await ok(['reputation', '--explain', dids.mallory as string, ...L()]);
+    expect(explained).toContain(`self-reported 95.000% in ${id}: FAR ABOVE its computed score`);
+    expect(
+      (
+        await pt([
+          'ledger',
+          'attest',
+          at('b.json'),
+          '--key',
+          at('dev.pem'),
+          '--reason',
+          'built',
+          '--score',
+          '2000000000',
+          ...L(),
+        ])
+      ).code,
+    ).toBe(2);
+  });
+});

@@ -14,6 +14,8 @@ import {
   reputationClock,
   reputationInputs,
 } from '../reputation/index.ts';
+import type { Entry } from '../ledger/entry.ts';
+import { describeSelfReport, inflatedSelfReports } from './self-report.ts';
 import type { DecisionOutcome, DecisionRequest } from './types.ts';
 
 export interface DeciderOptions {
@@ -62,11 +64,18 @@ export function policyDecider(
       actingRole,
       fuzz,
     });
+    const hops = provenance.hops.map((h) => ledger.get(h.id)).filter((e) => e !== undefined);
+    const inflated = inflatedSelfReports(ledger, hops as Entry[], scores.scores);
+    const names = ledger.registry().identities;
+    const flags = inflated.map(
+      (r) => `self-reported score: ${describeSelfReport(r, names.get(r.did)?.name ?? '')}`,
+    );
     return {
       decision: result.decision,
       hash: result.hashes.decision,
       reasons: [...result.reasons, ...result.missing],
-      warnings: warningsOf(result),
+      warnings: [...warningsOf(result), ...flags],
+      selfReports: inflated,
       explanation: result,
     };
   };

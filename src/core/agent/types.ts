@@ -11,6 +11,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { Entry } from '../ledger/entry.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AuditEvent, Provenance } from '../ledger/queries.ts';
+import type { SelfReport } from './self-report.ts';
 
 /** The steps of a check, in order; an apply continues with APPLY_STEPS. */
 export const CHECK_STEPS = [
@@ -82,6 +83,8 @@ export interface DecisionOutcome {
   reasons: string[];
   /** Rules that failed in `warn` mode, and systems that report scores far above their own. */
   warnings?: string[];
+  /** Attestations in the patch's lineage whose self-reported score is far above the computed. */
+  selfReports?: SelfReport[];
   /** The engine's whole result, passed through to callers (JSON). */
   explanation: unknown;
 }
