@@ -83,6 +83,7 @@ export {
   type StepOutcome,
 } from './agent/agent.ts';
 export { policyDecider, type DeciderOptions } from './agent/decide.ts';
+export { postureStanding, type PostureStanding } from './agent/posture.ts';
 export {
   describeSelfReport,
   FAR_ABOVE_PPB,
