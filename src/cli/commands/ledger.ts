@@ -6,6 +6,7 @@
 import type { Command } from '../context.ts';
 import { exportCommand, importCommand, log, verifyCommand } from './ledger-files.ts';
 import { endorse, init, register, revoke, rotate } from './ledger-identity.ts';
+import { PACK_COMMANDS } from './ledger-packs.ts';
 import { posture } from './ledger-posture.ts';
 import { PROOF_COMMANDS } from './ledger-proofs.ts';
 import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
@@ -26,4 +27,5 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   exportCommand,
   ...LEDGER_QUERY_COMMANDS,
   ...PROOF_COMMANDS,
+  ...PACK_COMMANDS,
 ];

@@ -44,6 +44,7 @@ import {
 } from './rules-chain.ts';
 import { actingRole, componentVersion, freshness, fuzz, targetTree } from './rules-device.ts';
 import { IMPLICIT_VERDICTS, verdicts } from './rules-bundle.ts';
+import { PACK_UNMET, packOnly } from './pack-only.ts';
 import { authors, components, patchReason } from './rules-patch.ts';
 import type {
   DecisionRecord,
@@ -138,8 +139,12 @@ export class CompiledPolicy {
     const reasons: string[] = [];
     const rules: RuleOutcome[] = [];
     if (this.policy.rules.length === 0) reasons.push('default deny: the policy has no rules');
+    const fromPack = context.evidence === 'proof-pack';
     for (const check of this.checks) {
-      const outcome = check(scope, missing);
+      const judged = check(scope, missing);
+      const outcome = fromPack ? packOnly(judged) : judged;
+      if (outcome !== judged && outcome.outcome === 'fail')
+        missing.push(`${outcome.id} needs the ledger: ${PACK_UNMET[outcome.kind] ?? ''}`);
       rules.push(outcome);
       if (outcome.outcome === 'fail') reasons.push(`${outcome.id}: ${outcome.message}`);
     }
@@ -181,9 +186,9 @@ const quote = JSON.stringify as (value: string) => string;
 /**
  * `JSON.stringify(decisionRecord(d))` written out member by member, which is twice as fast and
  * the same bytes; those are RFC 8785 canonical because members are written in sorted order and
- * every value is a string, an integer, a bool, null, an array of strings, or (a `cel` rule's
- * error) an object with the one member `error`, a string (the tests compare it with the
- * canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
+ * every value is a string, an integer, a bool, null, an array of strings, or an object with one
+ * string member (a `cel` rule's `error`, a pack-only check's `unproven`) (the tests compare it
+ * with the canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
  * their schema patterns admit no character JSON escapes.
  */
 function recordJson(d: UnsealedDecision): string {

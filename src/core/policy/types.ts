@@ -180,6 +180,11 @@ export interface PolicyContext {
   actingRole?: string | undefined;
   /** Fuzz requested for the apply (0: none). */
   fuzz: number;
+  /**
+   * Where the chain, flags and identities come from: the verified ledger (default), or a proof
+   * pack alone, which cannot show that negative evidence is absent (pack-only.ts).
+   */
+  evidence?: 'ledger' | 'proof-pack' | undefined;
 }
 
 export type RuleResult = 'pass' | 'fail' | 'warn';
