@@ -70,7 +70,8 @@ function summarize(entry: Entry, nameFor: (did: string) => string): string {
       return `published ${short((body as PublishBody).patch)}: ${(body as PublishBody).reason}`;
     case 'attest': {
       const b = body as AttestBody;
-      return `${b.reason} ${short(b.patch)}${b.target === undefined ? '' : ` on ${b.target}`}`;
+      const on = b.target === undefined ? '' : ` on ${b.target}`;
+      return `${b.reason} ${short(b.patch)}${on}${b.note === undefined ? '' : `: ${b.note}`}`;
     }
     case 'flag': {
       const b = body as FlagBody;

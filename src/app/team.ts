@@ -41,17 +41,23 @@ export function inPhase<K extends TeamPhase['kind']>(
 
 export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; message: string };
 
+/** The ledger file being imported, or the last one's outcome (shown wherever an import form is). */
+export interface ImportState {
+  fileName: string;
+  done: number;
+  total: number;
+  outcome?: ImportOutcome;
+}
+
 export interface TeamService {
   readonly phase: Accessor<TeamPhase>;
+  readonly imports: Accessor<ImportState | undefined>;
   readonly memberships: Accessor<Membership[]>;
   found(name: string): Promise<ActionResult>;
   join(invitation: Invitation): Promise<ActionResult>;
   choose(ledgerId: string): Promise<void>;
   /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
-  importFile(
-    bytes: Uint8Array,
-    progress?: (done: number, total: number) => void,
-  ): Promise<ImportOutcome>;
+  importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
   /** The link that invites a device into the current team. */
   invitation(appAddress: string): string | undefined;
 }
@@ -62,6 +68,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 export function createTeams(device: DeviceService, sync: SyncService): TeamService {
   const [phase, setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
   const [memberships, setMemberships] = createSignal<Membership[]>([]);
+  const [imports, setImports] = createSignal<ImportState>();
   let opening = 0;
 
   const current = (): Membership | undefined => {
@@ -146,6 +153,26 @@ export function createTeams(device: DeviceService, sync: SyncService): TeamServi
 
   const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
 
+  async function importLedgerFile(
+    bytes: Uint8Array,
+    progress: (done: number, total: number) => void,
+  ): Promise<ImportOutcome> {
+    const now = phase();
+    try {
+      if (now.kind === 'waiting') {
+        const { firstLine } = await session();
+        const genesis = firstLine(bytes);
+        if (genesis === undefined || !(await offerGenesis(now.membership, genesis)))
+          return { ok: false, message: 'this file does not start with this team’s genesis entry' };
+      }
+      const opened = phase();
+      if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
+      return { ok: true, report: await opened.team.importFile(bytes, progress) };
+    } catch (error) {
+      return { ok: false, message: message(error) };
+    }
+  }
+
   void start().catch((error: unknown) => {
     console.error('patchtrail: could not read this device’s teams', error);
     setPhase({ kind: 'none' });
@@ -153,6 +180,7 @@ export function createTeams(device: DeviceService, sync: SyncService): TeamServi
 
   return {
     phase,
+    imports,
     memberships,
     async found(name) {
       try {
@@ -207,24 +235,15 @@ export function createTeams(device: DeviceService, sync: SyncService): TeamServi
       await chooseCurrent(ledgerId);
       await open(chosen);
     },
-    async importFile(bytes, progress) {
-      const now = phase();
-      try {
-        if (now.kind === 'waiting') {
-          const { firstLine } = await session();
-          const genesis = firstLine(bytes);
-          if (genesis === undefined || !(await offerGenesis(now.membership, genesis)))
-            return {
-              ok: false,
-              message: 'this file does not start with this team’s genesis entry',
-            };
-        }
-        const opened = phase();
-        if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
-        return { ok: true, report: await opened.team.importFile(bytes, progress) };
-      } catch (error) {
-        return { ok: false, message: message(error) };
-      }
+    async importFile(file) {
+      const fileName = file.name;
+      setImports({ fileName, done: 0, total: 0 });
+      const outcome = await importLedgerFile(
+        new Uint8Array(await file.arrayBuffer()),
+        (done, total) => setImports({ fileName, done, total }),
+      );
+      setImports({ fileName, done: 0, total: 0, outcome });
+      return outcome;
     },
     invitation(appAddress) {
       const held = current();

@@ -31,11 +31,11 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const range = createMemo(() => {
     const overscan = props.overscan ?? 8;
     const count = props.items.length;
-    const first = Math.max(0, Math.floor(scrollTop() / props.rowHeight) - overscan);
-    const last = Math.min(
-      count,
-      Math.ceil((scrollTop() + viewHeight()) / props.rowHeight) + overscan,
-    );
+    // When the list shrinks (a filter) the box clamps its scroll offset without a scroll
+    // event, so the last offset seen may be past the end: clamp it the same way.
+    const top = Math.min(scrollTop(), Math.max(0, count * props.rowHeight - viewHeight()));
+    const first = Math.max(0, Math.floor(top / props.rowHeight) - overscan);
+    const last = Math.min(count, Math.ceil((top + viewHeight()) / props.rowHeight) + overscan);
     return { first, last: Math.max(first, last) };
   });
   const shown = createMemo(() => props.items.slice(range().first, range().last));

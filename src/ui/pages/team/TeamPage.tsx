@@ -8,6 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import { inPhase } from '../../../app/team.ts';
 import { LoadingProgress } from '../../components/LoadingProgress.tsx';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
+import { ImportStatus } from '../../components/LedgerFileImport.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
 import { MemberList } from './MemberList.tsx';
 import { Onboarding } from './Onboarding.tsx';
@@ -97,6 +98,7 @@ export default function TeamPage() {
                 {team().name}
               </h2>
               <MyStanding team={team()} me={me()} />
+              <ImportStatus />
               <MemberList team={team()} me={me()} />
               <InvitePanel />
             </>
