@@ -42,7 +42,7 @@ export interface EntryRow {
 
 /** The name to show for a did: its registered name, the founder's label, or "unregistered". */
 export function nameOf(registry: Registry, genesis: Entry<'genesis'>, did: string): string {
-  if (did === genesis.author) return 'Founder';
+  if (did === genesis.author) return 'Founder'; // genesis names the ledger, not its device
   const name = registry.identities.get(did)?.name ?? '';
   return name === '' ? 'unregistered' : name;
 }

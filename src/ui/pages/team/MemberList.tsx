@@ -8,7 +8,13 @@ import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { EndorseDialog, RevokeDialog } from './MemberActions.tsx';
 
-function Member(props: { team: OpenTeam; member: MemberRow; me: string; admin: boolean }) {
+function Member(props: {
+  team: OpenTeam;
+  member: MemberRow;
+  me: string;
+  myName: string;
+  admin: boolean;
+}) {
   const [endorsing, setEndorsing] = createSignal(false);
   const [revoking, setRevoking] = createSignal(false);
   const m = () => props.member;
@@ -16,7 +22,13 @@ function Member(props: { team: OpenTeam; member: MemberRow; me: string; admin: b
   return (
     <li class="member" data-testid="member" data-did={m().did} data-standing={m().standing}>
       <div class="member-who">
-        <strong class="member-name">{m().name}</strong>
+        {/* The ledger names a founder by its team (genesis has no device name): say ours. */}
+        <strong class="member-name">
+          {m().founder && m().did === props.me && props.myName !== '' ? props.myName : m().name}
+        </strong>
+        <Show when={m().founder}>
+          <span class="chip">founder</span>
+        </Show>
         <Show when={m().did === props.me}>
           <span class="chip">this device</span>
         </Show>
@@ -62,7 +74,7 @@ function Member(props: { team: OpenTeam; member: MemberRow; me: string; admin: b
   );
 }
 
-export function MemberList(props: { team: OpenTeam; me: string }) {
+export function MemberList(props: { team: OpenTeam; me: string; myName: string }) {
   const admin = () => props.team.members().some((m) => m.did === props.me && m.admin);
   const pending = () => props.team.members().filter((m) => m.standing === 'pending').length;
   return (
@@ -78,7 +90,15 @@ export function MemberList(props: { team: OpenTeam; me: string }) {
       </Show>
       <ul class="members">
         <For each={props.team.members()}>
-          {(member) => <Member team={props.team} member={member} me={props.me} admin={admin()} />}
+          {(member) => (
+            <Member
+              team={props.team}
+              member={member}
+              me={props.me}
+              myName={props.myName}
+              admin={admin()}
+            />
+          )}
         </For>
       </ul>
     </section>

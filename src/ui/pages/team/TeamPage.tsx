@@ -99,7 +99,7 @@ export default function TeamPage() {
               </h2>
               <MyStanding team={team()} me={me()} />
               <ImportStatus />
-              <MemberList team={team()} me={me()} />
+              <MemberList team={team()} me={me()} myName={device.key()?.name ?? ''} />
               <InvitePanel />
             </>
           )}
