@@ -3,7 +3,15 @@
  * scroll like ten. Rows have one fixed height; the list scrolls inside its own box. Screen
  * readers get each row's position and the list's size (aria-posinset / aria-setsize).
  */
-import { createMemo, createSignal, For, onCleanup, onMount, type JSX } from 'solid-js';
+import {
+  createMemo,
+  createSignal,
+  Index,
+  onCleanup,
+  onMount,
+  type Accessor,
+  type JSX,
+} from 'solid-js';
 
 export interface VirtualListProps<T> {
   items: readonly T[];
@@ -13,7 +21,8 @@ export interface VirtualListProps<T> {
   /** Rows kept beyond each edge of the view. */
   overscan?: number;
   testid?: string;
-  children: (item: T) => JSX.Element;
+  /** Renders a row from its item's accessor: rows are reused, so read it where it is shown. */
+  children: (item: Accessor<T>) => JSX.Element;
 }
 
 export function VirtualList<T>(props: VirtualListProps<T>) {
@@ -51,22 +60,24 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
     >
       <div class="vlist-space" style={{ height: `${props.items.length * props.rowHeight}px` }}>
-        <For each={shown()}>
+        {/* Index, not For: a row's DOM stays and takes the next item's text as the list
+            scrolls, instead of being thrown away and built again. */}
+        <Index each={shown()}>
           {(item, index) => (
             <div
               class="vlist-row"
               role="listitem"
               aria-setsize={props.items.length}
-              aria-posinset={range().first + index() + 1}
+              aria-posinset={range().first + index + 1}
               style={{
-                transform: `translateY(${(range().first + index()) * props.rowHeight}px)`,
+                transform: `translateY(${(range().first + index) * props.rowHeight}px)`,
                 height: `${props.rowHeight}px`,
               }}
             >
               {props.children(item)}
             </div>
           )}
-        </For>
+        </Index>
       </div>
     </div>
   );

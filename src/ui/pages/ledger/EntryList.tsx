@@ -113,7 +113,11 @@ export function EntryList(props: { team: OpenTeam }) {
       </p>
       <VirtualList items={rows()} rowHeight={ROW_HEIGHT} label="Ledger entries" testid="entry-list">
         {(row) => (
-          <Row row={row} selected={row.id === selected()} onSelect={() => setSelected(row.id)} />
+          <Row
+            row={row()}
+            selected={row().id === selected()}
+            onSelect={() => setSelected(row().id)}
+          />
         )}
       </VirtualList>
       <Show when={chosen()}>{(row) => <Detail team={props.team} row={row()} />}</Show>
