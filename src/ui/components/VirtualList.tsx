@@ -12,6 +12,7 @@ import {
   type Accessor,
   type JSX,
 } from 'solid-js';
+import './virtual-list.css';
 
 export interface VirtualListProps<T> {
   items: readonly T[];
