@@ -107,6 +107,92 @@ export interface SessionOptions {
   now?: () => Date;
 }
 
+/** A revision counter that moves, at most every REVISION_DELAY_MS, while the ledger changes. */
+function liveRevision(ledger: Ledger) {
+  const [revision, setRevision] = createSignal(0);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      setRevision((n) => n + 1);
+    }, REVISION_DELAY_MS);
+  };
+  const unsubscribe = ledger.subscribe({
+    admitted: later,
+    quarantined: later,
+    equivocation: later,
+  });
+  return {
+    revision,
+    /** Moves it now (after this device's own action, which the screen should show at once). */
+    now: () => setRevision((n) => n + 1),
+    stop() {
+      clearTimeout(timer);
+      unsubscribe();
+    },
+  };
+}
+
+/** The screens' rows, recomputed when the revision moves. */
+function views(ledger: Ledger, revision: Accessor<number>) {
+  const entries = createMemo(() => (revision(), entryRows(ledger)));
+  return {
+    entries,
+    members: createMemo(() => (revision(), memberRows(ledger))),
+    equivocations: createMemo(() => (revision(), equivocationRows(ledger))),
+    checkpoints: createMemo(() => checkpointRows(entries(), ledger)),
+  };
+}
+
+/** Admits untrusted input into the ledger and waits until the store has it. */
+function intake(store: LedgerStore, touched: () => void) {
+  const { ledger } = store;
+  return {
+    async admit(bytes: Uint8Array): Promise<ActionResult> {
+      const result = await ledger.admit(bytes);
+      await store.flush();
+      touched();
+      if (result.status === 'rejected')
+        return { ok: false, code: result.code ?? 'MALFORMED_INPUT', message: result.message ?? '' };
+      return { ok: true };
+    },
+    async importFile(bytes: Uint8Array, progress?: (done: number, total: number) => void) {
+      const { lines } = ledgerLines(bytes);
+      const report = await admitLines(ledger, lines, 0, progress === undefined ? {} : { progress });
+      await store.flush();
+      touched();
+      const { admitted, duplicate, held, rejected } = report;
+      return { admitted, duplicate, held, rejected };
+    },
+  };
+}
+
+/** What this device signs into the ledger, each durable before it is reported done. */
+function actions(store: LedgerStore, options: SessionOptions, touched: () => void) {
+  const { ledger } = store;
+  const now = options.now ?? (() => new Date());
+  async function signed(work: (signer: Signer, time: string) => Promise<unknown>) {
+    try {
+      await work(options.signer(), utcTimestamp(now()));
+      await store.flush();
+      touched();
+      return { ok: true } as const;
+    } catch (error) {
+      return failure(error);
+    }
+  }
+  return {
+    endorse: (subject: string, role: string, stake: number) =>
+      signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
+    revoke: (subject: string, reason: string) =>
+      signed((signer, time) => {
+        // From its next entry on: what it signed before stays (a lost device did honest work).
+        const from = (ledger.head(subject)?.seq ?? -1) + 1;
+        return ledger.append(signer, 'revoke', { subject, from, reason }, time);
+      }),
+  };
+}
+
 /** Opens a held ledger (by id) or a new one (by its genesis bytes). */
 export async function openTeamSession(
   source: string | Uint8Array,
@@ -120,42 +206,16 @@ export async function openTeamSession(
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
   const { ledger } = store;
-  const now = options.now ?? (() => new Date());
-  const [revision, setRevision] = createSignal(0);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const bump = () => {
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      setRevision((n) => n + 1);
-    }, REVISION_DELAY_MS);
-  };
-  const unsubscribe = ledger.subscribe({ admitted: bump, quarantined: bump, equivocation: bump });
-  const entries = createMemo(() => (revision(), entryRows(ledger)));
-  const members = createMemo(() => (revision(), memberRows(ledger)));
-  const equivocations = createMemo(() => (revision(), equivocationRows(ledger)));
-  const checkpoints = createMemo(() => checkpointRows(entries(), ledger));
-
-  async function signed(work: (signer: Signer, time: string) => Promise<unknown>) {
-    try {
-      await work(options.signer(), utcTimestamp(now()));
-      await store.flush(); // durable before it is reported done
-      setRevision((n) => n + 1);
-      return { ok: true } as const;
-    } catch (error) {
-      return failure(error);
-    }
-  }
-
+  const live = liveRevision(ledger);
   return {
     ledgerId: ledger.id,
     name: ledger.genesis.body.name,
     threshold: ledger.genesis.body.threshold,
     founder: ledger.genesis.author,
-    revision,
-    entries,
-    members,
-    equivocations,
-    checkpoints,
+    revision: live.revision,
+    ...views(ledger, live.revision),
+    ...actions(store, options, live.now),
+    ...intake(store, live.now),
     ledger,
     async quarantine() {
       const rows: StoredQuarantineRecord[] = await store.quarantined();
@@ -165,34 +225,9 @@ export async function openTeamSession(
       const entry = ledger.get(id);
       return entry === undefined ? undefined : prettyEntry(entry.bytes);
     },
-    endorse: (subject, role, stake) =>
-      signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
-    revoke: (subject, reason) =>
-      signed((signer, time) => {
-        // From its next entry on: what it signed before stays (a lost device did honest work).
-        const from = (ledger.head(subject)?.seq ?? -1) + 1;
-        return ledger.append(signer, 'revoke', { subject, from, reason }, time);
-      }),
-    async admit(bytes) {
-      const result = await ledger.admit(bytes);
-      await store.flush();
-      setRevision((n) => n + 1);
-      if (result.status === 'rejected')
-        return { ok: false, code: result.code ?? 'MALFORMED_INPUT', message: result.message ?? '' };
-      return { ok: true };
-    },
     exportFile: () => serializeEntries(ledger.all()),
-    async importFile(bytes, progress) {
-      const { lines } = ledgerLines(bytes);
-      const report = await admitLines(ledger, lines, 0, progress === undefined ? {} : { progress });
-      await store.flush();
-      setRevision((n) => n + 1);
-      const { admitted, duplicate, held, rejected } = report;
-      return { admitted, duplicate, held, rejected };
-    },
     async close() {
-      clearTimeout(timer);
-      unsubscribe();
+      live.stop();
       await store.close();
     },
   };

@@ -64,189 +64,224 @@ export interface TeamService {
 
 const session = () => import('./ledger-session.ts');
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const failed = (error: unknown): ActionResult => ({
+  ok: false,
+  code: 'FAILED',
+  message: message(error),
+});
+const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
 
-export function createTeams(device: DeviceService, sync: SyncService): TeamService {
-  const [phase, setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
-  const [memberships, setMemberships] = createSignal<Membership[]>([]);
-  const [imports, setImports] = createSignal<ImportState>();
-  let opening = 0;
+/** The state and the steps behind TeamService; each step is one method. */
+class Teams {
+  readonly phase: Accessor<TeamPhase>;
+  readonly memberships: Accessor<Membership[]>;
+  readonly imports: Accessor<ImportState | undefined>;
+  private readonly setPhase: (phase: TeamPhase) => void;
+  private readonly setMemberships: (list: Membership[]) => void;
+  readonly setImports: (state: ImportState) => void;
+  /** Counts opens, so a slow one that a newer one overtook closes what it opened. */
+  private opening = 0;
 
-  const current = (): Membership | undefined => {
-    const now = phase();
+  constructor(
+    private readonly device: DeviceService,
+    private readonly sync: SyncService,
+  ) {
+    [this.phase, this.setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
+    [this.memberships, this.setMemberships] = createSignal<Membership[]>([]);
+    [this.imports, this.setImports] = createSignal<ImportState>();
+  }
+
+  current(): Membership | undefined {
+    const now = this.phase();
     return now.kind === 'starting' || now.kind === 'none' ? undefined : now.membership;
-  };
+  }
 
-  function follow(membership: Membership, team: OpenTeam | undefined): void {
+  async start(): Promise<void> {
+    let chosen: Membership | undefined;
+    try {
+      const list = await readMemberships();
+      this.setMemberships(list.memberships);
+      chosen = list.memberships.find((m) => m.ledgerId === list.current);
+    } catch (error) {
+      console.error('patchtrail: could not read this device’s teams', error);
+    }
+    if (chosen !== undefined) return this.open(chosen);
+    this.setPhase({ kind: 'none' });
+    this.sync.follow(undefined);
+  }
+
+  /** Tells the transport what to carry: this membership, and its ledger once open. */
+  private follow(membership: Membership, team: OpenTeam | undefined): void {
     const target: TransportTarget = {
       ledgerId: membership.ledgerId,
       roomSecret: membership.roomSecret,
       signaling: membership.signaling,
       ledger: team?.ledger,
-      offerGenesis: (bytes) => offerGenesis(membership, bytes),
+      offerGenesis: (bytes) => this.offerGenesis(membership, bytes),
     };
-    sync.follow(target);
+    this.sync.follow(target);
   }
 
-  async function closeCurrent(): Promise<void> {
-    const now = phase();
-    if (now.kind === 'open') await now.team.close();
+  async remember(membership: Membership): Promise<void> {
+    await saveMembership(membership);
+    this.setMemberships((await readMemberships()).memberships);
   }
 
   /** Opens a held ledger, or the one whose genesis bytes arrived; joiners register on open. */
-  async function open(membership: Membership, genesis?: Uint8Array): Promise<void> {
-    const ticket = ++opening;
-    await closeCurrent();
-    setPhase({ kind: 'loading', membership, done: 0, total: 0 });
-    const { openTeamSession } = await session();
+  async open(membership: Membership, genesis?: Uint8Array): Promise<void> {
+    const ticket = ++this.opening;
+    const before = this.phase();
+    if (before.kind === 'open') await before.team.close();
+    this.setPhase({ kind: 'loading', membership, done: 0, total: 0 });
     try {
-      const key = await device.ready();
-      const team = await openTeamSession(genesis ?? membership.ledgerId, {
-        signer: () => device.key() ?? key,
-        onError: (error) => console.error('patchtrail: ledger store write failed', error),
-        progress: (done, total) => {
-          if (ticket === opening) setPhase({ kind: 'loading', membership, done, total });
-        },
-      });
-      if (ticket !== opening) return void (await team.close());
-      let held = membership;
-      if (membership.registration !== undefined) await team.admit(membership.registration);
-      if (membership.name !== team.name) {
-        held = { ...membership, name: team.name };
-        await saveMembership(held);
-        setMemberships((await readMemberships()).memberships);
-      }
-      setPhase({ kind: 'open', membership: held, team });
-      follow(held, team);
+      const team = await this.openSession(membership, genesis, ticket);
+      if (ticket !== this.opening) return void (await team.close());
+      await this.opened(membership, team);
     } catch (error) {
-      if (ticket !== opening) return;
+      if (ticket !== this.opening) return;
       // A joiner holds no genesis until the first sync: that is waiting, not a failure.
       if (genesis === undefined && membership.origin === 'joiner') {
-        setPhase({ kind: 'waiting', membership });
-        follow(membership, undefined);
-      } else setPhase({ kind: 'failed', membership, message: message(error) });
+        this.setPhase({ kind: 'waiting', membership });
+        this.follow(membership, undefined);
+      } else this.setPhase({ kind: 'failed', membership, message: message(error) });
     }
   }
 
-  async function offerGenesis(membership: Membership, bytes: Uint8Array): Promise<boolean> {
-    const now = phase();
+  private async openSession(
+    membership: Membership,
+    genesis: Uint8Array | undefined,
+    ticket: number,
+  ) {
+    const { openTeamSession } = await session();
+    const key = await this.device.ready();
+    return openTeamSession(genesis ?? membership.ledgerId, {
+      signer: () => this.device.key() ?? key,
+      onError: (error) => console.error('patchtrail: ledger store write failed', error),
+      progress: (done, total) => {
+        if (ticket === this.opening) this.setPhase({ kind: 'loading', membership, done, total });
+      },
+    });
+  }
+
+  /** A ledger is open: admit our pending registration, take the team's own name, go. */
+  private async opened(membership: Membership, team: OpenTeam): Promise<void> {
+    let held = membership;
+    if (membership.registration !== undefined) await team.admit(membership.registration);
+    if (membership.name !== team.name) {
+      held = { ...membership, name: team.name };
+      await this.remember(held);
+    }
+    this.setPhase({ kind: 'open', membership: held, team });
+    this.follow(held, team);
+  }
+
+  async offerGenesis(membership: Membership, bytes: Uint8Array): Promise<boolean> {
+    const now = this.phase();
     if (now.kind !== 'waiting' || now.membership.ledgerId !== membership.ledgerId) return false;
     const { isGenesisOf } = await session();
     if (!(await isGenesisOf(bytes, membership.ledgerId))) return false;
-    await open(membership, bytes);
-    return phase().kind === 'open';
+    await this.open(membership, bytes);
+    return this.phase().kind === 'open';
   }
 
-  async function start(): Promise<void> {
-    const list = await readMemberships();
-    setMemberships(list.memberships);
-    const chosen = list.memberships.find((m) => m.ledgerId === list.current);
-    if (chosen === undefined) {
-      setPhase({ kind: 'none' });
-      sync.follow(undefined);
-    } else await open(chosen);
+  async found(name: string): Promise<ActionResult> {
+    try {
+      const key = await this.device.ready();
+      const { foundLedger } = await session();
+      const genesis = await foundLedger(key, name, new Date());
+      const membership: Membership = {
+        ledgerId: genesis.id,
+        name,
+        roomSecret: newRoomSecret(random),
+        signaling: [],
+        origin: 'founder',
+        joinedAt: new Date().toISOString(),
+      };
+      await this.remember(membership);
+      await this.open(membership, genesis.bytes);
+      return { ok: true };
+    } catch (error) {
+      return failed(error);
+    }
   }
 
-  async function remember(membership: Membership): Promise<void> {
-    await saveMembership(membership);
-    setMemberships((await readMemberships()).memberships);
+  async join(invitation: Invitation): Promise<ActionResult> {
+    try {
+      const held = this.memberships().find((m) => m.ledgerId === invitation.ledgerId);
+      if (held !== undefined) return (await this.choose(held.ledgerId, true), { ok: true });
+      const key = await this.device.ready();
+      const { signRegistration } = await session();
+      const registration = await signRegistration(key, invitation.ledgerId, key.name, new Date());
+      const { ledgerId, name, roomSecret, signaling } = invitation;
+      const joinedAt = new Date().toISOString();
+      const membership: Membership = {
+        ledgerId,
+        name,
+        roomSecret,
+        signaling,
+        joinedAt,
+        registration,
+        origin: 'joiner',
+      };
+      await this.remember(membership);
+      await this.open(membership);
+      return { ok: true };
+    } catch (error) {
+      return failed(error);
+    }
   }
 
-  const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
+  async choose(ledgerId: string, again = false): Promise<void> {
+    const chosen = this.memberships().find((m) => m.ledgerId === ledgerId);
+    if (chosen === undefined || (!again && chosen.ledgerId === this.current()?.ledgerId)) return;
+    await chooseCurrent(ledgerId);
+    await this.open(chosen);
+  }
 
-  async function importLedgerFile(
+  /** Admits a ledger file; while waiting, its first line is offered as the genesis. */
+  async importBytes(
     bytes: Uint8Array,
     progress: (done: number, total: number) => void,
   ): Promise<ImportOutcome> {
-    const now = phase();
     try {
+      const now = this.phase();
       if (now.kind === 'waiting') {
         const { firstLine } = await session();
         const genesis = firstLine(bytes);
-        if (genesis === undefined || !(await offerGenesis(now.membership, genesis)))
+        if (genesis === undefined || !(await this.offerGenesis(now.membership, genesis)))
           return { ok: false, message: 'this file does not start with this team’s genesis entry' };
       }
-      const opened = phase();
+      const opened = this.phase();
       if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
       return { ok: true, report: await opened.team.importFile(bytes, progress) };
     } catch (error) {
       return { ok: false, message: message(error) };
     }
   }
+}
 
-  void start().catch((error: unknown) => {
-    console.error('patchtrail: could not read this device’s teams', error);
-    setPhase({ kind: 'none' });
-  });
-
+export function createTeams(device: DeviceService, sync: SyncService): TeamService {
+  const teams = new Teams(device, sync);
+  void teams.start();
   return {
-    phase,
-    imports,
-    memberships,
-    async found(name) {
-      try {
-        const key = await device.ready();
-        const { foundLedger } = await session();
-        const genesis = await foundLedger(key, name, new Date());
-        const membership: Membership = {
-          ledgerId: genesis.id,
-          name,
-          roomSecret: newRoomSecret(random),
-          signaling: [],
-          origin: 'founder',
-          joinedAt: new Date().toISOString(),
-        };
-        await remember(membership);
-        await open(membership, genesis.bytes);
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, code: 'FAILED', message: message(error) };
-      }
-    },
-    async join(invitation) {
-      try {
-        const held = memberships().find((m) => m.ledgerId === invitation.ledgerId);
-        if (held !== undefined) {
-          await chooseCurrent(held.ledgerId);
-          await open(held);
-          return { ok: true };
-        }
-        const key = await device.ready();
-        const { signRegistration } = await session();
-        const registration = await signRegistration(key, invitation.ledgerId, key.name, new Date());
-        const membership: Membership = {
-          ledgerId: invitation.ledgerId,
-          name: invitation.name,
-          roomSecret: invitation.roomSecret,
-          signaling: invitation.signaling,
-          origin: 'joiner',
-          joinedAt: new Date().toISOString(),
-          registration,
-        };
-        await remember(membership);
-        await open(membership);
-        return { ok: true };
-      } catch (error) {
-        return { ok: false, code: 'FAILED', message: message(error) };
-      }
-    },
-    async choose(ledgerId) {
-      const chosen = memberships().find((m) => m.ledgerId === ledgerId);
-      if (chosen === undefined || chosen.ledgerId === current()?.ledgerId) return;
-      await chooseCurrent(ledgerId);
-      await open(chosen);
-    },
+    phase: teams.phase,
+    imports: teams.imports,
+    memberships: teams.memberships,
+    found: (name) => teams.found(name),
+    join: (invitation) => teams.join(invitation),
+    choose: (ledgerId) => teams.choose(ledgerId),
     async importFile(file) {
       const fileName = file.name;
-      setImports({ fileName, done: 0, total: 0 });
-      const outcome = await importLedgerFile(
-        new Uint8Array(await file.arrayBuffer()),
-        (done, total) => setImports({ fileName, done, total }),
+      teams.setImports({ fileName, done: 0, total: 0 });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const outcome = await teams.importBytes(bytes, (done, total) =>
+        teams.setImports({ fileName, done, total }),
       );
-      setImports({ fileName, done: 0, total: 0, outcome });
+      teams.setImports({ fileName, done: 0, total: 0, outcome });
       return outcome;
     },
     invitation(appAddress) {
-      const held = current();
+      const held = teams.current();
       if (held === undefined) return undefined;
       const { ledgerId, roomSecret, signaling, name } = held;
       return invitationLink(appAddress, { ledgerId, roomSecret, signaling, name });
