@@ -142,6 +142,12 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     await shoot(a, 'team-admin-pending');
     await tablet.getByRole('button', { name: 'Endorse…' }).click();
     const dialog = a.getByRole('dialog', { name: 'Endorse Field tablet' });
+    // The ledger changing under an open dialog (here the same request imported again, as a
+    // sync would bring entries) must not close it.
+    const again = await a.getByTestId('import-report').textContent();
+    await a.getByTestId('ledger-file-input').setInputFiles(files.at(-1) ?? '');
+    await expect.poll(() => a.getByTestId('import-report').textContent()).not.toBe(again);
+    expect(await a.getByTestId('import-report').textContent()).toContain('0 new, 2 already here');
     await dialog.getByLabel('Role').selectOption('reviewer');
     await dialog.getByLabel('Stake').fill('25');
     await shoot(a, 'team-endorse-dialog');

@@ -2,7 +2,7 @@
  * The team's identities: name, did:key, roles with stake, standing; pending registrations first
  * and, for admins, the actions (endorse, revoke).
  */
-import { createSignal, For, Show } from 'solid-js';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { Did } from '../../components/CopyButton.tsx';
@@ -75,6 +75,7 @@ function Member(props: {
 }
 
 export function MemberList(props: { team: OpenTeam; me: string; myName: string }) {
+  const byDid = createMemo(() => new Map(props.team.members().map((m) => [m.did, m])));
   const admin = () => props.team.members().some((m) => m.did === props.me && m.admin);
   const pending = () => props.team.members().filter((m) => m.standing === 'pending').length;
   return (
@@ -89,15 +90,21 @@ export function MemberList(props: { team: OpenTeam; me: string; myName: string }
         </p>
       </Show>
       <ul class="members">
-        <For each={props.team.members()}>
-          {(member) => (
-            <Member
-              team={props.team}
-              member={member}
-              me={props.me}
-              myName={props.myName}
-              admin={admin()}
-            />
+        {/* Keyed by did, not by row object: rows are rebuilt whenever the ledger changes, and
+            a member rebuilt under an open dialog would close it. */}
+        <For each={props.team.members().map((m) => m.did)}>
+          {(did) => (
+            <Show when={byDid().get(did)}>
+              {(member) => (
+                <Member
+                  team={props.team}
+                  member={member()}
+                  me={props.me}
+                  myName={props.myName}
+                  admin={admin()}
+                />
+              )}
+            </Show>
           )}
         </For>
       </ul>

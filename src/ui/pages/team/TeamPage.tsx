@@ -8,7 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import { inPhase } from '../../../app/team.ts';
 import { LoadingProgress } from '../../components/LoadingProgress.tsx';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
-import { ImportStatus } from '../../components/LedgerFileImport.tsx';
+import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
 import { MemberList } from './MemberList.tsx';
 import { Onboarding } from './Onboarding.tsx';
@@ -98,7 +98,7 @@ export default function TeamPage() {
                 {team().name}
               </h2>
               <MyStanding team={team()} me={me()} />
-              <ImportStatus />
+              <LedgerFileImport label="Import a teammate’s ledger file…" />
               <MemberList team={team()} me={me()} myName={device.key()?.name ?? ''} />
               <InvitePanel />
             </>
