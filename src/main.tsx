@@ -1,19 +1,21 @@
-/** The web app's entry: make the services once, provide them, mount the page. */
+/** The web app's entry: apply the chosen theme, make the services once, provide them, mount. */
 import { render } from 'solid-js/web';
 import { ServicesContext } from './app/context.ts';
-import { makeServices } from './app/services.ts';
+import { applyStoredTheme } from './app/theme.ts';
+import { makeAppServices } from './app/wiring.ts';
 import { App } from './ui/App.tsx';
-import './ui/app.css';
+import './ui/tokens.css';
+import './ui/base.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');
 
-const services = makeServices();
-render(
-  () => (
+applyStoredTheme();
+render(() => {
+  const services = makeAppServices();
+  return (
     <ServicesContext.Provider value={services}>
       <App />
     </ServicesContext.Provider>
-  ),
-  root,
-);
+  );
+}, root);

@@ -1,37 +1,19 @@
 /**
  * The transport behind the app's sync seam: `Transport.connect(target, report)` as
- * src/app/sync.ts defines it on the app shell's branch (the types are restated here, shape for
- * shape, until both meet on main). For a team whose ledger is open it runs a peer session
+ * src/app/sync.ts defines it. For a team whose ledger is open it runs a peer session
  * (peers.ts: y-webrtc, tabs, optional relay, all through the validator). For a joiner still
  * waiting for the genesis, it joins the same room with a doc bound to nothing and offers every
  * value that appears under the ledger id to `target.offerGenesis`, which accepts only bytes
  * that hash to the invited id; the app then follows again with the opened ledger.
  */
 import * as Y from 'yjs';
-import type { Ledger } from '../core/ledger/ledger.ts';
 import { ENTRIES_MAP } from '../sync/ledger-doc.ts';
 import { connectWebrtc, roomNameFor } from '../sync/webrtc.ts';
 import { connectPeers, type PeersState } from './peers.ts';
 import { defaultPeerSettings, type PeerSettings } from './peer-settings.ts';
+import type { SyncState, Transport, TransportTarget } from './sync.ts';
 
-export type SyncState =
-  | { kind: 'no-team' }
-  | { kind: 'not-connected'; reason: string }
-  | { kind: 'offline' }
-  | { kind: 'connecting' }
-  | { kind: 'connected'; peers: number; lastSync?: number };
-
-export interface TransportTarget {
-  readonly ledgerId: string;
-  readonly roomSecret: string;
-  readonly signaling: readonly string[];
-  readonly ledger: Ledger | undefined;
-  offerGenesis(bytes: Uint8Array): Promise<boolean>;
-}
-
-export interface Transport {
-  connect(target: TransportTarget, report: (state: SyncState) => void): () => void;
-}
+export type { SyncState, Transport, TransportTarget };
 
 export interface TransportOptions {
   /** Where the page came from, for same-origin signaling (default: location). */

@@ -15,6 +15,7 @@ import { apply } from './commands/apply.ts';
 import { LEDGER_COMMANDS } from './commands/ledger.ts';
 import { reputation } from './commands/reputation.ts';
 import { check } from './commands/check.ts';
+import { rollback } from './commands/rollback.ts';
 import { POLICY_COMMANDS } from './commands/policy.ts';
 
 const COMMANDS: readonly Command[] = [
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   inspect,
   apply,
   check,
+  rollback,
   reputation,
 ];
 

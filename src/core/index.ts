@@ -10,6 +10,7 @@ export {
   verifyParsedBundle,
   type VerifyOptions,
 } from './bundle/verify.ts';
+export { checkPatchMetadata } from './bundle/metadata.ts';
 export { MAX_BUNDLE_BYTES, MAX_DIFF_BYTES, MAX_KEY_FILE_BYTES } from './bundle/limits.ts';
 export { makeSeedSigner, type Signer } from './crypto/signer.ts';
 export { didFromPublicKey, publicKeyFromDid, isDidKey } from './crypto/did-key.ts';
@@ -68,11 +69,34 @@ export * from './policy/index.ts';
 export {
   AGENT_STEPS,
   applyPatch,
+  checkPatch,
   rollbackPatch,
-  type AgentResult,
+  type AgentApplyOptions,
+  type ApplyRunResult,
+  type AttesterReport,
+  type CheckOptions,
+  type CheckResult,
   type DecisionOutcome,
   type DecisionRequest,
+  type RollbackOptions,
+  type RollbackResult,
   type StepOutcome,
 } from './agent/agent.ts';
 export { policyDecider, type DeciderOptions } from './agent/decide.ts';
+export { postureStanding, type PostureStanding } from './agent/posture.ts';
+export {
+  describeSelfReport,
+  FAR_ABOVE_PPB,
+  inflatedSelfReports,
+  isFarAbove,
+  latestSelfReport,
+  selfReports,
+  type SelfReport,
+} from './agent/self-report.ts';
+export {
+  DEVICE_STATE_FORMAT,
+  MAX_DEVICE_COMPONENTS,
+  readDeviceState,
+  type DeviceState,
+} from './agent/device-state.ts';
 export { parseJson } from './encoding/canonical-json.ts';

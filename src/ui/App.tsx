@@ -1,44 +1,33 @@
-/** The bundle page: take a file, check it with the app's services, show the result. */
-import { createResource, createSignal, Show } from 'solid-js';
-import { useServices } from '../app/context.ts';
-import { BundleDrop } from './BundleDrop.tsx';
-import { CheckResult } from './CheckResult.tsx';
-import { CheckingBanner } from './VerdictBanner.tsx';
+/**
+ * The app's routes (hash-based: they work from a static server and offline, and an
+ * invitation's secret stays in the fragment, which never reaches a server). Each page is
+ * lazy-loaded so the first screen's JavaScript stays small; the shell is the root layout.
+ */
+import { HashRouter, Navigate, Route } from '@solidjs/router';
+import { lazy } from 'solid-js';
+import { Shell } from './shell/Shell.tsx';
+
+const InboxPage = lazy(() => import('./pages/inbox/InboxPage.tsx'));
+const PatchPage = lazy(() => import('./pages/patch/PatchPage.tsx'));
+const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx'));
+const TeamPage = lazy(() => import('./pages/team/TeamPage.tsx'));
+const JoinPage = lazy(() => import('./pages/join/JoinPage.tsx'));
+const PeersPage = lazy(() => import('./pages/peers/PeersPage.tsx'));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage.tsx'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 
 export function App() {
-  const services = useServices();
-  const [file, setFile] = createSignal<File>();
-  // createResource keeps only the latest file's answer when files arrive quickly.
-  const [check] = createResource(file, (chosen) => services.verifyBundleFile(chosen));
-  /** One short sentence for screen readers; the full result is not read out on every change. */
-  const announcement = () => {
-    if (check.loading) return `Checking ${file()?.name ?? 'the file'}…`;
-    const current = check();
-    if (current === undefined) return '';
-    const code = current.problem === undefined ? '' : ` (${current.problem.code})`;
-    return `${current.fileName}: ${current.verdict}${code}`;
-  };
-
   return (
-    <>
-      <header class="masthead">
-        <h1>patchtrail</h1>
-        <p>Check a signed patch bundle: who wrote it, who vouched for it, and what it changes.</p>
-      </header>
-      <main class="content">
-        <BundleDrop onFile={setFile} maxBytes={services.maxBundleBytes} />
-        <p class="visually-hidden" role="status">
-          {announcement()}
-        </p>
-        <div class="result">
-          <Show when={check.loading && file()}>
-            {(chosen) => <CheckingBanner fileName={chosen().name} />}
-          </Show>
-          <Show when={!check.loading && check()}>
-            {(checked) => <CheckResult check={checked()} />}
-          </Show>
-        </div>
-      </main>
-    </>
+    <HashRouter root={Shell}>
+      <Route path="/" component={() => <Navigate href="/inbox" />} />
+      <Route path="/inbox" component={InboxPage} />
+      <Route path="/patch/:key" component={PatchPage} />
+      <Route path="/ledger" component={LedgerPage} />
+      <Route path="/team" component={TeamPage} />
+      <Route path="/join" component={JoinPage} />
+      <Route path="/peers" component={PeersPage} />
+      <Route path="/settings" component={SettingsPage} />
+      <Route path="*" component={NotFoundPage} />
+    </HashRouter>
   );
 }

@@ -119,6 +119,7 @@ describe('check and apply with a ledger and a policy', () => {
       ['clean', 'pass'],
       ['short', 'pass'],
       ['review', 'pass'],
+      ['implicit:fail-verdicts', 'pass'],
     ]);
     expect(result.decision.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -152,7 +153,7 @@ describe('check and apply with a ledger and a policy', () => {
     expect(readFileSync(at('target/app.conf'), 'utf8')).toBe('mode=old\n');
     const done = JSON.parse(await ok([...args, '--json'])) as {
       status: string;
-      attestation: { id: string; body: { treeAfter: string; parent: string } };
+      attestation: { id: string; entry: { body: { treeAfter: string; parent: string } } };
     };
     expect(done.status).toBe('applied');
     expect(readFileSync(at('target/app.conf'), 'utf8')).toBe('mode=new\n');
@@ -163,7 +164,7 @@ describe('check and apply with a ledger and a policy', () => {
       expect.objectContaining({
         id: done.attestation.id,
         reason: 'applied',
-        treeAfter: done.attestation.body.treeAfter,
+        treeAfter: done.attestation.entry.body.treeAfter,
       }),
     ]);
     const again = JSON.parse(await ok([...args, '--json'])) as { status: string };

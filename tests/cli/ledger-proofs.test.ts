@@ -128,7 +128,9 @@ describe('patchtrail ledger prove / verify-proof', () => {
     const text = await ok(['ledger', 'verify-proof', pack(), ...pins('w1', 'w2')]);
     expect(text).toMatch(/2 witness\(es\)/);
     expect(text).toMatch(/ attest reviewed by did:key:\S+ after sha256:/);
-    expect(text.endsWith('ok\n')).toBe(true);
+    expect(text).toMatch(
+      /\nok: 4 entries proven in the log at size \d+\nnot proven: that no other flag/,
+    );
     const report = JSON.parse(
       await ok([
         ...['ledger', 'verify-proof', pack(), ...pins('w1', 'w2', 'w3'), '--threshold', '2'],
@@ -174,6 +176,63 @@ describe('patchtrail ledger prove / verify-proof', () => {
     expect(
       (await pt(['ledger', 'verify-proof', pack(), '--witness', vkeys.log as string])).code,
     ).toBe(2);
+  });
+
+  it('a pack with the COMPROMISED flag left out never reads as clean; --policy checks from the pack alone', async () => {
+    await ok([
+      'ledger',
+      'flag',
+      at('b.json'),
+      '--evidence',
+      'backdoor',
+      '--key',
+      at('log.pem'),
+      ...L(),
+    ]);
+    await ok(['ledger', 'checkpoint', '--key', at('log.pem'), ...L()]);
+    for (const w of ['w1', 'w2']) await ok(['ledger', 'cosign', '--key', at(`${w}.pem`), ...L()]);
+    await ok([
+      'ledger',
+      'prove',
+      at('b.json'),
+      ...L(),
+      ...pins('w1', 'w2'),
+      '--out',
+      at('flagged.json'),
+    ]);
+    const whole = JSON.parse(readFileSync(at('flagged.json'), 'utf8')) as { entries: unknown[] };
+    writeFileSync(
+      at('hidden.json'),
+      JSON.stringify({ ...whole, entries: whole.entries.slice(0, -1) }),
+    );
+    const verify = (file: string) => ['ledger', 'verify-proof', at(file), ...pins('w1', 'w2')];
+    const shown = await ok(verify('flagged.json'));
+    expect(shown).toMatch(/^FLAGGED COMPROMISED by did:key:\S+ in sha256:[0-9a-f]{64}$/m);
+    const hidden = await ok(verify('hidden.json'));
+    expect(hidden).not.toContain('FLAGGED');
+    expect(hidden).toMatch(/^not proven: that no other flag says the patch is compromised$/m);
+    writeFileSync(
+      at('gate.json'),
+      JSON.stringify({
+        format: 'urn:patchtrail:policy:v1',
+        version: 1,
+        rules: [{ id: 'not-flagged', kind: 'not-flagged', mode: 'enforce' }],
+      }),
+    );
+    for (const file of ['hidden.json', 'flagged.json']) {
+      const r = await pt([...verify(file), '--policy', at('gate.json')]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^POLICY_DENIED: not-flagged: /);
+      expect(r.stdout).toMatch(/\n=> denied \(from the pack alone\)\n$/);
+    }
+    const hiddenRule = await pt([...verify('hidden.json'), '--policy', at('gate.json'), '--json']);
+    const json = JSON.parse(hiddenRule.stdout) as {
+      ok: boolean;
+      decision: { decision: string; rules: { id: string; message: string }[] };
+    };
+    expect(json.ok).toBe(true);
+    expect(json.decision.decision).toBe('deny');
+    expect(json.decision.rules[0]?.message).toMatch(/^unmet from a proof pack alone: /);
   });
 
   const python = spawnSync('python3', ['-c', 'import cryptography'], { encoding: 'utf8' });

@@ -50,6 +50,14 @@ beforeAll(async () => {
 });
 
 describe('policy validate', () => {
+  it("a policy's name cannot add lines to the output", async () => {
+    const doc = JSON.parse(readFileSync(policyFile('named.json', 1), 'utf8')) as object;
+    writeFileSync(at('named.json'), JSON.stringify({ ...doc, name: 'x\nvalid: "all" version 99' }));
+    const out = await ok(['policy', 'validate', at('named.json')]);
+    expect(out.split('\n').filter((l) => l.startsWith('valid:'))).toHaveLength(1);
+    expect(out).toContain('"x\\u000avalid: "all" version 99" version 1');
+  });
+
   it('summarises a valid policy with its hash', async () => {
     const result = JSON.parse(
       await ok(['policy', 'validate', policyFile('p1.json', 1), '--json']),

@@ -15,7 +15,7 @@ import {
   utf8Encode,
   type Signer,
 } from '../../src/core/index.ts';
-import { applyPatch } from '../../src/core/agent/agent.ts';
+import { applyPatch, checkPatch } from '../../src/core/agent/agent.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
 const T = '2026-11-22T10:20:00Z';
@@ -61,10 +61,9 @@ async function world() {
       ...(via === undefined ? {} : { via }),
     });
   const digest = (
-    await applyPatch(bytes, {
+    await checkPatch(bytes, {
       ledger,
       now: NOW,
-      checkOnly: true,
       decide: () => ({ decision: 'deny', hash: '', reasons: [], explanation: {} }),
     })
   ).patch as string;

@@ -14,6 +14,7 @@ import {
   rollbackPatch,
   type DecisionOutcome,
   type DecisionRequest,
+  type StepOutcome,
 } from '../../src/core/agent/agent.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
@@ -59,6 +60,9 @@ async function setup(register = true) {
   return { ledger, admin, dev, reviewer, kiosk, bytes, tree: makeMemoryTree(BASE) };
 }
 
+/** The step that stopped a run (later steps record the attempt). */
+const stop = (result: { steps: StepOutcome[] }) => result.steps.find((x) => !x.ok);
+
 const dry = (s: Awaited<ReturnType<typeof setup>>) => ({
   ledger: s.ledger,
   device: s.kiosk,
@@ -84,6 +88,7 @@ describe('the agent', () => {
       ['verify-signature', true],
       ['extract-metadata', true],
       ['verify-identities', true],
+      ['verify-attesters', true],
       ['validate-metadata', true],
       ['policy', true],
       ['apply', true],
@@ -174,7 +179,7 @@ describe('the agent', () => {
       decide: () => (asked++, allow()),
     });
     expect(result.status).toBe('rejected');
-    expect(result.steps.at(-1)).toMatchObject({ step: 'policy', code: 'INVALID_METADATA' });
+    expect(stop(result)).toMatchObject({ step: 'policy', code: 'INVALID_METADATA' });
     expect(asked).toBe(0);
   });
 
@@ -209,10 +214,10 @@ describe('the agent', () => {
       decide: deny,
     });
     expect(result.status).toBe('denied');
-    expect(result.steps.at(-1)).toMatchObject({ step: 'policy', ok: false, code: 'POLICY_DENIED' });
-    expect(result.steps.at(-1)?.message).toMatch(/needs 1 more/);
+    expect(stop(result)).toMatchObject({ step: 'policy', ok: false, code: 'POLICY_DENIED' });
+    expect(stop(result)?.message).toMatch(/needs 1 more/);
     expect(await treeHash(s.tree)).toBe(before);
-    expect(result.attestation).toBeUndefined();
+    expect(result.attestation?.body).toMatchObject({ reason: 'rejected', code: 'POLICY_DENIED' });
   });
 
   it('refuses an unregistered author, a revoked one, a tampered bundle and contradicting metadata', async () => {
@@ -225,7 +230,7 @@ describe('the agent', () => {
       decide: allow,
     });
     const last = async (bytes: Uint8Array, s: Awaited<ReturnType<typeof setup>>) =>
-      (await applyPatch(bytes, opts(s))).steps.at(-1);
+      stop(await applyPatch(bytes, opts(s)));
     expect(await last(unknown.bytes, unknown)).toMatchObject({
       step: 'verify-identities',
       code: 'UNKNOWN_AUTHOR',
@@ -286,7 +291,7 @@ describe('the agent', () => {
       now: NOW,
     });
     expect(await treeHash(s.tree)).toBe(before);
-    expect(rolled.attestation.body).toMatchObject({
+    expect(rolled.attestation?.body).toMatchObject({
       reason: 'rolled-back',
       parent: applied.attestation?.id,
       treeAfter: before,

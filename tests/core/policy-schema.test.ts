@@ -59,6 +59,7 @@ const everyKind = {
     { id: 'flag', kind: 'not-flagged', mode: 'enforce', by: { roles: ['admin'] } },
     { id: 'fresh', kind: 'freshness', mode: 'enforce', maxAgeSeconds: 86_400 },
     { id: 'fuzz', kind: 'fuzz', mode: 'enforce', allowed: true, max: 2 },
+    { id: 'fails', kind: 'verdicts', mode: 'enforce', from: { roles: ['qa'] }, max: 1 },
     {
       id: 'custom',
       kind: 'cel',
@@ -309,6 +310,6 @@ describe('readPolicy', () => {
     const input = structuredClone(everyKind);
     const read = readPolicy(input);
     input.rules.length = 0;
-    expect(read.rules).toHaveLength(14);
+    expect(read.rules).toHaveLength(15);
   });
 });

@@ -134,7 +134,12 @@ describe('combination', () => {
     expect(run([pass]).decision).toBe('allow');
     const denied = run([pass, fail]);
     expect(denied.decision).toBe('deny');
-    expect(denied.rules.map((r) => r.outcome)).toEqual(['pass', 'fail']);
+    // A policy without a `verdicts` rule is judged with the implicit one (rules-bundle.ts).
+    expect(denied.rules.map((r) => [r.id, r.outcome])).toEqual([
+      ['fuzz', 'pass'],
+      ['len', 'fail'],
+      ['implicit:fail-verdicts', 'pass'],
+    ]);
     expect(denied.reasons).toEqual(['len: 3 hops in the chain; at most 1 allowed']);
   });
 

@@ -1,7 +1,7 @@
 /**
- * The bundle page end to end, in real Chromium against the production build: bundles made
- * and signed here in Node are opened in the page by file picker and by drag-and-drop, and the
- * page must show the verdict core computes, with verification running in the Web Worker.
+ * Bundles end to end, in real Chromium against the production build: bundles made and signed
+ * here in Node are opened in the Inbox by file picker and by drag-and-drop, and their Patch
+ * detail must show the verdict core computes, with verification running in the Web Worker.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import {
   ensureWebBuild,
   launchChromium,
   serveWebApp,
+  shoot,
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
@@ -150,12 +151,20 @@ async function signatureRows(page: Page) {
   return out;
 }
 
+/** The Inbox, where bundles come in (a checked bundle opens in its Patch detail). */
+async function openInbox(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+  await page.locator(testid('drop-zone')).waitFor();
+}
+
 async function chooseFile(page: Page, path: string): Promise<void> {
+  await openInbox(page);
   await page.setInputFiles(testid('file-input'), path);
 }
 
 /** Drags a file made inside the page onto `target`, as a user dropping it from the desktop. */
 async function dropFile(page: Page, target: string, name: string, text: string): Promise<void> {
+  await openInbox(page);
   const dataTransfer = await page.evaluateHandle(
     ([fileName, content]) => {
       const transfer = new DataTransfer();
@@ -168,12 +177,6 @@ async function dropFile(page: Page, target: string, name: string, text: string):
   expect(await page.locator(testid('drop-zone')).getAttribute('class')).toContain('drop-active');
   await page.dispatchEvent(target, 'drop', { dataTransfer });
   await dataTransfer.dispose();
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.PATCHTRAIL_SCREENSHOT_DIR;
-  if (dir !== undefined && dir !== '')
-    await page.screenshot({ path: join(dir, name), fullPage: true });
 }
 
 // --- the tests -----------------------------------------------------------------------------
@@ -267,7 +270,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
       },
     ]);
     expect(await page.locator(testid('claims')).count()).toBe(0);
-    await screenshot(page, 'app-verified.png');
+    await shoot(page, 'patch-signed');
   });
 
   it('shows an appended attestation as a second valid signature (dropped onto the drop zone)', async () => {
@@ -313,7 +316,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(await claims.locator(testid('claim-reason')).textContent()).toContain(FORGED_REASON);
     expect(await page.locator(testid('bundle')).count()).toBe(0);
     expect(await page.locator(testid('diff')).count()).toBe(0);
-    await screenshot(page, 'app-tampered.png');
+    await shoot(page, 'patch-tampered');
   });
 
   it('rejects a bundle with a forged attestation, and keeps the author signature valid', async () => {
@@ -344,6 +347,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
       transfer.items.add(new File([new Uint8Array(size)], 'huge.json'));
       return transfer;
     }, MAX_BUNDLE_BYTES + 1);
+    await openInbox(page);
     await page.dispatchEvent(testid('drop-zone'), 'drop', { dataTransfer });
     const verdict = await verdictFor(page, 'huge.json');
     expect(verdict).toMatchObject({ state: 'rejected', engine: 'none', code: 'TOO_LARGE' });

@@ -146,9 +146,12 @@ export async function ensureWebBuild(): Promise<void> {
   if (!webBuildIsStale()) return;
   await withBuildLock(() => {
     if (!webBuildIsStale()) return; // another test file built it while we waited
+    // NODE_ENV=production: vitest sets it to 'test', and vite-plugin-solid then bundles
+    // Solid's development build (bigger, with dev-only warnings) into the production app.
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
       cwd: REPO_ROOT,
       stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production' },
     });
   });
 }
@@ -230,4 +233,44 @@ export async function bundleTestPage(entry: string, title: string): Promise<stri
 <script type="module" src="/page.js"></script></head><body></body></html>`;
   await writeFile(join(dir, 'index.html'), html);
   return dir;
+}
+
+// --- screenshots for review ----------------------------------------------------------------
+
+/** Where `shoot` writes (git-ignored). */
+export const SHOTS_DIR = join(REPO_ROOT, '.tmp', 'shots');
+export const SHOT_WIDTHS = [390, 768, 1280] as const;
+
+/**
+ * With PATCHTRAIL_SHOTS=1, screenshots of the page as it is at 390, 768 and 1280 px wide, light
+ * and dark, into .tmp/shots/<name>-<width>-<scheme>.png, for a person to look at; the viewport
+ * and colour scheme are put back afterwards. Without it, nothing (the suite stays quick).
+ */
+export async function shoot(page: Page, name: string): Promise<void> {
+  if (process.env.PATCHTRAIL_SHOTS !== '1') return;
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const viewport = page.viewportSize();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of SHOT_WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+      await page.screenshot({ path: join(SHOTS_DIR, `${name}-${width}-${scheme}.png`) });
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  if (viewport !== null) await page.setViewportSize(viewport);
+}
+
+/** Long tasks (> 50 ms) from now on, read with the returned function. */
+export async function watchLongTasks(page: Page): Promise<() => Promise<number[]>> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __longTasks: number[] }).__longTasks = seen;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) seen.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  return () =>
+    page.evaluate(() => [...(window as unknown as { __longTasks: number[] }).__longTasks]);
 }

@@ -1,6 +1,7 @@
 /** `apply`: verify a bundle against trusted authors, then apply its diff to a directory. */
 import {
   applyDiff,
+  checkPatchMetadata,
   MAX_BUNDLE_BYTES,
   readBundle,
   reject,
@@ -11,7 +12,7 @@ import { UsageError } from '../errors.ts';
 import { readInput } from '../io.ts';
 import { makeNodeTree } from '../node-tree.ts';
 import type { CliContext, Command } from '../context.ts';
-import { applyWithLedger } from './check.ts';
+import { applyWithLedger } from './apply-ledger.ts';
 import { trustedSet } from './trust.ts';
 
 /** Test-only failpoint: SIGKILL this process at the given commit step (crash-safety tests). */
@@ -58,7 +59,7 @@ export const apply: Command = {
   summary: "verify a bundle's author against --trust, then apply its diff to DIR, all or nothing",
   usage:
     'patchtrail apply BUNDLE --dir DIR [--trust KEY.pem|DID]... [--dry-run] [--reverse] [--fuzz N] [--json]\n' +
-    '       patchtrail apply BUNDLE --dir DIR --ledger FILE (--policy FILE | --policy-from-ledger) --key DEVICE.pem [--via ENTRY] [--target NAME] [--role ROLE] [--dry-run] [--json]',
+    '       patchtrail apply BUNDLE --dir DIR --ledger FILE (--policy FILE | --policy-from-ledger) --key DEVICE.pem [--role ROLE] [--state FILE] [--via ENTRY] [--target NAME] [--dry-run] [--json]',
   options: {
     dir: { type: 'string' },
     ledger: { type: 'string' },
@@ -67,6 +68,7 @@ export const apply: Command = {
     key: { type: 'string' },
     target: { type: 'string' },
     role: { type: 'string' },
+    state: { type: 'string' },
     via: { type: 'string' },
     trust: { type: 'string', multiple: true },
     'dry-run': { type: 'boolean' },
@@ -84,7 +86,7 @@ export const apply: Command = {
         throw new UsageError('with --ledger, apply takes no --trust, --reverse or --fuzz');
       return applyWithLedger(values, path, makeNodeTree(dir), context);
     }
-    const ledgerOnly = ['policy', 'policy-from-ledger', 'key', 'target', 'role', 'via'];
+    const ledgerOnly = ['policy', 'policy-from-ledger', 'key', 'target', 'role', 'state', 'via'];
     const stray = ledgerOnly.filter((name) => values[name] !== undefined);
     if (stray.length > 0)
       throw new UsageError(`${stray.map((n) => `--${n}`).join(', ')} need(s) --ledger FILE`);
@@ -96,6 +98,7 @@ export const apply: Command = {
       reject(verified.problem.code, `${verified.problem.message}${hint}`);
     }
     const { predicate } = verified.report;
+    checkPatchMetadata(predicate, context.now());
     const onStep = crashStep();
     const tree = makeNodeTree(dir, onStep === undefined ? {} : { onStep });
     const reverse = values.reverse === true;

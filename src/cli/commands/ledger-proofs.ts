@@ -1,7 +1,7 @@
 /**
- * `patchtrail ledger checkpoint|cosign|prove|vkey|verify-proof`: C2SP checkpoints of a ledger
- * file, witness cosignatures, and proof packs that a device without the ledger verifies
- * against pinned keys (core/ledger/proofs.ts has the design).
+ * `patchtrail ledger checkpoint|cosign|vkey`: C2SP checkpoints of a ledger file and witness
+ * cosignatures (core/ledger/proofs.ts has the design), and what the proof-pack words
+ * (ledger-packs.ts: prove, verify-proof) share with them.
  */
 import {
   didFromPublicKey,
@@ -21,14 +21,6 @@ import {
   type VerifierKey,
 } from '../../core/ledger/note.ts';
 import {
-  makeProofPack,
-  MAX_PROOF_PACK_BYTES,
-  serializeProofPack,
-  verifyProofPack,
-  type LineageStep,
-  type ProofPackReport,
-} from '../../core/ledger/proof-pack.ts';
-import {
   cosignLedgerCheckpoint,
   isLogName,
   logVerifierKey,
@@ -37,22 +29,22 @@ import {
 } from '../../core/ledger/proofs.ts';
 import type { CliContext, Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { readInput, readKey, writeAtomic } from '../io.ts';
+import { readInput, readKey } from '../io.ts';
 import { appendEntries, openLedgerFile } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 
 type Values = Parameters<Command['run']>[0];
 
-function ledgerPath(values: Values): string {
+export function ledgerPath(values: Values): string {
   if (typeof values.ledger !== 'string') throw new UsageError('--ledger FILE is required');
   return values.ledger;
 }
 
-function out(context: CliContext, values: Values, json: object, text: string): void {
+export function out(context: CliContext, values: Values, json: object, text: string): void {
   context.stdout(values.json === true ? `${JSON.stringify(json)}\n` : text);
 }
 
-async function openLedger(path: string, context: CliContext): Promise<Ledger> {
+export async function openLedger(path: string, context: CliContext): Promise<Ledger> {
   const { ledger, report } = await openLedgerFile(path);
   if (report.rejected.length > 0 || report.held > 0)
     context.stderr(
@@ -75,7 +67,7 @@ async function appendTo<T>(
   return result;
 }
 
-function optionalString(value: unknown): string | undefined {
+export function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -104,7 +96,11 @@ function vkey(text: string, what: string, type: number): VerifierKey {
   return key;
 }
 
-function trust(values: Values): { logKey?: VerifierKey; witnesses: VerifierKey[]; k: number } {
+export function trust(values: Values): {
+  logKey?: VerifierKey;
+  witnesses: VerifierKey[];
+  k: number;
+} {
   const listed = Array.isArray(values.witness) ? values.witness.map(String) : [];
   const witnesses = listed.map((w) => vkey(w, '--witness', SIGNATURE_TYPE_COSIGNATURE));
   const log = optionalString(values['log-key']);
@@ -120,7 +116,7 @@ function trust(values: Values): { logKey?: VerifierKey; witnesses: VerifierKey[]
 }
 
 /** sha256:DIGEST as given, or the payload digest of a bundle file (after verifying it). */
-async function patchDigest(reference: string): Promise<string> {
+export async function patchDigest(reference: string): Promise<string> {
   if (/^sha256:[0-9a-f]{64}$/.test(reference)) return reference;
   const verified = await verifyParsedBundle(
     readBundle(await readInput(reference, MAX_BUNDLE_BYTES, 'bundle')),
@@ -198,49 +194,6 @@ const cosign: Command = {
   },
 };
 
-const prove: Command = {
-  name: 'ledger prove',
-  summary: "write a proof pack: a patch's entries, inclusion proofs and a cosigned checkpoint",
-  usage:
-    'patchtrail ledger prove BUNDLE|sha256:DIGEST --ledger FILE [--witness VKEY]... [--threshold K] [--log-key VKEY] [--out FILE] [--json]',
-  options: {
-    ...common,
-    witness: { type: 'string', multiple: true },
-    threshold: { type: 'string' },
-    'log-key': { type: 'string' },
-    out: { type: 'string' },
-  },
-  positionals: 1,
-  async run(values, [reference = ''], context) {
-    const { logKey, witnesses, k } = trust(values);
-    const patch = await patchDigest(reference);
-    const ledger = await openLedger(ledgerPath(values), context);
-    const options = { witnesses, threshold: k, ...(logKey === undefined ? {} : { logKey }) };
-    const made = await makeProofPack(ledger, patch, options);
-    const text = serializeProofPack(made.pack);
-    if (made.omitted > 0)
-      context.stderr(
-        `warning: ${made.omitted} entries about the patch are newer than the checkpoint; checkpoint and cosign again to include them\n`,
-      );
-    const path = optionalString(values.out);
-    if (path === undefined || path === '-') {
-      context.stdout(text);
-      return 0;
-    }
-    await writeAtomic(path, text);
-    const { origin, size } = made.checkpoint;
-    const summary = { ok: true, out: path, patch, entries: made.pack.entries.length, origin, size };
-    const line = `${path}: ${summary.entries} entries, checkpoint ${origin} size ${size}\n`;
-    out(
-      context,
-      values,
-      { ...summary, bytes: Buffer.byteLength(text), omitted: made.omitted },
-      line,
-    );
-    return 0;
-  },
-};
-
 const vkeyCommand: Command = {
   name: 'ledger vkey',
   summary:
@@ -269,63 +222,4 @@ const vkeyCommand: Command = {
   },
 };
 
-const verifyProof: Command = {
-  name: 'ledger verify-proof',
-  summary: 'verify a proof pack without a ledger, against pinned witness (and log) keys',
-  usage:
-    'patchtrail ledger verify-proof PACK --witness VKEY... [--threshold K] [--log-key VKEY] [--patch BUNDLE|sha256:DIGEST] [--json]',
-  options: {
-    json: { type: 'boolean' },
-    witness: { type: 'string', multiple: true },
-    threshold: { type: 'string' },
-    'log-key': { type: 'string' },
-    patch: { type: 'string' },
-  },
-  positionals: 1,
-  async run(values, [path = ''], context) {
-    const { logKey, witnesses, k } = trust(values);
-    if (logKey === undefined && k === 0)
-      throw new UsageError('pin at least one --witness (with --threshold 1 or more) or --log-key');
-    const patchRef = optionalString(values.patch);
-    const patch = patchRef === undefined ? undefined : await patchDigest(patchRef);
-    const bytes = await readInput(path, MAX_PROOF_PACK_BYTES, 'proof pack');
-    const report = await verifyProofPack(bytes, { logKey, witnesses, threshold: k, patch });
-    out(context, values, report, describeReport(report));
-    const [problem] = report.problems;
-    if (problem === undefined) return 0;
-    if (values.json !== true) context.stderr(`${problem.code}: ${problem.message}\n`);
-    return 1;
-  },
-};
-
-function describeStep(step: LineageStep): string {
-  const words = [`  #${step.index}`, step.time, step.kind];
-  if (step.kind !== 'publish') words.push(step.reason);
-  words.push('by', step.author);
-  if (step.parent !== undefined) words.push('after', step.parent.slice(0, 19));
-  if (step.target !== undefined) words.push('on', step.target);
-  if (step.compromised === true) words.push('COMPROMISED');
-  return words.join(' ');
-}
-
-function describeReport(report: ProofPackReport): string {
-  if (!report.ok && report.checkpoint === undefined) return '';
-  const { origin = '', size = 0 } = report.checkpoint ?? {};
-  const names = report.witnesses.map((w) => w.name).join(', ');
-  const lines = [
-    `patch ${report.patch ?? ''}`,
-    `checkpoint ${origin} size ${size}; ${report.witnesses.length} witness(es)${names === '' ? '' : `: ${names}`}`,
-    ...report.lineage.map(describeStep),
-    ...report.problems.map((p) => `  ${p.code}: ${p.message}`),
-    report.ok ? 'ok' : 'REJECTED',
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-export const PROOF_COMMANDS: readonly Command[] = [
-  checkpoint,
-  cosign,
-  prove,
-  vkeyCommand,
-  verifyProof,
-];
+export const PROOF_COMMANDS: readonly Command[] = [checkpoint, cosign, vkeyCommand];

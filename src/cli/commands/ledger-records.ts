@@ -16,6 +16,17 @@ import { patchDigest } from './ledger-queries.ts';
 
 import { ledgerOption, out, withLedger } from './ledger-common.ts';
 
+/**
+ * `--score PPB`: the reputation this system reports for itself (seed 000), parts per billion.
+ * Recorded as history; policy and reputation never read it (explanations flag inflated ones).
+ */
+function selfReportedScore(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d{1,10}$/.test(value) || Number(value) > 1_000_000_000)
+    throw new UsageError('--score takes parts per billion, 0 to 1000000000');
+  return Number(value);
+}
+
 export const flag: Command = {
   name: 'ledger flag',
   summary: 'flag a patch as compromised (or clear it), with evidence',
@@ -56,7 +67,7 @@ export const attest: Command = {
   summary:
     'record that this system built, reviewed, tested, analyzed, forwarded or applied a patch',
   usage:
-    'patchtrail ledger attest BUNDLE --key KEY.pem --reason applied|forwarded|analyzed|reviewed|tested|built|rejected|rolled-back [--parent ENTRY] [--target NAME --tree-before H --tree-after H] [--note TEXT] --ledger FILE [--json]',
+    'patchtrail ledger attest BUNDLE --key KEY.pem --reason applied|forwarded|analyzed|reviewed|tested|built|rejected|rolled-back [--parent ENTRY] [--target NAME --tree-before H --tree-after H] [--note TEXT] [--score PPB] --ledger FILE [--json]',
   options: {
     ...ledgerOption,
     key: { type: 'string' },
@@ -66,9 +77,11 @@ export const attest: Command = {
     'tree-before': { type: 'string' },
     'tree-after': { type: 'string' },
     note: { type: 'string' },
+    score: { type: 'string' },
   },
   positionals: 1,
   async run(values, [bundlePath = ''], context) {
+    const score = selfReportedScore(values.score);
     const reason = values.reason as AttestReason;
     if (!(ATTEST_REASONS as readonly unknown[]).includes(reason))
       throw new UsageError(`--reason must be one of ${ATTEST_REASONS.join(', ')}`);
@@ -109,6 +122,7 @@ export const attest: Command = {
         ] as const) {
           if (typeof values[flag] === 'string') body[field] = values[flag] as string;
         }
+        if (score !== undefined) body.score = score;
         entries.push(await ledger.append(signer, 'attest', body, time));
         return entries;
       },

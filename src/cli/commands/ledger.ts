@@ -6,6 +6,8 @@
 import type { Command } from '../context.ts';
 import { exportCommand, importCommand, log, verifyCommand } from './ledger-files.ts';
 import { endorse, init, register, revoke, rotate } from './ledger-identity.ts';
+import { PACK_COMMANDS } from './ledger-packs.ts';
+import { posture } from './ledger-posture.ts';
 import { PROOF_COMMANDS } from './ledger-proofs.ts';
 import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
 import { attest, flag } from './ledger-records.ts';
@@ -18,10 +20,12 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   rotate,
   attest,
   flag,
+  posture,
   log,
   verifyCommand,
   importCommand,
   exportCommand,
   ...LEDGER_QUERY_COMMANDS,
   ...PROOF_COMMANDS,
+  ...PACK_COMMANDS,
 ];

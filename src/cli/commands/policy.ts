@@ -18,6 +18,7 @@ import {
 import type { Json } from '../../core/encoding/canonical-json.ts';
 import type { CliContext, Command } from '../context.ts';
 import { readInput } from '../io.ts';
+import { shown } from '../terminal.ts';
 import { signerFrom } from './create.ts';
 import { ledgerOption, ledgerPath, openLedger, out, withLedger } from './ledger-common.ts';
 
@@ -45,7 +46,7 @@ function summary(policy: CompiledPolicy) {
 }
 
 function describe(s: ReturnType<typeof summary>): string {
-  const named = s.name === undefined ? 'policy' : `"${s.name}"`;
+  const named = s.name === undefined ? 'policy' : `"${shown(s.name)}"`;
   return `${named} version ${s.version}, mode ${s.mode}, ${s.rules} rule(s) (${s.enforce} enforce, ${s.warn} warn)\npolicy ${s.hash}\n`;
 }
 
@@ -201,7 +202,8 @@ function showText(effective: EffectivePolicy, policy: CompiledPolicy | undefined
     lines.push(
       `conflict at version ${c.version}: ${c.hashes.join(' vs ')}; chose ${c.chosen} (${c.rule})`,
     );
-  for (const r of effective.rejected) lines.push(`not counted: ${r.id} ${r.code}: ${r.message}`);
+  for (const r of effective.rejected)
+    lines.push(`not counted: ${r.id} ${r.code}: ${shown(r.message)}`);
   return `${lines.join('\n')}\n`;
 }
 

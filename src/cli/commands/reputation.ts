@@ -3,15 +3,30 @@ import {
   computeReputation,
   defaultReputationParams,
   explainScore,
+  isFarAbove,
   isDidKey,
+  latestSelfReport,
+  selfReports,
   reputationClock,
   reputationInputs,
+  type Ledger,
 } from '../../core/index.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { shown } from '../terminal.ts';
 import { ledgerPath, openLedger } from './ledger-common.ts';
 
 const percent = (ppb: number) => `${(ppb / 1e7).toFixed(3)}%`;
+
+/**
+ * The newest score `did` reported for itself, beside the computed one: history, never an
+ * input; `farAbove` when it claims more than FAR_ABOVE_PPB over what the ledger gives.
+ */
+function selfReport(ledger: Ledger, did: string, scores: ReadonlyMap<string, number>) {
+  const entry = latestSelfReport(ledger, did);
+  const [report] = entry === undefined ? [] : selfReports(ledger, [entry], scores);
+  return report === undefined ? undefined : { ...report, farAbove: isFarAbove(report) };
+}
 
 export const reputation: Command = {
   name: 'reputation',
@@ -34,6 +49,8 @@ export const reputation: Command = {
       ppb: result.scores.get(did) ?? 0,
     }));
     const why = typeof explain === 'string' ? explainScore(input, result, explain) : undefined;
+    const reported =
+      typeof explain === 'string' ? selfReport(ledger, explain, result.scores) : undefined;
     if (values.json === true) {
       const json = {
         ok: true,
@@ -44,6 +61,7 @@ export const reputation: Command = {
         converged: result.converged,
         scores: rows,
         ...(why === undefined ? {} : { explanation: why }),
+        ...(reported === undefined ? {} : { selfReport: reported }),
       };
       context.stdout(`${JSON.stringify(json)}\n`);
       return 0;
@@ -51,7 +69,8 @@ export const reputation: Command = {
     const lines = [
       `as of ${params.asOf}; ${rows.length} systems; ${result.iterations} iterations; scores ${result.scoreHash}`,
       ...rows.map(
-        (r) => `${percent(r.ppb).padStart(9)}  ${r.did}${r.name === '' ? '' : `  ${r.name}`}`,
+        (r) =>
+          `${percent(r.ppb).padStart(9)}  ${r.did}${r.name === '' ? '' : `  ${shown(r.name)}`}`,
       ),
     ];
     if (why !== undefined) {
@@ -68,6 +87,10 @@ export const reputation: Command = {
             `  penalty ${p.kind}${p.patch === undefined ? '' : ` on ${p.patch}`}: ${p.entries.join(', ')}`,
         ),
       );
+      if (reported !== undefined)
+        lines.push(
+          `  self-reported ${percent(reported.reported)} in ${reported.entry}${reported.farAbove ? ': FAR ABOVE its computed score' : ''} (history only, never an input)`,
+        );
     }
     context.stdout(`${lines.join('\n')}\n`);
     return 0;

@@ -9,26 +9,32 @@ import {
   type VerifyResult,
 } from '../../core/index.ts';
 import { readInput } from '../io.ts';
+import { shown } from '../terminal.ts';
 import { trustedSet } from './trust.ts';
 import type { CliContext, Command } from '../context.ts';
 
-function signatureLine(s: SignatureReport): string {
+/** One signature; everything in it but the status words comes from the bundle. */
+function signatureLine(s: SignatureReport, author?: string): string {
   const trust = s.trusted === null ? '' : s.trusted ? ', trusted' : ', NOT trusted';
   const verdict = s.verdict === undefined ? '' : ` ${s.verdict}`;
   const extra = s.repeat === true ? ' (repeat: counted once)' : '';
-  const problem = s.problem === undefined ? '' : ` — ${s.problem.code}: ${s.problem.message}`;
-  const note = s.note === undefined ? '' : `\n      note: ${s.note}`;
-  return `  ${s.status.toUpperCase().padEnd(7)} ${s.role}${verdict} ${s.did}${trust}${extra}${problem}${note}`;
+  const own = s.did === author ? " (the author's own: not counted)" : '';
+  const problem =
+    s.problem === undefined ? '' : ` — ${s.problem.code}: ${shown(s.problem.message)}`;
+  const note = s.note === undefined ? '' : `\n      note: ${shown(s.note)}`;
+  return `  ${s.status.toUpperCase().padEnd(7)} ${shown(s.role)}${verdict} ${shown(s.did)}${trust}${extra}${own}${problem}${note}`;
 }
+
+const list = (items: readonly string[]) => items.map(shown).join(', ');
 
 function describeReport(report: BundleReport): string {
   const p = report.predicate;
   const lines = [
-    `reason:      ${p.reason_for_patch.split('\n')[0] ?? ''}`,
-    `author:      ${p.creator_identity}`,
+    `reason:      ${shown(p.reason_for_patch.split('\n')[0] ?? '')}`,
+    `author:      ${shown(p.creator_identity)}`,
     `created:     ${p.creation_timestamp}`,
-    `components:  ${p.affected_components.join(', ') || '(none)'}`,
-    `files:       ${p.files.join(', ')}`,
+    `components:  ${list(p.affected_components) || '(none)'}`,
+    `files:       ${list(p.files)}`,
     `path strip:  ${p.path_strip}`,
     `diff:        sha256:${report.diffDigest}`,
     `payload:     sha256:${report.payloadDigest}`,
@@ -37,17 +43,17 @@ function describeReport(report: BundleReport): string {
   ];
   if (p.source_headers !== undefined) {
     const fields = Object.entries(p.source_headers.fields).map(
-      ([k, v]) => `${k}=${JSON.stringify(v)}`,
+      ([k, v]) => `${shown(k)}=${shown(JSON.stringify(v))}`,
     );
-    lines.push(`headers:     ${p.source_headers.format}: ${fields.join(' ')}`);
+    lines.push(`headers:     ${shown(p.source_headers.format)}: ${fields.join(' ')}`);
   }
   lines.push(
     'signatures:',
     signatureLine(report.author),
-    ...report.attestations.map(signatureLine),
+    ...report.attestations.map((a) => signatureLine(a, report.author.did)),
   );
   lines.push(
-    `attesters:   ${report.attesters.pass.length} pass, ${report.attesters.fail.length} fail (distinct keys)`,
+    `attesters:   ${report.attesters.pass.length} pass, ${report.attesters.fail.length} fail (distinct keys, not the author)`,
   );
   return lines.join('\n');
 }
@@ -79,7 +85,7 @@ function finish(
       `${JSON.stringify({ ok: false, code, message, ...extra, ...report }, null, 2)}\n`,
     );
   } else {
-    context.stderr(`${code}: ${message}\n`);
+    context.stderr(`${code}: ${shown(message)}\n`);
   }
   return 1;
 }

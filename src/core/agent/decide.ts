@@ -1,7 +1,8 @@
 /**
  * Binds the policy engine to the agent: for one patch, computes the reputation scores, the
  * ledger digest and the target's tree hash, evaluates the compiled policy, and answers in the
- * agent's terms (allow or deny, the decision hash, the reasons and what is missing).
+ * agent's terms (allow or deny, the decision hash, the reasons and what is missing, and the
+ * warnings a person should read even when the answer is allow).
  */
 import type { Tree } from '../diff/tree.ts';
 import { treeHash } from '../diff/tree-hash.ts';
@@ -13,23 +14,30 @@ import {
   reputationClock,
   reputationInputs,
 } from '../reputation/index.ts';
-import type { DecisionOutcome, DecisionRequest } from './agent.ts';
+import type { Entry } from '../ledger/entry.ts';
+import { describeSelfReport, inflatedSelfReports } from './self-report.ts';
+import type { DecisionOutcome, DecisionRequest } from './types.ts';
 
 export interface DeciderOptions {
   now: Date;
   /** The target as it is now; its tree hash is what `target-tree` rules compare. */
   tree?: Tree;
+  /** Installed components and their versions, from the device's state (device-state.ts). */
   components?: Readonly<Record<string, string>>;
-  actingRole?: string;
   /** The newest ledger time this device trusts (its last sync); default: the ledger's clock. */
   newestLedgerTime?: string;
+}
+
+/** Every rule that failed in `warn` mode: reported, never denying, always said. */
+function warningsOf(result: PolicyDecision): string[] {
+  return result.rules.filter((r) => r.outcome === 'warn').map((r) => `${r.id}: ${r.message}`);
 }
 
 export function policyDecider(
   policy: CompiledPolicy,
   options: DeciderOptions,
 ): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
-  return async ({ patch, report, provenance, ledger, fuzz, via }) => {
+  return async ({ patch, report, provenance, ledger, fuzz, via, attesters, actingRole }) => {
     const clock = reputationClock(ledger);
     const params = defaultReputationParams(clock);
     const scores = computeReputation(reputationInputs(ledger, params), params);
@@ -42,6 +50,7 @@ export function policyDecider(
       },
       provenance,
       via,
+      bundleAttestations: attesters.map(({ did, verdict }) => ({ did, verdict })),
       identities: ledger.registry().identities,
       scores: scores.scores,
       scoreHash: scores.scoreHash,
@@ -52,13 +61,21 @@ export function policyDecider(
         treeHash: options.tree === undefined ? '' : await treeHash(options.tree),
         components: options.components ?? {},
       },
-      actingRole: options.actingRole,
+      actingRole,
       fuzz,
     });
+    const hops = provenance.hops.map((h) => ledger.get(h.id)).filter((e) => e !== undefined);
+    const inflated = inflatedSelfReports(ledger, hops as Entry[], scores.scores);
+    const names = ledger.registry().identities;
+    const flags = inflated.map(
+      (r) => `self-reported score: ${describeSelfReport(r, names.get(r.did)?.name ?? '')}`,
+    );
     return {
       decision: result.decision,
       hash: result.hashes.decision,
       reasons: [...result.reasons, ...result.missing],
+      warnings: [...warningsOf(result), ...flags],
+      selfReports: inflated,
       explanation: result,
     };
   };

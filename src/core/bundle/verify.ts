@@ -199,11 +199,19 @@ function applyTrust(report: BundleReport, trusted: ReadonlySet<string> | undefin
   }
 }
 
-function summarize(attestations: readonly SignatureReport[]): BundleReport['attesters'] {
+/**
+ * Distinct attesters by verdict. The author attesting its own bundle is listed but is not an
+ * attester: a signature cannot vouch for itself.
+ */
+function summarize(
+  attestations: readonly SignatureReport[],
+  author: string,
+): BundleReport['attesters'] {
   const pass: string[] = [];
   const fail: string[] = [];
   for (const a of attestations) {
     if (a.status !== 'valid' || a.repeat === true || a.trusted === false) continue;
+    if (a.did === author) continue;
     (a.verdict === 'fail' ? fail : pass).push(a.did);
   }
   return { pass, fail };
@@ -235,7 +243,7 @@ export async function verifyParsedBundle(
       trustChecked: false,
     };
     applyTrust(report, trusted);
-    report.attesters = summarize(attestations);
+    report.attesters = summarize(attestations, author.did);
     const bad = attestations.find((a) => a.status === 'invalid');
     if (bad?.problem !== undefined) {
       reject(

@@ -4,7 +4,7 @@
  * in validator.ts and registry.ts.
  */
 import type { Json } from '../encoding/canonical-json.ts';
-import { reject } from '../errors.ts';
+import { ERROR_CODES, reject, type ErrorCode } from '../errors.ts';
 import { isDid } from './did-cache.ts';
 import { MAX_ADMINS, MAX_TEXT } from './limits.ts';
 
@@ -90,8 +90,10 @@ export interface AttestBody {
   target?: string;
   treeBefore?: string;
   treeAfter?: string;
-  /** Hash of the policy decision that allowed it. */
+  /** Hash of the policy decision that allowed it (or, for `rejected`, denied it). */
   decision?: string;
+  /** For `rejected` by a device: the code of the check that stopped its attempt. */
+  code?: ErrorCode;
   note?: string;
 }
 export interface FlagBody {
@@ -104,6 +106,14 @@ export interface PostureBody {
   subject: string;
   /** Named checks and their results, e.g. {"disk-encryption": "pass"}. */
   checks: Record<string, string>;
+  /** sha256 of the full report the assessor keeps (the scanner's output). */
+  report?: string;
+  /** The scanner or method that produced it, e.g. "lynis 3.0.9". */
+  scanner?: string;
+  /** A summary of what it found, e.g. "0 critical, 2 high". */
+  findings?: string;
+  /** When the assessment ran, as the assessor states it (advisory, like entry times). */
+  assessed?: string;
 }
 export interface PolicyBody {
   /** Monotonic: a policy never replaces one with a higher or equal version. */
@@ -202,6 +212,7 @@ const SHAPES: Record<
       treeBefore: hash,
       treeAfter: hash,
       decision: hash,
+      code: (v) => (ERROR_CODES as readonly unknown[]).includes(v),
       note: text,
     },
   },
@@ -214,6 +225,7 @@ const SHAPES: Record<
         Object.keys(v as object).length <= 64 &&
         Object.entries(v as object).every(([k, r]) => role(k) && text(r)),
     },
+    optional: { report: hash, scanner: nonEmptyText, findings: text, assessed: time },
   },
   policy: { required: { version: (v) => whole(v) && (v as number) >= 1, policy: object } },
   checkpoint: { required: { note: nonEmptyText } },

@@ -158,7 +158,20 @@ export interface LineageStep {
   readonly parent?: string;
   readonly target?: string;
   readonly compromised?: boolean;
+  /** publish: the creator and components the author's metadata names. */
+  readonly creator?: string;
+  readonly components?: readonly string[];
 }
+
+/**
+ * What a pack cannot show, however valid: it proves its entries are in the log, not that the
+ * log holds no others. A check from a pack alone treats every rule that needs these as unmet.
+ */
+export const PACK_NOT_PROVEN = [
+  'that no other flag says the patch is compromised',
+  'that no signer was revoked, rotated away or caught equivocating',
+  'that no attestation outside the pack (a rejection, a rollback, a longer chain) exists',
+] as const;
 
 export interface ProofPackReport {
   ok: boolean;
@@ -172,13 +185,17 @@ export interface ProofPackReport {
   witnesses: { name: string; time: number }[];
   /** Entries that passed every check, in leaf order. */
   lineage: LineageStep[];
+  /** What the pack does not prove (PACK_NOT_PROVEN): inclusion is not completeness. */
+  notProven: readonly string[];
 }
 
 /**
  * Verifies a proof pack without a ledger: size and shape; the checkpoint's log signature, its
  * origin (a log of the pack's ledger) and the witness threshold; then each entry: inclusion
  * proof against the checkpoint root, hash and signature, ledger, and that it is about the patch.
- * A pack proves that its entries are in the log, not that the log holds no others.
+ * A pack proves that its entries are in the log, not that the log holds no others: a flag
+ * left out of it is invisible, so `notProven` says so and a check from a pack alone
+ * (policy/pack-only.ts) never counts on what is absent.
  */
 export async function verifyProofPack(
   input: Uint8Array | string,
@@ -189,7 +206,10 @@ export async function verifyProofPack(
     throw new RangeError(`verifyProofPack: threshold must be 0..${witnesses.length}`);
   if (logKey === undefined && threshold < 1)
     throw new RangeError('verifyProofPack: pin the log key or require at least one witness');
-  const report: ProofPackReport = { ok: false, problems: [], witnesses: [], lineage: [] };
+  const report: ProofPackReport = {
+    ...{ ok: false, problems: [], witnesses: [], lineage: [] },
+    notProven: PACK_NOT_PROVEN,
+  };
   try {
     const pack = readProofPack(input);
     Object.assign(report, { patch: pack.patch, ledger: pack.ledger });
@@ -263,6 +283,10 @@ async function checkPackEntry(
     reject('INVALID_METADATA', `${entry.id} belongs to ledger ${String(ledger)}`);
   const kind = LINEAGE_KINDS.find((k) => k === entry.kind);
   const body = entry.body as Partial<PublishBody & AttestBody & FlagBody>;
+  const published =
+    kind === 'publish'
+      ? { creator: body.creator ?? '', components: [...(body.components ?? [])] }
+      : {};
   if (kind === undefined || body.patch !== pack.patch)
     reject('INVALID_METADATA', `${entry.id} (${entry.kind}) is not about ${pack.patch}`);
   const { id, author, time } = entry;
@@ -272,6 +296,7 @@ async function checkPackEntry(
     ...(body.parent === undefined ? {} : { parent: body.parent }),
     ...(body.target === undefined ? {} : { target: body.target }),
     ...(body.compromised === undefined ? {} : { compromised: body.compromised }),
+    ...published,
   };
 }
 

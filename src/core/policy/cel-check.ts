@@ -118,7 +118,8 @@ class TreeChecker implements Checker {
 
   private select(e: Expr, operand: CelT, field: string, testOnly: boolean): CelT {
     if (operand.k === 'record') {
-      const member = operand.fields[field];
+      // The field name is the expression's (untrusted): own members of the record type only.
+      const member = Object.hasOwn(operand.fields, field) ? operand.fields[field] : undefined;
       if (member !== undefined) return testOnly ? BOOL : member;
       const members = Object.keys(operand.fields).join(', ');
       return this.problem(e, `${operand.name} has no member '${field}' (it has ${members})`);

@@ -150,6 +150,23 @@ export function isMalicious(identity: Identity | undefined): boolean {
   return identity !== undefined && (identity.malicious || identity.equivocatedAt !== undefined);
 }
 
+/**
+ * How the registry sees the signer of an in-bundle attestation. A bundle signature has no
+ * position on the ledger, so a revocation of the key, or of a key it rotated to, cuts it
+ * whenever it was made; a rotation alone does not (the old key still speaks for its system).
+ */
+export function attesterStanding(
+  identities: ReadonlyMap<string, Identity>,
+  did: string,
+): 'registered' | 'unknown' | 'revoked' | 'malicious' {
+  const identity = identities.get(did);
+  if (identity === undefined || identity.registered === '') return 'unknown';
+  const keys = lineage(identities, did).map((k) => identities.get(k));
+  if (keys.some(isMalicious)) return 'malicious';
+  if (keys.some((k) => k?.revokedFrom !== undefined)) return 'revoked';
+  return 'registered';
+}
+
 /** A short human label for a system: its registered name, else an abbreviated did. */
 export function label(identities: ReadonlyMap<string, Identity>, did: string): string {
   const name = identities.get(did)?.name ?? '';

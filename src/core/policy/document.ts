@@ -81,7 +81,12 @@ function object(
     for (const name of Object.keys(required))
       if (!Object.hasOwn(v, name)) problems.push(`${path}/${name}: is missing`);
     for (const [name, value] of Object.entries(v)) {
-      const check = required[name] ?? optional[name];
+      // Own members only: a member named `__proto__` or `constructor` is not a check.
+      const check = Object.hasOwn(required, name)
+        ? required[name]
+        : Object.hasOwn(optional, name)
+          ? optional[name]
+          : undefined;
       if (check === undefined) problems.push(`${path}/${name}: is not a member`);
       else check(value, `${path}/${name}`, problems);
     }
@@ -132,6 +137,7 @@ const SPECIFIC: Record<
   'not-flagged': { optional: { by: principals } },
   freshness: { required: { maxAgeSeconds: int(0, 315_360_000) } },
   fuzz: { required: { allowed: bool }, optional: { max: int(1, 3) } },
+  verdicts: { optional: { from: principals, max: int(0, 64) } },
   cel: {
     required: { expression: str(1, MAX_EXPRESSION_LENGTH) },
     optional: { message: str(1, 1024) },

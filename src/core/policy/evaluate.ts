@@ -7,7 +7,9 @@
  *
  * Combination: default deny. A policy with no rules denies; any failing rule in `enforce` mode
  * denies; `warn` rules are reported and never deny; a policy in `warn` mode makes every rule
- * `warn` (a dry run), so it allows anything once it has at least one rule.
+ * `warn` (a dry run), so it allows anything once it has at least one rule. A policy without a
+ * `verdicts` rule is evaluated with IMPLICIT_VERDICTS (rules-bundle.ts): a `fail` verdict in
+ * the bundle from a registered system in standing denies unless a rule says otherwise.
  *
  * The decision hash is SHA-256 over the RFC 8785 canonical JSON of the decision record
  * (`decisionRecord`): the decision, mode, policy version, the policy/scores/ledger hashes, the
@@ -41,6 +43,8 @@ import {
   notFlagged,
 } from './rules-chain.ts';
 import { actingRole, componentVersion, freshness, fuzz, targetTree } from './rules-device.ts';
+import { IMPLICIT_VERDICTS, verdicts } from './rules-bundle.ts';
+import { PACK_UNMET, packOnly } from './pack-only.ts';
 import { authors, components, patchReason } from './rules-patch.ts';
 import type {
   DecisionRecord,
@@ -70,6 +74,7 @@ const COMPILERS: { [K in PlainKind]: RuleCompiler<K> } = {
   'not-flagged': notFlagged,
   freshness,
   fuzz,
+  verdicts,
 };
 
 /** What compiling needs besides the document. */
@@ -115,9 +120,11 @@ export class CompiledPolicy {
     this.policy = deepFreeze(policy);
     this.hash = canonicalHash(policy);
     this.mode = policy.mode ?? 'enforce';
-    this.checks = policy.rules.map((r) =>
-      compileRule(r, this.mode === 'warn' ? 'warn' : r.mode, options),
-    );
+    // "A fail from a registered reviewer denies unless a rule says otherwise."
+    const rules = policy.rules.some((r) => r.kind === 'verdicts')
+      ? policy.rules
+      : [...policy.rules, IMPLICIT_VERDICTS];
+    this.checks = rules.map((r) => compileRule(r, this.mode === 'warn' ? 'warn' : r.mode, options));
   }
 
   /**
@@ -131,9 +138,13 @@ export class CompiledPolicy {
     const missing: string[] = [];
     const reasons: string[] = [];
     const rules: RuleOutcome[] = [];
-    if (this.checks.length === 0) reasons.push('default deny: the policy has no rules');
+    if (this.policy.rules.length === 0) reasons.push('default deny: the policy has no rules');
+    const fromPack = context.evidence === 'proof-pack';
     for (const check of this.checks) {
-      const outcome = check(scope, missing);
+      const judged = check(scope, missing);
+      const outcome = fromPack ? packOnly(judged) : judged;
+      if (outcome !== judged && outcome.outcome === 'fail')
+        missing.push(`${outcome.id} needs the ledger: ${PACK_UNMET[outcome.kind] ?? ''}`);
       rules.push(outcome);
       if (outcome.outcome === 'fail') reasons.push(`${outcome.id}: ${outcome.message}`);
     }
@@ -175,9 +186,9 @@ const quote = JSON.stringify as (value: string) => string;
 /**
  * `JSON.stringify(decisionRecord(d))` written out member by member, which is twice as fast and
  * the same bytes; those are RFC 8785 canonical because members are written in sorted order and
- * every value is a string, an integer, a bool, null, an array of strings, or (a `cel` rule's
- * error) an object with the one member `error`, a string (the tests compare it with the
- * canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
+ * every value is a string, an integer, a bool, null, an array of strings, or an object with one
+ * string member (a `cel` rule's `error`, a pack-only check's `unproven`) (the tests compare it
+ * with the canonical serializer). Rule ids, the policy hash and the enums are written unquoted-safe:
  * their schema patterns admit no character JSON escapes.
  */
 function recordJson(d: UnsealedDecision): string {

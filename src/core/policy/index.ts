@@ -26,4 +26,5 @@ export {
   type CelEngine,
 } from './cel-api.ts';
 export { loadCelEngine, usesCel } from './cel-load.ts';
+export { PACK_UNMET, packContext, packOnly } from './pack-only.ts';
 export { default as policySchema } from './policy.schema.json' with { type: 'json' };

@@ -4,6 +4,7 @@
  * verified ledger; a hop out of standing never counts for a patch, but its author still counts
  * against it (reputation, malicious history).
  */
+import type { AttestReason } from '../ledger/kinds.ts';
 import { isMalicious, label, systemRoot } from './chain.ts';
 import {
   denies,
@@ -12,8 +13,11 @@ import {
   outcome,
   plural,
   principals,
+  type PrincipalsMatcher,
   type RuleCompiler,
 } from './rule-kit.ts';
+import { countedInBundle } from './rules-bundle.ts';
+import type { PolicyContext } from './types.ts';
 
 export const minReputation: RuleCompiler<'min-reputation'> = (rule, mode) => {
   const expected = expectation({ min: rule.min });
@@ -59,32 +63,47 @@ export const maxChainLength: RuleCompiler<'max-chain-length'> = (rule, mode) => 
   };
 };
 
+/** Distinct systems (one per chain of rotated keys) that attested `reason`, and what did not count. */
+function countAttesters(ctx: PolicyContext, reason: AttestReason, from: PrincipalsMatcher) {
+  const roots = new Set<string>();
+  const evidence: string[] = [];
+  const signers: string[] = [];
+  const skipped = { standing: 0, eligible: 0, malicious: 0, repeat: 0 };
+  const count = (did: string, id: string | undefined) => {
+    const root = systemRoot(ctx.identities, did);
+    if (roots.has(root)) return void skipped.repeat++;
+    roots.add(root);
+    if (id !== undefined) evidence.push(id);
+    signers.push(did);
+  };
+  for (const hop of ctx.provenance.hops) {
+    if (hop.reason !== reason) continue;
+    if (hop.outOfStanding !== undefined) skipped.standing++;
+    else if (from.admits(ctx, hop.author) === undefined) skipped.eligible++;
+    else if (isMalicious(ctx.identities.get(hop.author))) skipped.malicious++;
+    else count(hop.author, hop.id);
+  }
+  let inBundle = 0;
+  // A verified `pass` in the bundle is a review; its signer's roles come from the registry.
+  if (reason === 'reviewed')
+    for (const a of countedInBundle(ctx, 'pass')) {
+      if (from.admits(ctx, a.did) === undefined) skipped.eligible++;
+      else if (roots.has(systemRoot(ctx.identities, a.did))) skipped.repeat++;
+      else {
+        count(a.did, undefined);
+        inBundle++;
+      }
+    }
+  return { have: roots.size, evidence, signers, skipped, inBundle };
+}
+
 export const attestations: RuleCompiler<'attestations'> = (rule, mode) => {
   const from = principals(rule.from);
   const expected = expectation({ count: rule.count, from: from.expected, reason: rule.reason });
   const what = (n: number) => `${n === 1 ? 'attestation' : 'attestations'}`;
   return (scope, missing) => {
     const { ctx } = scope;
-    const roots = new Set<string>();
-    const evidence: string[] = [];
-    const signers: string[] = [];
-    const skipped = { standing: 0, eligible: 0, malicious: 0, repeat: 0 };
-    for (const hop of ctx.provenance.hops) {
-      if (hop.reason !== rule.reason) continue;
-      if (hop.outOfStanding !== undefined) skipped.standing++;
-      else if (from.admits(ctx, hop.author) === undefined) skipped.eligible++;
-      else if (isMalicious(ctx.identities.get(hop.author))) skipped.malicious++;
-      else {
-        const root = systemRoot(ctx.identities, hop.author);
-        if (roots.has(root)) skipped.repeat++;
-        else {
-          roots.add(root);
-          evidence.push(hop.id);
-          signers.push(hop.author);
-        }
-      }
-    }
-    const have = roots.size;
+    const { have, evidence, signers, skipped, inBundle } = countAttesters(ctx, rule.reason, from);
     const pass = have >= rule.count;
     const names = signers.map((d) => label(ctx.identities, d)).join(', ');
     const notes = [
@@ -95,7 +114,7 @@ export const attestations: RuleCompiler<'attestations'> = (rule, mode) => {
     ].filter((n) => n !== '');
     const message =
       `${have} of ${rule.count} \`${rule.reason}\` ${what(rule.count)} from ${from.text}` +
-      (names === '' ? '' : ` (${names})`) +
+      (names === '' ? '' : ` (${names}${inBundle > 0 ? `; ${inBundle} in the bundle` : ''})`) +
       (notes.length === 0 ? '' : `; not counted: ${notes.join(', ')}`);
     if (denies(pass, mode)) {
       const need = rule.count - have;

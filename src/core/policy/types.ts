@@ -23,6 +23,7 @@ export const RULE_KINDS = [
   'not-flagged',
   'freshness',
   'fuzz',
+  'verdicts',
   'cel',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
@@ -86,6 +87,16 @@ export interface FuzzRule extends RuleBase<'fuzz'> {
   max?: number;
 }
 
+/**
+ * `fail` verdicts in the bundle's appended attestations, by registered systems in standing
+ * (`from`, when given, narrows whose count): at most `max` (default 0) distinct systems. A
+ * policy without a `verdicts` rule gets one that denies on any such `fail` (evaluate.ts).
+ */
+export interface VerdictsRule extends RuleBase<'verdicts'> {
+  from?: Principals;
+  max?: number;
+}
+
 /** A CEL expression over the activation (cel-activation.ts); passes when it is true. */
 export interface CelRule extends RuleBase<'cel'> {
   expression: string;
@@ -107,6 +118,7 @@ export type PolicyRule =
   | NotFlaggedRule
   | FreshnessRule
   | FuzzRule
+  | VerdictsRule
   | CelRule;
 
 export type RuleOf<K extends RuleKind> = Extract<PolicyRule, { kind: K }>;
@@ -119,6 +131,15 @@ export interface PolicyDocument {
   /** `warn` reports every rule without enforcing any; default `enforce`. */
   mode?: RuleMode;
   rules: PolicyRule[];
+}
+
+/**
+ * An attestation appended to the bundle: who signed it (verified) and its verdict. The role
+ * the bundle claims is left out on purpose: roles come from the registry.
+ */
+export interface BundleAttestation {
+  did: string;
+  verdict: 'pass' | 'fail';
 }
 
 /** Everything one evaluation reads: plain data, gathered by the caller. */
@@ -135,6 +156,12 @@ export interface PolicyContext {
    * analyzed) and its ancestors; `forwarded` and other devices' outcomes are path-specific.
    */
   via?: string | undefined;
+  /**
+   * The bundle's appended attestations (valid, each key once, not the author's own). Only those
+   * by registered systems in standing count: a `pass` as a `reviewed` attestation, a `fail`
+   * under the `verdicts` rule.
+   */
+  bundleAttestations?: readonly BundleAttestation[] | undefined;
   /** `ledger.registry().identities`. */
   identities: ReadonlyMap<string, Identity>;
   /** Reputation per system, parts per billion, computed beforehand. */
@@ -153,6 +180,11 @@ export interface PolicyContext {
   actingRole?: string | undefined;
   /** Fuzz requested for the apply (0: none). */
   fuzz: number;
+  /**
+   * Where the chain, flags and identities come from: the verified ledger (default), or a proof
+   * pack alone, which cannot show that negative evidence is absent (pack-only.ts).
+   */
+  evidence?: 'ledger' | 'proof-pack' | undefined;
 }
 
 export type RuleResult = 'pass' | 'fail' | 'warn';

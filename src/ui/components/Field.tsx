@@ -1,5 +1,6 @@
 /** One labelled value in a description list (`<dl>`). */
 import { For, Show, type JSX } from 'solid-js';
+import './field.css';
 
 export function Field(props: { label: string; testid?: string; children: JSX.Element }) {
   return (

@@ -1,7 +1,7 @@
 /** The patch metadata from a verified author signature. */
 import { For, Show } from 'solid-js';
-import type { BundleReport } from '../core/index.ts';
-import { Field, ItemList } from './Field.tsx';
+import type { BundleReport } from '../../../core/index.ts';
+import { Field, ItemList } from '../../components/Field.tsx';
 
 export function BundleView(props: { report: BundleReport }) {
   const p = () => props.report.predicate;

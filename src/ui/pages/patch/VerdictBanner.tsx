@@ -1,13 +1,24 @@
-/** The outcome of a check: verified, or rejected with its error code and message. */
+/**
+ * The outcome of a check: signed, or rejected with its error code and message. Integrity alone
+ * is never green (UX.md): green is kept for "allowed by the policy in force on this device",
+ * which the patch workflow adds; a bundle whose signatures verify is shown neutral.
+ */
 import { For, Match, Show, Switch } from 'solid-js';
-import type { BundleCheck } from '../app/check.ts';
-import { formatBytes, formatDuration } from './format.ts';
+import type { BundleCheck } from '../../../app/check.ts';
+import { formatBytes, formatDuration } from '../../components/format.ts';
 
 const TITLES: Record<BundleCheck['verdict'], string> = {
-  verified: 'Verified',
+  verified: 'Signed, but not by anyone this team trusts',
   rejected: 'Rejected',
   error: 'Could not check this file',
 };
+
+/** The verdict's headline in plain words. */
+export function verdictTitle(check: BundleCheck): string {
+  if (check.verdict === 'verified' && check.report?.trustChecked === true)
+    return 'Signed by a trusted author';
+  return TITLES[check.verdict];
+}
 
 const ENGINES: Record<BundleCheck['engine'], string> = {
   worker: 'in a background worker',
@@ -27,7 +38,7 @@ export function VerdictBanner(props: { check: BundleCheck }) {
   const check = () => props.check;
   return (
     <section
-      class={`verdict verdict-${check().verdict}`}
+      class={`verdict verdict-${check().verdict === 'verified' ? 'neutral' : check().verdict}`}
       data-testid="verdict"
       data-state={check().verdict}
       data-engine={check().engine}
@@ -38,7 +49,7 @@ export function VerdictBanner(props: { check: BundleCheck }) {
         <span class="verdict-icon" aria-hidden="true">
           {check().verdict === 'verified' ? '✓' : '✗'}
         </span>{' '}
-        {TITLES[check().verdict]}
+        {verdictTitle(check())}
       </h2>
       <Switch>
         <Match when={check().problem}>

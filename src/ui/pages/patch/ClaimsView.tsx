@@ -1,7 +1,7 @@
 /** What a rejected bundle says about itself, decoded without verification and labelled so. */
 import { Show } from 'solid-js';
-import type { UnverifiedClaims } from '../app/check.ts';
-import { Field, ItemList } from './Field.tsx';
+import type { UnverifiedClaims } from '../../../app/check.ts';
+import { Field, ItemList } from '../../components/Field.tsx';
 
 export function ClaimsView(props: { claims: UnverifiedClaims }) {
   return (

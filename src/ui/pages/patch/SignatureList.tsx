@@ -1,6 +1,6 @@
 /** Every signature on the bundle: who signed, in what role, and whether it verifies. */
 import { For, Show } from 'solid-js';
-import type { SignatureRow } from '../app/check.ts';
+import type { SignatureRow } from '../../../app/check.ts';
 
 const STATUS_TEXT: Record<SignatureRow['status'], string> = {
   valid: '✓ valid',

@@ -1,6 +1,6 @@
 /** Everything shown for one checked file, top to bottom: verdict, patch, signatures, diff. */
 import { Show } from 'solid-js';
-import type { BundleCheck } from '../app/check.ts';
+import type { BundleCheck } from '../../../app/check.ts';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
 import { DiffView } from './DiffView.tsx';

@@ -3,7 +3,7 @@
  * (the drop zone highlights while a file is dragged over the window).
  */
 import { createSignal, onCleanup, onMount } from 'solid-js';
-import { formatBytes } from './format.ts';
+import { formatBytes } from '../../components/format.ts';
 
 const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 

@@ -1,6 +1,6 @@
 /** The patch's unified diff, added and removed lines marked (by their +/- and by colour). */
 import { createMemo, For, Show } from 'solid-js';
-import { classifyDiff } from './format.ts';
+import { classifyDiff } from '../../components/format.ts';
 
 /** Beyond this many lines the view shows a note instead of building more DOM. */
 const MAX_SHOWN_LINES = 20_000;

@@ -1,0 +1,288 @@
+/**
+ * One open team ledger: its IndexedDB store (src/storage/ledger-store.ts), a revision signal
+ * that moves when the verified set or the quarantine changes, the rows the screens show, and
+ * the actions this device signs (endorse, revoke, register). Loaded lazily, with the ledger
+ * code, so the first screen stays small.
+ *
+ * Only the ledger's public methods are used (admit, append, get, registry, all, subscribe...),
+ * through this module, so a change to the Ledger class touches one file of the app.
+ */
+import { createMemo, createSignal, type Accessor } from 'solid-js';
+import { utcTimestamp } from '../core/bundle/time.ts';
+import type { Signer } from '../core/crypto/signer.ts';
+import { decodeEntry, signEntry } from '../core/ledger/entry.ts';
+import { admitLines, ledgerLines, serializeEntries } from '../core/ledger/file.ts';
+import { Ledger } from '../core/ledger/ledger.ts';
+import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
+import {
+  openLedgerStore,
+  type LedgerStore,
+  type StoredQuarantineRecord,
+} from '../storage/ledger-store.ts';
+import {
+  checkpointRows,
+  entryRows,
+  equivocationRows,
+  memberRows,
+  type CheckpointRow,
+  type EntryRow,
+  type EquivocationRow,
+  type MemberRow,
+} from './ledger-rows.ts';
+
+export type ActionResult =
+  { ok: true } | { ok: false; code: ErrorCode | 'FAILED'; message: string };
+
+export interface ImportReport {
+  admitted: number;
+  duplicate: number;
+  held: number;
+  rejected: { line: number; code: string; message: string }[];
+}
+
+export interface QuarantineRow {
+  key: string;
+  code: string;
+  message: string;
+  size: number;
+}
+
+export interface OpenTeam {
+  readonly ledgerId: string;
+  readonly name: string;
+  readonly threshold: number;
+  readonly founder: string;
+  /** Moves whenever the verified set or the quarantine changes. */
+  readonly revision: Accessor<number>;
+  readonly entries: Accessor<EntryRow[]>;
+  readonly members: Accessor<MemberRow[]>;
+  readonly equivocations: Accessor<EquivocationRow[]>;
+  readonly checkpoints: Accessor<CheckpointRow[]>;
+  /** The persisted quarantine, newest first (reads the store). */
+  quarantine(): Promise<QuarantineRow[]>;
+  /** The full bytes of an entry, pretty-printed for the detail view. */
+  entryText(id: string): string | undefined;
+  endorse(subject: string, role: string, stake: number): Promise<ActionResult>;
+  revoke(subject: string, reason: string): Promise<ActionResult>;
+  /** Admits untrusted bytes (a joiner's own register entry, an entry from a file). */
+  admit(bytes: Uint8Array): Promise<ActionResult>;
+  /** The ledger in the CLI's file format (one entry per line, genesis first). */
+  exportFile(): Uint8Array;
+  importFile(
+    bytes: Uint8Array,
+    progress?: (done: number, total: number) => void,
+  ): Promise<ImportReport>;
+  /** For the transport: the verified ledger itself. */
+  readonly ledger: Ledger;
+  close(): Promise<void>;
+}
+
+/** Entries written per IndexedDB transaction. */
+const WRITE_BATCH = 200;
+
+/** How often, at most, the screens recompute while entries stream in. */
+const REVISION_DELAY_MS = 200;
+
+function failure(error: unknown): ActionResult {
+  if (isPatchtrailError(error)) return { ok: false, code: error.code, message: error.message };
+  return {
+    ok: false,
+    code: 'FAILED',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+function prettyEntry(bytes: Uint8Array): string {
+  try {
+    return JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2);
+  } catch {
+    return '(not JSON)';
+  }
+}
+
+export interface SessionOptions {
+  signer: () => Signer;
+  onError: (error: unknown) => void;
+  progress?: (done: number, total: number) => void;
+  now?: () => Date;
+}
+
+/** A revision counter that moves, at most every REVISION_DELAY_MS, while the ledger changes. */
+function liveRevision(ledger: Ledger) {
+  const [revision, setRevision] = createSignal(0);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const later = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      setRevision((n) => n + 1);
+    }, REVISION_DELAY_MS);
+  };
+  const unsubscribe = ledger.subscribe({
+    admitted: later,
+    quarantined: later,
+    equivocation: later,
+  });
+  return {
+    revision,
+    /** Moves it now (after this device's own action, which the screen should show at once). */
+    now: () => setRevision((n) => n + 1),
+    stop() {
+      clearTimeout(timer);
+      unsubscribe();
+    },
+  };
+}
+
+/** The screens' rows, recomputed when the revision moves. */
+function views(ledger: Ledger, revision: Accessor<number>) {
+  const entries = createMemo(() => (revision(), entryRows(ledger)));
+  return {
+    entries,
+    members: createMemo(() => (revision(), memberRows(ledger))),
+    equivocations: createMemo(() => (revision(), equivocationRows(ledger))),
+    checkpoints: createMemo(() => checkpointRows(entries(), ledger)),
+  };
+}
+
+/** Admits untrusted input into the ledger and waits until the store has it. */
+function intake(store: LedgerStore, touched: () => void) {
+  const { ledger } = store;
+  return {
+    async admit(bytes: Uint8Array): Promise<ActionResult> {
+      const result = await ledger.admit(bytes);
+      await store.flush();
+      touched();
+      if (result.status === 'rejected')
+        return { ok: false, code: result.code ?? 'MALFORMED_INPUT', message: result.message ?? '' };
+      return { ok: true };
+    },
+    async importFile(bytes: Uint8Array, progress?: (done: number, total: number) => void) {
+      const { lines } = ledgerLines(bytes);
+      const report = await admitLines(ledger, lines, 0, progress === undefined ? {} : { progress });
+      await store.flush();
+      touched();
+      const { admitted, duplicate, held, rejected } = report;
+      return { admitted, duplicate, held, rejected };
+    },
+  };
+}
+
+/** What this device signs into the ledger, each durable before it is reported done. */
+function actions(store: LedgerStore, options: SessionOptions, touched: () => void) {
+  const { ledger } = store;
+  const now = options.now ?? (() => new Date());
+  async function signed(work: (signer: Signer, time: string) => Promise<unknown>) {
+    try {
+      await work(options.signer(), utcTimestamp(now()));
+      await store.flush();
+      touched();
+      return { ok: true } as const;
+    } catch (error) {
+      return failure(error);
+    }
+  }
+  return {
+    endorse: (subject: string, role: string, stake: number) =>
+      signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
+    revoke: (subject: string, reason: string) =>
+      signed((signer, time) => {
+        // From its next entry on: what it signed before stays (a lost device did honest work).
+        const from = (ledger.head(subject)?.seq ?? -1) + 1;
+        return ledger.append(signer, 'revoke', { subject, from, reason }, time);
+      }),
+  };
+}
+
+/** Opens a held ledger (by id) or a new one (by its genesis bytes). */
+export async function openTeamSession(
+  source: string | Uint8Array,
+  options: SessionOptions,
+): Promise<OpenTeam> {
+  const store: LedgerStore = await openLedgerStore(source, {
+    onError: options.onError,
+    // Smaller transactions than the store's default 1000: each commits in one task, and a
+    // 1000-entry batch held the page for 80 ms or more (measured while scrolling the explorer).
+    batchSize: WRITE_BATCH,
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+  });
+  const { ledger } = store;
+  const live = liveRevision(ledger);
+  return {
+    ledgerId: ledger.id,
+    name: ledger.genesis.body.name,
+    threshold: ledger.genesis.body.threshold,
+    founder: ledger.genesis.author,
+    revision: live.revision,
+    ...views(ledger, live.revision),
+    ...actions(store, options, live.now),
+    ...intake(store, live.now),
+    ledger,
+    async quarantine() {
+      const rows: StoredQuarantineRecord[] = await store.quarantined();
+      return rows.reverse().map(({ key, code, message, size }) => ({ key, code, message, size }));
+    },
+    entryText: (id) => {
+      const entry = ledger.get(id);
+      return entry === undefined ? undefined : prettyEntry(entry.bytes);
+    },
+    exportFile: () => serializeEntries(ledger.all()),
+    async close() {
+      live.stop();
+      await store.close();
+    },
+  };
+}
+
+/** True when `bytes` are the genesis entry whose id is `ledgerId` (untrusted bytes). */
+export async function isGenesisOf(bytes: Uint8Array, ledgerId: string): Promise<boolean> {
+  try {
+    const entry = await decodeEntry(bytes, ledgerId);
+    return entry.kind === 'genesis';
+  } catch (error) {
+    if (isPatchtrailError(error)) return false;
+    throw error;
+  }
+}
+
+/** A new ledger founded by `signer` as its only admin: the genesis entry's bytes. */
+export async function foundLedger(
+  signer: Signer,
+  name: string,
+  now: Date,
+): Promise<{ id: string; bytes: Uint8Array }> {
+  const founded = await Ledger.found(
+    signer,
+    { name, admins: [signer.did], threshold: 1 },
+    utcTimestamp(now),
+  );
+  return { id: founded.id, bytes: founded.genesis.bytes };
+}
+
+/** A joiner's own `register` entry for `ledgerId`, signed before the ledger itself arrives. */
+export async function signRegistration(
+  signer: Signer,
+  ledgerId: string,
+  name: string,
+  now: Date,
+): Promise<Uint8Array> {
+  const entry = await signEntry(signer, {
+    ledger: ledgerId,
+    seq: 0,
+    prev: null,
+    refs: [],
+    time: utcTimestamp(now),
+    kind: 'register',
+    body: { name },
+  });
+  return entry.bytes;
+}
+
+/** The first line of a ledger file (its genesis, if it is one); undefined when there is none. */
+export function firstLine(bytes: Uint8Array): Uint8Array | undefined {
+  try {
+    return ledgerLines(bytes).lines[0];
+  } catch (error) {
+    if (isPatchtrailError(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The teams this device belongs to and the one open now: found a team (this device writes the
+ * genesis as its first admin), join one from an invitation (sign our own `register` entry and
+ * wait for the first sync to bring the genesis), switch teams, import a ledger file. The
+ * ledger code loads lazily (./ledger-session.ts) when a team is opened.
+ *
+ * A joiner's states: waiting for the first sync (no genesis yet) → registered, waiting for an
+ * admin to endorse it → member. The first is `phase: 'waiting'`; the others are read from the
+ * open ledger's members.
+ */
+import { createSignal, type Accessor } from 'solid-js';
+import type { Invitation } from './invitation.ts';
+import { invitationLink, newRoomSecret } from './invitation.ts';
+import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
+import type { DeviceService } from './device.ts';
+import type { SyncService, TransportTarget } from './sync.ts';
+import {
+  chooseCurrent,
+  readMemberships,
+  saveMembership,
+  type Membership,
+} from '../storage/memberships.ts';
+
+export type { Membership };
+
+export type TeamPhase =
+  | { kind: 'starting' }
+  | { kind: 'none' }
+  | { kind: 'waiting'; membership: Membership }
+  | { kind: 'loading'; membership: Membership; done: number; total: number }
+  | { kind: 'open'; membership: Membership; team: OpenTeam }
+  | { kind: 'failed'; membership: Membership; message: string };
+
+/** The phase when it is of `kind`, narrowed; undefined otherwise (for `<Match when>`). */
+export function inPhase<K extends TeamPhase['kind']>(
+  phase: TeamPhase,
+  kind: K,
+): Extract<TeamPhase, { kind: K }> | undefined {
+  return phase.kind === kind ? (phase as Extract<TeamPhase, { kind: K }>) : undefined;
+}
+
+export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; message: string };
+
+/** The ledger file being imported, or the last one's outcome (shown wherever an import form is). */
+export interface ImportState {
+  fileName: string;
+  done: number;
+  total: number;
+  outcome?: ImportOutcome;
+}
+
+export interface TeamService {
+  readonly phase: Accessor<TeamPhase>;
+  readonly imports: Accessor<ImportState | undefined>;
+  readonly memberships: Accessor<Membership[]>;
+  found(name: string): Promise<ActionResult>;
+  join(invitation: Invitation): Promise<ActionResult>;
+  choose(ledgerId: string): Promise<void>;
+  /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
+  importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
+  /** The link that invites a device into the current team. */
+  invitation(appAddress: string): string | undefined;
+}
+
+const session = () => import('./ledger-session.ts');
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const failed = (error: unknown): ActionResult => ({
+  ok: false,
+  code: 'FAILED',
+  message: message(error),
+});
+const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
+
+/** The state and the steps behind TeamService; each step is one method. */
+class Teams {
+  readonly phase: Accessor<TeamPhase>;
+  readonly memberships: Accessor<Membership[]>;
+  readonly imports: Accessor<ImportState | undefined>;
+  private readonly setPhase: (phase: TeamPhase) => void;
+  private readonly setMemberships: (list: Membership[]) => void;
+  readonly setImports: (state: ImportState) => void;
+  /** Counts opens, so a slow one that a newer one overtook closes what it opened. */
+  private opening = 0;
+
+  constructor(
+    private readonly device: DeviceService,
+    private readonly sync: SyncService,
+  ) {
+    [this.phase, this.setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
+    [this.memberships, this.setMemberships] = createSignal<Membership[]>([]);
+    [this.imports, this.setImports] = createSignal<ImportState>();
+  }
+
+  current(): Membership | undefined {
+    const now = this.phase();
+    return now.kind === 'starting' || now.kind === 'none' ? undefined : now.membership;
+  }
+
+  async start(): Promise<void> {
+    let chosen: Membership | undefined;
+    try {
+      const list = await readMemberships();
+      this.setMemberships(list.memberships);
+      chosen = list.memberships.find((m) => m.ledgerId === list.current);
+    } catch (error) {
+      console.error('patchtrail: could not read this device’s teams', error);
+    }
+    if (chosen !== undefined) return this.open(chosen);
+    this.setPhase({ kind: 'none' });
+    this.sync.follow(undefined);
+  }
+
+  /** Tells the transport what to carry: this membership, and its ledger once open. */
+  private follow(membership: Membership, team: OpenTeam | undefined): void {
+    const target: TransportTarget = {
+      ledgerId: membership.ledgerId,
+      roomSecret: membership.roomSecret,
+      signaling: membership.signaling,
+      ledger: team?.ledger,
+      offerGenesis: (bytes) => this.offerGenesis(membership, bytes),
+    };
+    this.sync.follow(target);
+  }
+
+  async remember(membership: Membership): Promise<void> {
+    await saveMembership(membership);
+    this.setMemberships((await readMemberships()).memberships);
+  }
+
+  /** Opens a held ledger, or the one whose genesis bytes arrived; joiners register on open. */
+  async open(membership: Membership, genesis?: Uint8Array): Promise<void> {
+    const ticket = ++this.opening;
+    const before = this.phase();
+    if (before.kind === 'open') await before.team.close();
+    this.setPhase({ kind: 'loading', membership, done: 0, total: 0 });
+    try {
+      const team = await this.openSession(membership, genesis, ticket);
+      if (ticket !== this.opening) return void (await team.close());
+      await this.opened(membership, team);
+    } catch (error) {
+      if (ticket !== this.opening) return;
+      // A joiner holds no genesis until the first sync: that is waiting, not a failure.
+      if (genesis === undefined && membership.origin === 'joiner') {
+        this.setPhase({ kind: 'waiting', membership });
+        this.follow(membership, undefined);
+      } else this.setPhase({ kind: 'failed', membership, message: message(error) });
+    }
+  }
+
+  private async openSession(
+    membership: Membership,
+    genesis: Uint8Array | undefined,
+    ticket: number,
+  ) {
+    const { openTeamSession } = await session();
+    const key = await this.device.ready();
+    return openTeamSession(genesis ?? membership.ledgerId, {
+      signer: () => this.device.key() ?? key,
+      onError: (error) => console.error('patchtrail: ledger store write failed', error),
+      progress: (done, total) => {
+        if (ticket === this.opening) this.setPhase({ kind: 'loading', membership, done, total });
+      },
+    });
+  }
+
+  /** A ledger is open: admit our pending registration, take the team's own name, go. */
+  private async opened(membership: Membership, team: OpenTeam): Promise<void> {
+    let held = membership;
+    if (membership.registration !== undefined) await team.admit(membership.registration);
+    if (membership.name !== team.name) {
+      held = { ...membership, name: team.name };
+      await this.remember(held);
+    }
+    this.setPhase({ kind: 'open', membership: held, team });
+    this.follow(held, team);
+  }
+
+  async offerGenesis(membership: Membership, bytes: Uint8Array): Promise<boolean> {
+    const now = this.phase();
+    if (now.kind !== 'waiting' || now.membership.ledgerId !== membership.ledgerId) return false;
+    const { isGenesisOf } = await session();
+    if (!(await isGenesisOf(bytes, membership.ledgerId))) return false;
+    await this.open(membership, bytes);
+    return this.phase().kind === 'open';
+  }
+
+  async found(name: string): Promise<ActionResult> {
+    try {
+      const key = await this.device.ready();
+      const { foundLedger } = await session();
+      const genesis = await foundLedger(key, name, new Date());
+      const membership: Membership = {
+        ledgerId: genesis.id,
+        name,
+        roomSecret: newRoomSecret(random),
+        signaling: [],
+        origin: 'founder',
+        joinedAt: new Date().toISOString(),
+      };
+      await this.remember(membership);
+      await this.open(membership, genesis.bytes);
+      return { ok: true };
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  async join(invitation: Invitation): Promise<ActionResult> {
+    try {
+      const held = this.memberships().find((m) => m.ledgerId === invitation.ledgerId);
+      if (held !== undefined) return (await this.choose(held.ledgerId, true), { ok: true });
+      const key = await this.device.ready();
+      const { signRegistration } = await session();
+      const registration = await signRegistration(key, invitation.ledgerId, key.name, new Date());
+      const { ledgerId, name, roomSecret, signaling } = invitation;
+      const joinedAt = new Date().toISOString();
+      const membership: Membership = {
+        ledgerId,
+        name,
+        roomSecret,
+        signaling,
+        joinedAt,
+        registration,
+        origin: 'joiner',
+      };
+      await this.remember(membership);
+      await this.open(membership);
+      return { ok: true };
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
+  async choose(ledgerId: string, again = false): Promise<void> {
+    const chosen = this.memberships().find((m) => m.ledgerId === ledgerId);
+    if (chosen === undefined || (!again && chosen.ledgerId === this.current()?.ledgerId)) return;
+    await chooseCurrent(ledgerId);
+    await this.open(chosen);
+  }
+
+  /** Admits a ledger file; while waiting, its first line is offered as the genesis. */
+  async importBytes(
+    bytes: Uint8Array,
+    progress: (done: number, total: number) => void,
+  ): Promise<ImportOutcome> {
+    try {
+      const now = this.phase();
+      if (now.kind === 'waiting') {
+        const { firstLine } = await session();
+        const genesis = firstLine(bytes);
+        if (genesis === undefined || !(await this.offerGenesis(now.membership, genesis)))
+          return { ok: false, message: 'this file does not start with this team’s genesis entry' };
+      }
+      const opened = this.phase();
+      if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
+      return { ok: true, report: await opened.team.importFile(bytes, progress) };
+    } catch (error) {
+      return { ok: false, message: message(error) };
+    }
+  }
+}
+
+export function createTeams(device: DeviceService, sync: SyncService): TeamService {
+  const teams = new Teams(device, sync);
+  void teams.start();
+  return {
+    phase: teams.phase,
+    imports: teams.imports,
+    memberships: teams.memberships,
+    found: (name) => teams.found(name),
+    join: (invitation) => teams.join(invitation),
+    choose: (ledgerId) => teams.choose(ledgerId),
+    async importFile(file) {
+      const fileName = file.name;
+      teams.setImports({ fileName, done: 0, total: 0 });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const outcome = await teams.importBytes(bytes, (done, total) =>
+        teams.setImports({ fileName, done, total }),
+      );
+      teams.setImports({ fileName, done: 0, total: 0, outcome });
+      return outcome;
+    },
+    invitation(appAddress) {
+      const held = teams.current();
+      if (held === undefined) return undefined;
+      const { ledgerId, roomSecret, signaling, name } = held;
+      return invitationLink(appAddress, { ledgerId, roomSecret, signaling, name });
+    },
+  };
+}

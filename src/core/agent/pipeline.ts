@@ -1,0 +1,160 @@
+/**
+ * The attestation agent (seed 001's `apply_patch`) as two entry points over named steps:
+ *
+ *   checkPatch:  verify-signature → extract-metadata → verify-identities → verify-attesters
+ *                → validate-metadata → policy
+ *   applyPatch:  the same, then apply → record → audit
+ *
+ * Each step returns a value or a coded stop (check-steps.ts, apply-steps.ts); the first stop
+ * ends the run. An apply that stops after the bundle is known records `rejected` with the
+ * stop's code, so every attempt is on the ledger; a dry run records nothing. The policy engine
+ * and the scores it reads come in as `decide`; the clock, the tree and the signer come in too.
+ */
+import type { BundleReport } from '../bundle/types.ts';
+import type { ErrorCode } from '../errors.ts';
+import { provenance } from '../ledger/queries.ts';
+import type { AttestBody } from '../ledger/kinds.ts';
+import {
+  applyChange,
+  auditOf,
+  claimedPatch,
+  parentOf,
+  recordAttestation,
+  rejectionBody,
+} from './apply-steps.ts';
+import {
+  attestersOf,
+  decidePolicy,
+  extractMetadata,
+  validateMetadata,
+  verifyIdentities,
+  verifySignature,
+} from './check-steps.ts';
+import { Halt, StepLog } from './run.ts';
+import type {
+  ApplyOptions,
+  ApplyRunResult,
+  CheckOptions,
+  CheckResult,
+  DecisionOutcome,
+} from './types.ts';
+
+/** What a check established, for an apply to continue from. */
+interface Checked {
+  report: BundleReport;
+  patch: string;
+  parent: string | undefined;
+  decision: DecisionOutcome;
+}
+
+/** The check steps, recording into `result`; throws Halt at the first stop. */
+async function runChecks(
+  bytes: Uint8Array,
+  options: CheckOptions,
+  log: StepLog,
+  result: Omit<CheckResult, 'status'>,
+): Promise<Checked> {
+  const { ledger, now, via } = options;
+  const report = await log.run('verify-signature', () => verifySignature(bytes));
+  const patch = `sha256:${report.payloadDigest}`;
+  result.patch = patch;
+  await log.run('extract-metadata', () => extractMetadata(report));
+  const { role } = await log.run('verify-identities', () =>
+    verifyIdentities(ledger, report, patch, options.deviceDid, options.role),
+  );
+  const attesters = await log.run('verify-attesters', () => attestersOf(ledger, report));
+  result.attesters = attesters;
+  await log.run('validate-metadata', () => validateMetadata(ledger, report, patch, now));
+  const chain = provenance(ledger, patch);
+  const request = {
+    ...{ patch, report, provenance: chain, ledger, fuzz: options.fuzz ?? 0, attesters },
+    ...(via === undefined ? {} : { via }),
+    ...(role === undefined ? {} : { actingRole: role }),
+  };
+  const decision = await log.run('policy', () =>
+    decidePolicy(request, options.decide, (d) => (result.decision = d)),
+  );
+  return { report, patch, parent: parentOf(chain, ledger, via), decision };
+}
+
+function statusOf(halt: Halt): 'denied' | 'rejected' {
+  return halt.denied ? 'denied' : 'rejected';
+}
+
+/** Would the policy allow this patch here? Every check step; nothing is applied or recorded. */
+export async function checkPatch(bytes: Uint8Array, options: CheckOptions): Promise<CheckResult> {
+  const log = new StepLog();
+  const result: CheckResult = { status: 'rejected', steps: log.steps };
+  try {
+    await runChecks(bytes, options, log, result);
+    result.status = 'allowed';
+  } catch (error) {
+    if (!(error instanceof Halt)) throw error;
+    result.status = statusOf(error);
+  }
+  return result;
+}
+
+/** Checks, applies, records `applied` and returns the target's audit trail. */
+export async function applyPatch(
+  bytes: Uint8Array,
+  options: ApplyOptions,
+): Promise<ApplyRunResult> {
+  const { ledger, device, tree, now } = options;
+  const target = options.target ?? device.did;
+  const log = new StepLog();
+  const result: ApplyRunResult = { status: 'rejected', steps: log.steps };
+  try {
+    const checked = await runChecks(bytes, { ...options, deviceDid: device.did }, log, result);
+    const applied = await log.run('apply', () =>
+      applyChange(tree, checked.report.predicate, options),
+    );
+    result.apply = applied;
+    result.status = applied.status;
+    if (applied.status !== 'applied') return result;
+    const body: AttestBody = {
+      ...{ patch: checked.patch, reason: 'applied', target },
+      ...{ treeBefore: applied.treeBefore, treeAfter: applied.treeAfter },
+      decision: checked.decision.hash,
+    };
+    if (checked.parent !== undefined) body.parent = checked.parent;
+    result.attestation = await log.run('record', () =>
+      recordAttestation(ledger, device, body, now),
+    );
+    result.audit = await log.run('audit', () => auditOf(ledger, target));
+  } catch (error) {
+    if (!(error instanceof Halt)) throw error;
+    if (result.status !== 'applied') result.status = statusOf(error);
+    if (options.dryRun !== true && result.status !== 'applied')
+      await recordStop(bytes, options, target, error.code, log, result);
+  }
+  return result;
+}
+
+/**
+ * Records a stopped attempt as `rejected` with the stop's code (and the decision, when the
+ * policy was asked). Nothing is recorded when the bundle is not even a bundle (no patch to
+ * name), or when the device's key is not registered (the ledger would not admit its entry).
+ */
+async function recordStop(
+  bytes: Uint8Array,
+  options: ApplyOptions,
+  target: string,
+  code: ErrorCode,
+  log: StepLog,
+  result: ApplyRunResult,
+): Promise<void> {
+  const patch = result.patch ?? (await claimedPatch(bytes));
+  const registered = options.ledger.registry().identities.get(options.device.did)?.registered;
+  if (patch === undefined || registered === undefined || registered === '') return;
+  const message = log.steps.at(-1)?.message ?? '';
+  const body = rejectionBody(patch, target, code, message, result.decision?.hash);
+  try {
+    result.attestation = await log.run('record', () =>
+      recordAttestation(options.ledger, options.device, body, options.now),
+    );
+    result.audit = await log.run('audit', () => auditOf(options.ledger, target));
+  } catch (error) {
+    if (!(error instanceof Halt)) throw error;
+  }
+}

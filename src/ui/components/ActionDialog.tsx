@@ -1,0 +1,62 @@
+/**
+ * A small modal form on Kobalte's Dialog (focus trap, Escape, labelled title and description):
+ * the shared frame of the Team screen's endorse and revoke actions.
+ */
+import { Dialog } from '@kobalte/core/dialog';
+import { createSignal, Show, type JSX } from 'solid-js';
+import './dialog.css';
+
+export interface ActionDialogProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description: string;
+  submitLabel: string;
+  danger?: boolean;
+  /** Runs the action; a returned string is shown as the reason it failed. */
+  onSubmit: () => Promise<string | undefined>;
+  children: JSX.Element;
+}
+
+export function ActionDialog(props: ActionDialogProps) {
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<string>();
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    const failed = await props.onSubmit();
+    setBusy(false);
+    if (failed === undefined) props.onOpenChange(false);
+    else setProblem(failed);
+  };
+  return (
+    <Dialog open={props.open} onOpenChange={props.onOpenChange} modal>
+      <Dialog.Portal>
+        <Dialog.Overlay class="dialog-overlay" />
+        <div class="dialog-position">
+          <Dialog.Content class="dialog">
+            <Dialog.Title class="dialog-title">{props.title}</Dialog.Title>
+            <Dialog.Description class="muted">{props.description}</Dialog.Description>
+            <form class="stack" onSubmit={(event) => void submit(event)}>
+              {props.children}
+              <Show when={problem()}>{(why) => <p class="notice notice-denied">{why()}</p>}</Show>
+              <div class="form-row dialog-actions">
+                <Dialog.CloseButton class="button button-quiet" type="button">
+                  Cancel
+                </Dialog.CloseButton>
+                <button
+                  type="submit"
+                  class={props.danger === true ? 'button button-danger' : 'button'}
+                  disabled={busy()}
+                >
+                  {props.submitLabel}
+                </button>
+              </div>
+            </form>
+          </Dialog.Content>
+        </div>
+      </Dialog.Portal>
+    </Dialog>
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * Imports a ledger file (the CLI's format: one entry per line, genesis first) through the
+ * validator: every line is checked like an entry from a peer, and refused lines are listed.
+ */
+import { For, Show } from 'solid-js';
+import { useServices } from '../../app/context.ts';
+import type { ImportOutcome, ImportState } from '../../app/team.ts';
+
+export function LedgerFileImport(props: { label?: string }) {
+  const { teams } = useServices();
+  const choose = (event: Event & { currentTarget: HTMLInputElement }) => {
+    const input = event.currentTarget;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file !== undefined) void teams.importFile(file);
+  };
+  return (
+    <div class="stack-tight" data-testid="ledger-import">
+      <input
+        id="ledger-file"
+        class="visually-hidden"
+        type="file"
+        data-testid="ledger-file-input"
+        onChange={choose}
+      />
+      <label for="ledger-file" class="button button-quiet">
+        {props.label ?? 'Import a ledger file…'}
+      </label>
+      <ImportStatus />
+    </div>
+  );
+}
+
+/** The import under way (entries checked so far) or the last one's outcome. */
+export function ImportStatus() {
+  const { teams } = useServices();
+  return (
+    <Show when={teams.imports()}>
+      {(state) => (
+        <Show when={state().outcome} fallback={<ImportProgress state={state()} />}>
+          {(outcome) => <ImportReportView outcome={outcome()} />}
+        </Show>
+      )}
+    </Show>
+  );
+}
+
+function ImportProgress(props: { state: ImportState }) {
+  return (
+    <p role="status" data-testid="import-progress">
+      Checking the entries of {props.state.fileName}…{' '}
+      {props.state.total > 0 ? `${props.state.done} of ${props.state.total}` : ''}
+      <progress class="progress" max={props.state.total || 1} value={props.state.done} />
+    </p>
+  );
+}
+
+function ImportReportView(props: { outcome: ImportOutcome }) {
+  return (
+    <Show
+      when={props.outcome.ok && props.outcome.report}
+      fallback={
+        <p class="notice notice-denied" role="alert">
+          Not imported: {(props.outcome as { message: string }).message}
+        </p>
+      }
+    >
+      {(report) => (
+        <div class="notice" role="status" data-testid="import-report">
+          Imported: {report().admitted} new, {report().duplicate} already here, {report().held}{' '}
+          waiting for earlier entries, {report().rejected.length} refused.
+          <Show when={report().rejected.length > 0}>
+            <ul class="plain-list small">
+              <For each={report().rejected.slice(0, 20)}>
+                {(line) => (
+                  <li>
+                    line {line.line}: <code>{line.code}</code> {line.message}
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}

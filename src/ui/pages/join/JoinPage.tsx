@@ -1,0 +1,89 @@
+/**
+ * Where an invitation link lands (`#/join?ledger=…&secret=…`). The link is untrusted input:
+ * it is read strictly, and what it says about the team is shown as the invitation's words. An
+ * invitation carries no trust: joining signs this device's own `register` entry, and an admin
+ * must endorse it.
+ */
+import { useLocation, useNavigate } from '@solidjs/router';
+import { createSignal, Match, Show, Switch } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import { readInvitation, type Invitation } from '../../../app/invitation.ts';
+import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+
+function JoinForm(props: { invitation: Invitation }) {
+  const { device, teams } = useServices();
+  const navigate = useNavigate();
+  const [problem, setProblem] = createSignal<string>();
+  const named = () => (device.key()?.name ?? '') !== '';
+  const join = async () => {
+    const done = await teams.join(props.invitation);
+    if (done.ok) navigate('/team');
+    else setProblem(done.message);
+  };
+  return (
+    <section class="panel stack" data-testid="invitation">
+      <h2>Join {props.invitation.name === '' ? 'a team' : `“${props.invitation.name}”`}</h2>
+      <p>
+        This invitation lets this device find the team’s room. It carries no trust: this device will
+        ask to be registered, and one of the team’s admins must endorse it before its work counts.
+      </p>
+      <p class="muted small">
+        The team’s name above is what the invitation says; the team’s own ledger confirms it once it
+        arrives.
+      </p>
+      <Show when={device.key()}>
+        {(key) => (
+          <DeviceNameForm
+            name={key().name}
+            label="Your device’s name (teammates see it)"
+            onSave={(name) => device.rename(name)}
+          />
+        )}
+      </Show>
+      <Show when={problem()}>{(why) => <p class="notice notice-denied">{why()}</p>}</Show>
+      <div>
+        <button type="button" class="button" disabled={!named()} onClick={() => void join()}>
+          Join this team
+        </button>
+        <Show when={!named()}>
+          <p class="muted small">Name this device first.</p>
+        </Show>
+      </div>
+    </section>
+  );
+}
+
+export default function JoinPage() {
+  const location = useLocation();
+  const read = () => readInvitation(location.search);
+  return (
+    <section class="page" aria-labelledby="join-title">
+      <h1 id="join-title" class="page-title">
+        Invitation
+      </h1>
+      <Switch>
+        <Match
+          when={(() => {
+            const r = read();
+            return r.ok ? r.invitation : undefined;
+          })()}
+        >
+          {(invitation) => <JoinForm invitation={invitation()} />}
+        </Match>
+        <Match
+          when={(() => {
+            const r = read();
+            return r.ok ? undefined : r;
+          })()}
+        >
+          {(refused) => (
+            <p class="notice notice-denied" data-testid="invitation-refused">
+              This link is not a usable invitation: {refused().message}.{' '}
+              <code>{refused().code}</code>
+            </p>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}

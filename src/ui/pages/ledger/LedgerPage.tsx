@@ -1,0 +1,107 @@
+/**
+ * The ledger explorer: every entry (kind, author, time, standing), searchable and filtered;
+ * the quarantine with reasons; equivocations; checkpoints and cosignatures; and the ledger as
+ * a file (export, import) for moving it between devices without a network.
+ */
+import { A } from '@solidjs/router';
+import { Tabs } from '@kobalte/core/tabs';
+import { Match, Switch } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import { inPhase } from '../../../app/team.ts';
+import { LoadingProgress } from '../../components/LoadingProgress.tsx';
+import type { OpenTeam } from '../../../app/ledger-session.ts';
+import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
+import { CheckpointList, EquivocationList, QuarantineList } from './AuditLists.tsx';
+import { EntryList } from './EntryList.tsx';
+import './ledger.css';
+
+function exportFile(team: OpenTeam): void {
+  const blob = new Blob([team.exportFile() as Uint8Array<ArrayBuffer>], {
+    type: 'application/x-ndjson',
+  });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${team.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 40) || 'team'}.ledger`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function Explorer(props: { team: OpenTeam }) {
+  return (
+    <>
+      <Tabs class="tabs" defaultValue="entries">
+        <Tabs.List class="tab-list" aria-label="Ledger views">
+          <Tabs.Trigger class="tab" value="entries">
+            Entries ({props.team.entries().length})
+          </Tabs.Trigger>
+          <Tabs.Trigger class="tab" value="quarantine">
+            Quarantine
+          </Tabs.Trigger>
+          <Tabs.Trigger class="tab" value="equivocations">
+            Equivocations ({props.team.equivocations().length})
+          </Tabs.Trigger>
+          <Tabs.Trigger class="tab" value="checkpoints">
+            Checkpoints ({props.team.checkpoints().length})
+          </Tabs.Trigger>
+        </Tabs.List>
+        <Tabs.Content class="tab-panel" value="entries">
+          <EntryList team={props.team} />
+        </Tabs.Content>
+        <Tabs.Content class="tab-panel" value="quarantine">
+          <QuarantineList team={props.team} />
+        </Tabs.Content>
+        <Tabs.Content class="tab-panel" value="equivocations">
+          <EquivocationList team={props.team} />
+        </Tabs.Content>
+        <Tabs.Content class="tab-panel" value="checkpoints">
+          <CheckpointList team={props.team} />
+        </Tabs.Content>
+      </Tabs>
+      <section class="panel stack" aria-labelledby="file-title">
+        <h2 id="file-title">Ledger file</h2>
+        <p class="muted">
+          The same format the command line reads and writes (one entry per line). Import checks
+          every entry before it counts.
+        </p>
+        <div class="form-row">
+          <button type="button" class="button button-quiet" onClick={() => exportFile(props.team)}>
+            Export the ledger file
+          </button>
+          <LedgerFileImport />
+        </div>
+      </section>
+    </>
+  );
+}
+
+export default function LedgerPage() {
+  const { teams } = useServices();
+  const phase = teams.phase;
+  return (
+    <section class="page" aria-labelledby="ledger-title">
+      <h1 id="ledger-title" class="page-title">
+        Ledger
+      </h1>
+      <Switch
+        fallback={
+          <p class="notice">
+            No team ledger on this device yet. <A href="/team">Found or join a team</A>.
+          </p>
+        }
+      >
+        <Match when={inPhase(phase(), 'loading')}>
+          {(p) => <LoadingProgress done={p().done} total={p().total} />}
+        </Match>
+        <Match when={phase().kind === 'waiting'}>
+          <p class="notice notice-review">
+            Waiting for the first sync: this team’s ledger has not arrived yet.{' '}
+            <A href="/team">Details</A>
+          </p>
+          <LedgerFileImport label="Import the team’s ledger file…" />
+        </Match>
+        <Match when={inPhase(phase(), 'open')?.team}>{(team) => <Explorer team={team()} />}</Match>
+      </Switch>
+    </section>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Settings: this device's identity (name, did:key) and what it must not lose, the theme, and
+ * the teams this device holds.
+ */
+import { createSignal, For, Show } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
+import { Did } from '../../components/CopyButton.tsx';
+import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import './settings.css';
+
+function KeyFacts() {
+  return (
+    <div class="key-facts" data-testid="key-facts">
+      <h3>What this device must not lose</h3>
+      <ul>
+        <li>
+          This device’s private key was made in this browser and <strong>cannot leave it</strong>:
+          the browser refuses to export it, by design. There is no backup and no copy.
+        </li>
+        <li>
+          If the device is lost, wiped, or this browser’s data is cleared, the key is gone. Make a
+          new key on the replacement device, ask an admin to endorse it, and have the old one
+          revoked so nobody can sign with it.
+        </li>
+        <li>
+          Clearing this site’s data in the browser deletes the key. Do not, unless you mean it.
+        </li>
+      </ul>
+    </div>
+  );
+}
+
+export default function SettingsPage() {
+  const { device, teams } = useServices();
+  const [theme, setChosen] = createSignal<Theme>(currentTheme());
+  const choose = (next: Theme) => {
+    setChosen(next);
+    setTheme(next);
+  };
+  return (
+    <section class="page" aria-labelledby="settings-title">
+      <h1 id="settings-title" class="page-title">
+        Settings
+      </h1>
+      <section class="panel stack" aria-labelledby="device-title" data-testid="device-identity">
+        <h2 id="device-title">This device</h2>
+        <Show when={device.failure()}>{(why) => <p class="notice notice-denied">{why()}</p>}</Show>
+        <Show when={device.key()} fallback={<p class="muted">Reading this device’s key…</p>}>
+          {(key) => (
+            <>
+              <DeviceNameForm name={key().name} onSave={(name) => device.rename(name)} />
+              <div class="stack-tight">
+                <span class="label">Identity (did:key)</span>
+                <Did did={key().did} />
+              </div>
+              <p class="muted small">
+                Key made {new Date(key().created).toLocaleString()}. Ed25519, kept in this browser’s
+                storage as a non-exportable key.
+              </p>
+            </>
+          )}
+        </Show>
+        <KeyFacts />
+      </section>
+      <section class="panel stack" aria-labelledby="theme-title">
+        <h2 id="theme-title">Appearance</h2>
+        <label for="theme">Theme</label>
+        <select
+          id="theme"
+          value={theme()}
+          onChange={(event) => choose(event.currentTarget.value as Theme)}
+        >
+          <option value="system">Same as the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </section>
+      <section class="panel stack" aria-labelledby="teams-title">
+        <h2 id="teams-title">Teams on this device</h2>
+        <Show
+          when={teams.memberships().length > 0}
+          fallback={<p class="muted">None yet: found or join one on the Team page.</p>}
+        >
+          <ul class="plain-list">
+            <For each={teams.memberships()}>
+              {(m) => (
+                <li>
+                  <strong>{m.name === '' ? 'Unnamed team' : m.name}</strong>{' '}
+                  <span class="muted small">
+                    {m.origin === 'founder' ? 'founded here' : 'joined by invitation'}
+                  </span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
+    </section>
+  );
+}

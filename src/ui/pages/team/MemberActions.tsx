@@ -1,0 +1,83 @@
+/** An admin's actions on a member: endorse a role with a stake, or revoke the device. */
+import { createSignal, For } from 'solid-js';
+import type { OpenTeam } from '../../../app/ledger-session.ts';
+import type { MemberRow } from '../../../app/ledger-rows.ts';
+import { ActionDialog } from '../../components/ActionDialog.tsx';
+
+/** Roles the ledger's policies and the reputation engine already speak of. */
+const ROLES = ['reviewer', 'builder', 'tester', 'witness', 'assessor', 'kiosk', 'security'];
+
+export function EndorseDialog(props: {
+  team: OpenTeam;
+  member: MemberRow;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const [role, setRole] = createSignal('reviewer');
+  const [stake, setStake] = createSignal(10);
+  const threshold = () =>
+    props.team.threshold > 1
+      ? ` It takes effect once ${props.team.threshold} admins have endorsed the same.`
+      : '';
+  return (
+    <ActionDialog
+      open={props.open}
+      onOpenChange={props.onOpenChange}
+      title={`Endorse ${props.member.name}`}
+      description={`Signed by this device into the team ledger: ${props.member.name} may act in this role, with this stake in its reputation.${threshold()}`}
+      submitLabel="Endorse"
+      onSubmit={async () => {
+        const done = await props.team.endorse(props.member.did, role(), stake());
+        return done.ok ? undefined : `${done.message} (${done.code})`;
+      }}
+    >
+      <label for="endorse-role">Role</label>
+      <select id="endorse-role" value={role()} onChange={(e) => setRole(e.currentTarget.value)}>
+        <For each={ROLES}>{(name) => <option value={name}>{name}</option>}</For>
+      </select>
+      <label for="endorse-stake">Stake</label>
+      <input
+        id="endorse-stake"
+        type="number"
+        min="0"
+        max="1000000"
+        step="1"
+        value={stake()}
+        onInput={(e) => setStake(Math.max(0, Math.trunc(Number(e.currentTarget.value) || 0)))}
+      />
+    </ActionDialog>
+  );
+}
+
+export function RevokeDialog(props: {
+  team: OpenTeam;
+  member: MemberRow;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const [reason, setReason] = createSignal('');
+  return (
+    <ActionDialog
+      open={props.open}
+      onOpenChange={props.onOpenChange}
+      title={`Revoke ${props.member.name}`}
+      description="From its next entry on, nothing this device signs counts in this team. What it signed before stays. Use it for a lost or compromised device."
+      submitLabel="Revoke"
+      danger
+      onSubmit={async () => {
+        const done = await props.team.revoke(props.member.did, reason().trim());
+        return done.ok ? undefined : `${done.message} (${done.code})`;
+      }}
+    >
+      <label for="revoke-reason">Reason (recorded in the ledger)</label>
+      <input
+        id="revoke-reason"
+        required
+        maxLength={200}
+        placeholder="e.g. laptop lost on 3 March"
+        value={reason()}
+        onInput={(e) => setReason(e.currentTarget.value)}
+      />
+    </ActionDialog>
+  );
+}

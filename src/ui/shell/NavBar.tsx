@@ -1,0 +1,31 @@
+/** Navigation: a sidebar from 48rem up, a bottom bar on phones; each target at least 44 px. */
+import { A } from '@solidjs/router';
+import { For, type JSX } from 'solid-js';
+import { InboxIcon, LedgerIcon, PeersIcon, SettingsIcon, TeamIcon } from '../components/icons.tsx';
+
+const ITEMS: { href: string; label: string; icon: () => JSX.Element }[] = [
+  { href: '/inbox', label: 'Inbox', icon: InboxIcon },
+  { href: '/ledger', label: 'Ledger', icon: LedgerIcon },
+  { href: '/team', label: 'Team', icon: TeamIcon },
+  { href: '/peers', label: 'Peers', icon: PeersIcon },
+  { href: '/settings', label: 'Settings', icon: SettingsIcon },
+];
+
+export function NavBar() {
+  return (
+    <nav class="navbar" aria-label="Main">
+      <ul>
+        <For each={ITEMS}>
+          {(item) => (
+            <li>
+              <A href={item.href} class="nav-link" activeClass="nav-active">
+                {item.icon()}
+                <span>{item.label}</span>
+              </A>
+            </li>
+          )}
+        </For>
+      </ul>
+    </nav>
+  );
+}

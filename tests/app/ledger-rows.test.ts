@@ -1,0 +1,93 @@
+/** What the Ledger and Team screens show, built from a real ledger in Node. */
+import { describe, expect, it } from 'vitest';
+import { entryRows, equivocationRows, filterRows, memberRows } from '../../src/app/ledger-rows.ts';
+import { Ledger, makeSeedSigner, signEntry } from '../../src/core/index.ts';
+
+const T = '2026-11-22T11:00:00Z';
+const PATCH = `sha256:${'cd'.repeat(32)}`;
+const signer = (n: number) => makeSeedSigner(new Uint8Array(32).fill(n));
+
+async function team() {
+  const admin = await signer(1);
+  const [reviewer, newcomer, lost, liar] = await Promise.all([
+    signer(2),
+    signer(3),
+    signer(4),
+    signer(5),
+  ]);
+  const ledger = await Ledger.found(admin, { name: 'Crew', admins: [admin.did], threshold: 1 }, T);
+  await ledger.append(reviewer, 'register', { name: 'Zed reviewer' }, T);
+  await ledger.append(newcomer, 'register', { name: 'Newcomer' }, T);
+  await ledger.append(lost, 'register', { name: 'Lost laptop' }, T);
+  await ledger.append(liar, 'register', { name: 'Liar' }, T);
+  await ledger.append(admin, 'endorse', { subject: reviewer.did, role: 'reviewer', stake: 7 }, T);
+  await ledger.append(lost, 'attest', { patch: PATCH, reason: 'tested', note: 'all green' }, T);
+  await ledger.append(admin, 'revoke', { subject: lost.did, from: 1, reason: 'lost' }, T);
+  const head = ledger.head(liar.did);
+  for (const note of ['one', 'two']) {
+    const entry = await signEntry(liar, {
+      ledger: ledger.id,
+      seq: 1,
+      prev: head?.id ?? null,
+      refs: [],
+      time: T,
+      kind: 'attest',
+      body: { patch: PATCH, reason: 'reviewed', note },
+    });
+    await ledger.admit(entry.bytes);
+  }
+  return { ledger, admin, reviewer, newcomer, lost, liar };
+}
+
+describe('ledger rows', () => {
+  it('lists members with pending registrations first, roles, and standing in words', async () => {
+    const { ledger, admin, reviewer, newcomer, lost, liar } = await team();
+    const rows = memberRows(ledger);
+    expect(rows.map((m) => [m.name, m.standing])).toEqual([
+      ['Newcomer', 'pending'],
+      ['Founder', 'active'],
+      ['Liar', 'malicious'],
+      ['Lost laptop', 'revoked'],
+      ['Zed reviewer', 'active'],
+    ]);
+    const by = (did: string) => rows.find((m) => m.did === did);
+    expect(by(admin.did)).toMatchObject({ admin: true, founder: true });
+    expect(by(reviewer.did)?.roles).toEqual([{ role: 'reviewer', stake: 7, by: [admin.did] }]);
+    expect(by(newcomer.did)?.standingText).toBe('waiting for an admin to endorse');
+    expect(by(lost.did)?.standing).toBe('revoked');
+    expect(by(liar.did)?.standingText).toContain('equivocation');
+  });
+
+  it('marks each entry verified or out of standing, with names and a searchable summary', async () => {
+    const { ledger, lost } = await team();
+    const rows = entryRows(ledger);
+    expect(rows).toHaveLength(ledger.size);
+    expect(rows[0]).toMatchObject({
+      index: 0,
+      kind: 'genesis',
+      authorName: 'Founder',
+      status: 'verified',
+    });
+    const revoked = rows.filter((row) => row.status !== 'verified');
+    expect(revoked.map((row) => [row.author === lost.did, row.status, row.statusMessage])).toEqual([
+      [true, 'REVOKED_KEY', 'author revoked from sequence 1'],
+    ]);
+    expect(
+      filterRows(rows, { text: 'ALL green', kind: '', status: 'all' }).map((r) => r.authorName),
+    ).toEqual(['Lost laptop']);
+    expect(filterRows(rows, { text: '', kind: 'endorse', status: 'all' })).toHaveLength(1);
+    expect(filterRows(rows, { text: '', kind: '', status: 'out' })).toEqual(revoked);
+    expect(
+      filterRows(rows, { text: 'reviewer zed', kind: '', status: 'verified' }).map((r) => r.kind),
+    ).toEqual(['register', 'endorse']);
+  });
+
+  it('names the author who equivocated and both conflicting entries', async () => {
+    const { ledger, liar } = await team();
+    const [row, ...rest] = equivocationRows(ledger);
+    expect(rest).toEqual([]);
+    expect(row).toMatchObject({ author: liar.did, authorName: 'Liar', seq: 1, proofs: [] });
+    expect(row?.ids).toEqual(ledger.idsAt(liar.did, 1));
+    expect(row?.ids).toHaveLength(2);
+  });
+});

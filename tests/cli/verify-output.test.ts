@@ -1,0 +1,77 @@
+/**
+ * `verify` and `inspect` print what a bundle says, and a bundle is attacker-controlled: an
+ * attester's note, role or a reason cannot add lines, move the cursor, or fake the verdict.
+ */
+import { writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace } from '../helpers/cli.ts';
+
+const { at, pt, ok } = cliWorkspace('pt-verify-out-');
+const dids: Record<string, string> = {};
+/** Up one line, erase it, and print a trusted-looking signature and a clean summary. */
+const NOTE =
+  '\u001b[1A\u001b[2K\r  VALID   reviewer pass did:key:z6MkFAKE, trusted\nattesters:   1 pass, 0 fail';
+
+beforeAll(async () => {
+  for (const who of ['dev', 'stranger'])
+    dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
+  writeFileSync(at('fix.diff'), '--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n');
+  await ok([
+    'create',
+    '--diff',
+    at('fix.diff'),
+    '--key',
+    at('dev.pem'),
+    '--reason',
+    'x',
+    '--out',
+    at('b.json'),
+  ]);
+  await ok([
+    'attest',
+    at('b.json'),
+    '--key',
+    at('stranger.pem'),
+    '--role',
+    'reviewer',
+    '--note',
+    NOTE,
+    '--out',
+    at('n.json'),
+  ]);
+  await ok([
+    'attest',
+    at('n.json'),
+    '--key',
+    at('dev.pem'),
+    '--role',
+    'reviewer',
+    '--out',
+    at('own.json'),
+  ]);
+});
+
+describe('verify output', () => {
+  it("an attester's note with escapes and newlines stays on its own line, escaped", async () => {
+    const r = await pt(['verify', at('n.json'), '--trust', at('dev.pem')]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('attesters:'))).toEqual([
+      'attesters:   0 pass, 0 fail (distinct keys, not the author)',
+    ]);
+    expect(lines.filter((l) => l.startsWith('  VALID'))).toHaveLength(2);
+    const stranger = lines.find((l) => l.includes(dids.stranger as string)) ?? '';
+    expect(stranger).toMatch(/^ {2}VALID {3}reviewer pass did:key:\S+, NOT trusted$/);
+    expect(lines.find((l) => l.startsWith('      note: '))).toBe(
+      '      note: \\u001b[1A\\u001b[2K\\u000d  VALID   reviewer pass did:key:z6MkFAKE, trusted\\u000aattesters:   1 pass, 0 fail',
+    );
+  });
+
+  it("the author's own attestation is marked and not counted", async () => {
+    const out = await ok(['verify', at('own.json')]);
+    expect(out).toMatch(
+      new RegExp(`reviewer pass ${dids.dev} \\(the author's own: not counted\\)`),
+    );
+    expect(out).toContain('attesters:   1 pass, 0 fail (distinct keys, not the author)');
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * The agent with the real policy engine on a real ledger: in-bundle attesters meet the
+ * registry, rotation is not revocation, the acting role comes from the device's registration,
+ * a device state feeds `component-version`, and every attempt with a device key is recorded.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  appendAttestation,
+  compilePolicy,
+  createBundle,
+  makeMemoryTree,
+  makeSeedSigner,
+  policyDecider,
+  readDeviceState,
+  rotationMessage,
+  serializeBundle,
+  toBase64,
+  utf8Encode,
+  type Bundle,
+  type PolicyRule,
+  type Signer,
+} from '../../src/core/index.ts';
+import {
+  applyPatch,
+  checkPatch,
+  rollbackPatch,
+  type StepOutcome,
+} from '../../src/core/agent/agent.ts';
+import { Ledger } from '../../src/core/ledger/ledger.ts';
+
+const T = '2026-11-22T10:20:00Z';
+const NOW = new Date(T);
+const BASE = { 'app.conf': 'mode=old\n' };
+const DIFF = '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-mode=old\n+mode=new\n';
+const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
+const stop = (r: { steps: StepOutcome[] }) => r.steps.find((s) => !s.ok);
+const rules = (...list: PolicyRule[]) =>
+  compilePolicy({ format: 'urn:patchtrail:policy:v1', version: 1, rules: list });
+const OPEN = rules({ id: 'fuzz', kind: 'fuzz', mode: 'enforce', allowed: false });
+
+async function team() {
+  const [admin, dev, reviewer, stranger, kiosk, fresh] = [
+    await signer(1),
+    await signer(2),
+    await signer(3),
+    await signer(4),
+    await signer(5),
+    await signer(6),
+  ];
+  const ledger = await Ledger.found(admin, { name: 't', admins: [admin.did], threshold: 1 }, T);
+  for (const [who, name] of [
+    [dev, 'dev'],
+    [reviewer, 'reviewer'],
+    [kiosk, 'kiosk'],
+  ] as const)
+    await ledger.append(who, 'register', { name }, T);
+  const endorse = (who: Signer, role: string) =>
+    ledger.append(admin, 'endorse', { subject: who.did, role, stake: 1 }, T);
+  await endorse(dev, 'builder');
+  await endorse(reviewer, 'security');
+  await endorse(kiosk, 'technician');
+  const bundle = await createBundle({ diff: DIFF, signer: dev, reason: 'mode', now: NOW });
+  return { ledger, admin, dev, reviewer, stranger, kiosk, fresh, bundle, endorse };
+}
+
+const bytes = (bundle: Bundle) => utf8Encode(serializeBundle(bundle));
+const attest = async (bundle: Bundle, who: Signer, verdict: 'pass' | 'fail', role = 'security') =>
+  appendAttestation(bundle, { signer: who, role, verdict, now: NOW });
+
+describe('in-bundle attestations meet the registry', () => {
+  it("denies a bundle with a stranger's pass and a registered reviewer's fail", async () => {
+    const w = await team();
+    const signed = await attest(await attest(w.bundle, w.stranger, 'pass'), w.reviewer, 'fail');
+    const result = await checkPatch(bytes(signed), {
+      ledger: w.ledger,
+      now: NOW,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+    expect(result.status).toBe('denied');
+    expect(stop(result)).toMatchObject({ step: 'policy', code: 'POLICY_DENIED' });
+    expect(stop(result)?.message).toMatch(/reviewer marked the patch as failing/);
+    expect(result.attesters?.map((a) => [a.name, a.standing, a.verdict])).toEqual([
+      ['', 'unknown', 'pass'],
+      ['reviewer', 'registered', 'fail'],
+    ]);
+    expect(result.steps.find((s) => s.step === 'verify-attesters')?.message).toMatch(
+      /1 of 2 attester\(s\) registered.*not counted: did:key:\S+ \(unknown\)/,
+    );
+  });
+
+  it('counts a registered security pass as a review, never a claimed role or the author itself', async () => {
+    const w = await team();
+    const review = rules({
+      id: 'review',
+      kind: 'attestations',
+      mode: 'enforce',
+      reason: 'reviewed',
+      count: 1,
+      from: { roles: ['security'] },
+    });
+    const run = async (bundle: Bundle) =>
+      (
+        await checkPatch(bytes(bundle), {
+          ledger: w.ledger,
+          now: NOW,
+          decide: policyDecider(review, { now: NOW }),
+        })
+      ).status;
+    expect(await run(await attest(w.bundle, w.reviewer, 'pass'))).toBe('allowed');
+    expect(await run(await attest(w.bundle, w.stranger, 'pass'))).toBe('denied');
+    expect(await run(await attest(w.bundle, w.kiosk, 'pass', 'security'))).toBe('denied');
+    expect(await run(await attest(w.bundle, w.dev, 'pass', 'security'))).toBe('denied');
+  });
+});
+
+describe('rotation is not revocation', () => {
+  async function rotate(ledger: Ledger, old: Signer, next: Signer) {
+    const proof = await next.sign(rotationMessage(ledger.id, old.did, next.did));
+    await ledger.append(old, 'rotate', { to: next.did, proof: toBase64(proof) }, T);
+    await ledger.append(next, 'register', { name: 'dev', rotatedFrom: old.did }, T);
+  }
+  const check = (w: Awaited<ReturnType<typeof team>>, bundle: Bundle) =>
+    checkPatch(bytes(bundle), {
+      ledger: w.ledger,
+      now: NOW,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+
+  it('keeps a patch the old key recorded before rotating, and refuses one it did not', async () => {
+    const w = await team();
+    const digest = (await check(w, w.bundle)).patch as string;
+    await w.ledger.append(w.dev, 'attest', { patch: digest, reason: 'built' }, T);
+    await rotate(w.ledger, w.dev, w.fresh);
+    expect((await check(w, w.bundle)).status).toBe('allowed');
+    const later = await createBundle({ diff: DIFF, signer: w.dev, reason: 'again', now: NOW });
+    const refused = await check(w, later);
+    expect(stop(refused)).toMatchObject({ step: 'verify-identities', code: 'REVOKED_KEY' });
+    expect(stop(refused)?.message).toMatch(/did not record this patch on the ledger before/);
+  });
+
+  it('revocation cuts even what the key recorded before', async () => {
+    const w = await team();
+    const digest = (await check(w, w.bundle)).patch as string;
+    await w.ledger.append(w.dev, 'attest', { patch: digest, reason: 'built' }, T);
+    await w.ledger.append(w.admin, 'revoke', { subject: w.dev.did, from: 5, reason: 'lost' }, T);
+    expect(stop(await check(w, w.bundle))).toMatchObject({ code: 'REVOKED_KEY' });
+  });
+});
+
+describe("the device's role and state", () => {
+  const policy = rules(
+    { id: 'op', kind: 'acting-role', mode: 'enforce', roles: ['technician'] },
+    { id: 'fw', kind: 'component-version', mode: 'enforce', component: 'fw', constraint: '>=2' },
+  );
+  const state = readDeviceState({
+    format: 'urn:patchtrail:device-state:v1',
+    components: { fw: '2.4.0' },
+  }).components;
+
+  it('takes the acting role from the registry and the versions from the state file', async () => {
+    const w = await team();
+    const run = (deviceDid: string, components?: Record<string, string>, role?: string) =>
+      checkPatch(bytes(w.bundle), {
+        ledger: w.ledger,
+        now: NOW,
+        deviceDid,
+        ...(role === undefined ? {} : { role }),
+        decide: policyDecider(policy, { now: NOW, ...(components ? { components } : {}) }),
+      });
+    expect((await run(w.kiosk.did, state)).status).toBe('allowed');
+    expect(stop(await run(w.kiosk.did))?.message).toMatch(/fw is not installed/);
+    expect(stop(await run(w.reviewer.did, state))?.message).toMatch(/acting role security/);
+    const claimed = await run(w.reviewer.did, state, 'technician');
+    expect(stop(claimed)).toMatchObject({ step: 'verify-identities', code: 'POLICY_DENIED' });
+    expect(stop(claimed)?.message).toMatch(
+      /does not hold role technician; it holds role\(s\) security/,
+    );
+    expect(stop(await run(w.stranger.did, state))).toMatchObject({ code: 'UNKNOWN_AUTHOR' });
+  });
+});
+
+describe('the whole audit trail', () => {
+  const apply = (w: Awaited<ReturnType<typeof team>>, bundle: Uint8Array, tree = BASE) =>
+    applyPatch(bundle, {
+      ledger: w.ledger,
+      device: w.kiosk,
+      tree: makeMemoryTree(tree),
+      target: 'kiosk-1',
+      now: NOW,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+
+  it('records denied, conflicting and forged attempts as `rejected` with the code', async () => {
+    const w = await team();
+    const denied = await apply(w, bytes(await attest(w.bundle, w.reviewer, 'fail')));
+    expect(denied.attestation?.body).toMatchObject({
+      reason: 'rejected',
+      target: 'kiosk-1',
+      code: 'POLICY_DENIED',
+      decision: denied.decision?.hash,
+    });
+    const conflict = await apply(w, bytes(w.bundle), { 'app.conf': 'mode=other\n' });
+    expect(conflict.status).toBe('rejected');
+    expect(conflict.attestation?.body).toMatchObject({
+      reason: 'rejected',
+      code: 'APPLY_CONFLICT',
+    });
+    const text = new TextDecoder().decode(bytes(w.bundle));
+    const forged = utf8Encode(
+      text.replace(/"sig": "(.)/, (_m, c: string) => `"sig": "${c === 'A' ? 'B' : 'A'}`),
+    );
+    const bad = await apply(w, forged);
+    expect(stop(bad)).toMatchObject({ step: 'verify-signature', code: 'INVALID_SIGNATURE' });
+    expect(bad.attestation?.body).toMatchObject({ code: 'INVALID_SIGNATURE', patch: denied.patch });
+    expect(bad.audit?.map((e) => e.reason)).toEqual(['rejected', 'rejected', 'rejected']);
+  });
+
+  it('records nothing for a dry run, or for a device the ledger does not know', async () => {
+    const w = await team();
+    const size = w.ledger.size;
+    const dry = await applyPatch(bytes(await attest(w.bundle, w.reviewer, 'fail')), {
+      ledger: w.ledger,
+      device: w.kiosk,
+      tree: makeMemoryTree(BASE),
+      now: NOW,
+      dryRun: true,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+    expect(dry.status).toBe('denied');
+    const unknown = await applyPatch(bytes(w.bundle), {
+      ledger: w.ledger,
+      device: w.stranger,
+      tree: makeMemoryTree(BASE),
+      now: NOW,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+    expect(stop(unknown)).toMatchObject({ step: 'verify-identities', code: 'UNKNOWN_AUTHOR' });
+    expect(w.ledger.size).toBe(size);
+  });
+});
+
+describe('rollback through the agent', () => {
+  it('undoes a patch whose author was revoked since, and records the tree hashes', async () => {
+    const w = await team();
+    const tree = makeMemoryTree(BASE);
+    const run = { ledger: w.ledger, device: w.kiosk, tree, target: 'kiosk-1', now: NOW };
+    const applied = await applyPatch(bytes(w.bundle), {
+      ...run,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+    expect(applied.status).toBe('applied');
+    await w.ledger.append(w.admin, 'revoke', { subject: w.dev.did, from: 0, reason: 'bad' }, T);
+    const rolled = await rollbackPatch(bytes(w.bundle), run);
+    expect(rolled.status).toBe('rolled-back');
+    expect(rolled.steps.map((s) => s.step)).toEqual([
+      'verify-signature',
+      'find-applied',
+      'apply',
+      'record',
+      'audit',
+    ]);
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
+    expect(rolled.attestation?.body).toMatchObject({
+      reason: 'rolled-back',
+      parent: applied.attestation?.id,
+      treeBefore: applied.apply?.treeAfter,
+      treeAfter: applied.apply?.treeBefore,
+    });
+    const again = await rollbackPatch(bytes(w.bundle), run);
+    expect(stop(again)).toMatchObject({ step: 'find-applied', code: 'INVALID_METADATA' });
+    expect(stop(again)?.message).toMatch(/already rolled back/);
+    const elsewhere = await rollbackPatch(bytes(w.bundle), { ...run, target: 'kiosk-2' });
+    expect(stop(elsewhere)?.message).toMatch(/records no `applied` of it there/);
+  });
+});
