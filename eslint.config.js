@@ -126,6 +126,21 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['src/server/**'],
+    rules: banned(
+      [
+        ['yjs', 'y-webrtc', 'solid-js', 'solid-js/*', 'idb'],
+        'the servers carry bytes; they never read the ledger',
+      ],
+      layer('core', 'the servers carry opaque bytes: no ledger logic'),
+      layer('storage', 'servers import node:*, ws and the relay package only'),
+      layer('sync', 'servers import node:*, ws and the relay package only'),
+      layer('ui', 'servers import node:*, ws and the relay package only'),
+      layer('app', 'servers import node:*, ws and the relay package only'),
+      layer('cli', 'servers import node:*, ws and the relay package only'),
+    ),
+  },
+  {
     files: ['src/cli/**'],
     rules: banned(
       layer('storage', 'cli imports core and node:* only'),

@@ -1,6 +1,7 @@
 // The web app (Solid, production build in dist/web) and the test runner's settings.
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
+import { fileURLToPath } from 'node:url';
 
 export default defineConfig({
   plugins: [solid()],
@@ -11,6 +12,14 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/fixtures/**'],
     globalSetup: ['tests/global-setup.ts'],
+    // vite-plugin-solid adds the 'browser' condition in tests, which gives `ws` its stub that
+    // throws; tests that start our Node servers need the real package.
+    alias: [
+      {
+        find: /^ws$/,
+        replacement: fileURLToPath(new URL('node_modules/ws/wrapper.mjs', import.meta.url)),
+      },
+    ],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,4 +1,5 @@
-// Builds the CLI once per test run so CLI tests never run a stale dist/cli (about 0.5 s).
+// Builds the CLI and the servers once per test run so no test runs a stale dist/cli or
+// dist/server (about 1 s).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,4 +14,10 @@ export default function setup(): void {
     },
   );
   if (built.status !== 0) throw new Error(`CLI build failed:\n${built.stderr}`);
+  const server = spawnSync(
+    'npx',
+    ['vite', 'build', '-c', 'vite.server.config.ts', '--logLevel', 'warn'],
+    { cwd: root, encoding: 'utf8' },
+  );
+  if (server.status !== 0) throw new Error(`server build failed:\n${server.stderr}`);
 }

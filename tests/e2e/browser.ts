@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { CONTENT_TYPES } from '../../src/server/static-files.ts';
 import { describe } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -63,12 +64,14 @@ export interface LaunchOptions {
   /** Added to CHROMIUM_ARGS. */
   args?: string[];
   permissions?: string[];
+  /** Another executable that runs Chromium (a wrapper entering a network namespace). */
+  executablePath?: string;
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const profile = await mkdtemp(join(tmpdir(), 'patchtrail-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
@@ -154,21 +157,6 @@ export async function ensureWebBuild(): Promise<void> {
 }
 
 // --- serving dist/web ----------------------------------------------------------------------
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-  '.map': 'application/json',
-};
 
 export interface WebServer {
   /** e.g. "http://127.0.0.1:41234/" */

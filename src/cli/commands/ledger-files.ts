@@ -14,6 +14,7 @@ import { UsageError } from '../errors.ts';
 import { readInput, writeAtomic } from '../io.ts';
 import { appendEntries, openLedgerFile, quarantineLines } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { entriesSince } from '../../core/ledger/frontier.ts';
 
 import { ledgerOption, ledgerPath, openLedger, out } from './ledger-common.ts';
 
@@ -177,17 +178,13 @@ export const exportCommand: Command = {
   positionals: 0,
   async run(values, _p, context) {
     const { ledger } = await openLedger(ledgerPath(values), context);
-    const frontier = new Map<string, number>();
-    if (typeof values.since === 'string' && values.since !== '') {
-      for (const id of values.since.split(',')) {
-        const head = ledger.get(id.trim());
-        if (head === undefined) throw new UsageError(`--since: ${id} is not in this ledger`);
-        frontier.set(head.author, Math.max(frontier.get(head.author) ?? -1, head.seq));
-      }
-    }
-    const chosen = [...ledger.all()].filter(
-      (e) => e.kind === 'genesis' || e.seq > (frontier.get(e.author) ?? -1),
-    );
+    const since =
+      typeof values.since === 'string' && values.since !== ''
+        ? values.since.split(',').map((id) => id.trim())
+        : [];
+    const { entries: chosen, unknown } = entriesSince(ledger, since);
+    if (unknown[0] !== undefined)
+      throw new UsageError(`--since: ${unknown[0]} is not in this ledger`);
     const bytes = serializeEntries(chosen);
     if (typeof values.out === 'string' && values.out !== '-') await writeAtomic(values.out, bytes);
     else context.stdout(new TextDecoder().decode(bytes));

@@ -1,0 +1,78 @@
+/**
+ * File sync ("sneakernet"): the ledger, or what is new since a peer's heads, as a file, and a
+ * file imported through the validator. The file is the CLI's ledger file format (one entry's
+ * canonical bytes per line, genesis first, core/ledger/file.ts): a file exported here verifies
+ * with `patchtrail ledger verify`, and a CLI ledger or `ledger export` imports here.
+ *
+ * A file is untrusted input: it is size-checked, its first line must be a genesis entry (which
+ * names its ledger), and every other line goes through `admit`; lines the validator refuses are
+ * quarantined by the ledger (and so by the store) and counted, never admitted.
+ */
+import { bytesEqual } from '../core/encoding/bytes.ts';
+import { reject } from '../core/errors.ts';
+import { decodeEntry, type Entry } from '../core/ledger/entry.ts';
+import { admitLines, ledgerLines, serializeEntries, type LoadReport } from '../core/ledger/file.ts';
+import { entriesSince, headsOf } from '../core/ledger/frontier.ts';
+import type { Ledger } from '../core/ledger/ledger.ts';
+
+export { headsOf };
+
+export interface LedgerFile {
+  /** The genesis entry the file starts with: which ledger it is. */
+  genesis: Entry;
+  /** The other lines, unread. */
+  lines: Uint8Array[];
+  /** Bytes after the last newline (a write cut short): ignored. */
+  truncatedTail: number;
+}
+
+/** Splits a ledger file and reads its genesis line; MALFORMED_INPUT / TOO_LARGE otherwise. */
+export async function readLedgerFile(bytes: Uint8Array): Promise<LedgerFile> {
+  const { lines, tail } = ledgerLines(bytes);
+  const [first, ...rest] = lines;
+  if (first === undefined) reject('MALFORMED_INPUT', 'the file holds no ledger entry');
+  const genesis = await decodeEntry(first);
+  if (genesis.kind !== 'genesis')
+    reject('MALFORMED_INPUT', `a ledger file starts with its genesis entry, found ${genesis.kind}`);
+  return { genesis, lines: rest, truncatedTail: tail };
+}
+
+/** Admits a ledger file (or an export) of this ledger through the validator. */
+export async function importLedgerFile(
+  ledger: Ledger,
+  bytes: Uint8Array,
+  progress?: (done: number, total: number) => void,
+): Promise<LoadReport> {
+  const file = await readLedgerFile(bytes);
+  if (!bytesEqual(file.genesis.bytes, ledger.genesis.bytes))
+    reject('MALFORMED_INPUT', `this file is ledger ${file.genesis.id}, not ${ledger.id}`);
+  const report = await admitLines(
+    ledger,
+    file.lines,
+    1,
+    progress === undefined ? {} : { progress },
+  );
+  report.truncatedTail = file.truncatedTail;
+  return report;
+}
+
+/** The whole ledger, or only what is new after `heads` (a peer's frontier), as a file. */
+export function exportLedgerFile(ledger: Ledger, heads: readonly string[] = []): Uint8Array {
+  return serializeEntries(entriesSince(ledger, heads).entries);
+}
+
+/** A file name for an export: the ledger's short id, and "since" for a partial one. */
+export function ledgerFileName(ledger: Ledger, partial: boolean): string {
+  const short = ledger.id.slice('sha256:'.length, 'sha256:'.length + 12);
+  return `patchtrail-${short}${partial ? '-new' : ''}.ledger`;
+}
+
+/** Heads as a peer writes them down: ids separated by commas, spaces or newlines. */
+export function parseHeads(text: string): string[] {
+  const ids = text.split(/[\s,]+/).filter((s) => s !== '');
+  if (ids.length > 10_000) reject('TOO_LARGE', `${ids.length} heads; at most 10,000`);
+  for (const id of ids)
+    if (!/^sha256:[0-9a-f]{64}$/.test(id))
+      reject('MALFORMED_INPUT', `not an entry id: ${id.slice(0, 80)}`);
+  return ids;
+}

@@ -1,0 +1,222 @@
+/**
+ * The team ledger's peer-to-peer session: one shared Y.Doc, bound to the verified ledger by
+ * `bindLedgerDoc` (every value a peer writes goes through the validator), carried by y-webrtc
+ * (signaling servers, WebRTC, and BroadcastChannel between tabs) and, when configured, a
+ * y-websocket relay. The UI reads `state()`, a Solid signal: the room, signaling and relay
+ * status, the peers with when each was last heard from, and how many peers report the same
+ * ledger digest as ours.
+ *
+ * Peers advertise their ledger digest and size through Yjs awareness. That is a claim, not
+ * evidence; it only says when to look again. A peer whose digest differs from ours for
+ * `healAfterMs` while connected makes us rebuild the doc from the verified store (the healing
+ * ledger-doc.ts describes for a doc poisoned at the Yjs level), waiting twice as long after each
+ * rebuild in a row (divergence.ts).
+ */
+import { createSignal, type Accessor } from 'solid-js';
+import * as Y from 'yjs';
+import type { Ledger } from '../core/ledger/ledger.ts';
+import { yieldingLedger } from '../sync/yielding.ts';
+import { bindLedgerDoc, type LedgerDocBinding } from '../sync/ledger-doc.ts';
+import { connectRelay, type RelayStatus, type RelayTransport } from '../sync/relay.ts';
+import {
+  connectWebrtc,
+  roomNameFor,
+  type WebrtcPeer,
+  type WebrtcTransport,
+} from '../sync/webrtc.ts';
+import { makeDivergenceWatch } from './divergence.ts';
+import { checkPeerSettings, type PeerSettings } from './peer-settings.ts';
+
+export interface PeersState {
+  room: string;
+  signaling: { url: string; connected: boolean }[];
+  relay?: RelayStatus;
+  peers: WebrtcPeer[];
+  /** This device's verified ledger: its digest and entry count. */
+  digest: string;
+  size: number;
+  /** Peers (by their awareness claims) reporting the same digest, and all that report one. */
+  inStep: number;
+  reporting: number;
+  /** Times the doc was rebuilt from the verified store. */
+  rebuilds: number;
+}
+
+export interface PeersSession {
+  readonly state: Accessor<PeersState>;
+  readonly room: string;
+  /** Resolves once everything peers wrote so far has been through the validator. */
+  settled(): Promise<void>;
+  /** Drops the shared doc and reseeds a fresh one from the verified store. */
+  rebuild(): void;
+  close(): void;
+}
+
+export interface PeersOptions {
+  roomSecret: string;
+  settings: PeerSettings;
+  now?: () => number;
+  /** Rebuild after a peer's digest has differed this long while connected (default 20 s). */
+  healAfterMs?: number;
+  /** Node tests: a WebSocket implementation for the relay. */
+  WebSocket?: typeof WebSocket;
+}
+
+interface Claim {
+  digest: string;
+  size: number;
+}
+
+const DIGEST = /^ld1:[0-9a-f]{20}$/;
+/** Awareness states read at most (a hostile peer can add many). */
+const MAX_CLAIMS = 256;
+
+function claimOf(state: unknown): Claim | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { digest, size } = state as Record<string, unknown>;
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) return undefined;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
+  return { digest, size };
+}
+
+interface Transports {
+  doc: Y.Doc;
+  binding: LedgerDocBinding;
+  webrtc: WebrtcTransport;
+  relay?: RelayTransport;
+}
+
+export async function connectPeers(ledger: Ledger, options: PeersOptions): Promise<PeersSession> {
+  const settings = checkPeerSettings(options.settings);
+  const now = options.now ?? (() => Date.now());
+  const healAfterMs = options.healAfterMs ?? 20_000;
+  const room = await roomNameFor(ledger.id);
+  let own: Claim = { digest: await ledger.digest(), size: ledger.size };
+  let rebuilds = 0;
+  const divergence = makeDivergenceWatch(healAfterMs);
+  let closed = false;
+
+  const open = (): Transports => {
+    const doc = new Y.Doc();
+    const binding = bindLedgerDoc(doc, yieldingLedger(ledger));
+    const webrtc = connectWebrtc(doc, {
+      room,
+      password: options.roomSecret,
+      signaling: settings.signaling,
+      iceServers: settings.iceServers,
+      now,
+    });
+    const relay =
+      settings.relay === undefined
+        ? undefined
+        : connectRelay(doc, {
+            url: settings.relay,
+            room,
+            ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+          });
+    webrtc.onChange(refresh);
+    webrtc.awareness.on('change', refresh);
+    relay?.onChange(refresh);
+    return { doc, binding, webrtc, ...(relay === undefined ? {} : { relay }) };
+  };
+
+  const claims = (t: Transports): Claim[] => {
+    const out: Claim[] = [];
+    for (const [client, state] of t.webrtc.awareness.getStates()) {
+      if (client === t.doc.clientID || out.length >= MAX_CLAIMS) continue;
+      const claim = claimOf(state);
+      if (claim !== undefined) out.push(claim);
+    }
+    return out;
+  };
+
+  const snapshot = (t: Transports): PeersState => {
+    const { signaling, peers } = t.webrtc.status();
+    const reported = claims(t);
+    const relay = t.relay?.status();
+    return {
+      room,
+      signaling,
+      ...(relay === undefined ? {} : { relay }),
+      peers,
+      digest: own.digest,
+      size: own.size,
+      inStep: reported.filter((c) => c.digest === own.digest).length,
+      reporting: reported.length,
+      rebuilds,
+    };
+  };
+
+  let current: Transports;
+  const [state, setState] = createSignal<PeersState>({
+    room,
+    signaling: [],
+    peers: [],
+    digest: own.digest,
+    size: own.size,
+    inStep: 0,
+    reporting: 0,
+    rebuilds,
+  });
+
+  function refresh(): void {
+    if (closed) return;
+    const next = snapshot(current);
+    setState(next);
+    watchDivergence(next);
+  }
+
+  /** A peer's claim differs from our digest for a while, with peers connected: rebuild. */
+  function watchDivergence(next: PeersState): void {
+    const differs = next.reporting > next.inStep && next.peers.some((p) => p.connected);
+    if (divergence.observe(differs, now())) rebuild();
+  }
+
+  const announce = async () => {
+    own = { digest: await ledger.digest(), size: ledger.size };
+    if (closed) return;
+    current.webrtc.awareness.setLocalState({ v: 1, ...own });
+    refresh();
+  };
+  let announcing: ReturnType<typeof setTimeout> | undefined;
+  const unsubscribe = ledger.subscribe({
+    admitted: () => {
+      announcing ??= setTimeout(() => {
+        announcing = undefined;
+        void announce();
+      }, 250);
+    },
+  });
+  const ticker = setInterval(refresh, 5_000);
+
+  const close = (t: Transports) => {
+    t.relay?.destroy();
+    t.webrtc.destroy();
+    t.binding.destroy();
+    t.doc.destroy();
+  };
+
+  function rebuild(): void {
+    if (closed) return;
+    rebuilds++;
+    close(current);
+    current = open();
+    void announce();
+  }
+
+  current = open();
+  await announce();
+  return {
+    state,
+    room,
+    settled: () => current.binding.settled(),
+    rebuild,
+    close() {
+      closed = true;
+      clearInterval(ticker);
+      clearTimeout(announcing);
+      unsubscribe();
+      close(current);
+    },
+  };
+}

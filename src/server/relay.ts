@@ -1,0 +1,96 @@
+/**
+ * The relay for teams beyond a WebRTC mesh: the Yjs ecosystem's own y-websocket server
+ * (@y/websocket-server, sync and awareness per room, the room being the URL path), behind
+ * bounds: message size, clients, rooms and room-name length. The relay is a transport, not an
+ * authority: every client runs each entry through its own validator (src/sync/ledger-doc.ts),
+ * so a relay that injects, alters or deletes entries changes nothing a client believes. It does
+ * see the entries (they are signed, not encrypted): run it where the team may read its ledger.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { docs, setupWSConnection } from '@y/websocket-server/utils';
+import { WebSocketServer } from 'ws';
+
+export interface RelayLimits {
+  /** One sync message can carry a whole ledger to a fresh client: this bounds the ledger. */
+  maxMessageBytes: number;
+  maxClients: number;
+  maxRooms: number;
+  maxRoomChars: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  maxMessageBytes: 256 * 1024 * 1024,
+  maxClients: 1024,
+  maxRooms: 64,
+  maxRoomChars: 128,
+};
+
+export interface Relay {
+  /** e.g. ws://127.0.0.1:4455 */
+  readonly url: string;
+  readonly clients: number;
+  close(): Promise<void>;
+}
+
+const ROOM_NAME = /^[A-Za-z0-9._:-]+$/;
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
+}
+
+/** The room a request names, or why it is refused. */
+export function roomOf(request: IncomingMessage, limits: RelayLimits): string | undefined {
+  const room = (request.url ?? '').slice(1).split('?', 1)[0] ?? '';
+  if (room.length === 0 || room.length > limits.maxRoomChars || !ROOM_NAME.test(room))
+    return undefined;
+  return room;
+}
+
+export async function startRelay(
+  options: { host: string; port: number },
+  overrides: Partial<RelayLimits> = {},
+): Promise<Relay> {
+  const limits = { ...DEFAULT_RELAY_LIMITS, ...overrides };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  let clients = 0;
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain' }).end('patchtrail relay\n');
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const room = roomOf(request, limits);
+    if (room === undefined) return refuse(socket, '400 Bad Request');
+    if (clients >= limits.maxClients) return refuse(socket, '503 Service Unavailable');
+    if (!docs.has(room) && docs.size >= limits.maxRooms)
+      return refuse(socket, '503 Service Unavailable');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      clients++;
+      ws.on('close', () => clients--);
+      ws.on('error', () => ws.terminate());
+      setupWSConnection(ws, request, { docName: room });
+    });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port, options.host, () => done());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `ws://${host}:${address.port}`,
+    get clients() {
+      return clients;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        // The package keeps rooms in one module-level map: one relay per process.
+        for (const doc of docs.values()) doc.destroy();
+        docs.clear();
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm start`: serves dist/web and the y-webrtc signaling server on one origin.
+ *   node bin/serve.mjs [--host 127.0.0.1] [--port 4173] [--root dist/web]
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isLoopback, parseListenArgs } from './args.ts';
+import { startLocalServer } from './local-server.ts';
+
+async function main(): Promise<void> {
+  const { host, port, extra } = parseListenArgs(process.argv.slice(2), { port: 4173 }, ['root']);
+  const root = resolve(extra.root ?? 'dist/web');
+  if (!existsSync(join(root, 'index.html')))
+    throw new Error(`${root} has no index.html; build the app first (npm run build:web)`);
+  const server = await startLocalServer({ root, host, port });
+  process.stdout.write(`patchtrail: app at ${server.url}\n`);
+  process.stdout.write(`patchtrail: y-webrtc signaling at ${server.signalingUrl}\n`);
+  if (!isLoopback(host))
+    process.stdout.write(
+      'patchtrail: reachable from the network on that address; rooms are password-encrypted, but anyone there can load the app and use the signaling server\n',
+    );
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `patchtrail serve: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exitCode = 2;
+});

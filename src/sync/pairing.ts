@@ -1,0 +1,163 @@
+/**
+ * Serverless pairing: two devices with no signaling server exchange an offer and an answer by
+ * hand (copy and paste, or QR codes: src/app/pairing-code.ts) and get a plain RTCPeerConnection
+ * with one data channel, over which the shared doc syncs with y-protocols' sync messages
+ * (step 1, step 2, updates), framed like y-webrtc's messages (chunks.ts). The doc must already
+ * be bound to the ledger (`bindLedgerDoc`): the peer is as untrusted as any other.
+ *
+ * ICE gathering completes before an SDP is handed out (no trickle: there is nobody to trickle
+ * to), bounded by `gatherTimeoutMs`. ICE servers come from settings; none by default.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import { makeFramedSender, makeReassembler } from './chunks.ts';
+import { bytesOf, MAX_MESSAGE_BYTES } from './webrtc.ts';
+
+export interface PairingOptions {
+  iceServers: readonly RTCIceServer[];
+  /** Longest wait for ICE gathering before the SDP is handed out as it is (default 5 s). */
+  gatherTimeoutMs?: number;
+}
+
+export interface PairedLink {
+  /** Resolves when the data channel opens. */
+  readonly open: Promise<void>;
+  /** Syncs `doc` over the channel once it opens; returns a stop function. */
+  sync(doc: Y.Doc, events?: { heard?(): void; closed?(): void }): () => void;
+  close(): void;
+}
+
+const CHANNEL = 'patchtrail-ledger';
+const MESSAGE_SYNC = 0;
+
+async function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<string> {
+  if (pc.iceGatheringState !== 'complete')
+    await new Promise<void>((done) => {
+      const timer = setTimeout(done, timeoutMs);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          done();
+        }
+      });
+    });
+  const sdp = pc.localDescription?.sdp;
+  if (sdp === undefined) throw new Error('pairing: no local description');
+  return sdp;
+}
+
+function link(pc: RTCPeerConnection, channel: Promise<RTCDataChannel>): PairedLink {
+  const open = channel.then(
+    (c) =>
+      new Promise<void>((done, fail) => {
+        if (c.readyState === 'open') return done();
+        c.addEventListener('open', () => done(), { once: true });
+        c.addEventListener('close', () => fail(new Error('pairing: the channel closed')), {
+          once: true,
+        });
+      }),
+  );
+  open.catch(() => undefined);
+  return {
+    open,
+    sync(doc, events = {}) {
+      let stopped = false;
+      let stop = () => {
+        stopped = true;
+      };
+      void open.then(async () => {
+        const c = await channel;
+        if (stopped) return;
+        stop = syncDoc(doc, c, events);
+      });
+      return () => stop();
+    },
+    close: () => pc.close(),
+  };
+}
+
+/** Runs the Yjs sync protocol for `doc` over an open channel. */
+function syncDoc(
+  doc: Y.Doc,
+  channel: RTCDataChannel,
+  events: { heard?(): void; closed?(): void },
+): () => void {
+  channel.binaryType = 'arraybuffer';
+  const origin = Symbol('paired-peer');
+  const send = makeFramedSender({
+    send: (f) => channel.send(f as Uint8Array<ArrayBuffer>),
+    channel: () => channel,
+  });
+  const reassembler = makeReassembler({ maxMessageBytes: MAX_MESSAGE_BYTES, maxPartial: 4 });
+  const write = (fill: (encoder: encoding.Encoder) => void) => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    fill(encoder);
+    send(encoding.toUint8Array(encoder));
+  };
+  const onMessage = (event: MessageEvent) => {
+    events.heard?.();
+    const message = reassembler.push(bytesOf(event.data));
+    if (message === undefined) return;
+    try {
+      const decoder = decoding.createDecoder(message);
+      if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.readSyncMessage(decoder, encoder, doc, origin);
+      if (encoding.length(encoder) > 1) send(encoding.toUint8Array(encoder));
+    } catch {
+      // A malformed message from the peer: ignored (what it carried never reached the ledger).
+    }
+  };
+  const onUpdate = (update: Uint8Array, from: unknown) => {
+    if (from !== origin) write((e) => syncProtocol.writeUpdate(e, update));
+  };
+  const onClose = () => events.closed?.();
+  channel.addEventListener('message', onMessage);
+  channel.addEventListener('close', onClose);
+  doc.on('update', onUpdate);
+  write((e) => syncProtocol.writeSyncStep1(e, doc));
+  return () => {
+    channel.removeEventListener('message', onMessage);
+    channel.removeEventListener('close', onClose);
+    doc.off('update', onUpdate);
+  };
+}
+
+/** The first device: an offer SDP to hand over, and `accept` for the answer that comes back. */
+export async function createPairingOffer(options: PairingOptions): Promise<{
+  offer: string;
+  accept(answer: string): Promise<PairedLink>;
+  cancel(): void;
+}> {
+  const pc = new RTCPeerConnection({ iceServers: [...options.iceServers] });
+  const channel = pc.createDataChannel(CHANNEL, { ordered: true });
+  await pc.setLocalDescription(await pc.createOffer());
+  const offer = await gathered(pc, options.gatherTimeoutMs ?? 5000);
+  return {
+    offer,
+    async accept(answer) {
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      return link(pc, Promise.resolve(channel));
+    },
+    cancel: () => pc.close(),
+  };
+}
+
+/** The second device: answers an offer SDP; hand the answer back to the first device. */
+export async function answerPairingOffer(
+  offer: string,
+  options: PairingOptions,
+): Promise<{ answer: string; link: PairedLink }> {
+  const pc = new RTCPeerConnection({ iceServers: [...options.iceServers] });
+  const channel = new Promise<RTCDataChannel>((done) =>
+    pc.addEventListener('datachannel', (event) => done(event.channel), { once: true }),
+  );
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  await pc.setLocalDescription(await pc.createAnswer());
+  const answer = await gathered(pc, options.gatherTimeoutMs ?? 5000);
+  return { answer, link: link(pc, channel) };
+}

@@ -1,0 +1,59 @@
+/**
+ * The sync state the top bar shows for a peer session (src/app/transport.ts): connected with
+ * the live peers and the newest time one was heard from; connected with no peers when only
+ * signaling is up or when tabs are all there is to wait for; connecting, then offline, while
+ * nothing answers.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PeersState } from '../../src/app/peers.ts';
+import { syncStateOf } from '../../src/app/transport.ts';
+
+const base: PeersState = {
+  room: 'patchtrail-x',
+  signaling: [{ url: 'ws://127.0.0.1:4173/signal', connected: false }],
+  peers: [],
+  digest: 'ld1:00000000000000000000',
+  size: 1,
+  inStep: 0,
+  reporting: 0,
+  rebuilds: 0,
+};
+
+describe('sync state for the top bar', () => {
+  it('counts live peers and reports the newest last sync', () => {
+    const state: PeersState = {
+      ...base,
+      peers: [
+        { id: 'a', via: 'webrtc', connected: true, synced: true, lastHeard: 1_000 },
+        { id: 'b', via: 'webrtc', connected: true, synced: true, lastHeard: 3_000 },
+        { id: 'c', via: 'webrtc', connected: false, synced: false, lastHeard: 9_000 },
+        { id: 'd', via: 'tab', connected: true, synced: true },
+      ],
+    };
+    expect(syncStateOf(state, 0, 5_000, 10_000)).toEqual({
+      kind: 'connected',
+      peers: 3,
+      lastSync: 3_000,
+    });
+  });
+
+  it('is connected with no peers when signaling is up, or when there is no server to wait for', () => {
+    const up = { ...base, signaling: [{ url: 'ws://x/signal', connected: true }] };
+    expect(syncStateOf(up, 0, 1, 10_000)).toEqual({ kind: 'connected', peers: 0 });
+    expect(syncStateOf({ ...base, signaling: [] }, 0, 1, 10_000)).toEqual({
+      kind: 'connected',
+      peers: 0,
+    });
+  });
+
+  it('is connecting while nothing answers, and offline after the limit', () => {
+    expect(syncStateOf(base, 0, 9_999, 10_000)).toEqual({ kind: 'connecting' });
+    expect(syncStateOf(base, 0, 10_000, 10_000)).toEqual({ kind: 'offline' });
+    const relay = {
+      ...base,
+      signaling: [],
+      relay: { url: 'ws://r', connected: false, synced: false },
+    };
+    expect(syncStateOf(relay, 0, 20_000, 10_000)).toEqual({ kind: 'offline' });
+  });
+});

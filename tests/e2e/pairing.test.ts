@@ -1,0 +1,61 @@
+/**
+ * Two browsers with no signaling server pair by an exchanged offer and answer and sync the
+ * ledger over a plain RTCPeerConnection data channel, inside a loopback-only network namespace.
+ * The offer goes as QR codes (rendered, then read back by the page's QR decoder, as a camera
+ * would), the answer as pasted text. Neither page opens a WebSocket, and every
+ * RTCPeerConnection has no ICE servers.
+ */
+import { expect, it } from 'vitest';
+import { describeBrowser } from './browser.ts';
+import { namespaceUnavailable } from './netns.ts';
+import { usePeersInNamespace, type PeerPage } from './peers-harness.ts';
+
+const unavailable = namespaceUnavailable();
+if (unavailable !== undefined) console.warn(`skipped pairing browser test: ${unavailable}`);
+
+describeBrowser('pairing without a server (Chromium, loopback namespace)', () => {
+  const peers = usePeersInNamespace(2, unavailable);
+
+  it.skipIf(unavailable !== undefined)(
+    'pairs by offer (QR) and answer (text), then syncs both ways',
+    async () => {
+      const [a, b] = peers.pages as [PeerPage, PeerPage];
+      const { genesis } = await a.page.evaluate(() => window.patchtrailPeers.found('paired team'));
+      await b.page.evaluate((g) => window.patchtrailPeers.open(g), genesis);
+      const before = await a.page.evaluate(() => window.patchtrailPeers.append(2, 3));
+
+      const offer = await a.page.evaluate(() => window.patchtrailPeers.pairOffer());
+      expect(offer.qr).toHaveLength(1); // a loopback offer fits one QR code
+      const scanned = await b.page.evaluate(
+        (svgs) => window.patchtrailPeers.scanSvgs(svgs),
+        offer.qr,
+      );
+      expect(scanned).toBe(offer.code);
+      const answer = await b.page.evaluate(
+        (code) => window.patchtrailPeers.pairAnswer(code),
+        scanned ?? '',
+      );
+      await a.page.evaluate((code) => window.patchtrailPeers.pairComplete(code), answer.code);
+
+      expect(
+        await b.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), before),
+      ).toBe(true);
+      const back = await b.page.evaluate(() => window.patchtrailPeers.append(3, 2));
+      expect(
+        await a.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 10_000), back),
+      ).toBe(true);
+      const [sa, sb] = await Promise.all(
+        [a, b].map((p) => p.page.evaluate(() => window.patchtrailPeers.snapshot())),
+      );
+      expect(sa?.digest).toBe(sb?.digest);
+      expect(await a.page.evaluate(() => window.patchtrailPeers.pairState())).toMatchObject({
+        status: 'connected',
+      });
+
+      for (const p of [a, b]) {
+        expect(p.contacted.filter((u) => u.startsWith('ws'))).toEqual([]);
+        for (const config of await p.rtcConfigs()) expect(config).toMatchObject({ iceServers: [] });
+      }
+    },
+  );
+});

@@ -1,0 +1,67 @@
+/**
+ * Two tabs of one browser share the team ledger through BroadcastChannel (y-webrtc's, encrypted
+ * with the room secret), with the network off and no signaling server: an entry written in one
+ * tab is admitted in the other, and nothing is requested beyond the page itself.
+ */
+import { expect, it } from 'vitest';
+import { describeBrowser } from './browser.ts';
+import { usePeersPageInChromium, watchPage } from './peers-harness.ts';
+
+describeBrowser('two tabs of one browser, network off', () => {
+  const served = usePeersPageInChromium();
+
+  it('syncs an entry from one tab to the other over BroadcastChannel', async () => {
+    const { context } = served.browser();
+    const contacted: string[] = [];
+    const [one, two] = [context.pages()[0] ?? (await context.newPage()), await context.newPage()];
+    for (const tab of [one, two]) {
+      await watchPage(tab, contacted);
+      await tab.goto(served.url());
+      await tab.waitForFunction(() => window.patchtrailPeers !== undefined);
+    }
+    const loaded = contacted.length;
+    await context.setOffline(true);
+    const settings = { signaling: [], iceServers: [] };
+    const { ledgerId } = await one.evaluate(() => window.patchtrailPeers.found('tabs'));
+    await two.evaluate((id) => window.patchtrailPeers.open(id), ledgerId);
+    for (const tab of [one, two])
+      await tab.evaluate((st) => window.patchtrailPeers.connect('tab secret', st), settings);
+
+    const ids = await one.evaluate(() => window.patchtrailPeers.append(5, 3));
+    expect(
+      await two.evaluate((wanted) => window.patchtrailPeers.waitFor(wanted, 10_000), ids),
+    ).toBe(true);
+    const back = await two.evaluate(() => window.patchtrailPeers.append(6, 1));
+    expect(
+      await one.evaluate((wanted) => window.patchtrailPeers.waitFor(wanted, 10_000), back),
+    ).toBe(true);
+
+    const [s1, s2] = await Promise.all(
+      [one, two].map((t) => t.evaluate(() => window.patchtrailPeers.snapshot())),
+    );
+    expect(s1?.digest).toBe(s2?.digest);
+    expect(s1?.state?.peers).toEqual([expect.objectContaining({ via: 'tab', connected: true })]);
+    expect(s1?.state?.signaling).toEqual([]);
+    expect(contacted.slice(loaded)).toEqual([]);
+
+    // A third tab knows only the ledger id and the secret (an invitation): the app's transport
+    // waits for the genesis from the other tabs, opens the ledger, and syncs.
+    const three = await context.newPage();
+    await watchPage(three, contacted);
+    await context.setOffline(false); // the test page has no service worker to load it offline
+    await three.goto(served.url());
+    await three.waitForFunction(() => window.patchtrailPeers !== undefined);
+    await context.setOffline(true);
+    await three.evaluate((id) => window.patchtrailPeers.follow(id, 'tab secret', []), ledgerId);
+    expect(
+      await three.evaluate(
+        (wanted) => window.patchtrailPeers.waitFor(wanted, 10_000),
+        [...ids, ...back],
+      ),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await three.evaluate(() => window.patchtrailPeers.syncStates())).at(-1))
+      .toMatchObject({ kind: 'connected', peers: 2 });
+    await context.setOffline(false);
+  });
+});

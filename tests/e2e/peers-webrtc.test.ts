@@ -1,0 +1,173 @@
+/**
+ * The team ledger between separate browsers over real WebRTC, inside a loopback-only network
+ * namespace (./netns.ts), through the signaling server `npm start` runs: two browsers sync
+ * entries both ways; a hostile insider (it has the room secret) forges, overwrites, deletes and
+ * floods, and the honest browsers keep every valid entry and quarantine the rest; a browser
+ * killed mid-sync keeps what it had stored and catches up. Every page contacts nothing but the
+ * test server, and every RTCPeerConnection is made with no ICE servers.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import type { PeerSettings } from '../../src/app/peer-settings.ts';
+import { describeBrowser } from './browser.ts';
+import { namespaceUnavailable } from './netns.ts';
+import { usePeersInNamespace, watchPage, type PeerPage } from './peers-harness.ts';
+
+const SECRET = 'room-secret-for-the-e2e-team';
+const unavailable = namespaceUnavailable();
+if (unavailable !== undefined) console.warn(`skipped WebRTC browser tests: ${unavailable}`);
+
+describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles)', () => {
+  const peers = usePeersInNamespace(2, unavailable);
+  let a: PeerPage;
+  let b: PeerPage;
+  let ledgerId = '';
+  let settings: PeerSettings;
+
+  beforeAll(() => {
+    if (unavailable !== undefined) return;
+    [a, b] = peers.pages as [PeerPage, PeerPage];
+    settings = { signaling: [peers.server.signalingUrl], iceServers: [] };
+  });
+
+  it.skipIf(unavailable !== undefined)('syncs entries both ways between two browsers', async () => {
+    const founded = await a.page.evaluate((name) => window.patchtrailPeers.found(name), 'e2e team');
+    ledgerId = founded.ledgerId;
+    await b.page.evaluate((genesis) => window.patchtrailPeers.open(genesis), founded.genesis);
+    for (const p of [a, b])
+      await p.page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
+        SECRET,
+        settings,
+      ] as const);
+
+    const joined = await b.page.evaluate(() => window.patchtrailPeers.append(2, 1));
+    if (!(await a.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), joined))) {
+      for (const p of [a, b])
+        console.log(JSON.stringify(await p.page.evaluate(() => window.patchtrailPeers.snapshot())));
+    }
+    expect(
+      await a.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), joined),
+    ).toBe(true);
+    const endorsed = await a.page.evaluate(() => window.patchtrailPeers.endorse(2, 'builder'));
+    expect(
+      await b.page.evaluate((id) => window.patchtrailPeers.waitFor([id], 10_000), endorsed),
+    ).toBe(true);
+    const built = await b.page.evaluate(() => window.patchtrailPeers.append(2, 3));
+    expect(await a.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 10_000), built)).toBe(
+      true,
+    );
+
+    const [sa, sb] = await Promise.all(
+      [a, b].map((p) => p.page.evaluate(() => window.patchtrailPeers.snapshot())),
+    );
+    expect(sa?.digest).toBe(sb?.digest);
+    expect(sa?.ids).toHaveLength(6);
+    const peer = sa?.state?.peers.find((p) => p.via === 'webrtc');
+    expect(peer).toMatchObject({ connected: true });
+    expect(peer?.lastHeard).toBeTypeOf('number');
+    expect(sa?.state?.signaling).toEqual([{ url: settings.signaling[0], connected: true }]);
+
+    const origin = new URL(peers.server.url).host;
+    for (const p of [a, b]) {
+      expect(
+        p.contacted.every((u) => new URL(u).host === origin),
+        p.contacted.join('\n'),
+      ).toBe(true);
+      const configs = await p.rtcConfigs();
+      expect(configs.length).toBeGreaterThan(0);
+      for (const config of configs) expect(config).toMatchObject({ iceServers: [] });
+    }
+  });
+
+  it.skipIf(unavailable !== undefined)(
+    'keeps every valid entry against a hostile insider, and quarantines its writes',
+    async () => {
+      const h = await peers.open();
+      await h.page.evaluate(([id, s, st]) => window.patchtrailPeers.hostile.connect(id, s, st), [
+        ledgerId,
+        SECRET,
+        settings,
+      ] as const);
+      await expect
+        .poll(() => h.page.evaluate(() => window.patchtrailPeers.hostile.keys().length), {
+          timeout: 15_000,
+        })
+        .toBe(6);
+
+      await h.page.evaluate(() => window.patchtrailPeers.hostile.overwriteAll());
+      const fromA = await a.page.evaluate(() => window.patchtrailPeers.append(3, 4));
+      await h.page.evaluate(() => window.patchtrailPeers.hostile.deleteAll());
+      await h.page.evaluate(() => window.patchtrailPeers.hostile.flood(300, 1024));
+      // Forged last, so nothing the hostile peer does afterwards rewrites those keys.
+      const forged = await h.page.evaluate(
+        (id) => window.patchtrailPeers.hostile.forge(id, 2, 5),
+        ledgerId,
+      );
+      const fromB = await b.page.evaluate(() => window.patchtrailPeers.append(2, 4));
+      const all = [...fromA, ...fromB];
+      for (const p of [a, b])
+        expect(
+          await p.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), all),
+        ).toBe(true);
+
+      // The hostile map is repaired too: honest peers put every entry back and remove the junk.
+      await expect
+        .poll(() => h.page.evaluate(() => window.patchtrailPeers.hostile.keys().length), {
+          timeout: 15_000,
+        })
+        .toBe(14);
+      const [sa, sb] = await Promise.all(
+        [a, b].map((p) => p.page.evaluate(() => window.patchtrailPeers.snapshot())),
+      );
+      expect(sa?.ids).toHaveLength(14);
+      expect(sb?.ids).toEqual(sa?.ids);
+      expect(sb?.digest).toBe(sa?.digest);
+      for (const id of forged) expect(sa?.ids).not.toContain(id);
+      for (const id of forged)
+        expect(sa?.quarantined).toContainEqual({ key: id, code: 'INVALID_SIGNATURE' });
+      expect(sa?.quarantined).toContainEqual({ key: 'junk-0', code: 'MALFORMED_INPUT' });
+      const overwritten = sa?.quarantined.filter((q) => q.code === 'MALFORMED_INPUT');
+      expect(overwritten?.length).toBeGreaterThan(6);
+      await h.page.evaluate(() => window.patchtrailPeers.hostile.close());
+    },
+  );
+
+  it.skipIf(unavailable !== undefined)(
+    'loses nothing when a browser is killed mid-sync',
+    async () => {
+      const written = a.page.evaluate(() => window.patchtrailPeers.append(4, 400));
+      await expect
+        .poll(
+          async () => (await b.page.evaluate(() => window.patchtrailPeers.snapshot())).ids.length,
+          { timeout: 20_000 },
+        )
+        .toBeGreaterThan(60);
+      const before = await b.page.evaluate(() => window.patchtrailPeers.snapshot());
+      const crashed = b.page.waitForEvent('crash');
+      const cdp = await b.browser.context.newCDPSession(b.page);
+      void cdp.send('Page.crash').catch(() => undefined);
+      await crashed;
+      const ids = await written;
+
+      const page = await b.browser.context.newPage();
+      await watchPage(page, b.contacted);
+      await page.goto(peers.server.url);
+      await page.waitForFunction(() => window.patchtrailPeers !== undefined);
+      await page.evaluate((id) => window.patchtrailPeers.open(id), ledgerId);
+      const reopened = await page.evaluate(() => window.patchtrailPeers.snapshot());
+      for (const id of before.ids) expect(reopened.ids).toContain(id);
+      expect(reopened.errors).toEqual([]);
+
+      await page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
+        SECRET,
+        settings,
+      ] as const);
+      expect(await page.evaluate((all) => window.patchtrailPeers.waitFor(all, 30_000), ids)).toBe(
+        true,
+      );
+      const [sa, sb] = await Promise.all(
+        [a.page, page].map((p) => p.evaluate(() => window.patchtrailPeers.snapshot())),
+      );
+      expect(sb?.digest).toBe(sa?.digest);
+    },
+  );
+});

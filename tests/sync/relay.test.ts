@@ -1,0 +1,185 @@
+/**
+ * The relay for big teams (src/server/relay.ts, @y/websocket-server) with real y-websocket
+ * clients on loopback, each bound to its own verified ledger: honest clients converge through
+ * it; a hostile client's forged, overwritten and deleted entries change nothing they believe;
+ * and a hostile relay that injects forged entries and deletes honest ones from its own copy of
+ * the room changes nothing either. The relay refuses bad room names and too many rooms.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { getYDoc } from '@y/websocket-server/utils';
+import { Ledger, makeSeedSigner, signEntry, type Signer } from '../../src/core/index.ts';
+import { startRelay, type Relay } from '../../src/server/relay.ts';
+import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
+import { connectRelay, type RelayTransport } from '../../src/sync/relay.ts';
+import { roomNameFor } from '../../src/sync/webrtc.ts';
+
+const T = '2026-12-06T10:00:00Z';
+const PATCH = `sha256:${'ab'.repeat(32)}`;
+const signer = (b: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(b));
+const WS = WebSocket as unknown as typeof globalThis.WebSocket;
+
+let relay: Relay | undefined;
+const cleanups: (() => void)[] = [];
+afterEach(async () => {
+  for (const clean of cleanups.splice(0)) clean();
+  await relay?.close();
+  relay = undefined;
+});
+
+interface Client {
+  ledger: Ledger;
+  doc: Y.Doc;
+  transport: RelayTransport;
+  settled(): Promise<void>;
+}
+
+async function honest(genesis: Uint8Array, url: string, room: string): Promise<Client> {
+  const ledger = await Ledger.open(genesis);
+  const doc = new Y.Doc();
+  const binding = bindLedgerDoc(doc, ledger);
+  const transport = connectRelay(doc, { url, room, WebSocket: WS });
+  cleanups.push(() => {
+    transport.destroy();
+    binding.destroy();
+  });
+  return { ledger, doc, transport, settled: () => binding.settled() };
+}
+
+async function founded() {
+  const admin = await signer(1);
+  const ledger = await Ledger.found(
+    admin,
+    { name: 'relay team', admins: [admin.did], threshold: 1 },
+    T,
+  );
+  return { genesis: ledger.genesis.bytes, id: ledger.id };
+}
+
+async function write(client: Client, byte: number, count: number): Promise<string[]> {
+  const who = await signer(byte);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const entry =
+      client.ledger.head(who.did) === undefined
+        ? await client.ledger.append(who, 'register', { name: `device ${byte}` }, T)
+        : await client.ledger.append(who, 'attest', { patch: PATCH, reason: 'built', score: i }, T);
+    ids.push(entry.id);
+  }
+  return ids;
+}
+
+async function forged(
+  ledgerId: string,
+  count: number,
+): Promise<{ id: string; bytes: Uint8Array }[]> {
+  const victim = await signer(2);
+  const forger = await signer(99);
+  const liar: Signer = { did: victim.did, publicKey: victim.publicKey, sign: forger.sign };
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const fields = { ledger: ledgerId, seq: 0, prev: null, refs: [], time: T };
+    out.push(await signEntry(liar, { ...fields, kind: 'register', body: { name: `forged ${i}` } }));
+  }
+  return out;
+}
+
+async function converged(clients: Client[], ids: string[]): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        await Promise.all(clients.map((c) => c.settled()));
+        return clients.every((c) => ids.every((id) => c.ledger.get(id) !== undefined));
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .toBe(true);
+}
+
+describe('the relay is a transport, not an authority', () => {
+  it('carries entries between three clients, one of them hostile', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 });
+    const { genesis, id } = await founded();
+    const room = await roomNameFor(id);
+    const [a, b] = await Promise.all([
+      honest(genesis, relay.url, room),
+      honest(genesis, relay.url, room),
+    ]);
+    const hostileDoc = new Y.Doc();
+    const hostile = connectRelay(hostileDoc, { url: relay.url, room, WebSocket: WS });
+    cleanups.push(() => hostile.destroy());
+
+    const written = [...(await write(a, 2, 3)), ...(await write(b, 3, 3))];
+    await converged([a, b], written);
+    await expect.poll(() => hostileDoc.getMap(ENTRIES_MAP).size).toBe(7);
+    const fakes = await forged(id, 4);
+    const map = hostileDoc.getMap<Uint8Array>(ENTRIES_MAP);
+    hostileDoc.transact(() => {
+      for (const key of [...map.keys()]) map.set(key, new TextEncoder().encode('{}'));
+      for (const fake of fakes) map.set(fake.id, fake.bytes);
+    });
+    hostileDoc.transact(() => {
+      for (const key of written.slice(0, 3)) map.delete(key);
+    });
+    const more = await write(b, 3, 2);
+    await converged([a, b], [...written, ...more]);
+
+    for (const client of [a, b]) {
+      expect(client.ledger.size).toBe(9);
+      for (const fake of fakes) expect(client.ledger.get(fake.id)).toBeUndefined();
+      const codes = new Map(client.ledger.quarantined().map((q) => [q.key, q.code]));
+      for (const fake of fakes) expect(codes.get(fake.id)).toBe('INVALID_SIGNATURE');
+    }
+    expect(await a.ledger.digest()).toBe(await b.ledger.digest());
+    // The honest clients repaired the room: every entry back, every forgery gone.
+    await expect
+      .poll(() => [...map.keys()].sort())
+      .toEqual([...a.ledger.all()].map((e) => e.id).sort());
+    expect(a.transport.status()).toMatchObject({ connected: true, synced: true });
+  });
+
+  it('changes nothing a client believes when the relay itself injects and deletes', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 });
+    const { genesis, id } = await founded();
+    const room = await roomNameFor(id);
+    const a = await honest(genesis, relay.url, room);
+    const written = await write(a, 2, 4);
+    const roomDoc = getYDoc(room);
+    const roomMap = roomDoc.getMap<Uint8Array>(ENTRIES_MAP);
+    await expect.poll(() => roomMap.size).toBe(5);
+
+    // The relay drops two honest entries from its copy and injects forgeries.
+    const fakes = await forged(id, 3);
+    roomDoc.transact(() => {
+      for (const key of written.slice(0, 2)) roomMap.delete(key);
+      for (const fake of fakes) roomMap.set(fake.id, fake.bytes);
+    });
+    const b = await honest(genesis, relay.url, room);
+    await b.settled();
+    await converged([a, b], written);
+    for (const client of [a, b]) {
+      for (const fake of fakes) expect(client.ledger.get(fake.id)).toBeUndefined();
+      expect(client.ledger.size).toBe(5);
+    }
+    expect(await b.ledger.digest()).toBe(await a.ledger.digest());
+  });
+
+  it('refuses bad room names and rooms beyond its limit', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 }, { maxRooms: 1 });
+    const open = (path: string) =>
+      new Promise<string>((done) => {
+        const socket = new WebSocket(`${relay?.url}/${path}`);
+        socket.on('open', () => {
+          socket.close();
+          done('open');
+        });
+        socket.on('error', (error) => done(error.message));
+      });
+    expect(await open('room-a')).toBe('open');
+    expect(await open('room-a')).toBe('open');
+    expect(await open('room-b')).toMatch(/503/);
+    expect(await open('..%2f..')).toMatch(/400/);
+    expect(await open('x'.repeat(200))).toMatch(/400/);
+  });
+});
