@@ -5,6 +5,7 @@
  * every malformation is a coded `MALFORMED_INPUT` naming the line.
  */
 import { reject } from '../errors.ts';
+import { readDiffLines, shownLine, type DiffLines } from './lines.ts';
 import type { FilePatch, Hunk, HunkLine, LineOp, ParsedDiff } from './model.ts';
 import { gitHeaderPaths, headerPath, stripPath } from './paths.ts';
 
@@ -26,6 +27,8 @@ const GIT_HEADER_KEYS = [
 
 interface Cursor {
   lines: string[];
+  /** Exact bytes of the lines that are not UTF-8 (see lines.ts). */
+  source: DiffLines;
   at: number;
 }
 
@@ -33,11 +36,13 @@ function fail(cursor: Cursor, message: string): never {
   return reject('MALFORMED_INPUT', `diff line ${cursor.at + 1}: ${message}`);
 }
 
-/** Splits on "\n" only, so a "\r" before it stays part of the line (CRLF content). */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+/** A line that names a path: paths are text, so one that is not UTF-8 is refused. */
+function pathLine(cursor: Cursor, at = cursor.at): string {
+  if (cursor.source.raw.has(at)) {
+    cursor.at = at;
+    fail(cursor, `a path that is not UTF-8: ${shownLine(cursor.source, at)}`);
+  }
+  return cursor.lines[at] ?? '';
 }
 
 function isUnifiedStart(lines: string[], at: number): boolean {
@@ -56,7 +61,7 @@ function count(text: string | undefined, cursor: Cursor): number {
 }
 
 function parseHunk(cursor: Cursor): Hunk {
-  const match = HUNK_HEADER.exec(cursor.lines[cursor.at] ?? '');
+  const match = HUNK_HEADER.exec(shownLine(cursor.source, cursor.at));
   if (match === null) return fail(cursor, 'malformed hunk header');
   const hunk: Hunk = {
     oldStart: count(match[1], cursor),
@@ -82,11 +87,18 @@ function parseHunk(cursor: Cursor): Hunk {
     if (op !== '+') oldLeft--;
     if (op !== '-') newLeft--;
     if (oldLeft < 0 || newLeft < 0) return fail(cursor, 'hunk has more lines than its header says');
-    hunk.lines.push({ op, text: line.slice(1), eol: true });
+    hunk.lines.push(hunkLine(cursor, op, line));
     cursor.at++;
   }
   if ((cursor.lines[cursor.at] ?? '').startsWith('\\')) markNoEol(hunk, cursor);
   return hunk;
+}
+
+function hunkLine(cursor: Cursor, op: LineOp, line: string): HunkLine {
+  const raw = cursor.source.raw.get(cursor.at);
+  if (raw === undefined) return { op, text: line.slice(1), eol: true };
+  const bytes = raw.subarray(1);
+  return { op, text: shownLine(cursor.source, cursor.at).slice(1), eol: true, bytes };
 }
 
 const TIMESTAMP =
@@ -149,8 +161,9 @@ function parseGitHeaders(cursor: Cursor, file: RawFile): void {
     else if (key === 'new file mode') [file.created, file.newMode] = [true, value];
     else if (key === 'deleted file mode') [file.deleted, file.oldMode] = [true, value];
     else if (key === 'rename from' || key === 'copy from')
-      file.renameFrom = headerPath(value) ?? '';
-    else if (key === 'rename to' || key === 'copy to') file.renameTo = headerPath(value) ?? '';
+      file.renameFrom = headerPath(pathLine(cursor).slice(key.length + 1)) ?? '';
+    else if (key === 'rename to' || key === 'copy to')
+      file.renameTo = headerPath(pathLine(cursor).slice(key.length + 1)) ?? '';
     else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
       file.binary = true;
       skipBinary(cursor);
@@ -170,7 +183,7 @@ function skipBinary(cursor: Cursor): void {
 
 function parseFile(cursor: Cursor): RawFile {
   const file: RawFile = { binary: false, hunks: [] };
-  const first = cursor.lines[cursor.at] ?? '';
+  const first = pathLine(cursor);
   if (first.startsWith('diff --git ')) {
     const paths = gitHeaderPaths(first.slice('diff --git '.length));
     if (paths === undefined) fail(cursor, 'cannot read the paths of "diff --git"');
@@ -180,8 +193,8 @@ function parseFile(cursor: Cursor): RawFile {
     if (file.binary) return file;
   }
   if (isUnifiedStart(cursor.lines, cursor.at)) {
-    const oldHeader = (cursor.lines[cursor.at] ?? '').slice(4);
-    const newHeader = (cursor.lines[cursor.at + 1] ?? '').slice(4);
+    const oldHeader = pathLine(cursor).slice(4);
+    const newHeader = pathLine(cursor, cursor.at + 1).slice(4);
     file.oldPath = headerPath(oldHeader);
     file.newPath = headerPath(newHeader);
     file.oldEpoch = hasEpochTimestamp(oldHeader);
@@ -225,15 +238,18 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
 }
 
 /**
- * Parses a unified diff. `strip` removes that many leading path components (`-p N`, default 1
- * as in `git apply`). Rejects text with no file patch in it: prose is not a diff.
+ * Parses a unified diff, given as text or as its exact bytes (which need not be UTF-8: content
+ * lines that are not keep their bytes, see `HunkLine.bytes`; paths must be UTF-8). `strip`
+ * removes that many leading path components (`-p N`, default 1 as in `git apply`). Rejects
+ * text with no file patch in it: prose is not a diff.
  */
-export function parseDiff(text: string, strip = 1): ParsedDiff {
+export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
   if (!Number.isInteger(strip) || strip < 0)
     throw new RangeError('parseDiff: strip must be a whole number');
-  const cursor: Cursor = { lines: splitLines(text), at: 0 };
+  const source = readDiffLines(diff);
+  const cursor: Cursor = { lines: source.text, source, at: 0 };
   while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) cursor.at++;
-  const preamble = cursor.lines.slice(0, cursor.at).join('\n');
+  const preamble = Array.from({ length: cursor.at }, (_, i) => shownLine(source, i)).join('\n');
   const files: FilePatch[] = [];
   while (cursor.at < cursor.lines.length) {
     if (isFileStart(cursor.lines, cursor.at)) {

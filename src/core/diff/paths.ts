@@ -4,6 +4,8 @@
  */
 import { reject } from '../errors.ts';
 
+const encoder = new TextEncoder();
+
 const ESCAPES: Record<string, string> = {
   a: '\x07',
   b: '\b',
@@ -24,9 +26,11 @@ export function unquoteGitPath(text: string): string {
   const bytes: number[] = [];
   const body = text.slice(1, -1);
   for (let i = 0; i < body.length; i++) {
-    const c = body[i] ?? '';
-    if (c !== '\\') {
-      bytes.push(...new TextEncoder().encode(c));
+    if (body[i] !== '\\') {
+      // A whole code point: halves of a surrogate pair have no UTF-8 of their own.
+      const c = String.fromCodePoint(body.codePointAt(i) ?? 0);
+      bytes.push(...encoder.encode(c));
+      i += c.length - 1;
       continue;
     }
     const next = body[++i] ?? '';
@@ -42,7 +46,9 @@ export function unquoteGitPath(text: string): string {
     }
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      Uint8Array.from(bytes),
+    );
   } catch {
     return reject('MALFORMED_INPUT', `quoted path is not UTF-8: ${text}`);
   }
