@@ -9,6 +9,7 @@
  * `rollbackPatch` undoes an applied patch and records `rolled-back`. The policy engine and the
  * scores it reads are passed in as `decide`, so the pipeline does not care how they are made.
  */
+import { patchDiffContent } from '../bundle/diff-encoding.ts';
 import type { BundleReport } from '../bundle/types.ts';
 import { readBundle, verifyParsedBundle } from '../bundle/verify.ts';
 import type { Signer } from '../crypto/signer.ts';
@@ -253,7 +254,7 @@ export async function applyPatch(
     const applied = await run(
       'apply',
       () =>
-        applyDiff(tree, predicate.patch_diff, {
+        applyDiff(tree, patchDiffContent(predicate), {
           strip: predicate.path_strip,
           dryRun,
           fuzz,
@@ -310,7 +311,7 @@ export async function rollbackPatch(
   const { predicate } = verified.report;
   const patch = `sha256:${verified.report.payloadDigest}`;
   const target = options.target ?? options.device.did;
-  const apply = await applyDiff(options.tree, predicate.patch_diff, {
+  const apply = await applyDiff(options.tree, patchDiffContent(predicate), {
     strip: predicate.path_strip,
     reverse: true,
   });
