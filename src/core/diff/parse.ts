@@ -5,9 +5,10 @@
  * every malformation is a coded `MALFORMED_INPUT` naming the line.
  */
 import { reject } from '../errors.ts';
+import { gitFileNames, type GitNames } from './git-names.ts';
 import { readDiffLines, shownLine, type DiffLines } from './lines.ts';
 import type { FilePatch, Hunk, HunkLine, LineOp, ParsedDiff } from './model.ts';
-import { gitHeaderPaths, headerPath, stripPath } from './paths.ts';
+import { headerPath, stripPath } from './paths.ts';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const MAX_COUNT = 100_000_000;
@@ -126,17 +127,13 @@ function markNoEol(hunk: Hunk, cursor: Cursor): void {
 }
 
 interface RawFile {
-  gitPaths?: [string, string];
+  /** Set for a "diff --git" file patch: every name it gives, checked in git-names.ts. */
+  git?: GitNames;
   /** The "--- " / "+++ " lines carry the Unix epoch as their time: creation / deletion. */
   oldEpoch?: boolean;
   newEpoch?: boolean;
   oldPath?: string | null;
   newPath?: string | null;
-  renameFrom?: string;
-  renameTo?: string;
-  copy?: boolean;
-  created?: boolean;
-  deleted?: boolean;
   oldMode?: string;
   newMode?: string;
   binary: boolean;
@@ -144,7 +141,7 @@ interface RawFile {
 }
 
 /** Reads git's extended header lines after "diff --git" (git-diff(1), "EXTENDED HEADERS"). */
-function parseGitHeaders(cursor: Cursor, file: RawFile): void {
+function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
   for (;;) {
     const line = cursor.lines[cursor.at];
     if (
@@ -158,20 +155,20 @@ function parseGitHeaders(cursor: Cursor, file: RawFile): void {
     const value = key === undefined ? '' : line.slice(key.length + 1);
     if (key === 'old mode') file.oldMode = value;
     else if (key === 'new mode') file.newMode = value;
-    else if (key === 'new file mode') [file.created, file.newMode] = [true, value];
-    else if (key === 'deleted file mode') [file.deleted, file.oldMode] = [true, value];
-    else if (key === 'rename from' || key === 'copy from')
-      file.renameFrom = headerPath(pathLine(cursor).slice(key.length + 1)) ?? '';
-    else if (key === 'rename to' || key === 'copy to')
-      file.renameTo = headerPath(pathLine(cursor).slice(key.length + 1)) ?? '';
-    else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+    else if (key === 'new file mode') [git.created, file.newMode] = [true, value];
+    else if (key === 'deleted file mode') [git.deleted, file.oldMode] = [true, value];
+    else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
+      const [kind, side] = key.split(' ') as ['rename' | 'copy', 'from' | 'to'];
+      const path = headerPath(pathLine(cursor).slice(key.length + 1));
+      if (git[side] !== undefined) fail(cursor, `a second "${kind} ${side}"`);
+      git[side] = { kind, path: path ?? '/dev/null' };
+    } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
       file.binary = true;
       skipBinary(cursor);
       return;
     } else if (key === undefined) {
       return; // prose after a header-only change (e.g. a format-patch signature)
     }
-    if (key.startsWith('copy ')) file.copy = true;
     cursor.at++;
   }
 }
@@ -185,11 +182,9 @@ function parseFile(cursor: Cursor): RawFile {
   const file: RawFile = { binary: false, hunks: [] };
   const first = pathLine(cursor);
   if (first.startsWith('diff --git ')) {
-    const paths = gitHeaderPaths(first.slice('diff --git '.length));
-    if (paths === undefined) fail(cursor, 'cannot read the paths of "diff --git"');
-    file.gitPaths = paths;
+    file.git = { header: first.slice('diff --git '.length), line: cursor.at + 1 };
     cursor.at++;
-    parseGitHeaders(cursor, file);
+    parseGitHeaders(cursor, file, file.git);
     if (file.binary) return file;
   }
   if (isUnifiedStart(cursor.lines, cursor.at)) {
@@ -199,6 +194,7 @@ function parseFile(cursor: Cursor): RawFile {
     file.newPath = headerPath(newHeader);
     file.oldEpoch = hasEpochTimestamp(oldHeader);
     file.newEpoch = hasEpochTimestamp(newHeader);
+    if (file.git !== undefined) [file.git.oldPath, file.git.newPath] = [file.oldPath, file.newPath];
     cursor.at += 2;
     if (!(cursor.lines[cursor.at] ?? '').startsWith('@@'))
       fail(cursor, 'expected a hunk after "+++"');
@@ -207,31 +203,28 @@ function parseFile(cursor: Cursor): RawFile {
   return file;
 }
 
-function finishFile(raw: RawFile, strip: number): FilePatch {
+/** A `diff -u` / quilt file patch's names: `diff -N` marks a missing side with the epoch. */
+function traditionalNames(raw: RawFile, strip: number): [string | null, string | null] {
   const strip1 = (p: string | null | undefined): string | null =>
     p === null || p === undefined ? null : stripPath(p, strip);
-  let oldPath = raw.oldPath === undefined ? strip1(raw.gitPaths?.[0]) : strip1(raw.oldPath);
-  let newPath = raw.newPath === undefined ? strip1(raw.gitPaths?.[1]) : strip1(raw.newPath);
-  const traditional = raw.gitPaths === undefined;
-  // `diff -N` marks the missing side of a created or deleted file with the epoch as its time.
-  if (raw.created || (traditional && raw.oldEpoch === true && newPath !== null)) oldPath = null;
-  if (raw.deleted || (traditional && raw.newEpoch === true && oldPath !== null)) newPath = null;
-  const kind =
-    oldPath === null
-      ? 'create'
-      : newPath === null
-        ? 'delete'
-        : raw.renameFrom !== undefined
-          ? raw.copy
-            ? 'copy'
-            : 'rename'
-          : 'modify';
+  let oldPath = strip1(raw.oldPath);
+  let newPath = strip1(raw.newPath);
+  if (raw.oldEpoch === true && newPath !== null) oldPath = null;
+  if (raw.newEpoch === true && oldPath !== null) newPath = null;
+  return [oldPath, newPath];
+}
+
+function finishFile(raw: RawFile, strip: number): FilePatch {
+  const [oldPath, newPath] =
+    raw.git === undefined ? traditionalNames(raw, strip) : gitFileNames(raw.git, strip);
+  const copied = raw.git?.from?.kind;
+  const kind = oldPath === null ? 'create' : newPath === null ? 'delete' : (copied ?? 'modify');
   if (oldPath === null && newPath === null) reject('MALFORMED_INPUT', 'a file patch names no path');
   const patch: FilePatch = { kind, oldPath, newPath, binary: raw.binary, hunks: raw.hunks };
   if (raw.oldMode !== undefined) patch.oldMode = raw.oldMode;
   if (raw.newMode !== undefined) patch.newMode = raw.newMode;
-  if (traditional) patch.traditional = true;
-  if (!raw.binary && raw.hunks.length === 0 && raw.gitPaths === undefined) {
+  if (raw.git === undefined) patch.traditional = true;
+  if (!raw.binary && raw.hunks.length === 0 && raw.git === undefined) {
     reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
   }
   return patch;

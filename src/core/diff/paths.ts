@@ -82,17 +82,22 @@ function findQuoteEnd(text: string): number {
  * returned verbatim, so an absolute or odd remainder is left for the safety check to refuse.
  */
 export function stripPath(path: string, n: number): string {
+  const at = strippedAt(path, n);
+  if (at === undefined || at >= path.length)
+    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+  return path.slice(at);
+}
+
+/** Where `path` continues after its first `n` components and their slashes; undefined if fewer. */
+export function strippedAt(path: string, n: number): number | undefined {
   let at = 0;
   for (let i = 0; i < n; i++) {
     const slash = path.indexOf('/', at);
-    if (slash < 0)
-      reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+    if (slash < 0) return undefined;
     at = slash;
     while (path[at] === '/') at++;
   }
-  if (at >= path.length)
-    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
-  return path.slice(at);
+  return at;
 }
 
 /** Splits the two paths of a `diff --git A B` line (quoted, or equal halves, or " b/"). */
