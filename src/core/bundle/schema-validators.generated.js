@@ -2,6 +2,7 @@
 "use strict";
 export const bundle = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:patchtrail:schema:bundle:v1","title":"patchtrail signed patch bundle, version 1","description":"A DSSE v1 envelope signed by the patch author around an in-toto Statement v1 (patch predicate), plus appended reviewer attestations, each its own DSSE envelope. Limits: the file is at most 16 MiB, the diff at most 8 MiB, at most 256 attestations.","type":"object","required":["mediaType","envelope","attestation_signatures"],"additionalProperties":false,"properties":{"mediaType":{"const":"application/vnd.patchtrail.bundle.v1+json"},"envelope":{"$ref":"#/$defs/envelope"},"attestation_signatures":{"type":"array","maxItems":256,"items":{"$ref":"#/$defs/envelope"}}},"$defs":{"base64":{"type":"string","pattern":"^(?:[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9_-]*={0,2})$"},"paddedBase64":{"description":"Standard base64 alphabet with padding; the verifier also requires whole 4-character quanta and zero trailing bits (one spelling per byte string).","type":"string","pattern":"^[A-Za-z0-9+/]*={0,2}$"},"didKey":{"type":"string","pattern":"^did:key:z[1-9A-HJ-NP-Za-km-z]{40,50}$"},"sha256Hex":{"type":"string","pattern":"^[0-9a-f]{64}$"},"sha256Ref":{"type":"string","pattern":"^sha256:[0-9a-f]{64}$"},"utcTimestamp":{"type":"string","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$"},"envelope":{"description":"DSSE v1 envelope with exactly one Ed25519 signature; keyid is the signer's did:key.","type":"object","required":["payloadType","payload","signatures"],"additionalProperties":false,"properties":{"payloadType":{"const":"application/vnd.in-toto+json"},"payload":{"$ref":"#/$defs/base64","type":"string","maxLength":12582912},"signatures":{"type":"array","minItems":1,"maxItems":1,"items":{"type":"object","required":["keyid","sig"],"additionalProperties":false,"properties":{"keyid":{"$ref":"#/$defs/didKey"},"sig":{"$ref":"#/$defs/base64","type":"string","minLength":86,"maxLength":88}}}}}},"subject":{"type":"array","minItems":1,"maxItems":1,"items":{"type":"object","required":["name","digest"],"additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"maxLength":255},"digest":{"type":"object","required":["sha256"],"additionalProperties":false,"properties":{"sha256":{"$ref":"#/$defs/sha256Hex"}}}}}},"patchStatement":{"description":"The author's in-toto Statement v1: subject is the diff, predicate the seed metadata.","type":"object","required":["_type","subject","predicateType","predicate"],"additionalProperties":false,"properties":{"_type":{"const":"https://in-toto.io/Statement/v1"},"subject":{"$ref":"#/$defs/subject"},"predicateType":{"const":"urn:patchtrail:predicate:patch:v1"},"predicate":{"$ref":"#/$defs/patchPredicate"}}},"patchPredicate":{"type":"object","if":{"type":"object","properties":{"patch_diff_encoding":{"const":"base64"}},"required":["patch_diff_encoding"]},"then":{"type":"object","properties":{"patch_diff":{"$ref":"#/$defs/paddedBase64"}}},"else":{"type":"object","properties":{"patch_diff":{"type":"string","maxLength":8388608}}},"required":["format_version","creation_timestamp","creator_identity","reason_for_patch","affected_components","patch_diff","path_strip","files"],"additionalProperties":false,"properties":{"format_version":{"const":1},"creation_timestamp":{"$ref":"#/$defs/utcTimestamp"},"creator_identity":{"$ref":"#/$defs/didKey"},"reason_for_patch":{"type":"string","minLength":1,"maxLength":4096},"affected_components":{"type":"array","maxItems":256,"uniqueItems":true,"items":{"type":"string","minLength":1,"maxLength":200}},"patch_diff":{"description":"The diff, byte for byte. A diff that is well-formed UTF-8 is the string itself (at most 8 MiB). Any other diff is its bytes in standard padded base64 (RFC 4648 section 4), with patch_diff_encoding \"base64\". Each diff has one form: base64 of a UTF-8 diff is refused. The subject digest is sha256 of the exact bytes.","type":"string","minLength":1,"maxLength":11184812},"patch_diff_encoding":{"description":"Present only when the diff is not UTF-8: patch_diff is then base64 of its bytes.","const":"base64"},"path_strip":{"type":"integer","minimum":0,"maximum":64},"files":{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"maxLength":4096}},"build_environment":{"$ref":"#/$defs/sha256Ref"},"validation_tests":{"$ref":"#/$defs/sha256Ref"},"source_headers":{"type":"object","required":["format","fields"],"additionalProperties":false,"properties":{"format":{"enum":["git-format-patch","dep3"]},"fields":{"type":"object","maxProperties":8,"propertyNames":{"enum":["from","date","subject","description","author","origin","bug"]},"additionalProperties":{"type":"string","maxLength":4096}}}}}},"attestationStatement":{"description":"A reviewer's, tester's or compliance officer's in-toto Statement v1 about one bundle: subject is the bundle's author payload (sha256 of its bytes).","type":"object","required":["_type","subject","predicateType","predicate"],"additionalProperties":false,"properties":{"_type":{"const":"https://in-toto.io/Statement/v1"},"subject":{"$ref":"#/$defs/subject"},"predicateType":{"const":"urn:patchtrail:predicate:attestation:v1"},"predicate":{"type":"object","required":["format_version","attester_identity","role","verdict","timestamp"],"additionalProperties":false,"properties":{"format_version":{"const":1},"attester_identity":{"$ref":"#/$defs/didKey"},"role":{"type":"string","pattern":"^[a-z][a-z0-9_-]{0,31}$"},"verdict":{"enum":["pass","fail"]},"note":{"type":"string","maxLength":4096},"timestamp":{"$ref":"#/$defs/utcTimestamp"}}}}}}};
+const func0 = Object.prototype.hasOwnProperty;
 const schema32 = {"description":"DSSE v1 envelope with exactly one Ed25519 signature; keyid is the signer's did:key.","type":"object","required":["payloadType","payload","signatures"],"additionalProperties":false,"properties":{"payloadType":{"const":"application/vnd.in-toto+json"},"payload":{"$ref":"#/$defs/base64","type":"string","maxLength":12582912},"signatures":{"type":"array","minItems":1,"maxItems":1,"items":{"type":"object","required":["keyid","sig"],"additionalProperties":false,"properties":{"keyid":{"$ref":"#/$defs/didKey"},"sig":{"$ref":"#/$defs/base64","type":"string","minLength":86,"maxLength":88}}}}}};
 const schema33 = {"type":"string","pattern":"^(?:[A-Za-z0-9+/]*={0,2}|[A-Za-z0-9_-]*={0,2})$"};
 const schema34 = {"type":"string","pattern":"^did:key:z[1-9A-HJ-NP-Za-km-z]{40,50}$"};
@@ -19,7 +20,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.payloadType === undefined){
+if((data.payloadType === undefined) || (!(func0.call(data, "payloadType")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payloadType"},message:"must have required property '"+"payloadType"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -29,7 +30,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.payload === undefined){
+if((data.payload === undefined) || (!(func0.call(data, "payload")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"},message:"must have required property '"+"payload"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -39,7 +40,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.signatures === undefined){
+if((data.signatures === undefined) || (!(func0.call(data, "signatures")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "signatures"},message:"must have required property '"+"signatures"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -49,7 +50,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "payloadType") || (key0 === "payload")) || (key0 === "signatures"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -61,7 +62,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.payloadType !== undefined){
+if(data.payloadType !== undefined && func0.call(data, "payloadType")){
 if("application/vnd.in-toto+json" !== data.payloadType){
 const err4 = {instancePath:instancePath+"/payloadType",schemaPath:"#/properties/payloadType/const",keyword:"const",params:{allowedValue: "application/vnd.in-toto+json"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -73,7 +74,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.payload !== undefined){
+if(data.payload !== undefined && func0.call(data, "payload")){
 let data1 = data.payload;
 if(typeof data1 === "string"){
 if(!pattern4.test(data1)){
@@ -120,7 +121,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.signatures !== undefined){
+if(data.signatures !== undefined && func0.call(data, "signatures")){
 let data2 = data.signatures;
 if(Array.isArray(data2)){
 if(data2.length > 1){
@@ -147,7 +148,7 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.keyid === undefined){
+if((data3.keyid === undefined) || (!(func0.call(data3, "keyid")))){
 const err11 = {instancePath:instancePath+"/signatures/" + i0,schemaPath:"#/properties/signatures/items/required",keyword:"required",params:{missingProperty: "keyid"},message:"must have required property '"+"keyid"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -157,7 +158,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.sig === undefined){
+if((data3.sig === undefined) || (!(func0.call(data3, "sig")))){
 const err12 = {instancePath:instancePath+"/signatures/" + i0,schemaPath:"#/properties/signatures/items/required",keyword:"required",params:{missingProperty: "sig"},message:"must have required property '"+"sig"+"'"};
 if(vErrors === null){
 vErrors = [err12];
@@ -167,7 +168,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((key1 === "keyid") || (key1 === "sig"))){
 const err13 = {instancePath:instancePath+"/signatures/" + i0,schemaPath:"#/properties/signatures/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -179,7 +180,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.keyid !== undefined){
+if(data3.keyid !== undefined && func0.call(data3, "keyid")){
 let data4 = data3.keyid;
 if(typeof data4 === "string"){
 if(!pattern5.test(data4)){
@@ -204,7 +205,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.sig !== undefined){
+if(data3.sig !== undefined && func0.call(data3, "sig")){
 let data5 = data3.sig;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
@@ -314,7 +315,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.mediaType === undefined){
+if((data.mediaType === undefined) || (!(func0.call(data, "mediaType")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mediaType"},message:"must have required property '"+"mediaType"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -324,7 +325,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.envelope === undefined){
+if((data.envelope === undefined) || (!(func0.call(data, "envelope")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "envelope"},message:"must have required property '"+"envelope"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -334,7 +335,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.attestation_signatures === undefined){
+if((data.attestation_signatures === undefined) || (!(func0.call(data, "attestation_signatures")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "attestation_signatures"},message:"must have required property '"+"attestation_signatures"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -344,7 +345,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((key0 === "mediaType") || (key0 === "envelope")) || (key0 === "attestation_signatures"))){
 const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -356,7 +357,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.mediaType !== undefined){
+if(data.mediaType !== undefined && func0.call(data, "mediaType")){
 if("application/vnd.patchtrail.bundle.v1+json" !== data.mediaType){
 const err4 = {instancePath:instancePath+"/mediaType",schemaPath:"#/properties/mediaType/const",keyword:"const",params:{allowedValue: "application/vnd.patchtrail.bundle.v1+json"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -368,13 +369,13 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.envelope !== undefined){
+if(data.envelope !== undefined && func0.call(data, "envelope")){
 if(!(validate21(data.envelope, {instancePath:instancePath+"/envelope",parentData:data,parentDataProperty:"envelope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
 errors = vErrors.length;
 }
 }
-if(data.attestation_signatures !== undefined){
+if(data.attestation_signatures !== undefined && func0.call(data, "attestation_signatures")){
 let data2 = data.attestation_signatures;
 if(Array.isArray(data2)){
 if(data2.length > 256){
@@ -463,7 +464,7 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.name === undefined){
+if((data0.name === undefined) || (!(func0.call(data0, "name")))){
 const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -473,7 +474,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data0.digest === undefined){
+if((data0.digest === undefined) || (!(func0.call(data0, "digest")))){
 const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -483,7 +484,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data0){
+for(const key0 of Object.keys(data0)){
 if(!((key0 === "name") || (key0 === "digest"))){
 const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -495,7 +496,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data0.name !== undefined){
+if(data0.name !== undefined && func0.call(data0, "name")){
 let data1 = data0.name;
 if(typeof data1 === "string"){
 if(data1.length > 255){
@@ -530,10 +531,10 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data0.digest !== undefined){
+if(data0.digest !== undefined && func0.call(data0, "digest")){
 let data2 = data0.digest;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.sha256 === undefined){
+if((data2.sha256 === undefined) || (!(func0.call(data2, "sha256")))){
 const err8 = {instancePath:instancePath+"/" + i0+"/digest",schemaPath:"#/items/properties/digest/required",keyword:"required",params:{missingProperty: "sha256"},message:"must have required property '"+"sha256"+"'"};
 if(vErrors === null){
 vErrors = [err8];
@@ -543,7 +544,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 if(!(key1 === "sha256")){
 const err9 = {instancePath:instancePath+"/" + i0+"/digest",schemaPath:"#/items/properties/digest/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -555,7 +556,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data2.sha256 !== undefined){
+if(data2.sha256 !== undefined && func0.call(data2, "sha256")){
 let data3 = data2.sha256;
 if(typeof data3 === "string"){
 if(!pattern7.test(data3)){
@@ -627,7 +628,6 @@ const schema43 = {"type":"string","pattern":"^sha256:[0-9a-f]{64}$"};
 const pattern8 = new RegExp("^[A-Za-z0-9+/]*={0,2}$", "u");
 const pattern9 = new RegExp("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$", "u");
 const pattern11 = new RegExp("^sha256:[0-9a-f]{64}$", "u");
-const func1 = Object.prototype.hasOwnProperty;
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -645,7 +645,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((data.patch_diff_encoding === undefined) && (missing0 = "patch_diff_encoding")){
+if(((data.patch_diff_encoding === undefined) || (!(func0.call(data, "patch_diff_encoding")))) && (missing0 = "patch_diff_encoding")){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -656,7 +656,7 @@ vErrors.push(err0);
 errors++;
 }
 else {
-if(data.patch_diff_encoding !== undefined){
+if(data.patch_diff_encoding !== undefined && func0.call(data, "patch_diff_encoding")){
 if("base64" !== data.patch_diff_encoding){
 const err1 = {};
 if(vErrors === null){
@@ -695,7 +695,7 @@ let ifClause0;
 if(_valid0){
 const _errs5 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.patch_diff !== undefined){
+if(data.patch_diff !== undefined && func0.call(data, "patch_diff")){
 let data1 = data.patch_diff;
 if(typeof data1 === "string"){
 if(!pattern8.test(data1)){
@@ -743,7 +743,7 @@ ifClause0 = "then";
 else {
 const _errs10 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.patch_diff !== undefined){
+if(data.patch_diff !== undefined && func0.call(data, "patch_diff")){
 let data2 = data.patch_diff;
 if(typeof data2 === "string"){
 if(data2.length > 8388608){
@@ -800,7 +800,7 @@ vErrors.push(err9);
 errors++;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.format_version === undefined){
+if((data.format_version === undefined) || (!(func0.call(data, "format_version")))){
 const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "format_version"},message:"must have required property '"+"format_version"+"'"};
 if(vErrors === null){
 vErrors = [err10];
@@ -810,7 +810,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data.creation_timestamp === undefined){
+if((data.creation_timestamp === undefined) || (!(func0.call(data, "creation_timestamp")))){
 const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "creation_timestamp"},message:"must have required property '"+"creation_timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -820,7 +820,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.creator_identity === undefined){
+if((data.creator_identity === undefined) || (!(func0.call(data, "creator_identity")))){
 const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "creator_identity"},message:"must have required property '"+"creator_identity"+"'"};
 if(vErrors === null){
 vErrors = [err12];
@@ -830,7 +830,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.reason_for_patch === undefined){
+if((data.reason_for_patch === undefined) || (!(func0.call(data, "reason_for_patch")))){
 const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason_for_patch"},message:"must have required property '"+"reason_for_patch"+"'"};
 if(vErrors === null){
 vErrors = [err13];
@@ -840,7 +840,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.affected_components === undefined){
+if((data.affected_components === undefined) || (!(func0.call(data, "affected_components")))){
 const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "affected_components"},message:"must have required property '"+"affected_components"+"'"};
 if(vErrors === null){
 vErrors = [err14];
@@ -850,7 +850,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.patch_diff === undefined){
+if((data.patch_diff === undefined) || (!(func0.call(data, "patch_diff")))){
 const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "patch_diff"},message:"must have required property '"+"patch_diff"+"'"};
 if(vErrors === null){
 vErrors = [err15];
@@ -860,7 +860,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.path_strip === undefined){
+if((data.path_strip === undefined) || (!(func0.call(data, "path_strip")))){
 const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path_strip"},message:"must have required property '"+"path_strip"+"'"};
 if(vErrors === null){
 vErrors = [err16];
@@ -870,7 +870,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.files === undefined){
+if((data.files === undefined) || (!(func0.call(data, "files")))){
 const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "files"},message:"must have required property '"+"files"+"'"};
 if(vErrors === null){
 vErrors = [err17];
@@ -880,8 +880,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func1.call(schema39.properties, key0))){
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema39.properties, key0))){
 const err18 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -892,7 +892,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.format_version !== undefined){
+if(data.format_version !== undefined && func0.call(data, "format_version")){
 if(1 !== data.format_version){
 const err19 = {instancePath:instancePath+"/format_version",schemaPath:"#/properties/format_version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
@@ -904,7 +904,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.creation_timestamp !== undefined){
+if(data.creation_timestamp !== undefined && func0.call(data, "creation_timestamp")){
 let data4 = data.creation_timestamp;
 if(typeof data4 === "string"){
 if(!pattern9.test(data4)){
@@ -929,7 +929,7 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.creator_identity !== undefined){
+if(data.creator_identity !== undefined && func0.call(data, "creator_identity")){
 let data5 = data.creator_identity;
 if(typeof data5 === "string"){
 if(!pattern5.test(data5)){
@@ -954,7 +954,7 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.reason_for_patch !== undefined){
+if(data.reason_for_patch !== undefined && func0.call(data, "reason_for_patch")){
 let data6 = data.reason_for_patch;
 if(typeof data6 === "string"){
 if(data6.length > 4096){
@@ -989,7 +989,7 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.affected_components !== undefined){
+if(data.affected_components !== undefined && func0.call(data, "affected_components")){
 let data7 = data.affected_components;
 if(Array.isArray(data7)){
 if(data7.length > 256){
@@ -1074,7 +1074,7 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.patch_diff !== undefined){
+if(data.patch_diff !== undefined && func0.call(data, "patch_diff")){
 let data9 = data.patch_diff;
 if(typeof data9 === "string"){
 if(data9.length > 11184812){
@@ -1109,7 +1109,7 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.patch_diff_encoding !== undefined){
+if(data.patch_diff_encoding !== undefined && func0.call(data, "patch_diff_encoding")){
 if("base64" !== data.patch_diff_encoding){
 const err36 = {instancePath:instancePath+"/patch_diff_encoding",schemaPath:"#/properties/patch_diff_encoding/const",keyword:"const",params:{allowedValue: "base64"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1121,7 +1121,7 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.path_strip !== undefined){
+if(data.path_strip !== undefined && func0.call(data, "path_strip")){
 let data11 = data.path_strip;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
 const err37 = {instancePath:instancePath+"/path_strip",schemaPath:"#/properties/path_strip/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1156,7 +1156,7 @@ errors++;
 }
 }
 }
-if(data.files !== undefined){
+if(data.files !== undefined && func0.call(data, "files")){
 let data12 = data.files;
 if(Array.isArray(data12)){
 if(data12.length < 1){
@@ -1217,7 +1217,7 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data.build_environment !== undefined){
+if(data.build_environment !== undefined && func0.call(data, "build_environment")){
 let data14 = data.build_environment;
 if(typeof data14 === "string"){
 if(!pattern11.test(data14)){
@@ -1242,7 +1242,7 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data.validation_tests !== undefined){
+if(data.validation_tests !== undefined && func0.call(data, "validation_tests")){
 let data15 = data.validation_tests;
 if(typeof data15 === "string"){
 if(!pattern11.test(data15)){
@@ -1267,10 +1267,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data.source_headers !== undefined){
+if(data.source_headers !== undefined && func0.call(data, "source_headers")){
 let data16 = data.source_headers;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.format === undefined){
+if((data16.format === undefined) || (!(func0.call(data16, "format")))){
 const err49 = {instancePath:instancePath+"/source_headers",schemaPath:"#/properties/source_headers/required",keyword:"required",params:{missingProperty: "format"},message:"must have required property '"+"format"+"'"};
 if(vErrors === null){
 vErrors = [err49];
@@ -1280,7 +1280,7 @@ vErrors.push(err49);
 }
 errors++;
 }
-if(data16.fields === undefined){
+if((data16.fields === undefined) || (!(func0.call(data16, "fields")))){
 const err50 = {instancePath:instancePath+"/source_headers",schemaPath:"#/properties/source_headers/required",keyword:"required",params:{missingProperty: "fields"},message:"must have required property '"+"fields"+"'"};
 if(vErrors === null){
 vErrors = [err50];
@@ -1290,7 +1290,7 @@ vErrors.push(err50);
 }
 errors++;
 }
-for(const key1 in data16){
+for(const key1 of Object.keys(data16)){
 if(!((key1 === "format") || (key1 === "fields"))){
 const err51 = {instancePath:instancePath+"/source_headers",schemaPath:"#/properties/source_headers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1302,7 +1302,7 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data16.format !== undefined){
+if(data16.format !== undefined && func0.call(data16, "format")){
 let data17 = data16.format;
 if(!((data17 === "git-format-patch") || (data17 === "dep3"))){
 const err52 = {instancePath:instancePath+"/source_headers/format",schemaPath:"#/properties/source_headers/properties/format/enum",keyword:"enum",params:{allowedValues: schema39.properties.source_headers.properties.format.enum},message:"must be equal to one of the allowed values"};
@@ -1315,7 +1315,7 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data16.fields !== undefined){
+if(data16.fields !== undefined && func0.call(data16, "fields")){
 let data18 = data16.fields;
 if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
 if(Object.keys(data18).length > 8){
@@ -1328,7 +1328,7 @@ vErrors.push(err53);
 }
 errors++;
 }
-for(const key2 in data18){
+for(const key2 of Object.keys(data18)){
 const _errs49 = errors;
 if(!(((((((key2 === "from") || (key2 === "date")) || (key2 === "subject")) || (key2 === "description")) || (key2 === "author")) || (key2 === "origin")) || (key2 === "bug"))){
 const err54 = {instancePath:instancePath+"/source_headers/fields",schemaPath:"#/properties/source_headers/properties/fields/propertyNames/enum",keyword:"enum",params:{allowedValues: schema39.properties.source_headers.properties.fields.propertyNames.enum},message:"must be equal to one of the allowed values",propertyName:key2};
@@ -1352,7 +1352,7 @@ vErrors.push(err55);
 errors++;
 }
 }
-for(const key3 in data18){
+for(const key3 of Object.keys(data18)){
 let data19 = data18[key3];
 if(typeof data19 === "string"){
 if(data19.length > 4096){
@@ -1429,7 +1429,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data._type === undefined){
+if((data._type === undefined) || (!(func0.call(data, "_type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "_type"},message:"must have required property '"+"_type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1439,7 +1439,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.subject === undefined){
+if((data.subject === undefined) || (!(func0.call(data, "subject")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1449,7 +1449,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.predicateType === undefined){
+if((data.predicateType === undefined) || (!(func0.call(data, "predicateType")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "predicateType"},message:"must have required property '"+"predicateType"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1459,7 +1459,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.predicate === undefined){
+if((data.predicate === undefined) || (!(func0.call(data, "predicate")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "predicate"},message:"must have required property '"+"predicate"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1469,7 +1469,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "_type") || (key0 === "subject")) || (key0 === "predicateType")) || (key0 === "predicate"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1481,7 +1481,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data._type !== undefined){
+if(data._type !== undefined && func0.call(data, "_type")){
 if("https://in-toto.io/Statement/v1" !== data._type){
 const err5 = {instancePath:instancePath+"/_type",schemaPath:"#/properties/_type/const",keyword:"const",params:{allowedValue: "https://in-toto.io/Statement/v1"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1493,13 +1493,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.subject !== undefined){
+if(data.subject !== undefined && func0.call(data, "subject")){
 if(!(validate25(data.subject, {instancePath:instancePath+"/subject",parentData:data,parentDataProperty:"subject",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-if(data.predicateType !== undefined){
+if(data.predicateType !== undefined && func0.call(data, "predicateType")){
 if("urn:patchtrail:predicate:patch:v1" !== data.predicateType){
 const err6 = {instancePath:instancePath+"/predicateType",schemaPath:"#/properties/predicateType/const",keyword:"const",params:{allowedValue: "urn:patchtrail:predicate:patch:v1"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1511,7 +1511,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.predicate !== undefined){
+if(data.predicate !== undefined && func0.call(data, "predicate")){
 if(!(validate27(data.predicate, {instancePath:instancePath+"/predicate",parentData:data,parentDataProperty:"predicate",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
@@ -1548,7 +1548,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data._type === undefined){
+if((data._type === undefined) || (!(func0.call(data, "_type")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "_type"},message:"must have required property '"+"_type"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1558,7 +1558,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.subject === undefined){
+if((data.subject === undefined) || (!(func0.call(data, "subject")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1568,7 +1568,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.predicateType === undefined){
+if((data.predicateType === undefined) || (!(func0.call(data, "predicateType")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "predicateType"},message:"must have required property '"+"predicateType"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1578,7 +1578,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.predicate === undefined){
+if((data.predicate === undefined) || (!(func0.call(data, "predicate")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "predicate"},message:"must have required property '"+"predicate"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1588,7 +1588,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "_type") || (key0 === "subject")) || (key0 === "predicateType")) || (key0 === "predicate"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1600,7 +1600,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data._type !== undefined){
+if(data._type !== undefined && func0.call(data, "_type")){
 if("https://in-toto.io/Statement/v1" !== data._type){
 const err5 = {instancePath:instancePath+"/_type",schemaPath:"#/properties/_type/const",keyword:"const",params:{allowedValue: "https://in-toto.io/Statement/v1"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1612,13 +1612,13 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.subject !== undefined){
+if(data.subject !== undefined && func0.call(data, "subject")){
 if(!(validate25(data.subject, {instancePath:instancePath+"/subject",parentData:data,parentDataProperty:"subject",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 }
-if(data.predicateType !== undefined){
+if(data.predicateType !== undefined && func0.call(data, "predicateType")){
 if("urn:patchtrail:predicate:attestation:v1" !== data.predicateType){
 const err6 = {instancePath:instancePath+"/predicateType",schemaPath:"#/properties/predicateType/const",keyword:"const",params:{allowedValue: "urn:patchtrail:predicate:attestation:v1"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1630,10 +1630,10 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.predicate !== undefined){
+if(data.predicate !== undefined && func0.call(data, "predicate")){
 let data3 = data.predicate;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.format_version === undefined){
+if((data3.format_version === undefined) || (!(func0.call(data3, "format_version")))){
 const err7 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/required",keyword:"required",params:{missingProperty: "format_version"},message:"must have required property '"+"format_version"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1643,7 +1643,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data3.attester_identity === undefined){
+if((data3.attester_identity === undefined) || (!(func0.call(data3, "attester_identity")))){
 const err8 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/required",keyword:"required",params:{missingProperty: "attester_identity"},message:"must have required property '"+"attester_identity"+"'"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1653,7 +1653,7 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data3.role === undefined){
+if((data3.role === undefined) || (!(func0.call(data3, "role")))){
 const err9 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/required",keyword:"required",params:{missingProperty: "role"},message:"must have required property '"+"role"+"'"};
 if(vErrors === null){
 vErrors = [err9];
@@ -1663,7 +1663,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data3.verdict === undefined){
+if((data3.verdict === undefined) || (!(func0.call(data3, "verdict")))){
 const err10 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/required",keyword:"required",params:{missingProperty: "verdict"},message:"must have required property '"+"verdict"+"'"};
 if(vErrors === null){
 vErrors = [err10];
@@ -1673,7 +1673,7 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data3.timestamp === undefined){
+if((data3.timestamp === undefined) || (!(func0.call(data3, "timestamp")))){
 const err11 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/required",keyword:"required",params:{missingProperty: "timestamp"},message:"must have required property '"+"timestamp"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -1683,7 +1683,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((((((key1 === "format_version") || (key1 === "attester_identity")) || (key1 === "role")) || (key1 === "verdict")) || (key1 === "note")) || (key1 === "timestamp"))){
 const err12 = {instancePath:instancePath+"/predicate",schemaPath:"#/properties/predicate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1695,7 +1695,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data3.format_version !== undefined){
+if(data3.format_version !== undefined && func0.call(data3, "format_version")){
 if(1 !== data3.format_version){
 const err13 = {instancePath:instancePath+"/predicate/format_version",schemaPath:"#/properties/predicate/properties/format_version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1707,7 +1707,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.attester_identity !== undefined){
+if(data3.attester_identity !== undefined && func0.call(data3, "attester_identity")){
 let data5 = data3.attester_identity;
 if(typeof data5 === "string"){
 if(!pattern5.test(data5)){
@@ -1732,7 +1732,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.role !== undefined){
+if(data3.role !== undefined && func0.call(data3, "role")){
 let data6 = data3.role;
 if(typeof data6 === "string"){
 if(!pattern14.test(data6)){
@@ -1757,7 +1757,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3.verdict !== undefined){
+if(data3.verdict !== undefined && func0.call(data3, "verdict")){
 let data7 = data3.verdict;
 if(!((data7 === "pass") || (data7 === "fail"))){
 const err18 = {instancePath:instancePath+"/predicate/verdict",schemaPath:"#/properties/predicate/properties/verdict/enum",keyword:"enum",params:{allowedValues: schema45.properties.predicate.properties.verdict.enum},message:"must be equal to one of the allowed values"};
@@ -1770,7 +1770,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data3.note !== undefined){
+if(data3.note !== undefined && func0.call(data3, "note")){
 let data8 = data3.note;
 if(typeof data8 === "string"){
 if(data8.length > 4096){
@@ -1795,7 +1795,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data3.timestamp !== undefined){
+if(data3.timestamp !== undefined && func0.call(data3, "timestamp")){
 let data9 = data3.timestamp;
 if(typeof data9 === "string"){
 if(!pattern9.test(data9)){

@@ -281,7 +281,10 @@ export async function verifyBundle(
 export function peekUnverifiedPredicate(bundle: Bundle): unknown {
   try {
     const statement = parseJson(utf8Decode(fromBase64(bundle.envelope.payload)), 'payload');
-    return (statement as { predicate?: unknown } | null)?.predicate;
+    const isObject = typeof statement === 'object' && statement !== null;
+    return isObject && Object.hasOwn(statement, 'predicate')
+      ? (statement as { predicate: unknown }).predicate
+      : undefined;
   } catch {
     return undefined;
   }

@@ -6,17 +6,17 @@ import { reject } from '../errors.ts';
 
 const encoder = new TextEncoder();
 
-const ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  '"': '"',
-  '\\': '\\',
-};
+const ESCAPES = new Map([
+  ['a', 0x07],
+  ['b', 0x08],
+  ['t', 0x09],
+  ['n', 0x0a],
+  ['v', 0x0b],
+  ['f', 0x0c],
+  ['r', 0x0d],
+  ['"', 0x22],
+  ['\\', 0x5c],
+]);
 
 /** Undoes git's quoting of unusual path names ("a/tab\there", octal escapes as UTF-8 bytes). */
 export function unquoteGitPath(text: string): string {
@@ -39,8 +39,8 @@ export function unquoteGitPath(text: string): string {
       if (!/^[0-7]{3}$/.test(octal)) reject('MALFORMED_INPUT', `bad octal escape in path: ${text}`);
       bytes.push(parseInt(octal, 8));
       i += 2;
-    } else if (next in ESCAPES) {
-      bytes.push((ESCAPES[next] ?? '').charCodeAt(0));
+    } else if (ESCAPES.has(next)) {
+      bytes.push(ESCAPES.get(next) ?? 0);
     } else {
       reject('MALFORMED_INPUT', `bad escape in quoted path: ${text}`);
     }
