@@ -6,7 +6,7 @@
  * in place of each bad sequence, so structure tests see exactly the ASCII that is there and
  * nothing is mistaken for an op character or a path.
  */
-import { isUtf8, escapeUndecodable } from '../encoding/utf8-runs.ts';
+import { escapeUndecodable } from '../encoding/utf8-runs.ts';
 
 const NEWLINE = 0x0a;
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -48,8 +48,13 @@ function splitBytes(bytes: Uint8Array): DiffLines {
 /** The lines of a diff given as text, or as bytes (which need not be UTF-8). */
 export function readDiffLines(diff: string | Uint8Array): DiffLines {
   if (typeof diff === 'string') return { text: splitText(diff), raw: new Map() };
-  if (isUtf8(diff)) return { text: splitText(fatal.decode(diff)), raw: new Map() };
-  return splitBytes(diff);
+  let text: string;
+  try {
+    text = fatal.decode(diff);
+  } catch {
+    return splitBytes(diff); // not UTF-8 as a whole: line by line
+  }
+  return { text: splitText(text), raw: new Map() };
 }
 
 /** Line `at` for people: exact when UTF-8, else each undecodable byte written `\xNN`. */
