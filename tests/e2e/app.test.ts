@@ -109,8 +109,16 @@ async function writeFixtures(): Promise<Fixtures> {
     note: 'Read every line; the printf change is right.',
     now: new Date('2025-03-15T10:00:00Z'),
   });
+  // A real patch that is not UTF-8 (NUL, 0xFF in a created file): carried in base64.
+  const vim = await readFile(new URL('../fixtures/vim/CVE-2023-4781.patch', import.meta.url));
+  const notUtf8 = await createBundle({
+    diff: vim,
+    signer: author,
+    now: new Date('2025-03-16T08:00:00Z'),
+  });
   const files: Record<string, string> = {
     'valid.json': serializeBundle(valid),
+    'not-utf8.json': serializeBundle(notUtf8),
     'tampered.json': serializeBundle(alterPayload(valid)),
     'attested.json': serializeBundle(attested),
     'forged-attestation.json': serializeBundle(forgeLastAttestation(attested)),
@@ -210,6 +218,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     const read = async (name: string) => new Uint8Array(await readFile(fixtures.path(name)));
     expect((await verifyBundle(await read('valid.json'))).ok).toBe(true);
     expect((await verifyBundle(await read('attested.json'))).ok).toBe(true);
+    expect((await verifyBundle(await read('not-utf8.json'))).ok).toBe(true);
     const tampered = await verifyBundle(await read('tampered.json'));
     expect(tampered.ok ? 'ok' : tampered.problem.code).toBe('INVALID_SIGNATURE');
     const forged = await verifyBundle(await read('forged-attestation.json'));
@@ -286,6 +295,24 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(await page.locator(testid('signatures')).textContent()).toContain(
       'Read every line; the printf change is right.',
     );
+  });
+
+  it('shows a diff that is not UTF-8 with each undecodable byte escaped, never as U+FFFD', async () => {
+    await chooseFile(page, fixtures.path('not-utf8.json'));
+    const verdict = await verdictFor(page, 'not-utf8.json');
+    expect(verdict).toMatchObject({ state: 'verified', engine: 'worker' });
+    expect(await page.locator(testid('meta-reason')).textContent()).toContain('patch 9.0.1873');
+    const diff = page.locator(testid('diff'));
+    const added = await diff.locator('[data-kind="add"]').allTextContents();
+    // "+sv " 0xFF 0x7F 0x00 "n" 0x00 0x00 0x01 0x00 in the patch file.
+    expect(added).toContain('+sv \\xFF\\x7F\\x00n\\x00\\x00\\x01\\x00');
+    expect(await diff.locator('.escaped-byte').allTextContents()).toContain('\\xFF');
+    expect(await diff.locator('.escaped-control').first().getAttribute('title')).toContain(
+      'control',
+    );
+    expect(await diff.textContent()).not.toContain('\uFFFD');
+    expect(await page.locator('body').textContent()).not.toContain('\uFFFD');
+    await shoot(page, 'patch-not-utf8');
   });
 
   it('rejects a bundle whose payload was altered, marking the author signature invalid', async () => {

@@ -3,6 +3,7 @@ import {
   applyDiff,
   checkPatchMetadata,
   MAX_BUNDLE_BYTES,
+  patchDiffContent,
   readBundle,
   reject,
   verifyParsedBundle,
@@ -102,7 +103,7 @@ export const apply: Command = {
     const onStep = crashStep();
     const tree = makeNodeTree(dir, onStep === undefined ? {} : { onStep });
     const reverse = values.reverse === true;
-    const result = await applyDiff(tree, predicate.patch_diff, {
+    const result = await applyDiff(tree, patchDiffContent(predicate), {
       strip: predicate.path_strip,
       reverse,
       dryRun: values['dry-run'] === true,

@@ -227,12 +227,13 @@ function checkLimits(diff: ParsedDiff, fuzz: number): void {
     throw new RangeError(`fuzz must be 0..${MAX_FUZZ}`);
 }
 
+/** Applies a diff given as text or as its exact bytes (any bytes: see `parseDiff`). */
 export async function applyDiff(
   tree: Tree,
-  diffText: string,
+  source: string | Uint8Array,
   options: ApplyOptions = {},
 ): Promise<ApplyResult> {
-  const parsed = parseDiff(diffText, options.strip ?? 1);
+  const parsed = parseDiff(source, options.strip ?? 1);
   const diff = options.reverse === true ? reverseDiff(parsed) : parsed;
   const fuzz = options.fuzz ?? 0;
   checkLimits(diff, fuzz);

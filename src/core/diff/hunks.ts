@@ -7,12 +7,12 @@
  * byte, line terminators included; fuzz (ignoring outer context lines) is used only when the
  * caller asks, and reported.
  *
- * Lines are compared as bytes (UTF-8 for the hunk's lines, the file as it is), so non-UTF-8
- * content and CRLF stay exact; the result is assembled by copying byte ranges, never by
+ * Lines are compared as bytes (the hunk's lines as the diff holds them, the file as it is), so
+ * non-UTF-8 content and CRLF stay exact; the result is assembled by copying byte ranges, never by
  * decoding the file.
  */
 import { reject } from '../errors.ts';
-import type { Hunk } from './model.ts';
+import type { Hunk, HunkLine } from './model.ts';
 
 export interface HunkPlacement {
   /** 1-based hunk number within its file. */
@@ -71,12 +71,18 @@ interface PreparedHunk {
   stated: number;
 }
 
-function encodeLine(text: string, eol: boolean): Uint8Array {
-  return encoder.encode(eol ? `${text}\n` : text);
+/** The line as the file holds it: its exact bytes when the parser kept them, "\n" if eol. */
+function encodeLine({ text, eol, bytes }: HunkLine): Uint8Array {
+  if (bytes === undefined) return encoder.encode(eol ? `${text}\n` : text);
+  if (!eol) return bytes;
+  const line = new Uint8Array(bytes.length + 1);
+  line.set(bytes);
+  line[bytes.length] = NEWLINE;
+  return line;
 }
 
 function prepare(hunk: Hunk): PreparedHunk {
-  const ops = hunk.lines.map((l) => ({ op: l.op, line: encodeLine(l.text, l.eol) }));
+  const ops = hunk.lines.map((l) => ({ op: l.op, line: encodeLine(l) }));
   const old = ops.filter((o) => o.op !== '+').map((o) => o.line);
   let prefix = 0;
   while (ops[prefix]?.op === ' ') prefix++;

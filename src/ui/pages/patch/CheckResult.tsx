@@ -1,5 +1,6 @@
 /** Everything shown for one checked file, top to bottom: verdict, patch, signatures, diff. */
 import { Show } from 'solid-js';
+import { patchDiffBytes } from '../../../core/bundle/diff-encoding.ts';
 import type { BundleCheck } from '../../../app/check.ts';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
@@ -17,7 +18,7 @@ export function CheckResult(props: { check: BundleCheck }) {
         <SignatureList rows={props.check.signatures} />
       </Show>
       <Show when={props.check.report}>
-        {(report) => <DiffView diff={report().predicate.patch_diff} />}
+        {(report) => <DiffView diff={patchDiffBytes(report().predicate)} />}
       </Show>
     </>
   );
