@@ -1,13 +1,21 @@
 /**
- * The reading half of the Node tree: listing, reading and hashing the target's files.
+ * The reading half of the Node tree: listing, reading and hashing the target's files, with the
+ * stat cache when the tree has one. The listing's stats are what the cache compares, and are
+ * forgotten whenever the tree commits or recovers, so a stat is never older than the listing
+ * it came with.
  */
+import { lstatSync, type BigIntStats } from 'node:fs';
 import type { TreeEntry } from '../core/index.ts';
 import { hashFile, listFiles, readFile } from './node-files.ts';
+import { cacheFileFor, cachedDigests } from './stat-cache.ts';
 
 export interface FileReader {
   list(): TreeEntry[];
   read(path: string): Uint8Array;
   digest(path: string): string;
+  digests(paths: readonly string[]): string[];
+  /** Drops the listing's stats (the tree is about to change). */
+  forget(): void;
 }
 
 /**
@@ -18,13 +26,31 @@ export function makeFileReader(
   root: string,
   locate: (path: string) => string,
   realDirs: Set<string>,
+  statCacheDir: string | undefined,
 ): FileReader {
+  let listed = new Map<string, BigIntStats>();
+  const cacheFile = statCacheDir === undefined ? undefined : cacheFileFor(statCacheDir, root);
   const hash = (path: string) => hashFile(locate(path), path);
+  const stat = (path: string): BigIntStats | undefined => {
+    const known = listed.get(path);
+    if (known !== undefined) return known;
+    const now = lstatSync(locate(path), { bigint: true, throwIfNoEntry: false });
+    return now?.isFile() === true ? now : undefined;
+  };
   return {
     list() {
-      return listFiles(root, (dir) => realDirs.add(dir)).entries;
+      const listing = listFiles(root, (dir) => realDirs.add(dir));
+      listed = listing.stats;
+      return listing.entries;
     },
     read: (path) => readFile(locate(path), path),
     digest: (path) => hash(path).digest,
+    digests(paths) {
+      if (cacheFile === undefined) return paths.map((path) => hash(path).digest);
+      return cachedDigests(cacheFile, root, paths, { stat, hash });
+    },
+    forget() {
+      listed = new Map();
+    },
   };
 }

@@ -48,6 +48,11 @@ export interface NodeTreeOptions {
    * bench); the CLI never turns it off. Default true.
    */
   durable?: boolean;
+  /**
+   * The directory of the stat cache (see stat-cache.ts): tree hashes read only the files
+   * whose stat changed since they were last hashed. Without it every file is read each time.
+   */
+  statCache?: string;
 }
 
 const lstatOrUndefined = (path: string): Stats | undefined =>
@@ -194,7 +199,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     await sync([journalPath, txn]);
   }
 
-  const files = makeFileReader(root, locate, realDirs);
+  const files = makeFileReader(root, locate, realDirs, options.statCache);
 
   return {
     list: async () => files.list(),
@@ -206,8 +211,10 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     },
     read: async (path) => files.read(path),
     digest: async (path) => files.digest(path),
+    digests: async (paths) => files.digests(paths),
     async commit(changes) {
       realDirs.clear();
+      files.forget();
       if (new Set(changes.map((c) => c.path)).size !== changes.length) {
         throw new TypeError('commit: each path may change once');
       }
@@ -235,6 +242,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     },
     async recover(): Promise<RecoveryOutcome> {
       realDirs.clear();
+      files.forget();
       const ops =
         lstatOrUndefined(journalPath) === undefined
           ? undefined

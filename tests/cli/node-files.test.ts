@@ -2,19 +2,21 @@
  * Reading the target's files: hashing streams a file of any size in fixed chunks (memory
  * stays flat), a file over the apply limit is refused before a byte of it is read, and a path
  * that is a FIFO or a symlink where a file was listed is refused, not waited on or followed.
+ * The CLI keeps its stat cache in the user's cache directory (stat-cache.test.ts tests it).
  */
 import { spawnSync } from 'node:child_process';
-import { symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashFile } from '../../src/cli/node-files.ts';
 import { makeNodeTree } from '../../src/cli/node-tree.ts';
+import { cacheFileFor } from '../../src/cli/stat-cache.ts';
 import { SAMPLE_DIFF } from '../helpers/bundles.ts';
 import { cliWorkspace, ROOT } from '../helpers/cli.ts';
 import { codeOf } from '../helpers/codes.ts';
-import { writeTree } from '../helpers/trees.ts';
+import { hashDir, writeTree } from '../helpers/trees.ts';
 
-const { at, env, ok } = cliWorkspace('pt-node-files-');
+const { at, env, ok, dir } = cliWorkspace('pt-node-files-');
 const GREET = '#include <stdio.h>\nint main(void) { printf("helo\\n"); }\n/* end */\n';
 const MiB = 1024 * 1024;
 
@@ -74,5 +76,24 @@ describe('the Node tree reading files', () => {
       expect(await codeOf(() => tree.digest?.(path))).toBe('APPLY_CONFLICT');
       expect(await codeOf(() => hashFile(at(`odd/${path}`), path))).toBe('APPLY_CONFLICT');
     }
+  });
+});
+
+describe('patchtrail apply with its stat cache', () => {
+  it('keeps the cache in the user cache directory, and reports the cold tree hashes', async () => {
+    writeTree(at('cached'), { 'src/greet.c': GREET });
+    const original = await hashDir(at('cached'));
+    const args = ['apply', at('fix.bundle'), '--dir', at('cached'), '--trust', at('author.pem')];
+    const applied = JSON.parse(await ok([...args, '--json'])) as { treeAfter: string };
+    expect(applied.treeAfter).toBe(await hashDir(at('cached')));
+    const reverted = JSON.parse(await ok([...args, '--reverse', '--json'])) as {
+      treeBefore: string;
+      treeAfter: string;
+    };
+    expect(reverted).toMatchObject({ treeBefore: applied.treeAfter, treeAfter: original });
+    const trees = join(dir, 'cache', 'trees');
+    expect(readdirSync(trees)).toContain(basename(cacheFileFor(trees, at('cached'))));
+    expect(readdirSync(trees).filter((name) => !name.endsWith('.stat'))).toEqual([]);
+    expect(readdirSync(at('cached'))).toEqual(['src']);
   });
 });
