@@ -12,15 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-
-export interface FileStat {
-  dev: bigint;
-  ino: bigint;
-  mode: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-}
+import type { FileStat } from './node-files.ts';
 
 export interface CacheEntry extends FileStat {
   /** Lower-case hex SHA-256 of the file's bytes. */

@@ -4,9 +4,9 @@
  * forgotten whenever the tree commits or recovers, so a stat is never older than the listing
  * it came with.
  */
-import { lstatSync, type BigIntStats } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { TreeEntry } from '../core/index.ts';
-import { hashFile, listFiles, readFile } from './node-files.ts';
+import { fileStat, hashFile, listFiles, readFile, type FileStat } from './node-files.ts';
 import { cacheFileFor, cachedDigests } from './stat-cache.ts';
 
 export interface FileReader {
@@ -28,14 +28,14 @@ export function makeFileReader(
   realDirs: Set<string>,
   statCacheDir: string | undefined,
 ): FileReader {
-  let listed = new Map<string, BigIntStats>();
+  let listed = new Map<string, FileStat>();
   const cacheFile = statCacheDir === undefined ? undefined : cacheFileFor(statCacheDir, root);
   const hash = (path: string) => hashFile(locate(path), path);
-  const stat = (path: string): BigIntStats | undefined => {
+  const stat = (path: string): FileStat | undefined => {
     const known = listed.get(path);
     if (known !== undefined) return known;
     const now = lstatSync(locate(path), { bigint: true, throwIfNoEntry: false });
-    return now?.isFile() === true ? now : undefined;
+    return now?.isFile() === true ? fileStat(now) : undefined;
   };
   return {
     list() {

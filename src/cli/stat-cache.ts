@@ -24,9 +24,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { encodeCache, readCacheFile, type CacheEntry, type FileStat } from './cache-file.ts';
-
-export type { FileStat } from './cache-file.ts';
+import { encodeCache, readCacheFile, type CacheEntry } from './cache-file.ts';
+import type { FileStat } from './node-files.ts';
 
 const SECOND = 1_000_000_000n;
 /** Beyond this age no filesystem's timestamp granularity matters (FAT keeps 2 s). */
@@ -134,7 +133,7 @@ function digestOf(
   if (entry !== undefined && stat !== undefined && trusted(entry, stat, cached.reference))
     return { digest: entry.digest, keep: entry, read: false };
   const fresh = source.hash(path);
-  const record = { ...pick(fresh.stat), digest: fresh.digest };
+  const record = { ...fresh.stat, digest: fresh.digest };
   // A file changed in the tick of this pass is racy: it is not kept, so it is read next time.
   const racy = started === undefined || !trusted(record, record, started);
   return racy
@@ -172,9 +171,4 @@ export function cachedDigests(
   } finally {
     if (pass !== undefined) endPass(pass, file, rewritten);
   }
-}
-
-function pick(stat: FileStat): FileStat {
-  const { dev, ino, mode, size, mtimeNs, ctimeNs } = stat;
-  return { dev, ino, mode, size, mtimeNs, ctimeNs };
 }
