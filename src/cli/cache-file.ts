@@ -12,12 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { FileStat } from './node-files.ts';
-
-export interface CacheEntry extends FileStat {
-  /** Lower-case hex SHA-256 of the file's bytes. */
-  digest: string;
-}
+import { STAT_RECORD_BYTES, writeStatRecord, type FileStat } from './stat-record.ts';
 
 export interface CacheHeader {
   /** Hex SHA-256 of the target's resolved path. */
@@ -26,9 +21,23 @@ export interface CacheHeader {
   started: bigint;
 }
 
+/** A cache file's bytes with the offset of each path's entry: its stat record comes first. */
+export interface CacheEntries {
+  bytes: Buffer;
+  offsets: Map<string, number>;
+}
+
+/** Where a stored entry's SHA-256 lies, from the entry's offset. */
+export const DIGEST_AT = STAT_RECORD_BYTES;
+
+/** An entry for the next cache file: one carried over as it is, or a fresh one. */
+export type NextEntry =
+  { from: Buffer; at: number } | { path: string; stat: FileStat; digest: string };
+
 const MAGIC = Buffer.from('ptstat\0\x01', 'latin1');
 const HEADER_BYTES = 8 + 32 + 32 + 16 + 8 + 4;
-const ENTRY_FIXED_BYTES = 6 * 8 + 32 + 2;
+const ENTRY_FIXED_BYTES = STAT_RECORD_BYTES + 32 + 2;
+const PATH_LENGTH_AT = STAT_RECORD_BYTES + 32;
 const MAX_PATH_BYTES = 0xffff;
 /** Far beyond any real tree's cache (about 120 bytes a file); larger is not read. */
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
@@ -52,32 +61,43 @@ function bootKey(): Buffer {
   return bootKeyMemo;
 }
 
-const view = (bytes: Buffer): DataView =>
-  new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** A fresh entry's bytes, or undefined for a path too long to store (none is that long). */
+function freshEntry(path: string, stat: FileStat, digest: string): Buffer | undefined {
+  const name = Buffer.from(path, 'utf8');
+  if (name.length > MAX_PATH_BYTES) return undefined;
+  const out = Buffer.allocUnsafe(ENTRY_FIXED_BYTES + name.length);
+  writeStatRecord(stat, out, 0);
+  out.write(digest, DIGEST_AT, 32, 'hex');
+  out.writeUInt16LE(name.length, PATH_LENGTH_AT);
+  name.copy(out, ENTRY_FIXED_BYTES);
+  return out;
+}
 
-export function encodeCache(header: CacheHeader, all: readonly [string, CacheEntry][]): Buffer {
-  const encoded = all.map(([path, entry]) => [Buffer.from(path, 'utf8'), entry] as const);
-  const entries = encoded.filter(([path]) => path.length <= MAX_PATH_BYTES); // never longer
-  const size = entries.reduce((n, [path]) => n + ENTRY_FIXED_BYTES + path.length, HEADER_BYTES);
-  const out = Buffer.alloc(size);
-  const data = view(out);
+/** Where each entry's bytes are: carried ones stay in the old file's bytes, not copied twice. */
+function entrySpans(next: readonly NextEntry[]): [Buffer, number, number][] {
+  const spans: [Buffer, number, number][] = [];
+  for (const entry of next) {
+    if ('from' in entry) {
+      const length = ENTRY_FIXED_BYTES + entry.from.readUInt16LE(entry.at + PATH_LENGTH_AT);
+      spans.push([entry.from, entry.at, entry.at + length]);
+      continue;
+    }
+    const bytes = freshEntry(entry.path, entry.stat, entry.digest);
+    if (bytes !== undefined) spans.push([bytes, 0, bytes.length]);
+  }
+  return spans;
+}
+
+export function encodeCache(header: CacheHeader, next: readonly NextEntry[]): Buffer {
+  const spans = entrySpans(next);
+  const out = Buffer.alloc(spans.reduce((n, [, start, end]) => n + end - start, HEADER_BYTES));
   MAGIC.copy(out, 0);
   out.write(header.target, 40, 32, 'hex');
   bootKey().copy(out, 72);
-  data.setBigInt64(88, header.started, true);
-  data.setUint32(96, entries.length, true);
+  out.writeBigInt64LE(header.started, 88);
+  out.writeUInt32LE(spans.length, 96);
   let at = HEADER_BYTES;
-  for (const [path, entry] of entries) {
-    data.setBigUint64(at, entry.dev, true);
-    data.setBigUint64(at + 8, entry.ino, true);
-    data.setBigUint64(at + 16, entry.mode, true);
-    data.setBigUint64(at + 24, entry.size, true);
-    data.setBigInt64(at + 32, entry.mtimeNs, true);
-    data.setBigInt64(at + 40, entry.ctimeNs, true);
-    out.write(entry.digest, at + 48, 32, 'hex');
-    data.setUint16(at + 80, path.length, true);
-    at += ENTRY_FIXED_BYTES + path.copy(out, at + ENTRY_FIXED_BYTES);
-  }
+  for (const [bytes, start, end] of spans) at += bytes.copy(out, at, start, end);
   createHash('sha256').update(out.subarray(40)).digest().copy(out, 8);
   return out;
 }
@@ -86,35 +106,27 @@ export function encodeCache(header: CacheHeader, all: readonly [string, CacheEnt
 export function decodeCache(
   bytes: Buffer,
   expected: Omit<CacheHeader, 'started'>,
-): { started: bigint; entries: Map<string, CacheEntry> } | undefined {
+): (CacheEntries & { started: bigint }) | undefined {
   if (bytes.length < HEADER_BYTES || !bytes.subarray(0, 8).equals(MAGIC)) return undefined;
   const checksum = createHash('sha256').update(bytes.subarray(40)).digest();
   if (!checksum.equals(bytes.subarray(8, 40))) return undefined;
   if (bytes.toString('hex', 40, 72) !== expected.target) return undefined;
   if (!bytes.subarray(72, 88).equals(bootKey())) return undefined;
-  const data = view(bytes);
-  const count = data.getUint32(96, true);
+  const count = bytes.readUInt32LE(96);
   if (count > (bytes.length - HEADER_BYTES) / ENTRY_FIXED_BYTES) return undefined;
-  const entries = new Map<string, CacheEntry>();
+  const offsets = new Map<string, number>();
   let at = HEADER_BYTES;
   for (let i = 0; i < count; i++) {
     if (at + ENTRY_FIXED_BYTES > bytes.length) return undefined;
-    const end = at + ENTRY_FIXED_BYTES + data.getUint16(at + 80, true);
+    const end = at + ENTRY_FIXED_BYTES + bytes.readUInt16LE(at + PATH_LENGTH_AT);
     if (end > bytes.length) return undefined;
     const path = bytes.toString('utf8', at + ENTRY_FIXED_BYTES, end);
-    if (entries.has(path)) return undefined;
-    entries.set(path, {
-      dev: data.getBigUint64(at, true),
-      ino: data.getBigUint64(at + 8, true),
-      mode: data.getBigUint64(at + 16, true),
-      size: data.getBigUint64(at + 24, true),
-      mtimeNs: data.getBigInt64(at + 32, true),
-      ctimeNs: data.getBigInt64(at + 40, true),
-      digest: bytes.toString('hex', at + 48, at + 80),
-    });
+    if (offsets.has(path)) return undefined;
+    offsets.set(path, at);
     at = end;
   }
-  return at === bytes.length ? { started: data.getBigInt64(88, true), entries } : undefined;
+  if (at !== bytes.length) return undefined;
+  return { bytes, offsets, started: bytes.readBigInt64LE(88) };
 }
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -127,7 +139,7 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
 export function readCacheFile(
   file: string,
   expected: Omit<CacheHeader, 'started'>,
-): { entries: Map<string, CacheEntry>; reference: bigint } | undefined {
+): (CacheEntries & { reference: bigint }) | undefined {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -147,10 +159,8 @@ export function readCacheFile(
     const decoded = decodeCache(bytes.subarray(0, length), expected);
     if (decoded === undefined) return undefined;
     const written = stat.mtimeNs;
-    return {
-      entries: decoded.entries,
-      reference: decoded.started < written ? decoded.started : written,
-    };
+    const { offsets, started } = decoded;
+    return { bytes: decoded.bytes, offsets, reference: started < written ? started : written };
   } catch {
     return undefined;
   } finally {

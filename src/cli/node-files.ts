@@ -21,30 +21,12 @@ import {
 import { join, sep } from 'node:path';
 import { reject, RESERVED_DIRS, type TreeEntry } from '../core/index.ts';
 import { MAX_FILE_BYTES } from '../core/diff/limits.ts';
-
-/** What the stat cache compares of a file's stat (times in ns since the epoch). */
-export interface FileStat {
-  dev: bigint;
-  ino: bigint;
-  mode: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-}
-
-/**
- * The fields the stat cache compares, and nothing else: a listing keeps one per file, and
- * keeping the whole stat (two dozen objects) costs more in garbage collection than the lstat.
- */
-export function fileStat(stat: BigIntStats): FileStat {
-  const { dev, ino, mode, size, mtimeNs, ctimeNs } = stat;
-  return { dev, ino, mode, size, mtimeNs, ctimeNs };
-}
+import { makeStatTable, type FileStat, type StatTable } from './stat-record.ts';
 
 export interface Listing {
   entries: TreeEntry[];
   /** Each regular file's stat, taken as it was listed. */
-  stats: Map<string, FileStat>;
+  stats: StatTable;
 }
 
 const isReserved = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name);
@@ -54,7 +36,7 @@ const isReserved = (name: string): boolean => (RESERVED_DIRS as readonly string[
  * of each real directory walked (the tree remembers them as safe ancestors).
  */
 export function listFiles(root: string, onDir: (full: string) => void): Listing {
-  const listing: Listing = { entries: [], stats: new Map() };
+  const listing: Listing = { entries: [], stats: makeStatTable() };
   // Names from readdir are single clean segments, so the full path is a concatenation away
   // (path.join's normalising cost a fifth of a listing of 3,559 files).
   const base = join(root, sep);
@@ -76,7 +58,7 @@ export function listFiles(root: string, onDir: (full: string) => void): Listing 
           listing.entries.push({ path, kind: 'symlink', executable: false });
         if (!stat.isFile()) continue;
         listing.entries.push({ path, kind: 'file', executable: (stat.mode & 0o100n) !== 0n });
-        listing.stats.set(path, fileStat(stat));
+        listing.stats.put(path, stat);
       }
     }
   };
@@ -122,7 +104,7 @@ export function hashFile(full: string, path: string): HashedFile {
     for (let n = readSync(fd, CHUNK); n > 0; n = readSync(fd, CHUNK)) {
       hash.update(CHUNK.subarray(0, n));
     }
-    return { digest: hash.digest('hex'), stat: fileStat(stat) };
+    return { digest: hash.digest('hex'), stat };
   } finally {
     closeSync(fd);
   }

@@ -6,8 +6,9 @@
  */
 import { lstatSync } from 'node:fs';
 import type { TreeEntry } from '../core/index.ts';
-import { fileStat, hashFile, listFiles, readFile, type FileStat } from './node-files.ts';
+import { hashFile, listFiles, readFile } from './node-files.ts';
 import { cacheFileFor, cachedDigests } from './stat-cache.ts';
+import { writeStatRecord, type StatTable } from './stat-record.ts';
 
 export interface FileReader {
   list(): TreeEntry[];
@@ -28,14 +29,15 @@ export function makeFileReader(
   realDirs: Set<string>,
   statCacheDir: string | undefined,
 ): FileReader {
-  let listed = new Map<string, FileStat>();
+  let listed: StatTable | undefined;
   const cacheFile = statCacheDir === undefined ? undefined : cacheFileFor(statCacheDir, root);
   const hash = (path: string) => hashFile(locate(path), path);
-  const stat = (path: string): FileStat | undefined => {
-    const known = listed.get(path);
-    if (known !== undefined) return known;
+  const stat = (path: string, into: Buffer): boolean => {
+    if (listed?.copy(path, into) === true) return true;
     const now = lstatSync(locate(path), { bigint: true, throwIfNoEntry: false });
-    return now?.isFile() === true ? fileStat(now) : undefined;
+    if (now?.isFile() !== true) return false;
+    writeStatRecord(now, into, 0);
+    return true;
   };
   return {
     list() {
@@ -50,7 +52,7 @@ export function makeFileReader(
       return cachedDigests(cacheFile, root, paths, { stat, hash });
     },
     forget() {
-      listed = new Map();
+      listed = undefined;
     },
   };
 }

@@ -24,8 +24,14 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { encodeCache, readCacheFile, type CacheEntry } from './cache-file.ts';
-import type { FileStat } from './node-files.ts';
+import {
+  DIGEST_AT,
+  encodeCache,
+  readCacheFile,
+  type CacheEntries,
+  type NextEntry,
+} from './cache-file.ts';
+import { recordTimes, STAT_RECORD_BYTES, type FileStat } from './stat-record.ts';
 
 const SECOND = 1_000_000_000n;
 /** Beyond this age no filesystem's timestamp granularity matters (FAT keeps 2 s). */
@@ -45,27 +51,23 @@ export function settled(t: bigint, reference: bigint): boolean {
   return t + COARSEST_TICK <= reference || t + tick(t) <= reference;
 }
 
-export function sameStat(a: FileStat, b: FileStat): boolean {
-  return (
-    a.ino === b.ino &&
-    a.size === b.size &&
-    a.mtimeNs === b.mtimeNs &&
-    a.ctimeNs === b.ctimeNs &&
-    a.mode === b.mode &&
-    a.dev === b.dev
-  );
+/**
+ * A stored entry still vouches for the file: its stat record (at `at` in `stored`) is the
+ * file's, byte for byte, and its mtime and ctime were settled before `reference`.
+ */
+export function vouches(stored: Buffer, at: number, now: Buffer, reference: bigint): boolean {
+  if (stored.compare(now, 0, STAT_RECORD_BYTES, at, at + STAT_RECORD_BYTES) !== 0) return false;
+  const [mtimeNs, ctimeNs] = recordTimes(stored, at);
+  return notRacy({ mtimeNs, ctimeNs }, reference);
 }
 
-/** A cached entry still vouches for the file: same stat, and it was not racy when hashed. */
-export function trusted(entry: FileStat, now: FileStat, reference: bigint): boolean {
-  return (
-    sameStat(entry, now) && settled(entry.mtimeNs, reference) && settled(entry.ctimeNs, reference)
-  );
-}
+/** Neither time of a stat is racy against `reference`. */
+const notRacy = (stat: Pick<FileStat, 'mtimeNs' | 'ctimeNs'>, reference: bigint): boolean =>
+  settled(stat.mtimeNs, reference) && settled(stat.ctimeNs, reference);
 
 export interface DigestSource {
-  /** The file's stat as listed; undefined when it is gone or not a regular file. */
-  stat(path: string): FileStat | undefined;
+  /** Writes the file's stat record as listed into `into`; false when it is not a listed file. */
+  stat(path: string, into: Buffer): boolean;
   /** Reads and hashes the file; `stat` is the open file's, taken before the first read. */
   hash(path: string): { digest: string; stat: FileStat };
 }
@@ -116,29 +118,29 @@ export function cacheFileFor(dir: string, root: string): string {
 
 const targetKey = (root: string): string => createHash('sha256').update(root).digest('hex');
 
-interface Cached {
-  entries: Map<string, CacheEntry>;
-  reference: bigint;
-}
+type Cached = CacheEntries & { reference: bigint };
 
-/** One file's digest: the cached entry when it still vouches for the file, else a fresh read. */
+/** One file's digest: the stored entry when it still vouches for the file, else a fresh read. */
 function digestOf(
   path: string,
   cached: Cached,
   source: DigestSource,
   started: bigint | undefined,
-): { digest: string; keep?: CacheEntry; read: boolean } {
-  const entry = cached.entries.get(path);
-  const stat = source.stat(path);
-  if (entry !== undefined && stat !== undefined && trusted(entry, stat, cached.reference))
-    return { digest: entry.digest, keep: entry, read: false };
-  const fresh = source.hash(path);
-  const record = { ...fresh.stat, digest: fresh.digest };
+  scratch: Buffer,
+): { digest: string; keep?: NextEntry; read: boolean } {
+  const at = cached.offsets.get(path);
+  if (
+    at !== undefined &&
+    source.stat(path, scratch) &&
+    vouches(cached.bytes, at, scratch, cached.reference)
+  ) {
+    const digest = cached.bytes.toString('hex', at + DIGEST_AT, at + DIGEST_AT + 32);
+    return { digest, keep: { from: cached.bytes, at }, read: false };
+  }
+  const { digest, stat } = source.hash(path);
   // A file changed in the tick of this pass is racy: it is not kept, so it is read next time.
-  const racy = started === undefined || !trusted(record, record, started);
-  return racy
-    ? { digest: fresh.digest, read: true }
-    : { digest: fresh.digest, keep: record, read: true };
+  if (started === undefined || !notRacy(stat, started)) return { digest, read: true };
+  return { digest, keep: { path, stat, digest }, read: true };
 }
 
 /**
@@ -154,18 +156,20 @@ export function cachedDigests(
 ): string[] {
   const header = { target: targetKey(root) };
   const pass = beginPass(file);
-  const cached = readCacheFile(file, header) ?? { entries: new Map(), reference: -1n };
+  const none: Cached = { bytes: Buffer.alloc(0), offsets: new Map(), reference: -1n };
+  const cached = readCacheFile(file, header) ?? none;
+  const scratch = Buffer.alloc(STAT_RECORD_BYTES);
   let rewritten: Buffer | undefined;
   try {
-    const kept: [string, CacheEntry][] = [];
+    const kept: NextEntry[] = [];
     let read = false;
     const digests = paths.map((path) => {
-      const one = digestOf(path, cached, source, pass?.started);
-      if (one.keep !== undefined) kept.push([path, one.keep]);
+      const one = digestOf(path, cached, source, pass?.started, scratch);
+      if (one.keep !== undefined) kept.push(one.keep);
       read ||= one.read;
       return one.digest;
     });
-    if (pass !== undefined && (read || kept.length !== cached.entries.size))
+    if (pass !== undefined && (read || kept.length !== cached.offsets.size))
       rewritten = encodeCache({ ...header, started: pass.started }, kept);
     return digests;
   } finally {

@@ -20,10 +20,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeCache, encodeCache, type CacheEntry } from '../../src/cli/cache-file.ts';
+import { decodeCache, encodeCache } from '../../src/cli/cache-file.ts';
 import { hashFile, listFiles } from '../../src/cli/node-files.ts';
 import { makeNodeTree } from '../../src/cli/node-tree.ts';
-import { cacheFileFor, cachedDigests, settled, trusted } from '../../src/cli/stat-cache.ts';
+import { cacheFileFor, cachedDigests, settled, vouches } from '../../src/cli/stat-cache.ts';
+import { statRecord, type FileStat } from '../../src/cli/stat-record.ts';
 import { treeHash } from '../../src/core/index.ts';
 import { writeTree } from '../helpers/trees.ts';
 import { resealCache, settle, sha256Hex } from '../helpers/stat-cache.ts';
@@ -41,7 +42,7 @@ function pass(target = dir): { digests: Map<string, string>; read: string[] } {
   const paths = entries.filter((e) => e.kind === 'file').map((e) => e.path);
   const read: string[] = [];
   const digests = cachedDigests(cacheFileFor(cache, target), target, paths, {
-    stat: (path) => stats.get(path),
+    stat: (path, into) => stats.copy(path, into),
     hash: (path) => {
       read.push(path);
       return hashFile(join(target, path), path);
@@ -117,7 +118,7 @@ describe('the stat cache', () => {
     expect(await cachedHash()).toBe(await coldHash());
     expect(pass().read).toEqual([]);
     const kept = decodeCache(readFileSync(cacheFile()), { target: sha256Hex(dir) });
-    expect([...(kept?.entries.keys() ?? [])].sort()).toEqual(['a.txt', 'b.txt']);
+    expect([...(kept?.offsets.keys() ?? [])].sort()).toEqual(['a.txt', 'b.txt']);
     writeTree(dir, { 'sub/c.sh': 'something else\n' });
     await settle(root);
     expect(pass().read).toEqual(['sub/c.sh']);
@@ -167,10 +168,14 @@ describe('the racy-timestamp rule', () => {
   const T = 1_700_000_000_123_456_789n;
 
   it('trusts an entry only when its times are strictly older than the reference', () => {
+    const trusted = (entry: FileStat, now: FileStat, reference: bigint) =>
+      vouches(statRecord(entry), 0, statRecord(now), reference);
     expect(trusted(at(T), at(T), T + 1n)).toBe(true);
     expect(trusted(at(T), at(T), T)).toBe(false);
     expect(trusted({ ...at(T), mtimeNs: T - 5n }, { ...at(T), mtimeNs: T - 5n }, T)).toBe(false);
     expect(trusted(at(T), { ...at(T), ctimeNs: T + 1n }, T + 10n)).toBe(false);
+    for (const field of ['dev', 'ino', 'mode', 'size'] as const)
+      expect(trusted(at(T), { ...at(T), [field]: at(T)[field] + 1n }, T + 10n)).toBe(false);
   });
 
   it('counts a timestamp by the whole tick its trailing zeros say it may stand for', () => {
@@ -209,21 +214,20 @@ describe('a hostile cache file', () => {
     await settle(root);
   });
 
-  function forged(entries: [string, CacheEntry][], started = 2n ** 62n): Buffer {
-    return encodeCache({ target: sha256Hex(dir), started }, entries);
-  }
-
   it('with prototype names and absurd numbers changes nothing', async () => {
-    const absurd: CacheEntry = {
+    const absurd: FileStat = {
       dev: MAX_U64,
       ino: 0n,
       mode: MAX_U64,
       size: MAX_U64,
       mtimeNs: MIN_I64,
       ctimeNs: 2n ** 63n - 1n,
-      digest: '00'.repeat(32),
     };
-    writeFileSync(cacheFile(), forged(EVIL.map((path) => [path, absurd])));
+    const entries = EVIL.map((path) => ({ path, stat: absurd, digest: '00'.repeat(32) }));
+    writeFileSync(
+      cacheFile(),
+      encodeCache({ target: sha256Hex(dir), started: 2n ** 62n }, entries),
+    );
     expect(await cachedHash()).toBe(await coldHash());
     expect(({} as Record<string, unknown>).digest).toBeUndefined();
   });
