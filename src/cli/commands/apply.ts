@@ -12,6 +12,7 @@ import {
 import { UsageError } from '../errors.ts';
 import { readInput } from '../io.ts';
 import { makeNodeTree } from '../node-tree.ts';
+import { treeStatCacheDir } from '../cache-dir.ts';
 import type { CliContext, Command } from '../context.ts';
 import { applyWithLedger } from './apply-ledger.ts';
 import { trustedSet } from './trust.ts';
@@ -82,10 +83,11 @@ export const apply: Command = {
     const dir = values.dir;
     if (typeof dir !== 'string') throw new UsageError('--dir DIR is required');
     const fuzz = parseFuzz(values.fuzz);
+    const statCache = treeStatCacheDir();
     if (typeof values.ledger === 'string') {
       if (values.trust !== undefined || values.reverse === true || fuzz !== 0)
         throw new UsageError('with --ledger, apply takes no --trust, --reverse or --fuzz');
-      return applyWithLedger(values, path, makeNodeTree(dir), context);
+      return applyWithLedger(values, path, makeNodeTree(dir, { statCache }), context);
     }
     const ledgerOnly = ['policy', 'policy-from-ledger', 'key', 'target', 'role', 'state', 'via'];
     const stray = ledgerOnly.filter((name) => values[name] !== undefined);
@@ -101,7 +103,7 @@ export const apply: Command = {
     const { predicate } = verified.report;
     checkPatchMetadata(predicate, context.now());
     const onStep = crashStep();
-    const tree = makeNodeTree(dir, onStep === undefined ? {} : { onStep });
+    const tree = makeNodeTree(dir, onStep === undefined ? { statCache } : { onStep, statCache });
     const reverse = values.reverse === true;
     const result = await applyDiff(tree, patchDiffContent(predicate), {
       strip: predicate.path_strip,

@@ -277,25 +277,28 @@ export async function applyDiff(
   return { status: 'applied', treeAfter: await hashAfterCommit(tree, before, changes), ...result };
 }
 
-/** Re-reads what the commit wrote and re-lists the tree, so the reported hash is the real one. */
+/**
+ * The tree hash after the commit: every file the commit wrote is read back from the tree (its
+ * bytes and mode as they landed), deleted files are gone, and every other file is as the
+ * listing before the commit found and hashed it. Listing the whole tree again would cost as
+ * much as the hash before (one stat per file) for files the commit did not touch.
+ */
 async function hashAfterCommit(
   tree: Tree,
   before: Map<string, FileDigest>,
   changes: readonly TreeChange[],
 ) {
-  const listed = await tree.list();
-  const written = new Set(changes.map((c) => c.path));
-  const after = new Map<string, FileDigest>();
-  for (const entry of listed) {
-    if (entry.kind !== 'file') continue;
-    const known = before.get(entry.path);
-    if (known !== undefined && !written.has(entry.path) && known.executable === entry.executable) {
-      after.set(entry.path, known);
-    } else {
-      after.set(entry.path, {
-        digest: await fileDigest(tree, entry.path),
-        executable: entry.executable,
-      });
+  const after = new Map(before);
+  for (const change of changes) {
+    if (change.action === 'delete') {
+      after.delete(change.path);
+      continue;
+    }
+    const landed = await tree.stat(change.path);
+    if (landed?.kind !== 'file') after.delete(change.path);
+    else {
+      const digest = await fileDigest(tree, change.path);
+      after.set(change.path, { digest, executable: landed.executable });
     }
   }
   return treeHashOf(after);

@@ -40,6 +40,12 @@ export interface Tree {
    * source files); without it, tree hashes read and hash in core.
    */
   digest?(path: string): Promise<string>;
+  /**
+   * The digests of many regular files at once (a listing's files, answered in their order),
+   * for adapters that can skip reading files they have seen unchanged (the Node tree's stat
+   * cache); without it, tree hashes call `digest` or `read` per file.
+   */
+  digests?(paths: readonly string[]): Promise<string[]>;
   /** Applies every change or none; creates parent directories, removes emptied ones. */
   commit(changes: readonly TreeChange[]): Promise<void>;
   /** Finishes or discards a commit that a crash interrupted. */
