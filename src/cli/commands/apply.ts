@@ -23,6 +23,11 @@ function crashStep(): ((step: number) => void) | undefined {
   };
 }
 
+const PENDING = {
+  'rolled-forward': 'would first finish it (roll it forward); the result above is as if it had',
+  discarded: 'would first discard it (it never reached its commit point)',
+};
+
 function describe(result: ApplyResult, reverse: boolean): string {
   const verb = {
     applied: reverse ? 'reverted' : 'applied',
@@ -43,6 +48,10 @@ function describe(result: ApplyResult, reverse: boolean): string {
   }
   if (result.recovered !== 'none')
     lines.push(`  (an interrupted earlier apply was ${result.recovered} first)`);
+  if (result.pendingRecovery !== undefined)
+    lines.push(
+      `  (an interrupted earlier apply is pending: a real apply ${PENDING[result.pendingRecovery]}; this dry run changed nothing)`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
