@@ -87,7 +87,7 @@ export interface AgentOptions {
 }
 
 export interface AgentResult {
-  status: 'allowed' | 'applied' | 'already-applied' | 'dry-run' | 'denied' | 'rejected';
+  status: 'allowed' | 'denied' | 'rejected' | ApplyResult['status'];
   steps: StepOutcome[];
   patch?: string;
   decision?: DecisionOutcome;

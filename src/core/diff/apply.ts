@@ -35,7 +35,12 @@ export interface ApplyOptions {
 }
 
 export interface ApplyResult {
-  status: 'applied' | 'already-applied' | 'dry-run';
+  /**
+   * What happened: the diff `applied`, or undone (`reversed`, with `reverse`); nothing, because
+   * the tree already holds the result (`already-applied`; with `reverse`, `already-reversed`:
+   * the patch is not in the tree); or nothing, as asked (`dry-run`).
+   */
+  status: 'applied' | 'reversed' | 'already-applied' | 'already-reversed' | 'dry-run';
   treeBefore: string;
   treeAfter: string;
   files: FileResult[];
@@ -126,7 +131,7 @@ export async function applyDiff(
       error.code === 'APPLY_CONFLICT' &&
       (await isAlreadyApplied(view, diff, entries))
     ) {
-      const status = 'already-applied';
+      const status = reverse ? 'already-reversed' : 'already-applied';
       return { status, ...base, treeAfter: treeBefore, files: [], hunks: [], fuzz: 0 };
     }
     throw error;
@@ -145,7 +150,7 @@ export async function applyDiff(
   }
   await tree.commit(changes);
   const treeAfter = await hashAfterCommit(tree, before, changes);
-  return { status: 'applied', treeAfter, ...result };
+  return { status: reverse ? 'reversed' : 'applied', treeAfter, ...result };
 }
 
 /** Re-reads what the commit wrote and re-lists the tree, so the reported hash is the real one. */
