@@ -34,9 +34,8 @@ export async function applyChange(
     fuzz: options.fuzz ?? 0,
     reverse: options.reverse === true,
   });
-  const verb = options.reverse === true && result.status === 'applied' ? 'reversed' : result.status;
   const summary = `${result.files.length} file(s), ${result.treeBefore} -> ${result.treeAfter}`;
-  return passed(result, `${verb}: ${summary}`);
+  return passed(result, `${result.status}: ${summary}`);
 }
 
 /**
