@@ -17,6 +17,7 @@ import type { TeamService } from './team.ts';
 import { makeTargets, type TargetChoice, type TargetService } from './targets.ts';
 
 export type { ActOutcome, AttestChoice, PatchVerdict, PublishedPatch, TargetChoice };
+export type { DeviceEvent, MissingRow, RuleRow, SignerRow } from './patch-verdict.ts';
 
 /** One glance at a bundle in the Inbox. */
 export type InboxStatus =
