@@ -9,6 +9,7 @@ import type { InboxService } from './inbox.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
+import type { WorkflowService } from './workflow.ts';
 
 export interface AppServices {
   /** Bundle checks (verify worker) and trust scores (reputation worker). */
@@ -17,6 +18,8 @@ export interface AppServices {
   readonly device: DeviceService;
   readonly teams: TeamService;
   readonly sync: SyncService;
+  /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
+  readonly workflow: WorkflowService;
 }
 
 export const ServicesContext = createContext<AppServices>();

@@ -9,6 +9,7 @@ import { createInbox } from './inbox.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
+import { createWorkflow } from './workflow.ts';
 
 export interface WiringOptions extends ServiceOptions {
   transport?: Transport;
@@ -20,5 +21,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const device = createDevice();
   const sync = createSync(options.transport);
   const teams = createTeams(device, sync);
-  return { bundles, inbox: createInbox(bundles), device, teams, sync };
+  const inbox = createInbox(bundles);
+  const workflow = createWorkflow(inbox, teams, device);
+  return { bundles, inbox, device, teams, sync, workflow };
 }

@@ -77,6 +77,7 @@ export {
   AGENT_STEPS,
   applyPatch,
   checkPatch,
+  checkVerified,
   rollbackPatch,
   type AgentApplyOptions,
   type ApplyRunResult,

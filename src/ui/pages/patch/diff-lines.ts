@@ -61,31 +61,32 @@ function showLine(runs: readonly TextRun[]): { first: string; text: string; piec
 }
 
 /** The diff's lines as runs of text and undecodable bytes (a final "\n" ends the last line). */
-function lineRuns(diff: Uint8Array): TextRun[][] {
+function* lineRuns(diff: Uint8Array): Generator<TextRun[]> {
   if (isUtf8(diff)) {
     const text = decoder.decode(diff);
     const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
-    return lines.map((line) => [{ text: line, undecodable: false }]);
+    for (const line of lines) yield [{ text: line, undecodable: false }];
+    return;
   }
-  const lines: TextRun[][] = [];
   let start = 0;
+  let count = 0;
   while (start <= diff.length) {
     const newline = diff.indexOf(NEWLINE, start);
     const end = newline < 0 ? diff.length : newline;
-    if (newline < 0 && start === end && lines.length > 0) break;
-    lines.push(utf8Runs(diff.subarray(start, end)));
+    if (newline < 0 && start === end && count > 0) break;
+    count++;
+    yield utf8Runs(diff.subarray(start, end));
     start = end + 1;
   }
-  return lines;
 }
 
 /**
- * Classifies a unified diff's lines for display. Hunk headers give line counts, so a removed
- * line that happens to start with "--- " is still a removal, and a file header after a hunk
- * is still a header. Anything unexpected is shown as 'meta', never dropped.
+ * Classifies a unified diff's lines for display, one at a time (so a large diff can be shown
+ * in slices, see diff-rows.ts). Hunk headers give line counts, so a removed line that happens
+ * to start with "--- " is still a removal, and a file header after a hunk is still a header.
+ * Anything unexpected is shown as 'meta', never dropped.
  */
-export function classifyDiff(diff: Uint8Array): DiffLine[] {
-  const out: DiffLine[] = [];
+export function* classifyLines(diff: Uint8Array): Generator<DiffLine> {
   let oldLeft = 0;
   let newLeft = 0;
   for (const runs of lineRuns(diff)) {
@@ -95,17 +96,21 @@ export function classifyDiff(diff: Uint8Array): DiffLine[] {
       const kind = first === '+' ? 'add' : first === '-' ? 'del' : 'context';
       if (kind !== 'add') oldLeft--;
       if (kind !== 'del') newLeft--;
-      out.push({ kind, ...shown });
+      yield { kind, ...shown };
       continue;
     }
     const hunk = HUNK_HEADER.exec(shown.text);
     if (hunk !== null) {
       oldLeft = Number(hunk[1] ?? 1);
       newLeft = Number(hunk[2] ?? 1);
-      out.push({ kind: 'hunk', ...shown });
+      yield { kind: 'hunk', ...shown };
       continue;
     }
-    out.push({ kind: 'meta', ...shown });
+    yield { kind: 'meta', ...shown };
   }
-  return out;
+}
+
+/** Every line of a diff, classified (classifyLines, all at once). */
+export function classifyDiff(diff: Uint8Array): DiffLine[] {
+  return [...classifyLines(diff)];
 }
