@@ -178,3 +178,43 @@ describe('the agent with a post-apply check', () => {
     expect(result.steps.some((x) => x.step === 'post-apply-check')).toBe(false);
   });
 });
+
+describe('an interrupted apply, resumed', () => {
+  it('records `applied` for a target the interrupted run changed but did not record, once', async () => {
+    const s = await setup();
+    const before = await treeHash(s.tree);
+    await s.tree.commit([
+      { action: 'write', path: 'app.conf', content: utf8Encode('mode=new\n'), executable: false },
+    ]);
+    const plain = await applyPatch(s.bytes, s.run);
+    expect([plain.status, plain.attestation]).toEqual(['already-applied', undefined]);
+    const resumed = await applyPatch(s.bytes, { ...s.run, resumed: true });
+    expect(resumed.status).toBe('applied');
+    expect(resumed.attestation?.body).toMatchObject({
+      reason: 'applied',
+      treeBefore: before,
+      treeAfter: await treeHash(s.tree),
+    });
+    const again = await applyPatch(s.bytes, { ...s.run, resumed: true });
+    expect([again.status, again.attestation]).toEqual(['already-applied', undefined]);
+    expect(
+      s.ledger.aboutTarget('kiosk-1').map((e) => (e.body as { reason: string }).reason),
+    ).toEqual(['applied']);
+  });
+
+  it('runs the post-apply check on the resumed apply and rolls it back when it fails', async () => {
+    const s = await setup();
+    await s.tree.commit([
+      { action: 'write', path: 'app.conf', content: utf8Encode('mode=new\n'), executable: false },
+    ]);
+    const policy = policyOf([health([{ path: 'app.conf', contains: 'mode=old' }])]);
+    const result = await applyPatch(s.bytes, {
+      ...s.run,
+      resumed: true,
+      postApply: (tree) => runPostApplyChecks(tree, policy),
+    });
+    expect(result.status).toBe('rolled-back');
+    expect(s.tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
+    expect(result.audit?.map((e) => e.reason)).toEqual(['applied', 'rolled-back']);
+  });
+});

@@ -34,6 +34,7 @@ import {
   verifyIdentities,
   verifySignature,
 } from './check-steps.ts';
+import { applyOrResume } from './resume.ts';
 import { Halt, passed, StepLog, type StepValue } from './run.ts';
 import type {
   ApplyOptions,
@@ -139,8 +140,9 @@ export async function applyPatch(
       log,
       result,
     );
+    const { predicate } = checked.report;
     const applied = await log.run('apply', () =>
-      applyChange(tree, checked.report.predicate, options),
+      applyOrResume(tree, predicate, options, ledger, checked.patch, target),
     );
     result.apply = applied;
     result.status = applied.status;

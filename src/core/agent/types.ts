@@ -135,6 +135,12 @@ export interface ApplyOptions extends Omit<CheckOptions, 'deviceDid'> {
    * device checks): run on the tree after an apply; a failure in `enforce` mode rolls it back.
    */
   postApply?: PostApplyCheck;
+  /**
+   * This device was applying this very bundle when it last stopped (its own record says so):
+   * a target that already holds the patch while the ledger has no open `applied` of it here is
+   * the interrupted apply, finished now (post-apply check, `applied` recorded; resume.ts).
+   */
+  resumed?: boolean;
 }
 
 export interface RollbackOptions {
