@@ -17,6 +17,8 @@ export type LineStatus =
   | 'resumed'
   /** A failure that is not the bundle's (no policy in force, ...): tried again later. */
   | 'error'
+  /** The service started (not with `--once`): the first line. */
+  | 'watching'
   | 'stopped';
 
 export interface DecisionLine {

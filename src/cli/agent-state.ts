@@ -6,9 +6,9 @@
  * rename, fsync of the directory), so a crash leaves the old state or the new one.
  *
  * Why `pending`: an apply commits the target, then records on the ledger, then the state is
- * written. After a crash between those, the bundle is decided again: the target is all-old or
- * all-new (the tree's journal), so a second apply finds it `already-applied` and changes
- * nothing; the agent says it resumed.
+ * written. After a crash between those, the bundle is decided again as `resumed`: the target
+ * is all-old or all-new (the tree's journal), so it is applied now, or the core finishes the
+ * interrupted apply (core/agent/resume.ts): in once, recorded once; the agent says it resumed.
  */
 import {
   closeSync,

@@ -24,6 +24,8 @@ export interface WatchLoop {
   json: boolean;
   signal: AbortSignal;
   context: CliContext;
+  /** The drop folder's path, for the `watching` line. */
+  watch: string;
 }
 
 /**
@@ -45,6 +47,11 @@ export async function watchFolder(loop: WatchLoop): Promise<number> {
     if (said.get(line.file ?? '') !== key) log(line);
     said.set(line.file ?? '', key);
   };
+  if (!loop.once) {
+    const message = `watching ${loop.watch} every ${loop.intervalMs} ms`;
+    log({ time: time(), status: 'watching', message });
+  }
+  const resumed = state.pending?.digest;
   if (state.pending !== undefined) {
     const { name, digest } = state.pending;
     const message = 'was being decided when the agent stopped; it is decided again';
@@ -61,7 +68,7 @@ export async function watchFolder(loop: WatchLoop): Promise<number> {
         sayOnce({ time: time(), status: 'refused', file, code, message });
         bad++;
       } else if (entry.kind === 'bundle') {
-        const line = await decide(loop, entry, time);
+        const line = await decide(loop, entry, time, entry.digest === resumed);
         if (line.status === 'error') sayOnce(line);
         else log(line);
         if (!GOOD.has(line.status)) bad++;
@@ -90,14 +97,19 @@ export async function watchFolder(loop: WatchLoop): Promise<number> {
  * A coded failure that is not the bundle's fault (no policy in force on the ledger) is not
  * remembered, so the bundle is decided once the ledger allows it.
  */
-async function decide(loop: WatchLoop, entry: Bundle, time: () => string): Promise<DecisionLine> {
+async function decide(
+  loop: WatchLoop,
+  entry: Bundle,
+  time: () => string,
+  resumed: boolean,
+): Promise<DecisionLine> {
   const { state, statePath } = loop;
   const { name, digest } = entry;
   state.pending = { digest, name, time: time() };
   saveAgentState(statePath, state);
   let line: DecisionLine;
   try {
-    const result = await applyOnLedger(loop.agent, entry.bytes, loop.tree, loop.context);
+    const result = await applyOnLedger(loop.agent, entry.bytes, loop.tree, loop.context, resumed);
     line = resultLine(time(), name, digest, result);
     state.decided[digest] = {
       ...{ name, status: result.status, time: line.time },

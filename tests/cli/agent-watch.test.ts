@@ -13,72 +13,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cliTeam } from '../helpers/cli-team.ts';
+import { watchLines as lines, watchTeam } from '../helpers/watch-team.ts';
 
-const team = cliTeam('pt-watch-');
+const team = watchTeam('pt-watch-');
 const { at, pt, ok, L } = team;
 
-/** Open, plus a post-apply check: health.txt must still say healthy. */
-function healthPolicy(): string {
-  return team.policy('health.json', [
-    { id: 'no-fuzz', kind: 'fuzz', mode: 'enforce', allowed: false },
-    {
-      id: 'health',
-      kind: 'post-apply',
-      mode: 'enforce',
-      checks: [{ path: 'health.txt', contains: 'healthy' }],
-    },
-  ]);
+/** A fresh station, and its `agent --watch --once` taking files at once. */
+function station() {
+  const s = team.station();
+  return { ...s, once: (...more: string[]) => s.args('--once', '--settle', '0', ...more) };
 }
 
-let n = 0;
-/** A fresh drop folder and target (app.conf and health.txt before any patch). */
-function station(): { drop: string; target: string; name: string } {
-  n++;
-  const drop = at(`drop${n}`);
-  mkdirSync(drop);
-  const target = team.target(`t${n}`);
-  writeFileSync(`${target}/health.txt`, 'status=healthy\n');
-  return { drop, target, name: `kiosk-${n}` };
-}
-
-const watchArgs = (s: { drop: string; target: string; name: string }, ...more: string[]) => [
-  ...['agent', '--watch', s.drop, '--dir', s.target, '--key', at('kiosk.pem')],
-  ...['--policy', healthPolicy(), '--target', s.name, '--once', '--settle', '0', ...L(), ...more],
-];
-
-interface Line {
-  status: string;
-  file?: string;
-  code?: string;
-  message?: string;
-  recorded?: string[];
-}
-const lines = (stdout: string): Line[] =>
-  stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Line);
-
-const audit = async (name: string) =>
-  (
-    JSON.parse(await ok(['ledger', 'audit', name, '--json', ...L()])) as {
-      events: { id: string; reason: string }[];
-    }
-  ).events.map((e) => e.reason);
-
-beforeAll(async () => {
-  await team.setup();
-  writeFileSync(
-    at('breaks.diff'),
-    '--- a/health.txt\n+++ b/health.txt\n@@ -1 +1 @@\n-status=healthy\n+status=broken\n',
-  );
-  await ok([
-    ...['create', '--diff', at('breaks.diff'), '--key', at('dev.pem'), '--reason', 'oops'],
-    ...['--out', at('breaks.json')],
-  ]);
-}, 60_000);
+beforeAll(() => team.setup(), 60_000);
 
 describe('agent --watch', () => {
   it('applies an allowed bundle, refuses a denied one with its reason, rolls back a failing one, and records all three', async () => {
@@ -86,7 +32,7 @@ describe('agent --watch', () => {
     copyFileSync(at('b.json'), `${s.drop}/a-good.json`);
     copyFileSync(at('failed.json'), `${s.drop}/b-denied.json`);
     copyFileSync(at('breaks.json'), `${s.drop}/c-breaks.json`);
-    const r = await pt(watchArgs(s, '--json'));
+    const r = await pt(s.once('--json'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1); // not everything was applied
     const out = lines(r.stdout);
@@ -100,19 +46,19 @@ describe('agent --watch', () => {
     expect(out[2]?.recorded).toHaveLength(2);
     expect(readFileSync(`${s.target}/app.conf`, 'utf8')).toBe('mode=new\n');
     expect(readFileSync(`${s.target}/health.txt`, 'utf8')).toBe('status=healthy\n');
-    expect(await audit(s.name)).toEqual(['applied', 'rejected', 'applied', 'rolled-back']);
+    expect(await s.audit()).toEqual(['applied', 'rejected', 'applied', 'rolled-back']);
 
-    const again = await pt(watchArgs(s, '--json'));
+    const again = await pt(s.once('--json'));
     expect([again.code, again.stdout, again.stderr]).toEqual([0, '', '']);
     copyFileSync(at('b.json'), `${s.drop}/same-bytes-new-name.json`);
-    expect(await ok(watchArgs(s, '--json'))).toBe('');
-    expect(await audit(s.name)).toHaveLength(4);
+    expect(await ok(s.once('--json'))).toBe('');
+    expect(await s.audit()).toHaveLength(4);
   });
 
   it('logs one human line per decision, every name and reason escaped', async () => {
     const s = station();
     copyFileSync(at('mallory.json'), `${s.drop}/x\u001b[2K.json`);
-    const r = await pt(watchArgs(s));
+    const r = await pt(s.once());
     expect(r.code).toBe(1);
     const out = r.stdout.trim().split('\n');
     expect(out).toHaveLength(1);
@@ -120,7 +66,7 @@ describe('agent --watch', () => {
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ refused +x\\u001b\[2K\.json UNSAFE_PATH: a name with control characters$/,
     );
     writeFileSync(`${s.drop}/plain.json`, readFileSync(at('mallory.json')));
-    const denied = (await pt(watchArgs(s))).stdout.trim().split('\n');
+    const denied = (await pt(s.once())).stdout.trim().split('\n');
     expect(denied.filter((l) => l.includes('plain.json'))).toHaveLength(1);
     expect(denied.join('\n')).toContain('POLICY_DENIED');
     expect(denied.join('\n')).not.toContain('\u001b');
@@ -136,7 +82,7 @@ describe('agent --watch', () => {
     truncateSync(`${s.drop}/huge.json`, 17 * 1024 * 1024);
     writeFileSync(`${s.drop}/.incoming.json`, readFileSync(at('b.json')));
     writeFileSync(`${s.drop}/upload.json.part`, readFileSync(at('b.json')));
-    const r = await pt(watchArgs(s, '--json'));
+    const r = await pt(s.once('--json'));
     expect(r.stderr).toBe('');
     expect(lines(r.stdout).map((l) => [l.file, l.status, l.code])).toEqual([
       ['dir.json', 'refused', 'MALFORMED_INPUT'],
@@ -146,19 +92,19 @@ describe('agent --watch', () => {
     ]);
     expect(r.code).toBe(1); // --once: something in the folder was not applied
     expect(readFileSync(`${s.target}/app.conf`, 'utf8')).toBe('mode=old\n');
-    expect(await audit(s.name)).toEqual([]);
+    expect(await s.audit()).toEqual([]);
   });
 
   it('decides a torn bundle as it is, and its completed bytes again as a new file', async () => {
     const s = station();
     const whole = readFileSync(at('b.json'));
     writeFileSync(`${s.drop}/b.json`, whole.subarray(0, whole.length >> 1));
-    const torn = await pt(watchArgs(s, '--json'));
+    const torn = await pt(s.once('--json'));
     expect(lines(torn.stdout).map((l) => [l.status, l.code])).toEqual([
       ['rejected', 'MALFORMED_INPUT'],
     ]);
     writeFileSync(`${s.drop}/b.json`, whole);
-    const done = await pt(watchArgs(s, '--json'));
+    const done = await pt(s.once('--json'));
     expect(lines(done.stdout).map((l) => l.status)).toEqual(['applied']);
   });
 
@@ -168,22 +114,22 @@ describe('agent --watch', () => {
     writeFileSync(path, '{');
     const grow = setInterval(() => writeFileSync(path, '{ '.repeat(Math.random() * 100)), 20);
     try {
-      const r = await pt([...watchArgs(s, '--json'), '--settle', '300']);
+      const r = await pt([...s.once('--json'), '--settle', '300']);
       expect(lines(r.stdout).map((l) => [l.file, l.status])).toEqual([['slow.json', 'waiting']]);
     } finally {
       clearInterval(grow);
     }
-    expect(await audit(s.name)).toEqual([]);
+    expect(await s.audit()).toEqual([]);
   });
 
   it('refuses to start on a damaged state file, and takes usage errors as usage errors', async () => {
     const s = station();
     mkdirSync(`${s.target}/.patchtrail`);
     writeFileSync(`${s.target}/.patchtrail/agent-state.json`, '{"format":"nope"}');
-    const r = await pt(watchArgs(s));
+    const r = await pt(s.once());
     expect([r.code, r.stderr.split(':')[0]]).toEqual([1, 'MALFORMED_INPUT']);
     expect((await pt(['agent', '--dir', s.target, '--key', at('kiosk.pem'), ...L()])).code).toBe(2);
-    expect((await pt([...watchArgs(s), '--via', `sha256:${'0'.repeat(64)}`])).code).toBe(2);
-    expect((await pt([...watchArgs(s), '--interval', 'soon'])).code).toBe(2);
+    expect((await pt([...s.once(), '--via', `sha256:${'0'.repeat(64)}`])).code).toBe(2);
+    expect((await pt([...s.once(), '--interval', 'soon'])).code).toBe(2);
   });
 });

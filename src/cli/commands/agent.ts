@@ -13,7 +13,7 @@ import { watchFolder } from '../agent-watch.ts';
 import type { Command } from '../context.ts';
 import { makeDropFolder } from '../drop-folder.ts';
 import { UsageError } from '../errors.ts';
-import { existingDir } from './apply.ts';
+import { crashStep, existingDir } from './apply.ts';
 import { deviceAgent } from './apply-ledger.ts';
 import { openLedger, type Values } from './ledger-common.ts';
 
@@ -31,6 +31,12 @@ function checkUsage(values: Values): void {
   if (typeof values.key !== 'string') throw new UsageError('--key DEVICE.pem is required');
   if (values.via !== undefined)
     throw new UsageError("--via names one bundle's path; the agent takes many: leave it out");
+}
+
+/** The crash failpoint `apply` has (PATCHTRAIL_CRASH_AT_STEP), for the restart tests. */
+function failpoint(): { onStep?: (step: number) => void } {
+  const onStep = crashStep();
+  return onStep === undefined ? {} : { onStep };
 }
 
 /** Stops the loop on SIGINT or SIGTERM while it runs; the handlers go when it ends. */
@@ -69,17 +75,17 @@ export const agent: Command = {
     checkUsage(values);
     const intervalMs = milliseconds(values.interval, 'interval', DEFAULT_INTERVAL_MS);
     const settleMs = milliseconds(values.settle, 'settle', DEFAULT_SETTLE_MS);
-    const device = await deviceAgent(values);
-    await openLedger(device.path, context); // an unreadable ledger is a usage error now
-    const path = statePath(dir);
-    const state = await loadAgentState(path);
-    return untilSignal((signal) =>
-      watchFolder({
+    return untilSignal(async (signal) => {
+      const device = await deviceAgent(values);
+      await openLedger(device.path, context); // an unreadable ledger is a usage error now
+      const path = statePath(dir);
+      const state = await loadAgentState(path);
+      return watchFolder({
         ...{ agent: device, folder: makeDropFolder(watch, settleMs), state, statePath: path },
-        tree: makeNodeTree(dir, { statCache: treeStatCacheDir() }),
+        tree: makeNodeTree(dir, { statCache: treeStatCacheDir(), ...failpoint() }),
         ...{ intervalMs, settleMs, once: values.once === true, json: values.json === true },
-        ...{ signal, context },
-      }),
-    );
+        ...{ signal, context, watch },
+      });
+    });
   },
 };

@@ -40,13 +40,15 @@ export async function deviceAgent(values: Values): Promise<DeviceAgent> {
 /**
  * One apply through the agent: opens the ledger file afresh (others may have appended), takes
  * the policy (a file, or the one in force on the ledger), applies with the policy's post-apply
- * check, and appends what was recorded.
+ * check, and appends what was recorded. `resumed`: this device was applying these very bytes
+ * when it stopped (the agent's core finishes an apply that was not recorded).
  */
 export async function applyOnLedger(
   agent: DeviceAgent,
   bytes: Uint8Array,
   tree: Tree,
   context: CliContext,
+  resumed = false,
 ): Promise<ApplyRunResult> {
   const { values, path, device } = agent;
   const { ledger } = await openLedger(path, context);
@@ -63,6 +65,7 @@ export async function applyOnLedger(
     ...agent.role,
     ...(typeof values.target === 'string' ? { target: values.target } : {}),
     decide: policyDecider(policy, { now, tree, ...agent.state }),
+    ...(resumed ? { resumed } : {}),
     ...(hasPostApplyChecks(policy)
       ? { postApply: (t: Tree) => runPostApplyChecks(t, policy) }
       : {}),

@@ -22,7 +22,7 @@ import { shown } from '../terminal.ts';
 import { trustedSet } from './trust.ts';
 
 /** Test-only failpoint: SIGKILL this process at the given commit step (crash-safety tests). */
-function crashStep(): ((step: number) => void) | undefined {
+export function crashStep(): ((step: number) => void) | undefined {
   const at = Number(process.env.PATCHTRAIL_CRASH_AT_STEP ?? '');
   if (!Number.isInteger(at) || at <= 0) return undefined;
   return (step) => {
