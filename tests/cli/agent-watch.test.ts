@@ -82,9 +82,16 @@ describe('agent --watch', () => {
     truncateSync(`${s.drop}/huge.json`, 17 * 1024 * 1024);
     writeFileSync(`${s.drop}/.incoming.json`, readFileSync(at('b.json')));
     writeFileSync(`${s.drop}/upload.json.part`, readFileSync(at('b.json')));
+    const latin1 = Buffer.concat([
+      Buffer.from(`${s.drop}/caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('.json'),
+    ]);
+    writeFileSync(latin1, readFileSync(at('b.json')));
     const r = await pt(s.once('--json'));
     expect(r.stderr).toBe('');
     expect(lines(r.stdout).map((l) => [l.file, l.status, l.code])).toEqual([
+      ['caf\u00e9.json', 'refused', 'UNSAFE_PATH'],
       ['dir.json', 'refused', 'MALFORMED_INPUT'],
       ['huge.json', 'refused', 'TOO_LARGE'],
       ['link.json', 'refused', 'UNSAFE_PATH'],
@@ -131,5 +138,21 @@ describe('agent --watch', () => {
     expect((await pt(['agent', '--dir', s.target, '--key', at('kiosk.pem'), ...L()])).code).toBe(2);
     expect((await pt([...s.once(), '--via', `sha256:${'0'.repeat(64)}`])).code).toBe(2);
     expect((await pt([...s.once(), '--interval', 'soon'])).code).toBe(2);
+    const inside = [...s.once(), '--watch', s.target];
+    expect(await pt(inside)).toMatchObject({ code: 2, stderr: expect.stringMatching(/inside/) });
+  });
+
+  it('apply --ledger rolls back on the same post-apply check, exit 1 with POST_APPLY_FAILED', async () => {
+    const s = station();
+    const args = s.args().slice(3); // --dir TARGET ... --ledger FILE, without agent --watch DROP
+    const r = await pt(['apply', at('breaks.json'), ...args, '--json']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout) as { status: string; postApply: { problem: string }[] };
+    expect([result.status, result.postApply[0]?.problem]).toEqual([
+      'rolled-back',
+      'does not contain "healthy"',
+    ]);
+    expect(readFileSync(`${s.target}/health.txt`, 'utf8')).toBe('status=healthy\n');
+    expect(await s.audit()).toEqual(['applied', 'rolled-back']);
   });
 });

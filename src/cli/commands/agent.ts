@@ -5,6 +5,8 @@
  * decision; decisions are remembered in TARGET/.patchtrail/agent-state.json so a restart
  * applies nothing twice. SIGINT and SIGTERM stop it between bundles.
  */
+import { realpathSync } from 'node:fs';
+import { sep } from 'node:path';
 import { makeNodeTree } from '../node-tree.ts';
 import { treeStatCacheDir } from '../cache-dir.ts';
 import { agentOptions } from '../agent-common.ts';
@@ -25,6 +27,13 @@ function milliseconds(value: unknown, option: string, fallback: number): number 
   if (typeof value !== 'string' || !/^[0-9]{1,7}$/.test(value))
     throw new UsageError(`--${option} takes a number of milliseconds (0 to 9999999)`);
   return Number(value);
+}
+
+/** The drop folder inside the target would be part of what is patched and hashed. */
+function checkApart(watch: string, dir: string): void {
+  const [w, d] = [realpathSync(watch), realpathSync(dir)];
+  if (w === d || w.startsWith(d + sep))
+    throw new UsageError('--watch must not be the target or inside it (--dir)');
 }
 
 function checkUsage(values: Values): void {
@@ -72,6 +81,7 @@ export const agent: Command = {
   async run(values, _positionals, context) {
     const watch = existingDir(values.watch, 'watch');
     const dir = existingDir(values.dir);
+    checkApart(watch, dir);
     checkUsage(values);
     const intervalMs = milliseconds(values.interval, 'interval', DEFAULT_INTERVAL_MS);
     const settleMs = milliseconds(values.settle, 'settle', DEFAULT_SETTLE_MS);
