@@ -5,7 +5,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SMALL, type Scenario } from './scenarios.ts';
 import { compromisedShare, simulate, type RunResult } from './simulate.ts';
-import { runGrid, type Row } from './table.ts';
+import { runGrid, SCORE_AND_RANDOM, type Row as GridRow } from './table.ts';
+
+interface Row {
+  scenario: Scenario;
+  without: RunResult;
+  with: RunResult;
+}
 
 const GRID: Scenario[] = [
   { model: 'A', share: 0.3 },
@@ -38,7 +44,12 @@ function expectShutOutAfterFirst(run: RunResult): void {
 }
 
 beforeAll(async () => {
-  rows = await runGrid(GRID, SMALL);
+  const grid: GridRow[] = await runGrid(GRID, SMALL, SCORE_AND_RANDOM.slice(0, 2));
+  rows = grid.map(({ scenario, cells }) => ({
+    scenario,
+    without: cells[0]?.[0] as RunResult,
+    with: cells[1]?.[0] as RunResult,
+  }));
 }, 300_000);
 
 describe('attack simulation (threat models of Kamvar et al. 2003, mapped to patches)', () => {
