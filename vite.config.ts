@@ -1,9 +1,10 @@
 // The web app (Solid, production build in dist/web) and the test runner's settings.
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
+import { pwa } from './vite.pwa.ts';
 
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [solid(), pwa()],
   build: { target: 'es2022', outDir: 'dist/web', emptyOutDir: true },
   worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },

@@ -4,11 +4,13 @@
  * open storage, start workers or touch the ledger themselves.
  */
 import { createContext, useContext } from 'solid-js';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
+import type { UpdateService } from './update.ts';
 
 export interface AppServices {
   /** Bundle checks (verify worker) and trust scores (reputation worker). */
@@ -17,6 +19,10 @@ export interface AppServices {
   readonly device: DeviceService;
   readonly teams: TeamService;
   readonly sync: SyncService;
+  /** Apply and sync work in progress; the update flow waits for it. */
+  readonly busy: BusyRegistry;
+  /** The service worker: offline copy, a waiting new version, the consent to reload. */
+  readonly updates: UpdateService;
 }
 
 export const ServicesContext = createContext<AppServices>();

@@ -12,6 +12,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import type { Invitation } from './invitation.ts';
 import { invitationLink, newRoomSecret } from './invitation.ts';
 import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
 import {
@@ -260,7 +261,11 @@ class Teams {
   }
 }
 
-export function createTeams(device: DeviceService, sync: SyncService): TeamService {
+export function createTeams(
+  device: DeviceService,
+  sync: SyncService,
+  busy: BusyRegistry,
+): TeamService {
   const teams = new Teams(device, sync);
   void teams.start();
   return {
@@ -270,16 +275,18 @@ export function createTeams(device: DeviceService, sync: SyncService): TeamServi
     found: (name) => teams.found(name),
     join: (invitation) => teams.join(invitation),
     choose: (ledgerId) => teams.choose(ledgerId),
-    async importFile(file) {
-      const fileName = file.name;
-      teams.setImports({ fileName, done: 0, total: 0 });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const outcome = await teams.importBytes(bytes, (done, total) =>
-        teams.setImports({ fileName, done, total }),
-      );
-      teams.setImports({ fileName, done: 0, total: 0, outcome });
-      return outcome;
-    },
+    // A ledger file is a sync by hand: it writes the store, so an update waits for it.
+    importFile: (file) =>
+      busy.run('sync', `importing ${file.name}`, async () => {
+        const fileName = file.name;
+        teams.setImports({ fileName, done: 0, total: 0 });
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const outcome = await teams.importBytes(bytes, (done, total) =>
+          teams.setImports({ fileName, done, total }),
+        );
+        teams.setImports({ fileName, done: 0, total: 0, outcome });
+        return outcome;
+      }),
     invitation(appAddress) {
       const held = teams.current();
       if (held === undefined) return undefined;

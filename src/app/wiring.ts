@@ -1,14 +1,17 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
  * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
- * "not connected".
+ * "not connected". `busy` comes first: apply and sync register their work there, and the
+ * update flow waits for it.
  */
+import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
+import { createUpdates } from './update.ts';
 
 export interface WiringOptions extends ServiceOptions {
   transport?: Transport;
@@ -16,9 +19,20 @@ export interface WiringOptions extends ServiceOptions {
 
 /** Call inside a reactive root (main.tsx renders inside one). */
 export function makeAppServices(options: WiringOptions = {}): AppServices {
+  const busy = createBusy();
+  const updates = createUpdates({ busy });
   const bundles = makeServices(options);
+  const inbox = createInbox(bundles);
   const device = createDevice();
   const sync = createSync(options.transport);
-  const teams = createTeams(device, sync);
-  return { bundles, inbox: createInbox(bundles), device, teams, sync };
+  const teams = createTeams(device, sync, busy);
+  return {
+    bundles,
+    inbox,
+    device,
+    teams,
+    sync,
+    busy,
+    updates,
+  };
 }

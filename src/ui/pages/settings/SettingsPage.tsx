@@ -1,12 +1,13 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, the theme, and
- * the teams this device holds.
+ * Settings: this device's identity (name, did:key) and what it must not lose, the theme, the
+ * teams this device holds, and the app's version and offline copy.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { AppPanel } from './AppPanel.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -96,6 +97,7 @@ export default function SettingsPage() {
           </ul>
         </Show>
       </section>
+      <AppPanel />
     </section>
   );
 }
