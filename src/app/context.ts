@@ -7,6 +7,7 @@ import { createContext, useContext } from 'solid-js';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
+import type { LaunchService } from './launch.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -23,6 +24,8 @@ export interface AppServices {
   readonly busy: BusyRegistry;
   /** The service worker: offline copy, a waiting new version, the consent to reload. */
   readonly updates: UpdateService;
+  /** Bundle files the installed app was opened with (file handlers, launch queue). */
+  readonly launches: LaunchService;
 }
 
 export const ServicesContext = createContext<AppServices>();

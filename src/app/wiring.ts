@@ -8,6 +8,7 @@ import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createLaunches } from './launch.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
@@ -23,6 +24,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const updates = createUpdates({ busy });
   const bundles = makeServices(options);
   const inbox = createInbox(bundles);
+  const launches = createLaunches(inbox);
   const device = createDevice();
   const sync = createSync(options.transport);
   const teams = createTeams(device, sync, busy);
@@ -34,5 +36,6 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     sync,
     busy,
     updates,
+    launches,
   };
 }
