@@ -8,6 +8,7 @@ import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { LaunchService } from './launch.ts';
+import type { PersistenceService } from './persistence.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -24,6 +25,8 @@ export interface AppServices {
   readonly busy: BusyRegistry;
   /** The service worker: offline copy, a waiting new version, the consent to reload. */
   readonly updates: UpdateService;
+  /** Whether the browser keeps this app's data, and how much of the quota it uses. */
+  readonly persistence: PersistenceService;
   /** Bundle files the installed app was opened with (file handlers, launch queue). */
   readonly launches: LaunchService;
 }

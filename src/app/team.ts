@@ -14,6 +14,7 @@ import { invitationLink, newRoomSecret } from './invitation.ts';
 import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
+import { storageFailure } from './persistence.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
 import {
   chooseCurrent,
@@ -68,7 +69,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const failed = (error: unknown): ActionResult => ({
   ok: false,
   code: 'FAILED',
-  message: message(error),
+  message: storageFailure(error, 'the team'),
 });
 const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
 
@@ -256,7 +257,7 @@ class Teams {
       if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
       return { ok: true, report: await opened.team.importFile(bytes, progress) };
     } catch (error) {
-      return { ok: false, message: message(error) };
+      return { ok: false, message: storageFailure(error, 'the rest of this ledger file') };
     }
   }
 }

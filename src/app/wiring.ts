@@ -9,6 +9,7 @@ import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { createLaunches } from './launch.ts';
+import { createPersistence } from './persistence.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
@@ -22,6 +23,7 @@ export interface WiringOptions extends ServiceOptions {
 export function makeAppServices(options: WiringOptions = {}): AppServices {
   const busy = createBusy();
   const updates = createUpdates({ busy });
+  const persistence = createPersistence();
   const bundles = makeServices(options);
   const inbox = createInbox(bundles);
   const launches = createLaunches(inbox);
@@ -36,6 +38,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     sync,
     busy,
     updates,
+    persistence,
     launches,
   };
 }

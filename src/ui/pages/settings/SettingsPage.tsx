@@ -1,6 +1,7 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, the theme, the
- * teams this device holds, and the app's version and offline copy.
+ * Settings: this device's identity (name, did:key) and what it must not lose, storage (kept or
+ * not, how much is used), the theme, the teams this device holds, and the app's version and
+ * offline copy.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
@@ -8,6 +9,7 @@ import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 import { AppPanel } from './AppPanel.tsx';
+import { StoragePanel } from './StoragePanel.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -64,6 +66,7 @@ export default function SettingsPage() {
         </Show>
         <KeyFacts />
       </section>
+      <StoragePanel />
       <section class="panel stack" aria-labelledby="theme-title">
         <h2 id="theme-title">Appearance</h2>
         <label for="theme">Theme</label>
