@@ -4,6 +4,7 @@
  * open storage, start workers or touch the ledger themselves.
  */
 import { createContext, useContext } from 'solid-js';
+import type { ApplyService } from './apply.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
@@ -29,6 +30,8 @@ export interface AppServices {
   readonly persistence: PersistenceService;
   /** Bundle files the installed app was opened with (file handlers, launch queue). */
   readonly launches: LaunchService;
+  /** Applies a bundle to an OPFS workspace, as busy work. */
+  readonly applier: ApplyService;
 }
 
 export const ServicesContext = createContext<AppServices>();

@@ -4,6 +4,7 @@
  * "not connected". `busy` comes first: apply and sync register their work there, and the
  * update flow waits for it.
  */
+import { makeApplier } from './apply.ts';
 import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
@@ -30,6 +31,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const device = createDevice();
   const sync = createSync(options.transport);
   const teams = createTeams(device, sync, busy);
+  const applier = makeApplier(busy);
   return {
     bundles,
     inbox,
@@ -40,5 +42,6 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     updates,
     persistence,
     launches,
+    applier,
   };
 }
