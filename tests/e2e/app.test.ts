@@ -353,7 +353,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
   it('falls back to the main thread when the worker cannot start', async () => {
     const fallback = await browser.context.newPage();
     const errors = collectPageErrors(fallback);
-    await fallback.route('**/verify.worker-*.js', (route) => route.abort());
+    await fallback.route('**/pool.worker-*.js', (route) => route.abort());
     await fallback.goto(server.url);
     await fallback.setInputFiles(testid('file-input'), fixtures.path('valid.json'));
     const verdict = await verdictFor(fallback, 'valid.json');
