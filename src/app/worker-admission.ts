@@ -3,13 +3,15 @@
  * admission's cost, run in the pool's workers in parallel (worker/admit-job.ts); the ledger's
  * `admit` on the main thread stays the single writer and admits in the caller's order, batch
  * after batch, skipping only the signatures a worker verified, for exactly the bytes that
- * worker sent back with that verdict. Everything else (hash, fields, chain, kind rules) the
- * ledger checks itself as always.
+ * worker sent back with that verdict, which must hash to the id it verified them under (passed
+ * as the admission's key). Everything else (size, canonical form, fields, hash, ledger id,
+ * chain, kind rules) the ledger checks itself as always.
  *
  * A batch whose worker fails, or any batch when no worker can start, is admitted on the main
  * thread with every check. The page gets a turn between batches, so admitting a large ledger
  * never holds it for long. Entries are untrusted; the ledger says what it did with each.
  */
+import { toHex } from '../core/encoding/bytes.ts';
 import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
 import {
   SIGNATURE_VERIFIED,
@@ -31,6 +33,8 @@ export interface EntryInput {
 }
 
 export const DEFAULT_BATCH = 512;
+/** The longest the page is held between two turns of its own (a long task is 50 ms). */
+const SLICE_MS = 30;
 
 export interface AdmitBatchOptions {
   /** Entries per batch; default DEFAULT_BATCH. */
@@ -61,6 +65,7 @@ interface Checked {
   bytes: Uint8Array;
   ends: Uint32Array;
   verdicts: Uint8Array;
+  ids: Uint8Array;
 }
 
 function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32Array } {
@@ -80,7 +85,6 @@ function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32
 /** Sends a batch to a worker; undefined when it must be checked on the main thread. */
 async function checkInWorker(
   pool: WorkerPool,
-  ledger: string,
   entries: readonly EntryInput[],
 ): Promise<Checked | undefined> {
   if (!pool.usable) return undefined;
@@ -93,12 +97,12 @@ async function checkInWorker(
       value.ends.length === sent.ends.length &&
       value.ends.every((end, i) => end === sent.ends[i]);
     if (!fits) throw new TypeError('admission: the answer is not about the batch sent');
-    return { bytes: new Uint8Array(value.bytes), ends: value.ends, verdicts: value.verdicts };
+    const { ends, verdicts, ids } = value;
+    return { bytes: new Uint8Array(value.bytes), ends, verdicts, ids };
   };
   const build = (id: number): AdmitCheckRequest => ({
     kind: 'admit-check',
     id,
-    ledger,
     bytes: bytes.buffer as ArrayBuffer,
     ends,
   });
@@ -122,6 +126,17 @@ function yieldToPage(): Promise<void> {
   });
 }
 
+/** The admission options for entry i of a batch: the worker's verdict, when it can count. */
+function optionsFor(entry: EntryInput, checked: Checked | undefined, i: number): AdmitOptions {
+  const options: AdmitOptions = entry.key === undefined ? {} : { key: entry.key };
+  if (checked === undefined || checked.verdicts[i] !== SIGNATURE_VERIFIED) return options;
+  const id = `sha256:${toHex(checked.ids.subarray(32 * i, 32 * i + 32))}`;
+  // A key that is not the id verified: the entry is refused in full, as it would be anyway.
+  if (entry.key !== undefined && entry.key !== id) return options;
+  return { key: id, verifiedBefore: true };
+}
+
+/** Admits one batch in order, letting the page run whenever it has held it for a slice. */
 async function admitBatch(
   ledger: AdmittingLedger,
   batch: Batch,
@@ -129,19 +144,17 @@ async function admitBatch(
   report: AdmissionReport,
 ): Promise<void> {
   let start = 0;
+  let slice = performance.now();
   for (let i = 0; i < batch.entries.length; i++) {
     const entry = batch.entries[i] as EntryInput;
-    const options: AdmitOptions = entry.key === undefined ? {} : { key: entry.key };
+    const options = optionsFor(entry, checked, i);
     let bytes = entry.bytes;
     if (checked !== undefined) {
       const end = checked.ends[i] as number;
       bytes = checked.bytes.subarray(start, end);
       start = end;
-      if (checked.verdicts[i] === SIGNATURE_VERIFIED) {
-        options.verifiedBefore = true;
-        report.checkedInWorkers++;
-      }
     }
+    if (options.verifiedBefore === true) report.checkedInWorkers++;
     const result = await ledger.admit(bytes, options);
     report.counts[result.status]++;
     if (result.status === 'rejected')
@@ -150,6 +163,10 @@ async function admitBatch(
         code: result.code ?? 'MALFORMED_INPUT',
         message: result.message ?? '',
       });
+    if (performance.now() - slice > SLICE_MS) {
+      await yieldToPage();
+      slice = performance.now();
+    }
   }
 }
 
@@ -177,7 +194,7 @@ export async function admitInBatches(
   let sent = 0;
   const sendUpTo = (last: number) => {
     for (; sent <= last && sent < batches.length; sent++)
-      checks.set(sent, checkInWorker(pool, ledger.id, (batches[sent] as Batch).entries));
+      checks.set(sent, checkInWorker(pool, (batches[sent] as Batch).entries));
   };
   for (let k = 0; k < batches.length; k++) {
     sendUpTo(k + ahead - 1);

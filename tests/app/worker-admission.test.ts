@@ -8,6 +8,9 @@ import { admitInBatches, type EntryInput } from '../../src/app/worker-admission.
 import { makeWorkerPool } from '../../src/app/worker-pool.ts';
 import type { Entry } from '../../src/core/ledger/entry.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
+import { makeSeedSigner } from '../../src/core/crypto/signer.ts';
+import { concatBytes } from '../../src/core/encoding/bytes.ts';
+import { ENTRY_DOMAIN } from '../../src/core/ledger/entry.ts';
 import { buildEntries } from '../bench/ledger-measure.ts';
 import { fakeWorkers, untilRequested } from '../helpers/fake-worker.ts';
 
@@ -98,17 +101,58 @@ describe('admission in batches on the pool', () => {
     };
     // Every verdict "verified", but for a batch cut differently: not about what was sent.
     const cut = ends.map((end, i) => (i === 0 ? end - 1 : end));
+    const ids = new Uint8Array(320);
     worker.reply({
       kind: 'admit-checked',
       id,
       bytes,
       ends: cut,
       verdicts: new Uint8Array(10).fill(1),
+      ids,
     });
     const report = await admitting;
     expect(report.checkedInWorkers).toBe(0);
     expect(report.rejected.map((r) => [r.index, r.code])).toEqual([[3, 'INVALID_SIGNATURE']]);
     expect(worker.terminated).toBe(true);
+  });
+
+  it('refuses an entry signed over a non-canonical text, which the worker alone would pass', async () => {
+    const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 1 });
+    const stranger = await makeSeedSigner(new Uint8Array(32).fill(5));
+    const ledger = await Ledger.open(genesis);
+    const fields = {
+      v: 1,
+      ledger: ledger.id,
+      author: stranger.did,
+      seq: 0,
+      prev: null,
+      refs: [],
+      time: '2026-11-22T09:00:00Z',
+      kind: 'register',
+      body: { name: 'x' },
+    };
+    // Members out of order, and signed that way by its own author.
+    const text = JSON.stringify({
+      author: fields.author,
+      v: 1,
+      body: fields.body,
+      kind: fields.kind,
+      ledger: fields.ledger,
+      prev: null,
+      refs: [],
+      seq: 0,
+      time: fields.time,
+    });
+    const signature = await stranger.sign(
+      concatBytes(ENTRY_DOMAIN, new TextEncoder().encode(text)),
+    );
+    const bytes = new TextEncoder().encode(
+      `${text.slice(0, -1)},"sig":"${Buffer.from(signature).toString('base64')}"}`,
+    );
+    const report = await admitInBatches(ledger, [{ bytes }], pool);
+    expect(report.checkedInWorkers).toBe(1); // its signature verifies over those bytes...
+    expect(report.rejected.map((r) => r.code)).toEqual(['MALFORMED_INPUT']); // ...they are not an entry
+    expect(ledger.size).toBe(1);
   });
 
   it("checks a crashed worker's batch on the main thread, and the next batch in a new worker", async () => {
