@@ -23,6 +23,7 @@ import {
   type WorkerLike,
   type WorkerPool,
 } from './worker-pool.ts';
+import { hashFile, type FileDigest, type HashFileOptions } from './worker-hash.ts';
 import { verifyInWorker } from './worker-verify.ts';
 
 /** A bundle file as the services read it: a `File`, or anything with its size and bytes. */
@@ -35,7 +36,9 @@ export interface Services {
   verifyBundleFile(file: BundleFile): Promise<BundleCheck>;
   /** Reputation over a ledger's input, in the worker pool when it is large enough. */
   computeTrustScores: ComputeTrustScores;
-  /** The worker pool every job shares. */
+  /** SHA-256 of a file in a pool worker (main thread when none can run), with progress. */
+  hashFile(file: Blob, options?: HashFileOptions): Promise<FileDigest>;
+  /** The worker pool every job shares (ledger admission: `admitInBatches` on it). */
   readonly pool: WorkerPool;
 }
 
@@ -108,5 +111,11 @@ export function makeServices(options: ServiceOptions = {}): Services {
   }
 
   const computeTrustScores = makeTrustScorer({ pool, now });
-  return { maxBundleBytes: MAX_BUNDLE_BYTES, verifyBundleFile, computeTrustScores, pool };
+  return {
+    maxBundleBytes: MAX_BUNDLE_BYTES,
+    verifyBundleFile,
+    computeTrustScores,
+    hashFile: (file, hashing) => hashFile(pool, file, hashing),
+    pool,
+  };
 }

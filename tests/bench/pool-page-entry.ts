@@ -110,7 +110,9 @@ function watchLongTasks(): () => { count: number; longestMs: number } {
 }
 
 function heapUsed(): number {
-  (globalThis as { gc?: () => void }).gc?.();
+  const { gc } = globalThis as { gc?: () => void };
+  if (gc === undefined) throw new Error('bench: gc is not exposed (--js-flags=--expose-gc)');
+  gc();
   return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
 }
 

@@ -26,8 +26,25 @@ describe('hash-file job', () => {
     });
     const progress: number[] = [];
     const context: JobContext = { ...NO_CONTEXT, progress: (done) => progress.push(done) };
-    const streamed = await runHashFile(request, context, { wholeFileLimit: 0, chunkBytes: 30_000 });
+    const options = { wholeFileLimit: 0, chunkBytes: 30_000, progressBytes: 20_000 };
+    const streamed = await runHashFile(request, context, options);
     expect(streamed).toMatchObject({ digest: hex, engine: 'stream' });
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(100_003);
+  });
+
+  it('streams in slices where the file is not a byte stream, the same SHA-256', async () => {
+    const { blob, hex } = blobOf(100_003);
+    const plain = new ReadableStream({ start: (controller) => controller.close() });
+    const file = { size: blob.size, slice: blob.slice.bind(blob), stream: () => plain } as Blob;
+    const progress: number[] = [];
+    const context: JobContext = { ...NO_CONTEXT, progress: (done) => progress.push(done) };
+    const answer = await runHashFile({ kind: 'hash-file', id: 7, file }, context, {
+      wholeFileLimit: 0,
+      chunkBytes: 30_000,
+    });
+    expect(answer.digest).toBe(hex);
     expect(progress).toEqual([0, 30_000, 60_000, 90_000, 100_003, 100_003]);
   });
 
