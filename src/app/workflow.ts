@@ -179,7 +179,13 @@ export function createWorkflow(
         }
         const work = async () => {
           if (kind === 'rollback') return rollbackOnTarget(context, item.bytes, target);
-          return applyToTarget(context, item.bytes, await policyInForce(team.ledger), target, false);
+          return applyToTarget(
+            context,
+            item.bytes,
+            await policyInForce(team.ledger),
+            target,
+            false,
+          );
         };
         if (busy === undefined) return work();
         const verb = kind === 'rollback' ? 'rolling back' : 'applying';
