@@ -14,7 +14,8 @@
  *   rebuilding: `bindLedgerDoc(new Y.Doc(), ledger)` seeds a fresh doc (a fresh client id) from
  *   the store, and the transport syncs that one instead. Peers notice the need by comparing
  *   ledger digests after syncing.
- * Keys are entry ids, never (author, seq): both sides of an equivocation must survive.
+ * Keys are entry ids, never (author, seq): both sides of an equivocation must survive. Keys
+ * and values are attacker-chosen: they are only ever looked up in Maps (Y.Map, the ledger's).
  */
 import type * as Y from 'yjs';
 import { bytesEqual, type Entry, type Ledger } from '../core/index.ts';
@@ -31,7 +32,19 @@ export interface LedgerDocBinding {
   destroy(): void;
 }
 
-export function bindLedgerDoc(doc: Y.Doc, ledger: Ledger): LedgerDocBinding {
+export interface LedgerDocOptions {
+  /**
+   * Hears an exception from checking one key (a bug: the validator codes every bad input). The
+   * binding goes on with the next key, so later repairs still happen.
+   */
+  onError?: (error: unknown, key: string) => void;
+}
+
+export function bindLedgerDoc(
+  doc: Y.Doc,
+  ledger: Ledger,
+  options: LedgerDocOptions = {},
+): LedgerDocBinding {
   const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
   let work: Promise<void> = Promise.resolve();
   let destroyed = false;
@@ -65,10 +78,21 @@ export function bindLedgerDoc(doc: Y.Doc, ledger: Ledger): LedgerDocBinding {
     }
   };
 
+  /** Checks keys in order; one key's exception never breaks the chain for the keys after it. */
   const enqueue = (keys: Iterable<string>) => {
     const list = [...keys];
     work = work.then(async () => {
-      for (const key of list) await check(key);
+      for (const key of list) {
+        try {
+          await check(key);
+        } catch (error) {
+          try {
+            options.onError?.(error, key);
+          } catch {
+            // A failing error handler must not stop the repairs either.
+          }
+        }
+      }
     });
   };
 

@@ -94,7 +94,9 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
   const identity = (did: string): Identity => {
     let known = identities.get(did);
     if (known === undefined) {
-      known = { did, name: '', registered: '', admin: false, roles: {}, malicious: false };
+      // Role names are attacker-chosen ("constructor" is a valid one): no prototype to answer.
+      const roles = Object.create(null) as Identity['roles'];
+      known = { did, name: '', registered: '', admin: false, roles, malicious: false };
       identities.set(did, known);
     }
     return known;

@@ -1,0 +1,53 @@
+/**
+ * `patchtrail ledger` against hostile or damaged ledger files: lines nobody signed, keys named
+ * after Object.prototype members, torn tails, blank lines and other line-level edits.
+ */
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace } from '../helpers/cli.ts';
+
+const { at, pt, ok } = cliWorkspace('pt-ledger-hostile-');
+const dids: Record<string, string> = {};
+const L = (name: string) => ['--ledger', at(name)];
+
+beforeAll(async () => {
+  for (const who of ['admin', 'dev']) dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
+  writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
+  await ok(['create', '--diff', at('fix.diff'), '--key', at('dev.pem'), '--reason', 'fix']).then(
+    (bundle) => writeFileSync(at('b.json'), bundle),
+  );
+  await ok(['ledger', 'init', '--key', at('admin.pem'), ...L('base.ledger')]);
+  await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'dev', ...L('base.ledger')]);
+  await ok(
+    ['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'built'].concat(
+      L('base.ledger'),
+    ),
+  );
+});
+
+/** A copy of the base ledger under a new name. */
+function copy(name: string): string {
+  copyFileSync(at('base.ledger'), at(name));
+  return at(name);
+}
+
+function lines(path: string): string[] {
+  return readFileSync(path, 'utf8').split('\n');
+}
+
+describe('ledger lines with keys named after Object.prototype members', () => {
+  for (const name of ['hasOwnProperty', 'constructor', 'valueOf', '__proto__']) {
+    it(`a body member "${name}" is a rejected line, not a crash`, async () => {
+      const path = copy(`proto-${name}.ledger`);
+      const last = lines(path).at(-2) as string;
+      appendFileSync(path, `${last.replace('"body":{', `"body":{"${name}":1,`)}\n`);
+      const log = await pt(['ledger', 'log', ...L(`proto-${name}.ledger`)]);
+      expect(log.code).toBe(0);
+      expect(log.stderr).toMatch(/1 line\(s\) rejected/);
+      const verify = await pt(['ledger', 'verify', '--json', ...L(`proto-${name}.ledger`)]);
+      expect(verify.code).toBe(1);
+      const report = JSON.parse(verify.stdout) as { rejected: { code: string }[] };
+      expect(report.rejected.map((r) => r.code)).toEqual(['MALFORMED_INPUT']);
+    });
+  }
+});
