@@ -9,13 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   ledgerLines,
   loadLedgerFile,
   MAX_LEDGER_FILE_BYTES,
+  serializeEntries,
   toBase64,
   utf8Encode,
   type Entry,
@@ -103,13 +104,48 @@ export async function openLedgerFile(path: string, useCache = true): Promise<Ope
   return { ledger, report, cachedLines };
 }
 
-/** Appends entries' lines and fsyncs; a line is either whole or ignored on the next open. */
-export async function appendEntries(path: string, entries: readonly Entry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const handle = await open(path, 'a');
+/** Bytes scanned at a time, backwards from the end, looking for the last newline. */
+const TAIL_CHUNK = 64 * 1024;
+
+/** The length of what follows the file's last newline (all of it when there is none). */
+async function tornTailLength(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(TAIL_CHUNK);
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - TAIL_CHUNK);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (at !== -1) return size - (start + at + 1);
+    end = start;
+  }
+  return size;
+}
+
+/**
+ * Appends entries' lines and fsyncs. A file that does not end with a newline has a torn last
+ * line (a write cut short by a crash or a full disk): those bytes are first kept as evidence in
+ * FILE.quarantine and cut off, so the new lines start on a line of their own. Returns how many
+ * bytes were set aside.
+ */
+export async function appendEntries(path: string, entries: readonly Entry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const handle = await open(path, 'r+');
   try {
-    for (const entry of entries) await handle.write(concatLine(entry.bytes));
+    let end = (await handle.stat()).size;
+    const torn = await tornTailLength(handle, end);
+    if (torn > 0) {
+      const bytes = Buffer.alloc(torn);
+      await handle.read(bytes, 0, torn, end - torn);
+      const message = 'a torn last line (no newline at the end): a write cut short';
+      await quarantineLines(path, path, [
+        { offset: end - torn, code: 'MALFORMED_INPUT', message, bytes },
+      ]);
+      end -= torn;
+      await handle.truncate(end);
+    }
+    const lines = serializeEntries(entries);
+    await handle.write(lines, 0, lines.length, end);
     await handle.sync();
+    return torn;
   } finally {
     await handle.close();
   }
@@ -129,37 +165,31 @@ export async function createLedgerFile(path: string, genesis: Entry): Promise<vo
     );
   }
   try {
-    await handle.write(concatLine(genesis.bytes));
+    await handle.write(serializeEntries([genesis]));
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
 
-function concatLine(bytes: Uint8Array): Uint8Array {
-  const line = new Uint8Array(bytes.length + 1);
-  line.set(bytes);
-  line[bytes.length] = 0x0a;
-  return line;
+/** One piece of evidence: where it came from (a line, or a byte offset), why, and its bytes. */
+export interface EvidenceRecord {
+  line?: number;
+  offset?: number;
+  code: string;
+  message: string;
+  bytes: Uint8Array;
 }
 
-/** Rejected input lines, kept as evidence beside the ledger: FILE.quarantine, one JSON a line. */
+/** Rejected input kept as evidence beside the ledger: FILE.quarantine, one JSON a line. */
 export async function quarantineLines(
   path: string,
   source: string,
-  rejected: readonly { line: number; code: string; message: string; bytes: Uint8Array }[],
+  rejected: readonly EvidenceRecord[],
 ): Promise<void> {
   if (rejected.length === 0) return;
   const text = rejected
-    .map((r) =>
-      JSON.stringify({
-        source,
-        line: r.line,
-        code: r.code,
-        message: r.message,
-        bytes: toBase64(r.bytes),
-      }),
-    )
+    .map(({ bytes, ...where }) => JSON.stringify({ source, ...where, bytes: toBase64(bytes) }))
     .join('\n');
   const handle = await open(`${path}.quarantine`, 'a');
   try {

@@ -51,3 +51,42 @@ describe('ledger lines with keys named after Object.prototype members', () => {
     });
   }
 });
+
+describe('a torn last line', () => {
+  it('is reported by verify, set aside as evidence, and never swallows the next append', async () => {
+    const path = copy('torn.ledger');
+    const whole = lines(path).at(-2) as string;
+    const torn = whole.slice(0, Math.floor(whole.length / 2));
+    appendFileSync(path, torn);
+    const verify = await pt(['ledger', 'verify', '--json', ...L('torn.ledger')]);
+    expect(verify.code).toBe(1);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: false, tornTail: torn.length });
+    const text = await pt(['ledger', 'verify', ...L('torn.ledger')]);
+    expect(text.stdout).toMatch(/a torn last line: \d+ bytes/);
+    expect(text.stderr).toMatch(/MALFORMED_INPUT: ledger ends with a torn line/);
+    const log = await pt(['ledger', 'log', ...L('torn.ledger')]);
+    expect(log.stderr).toMatch(/a torn last line/);
+
+    const attest = await pt(
+      ['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'tested'].concat(
+        L('torn.ledger'),
+      ),
+    );
+    expect(attest.code).toBe(0);
+    expect(attest.stderr).toMatch(/torn last line .* set aside in .*torn\.ledger\.quarantine/);
+    const id = attest.stdout.trim();
+    const entries = JSON.parse(await ok(['ledger', 'log', '--json', ...L('torn.ledger')])) as {
+      entries: { id: string }[];
+    };
+    expect(entries.entries.map((e) => e.id)).toContain(id);
+    expect(JSON.parse(await ok(['ledger', 'verify', '--json', ...L('torn.ledger')]))).toMatchObject(
+      { ok: true, tornTail: 0 },
+    );
+    const [evidence] = lines(`${path}.quarantine`).map((l) => JSON.parse(l || 'null') as unknown);
+    expect(evidence).toMatchObject({
+      code: 'MALFORMED_INPUT',
+      offset: readFileSync(at('base.ledger')).length,
+      bytes: Buffer.from(torn).toString('base64'),
+    });
+  });
+});

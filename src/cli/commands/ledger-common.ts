@@ -1,8 +1,9 @@
 /** What every `patchtrail ledger` word shares: options, argument checks, opening and saving. */
 import type { Ledger } from '../../core/index.ts';
-import { isDidKey, utcTimestamp, type Entry } from '../../core/index.ts';
+import { isDidKey, utcTimestamp } from '../../core/index.ts';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { shown } from '../terminal.ts';
 import { appendEntries, openLedgerFile } from '../ledger-file.ts';
 
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -32,27 +33,35 @@ export function out(context: CliContext, values: Values, json: object, text: str
  * Opens the ledger, runs `write` to append entries signed by the caller, and saves whatever
  * the ledger admitted meanwhile (the new entries, and any equivocation proof they caused).
  */
-export async function withLedger(
+export async function withLedger<T>(
   values: Values,
-  write: (ledger: Ledger, time: string) => Promise<Entry[]>,
+  write: (ledger: Ledger, time: string) => Promise<T>,
   context: CliContext,
-): Promise<Entry[]> {
+): Promise<T> {
   const path = ledgerPath(values);
   const { ledger } = await openLedger(path, context);
   const before = ledger.size;
   const made = await write(ledger, utcTimestamp(context.now()));
-  const fresh = [...ledger.all()].slice(before);
-  await appendEntries(path, fresh);
+  const torn = await appendEntries(path, [...ledger.all()].slice(before));
+  if (torn > 0)
+    context.stderr(
+      `warning: ${shown(path)}: the torn last line (${torn} bytes) was set aside in ${shown(path)}.quarantine\n`,
+    );
   return made;
 }
 
-/** Opens the ledger file, warning on stderr about lines that no longer pass the validator. */
-export async function openLedger(path: string, context: CliContext) {
-  const opened = await openLedgerFile(path);
-  const { rejected, held } = opened.report;
-  if (rejected.length > 0 || held > 0)
+/** Opens the ledger file, warning on stderr about lines that do not pass the validator. */
+export async function openLedger(path: string, context: CliContext, useCache = true) {
+  const opened = await openLedgerFile(path, useCache);
+  const { rejected, held, truncatedTail } = opened.report;
+  const problems = [
+    ...(rejected.length > 0 ? [`${rejected.length} line(s) rejected`] : []),
+    ...(held > 0 ? [`${held} waiting for a predecessor`] : []),
+    ...(truncatedTail > 0 ? [`a torn last line (${truncatedTail} bytes, a write cut short)`] : []),
+  ];
+  if (problems.length > 0)
     context.stderr(
-      `warning: ${path}: ${rejected.length} line(s) rejected, ${held} waiting for a predecessor; run "patchtrail ledger verify"\n`,
+      `warning: ${shown(path)}: ${problems.join(', ')}; run "patchtrail ledger verify"\n`,
     );
   return opened;
 }

@@ -12,7 +12,7 @@ import {
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { readInput, writeAtomic } from '../io.ts';
-import { appendEntries, openLedgerFile, quarantineLines } from '../ledger-file.ts';
+import { appendEntries, quarantineLines } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 
 import { ledgerOption, ledgerPath, openLedger, out } from './ledger-common.ts';
@@ -61,49 +61,6 @@ export const log: Command = {
       .join('\n');
     out(context, values, { ok: true, ledger: ledger.id, entries: rows }, `${text}\n`);
     return 0;
-  },
-};
-
-export const verifyCommand: Command = {
-  name: 'ledger verify',
-  summary: 'check every entry of a ledger file again, signatures included',
-  usage: 'patchtrail ledger verify --ledger FILE [--json]',
-  options: { ...ledgerOption },
-  positionals: 0,
-  async run(values, _p, context) {
-    const { ledger, report } = await openLedgerFile(ledgerPath(values), false);
-    const registry = ledger.registry();
-    const malicious = [...registry.identities.values()]
-      .filter((i) => i.malicious)
-      .map((i) => i.did);
-    const summary = {
-      ok: report.rejected.length === 0 && report.held === 0,
-      ledger: ledger.id,
-      entries: ledger.size,
-      digest: await ledger.digest(),
-      outOfStanding: ledger.outOfStanding().length,
-      held: report.held,
-      rejected: report.rejected,
-      malicious,
-    };
-    out(
-      context,
-      values,
-      summary,
-      [
-        `ledger ${ledger.id}`,
-        `${ledger.size} entries verified; digest ${summary.digest}`,
-        `${summary.outOfStanding} out of standing; ${malicious.length} identities proven malicious`,
-        ...report.rejected.map((r) => `line ${r.line}: ${r.code}: ${r.message}`),
-        ...(report.held > 0 ? [`${report.held} entries wait for a missing predecessor`] : []),
-        '',
-      ].join('\n'),
-    );
-    if (report.rejected[0] !== undefined)
-      return values.json === true
-        ? 1
-        : (context.stderr(`${report.rejected[0].code}: ledger has rejected lines\n`), 1);
-    return report.held > 0 ? 1 : 0;
   },
 };
 

@@ -8,7 +8,6 @@ import {
   MAX_BUNDLE_BYTES,
   readBundle,
   reject,
-  utcTimestamp,
   verifyParsedBundle,
   type Ledger,
 } from '../../core/index.ts';
@@ -38,8 +37,8 @@ import {
 import type { CliContext, Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { readInput, readKey, writeAtomic } from '../io.ts';
-import { appendEntries, openLedgerFile } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { openLedger as openCommonLedger, withLedger } from './ledger-common.ts';
 
 type Values = Parameters<Command['run']>[0];
 
@@ -53,26 +52,16 @@ function out(context: CliContext, values: Values, json: object, text: string): v
 }
 
 async function openLedger(path: string, context: CliContext): Promise<Ledger> {
-  const { ledger, report } = await openLedgerFile(path);
-  if (report.rejected.length > 0 || report.held > 0)
-    context.stderr(
-      `warning: ${path}: ${report.rejected.length} line(s) rejected, ${report.held} waiting for a predecessor; run "patchtrail ledger verify"\n`,
-    );
-  return ledger;
+  return (await openCommonLedger(path, context)).ledger;
 }
 
 /** Runs `write` on the opened ledger and appends whatever it admitted meanwhile. */
-async function appendTo<T>(
+function appendTo<T>(
   values: Values,
   context: CliContext,
   write: (ledger: Ledger, time: string) => Promise<T>,
 ): Promise<T> {
-  const path = ledgerPath(values);
-  const ledger = await openLedger(path, context);
-  const before = ledger.size;
-  const result = await write(ledger, utcTimestamp(context.now()));
-  await appendEntries(path, [...ledger.all()].slice(before));
-  return result;
+  return withLedger(values, write, context);
 }
 
 function optionalString(value: unknown): string | undefined {

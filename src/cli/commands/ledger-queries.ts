@@ -12,18 +12,12 @@ import {
 import type { CliContext, Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { readInput } from '../io.ts';
-import { openLedgerFile } from '../ledger-file.ts';
+import { ledgerPath, openLedger } from './ledger-common.ts';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 async function open(values: Values, context: CliContext) {
-  if (typeof values.ledger !== 'string') throw new UsageError('--ledger FILE is required');
-  const { ledger, report } = await openLedgerFile(values.ledger);
-  if (report.rejected.length > 0)
-    context.stderr(
-      `warning: ${values.ledger}: ${report.rejected.length} line(s) rejected; run "patchtrail ledger verify"\n`,
-    );
-  return ledger;
+  return (await openLedger(ledgerPath(values), context)).ledger;
 }
 
 /** A bundle file (its payload digest) or "sha256:HEX" names a patch. */
