@@ -1,19 +1,10 @@
 /**
- * The CLI's ledger file: read through the validator, appended to with fsync, with a local
- * verification cache so reopening does not re-verify signatures already checked here.
- *
- * The cache lives in the user's cache directory (never beside the ledger, so a ledger file
- * received from someone else cannot bring a cache that vouches for it): per ledger file, the
- * length and SHA-256 of the prefix whose every line passed its signature check. Reopening
- * checks the prefix hash, skips those signature checks, and still re-checks everything else.
+ * The CLI's ledger file: read through the validator (with the verification cache of
+ * ledger-cache.ts, so reopening does not re-verify signatures already checked here), appended
+ * to with fsync, a torn last line set aside first.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import {
-  ledgerLines,
   loadLedgerFile,
   MAX_LEDGER_FILE_BYTES,
   serializeEntries,
@@ -24,48 +15,7 @@ import {
   type LoadReport,
 } from '../core/index.ts';
 import { UsageError } from './errors.ts';
-
-interface CacheRecord {
-  bytes: number;
-  sha256: string;
-  lines: number;
-}
-
-function cacheDir(): string {
-  const base =
-    process.env.PATCHTRAIL_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'patchtrail');
-  return join(base, 'verified');
-}
-
-function cachePath(ledgerPath: string): string {
-  const key = createHash('sha256').update(resolve(ledgerPath)).digest('hex').slice(0, 32);
-  return join(cacheDir(), `${key}.json`);
-}
-
-function readCache(ledgerPath: string, bytes: Uint8Array): number {
-  try {
-    const record = JSON.parse(readFileSync(cachePath(ledgerPath), 'utf8')) as CacheRecord;
-    if (!Number.isSafeInteger(record.bytes) || record.bytes > bytes.length) return 0;
-    const digest = createHash('sha256').update(bytes.subarray(0, record.bytes)).digest('hex');
-    return digest === record.sha256 ? record.lines : 0;
-  } catch {
-    return 0; // no cache, or an unreadable one: verify everything
-  }
-}
-
-function writeCache(ledgerPath: string, bytes: Uint8Array, lines: number): void {
-  const { lines: all } = ledgerLines(bytes);
-  let end = 0;
-  for (let i = 0; i < lines; i++) end += (all[i]?.length ?? 0) + 1;
-  const sha256 = createHash('sha256').update(bytes.subarray(0, end)).digest('hex');
-  try {
-    mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
-    writeFileSync(cachePath(ledgerPath), JSON.stringify({ bytes: end, sha256, lines }));
-  } catch {
-    // A cache we cannot write only costs time on the next open.
-  }
-}
+import { readCache, writeCache } from './ledger-cache.ts';
 
 export interface OpenedLedger {
   ledger: Ledger;
@@ -96,11 +46,14 @@ async function readLedgerBytes(path: string): Promise<Uint8Array> {
 /** Opens a ledger file; `useCache: false` re-verifies every signature (`ledger verify`). */
 export async function openLedgerFile(path: string, useCache = true): Promise<OpenedLedger> {
   const bytes = await readLedgerBytes(path);
-  const cachedLines = useCache ? readCache(path, bytes) : 0;
-  const { ledger, report } = await loadLedgerFile(bytes, { verifiedLines: cachedLines });
+  const verifiedBytes = useCache ? readCache(path, bytes) : 0;
+  const { ledger, report, lines } = await loadLedgerFile(bytes, { verifiedBytes });
+  // Every line before the first rejected one passed its signature check, here or before.
   const firstRejected = report.rejected[0]?.line;
-  const good = firstRejected === undefined ? ledgerLines(bytes).lines.length : firstRejected - 1;
-  if (good > cachedLines) writeCache(path, bytes, good);
+  const at = firstRejected === undefined ? -1 : lines.numbers.indexOf(firstRejected);
+  const good = at === -1 ? bytes.length - report.truncatedTail : (lines.ends[at - 1] ?? 0);
+  if (good > verifiedBytes) writeCache(path, bytes, good);
+  const cachedLines = lines.ends.filter((end) => end <= verifiedBytes).length;
   return { ledger, report, cachedLines };
 }
 

@@ -49,6 +49,7 @@ export {
 export {
   admitLines,
   ledgerLines,
+  type LedgerLines,
   loadLedgerFile,
   serializeEntries,
   type LoadReport,

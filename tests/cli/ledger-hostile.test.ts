@@ -90,3 +90,66 @@ describe('a torn last line', () => {
     });
   });
 });
+
+/** Line-level edits of a ledger file's text (each keeps or breaks lines as editors do). */
+const LAYOUT_EDITS: Record<string, (lines: string[], at: number) => string[]> = {
+  'a blank line': (ls, at) => [...ls.slice(0, at), '', ...ls.slice(at)],
+  'two blank lines': (ls, at) => [...ls.slice(0, at), '', '', ...ls.slice(at)],
+  'sixty-four blank lines': (ls, at) => [
+    ...ls.slice(0, at),
+    ...Array<string>(64).fill(''),
+    ...ls.slice(at),
+  ],
+  CRLF: (ls, at) => ls.map((l, i) => (i === at && l !== '' ? `${l}\r` : l)),
+  'a trailing space': (ls, at) => ls.map((l, i) => (i === at && l !== '' ? `${l} ` : l)),
+  'two lines swapped': (ls, at) =>
+    ls.map((l, i) => (i === at ? (ls[at + 1] ?? l) : i === at + 1 ? (ls[at] ?? l) : l)),
+  'truncation after a line': (ls, at) => [...ls.slice(0, at + 1), ''],
+  'truncation inside a line': (ls, at) => [...ls.slice(0, at), (ls[at] ?? '').slice(0, 40)],
+};
+
+/** An unsigned edit of one entry: its advisory time, so its bytes stay canonical. */
+const unsignedEdit = (ls: string[], at: number) =>
+  ls.map((l, i) => (i === at ? l.replace('"time":"20', '"time":"19') : l));
+
+describe('the verification cache vouches for exactly the bytes it verified', () => {
+  it('log never calls a changed entry verified, whatever line-level edits come with it', async () => {
+    const base = readFileSync(at('base.ledger'), 'utf8');
+    const signed = JSON.parse(await ok(['ledger', 'log', '--json', ...L('base.ledger')])) as {
+      entries: { id: string }[];
+    };
+    const ids = new Set(signed.entries.map((e) => e.id));
+    const count = base.split('\n').length - 1;
+    let cases = 0;
+    for (const [name, edit] of Object.entries(LAYOUT_EDITS))
+      for (let layoutAt = 0; layoutAt <= count; layoutAt++)
+        for (let target = 1; target < count; target++)
+          for (const order of ['layout first', 'edit first'] as const) {
+            const file = `sweep-${cases++}.ledger`;
+            const laidOut = edit(base.split('\n'), layoutAt);
+            writeFileSync(at(file), order === 'layout first' ? laidOut.join('\n') : base);
+            // Fills the cache (a file whose genesis line was cut is refused as a whole: exit 1).
+            expect([0, 1]).toContain((await pt(['ledger', 'log', ...L(file)])).code);
+            const edited =
+              order === 'layout first'
+                ? unsignedEdit(laidOut, laidOut.indexOf(base.split('\n')[target] as string))
+                : edit(unsignedEdit(base.split('\n'), target), layoutAt);
+            writeFileSync(at(file), edited.join('\n'));
+            const log = await pt(['ledger', 'log', '--json', ...L(file)]);
+            expect([0, 1]).toContain(log.code);
+            const shownIds =
+              log.code === 0
+                ? (JSON.parse(log.stdout) as { entries: { id: string }[] }).entries
+                : [];
+            const forged = shownIds.filter((e) => !ids.has(e.id));
+            expect({ name, layoutAt, target, order, forged }).toEqual({
+              name,
+              layoutAt,
+              target,
+              order,
+              forged: [],
+            });
+          }
+    expect(cases).toBeGreaterThan(100);
+  });
+});

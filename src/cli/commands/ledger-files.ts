@@ -76,7 +76,7 @@ export const importCommand: Command = {
     const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
     const { ledger } = await openLedger(path, context);
     const before = ledger.size;
-    const report = await admitLines(ledger, incoming.lines);
+    const report = await admitLines(ledger, incoming.lines, { numbers: incoming.numbers });
     let proofs = 0;
     if (signer !== undefined) {
       const time = utcTimestamp(context.now());
@@ -85,9 +85,10 @@ export const importCommand: Command = {
       }
     }
     await appendEntries(path, [...ledger.all()].slice(before));
+    const index = new Map(incoming.numbers.map((number, i) => [number, i]));
     const rejected = report.rejected.map((r) => ({
       ...r,
-      bytes: incoming.lines[r.line - 1] ?? new Uint8Array(0),
+      bytes: incoming.lines[index.get(r.line) ?? -1] ?? new Uint8Array(0),
     }));
     await quarantineLines(path, source, rejected);
     const summary = {
