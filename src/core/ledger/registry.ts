@@ -14,8 +14,10 @@
  *   whose newest signing entry has the latest advisory time wins; ties go to the larger stake,
  *   then to the smaller entry id. Revocation always beats endorsement.
  * - Two admitted entries by one author with one sequence number are equivocation: the author
- *   is malicious, and its entries after the lowest such sequence number are out of standing
- *   (both conflicting entries stay). A valid equivocation-proof entry has the same effect.
+ *   is malicious, and its entries from the lowest such sequence number on are out of standing,
+ *   both conflicting entries included (they stay, as evidence): nobody can tell which side the
+ *   key's owner signed, e.g. when a thief signs below a revocation on an old copy. A valid
+ *   equivocation-proof entry has the same effect.
  * - After `rotate` at sequence r, the old key's entries after r are out of standing; the new
  *   key inherits the old key's roles, stake and admin right.
  */
@@ -156,8 +158,9 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
 
   const revokedFrom = new Map<string, number>();
   const cutOf = (author: string): number => {
-    const cuts = [revokedFrom.get(author), rotatedAt.get(author), sealAt.get(author)];
-    return Math.min(...cuts.map((c, i) => (c === undefined ? Infinity : i === 0 ? c : c + 1)));
+    // Revocation and equivocation cut at their sequence number, rotation after it.
+    const cuts = [revokedFrom.get(author), sealAt.get(author), rotatedAt.get(author)];
+    return Math.min(...cuts.map((c, i) => (c === undefined ? Infinity : i === 2 ? c + 1 : c)));
   };
   const inStanding = (entry: Entry) => entry.seq < cutOf(entry.author);
   const threshold = (genesis as GenesisBody).threshold;
@@ -216,7 +219,7 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
 
   const standing = (entry: Entry): OutOfStanding | undefined => {
     const seal = sealAt.get(entry.author);
-    if (seal !== undefined && entry.seq > seal)
+    if (seal !== undefined && entry.seq >= seal)
       return { code: 'EQUIVOCATION', message: `author equivocated at sequence ${seal}` };
     const revoked = revokedFrom.get(entry.author);
     if (revoked !== undefined && entry.seq >= revoked)
