@@ -5,7 +5,10 @@
  * - Every value that appears in the map goes through `ledger.admit` under its key.
  * - A key whose value is not a valid entry is put back to the verified bytes when the ledger
  *   has that entry (overwrites, deletions), and removed otherwise (junk, forgeries, replays
- *   from another ledger). Entries waiting for a predecessor stay.
+ *   from another ledger). Entries the ledger holds (waiting for a predecessor, or newcomers
+ *   waiting for an endorsement) stay while it holds them; holding is bounded (limits.ts), and
+ *   what the ledger drops from it is removed from the map, so junk that can never resolve
+ *   does not travel to every peer for ever.
  * - Everything the ledger admits, from any source, is written to the map if it is missing.
  * - `reseed` writes the verified store into the map again (on every reconnect).
  * - Yjs-level divergence (a hostile pair of updates sharing one client id and clock leaves peers
@@ -101,7 +104,13 @@ export function bindLedgerDoc(
     enqueue(event.keysChanged);
   };
   map.observe(observer);
-  const unsubscribe = ledger.subscribe({ admitted: publish });
+  /** A held entry the ledger dropped: it leaves the map too (unless admitted meanwhile). */
+  const evicted = (entry: Entry) => {
+    const current = map.get(entry.id);
+    if (ledger.get(entry.id) !== undefined || !(current instanceof Uint8Array)) return;
+    if (bytesEqual(current, entry.bytes)) write(() => map.delete(entry.id));
+  };
+  const unsubscribe = ledger.subscribe({ admitted: publish, evicted });
 
   const reseed = () => {
     write(() => {

@@ -4,8 +4,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { Ledger, makeSeedSigner, utf8Encode, type Signer } from '../../src/core/index.ts';
+import {
+  Ledger,
+  makeSeedSigner,
+  utf8Encode,
+  type Entry,
+  type Signer,
+} from '../../src/core/index.ts';
+import { MAX_HELD_PER_UNKNOWN_AUTHOR } from '../../src/core/ledger/limits.ts';
 import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
+import { unresolvable } from '../helpers/ledger-junk.ts';
 
 const T = '2026-11-22T09:00:00Z';
 const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
@@ -27,6 +35,13 @@ async function room() {
   await binding.settled();
   const theirs = hostile.getMap<Uint8Array>(ENTRIES_MAP);
   return { ledger, doc, binding, hostile, theirs, sync, registered, errors, dev, admin };
+}
+
+/** A hostile peer writes entries under their ids, in one transaction. */
+function hostileWrite(map: Y.Map<Uint8Array>, entries: readonly Entry[]): void {
+  map.doc?.transact(() => {
+    for (const entry of entries) map.set(entry.id, entry.bytes);
+  });
 }
 
 describe('the Yjs binding', () => {
@@ -69,4 +84,24 @@ describe('the Yjs binding', () => {
     expect(map.get(registered.id)).toEqual(registered.bytes);
     expect(errors).toEqual([]);
   });
+});
+
+describe('what unresolvable junk may occupy in the shared map', () => {
+  it('entries by a throwaway key with made-up predecessors leave the map as the ledger drops them', async () => {
+    const { ledger, doc, binding, theirs, sync, registered } = await room();
+    const throwaway = await signer(66);
+    const junk = await unresolvable(ledger.id, throwaway, 1000);
+    hostileWrite(theirs, junk);
+    sync();
+    await binding.settled();
+    const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+    const left = junk.filter((e) => map.has(e.id));
+    expect(left.length).toBe(MAX_HELD_PER_UNKNOWN_AUTHOR);
+    expect(ledger.heldCount).toBe(MAX_HELD_PER_UNKNOWN_AUTHOR);
+    expect(map.get(registered.id)).toEqual(registered.bytes);
+    // What a new peer receives: the verified entries and the bounded held ones, not 1000.
+    const joiner = new Y.Doc();
+    Y.applyUpdate(joiner, Y.encodeStateAsUpdate(doc));
+    expect(joiner.getMap(ENTRIES_MAP).size).toBe(ledger.size + MAX_HELD_PER_UNKNOWN_AUTHOR);
+  }, 30_000);
 });

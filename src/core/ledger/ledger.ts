@@ -7,10 +7,10 @@
  * equivocation, rotation, admin rights) is a deterministic view over the admitted set
  * (registry.ts), so peers that hold the same entries agree whatever the arrival order.
  *
- * This class is a facade over one module per job: admission.ts (validation), holding.ts
- * (entries waiting for a predecessor), indexes.ts (the admitted set and its indexes, which
- * answer the queries), quarantine.ts, registry.ts and views.ts (standing), authoring.ts
- * (signing new entries).
+ * This class is a facade over one module per job: admission.ts (validation), holding.ts and
+ * newcomers.ts (entries held back, and the newcomer quota), ledger-view.ts over indexes.ts,
+ * registry.ts and views.ts (the admitted set, its indexes, standing and every query),
+ * quarantine.ts, and authoring.ts (signing new entries).
  */
 import type { Signer } from '../crypto/signer.ts';
 import { prepareSha256Sync } from '../crypto/hash.ts';
@@ -18,16 +18,25 @@ import { isPatchtrailError, reject, type ErrorCode } from '../errors.ts';
 import { checkEntry, checkLink, type AdmitOptions } from './admission.ts';
 import { appendEntry, equivocationBody } from './authoring.ts';
 import { decodeEntry, signEntry, type Entry } from './entry.ts';
-import { Holding } from './holding.ts';
-import { LedgerIndexes, proofSubject, type Equivocation } from './indexes.ts';
+import { Holding, type HeldEntry } from './holding.ts';
+import type { Equivocation } from './indexes.ts';
 import type { EntryBody, EntryKind } from './kinds.ts';
+import {
+  MAX_ENTRY_BYTES,
+  MAX_HELD_BYTES,
+  MAX_HELD_PER_UNKNOWN_AUTHOR,
+  MAX_NEWCOMERS,
+  MAX_PENDING,
+  MAX_WAITING_NEWCOMERS,
+} from './limits.ts';
+import { NewcomerQuota } from './newcomers.ts';
 import { Quarantine, type QuarantineRecord } from './quarantine.ts';
-import { computeRegistry, type Registry } from './registry.ts';
-import { entriesOutOfStanding, verifiedDigest, type OutOfStandingEntry } from './views.ts';
+import { LedgerView } from './ledger-view.ts';
 
 export { rotationMessage, type AdmitOptions } from './admission.ts';
 export type { Equivocation } from './indexes.ts';
 export type { QuarantineRecord } from './quarantine.ts';
+export type { HeldEntry } from './holding.ts';
 
 export type AdmitStatus = 'admitted' | 'duplicate' | 'held' | 'rejected';
 
@@ -46,20 +55,30 @@ export interface LedgerEvents {
   quarantined?(record: QuarantineRecord): void;
   /** Two entries by one author with one sequence number were seen. */
   equivocation?(found: Equivocation): void;
+  /** A held entry was dropped to keep what is held within its limits. */
+  evicted?(entry: Entry): void;
 }
 
-export class Ledger {
-  readonly id: string;
-  readonly genesis: Entry<'genesis'>;
-  private readonly indexes = new LedgerIndexes();
-  private readonly holding = new Holding();
+const NEWCOMER_WAITS = {
+  code: 'UNKNOWN_AUTHOR',
+  message: `waits for an endorsement: ${MAX_NEWCOMERS} registered keys no admin has vouched for are admitted at most; an admin can endorse this key first`,
+} as const;
+
+export class Ledger extends LedgerView {
+  /** Entries waiting for their author's previous entry. */
+  private readonly holding = new Holding({ entries: MAX_PENDING, bytes: MAX_HELD_BYTES });
+  /** Newcomers' registrations waiting for an endorsement or a free slot (newcomers.ts). */
+  private readonly waiting = new Holding({
+    entries: MAX_WAITING_NEWCOMERS,
+    bytes: MAX_WAITING_NEWCOMERS * MAX_ENTRY_BYTES,
+  });
+  private readonly quota: NewcomerQuota;
   private readonly quarantine = new Quarantine();
-  private registryCache: Registry | undefined;
   private readonly listeners = new Set<LedgerEvents>();
 
   private constructor(genesis: Entry<'genesis'>, events: LedgerEvents) {
-    this.id = genesis.id;
-    this.genesis = genesis;
+    super(genesis);
+    this.quota = new NewcomerQuota(genesis, MAX_NEWCOMERS);
     this.listeners.add(events);
     this.index(genesis);
   }
@@ -111,8 +130,15 @@ export class Ledger {
     }
     if (this.indexes.has(entry.id)) return { status: 'duplicate', id: entry.id, released: [] };
     if (entry.prev !== null && !this.indexes.has(entry.prev)) {
-      this.holding.hold(entry.prev, { bytes, entry });
+      // An author the ledger holds nothing of gets little room: it may never exist.
+      const unknown = this.indexes.head(entry.author) === undefined;
+      const cap = unknown ? MAX_HELD_PER_UNKNOWN_AUTHOR : Infinity;
+      this.evict(this.holding.hold(entry.prev, { bytes, entry }, cap));
       return { status: 'held', id: entry.id, released: [] };
+    }
+    if (this.quota.mustWait(entry)) {
+      this.evict(this.waiting.hold(entry.author, { bytes, entry }));
+      return { status: 'held', id: entry.id, released: [], ...NEWCOMER_WAITS };
     }
     const released: string[] = [];
     this.accept(entry, released);
@@ -124,122 +150,70 @@ export class Ledger {
     const queue = [first];
     for (let entry = queue.shift(); entry !== undefined; entry = queue.shift()) {
       if (this.indexes.has(entry.id)) continue;
-      const previous = entry.prev === null ? undefined : this.indexes.get(entry.prev);
-      if (previous !== undefined) {
-        try {
-          checkLink(entry, previous);
-        } catch (error) {
-          if (!isPatchtrailError(error)) throw error;
-          this.emit('quarantined', this.quarantine.add(entry.id, error, entry.bytes));
-          continue;
-        }
+      if (!this.linked(entry)) continue;
+      if (this.quota.mustWait(entry)) {
+        this.evict(this.waiting.hold(entry.author, { bytes: entry.bytes, entry }));
+        continue;
       }
       this.index(entry);
       released.push(entry.id);
       this.emit('admitted', entry);
+      if (this.quota.admitted(entry)) queue.push(...this.releaseNewcomers());
       queue.push(...this.holding.release(entry.id));
     }
   }
 
+  /** Whether a released entry still follows its predecessor (else it is quarantined). */
+  private linked(entry: Entry): boolean {
+    const previous = entry.prev === null ? undefined : this.indexes.get(entry.prev);
+    if (previous === undefined) return true;
+    try {
+      checkLink(entry, previous);
+      return true;
+    } catch (error) {
+      if (!isPatchtrailError(error)) throw error;
+      this.emit('quarantined', this.quarantine.add(entry.id, error, entry.bytes));
+      return false;
+    }
+  }
+
+  /** Waiting registrations whose key is vouched for now, then the oldest, while there is room. */
+  private releaseNewcomers(): Entry[] {
+    const out: Entry[] = [];
+    for (const author of this.waiting.waitedFor())
+      if (this.quota.vouched(author)) out.push(...this.waiting.release(author));
+    for (let room = this.quota.free; room > 0 && this.waiting.size > 0; room--)
+      out.push(this.waiting.releaseOldest() as Entry);
+    return out;
+  }
+
+  private evict(entries: readonly Entry[]): void {
+    for (const entry of entries) this.emit('evicted', entry);
+  }
+
   private index(entry: Entry): void {
     const { governance, equivocation } = this.indexes.add(entry);
-    if (governance) this.registryCache = undefined;
+    if (governance) this.standingChanged();
     if (equivocation !== undefined) this.emit('equivocation', equivocation);
   }
 
-  /** The registry and standing view, recomputed only after governance entries. */
-  registry(): Registry {
-    this.registryCache ??= computeRegistry(
-      {
-        genesis: this.genesis,
-        ofKind: (kind) => this.indexes.ofKind(kind),
-        bySeq: (author) => this.indexes.bySeq(author),
-        authors: () => this.indexes.authors(),
-      },
-      proofSubject,
-    );
-    return this.registryCache;
-  }
-
-  /** Admitted entries of one kind, in admission order (standing not applied). */
-  ofKind(kind: EntryKind): Iterable<Entry> {
-    return this.indexes.ofKind(kind);
-  }
-
-  get(id: string): Entry | undefined {
-    return this.indexes.get(id);
-  }
-
-  /** Admitted and in standing: what queries read. */
-  verified(id: string): Entry | undefined {
-    const entry = this.indexes.get(id);
-    return entry !== undefined && this.registry().standing(entry) === undefined ? entry : undefined;
-  }
-
-  /** Every admitted entry in local admission order (the Merkle log's leaf order). */
-  all(): Iterable<Entry> {
-    return this.indexes.all();
-  }
-
-  get size(): number {
-    return this.indexes.size;
-  }
-
+  /** Entries held: waiting for a predecessor, or (newcomers) for an endorsement. */
   get heldCount(): number {
-    return this.holding.size;
+    return this.holding.size + this.waiting.size;
+  }
+
+  /** The held entries, oldest first in each pool: not admitted, kept to try again. */
+  held(): HeldEntry[] {
+    return [...this.holding.entries(), ...this.waiting.entries()];
+  }
+
+  /** Admitted newcomers: registered keys no admin has vouched for (newcomers.ts). */
+  get newcomers(): number {
+    return this.quota.count;
   }
 
   quarantined(): QuarantineRecord[] {
     return this.quarantine.list();
-  }
-
-  /** Admitted entries that are out of standing, with the reason: evidence, never indexed. */
-  outOfStanding(): OutOfStandingEntry[] {
-    return entriesOutOfStanding(this.indexes.all(), this.registry());
-  }
-
-  /** The author's newest admitted entry (the highest seq; the smallest id on a fork). */
-  head(author: string): Entry | undefined {
-    return this.indexes.head(author);
-  }
-
-  /** Entries under a patch digest: its publish, attestations and flags (admitted, in order). */
-  aboutPatch(patch: string): Entry[] {
-    return this.indexes.aboutPatch(patch);
-  }
-
-  /** Attestations that name `id` as their parent. */
-  childrenOf(id: string): Entry[] {
-    return this.indexes.childrenOf(id);
-  }
-
-  /** Admitted entry ids of one author at one sequence number (two or more: equivocation). */
-  idsAt(author: string, seq: number): string[] {
-    return this.indexes.idsAt(author, seq);
-  }
-
-  /** Applied, rolled-back and rejected attestations about a target (its name, or the device). */
-  aboutTarget(target: string): Entry[] {
-    return this.indexes.aboutTarget(target);
-  }
-
-  /** An author's admitted entries in sequence order (both sides of a fork at one seq). */
-  byAuthor(author: string): Entry[] {
-    return this.indexes.byAuthor(author);
-  }
-
-  hasProofAbout(author: string, seq: number): boolean {
-    return this.indexes.hasProofAbout(author, seq);
-  }
-
-  /** Other authors' newest entries, for an appended entry's `refs`. */
-  recentHeads(except: string, max: number): string[] {
-    return this.indexes.recentHeads(except, max);
-  }
-
-  /** A short digest of the verified set ("ld1:" and 20 hex digits); see views.ts. */
-  digest(): Promise<string> {
-    return verifiedDigest(this.indexes.all(), this.registry());
   }
 
   /** Signs and admits `signer`'s next entry (authoring.ts). */
