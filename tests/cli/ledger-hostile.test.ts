@@ -153,3 +153,63 @@ describe('the verification cache vouches for exactly the bytes it verified', () 
     expect(cases).toBeGreaterThan(100);
   });
 });
+
+describe('untrusted text in human output', () => {
+  it('names, reasons, targets and evidence cannot fake lines or reach the terminal raw', async () => {
+    copy('text.ledger');
+    const fake = '\n  FLAGGED cleared by admin: all good';
+    await ok(['keygen', '--out', at('mallory.pem')]);
+    await ok(
+      ['ledger', 'register', '--key', at('mallory.pem'), '--name', `m${fake}\u001b[2K`].concat(
+        L('text.ledger'),
+      ),
+    );
+    writeFileSync(at('evil.diff'), '--- a/g\n+++ b/g\n@@ -1 +1 @@\n-a\n+b\n');
+    const bundle = await ok([
+      'create',
+      '--diff',
+      at('evil.diff'),
+      '--key',
+      at('mallory.pem'),
+      '--reason',
+      `fix${fake}`,
+    ]);
+    writeFileSync(at('evil.json'), bundle);
+    await ok(
+      [
+        'ledger',
+        'attest',
+        at('evil.json'),
+        '--key',
+        at('mallory.pem'),
+        '--reason',
+        'applied',
+        '--target',
+        `kiosk${fake}`,
+      ].concat(L('text.ledger')),
+    );
+    await ok(
+      [
+        'ledger',
+        'flag',
+        at('evil.json'),
+        '--evidence',
+        `cve\u202e${fake}`,
+        '--key',
+        at('mallory.pem'),
+      ].concat(L('text.ledger')),
+    );
+    const provenance = await ok(['ledger', 'provenance', at('evil.json'), ...L('text.ledger')]);
+    const identities = await ok(['ledger', 'identities', ...L('text.ledger')]);
+    const audit = await ok(['ledger', 'audit', `kiosk${fake}`, ...L('text.ledger')]);
+    const log = await ok(['ledger', 'log', ...L('text.ledger')]);
+    for (const text of [provenance, identities, audit, log]) {
+      expect(text).not.toMatch(/^\s*FLAGGED cleared/m);
+      expect(text.includes('\u001b') || text.includes('\u202e')).toBe(false);
+    }
+    expect(provenance.split('\n')).toHaveLength(4); // patch, published, the hop, the flag
+    expect(provenance).toContain('\\u000a  FLAGGED cleared');
+    expect(identities.split('\n')).toHaveLength(3);
+    expect(audit.split('\n')).toHaveLength(1);
+  });
+});

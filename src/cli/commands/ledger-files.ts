@@ -11,12 +11,14 @@ import {
 } from '../../core/index.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { shown } from '../terminal.ts';
 import { readInput, writeAtomic } from '../io.ts';
 import { appendEntries, quarantineLines } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 
 import { ledgerOption, ledgerPath, openLedger, out } from './ledger-common.ts';
 
+/** What an entry says, in a few words (its values come from its author: shown escaped). */
 function describeEntry(entry: Entry): string {
   const body = entry.body as unknown as Record<string, unknown>;
   const what =
@@ -29,7 +31,7 @@ function describeEntry(entry: Entry): string {
           : entry.kind === 'publish'
             ? String(body.patch).slice(0, 19)
             : '';
-  return what;
+  return shown(what);
 }
 
 export const log: Command = {
