@@ -18,6 +18,8 @@ export interface LoadReport {
   rejected: { line: number; code: string; message: string }[];
   /** Bytes after the last newline: a write cut short, ignored. */
   truncatedTail: number;
+  /** Lines that repeat an entry admitted before (normal in an import, a defect in a file). */
+  repeated: { line: number; id: string }[];
 }
 
 /** A file's non-blank lines, each with where it is. */
@@ -116,7 +118,14 @@ export async function admitLines(
   lines: readonly Uint8Array[],
   options: AdmitLinesOptions = {},
 ): Promise<LoadReport> {
-  const report: LoadReport = { admitted: 0, duplicate: 0, held: 0, rejected: [], truncatedTail: 0 };
+  const report: LoadReport = {
+    admitted: 0,
+    duplicate: 0,
+    held: 0,
+    rejected: [],
+    truncatedTail: 0,
+    repeated: [],
+  };
   const from = options.from ?? 0;
   for (let i = from; i < lines.length; i++) {
     const result: AdmitResult = await ledger.admit(lines[i] as Uint8Array, {
@@ -129,8 +138,10 @@ export async function admitLines(
         message: result.message ?? '',
       });
     else if (result.status === 'held') report.held++;
-    else if (result.status === 'duplicate') report.duplicate++;
-    else report.admitted += 1 + result.released.length;
+    else if (result.status === 'duplicate') {
+      report.duplicate++;
+      report.repeated.push({ line: options.numbers?.[i] ?? i + 1, id: result.id ?? '' });
+    } else report.admitted += 1 + result.released.length;
     if ((i - from) % 1000 === 999) options.progress?.(i - from + 1, lines.length - from);
   }
   report.held = ledger.heldCount;
