@@ -3,18 +3,21 @@
  * ledger-cache.ts, so reopening does not re-verify signatures already checked here), appended
  * to with fsync, a torn last line set aside first.
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import {
   loadLedgerFile,
+  ledgerLines,
   MAX_LEDGER_FILE_BYTES,
   serializeEntries,
   toBase64,
   utf8Encode,
   type Entry,
+  type HeldEntry,
   type Ledger,
   type LoadReport,
 } from '../core/index.ts';
 import { UsageError } from './errors.ts';
+import { writeAtomic } from './io.ts';
 import { readCache, writeCache } from './ledger-cache.ts';
 
 export interface OpenedLedger {
@@ -102,6 +105,29 @@ export async function appendEntries(path: string, entries: readonly Entry[]): Pr
   } finally {
     await handle.close();
   }
+}
+
+/** FILE.held: entries an import brought that wait (for a predecessor, or an endorsement). */
+export const heldPath = (path: string) => `${path}.held`;
+
+/** The lines of FILE.held (none when there is no such file). */
+export async function readHeldLines(path: string): Promise<Uint8Array[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(heldPath(path)));
+  } catch {
+    return [];
+  }
+  return ledgerLines(bytes).lines;
+}
+
+/** Rewrites FILE.held with these entries (removes it when there are none). */
+export async function writeHeld(path: string, held: readonly HeldEntry[]): Promise<void> {
+  if (held.length === 0) {
+    await rm(heldPath(path), { force: true });
+    return;
+  }
+  await writeAtomic(heldPath(path), serializeEntries(held.map((h) => h.entry)));
 }
 
 /** Creates a new ledger file holding the genesis entry; refuses to overwrite. */

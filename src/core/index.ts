@@ -43,6 +43,7 @@ export {
   rotationMessage,
   type AdmitResult,
   type Equivocation,
+  type HeldEntry,
   type LedgerEvents,
   type QuarantineRecord,
 } from './ledger/ledger.ts';

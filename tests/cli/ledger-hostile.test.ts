@@ -1,39 +1,13 @@
 /**
  * `patchtrail ledger` against hostile or damaged ledger files: lines nobody signed, keys named
- * after Object.prototype members, torn tails, blank lines and other line-level edits.
+ * after Object.prototype members, torn tails, blank lines and other line-level edits, and
+ * untrusted text in human output.
  */
-import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { cliWorkspace } from '../helpers/cli.ts';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ledgerFixture } from './ledger-fixture.ts';
 
-const { at, pt, ok } = cliWorkspace('pt-ledger-hostile-');
-const dids: Record<string, string> = {};
-const L = (name: string) => ['--ledger', at(name)];
-
-beforeAll(async () => {
-  for (const who of ['admin', 'dev']) dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
-  writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
-  await ok(['create', '--diff', at('fix.diff'), '--key', at('dev.pem'), '--reason', 'fix']).then(
-    (bundle) => writeFileSync(at('b.json'), bundle),
-  );
-  await ok(['ledger', 'init', '--key', at('admin.pem'), ...L('base.ledger')]);
-  await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'dev', ...L('base.ledger')]);
-  await ok(
-    ['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'built'].concat(
-      L('base.ledger'),
-    ),
-  );
-});
-
-/** A copy of the base ledger under a new name. */
-function copy(name: string): string {
-  copyFileSync(at('base.ledger'), at(name));
-  return at(name);
-}
-
-function lines(path: string): string[] {
-  return readFileSync(path, 'utf8').split('\n');
-}
+const { at, pt, ok, L, copy, lines } = ledgerFixture('pt-ledger-hostile-');
 
 describe('ledger lines with keys named after Object.prototype members', () => {
   for (const name of ['hasOwnProperty', 'constructor', 'valueOf', '__proto__']) {
@@ -211,82 +185,5 @@ describe('untrusted text in human output', () => {
     expect(provenance).toContain('\\u000a  FLAGGED cleared');
     expect(identities.split('\n')).toHaveLength(3);
     expect(audit.split('\n')).toHaveLength(1);
-  });
-});
-
-describe('a ledger file against its own checkpoints', () => {
-  /** base + a witness + a checkpoint (by admin) + its cosignature: 7 lines, checkpoint size 5. */
-  async function checkpointed(name: string): Promise<string[]> {
-    const path = copy(name);
-    if (!existsSync(at('witness.pem'))) await ok(['keygen', '--out', at('witness.pem')]);
-    await ok(['ledger', 'register', '--key', at('witness.pem'), ...L(name)]);
-    await ok(['ledger', 'checkpoint', '--key', at('admin.pem'), ...L(name)]);
-    await ok(['ledger', 'cosign', '--key', at('witness.pem'), ...L(name)]);
-    expect(JSON.parse(await ok(['ledger', 'verify', '--json', ...L(name)]))).toMatchObject({
-      ok: true,
-      checkpoints: [],
-    });
-    return lines(path).slice(0, -1);
-  }
-
-  const verifyJson = async (name: string) => {
-    const r = await pt(['ledger', 'verify', '--json', ...L(name)]);
-    return { code: r.code, report: JSON.parse(r.stdout) as Record<string, unknown> };
-  };
-
-  it('reordered covered lines fail verify, and checkpoint refuses to sign the new order', async () => {
-    const original = await checkpointed('reordered.ledger');
-    const swapped = [...original];
-    [swapped[3], swapped[4]] = [original[4] as string, original[3] as string];
-    writeFileSync(at('reordered.ledger'), `${swapped.join('\n')}\n`);
-    const { code, report } = await verifyJson('reordered.ledger');
-    expect(code).toBe(1);
-    expect(report).toMatchObject({ ok: false, rejected: [], held: 0 });
-    expect(report.checkpoints).toMatchObject([{ size: 5, at: 5 }]);
-    const text = await pt(['ledger', 'verify', ...L('reordered.ledger')]);
-    expect(text.stderr).toMatch(/^INVALID_METADATA: ledger does not match its own checkpoint/);
-    const again = await pt([
-      'ledger',
-      'checkpoint',
-      '--key',
-      at('admin.pem'),
-      ...L('reordered.ledger'),
-    ]);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^INVALID_METADATA: .*not signing an inconsistent tree head/);
-    expect(lines(at('reordered.ledger')).slice(0, -1)).toEqual(swapped);
-  });
-
-  it('a deleted covered line fails verify', async () => {
-    const original = await checkpointed('deleted.ledger');
-    // The attestation is its author's last entry: removing it breaks no chain.
-    writeFileSync(at('deleted.ledger'), `${original.filter((_, i) => i !== 3).join('\n')}\n`);
-    const { code, report } = await verifyJson('deleted.ledger');
-    expect(code).toBe(1);
-    expect(report).toMatchObject({ rejected: [], held: 0 });
-    expect(report.checkpoints).toMatchObject([{ size: 5, at: 4 }]);
-  });
-
-  it('a repeated line fails verify', async () => {
-    const original = await checkpointed('repeated.ledger');
-    writeFileSync(at('repeated.ledger'), `${[...original, original[2]].join('\n')}\n`);
-    const { code, report } = await verifyJson('repeated.ledger');
-    expect(code).toBe(1);
-    expect(report.repeated).toMatchObject([{ line: 8 }]);
-  });
-
-  it('another copy’s checkpoint, imported with its entries, is not held against this file', async () => {
-    const original = await checkpointed('peer-log.ledger');
-    copy('mine.ledger');
-    await ok(
-      ['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'tested'].concat(
-        L('mine.ledger'),
-      ),
-    );
-    await ok(['ledger', 'import', at('peer-log.ledger'), ...L('mine.ledger')]);
-    const { code, report } = await verifyJson('mine.ledger');
-    expect(report).toMatchObject({ ok: true, checkpoints: [] });
-    expect(code).toBe(0);
-    expect(lines(at('mine.ledger'))).toHaveLength(original.length + 2);
   });
 });

@@ -82,6 +82,7 @@ function simpleAppend<K extends EntryKind>(
           return [await ledger.append(signer, kind, body, time)];
         },
         context,
+        { authors: [signer.did] },
       );
       const made = entry as Entry;
       out(
@@ -180,6 +181,7 @@ export const rotate: Command = {
         return [rotated, registered];
       },
       context,
+      { authors: [old.did, fresh.did] },
     );
     out(
       context,

@@ -60,8 +60,9 @@ function appendTo<T>(
   values: Values,
   context: CliContext,
   write: (ledger: Ledger, time: string) => Promise<T>,
+  signer: string,
 ): Promise<T> {
-  return withLedger(values, write, context);
+  return withLedger(values, write, context, { authors: [signer] });
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -129,8 +130,11 @@ const checkpoint: Command = {
   async run(values, _p, context) {
     const signer = await signerFrom(values.key);
     const name = logName(values);
-    const made = await appendTo(values, context, (ledger, time) =>
-      makeLedgerCheckpoint(ledger, signer, { name, time }),
+    const made = await appendTo(
+      values,
+      context,
+      (ledger, time) => makeLedgerCheckpoint(ledger, signer, { name, time }),
+      signer.did,
     );
     const { origin, size } = made.checkpoint;
     const vkey = formatVerifierKey(made.key);
@@ -162,13 +166,17 @@ const cosign: Command = {
     const { logKey } = trust(values);
     const now = context.now();
     const timestamp = Math.floor(now.getTime() / 1000);
-    const made = await appendTo(values, context, (ledger, time) =>
-      cosignLedgerCheckpoint(ledger, signer, {
-        name,
-        time,
-        timestamp,
-        ...(logKey === undefined ? {} : { logKey }),
-      }),
+    const made = await appendTo(
+      values,
+      context,
+      (ledger, time) =>
+        cosignLedgerCheckpoint(ledger, signer, {
+          name,
+          time,
+          timestamp,
+          ...(logKey === undefined ? {} : { logKey }),
+        }),
+      signer.did,
     );
     const { origin, size } = made.target.checkpoint;
     const summary = {
