@@ -154,3 +154,56 @@ describe('ledger import', () => {
     expect(existsSync(at('nothing.ledger'))).toBe(false);
   });
 });
+
+describe('names', () => {
+  it('init names the ledger, --admin-name names its founder, and register again renames', async () => {
+    const N = L('named.ledger');
+    await ok([
+      'ledger',
+      'init',
+      '--key',
+      at('admin.pem'),
+      '--name',
+      'team',
+      '--admin-name',
+      'alice',
+      ...N,
+    ]);
+    await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'dev', ...N]);
+    const who = async () =>
+      (
+        JSON.parse(await ok(['ledger', 'identities', '--json', ...N])) as {
+          identities: { did: string; name: string }[];
+        }
+      ).identities;
+    expect((await who()).find((i) => i.did === dids.admin)?.name).toBe('alice');
+    await ok(['ledger', 'register', '--key', at('admin.pem'), '--name', 'alice smith', ...N]);
+    await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'build box', ...N]);
+    const names = new Map((await who()).map((i) => [i.did, i.name]));
+    expect(names.get(dids.admin as string)).toBe('alice smith');
+    expect(names.get(dids.dev as string)).toBe('build box');
+    const log = JSON.parse(await ok(['ledger', 'log', '--json', ...N])) as {
+      entries: { kind: string; body: { name?: string } }[];
+    };
+    expect(log.entries[0]?.body.name).toBe('team');
+    // Without --admin-name the founder has no name: the ledger's is not its.
+    await ok(['ledger', 'init', '--key', at('admin.pem'), '--name', 'team', ...L('plain.ledger')]);
+    const plain = JSON.parse(
+      await ok(['ledger', 'identities', '--json', ...L('plain.ledger')]),
+    ) as {
+      identities: { did: string; name: string }[];
+    };
+    expect(plain.identities.find((i) => i.did === dids.admin)?.name).toBe('');
+  });
+});
+
+describe('ledger --help', () => {
+  it('gives every word with its summary and usage', async () => {
+    const help = await ok(['ledger', '--help']);
+    const { LEDGER_COMMANDS } = await import('../../src/cli/commands/ledger.ts');
+    for (const command of LEDGER_COMMANDS) {
+      expect(help).toContain(`${command.name.slice('ledger '.length)}: ${command.summary}`);
+      expect(help).toContain(command.usage);
+    }
+  });
+});

@@ -189,6 +189,26 @@ describe('ledger queries', () => {
     expect(q.ledger.verified(q.reviewed.prev ?? '')).toBeDefined();
   });
 
+  it('a later register renames an identity, while its author is in standing', async () => {
+    const q = await lineage();
+    const reviewer = q.reviewer as Signer;
+    const nameOf = () => identities(q.ledger).find((i) => i.did === reviewer.did)?.name;
+    expect(nameOf()).toBe('reviewer');
+    await q.ledger.append(reviewer, 'register', { name: 'review bot' }, T);
+    expect(nameOf()).toBe('review bot');
+    const head = q.ledger.head(reviewer.did)?.seq ?? 0;
+    await q.ledger.append(
+      q.admin as Signer,
+      'revoke',
+      { subject: reviewer.did, from: head + 1, reason: 'lost' },
+      T,
+    );
+    await q.ledger.append(reviewer, 'register', { name: 'mallory' }, T);
+    expect(nameOf()).toBe('review bot');
+    // The founder is not named after the ledger.
+    expect(identities(q.ledger).find((i) => i.did === q.admin?.did)?.name).toBe('');
+  });
+
   it('audit trail of a target: what was applied and rolled back, from which tree to which', async () => {
     const q = await lineage();
     expect(

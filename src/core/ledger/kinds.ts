@@ -47,6 +47,7 @@ export interface GenesisBody {
   threshold: number;
 }
 export interface RegisterBody {
+  /** The identity's name; a later register entry (seq > 0) renames it. */
   name: string;
   /** Set when this key replaces an earlier one (see `rotate`). */
   rotatedFrom?: string;
@@ -261,8 +262,10 @@ export function checkBody(kind: EntryKind, body: Json, fields: Record<string, un
     if (genesis.threshold > genesis.admins.length)
       bad(kind, 'threshold is larger than the number of admins');
   }
-  if (kind === 'register' && fields.seq !== 0)
-    bad(kind, 'register must be an author’s first entry');
+  // A later register renames a registered identity; only a key's first entry can say which
+  // key it replaces.
+  if (kind === 'register' && fields.seq !== 0 && Object.hasOwn(members, 'rotatedFrom'))
+    bad(kind, 'rotatedFrom belongs on a key’s first entry');
   if (kind !== 'genesis' && kind !== 'register' && fields.seq === 0)
     bad(kind, 'an author’s first entry must register it');
   if (kind === 'equivocation' && String(members.a) >= String(members.b))

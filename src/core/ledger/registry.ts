@@ -20,6 +20,8 @@
  *   equivocation-proof entry has the same effect.
  * - After `rotate` at sequence r, the old key's entries after r are out of standing; the new
  *   key inherits the old key's roles, stake and admin right.
+ * - An identity's name is that of its newest register entry in standing (a register entry at
+ *   seq > 0 renames it). The genesis names the ledger, never its founder.
  */
 import type { Entry } from './entry.ts';
 import type {
@@ -103,14 +105,11 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     }
     return known;
   };
-  const founder = identity(source.genesis.author);
-  founder.registered = source.genesis.id;
-  founder.name = (genesis as GenesisBody).name;
-  for (const register of source.ofKind('register')) {
-    const who = identity(register.author);
-    who.registered = register.id;
-    who.name = (register.body as RegisterBody).name;
-  }
+  // The genesis names the ledger, not its founder: the founder names itself by registering.
+  identity(source.genesis.author).registered = source.genesis.id;
+  const registers = [...source.ofKind('register')].sort((a, b) => a.seq - b.seq);
+  for (const register of registers)
+    if (register.seq === 0) identity(register.author).registered = register.id;
 
   // Equivocation: from the sequence numbers themselves, and from admitted proofs.
   const sealAt = new Map<string, number>();
@@ -216,6 +215,10 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     identity(subject).roles[role] = { stake: best.stake, by: best.by };
     if (heir !== undefined) identity(heir).roles[role] = { stake: best.stake, by: best.by };
   }
+
+  // Names: each identity's newest register entry in standing (a later one renames it).
+  for (const register of registers)
+    if (inStanding(register)) identity(register.author).name = (register.body as RegisterBody).name;
 
   const standing = (entry: Entry): OutOfStanding | undefined => {
     const seal = sealAt.get(entry.author);
