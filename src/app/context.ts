@@ -6,6 +6,8 @@
 import { createContext, useContext } from 'solid-js';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
+import type { PairingService } from './pairings.ts';
+import type { PeerConfigService } from './peer-config.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -17,6 +19,10 @@ export interface AppServices {
   readonly device: DeviceService;
   readonly teams: TeamService;
   readonly sync: SyncService;
+  /** Where this device looks for peers (Settings). */
+  readonly peerConfig: PeerConfigService;
+  /** Pairing without a server (Peers). */
+  readonly pairings: PairingService;
 }
 
 export const ServicesContext = createContext<AppServices>();

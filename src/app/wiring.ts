@@ -1,14 +1,18 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
- * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
- * "not connected".
+ * (y-webrtc, tabs, relay) plugs in through `transport` (main.tsx passes the lazily loaded one);
+ * without one the sync state says "not connected".
  */
+import { createMemo } from 'solid-js';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createPairings } from './pairings.ts';
+import { createPeerConfig } from './peer-config.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
-import { createTeams } from './team.ts';
+import { makeSyncMemory } from './sync-memory.ts';
+import { createTeams, inPhase } from './team.ts';
 
 export interface WiringOptions extends ServiceOptions {
   transport?: Transport;
@@ -18,7 +22,16 @@ export interface WiringOptions extends ServiceOptions {
 export function makeAppServices(options: WiringOptions = {}): AppServices {
   const bundles = makeServices(options);
   const device = createDevice();
-  const sync = createSync(options.transport);
+  // Saved settings reconnect the transport (called later, once `sync` exists).
+  const peerConfig = createPeerConfig({ changed: () => sync.reconnect() });
+  const sync = createSync(options.transport, {
+    settingsFor: peerConfig.inForce,
+    ready: peerConfig.ready,
+    presence: device.key,
+    memory: makeSyncMemory(),
+  });
   const teams = createTeams(device, sync);
-  return { bundles, inbox: createInbox(bundles), device, teams, sync };
+  const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
+  const pairings = createPairings(ledger, peerConfig, sync);
+  return { bundles, inbox: createInbox(bundles), device, teams, sync, peerConfig, pairings };
 }
