@@ -6,6 +6,7 @@
  */
 import { encodeQR } from '@paulmillr/qr';
 import { createMemo } from 'solid-js';
+import './qr.css';
 
 export type QrCorrection = 'low' | 'medium';
 

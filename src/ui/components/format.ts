@@ -52,3 +52,20 @@ export function classifyDiff(diff: string): DiffLine[] {
   }
   return out;
 }
+
+/** "just now", "5 minutes ago", "3 days ago": how long ago `at` was, at `now` (both ms). */
+export function formatAgo(at: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 45) return 'just now';
+  const units: [number, string][] = [
+    [60 * 60 * 24, 'day'],
+    [60 * 60, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    const count = Math.round(seconds / size);
+    if (count >= 1 && seconds >= size * 0.75)
+      return `${count} ${name}${count === 1 ? '' : 's'} ago`;
+  }
+  return '1 minute ago';
+}

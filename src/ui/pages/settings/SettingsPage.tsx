@@ -1,12 +1,13 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, the theme, and
- * the teams this device holds.
+ * Settings: this device's identity (name, did:key) and what it must not lose, the theme, where
+ * to look for peers, and the teams this device holds.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { PeerSettingsSection } from './PeerSettingsForm.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -76,6 +77,7 @@ export default function SettingsPage() {
           <option value="dark">Dark</option>
         </select>
       </section>
+      <PeerSettingsSection />
       <section class="panel stack" aria-labelledby="teams-title">
         <h2 id="teams-title">Teams on this device</h2>
         <Show
