@@ -13,10 +13,13 @@ const target = `${dir}schema-validators.generated.js`;
 export function generate() {
   const schema = JSON.parse(readFileSync(`${dir}bundle.schema.json`, 'utf8'));
   // unicode: false counts string length in UTF-16 units, so the code needs no Ajv runtime import.
+  // ownProperties: bundles are untrusted JSON; a member counts only as an own property, never
+  // through the prototype chain.
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
     unicode: false,
+    ownProperties: true,
     logger: { log() {}, warn() {}, error: console.error }, // quiet about `unicode` deprecation
     code: { source: true, esm: true, lines: true },
   });

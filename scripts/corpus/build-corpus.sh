@@ -3,9 +3,9 @@
 # packages, each walked in order with GNU patch at fuzz 0 as ground truth. The corpus lives
 # outside git in tests/fixtures/corpus/ (git-ignored); tests/corpus/ and tests/bench/ read it.
 #
-#   bash scripts/corpus/build-corpus.sh             # 15 packages (~46 MB download, ~1 min)
+#   bash scripts/corpus/build-corpus.sh             # 16 packages (~56 MB download, ~1.5 min)
 #   bash scripts/corpus/build-corpus.sh --sample    # two small packages, for `npm test`
-#   bash scripts/corpus/build-corpus.sh less tar    # just these (--list prints the 15)
+#   bash scripts/corpus/build-corpus.sh less tar    # just these (--list prints the 16)
 #
 # Idempotent: a package already built is kept, a source already downloaded is not fetched
 # again, and corpus.json is rewritten from every package present. Delete a package's directory
@@ -17,7 +17,7 @@
 set -euo pipefail
 
 readonly FULL_PACKAGES=(dash cron openssh curl util-linux cpio bash shadow tar grep less procps
-  sudo coreutils zlib)
+  sudo coreutils zlib vim)
 readonly SAMPLE_PACKAGES=(dash cron)
 readonly EXIT_CANNOT_FETCH=3
 readonly SOURCES_FILE=/etc/apt/sources.list.d/patchtrail-corpus-deb-src.sources

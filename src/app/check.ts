@@ -77,13 +77,15 @@ function definedOnly<T extends Record<string, unknown>>(
 /** Narrows an unchecked predicate of any shape to the string fields the UI shows. */
 export function readClaims(predicate: unknown): UnverifiedClaims | undefined {
   if (typeof predicate !== 'object' || predicate === null) return undefined;
-  const p = predicate as Record<string, unknown>;
+  // Own members only: the predicate is attacker-controlled JSON of any shape.
+  const own = (key: string): unknown =>
+    Object.hasOwn(predicate, key) ? (predicate as Record<string, unknown>)[key] : undefined;
   const claims: UnverifiedClaims = definedOnly({
-    reason: claimString(p.reason_for_patch),
-    creator: claimString(p.creator_identity),
-    timestamp: claimString(p.creation_timestamp),
-    components: claimList(p.affected_components),
-    files: claimList(p.files),
+    reason: claimString(own('reason_for_patch')),
+    creator: claimString(own('creator_identity')),
+    timestamp: claimString(own('creation_timestamp')),
+    components: claimList(own('affected_components')),
+    files: claimList(own('files')),
   });
   return Object.keys(claims).length > 0 ? claims : undefined;
 }

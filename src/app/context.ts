@@ -11,6 +11,7 @@ import type { PeerConfigService } from './peer-config.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
+import type { WorkflowService } from './workflow.ts';
 
 export interface AppServices {
   /** Bundle checks (verify worker) and trust scores (reputation worker). */
@@ -23,6 +24,8 @@ export interface AppServices {
   readonly peerConfig: PeerConfigService;
   /** Pairing without a server (Peers). */
   readonly pairings: PairingService;
+  /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
+  readonly workflow: WorkflowService;
 }
 
 export const ServicesContext = createContext<AppServices>();

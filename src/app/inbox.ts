@@ -1,48 +1,137 @@
 /**
- * The Inbox: bundles opened on this device in this session, each with its check. A bundle is
- * named by its payload digest (what ledger entries name) once its author signature verifies,
- * and by a local number otherwise; the Patch detail route takes that name.
+ * The Inbox: every bundle this device was given (file picker, drag and drop, the installed app
+ * opening a file), kept in IndexedDB across reloads (storage/inbox-store.ts) and checked again
+ * in the verify worker whenever the app starts, so nothing stored vouches for itself. A bundle
+ * is named by its payload digest (what ledger entries name) once its author signature
+ * verifies, and by a digest of the file's bytes otherwise; the Patch detail route takes that
+ * name. What the team's policy says about each one is the workflow's job (workflow.ts).
  */
 import { createSignal, type Accessor } from 'solid-js';
+import {
+  forgetBundle,
+  keepBundle,
+  readInbox,
+  type InboxSource,
+  type StoredBundle,
+} from '../storage/inbox-store.ts';
 import type { BundleCheck } from './check.ts';
 import type { BundleFile, Services } from './services.ts';
 
+export type { InboxSource };
+
 export interface InboxItem {
-  /** The route key: `sha256:<payload digest>`, or `file-<n>` for a bundle that did not verify. */
+  /** The route key: `sha256:<payload digest>`, or `file-<digest of the bytes>`. */
   key: string;
   fileName: string;
   check: BundleCheck;
-  openedAt: number;
+  source: InboxSource;
+  /** When it arrived on this device (milliseconds). */
+  receivedAt: number;
+  /** The file's exact bytes: what the agent verifies again before it applies anything. */
+  bytes: Uint8Array;
+  /** False when this browser would not keep it (storage full or refused): gone after a reload. */
+  kept: boolean;
 }
 
 export interface InboxService {
+  /** Newest first. */
   readonly items: Accessor<InboxItem[]>;
   /** The file being checked now, if any. */
   readonly checking: Accessor<string | undefined>;
-  /** Checks a bundle and files it; resolves with its item. */
-  open(file: BundleFile): Promise<InboxItem>;
+  /** False until the bundles kept from earlier sessions are checked again and listed. */
+  readonly loaded: Accessor<boolean>;
+  /** Checks a bundle, keeps it and files it; resolves with its item. */
+  open(file: BundleFile, source?: InboxSource): Promise<InboxItem>;
   find(key: string): InboxItem | undefined;
+  /** Removes a bundle from this device's Inbox (the ledger keeps what was recorded about it). */
+  remove(key: string): Promise<void>;
 }
 
-export function createInbox(bundles: Services, now: () => number = Date.now): InboxService {
+/** Where the Inbox keeps bundles (storage/inbox-store.ts). */
+export interface InboxStore {
+  readInbox(): Promise<StoredBundle[]>;
+  keepBundle(bundle: StoredBundle): Promise<void>;
+  forgetBundle(key: string): Promise<void>;
+}
+
+export interface InboxOptions {
+  now?: () => number;
+  /** The persistence (default: IndexedDB); tests pass their own. */
+  store?: InboxStore;
+}
+
+async function keyOf(check: BundleCheck, bytes: Uint8Array): Promise<string> {
+  const digest = check.report?.payloadDigest;
+  if (digest !== undefined) return `sha256:${digest}`;
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice()));
+  return `file-${[...hash.subarray(0, 16)].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** A BundleFile over bytes held here: each read gets its own copy (the worker takes it). */
+function fileOf(name: string, bytes: Uint8Array): BundleFile {
+  return { name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer };
+}
+
+export function createInbox(bundles: Services, options: InboxOptions = {}): InboxService {
+  const now = options.now ?? Date.now;
+  const store = options.store ?? { readInbox, keepBundle, forgetBundle };
   const [items, setItems] = createSignal<InboxItem[]>([]);
   const [checking, setChecking] = createSignal<string>();
-  let opened = 0;
+  const [loaded, setLoaded] = createSignal(false);
   let latest = 0;
+
+  const file = (item: InboxItem) =>
+    setItems((list) =>
+      [item, ...list.filter((other) => other.key !== item.key)].sort(
+        (a, b) => b.receivedAt - a.receivedAt,
+      ),
+    );
+
+  async function restore(): Promise<void> {
+    try {
+      for (const kept of await store.readInbox()) {
+        const check = await bundles.verifyBundleFile(fileOf(kept.fileName, kept.bytes));
+        const key = await keyOf(check, kept.bytes);
+        file({ ...kept, key, check, kept: true });
+      }
+    } catch (error) {
+      console.error('patchtrail: could not read the Inbox kept on this device', error);
+    }
+    setLoaded(true);
+  }
+  void restore();
+
   return {
     items,
     checking,
-    async open(file) {
+    loaded,
+    async open(input, source = 'file') {
       const ticket = ++latest;
-      setChecking(file.name);
-      const check = await bundles.verifyBundleFile(file);
+      setChecking(input.name);
+      // Over the limit: refused before reading (TOO_LARGE), and nothing of it is kept.
+      const tooLarge = input.size > bundles.maxBundleBytes;
+      const bytes = tooLarge ? new Uint8Array() : new Uint8Array(await input.arrayBuffer());
+      const check = await bundles.verifyBundleFile(tooLarge ? input : fileOf(input.name, bytes));
       if (ticket === latest) setChecking(undefined);
-      const digest = check.report?.payloadDigest;
-      const key = digest === undefined ? `file-${++opened}` : `sha256:${digest}`;
-      const item: InboxItem = { key, fileName: file.name, check, openedAt: now() };
-      setItems((list) => [item, ...list.filter((other) => other.key !== key)]);
+      const key = await keyOf(check, bytes);
+      const receivedAt = now();
+      let kept = check.verdict !== 'error' && !tooLarge;
+      if (kept) {
+        try {
+          await store.keepBundle({ key, fileName: input.name, bytes, source, receivedAt });
+        } catch (error) {
+          console.error('patchtrail: could not keep a bundle on this device', error);
+          kept = false;
+        }
+      }
+      const item: InboxItem = { key, fileName: input.name, check, source, receivedAt, bytes, kept };
+      file(item);
       return item;
     },
     find: (key) => items().find((item) => item.key === key),
+    async remove(key) {
+      await store.forgetBundle(key);
+      setItems((list) => list.filter((item) => item.key !== key));
+    },
   };
 }

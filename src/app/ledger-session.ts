@@ -78,8 +78,13 @@ export interface OpenTeam {
     bytes: Uint8Array,
     progress?: (done: number, total: number) => void,
   ): Promise<ImportReport>;
-  /** For the transport: the verified ledger itself. */
+  /** For the transport and the patch workflow: the verified ledger itself. */
   readonly ledger: Ledger;
+  /**
+   * Waits until the store holds what was appended to `ledger` directly (the agent's `applied`
+   * or `rejected` record), and shows it at once.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,6 +171,10 @@ export async function openTeamSession(
     entryText: (id) => {
       const entry = ledger.get(id);
       return entry === undefined ? undefined : prettyEntry(entry.bytes);
+    },
+    async settle() {
+      await store.flush();
+      live.now();
     },
     async close() {
       live.stop();

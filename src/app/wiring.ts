@@ -13,6 +13,7 @@ import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { makeSyncMemory } from './sync-memory.ts';
 import { createTeams, inPhase } from './team.ts';
+import { createWorkflow } from './workflow.ts';
 
 export interface WiringOptions extends ServiceOptions {
   transport?: Transport;
@@ -33,5 +34,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const teams = createTeams(device, sync);
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
   const pairings = createPairings(ledger, peerConfig, sync);
-  return { bundles, inbox: createInbox(bundles), device, teams, sync, peerConfig, pairings };
+  const inbox = createInbox(bundles);
+  const workflow = createWorkflow(inbox, teams, device);
+  return { bundles, inbox, device, teams, sync, workflow, peerConfig, pairings };
 }

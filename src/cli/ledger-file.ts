@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   ledgerLines,
@@ -22,6 +21,7 @@ import {
   type Ledger,
   type LoadReport,
 } from '../core/index.ts';
+import { userCacheDir } from './cache-dir.ts';
 import { UsageError } from './errors.ts';
 
 interface CacheRecord {
@@ -31,10 +31,7 @@ interface CacheRecord {
 }
 
 function cacheDir(): string {
-  const base =
-    process.env.PATCHTRAIL_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'patchtrail');
-  return join(base, 'verified');
+  return join(userCacheDir(), 'verified');
 }
 
 function cachePath(ledgerPath: string): string {

@@ -12,6 +12,13 @@ export {
 } from './bundle/verify.ts';
 export { checkPatchMetadata } from './bundle/metadata.ts';
 export { MAX_BUNDLE_BYTES, MAX_DIFF_BYTES, MAX_KEY_FILE_BYTES } from './bundle/limits.ts';
+export {
+  encodePatchDiff,
+  patchDiffBytes,
+  patchDiffContent,
+  patchDiffText,
+} from './bundle/diff-encoding.ts';
+export { escapeUndecodable, isUtf8, utf8Runs, type TextRun } from './encoding/utf8-runs.ts';
 export { makeSeedSigner, type Signer } from './crypto/signer.ts';
 export { didFromPublicKey, publicKeyFromDid, isDidKey } from './crypto/did-key.ts';
 export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem.ts';
@@ -70,6 +77,7 @@ export {
   AGENT_STEPS,
   applyPatch,
   checkPatch,
+  checkVerified,
   rollbackPatch,
   type AgentApplyOptions,
   type ApplyRunResult,

@@ -1,105 +1,75 @@
 /**
- * The commit journal of a directory tree: `.patchtrail/txn/journal.json`, written last, after
- * every new file is staged in `.patchtrail/txn/new/`. Its existence is the commit point. It
- * lists the operations in the order they are applied; each is idempotent, so replaying the
- * journal after a crash at any moment finishes the commit.
- *
- * The journal is read back from the user's storage, which in a picked folder anyone can edit,
- * so `parseJournal` checks its shape and every path before anything acts on it.
+ * The browser tree's transaction directory: `.patchtrail/txn/` with the staged blobs in `new/`
+ * and `journal.json` (format: core/diff/journal.ts). In a picked folder anyone can edit it, so
+ * before use every component is checked to be what the protocol puts there (a directory, or a
+ * file); anything else is UNSAFE_PATH with nothing touched. These APIs have no symlinks, FIFOs
+ * or devices: a wrong kind is a file where a directory belongs, or the other way round.
  */
+import {
+  JOURNAL_FILE,
+  STAGED_DIR,
+  STATE_DIR,
+  TXN_DIR,
+  type StagedKind,
+} from '../core/diff/journal.ts';
 import { reject } from '../core/errors.ts';
-import type { TreeChange } from '../core/diff/tree.ts';
-import { pathNames } from './handles.ts';
+import { findDir, findFile, kindAt, readBytes } from './handles.ts';
 
-export const STATE_DIR = '.patchtrail';
-export const TXN_DIR = 'txn';
-export const STAGED_DIR = 'new';
-export const JOURNAL_FILE = 'journal.json';
-
-export type JournalOp =
-  { action: 'write'; path: string; blob: string } | { action: 'delete'; path: string };
-
-interface Journal {
-  format: 'patchtrail-txn';
-  version: 1;
-  ops: JournalOp[];
+export interface FoundTxn {
+  state?: FileSystemDirectoryHandle;
+  txn?: FileSystemDirectoryHandle;
+  staged?: FileSystemDirectoryHandle;
+  journal?: FileSystemFileHandle;
 }
 
-export interface PlannedCommit {
-  /** Deletes first, then writes: a file can then replace a directory it empties, and back. */
-  ops: JournalOp[];
-  /** The bytes of each write op, by blob name. */
-  blobs: Map<string, Uint8Array>;
+function unsafe(names: readonly string[], found: string, expected: string): never {
+  return reject(
+    'UNSAFE_PATH',
+    `${names.join('/')} in the target is ${found}, not ${expected}: patchtrail keeps its transaction there; nothing was changed: move ${STATE_DIR} away to go on`,
+  );
 }
 
-/**
- * Orders the changes into journal ops and names their staged blobs. Paths are checked again;
- * a path may appear once, because a journal with two ops on one path would not be idempotent.
- */
-export function planCommit(changes: readonly TreeChange[]): PlannedCommit {
-  const seen = new Set<string>();
-  for (const change of changes) {
-    pathNames(change.path);
-    if (seen.has(change.path)) {
-      throw new TypeError(`commit: more than one change to ${JSON.stringify(change.path)}`);
-    }
-    seen.add(change.path);
-  }
-  const ops: JournalOp[] = [];
-  const blobs = new Map<string, Uint8Array>();
-  for (const change of changes) {
-    if (change.action === 'delete') ops.push({ action: 'delete', path: change.path });
-  }
-  for (const change of changes) {
-    if (change.action !== 'write') continue;
-    const blob = String(blobs.size);
-    blobs.set(blob, change.content);
-    ops.push({ action: 'write', path: change.path, blob });
-  }
-  return { ops, blobs };
+/** The directory `name` in `dir`: undefined when absent, refused when a file is there. */
+async function stateDir(
+  dir: FileSystemDirectoryHandle | undefined,
+  names: readonly string[],
+): Promise<FileSystemDirectoryHandle | undefined> {
+  const name = names.at(-1) ?? '';
+  if (dir === undefined) return undefined;
+  if ((await kindAt(dir, [name])) === 'file') unsafe(names, 'a file', 'a directory');
+  return findDir(dir, [name]);
 }
 
-export function encodeJournal(ops: readonly JournalOp[]): Uint8Array {
-  const journal: Journal = { format: 'patchtrail-txn', version: 1, ops: [...ops] };
-  return new TextEncoder().encode(JSON.stringify(journal));
+/** Which parts of a transaction are there, every one checked for its kind. */
+export async function inspectTxn(root: FileSystemDirectoryHandle): Promise<FoundTxn> {
+  const found: FoundTxn = {};
+  const state = await stateDir(root, [STATE_DIR]);
+  const txn = await stateDir(state, [STATE_DIR, TXN_DIR]);
+  const staged = await stateDir(txn, [STATE_DIR, TXN_DIR, STAGED_DIR]);
+  if (txn !== undefined && (await kindAt(txn, [JOURNAL_FILE])) === 'dir')
+    unsafe([STATE_DIR, TXN_DIR, JOURNAL_FILE], 'a directory', 'a file');
+  const journal = txn === undefined ? undefined : await findFile(txn, JOURNAL_FILE);
+  if (state !== undefined) found.state = state;
+  if (txn !== undefined) found.txn = txn;
+  if (staged !== undefined) found.staged = staged;
+  if (journal !== undefined) found.journal = journal;
+  return found;
 }
 
-function parseOp(value: unknown, index: number): JournalOp {
-  const bad = (what: string): never =>
-    reject('MALFORMED_INPUT', `${STATE_DIR}/${TXN_DIR}/${JOURNAL_FILE}: op ${index} ${what}`);
-  if (typeof value !== 'object' || value === null) return bad('is not an object');
-  const op = value as Record<string, unknown>;
-  if (typeof op.path !== 'string') return bad('has no string "path"');
-  pathNames(op.path);
-  if (op.action === 'delete') return { action: 'delete', path: op.path };
-  if (op.action !== 'write')
-    return bad(`has action ${JSON.stringify(op.action)}, expected "write" or "delete"`);
-  if (typeof op.blob !== 'string' || !/^(0|[1-9][0-9]*)$/.test(op.blob)) {
-    return bad('has no numeric "blob" name');
-  }
-  return { action: 'write', path: op.path, blob: op.blob };
+export async function stagedKind(
+  staged: FileSystemDirectoryHandle | undefined,
+  blob: string,
+): Promise<StagedKind> {
+  const kind = staged === undefined ? undefined : await kindAt(staged, [blob]);
+  return kind === undefined ? 'missing' : kind === 'file' ? 'file' : 'other';
 }
 
-export function parseJournal(bytes: Uint8Array): JournalOp[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (error) {
-    return reject(
-      'MALFORMED_INPUT',
-      `${STATE_DIR}/${TXN_DIR}/${JOURNAL_FILE} is not JSON: ${String(error)}`,
-    );
-  }
-  const journal = value as Partial<Journal> | null;
-  if (
-    journal?.format !== 'patchtrail-txn' ||
-    journal.version !== 1 ||
-    !Array.isArray(journal.ops)
-  ) {
-    reject(
-      'MALFORMED_INPUT',
-      `${STATE_DIR}/${TXN_DIR}/${JOURNAL_FILE}: expected a patchtrail-txn version 1 journal`,
-    );
-  }
-  return journal.ops.map(parseOp);
+/** A staged blob's bytes, for a look at what a pending commit would write. */
+export async function readStaged(
+  staged: FileSystemDirectoryHandle | undefined,
+  blob: string,
+): Promise<Uint8Array> {
+  const file = staged === undefined ? undefined : await findFile(staged, blob);
+  if (file === undefined) unsafe([STATE_DIR, TXN_DIR, STAGED_DIR, blob], 'missing', 'a file');
+  return readBytes(file);
 }

@@ -1,7 +1,8 @@
 /**
  * Crash safety: a child process applying a multi-file patch is killed (SIGKILL) at random
  * points — at chosen commit steps through the test-only failpoint, and at random times —
- * and afterwards, once recovery has run, the target is all-old or all-new, never mixed.
+ * and afterwards, once recovery has run, the target is all-old or all-new, never mixed, and no
+ * .patchtrail directory (not even an empty one) is left.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -112,7 +113,7 @@ describe('crash safety of apply', () => {
       await makeNodeTree(target).recover();
       const hash = await hashDir(target);
       expect([hashOld, hashNew], `run ${run}, crash at step ${step}`).toContain(hash);
-      expect(existsSync(join(target, '.patchtrail', 'txn'))).toBe(false);
+      expect(existsSync(join(target, '.patchtrail')), 'no empty .patchtrail is left').toBe(false);
       outcomes[hash === hashOld ? 'old' : 'new']++;
     }
     console.info(`crash test: ${JSON.stringify(outcomes)}`);
@@ -128,6 +129,7 @@ describe('crash safety of apply', () => {
       await runApply(target, {}, 150 + Math.floor(Math.random() * 250));
       await makeNodeTree(target).recover();
       expect([hashOld, hashNew]).toContain(await hashDir(target));
+      expect(existsSync(join(target, '.patchtrail'))).toBe(false);
     }
   }, 120_000);
 });

@@ -122,7 +122,7 @@ describe('patchtrail apply', () => {
       ).stdout,
     );
     expect(again.status).toBe('already-applied');
-    const reverted = await patchtrail([
+    const reversed = await patchtrail([
       'apply',
       at('b.json'),
       '--dir',
@@ -131,8 +131,8 @@ describe('patchtrail apply', () => {
       at('author.pem'),
       '--reverse',
     ]);
-    expect(reverted.code).toBe(0);
-    expect(reverted.stdout).toMatch(/^reverted: 2 file/);
+    expect(reversed.code).toBe(0);
+    expect(reversed.stdout).toMatch(/^reversed: 2 file/);
     expect(await hashDir(target)).toBe(before);
     expect(existsSync(join(target, 'docs'))).toBe(false);
   });

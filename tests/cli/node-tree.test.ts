@@ -5,7 +5,7 @@
  * apply-crash.test.ts cover the same protocol through the CLI.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -96,7 +96,10 @@ describe('the Node tree commit journal', () => {
   it('refuses to guess about a journal version it does not know', async () => {
     const { ops } = JSON.parse(await commitStoppedAtFirstMove()) as { ops: unknown };
     writeFileSync(journal(), JSON.stringify({ version: 99, ops }));
-    await expect(makeNodeTree(dir).recover()).rejects.toThrow('journal version 99');
+    await expect(makeNodeTree(dir).recover()).rejects.toMatchObject({
+      code: 'MALFORMED_INPUT',
+      message: expect.stringContaining('version 99 is not one this build replays'),
+    });
     expect(existsSync(journal())).toBe(true);
   });
 
@@ -121,5 +124,72 @@ describe('the Node tree commit journal', () => {
     await plant([{ action: 'chmod', path: 'a.txt' }]);
     expect(await hashDir(dir)).toBe(before);
     expect(readFileSync(outside, 'utf8')).toBe('not yours\n');
+  });
+});
+
+describe('the Node tree refuses what it could not finish, before staging anything', () => {
+  const text = (value: string) => new TextEncoder().encode(value);
+  const write = (path: string): TreeChange => ({
+    action: 'write',
+    path,
+    content: text(`${path}\n`),
+    executable: false,
+  });
+
+  it.each<[string, TreeChange[]]>([
+    ['a file and a file inside it', [write('keep.txt'), write('n'), write('n/m')]],
+    ['a file where a directory stays', [write('keep.txt'), write('old')]],
+    ['a file under a file', [write('keep.txt/x')]],
+  ])('%s: APPLY_CONFLICT, target untouched, no .patchtrail', async (_name, changes) => {
+    await expect(makeNodeTree(dir).commit(changes)).rejects.toMatchObject({
+      code: 'APPLY_CONFLICT',
+    });
+    expect(await hashDir(dir)).toBe(hashOld);
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('refuses to replay a journal that cannot finish (an earlier build wrote a, then a/b), changing nothing', async () => {
+    // What the old applier left behind: the journal written, its first write done, the second
+    // impossible. Every later apply ran into it and crashed; now it is a coded refusal.
+    writeTree(dir, {
+      'a/b': 'moved before the crash\n',
+      '.patchtrail/txn/new/1': 'b\n',
+    });
+    const ops = [
+      { action: 'write', path: 'a/b', blob: '0', executable: false },
+      { action: 'write', path: 'a/b/c', blob: '1', executable: false },
+    ];
+    const sha256 = createHash('sha256').update(JSON.stringify(ops)).digest('hex');
+    writeFileSync(journal(), JSON.stringify({ version: 2, ops, sha256 }));
+    const before = await hashDir(dir);
+    await expect(makeNodeTree(dir).recover()).rejects.toMatchObject({
+      code: 'APPLY_CONFLICT',
+      message: expect.stringContaining('cannot be finished'),
+    });
+    expect(await hashDir(dir)).toBe(before);
+    expect(existsSync(journal())).toBe(true);
+  });
+
+  it('removes an empty .patchtrail left by a kill, and reports nothing to recover', async () => {
+    mkdirSync(join(dir, '.patchtrail', 'txn'), { recursive: true });
+    expect(await makeNodeTree(dir).recover()).toBe('discarded');
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+    mkdirSync(join(dir, '.patchtrail'));
+    expect(await makeNodeTree(dir).recover()).toBe('none');
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('says what recovery would do without doing it (pending)', async () => {
+    await commitStoppedAtFirstMove();
+    const before = await hashDir(dir);
+    const pending = await makeNodeTree(dir).pending();
+    expect(pending.outcome).toBe('rolled-forward');
+    expect(pending.outcome === 'rolled-forward' && pending.changes.map((c) => c.path)).toEqual([
+      'old/gone.txt',
+      'a.txt',
+      'sub/new.sh',
+    ]);
+    expect(await hashDir(dir)).toBe(before);
+    expect(existsSync(journal())).toBe(true);
   });
 });

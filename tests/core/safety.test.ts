@@ -39,6 +39,8 @@ describe('path safety (untrusted diffs)', () => {
     ['fullwidth full stops (U+FF0E)', create('b/\uff0e\uff0e/x'), 1],
     ['a two-dot leader (U+2025)', create('b/\u2025/x'), 1],
     ['a fullwidth solidus (U+FF0F)', create('b/a\uff0f..\uff0fx'), 1],
+    ['a component over 255 bytes (a name no filesystem holds)', create(`b/${'é'.repeat(128)}`), 1],
+    ['a path over 4,096 bytes', create(`b/${'d/'.repeat(2048)}x`), 1],
     ['a path through a symlink', create('b/link/x'), 1],
     ['a write onto a symlink', create('b/src/out'), 1],
     [
@@ -65,12 +67,13 @@ describe('path safety (untrusted diffs)', () => {
     const tree = makeMemoryTree();
     await applyDiff(
       tree,
-      `${create('b/docs/read me.txt')}${create('b/.github/x.yml')}${create('b/caf\u00e9/..hidden')}`,
+      `${create('b/docs/read me.txt')}${create('b/.github/x.yml')}${create('b/caf\u00e9/..hidden')}${create(`b/${'n'.repeat(255)}`)}`,
     );
     expect([...tree.snapshot().keys()].sort()).toEqual([
       '.github/x.yml',
       'caf\u00e9/..hidden',
       'docs/read me.txt',
+      'n'.repeat(255),
     ]);
   });
 });

@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   appendAttestation,
@@ -109,8 +109,16 @@ async function writeFixtures(): Promise<Fixtures> {
     note: 'Read every line; the printf change is right.',
     now: new Date('2025-03-15T10:00:00Z'),
   });
+  // A real patch that is not UTF-8 (NUL, 0xFF in a created file): carried in base64.
+  const vim = await readFile(new URL('../fixtures/vim/CVE-2023-4781.patch', import.meta.url));
+  const notUtf8 = await createBundle({
+    diff: vim,
+    signer: author,
+    now: new Date('2025-03-16T08:00:00Z'),
+  });
   const files: Record<string, string> = {
     'valid.json': serializeBundle(valid),
+    'not-utf8.json': serializeBundle(notUtf8),
     'tampered.json': serializeBundle(alterPayload(valid)),
     'attested.json': serializeBundle(attested),
     'forged-attestation.json': serializeBundle(forgeLastAttestation(attested)),
@@ -129,7 +137,7 @@ async function verdictFor(page: Page, fileName: string) {
   const verdict = page.locator(`${testid('verdict')}[data-file="${fileName}"]`);
   await verdict.waitFor();
   return {
-    state: await verdict.getAttribute('data-state'),
+    state: await verdict.getAttribute('data-check'),
     engine: await verdict.getAttribute('data-engine'),
     code: (await page.locator(testid('verdict-code')).allTextContents())[0],
     message: (await page.locator(testid('verdict-message')).allTextContents())[0],
@@ -145,7 +153,7 @@ async function signatureRows(page: Page) {
       did: await row.getAttribute('data-did'),
       status: await row.getAttribute('data-status'),
       problem: (await row.locator(testid('signature-problem')).allTextContents())[0],
-      verdict: (await row.locator(testid('signature-verdict')).textContent())?.trim(),
+      verdict: (await row.locator(testid('signature-verdict')).allTextContents())[0],
     });
   }
   return out;
@@ -179,6 +187,24 @@ async function dropFile(page: Page, target: string, name: string, text: string):
   await dataTransfer.dispose();
 }
 
+/** Scrolls a virtual list from top to bottom, reading what each view shows. */
+async function everyRow<T>(list: Locator, read: (box: HTMLElement) => T): Promise<T[]> {
+  const views: T[] = [];
+  await list.evaluate((box) => (box.scrollTop = 0));
+  for (;;) {
+    await list
+      .page()
+      .evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+    views.push(await list.evaluate(read));
+    const more = await list.evaluate((box) => {
+      const before = box.scrollTop;
+      box.scrollTop += box.clientHeight;
+      return box.scrollTop > before;
+    });
+    if (!more) return views;
+  }
+}
+
 // --- the tests -----------------------------------------------------------------------------
 
 describeBrowser('bundle page (Chromium, production build)', () => {
@@ -210,6 +236,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     const read = async (name: string) => new Uint8Array(await readFile(fixtures.path(name)));
     expect((await verifyBundle(await read('valid.json'))).ok).toBe(true);
     expect((await verifyBundle(await read('attested.json'))).ok).toBe(true);
+    expect((await verifyBundle(await read('not-utf8.json'))).ok).toBe(true);
     const tampered = await verifyBundle(await read('tampered.json'));
     expect(tampered.ok ? 'ok' : tampered.problem.code).toBe('INVALID_SIGNATURE');
     const forged = await verifyBundle(await read('forged-attestation.json'));
@@ -239,7 +266,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(verdict).toMatchObject({ state: 'verified', engine: 'worker', code: undefined });
 
     expect(await page.locator(testid('meta-reason')).textContent()).toContain(REASON);
-    expect(await page.locator(`${testid('meta-author')} dd`).textContent()).toBe(
+    expect(await page.locator(`${testid('meta-author')} [data-did]`).getAttribute('data-did')).toBe(
       fixtures.author.did,
     );
     expect(await page.locator(testid('meta-file')).allTextContents()).toEqual([
@@ -266,9 +293,14 @@ describeBrowser('bundle page (Chromium, production build)', () => {
         did: fixtures.author.did,
         status: 'valid',
         problem: undefined,
-        verdict: '—',
+        verdict: undefined,
       },
     ]);
+    // No team is open: integrity alone is neutral, never green, and nobody's key counts.
+    expect(await page.getByTestId('verdict').getAttribute('data-state')).toBe('no-team');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain(
+      'Signed, but not by anyone this team trusts',
+    );
     expect(await page.locator(testid('claims')).count()).toBe(0);
     await shoot(page, 'patch-signed');
   });
@@ -280,12 +312,34 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(verdict).toMatchObject({ state: 'verified', engine: 'worker' });
     const rows = await signatureRows(page);
     expect(rows.map(({ role, did, status, verdict }) => ({ role, did, status, verdict }))).toEqual([
-      { role: 'author', did: fixtures.author.did, status: 'valid', verdict: '—' },
+      { role: 'author', did: fixtures.author.did, status: 'valid', verdict: undefined },
       { role: 'reviewer', did: fixtures.reviewer.did, status: 'valid', verdict: 'pass' },
     ]);
     expect(await page.locator(testid('signatures')).textContent()).toContain(
       'Read every line; the printf change is right.',
     );
+  });
+
+  it('shows a diff that is not UTF-8 with each undecodable byte escaped, never as U+FFFD', async () => {
+    await chooseFile(page, fixtures.path('not-utf8.json'));
+    const verdict = await verdictFor(page, 'not-utf8.json');
+    expect(verdict).toMatchObject({ state: 'verified', engine: 'worker' });
+    expect(await page.locator(testid('meta-reason')).textContent()).toContain('patch 9.0.1873');
+    const diff = page.locator(testid('diff'));
+    // The list keeps only the rows in view: scroll through it and read every row.
+    const seen = await everyRow(diff, (box) => ({
+      added: [...box.querySelectorAll('[data-kind="add"]')].map((e) => e.textContent ?? ''),
+      bytes: [...box.querySelectorAll('.escaped-byte')].map((e) => e.textContent ?? ''),
+      controls: [...box.querySelectorAll('.escaped-control')].map((e) => e.getAttribute('title')),
+      text: box.textContent ?? '',
+    }));
+    // "+sv " 0xFF 0x7F 0x00 "n" 0x00 0x00 0x01 0x00 in the patch file.
+    expect(seen.flatMap((s) => s.added)).toContain('+sv \\xFF\\x7F\\x00n\\x00\\x00\\x01\\x00');
+    expect(seen.flatMap((s) => s.bytes)).toContain('\\xFF');
+    expect(seen.flatMap((s) => s.controls)[0]).toContain('control');
+    expect(seen.map((s) => s.text).join('')).not.toContain('\uFFFD');
+    expect(await page.locator('body').textContent()).not.toContain('\uFFFD');
+    await shoot(page, 'patch-not-utf8');
   });
 
   it('rejects a bundle whose payload was altered, marking the author signature invalid', async () => {
@@ -297,8 +351,8 @@ describeBrowser('bundle page (Chromium, production build)', () => {
       code: 'INVALID_SIGNATURE',
     });
     expect(verdict.message).toContain('does not verify');
-    expect(await page.getByRole('status').textContent()).toBe(
-      'tampered.json: rejected (INVALID_SIGNATURE)',
+    expect(await page.locator('.visually-hidden[role="status"]').textContent()).toBe(
+      'tampered.json: Do not apply: this file is not a valid patch bundle (INVALID_SIGNATURE)',
     );
 
     expect(await signatureRows(page)).toEqual([
@@ -307,7 +361,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
         did: fixtures.author.did,
         status: 'invalid',
         problem: 'INVALID_SIGNATURE',
-        verdict: '—',
+        verdict: undefined,
       },
     ]);
     // The forged reason may be shown only inside the panel labelled UNVERIFIED.

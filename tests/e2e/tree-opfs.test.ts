@@ -218,6 +218,43 @@ describeBrowser('directory tree over OPFS in headless Chromium', () => {
     expect(Object.keys(raw).some((path) => path.startsWith('.patchtrail'))).toBe(false);
   });
 
+  it('refuses, with UNSAFE_PATH, a workspace whose .patchtrail or journal is the wrong kind', async () => {
+    const outcomes = await page().evaluate(async () => {
+      const { openWorkspace, changes, snapshot } = window.patchtrailTree;
+      const results: string[] = [];
+      for (const plant of ['state-file', 'journal-dir']) {
+        const { handle, tree } = await openWorkspace(`planted-${plant}`);
+        await tree.commit(changes({ 'a.txt': 'a' }));
+        if (plant === 'state-file') await handle.getFileHandle('.patchtrail', { create: true });
+        else {
+          const txn = await (
+            await handle.getDirectoryHandle('.patchtrail', { create: true })
+          ).getDirectoryHandle('txn', { create: true });
+          await txn.getDirectoryHandle('journal.json', { create: true });
+        }
+        const before = JSON.stringify(await snapshot(handle));
+        for (const run of [() => tree.recover(), () => tree.commit(changes({ 'a.txt': 'b' }))]) {
+          results.push(
+            await run().then(
+              () => 'no error',
+              (error: { code?: string }) => error.code ?? 'uncoded',
+            ),
+          );
+        }
+        results.push(JSON.stringify(await snapshot(handle)) === before ? 'unchanged' : 'changed');
+      }
+      return results;
+    });
+    expect(outcomes).toEqual([
+      'UNSAFE_PATH',
+      'UNSAFE_PATH',
+      'unchanged',
+      'UNSAFE_PATH',
+      'UNSAFE_PATH',
+      'unchanged',
+    ]);
+  });
+
   /**
    * Starts a commit of MANY files in a second page and kills that page's renderer (CDP
    * Page.crash) once `ready` holds for the commit's progress as this page sees it in OPFS.

@@ -235,8 +235,17 @@ describe('makeDirectoryTree: recover', () => {
     );
   });
 
+  it('discards a journal that is not JSON (cut short before its commit point)', async () => {
+    const disk = new FakeDisk().seed({
+      x: 'x',
+      '.patchtrail/txn/new/0': 'staged',
+      '.patchtrail/txn/journal.json': '{"format":"patchtrail-txn","vers',
+    });
+    expect(await makeDirectoryTree(disk.root()).recover()).toBe('discarded');
+    expect(disk.snapshot()).toEqual(files({ x: 'x' }));
+  });
+
   it.each([
-    ['not JSON', '{'],
     ['a journal of another format', '{"format":"x","version":1,"ops":[]}'],
     [
       'an op with an unsafe path',

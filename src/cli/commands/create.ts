@@ -8,7 +8,6 @@ import {
   MAX_DIFF_BYTES,
   readBundle,
   serializeBundle,
-  utf8Decode,
   type Signer,
 } from '../../core/index.ts';
 import type { CreateBundleInput } from '../../core/index.ts';
@@ -61,7 +60,8 @@ export const create: Command = {
     if (typeof diffPath !== 'string') throw new UsageError('--diff FILE|- is required');
     const strip = parseStrip(values.strip);
     const signer = await signerFrom(values.key);
-    const diff = utf8Decode(await readInput(diffPath, MAX_DIFF_BYTES, 'diff'), 'diff');
+    // Any bytes: a diff that is not UTF-8 is carried in base64 (bundle/diff-encoding.ts).
+    const diff = await readInput(diffPath, MAX_DIFF_BYTES, 'diff');
     const input: CreateBundleInput = {
       diff,
       signer,

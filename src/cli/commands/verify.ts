@@ -1,6 +1,7 @@
 /** `verify` and `inspect`: check a bundle's signatures and metadata, and show what it holds. */
 import {
   MAX_BUNDLE_BYTES,
+  patchDiffText,
   peekUnverifiedPredicate,
   readBundle,
   verifyParsedBundle,
@@ -36,7 +37,7 @@ function describeReport(report: BundleReport): string {
     `components:  ${list(p.affected_components) || '(none)'}`,
     `files:       ${list(p.files)}`,
     `path strip:  ${p.path_strip}`,
-    `diff:        sha256:${report.diffDigest}`,
+    `diff:        sha256:${report.diffDigest}${p.patch_diff_encoding === 'base64' ? ' (not UTF-8: carried in base64)' : ''}`,
     `payload:     sha256:${report.payloadDigest}`,
     `build env:   ${p.build_environment ?? '(not given)'}`,
     `tests:       ${p.validation_tests ?? '(not given)'}`,
@@ -114,7 +115,9 @@ export const inspect: Command = {
     const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
     const result = await verifyParsedBundle(bundle);
     if (result.ok && values.json !== true) {
-      context.stdout(`${describeReport(result.report)}\n\n${result.report.predicate.patch_diff}`);
+      context.stdout(
+        `${describeReport(result.report)}\n\n${patchDiffText(result.report.predicate)}`,
+      );
       return 0;
     }
     if (!result.ok && values.json !== true) {

@@ -3,7 +3,7 @@
  * same, then apply → record → audit) and `rollbackPatch`, with the types that say what each
  * needs. The steps themselves are in check-steps.ts and apply-steps.ts.
  */
-export { applyPatch, checkPatch } from './pipeline.ts';
+export { applyPatch, checkPatch, checkVerified } from './pipeline.ts';
 export { findApplied, rollbackPatch } from './rollback.ts';
 export {
   AGENT_STEPS,

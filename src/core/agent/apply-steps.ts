@@ -4,6 +4,7 @@
  * stops (denied, rejected, a conflict) records `rejected` with the code of the step that
  * stopped it, so the audit trail holds every attempt a device made, not only its successes.
  */
+import { patchDiffContent } from '../bundle/diff-encoding.ts';
 import type { PatchPredicate } from '../bundle/types.ts';
 import { readBundle } from '../bundle/verify.ts';
 import { utcTimestamp } from '../bundle/time.ts';
@@ -27,15 +28,14 @@ export async function applyChange(
   predicate: PatchPredicate,
   options: { dryRun?: boolean; fuzz?: number; reverse?: boolean },
 ): Promise<StepValue<ApplyResult>> {
-  const result = await applyDiff(tree, predicate.patch_diff, {
+  const result = await applyDiff(tree, patchDiffContent(predicate), {
     strip: predicate.path_strip,
     dryRun: options.dryRun === true,
     fuzz: options.fuzz ?? 0,
     reverse: options.reverse === true,
   });
-  const verb = options.reverse === true && result.status === 'applied' ? 'reversed' : result.status;
   const summary = `${result.files.length} file(s), ${result.treeBefore} -> ${result.treeAfter}`;
-  return passed(result, `${verb}: ${summary}`);
+  return passed(result, `${result.status}: ${summary}`);
 }
 
 /**

@@ -30,7 +30,7 @@ import {
   verifyIdentities,
   verifySignature,
 } from './check-steps.ts';
-import { Halt, StepLog } from './run.ts';
+import { Halt, passed, StepLog, type StepValue } from './run.ts';
 import type {
   ApplyOptions,
   ApplyRunResult,
@@ -47,15 +47,18 @@ interface Checked {
   decision: DecisionOutcome;
 }
 
+/** How the first step learns the bundle: verify its bytes, or take a report verified before. */
+type VerifyStep = () => StepValue<BundleReport> | Promise<StepValue<BundleReport>>;
+
 /** The check steps, recording into `result`; throws Halt at the first stop. */
 async function runChecks(
-  bytes: Uint8Array,
+  verify: VerifyStep,
   options: CheckOptions,
   log: StepLog,
   result: Omit<CheckResult, 'status'>,
 ): Promise<Checked> {
   const { ledger, now, via } = options;
-  const report = await log.run('verify-signature', () => verifySignature(bytes));
+  const report = await log.run('verify-signature', verify);
   const patch = `sha256:${report.payloadDigest}`;
   result.patch = patch;
   await log.run('extract-metadata', () => extractMetadata(report));
@@ -82,11 +85,29 @@ function statusOf(halt: Halt): 'denied' | 'rejected' {
 }
 
 /** Would the policy allow this patch here? Every check step; nothing is applied or recorded. */
-export async function checkPatch(bytes: Uint8Array, options: CheckOptions): Promise<CheckResult> {
+export function checkPatch(bytes: Uint8Array, options: CheckOptions): Promise<CheckResult> {
+  return checkWith(() => verifySignature(bytes), options);
+}
+
+/**
+ * `checkPatch` for a bundle whose signatures were verified already, by `verifyBundle` with no
+ * trust set (the app's verify worker, so that a large bundle is not verified a second time on
+ * the page's thread): the same steps, the first one taking that report. Only for a report this
+ * process's own verifier produced; an apply always verifies the bytes again.
+ */
+export function checkVerified(report: BundleReport, options: CheckOptions): Promise<CheckResult> {
+  const n = report.attestations.length;
+  return checkWith(
+    () => passed(report, `author signature and ${n} attestation(s) checked before`),
+    options,
+  );
+}
+
+async function checkWith(verify: VerifyStep, options: CheckOptions): Promise<CheckResult> {
   const log = new StepLog();
   const result: CheckResult = { status: 'rejected', steps: log.steps };
   try {
-    await runChecks(bytes, options, log, result);
+    await runChecks(verify, options, log, result);
     result.status = 'allowed';
   } catch (error) {
     if (!(error instanceof Halt)) throw error;
@@ -105,7 +126,12 @@ export async function applyPatch(
   const log = new StepLog();
   const result: ApplyRunResult = { status: 'rejected', steps: log.steps };
   try {
-    const checked = await runChecks(bytes, { ...options, deviceDid: device.did }, log, result);
+    const checked = await runChecks(
+      () => verifySignature(bytes),
+      { ...options, deviceDid: device.did },
+      log,
+      result,
+    );
     const applied = await log.run('apply', () =>
       applyChange(tree, checked.report.predicate, options),
     );

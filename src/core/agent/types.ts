@@ -137,7 +137,7 @@ export interface CheckResult {
 }
 
 export interface ApplyRunResult extends Omit<CheckResult, 'status'> {
-  status: 'applied' | 'already-applied' | 'dry-run' | 'denied' | 'rejected';
+  status: 'denied' | 'rejected' | ApplyResult['status'];
   apply?: ApplyResult;
   /** What this device recorded: `applied`, or `rejected` with the code of the failed step. */
   attestation?: Entry<'attest'>;

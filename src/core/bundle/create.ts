@@ -10,7 +10,8 @@ import { signEnvelope } from '../envelope/dsse.ts';
 import { IN_TOTO_PAYLOAD_TYPE, makeStatement } from '../envelope/statement.ts';
 import { reject } from '../errors.ts';
 import { parseDiff, touchedPaths } from '../diff/parse.ts';
-import { MAX_DIFF_BYTES } from './limits.ts';
+import { encodePatchDiff } from './diff-encoding.ts';
+import { MAX_DIFF_BYTES, MAX_PAYLOAD_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
 import { readSourceHeaders } from './source-headers.ts';
 import { utcTimestamp } from './time.ts';
@@ -22,7 +23,8 @@ import {
 } from './types.ts';
 
 export interface CreateBundleInput {
-  diff: string;
+  /** The diff's exact bytes (any bytes: a diff that is not UTF-8 is carried in base64), or text. */
+  diff: string | Uint8Array;
   signer: Signer;
   /** Falls back to the diff's own Subject/Description header when empty. */
   reason?: string;
@@ -37,9 +39,13 @@ export interface CreateBundleInput {
   subjectName?: string;
 }
 
-function buildPredicate(input: CreateBundleInput): PatchPredicate {
+function buildPredicate(input: CreateBundleInput, diff: Uint8Array): PatchPredicate {
   const strip = input.strip ?? 1;
-  const parsed = parseDiff(input.diff, strip);
+  const carried = encodePatchDiff(diff);
+  const parsed = parseDiff(
+    carried.patch_diff_encoding === undefined ? carried.patch_diff : diff,
+    strip,
+  );
   const headers = readSourceHeaders(parsed.preamble);
   const reason =
     input.reason?.trim() ||
@@ -53,7 +59,7 @@ function buildPredicate(input: CreateBundleInput): PatchPredicate {
     creator_identity: input.signer.did,
     reason_for_patch: reason,
     affected_components: [...new Set(input.components ?? [])],
-    patch_diff: input.diff,
+    ...carried,
     path_strip: strip,
     files: touchedPaths(parsed),
   };
@@ -63,23 +69,34 @@ function buildPredicate(input: CreateBundleInput): PatchPredicate {
   return predicate;
 }
 
+/** The diff's bytes; text must be well-formed Unicode (an unpaired surrogate has no bytes). */
+function diffBytesOf(diff: string | Uint8Array): Uint8Array {
+  if (typeof diff !== 'string') return diff;
+  if (/\p{Cs}/u.test(diff)) reject('MALFORMED_INPUT', 'diff text holds an unpaired surrogate');
+  return utf8Encode(diff);
+}
+
 export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
-  const diffBytes = utf8Encode(input.diff);
+  const diffBytes = diffBytesOf(input.diff);
   if (diffBytes.length > MAX_DIFF_BYTES) {
     reject('TOO_LARGE', `diff is ${diffBytes.length} bytes; the limit is ${MAX_DIFF_BYTES}`);
   }
-  const predicate = buildPredicate(input);
+  const predicate = buildPredicate(input, diffBytes);
   const statement = makeStatement(
     [{ name: input.subjectName ?? 'patch.diff', digest: { sha256: await sha256Hex(diffBytes) } }],
     PATCH_PREDICATE_TYPE,
     predicate,
   );
   assertSchema('patchStatement', statement, 'INVALID_METADATA', 'patch metadata');
-  const envelope = await signEnvelope(
-    IN_TOTO_PAYLOAD_TYPE,
-    canonicalBytes(statement),
-    input.signer,
-  );
+  const payload = canonicalBytes(statement);
+  if (payload.length > MAX_PAYLOAD_BYTES) {
+    // Base64 adds a third; JSON escapes a control character in a text diff in six bytes.
+    reject(
+      'TOO_LARGE',
+      `the signed statement is ${payload.length} bytes; the limit is ${MAX_PAYLOAD_BYTES}`,
+    );
+  }
+  const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, input.signer);
   return { mediaType: BUNDLE_MEDIA_TYPE, envelope, attestation_signatures: [] };
 }
 

@@ -4,6 +4,8 @@ export interface ValidationError {
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
+  /** The member name a `propertyNames` error is about. */
+  propertyName?: string;
 }
 export interface Validator {
   (data: unknown): boolean;

@@ -13,8 +13,9 @@ export { schema as bundleSchema };
 
 function describe(error: ValidationError): string {
   const where = error.instancePath === '' ? '(top level)' : error.instancePath;
-  const extra =
-    error.keyword === 'additionalProperties' ? ` "${String(error.params.additionalProperty)}"` : '';
+  const name =
+    error.keyword === 'additionalProperties' ? error.params.additionalProperty : error.propertyName;
+  const extra = name === undefined ? '' : ` "${String(name)}"`;
   return `${where}: ${error.message ?? error.keyword}${extra}`;
 }
 

@@ -12,14 +12,15 @@ export interface SourceHeaders {
 
 const MBOX_FROM = /^From [0-9a-f]{7,64} /;
 const GIT_FIELDS = ['from', 'date', 'subject'] as const;
-const DEP3_FIELDS: Record<string, string> = {
-  description: 'description',
-  subject: 'description',
-  author: 'author',
-  from: 'author',
-  origin: 'origin',
-  bug: 'bug',
-};
+/** DEP-3 names and aliases; a Map, since header names are the diff author's text. */
+const DEP3_FIELDS = new Map([
+  ['description', 'description'],
+  ['subject', 'description'],
+  ['author', 'author'],
+  ['from', 'author'],
+  ['origin', 'origin'],
+  ['bug', 'bug'],
+]);
 const MAX_FIELD_LENGTH = 4096;
 
 /** RFC 5322-style fields: "Name: value", continuation lines start with white space. */
@@ -61,7 +62,7 @@ export function readSourceHeaders(preamble: string): SourceHeaders | undefined {
   const fields = readFields(lines);
   const out: Record<string, string> = {};
   for (const [name, value] of fields) {
-    const canonical = DEP3_FIELDS[name];
+    const canonical = DEP3_FIELDS.get(name);
     if (canonical !== undefined && out[canonical] === undefined) out[canonical] = value.trim();
   }
   const isDep3 = out.description !== undefined || out.origin !== undefined || out.bug !== undefined;

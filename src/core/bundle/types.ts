@@ -21,7 +21,13 @@ export interface PatchPredicate {
   creator_identity: string;
   reason_for_patch: string;
   affected_components: string[];
+  /**
+   * The diff, byte for byte: the text itself when the diff is UTF-8, else its bytes in standard
+   * padded base64 with `patch_diff_encoding: "base64"` (see diff-encoding.ts).
+   */
   patch_diff: string;
+  /** Present only when the diff is not UTF-8. */
+  patch_diff_encoding?: 'base64';
   /** Leading path components removed from the diff's paths (`git apply -p`). */
   path_strip: number;
   /** Target-relative paths the diff touches, after stripping. */

@@ -13,6 +13,7 @@ import { sha256Hex } from '../crypto/hash.ts';
 import { verifyEnvelopeSignature, type Envelope } from '../envelope/dsse.ts';
 import { isPatchtrailError, reject, type PatchtrailError } from '../errors.ts';
 import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { patchDiffContent } from './diff-encoding.ts';
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
 import { isRealUtcTimestamp } from './time.ts';
@@ -87,13 +88,14 @@ async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
       `creation_timestamp "${predicate.creation_timestamp}" is not a real date`,
     );
   }
-  const diffDigest = await sha256Hex(utf8Encode(predicate.patch_diff));
+  const diff = patchDiffContent(predicate);
+  const diffDigest = await sha256Hex(typeof diff === 'string' ? utf8Encode(diff) : diff);
   if (statement.subject[0]?.digest.sha256 !== diffDigest) {
-    reject('INVALID_METADATA', 'subject digest does not match sha256 of patch_diff');
+    reject('INVALID_METADATA', 'subject digest does not match sha256 of the diff');
   }
   let files: string[];
   try {
-    files = touchedPaths(parseDiff(predicate.patch_diff, predicate.path_strip));
+    files = touchedPaths(parseDiff(diff, predicate.path_strip));
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return reject('INVALID_METADATA', `patch_diff is not a usable diff: ${message}`);
@@ -287,7 +289,10 @@ export async function verifyBundle(
 export function peekUnverifiedPredicate(bundle: Bundle): unknown {
   try {
     const statement = parseJson(utf8Decode(fromBase64(bundle.envelope.payload)), 'payload');
-    return (statement as { predicate?: unknown } | null)?.predicate;
+    const isObject = typeof statement === 'object' && statement !== null;
+    return isObject && Object.hasOwn(statement, 'predicate')
+      ? (statement as { predicate: unknown }).predicate
+      : undefined;
   } catch {
     return undefined;
   }

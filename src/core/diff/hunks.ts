@@ -7,12 +7,23 @@
  * byte, line terminators included; fuzz (ignoring outer context lines) is used only when the
  * caller asks, and reported.
  *
- * Lines are compared as bytes (UTF-8 for the hunk's lines, the file as it is), so non-UTF-8
- * content and CRLF stay exact; the result is assembled by copying byte ranges, never by
+ * Lines are compared as bytes (the hunk's lines as the diff holds them, the file as it is), so
+ * non-UTF-8 content and CRLF stay exact; the result is assembled by copying byte ranges, never by
  * decoding the file.
  */
 import { reject } from '../errors.ts';
-import type { Hunk } from './model.ts';
+import {
+  firstMatch,
+  internLines,
+  walkCandidates,
+  type Candidates,
+  type LineIds,
+  type PlacementWork,
+} from './line-search.ts';
+import { lineEquals, Output, splitLines, type FileLines } from './file-lines.ts';
+import type { Hunk, HunkLine } from './model.ts';
+
+export type { PlacementWork } from './line-search.ts';
 
 export interface HunkPlacement {
   /** 1-based hunk number within its file. */
@@ -28,210 +39,200 @@ export interface HunkPlacement {
 const encoder = new TextEncoder();
 const NEWLINE = 0x0a;
 
-/** A file's bytes and where each line starts; line i is `bytes[starts[i], starts[i + 1])`. */
-interface FileLines {
-  bytes: Uint8Array;
-  starts: number[];
-  /** Number of lines; each keeps its "\n", the last may lack one. */
-  count: number;
-}
-
-export function splitLines(bytes: Uint8Array): FileLines {
-  const starts = [0];
-  let start = 0;
-  for (;;) {
-    const end = bytes.indexOf(NEWLINE, start);
-    if (end < 0) break;
-    start = end + 1;
-    starts.push(start);
-  }
-  if (start < bytes.length) starts.push(bytes.length);
-  return { bytes, starts, count: starts.length - 1 };
-}
-
-function lineStart(file: FileLines, line: number): number {
-  return file.starts[line] ?? file.bytes.length;
-}
-
-/** True when line `line` of the file is byte for byte `pattern`. */
-function lineEquals(file: FileLines, line: number, pattern: Uint8Array): boolean {
-  const start = lineStart(file, line);
-  if (lineStart(file, line + 1) - start !== pattern.length) return false;
-  const { bytes } = file;
-  for (let i = 0; i < pattern.length; i++) if (bytes[start + i] !== pattern[i]) return false;
-  return true;
-}
-
 interface PreparedHunk {
   old: Uint8Array[];
   /** Per hunk line, in order: what to do with the file when applying. */
   ops: { op: ' ' | '-' | '+'; line: Uint8Array }[];
   prefix: number;
   suffix: number;
+  /** 0-based line where the old text should start (GNU patch's first_guess - 1). */
   stated: number;
 }
 
-function encodeLine(text: string, eol: boolean): Uint8Array {
-  return encoder.encode(eol ? `${text}\n` : text);
+/** The line as the file holds it: its exact bytes when the parser kept them, "\n" if eol. */
+function encodeLine({ text, eol, bytes }: HunkLine): Uint8Array {
+  if (bytes === undefined) return encoder.encode(eol ? `${text}\n` : text);
+  if (!eol) return bytes;
+  const line = new Uint8Array(bytes.length + 1);
+  line.set(bytes);
+  line[bytes.length] = NEWLINE;
+  return line;
 }
 
 function prepare(hunk: Hunk): PreparedHunk {
-  const ops = hunk.lines.map((l) => ({ op: l.op, line: encodeLine(l.text, l.eol) }));
+  const ops = hunk.lines.map((l) => ({ op: l.op, line: encodeLine(l) }));
   const old = ops.filter((o) => o.op !== '+').map((o) => o.line);
   let prefix = 0;
   while (ops[prefix]?.op === ' ') prefix++;
   let suffix = 0;
   while (ops[ops.length - 1 - suffix]?.op === ' ') suffix++;
   if (prefix === ops.length) suffix = 0; // all context: count it once
-  // 0-based index of the first old line; an empty old range inserts after line oldStart.
+  // An empty old range inserts after line oldStart.
   const stated = hunk.oldLines === 0 ? hunk.oldStart : hunk.oldStart - 1;
   return { old, ops, prefix, suffix, stated };
 }
 
-function matchesAt(
-  lines: FileLines,
-  at: number,
-  pattern: readonly Uint8Array[],
-  skipHead: number,
-  skipTail: number,
-): boolean {
-  if (at < 0 || at + pattern.length > lines.count) return false;
-  for (let i = skipHead; i < pattern.length - skipTail; i++) {
-    if (!lineEquals(lines, at + i, pattern[i] as Uint8Array)) return false;
+/** The file being patched, its lines interned when a search needs them, and the work done. */
+interface Search {
+  lines: FileLines;
+  ids?: LineIds;
+  work: PlacementWork;
+}
+
+/**
+ * Old lines [head, len - tail) of the hunk at `at`, compared byte for byte. As in GNU patch's
+ * patch_match, lines outside the file never match, and with no lines left to compare (fuzz
+ * skipped them all) every position does.
+ */
+function matchesAt(search: Search, h: PreparedHunk, at: number, head: number, tail: number) {
+  const { lines, work } = search;
+  work.steps++;
+  if (head + tail >= h.old.length) return true;
+  if (at + head < 0 || at + h.old.length - tail > lines.count) return false;
+  for (let i = head; i < h.old.length - tail; i++) {
+    work.steps++;
+    if (!lineEquals(lines, at + i, h.old[i] as Uint8Array)) return false;
   }
   return true;
 }
 
-/** Where the hunk's old text sits, trying fuzz levels 0..maxFuzz; undefined when nowhere. */
+/** Comparisons tried directly, in order, before the linear search takes over. */
+const DIRECT_STEPS = 64;
+
+/**
+ * GNU patch's loop over candidate positions, with its result: most hunks sit at or near their
+ * stated line and are found by comparing there; beyond a small budget the remaining search
+ * runs over interned lines in linear time (./line-search.ts), with the same first match.
+ */
+function searchCandidates(
+  search: Search,
+  h: PreparedHunk,
+  c: Candidates,
+  head: number,
+  tail: number,
+) {
+  const { lines, work } = search;
+  const budget = work.steps + 2 * h.old.length + DIRECT_STEPS;
+  const direct = walkCandidates(
+    c,
+    (at) => matchesAt(search, h, at, head, tail),
+    () => work.steps > budget,
+  );
+  if (direct !== 'stopped') return direct;
+  search.ids ??= internLines(lines.bytes, lines.starts);
+  const ids = search.ids;
+  const pattern = Int32Array.from(h.old.slice(head, h.old.length - tail), (line) => ids.of(line));
+  return firstMatch(ids.file, pattern, head, c, work);
+}
+
+/**
+ * Where the hunk's old text sits, at one fuzz level; undefined when nowhere. A port of GNU
+ * patch 2.7.6's locate_hunk (src/patch.c), in 0-based lines: `frozen` is its
+ * last_frozen_line, the lines already copied or deleted by earlier hunks, and no hunk is
+ * searched for before it (2.7.3 let leading context overlap it; 2.7.6 does not).
+ */
+function locateAt(search: Search, h: PreparedHunk, guess: number, frozen: number, fuzz: number) {
+  const count = search.lines.count;
+  const len = h.old.length;
+  const context = Math.max(h.prefix, h.suffix);
+  // Pattern lines skipped at each end; negative means "anchored to that end of the file".
+  const prefixFuzz = fuzz + h.prefix - context;
+  const suffixFuzz = fuzz + h.suffix - context;
+  const maxAt = count - (len - suffixFuzz);
+  const minAt = frozen;
+  const maxPos = maxAt - guess;
+  let maxNeg = guess - minAt;
+  if (guess + 1 <= maxNeg) maxNeg = guess; // no line before the first
+  if (prefixFuzz < 0 && h.stated <= 0) {
+    // Can only match the start of the file (and, with too little trailing context, all of it).
+    if (suffixFuzz < 0 && (len !== count || h.prefix < frozen)) return undefined;
+    const fits = frozen <= h.prefix && -guess <= maxPos;
+    return fits && matchesAt(search, h, 0, 0, suffixFuzz) ? 0 : undefined;
+  }
+  const head = Math.max(prefixFuzz, 0);
+  if (suffixFuzz < 0) {
+    // Can only match the end of the file.
+    const at = count - len;
+    return guess - at <= maxNeg && matchesAt(search, h, at, head, 0) ? at : undefined;
+  }
+  const minOffset = maxPos < 0 ? guess - maxAt : maxNeg < 0 ? guess - minAt : 0;
+  if (head + suffixFuzz >= len) {
+    // Nothing left to compare: GNU patch takes the first candidate, wherever it is.
+    if (minOffset <= maxPos) return guess + minOffset;
+    return minOffset <= maxNeg ? guess - minOffset : undefined;
+  }
+  const lowest = -head;
+  const candidates = { guess, minOffset, maxPos, maxNeg, lowest, highest: maxAt };
+  return searchCandidates(search, h, candidates, head, suffixFuzz);
+}
+
+/** Tries fuzz levels 0..maxFuzz (at most the hunk's context), as GNU patch does. */
 function locate(
-  lines: FileLines,
+  search: Search,
   h: PreparedHunk,
   guess: number,
   frozen: number,
   maxFuzz: number,
 ): { at: number; fuzz: number } | undefined {
+  // An empty old range matches where it says (GNU patch would even append past the end).
   if (h.old.length === 0)
-    return guess >= frozen && guess <= lines.count ? { at: guess, fuzz: 0 } : undefined;
+    return guess >= 0 && guess <= search.lines.count ? { at: guess, fuzz: 0 } : undefined;
   const context = Math.max(h.prefix, h.suffix);
   for (let fuzz = 0; fuzz <= Math.min(maxFuzz, context); fuzz++) {
-    // GNU patch: pattern lines skipped at each end; negative means "anchored to that end".
-    const prefixFuzz = fuzz + h.prefix - context;
-    const suffixFuzz = fuzz + h.suffix - context;
-    const head = Math.min(Math.max(prefixFuzz, 0), h.prefix);
-    const tail = Math.min(Math.max(suffixFuzz, 0), h.suffix);
-    if (prefixFuzz < 0 && h.stated <= 0) {
-      // Can only match the start of the file (and, with too little trailing context, all of it).
-      if (suffixFuzz < 0 && h.old.length !== lines.count) continue;
-      if (frozen === 0 && matchesAt(lines, 0, h.old, 0, tail)) return { at: 0, fuzz };
-      continue;
-    }
-    if (suffixFuzz < 0) {
-      // Can only match the end of the file.
-      const at = lines.count - h.old.length;
-      if (at >= frozen && matchesAt(lines, at, h.old, head, 0)) return { at, fuzz };
-      continue;
-    }
-    const maxPos = lines.count - h.old.length - guess;
-    const maxNeg = guess - frozen;
-    for (let offset = 0; offset <= maxPos || offset <= maxNeg; offset++) {
-      if (offset <= maxPos && matchesAt(lines, guess + offset, h.old, head, tail)) {
-        return { at: guess + offset, fuzz };
-      }
-      if (offset > 0 && offset <= maxNeg && matchesAt(lines, guess - offset, h.old, head, tail)) {
-        return { at: guess - offset, fuzz };
-      }
-    }
+    const at = locateAt(search, h, guess, frozen, fuzz);
+    // GNU patch's line 0 means "not found": it tries the next fuzz level.
+    if (at !== undefined && at !== -1) return { at, fuzz };
   }
   return undefined;
 }
 
-/** The new file, built from ranges of the old one and the hunks' added lines. */
-class Output {
-  private readonly pieces: Uint8Array[] = [];
-  private length = 0;
-  /** A run of old lines not yet pushed, [runStart, runEnd) in bytes. */
-  private runStart = 0;
-  private runEnd = 0;
-
-  constructor(private readonly file: FileLines) {}
-
-  /** Copies old lines [from, to). */
-  copy(from: number, to: number): void {
-    const start = lineStart(this.file, from);
-    if (start !== this.runEnd) this.flush(start);
-    this.runEnd = lineStart(this.file, to);
-  }
-
-  add(line: Uint8Array): void {
-    this.flush(this.runEnd);
-    this.push(line);
-  }
-
-  bytes(): Uint8Array {
-    this.flush(this.runEnd);
-    if (this.pieces.length === 1) return (this.pieces[0] as Uint8Array).slice();
-    const out = new Uint8Array(this.length);
-    let at = 0;
-    for (const piece of this.pieces) {
-      out.set(piece, at);
-      at += piece.length;
-    }
-    return out;
-  }
-
-  private flush(next: number): void {
-    if (this.runEnd > this.runStart)
-      this.push(this.file.bytes.subarray(this.runStart, this.runEnd));
-    this.runStart = next;
-    this.runEnd = next;
-  }
-
-  private push(piece: Uint8Array): void {
-    this.pieces.push(piece);
-    this.length += piece.length;
-  }
-}
+const range = (hunk: Hunk) =>
+  `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
 
 /**
- * Applies `hunks` to `content`. Throws `APPLY_CONFLICT` naming the file and the hunk when one
- * does not match.
+ * Applies `hunks` to `content`, as GNU patch's apply_hunk does: old lines are copied up to
+ * each change, removed lines skipped, added lines written. Throws `APPLY_CONFLICT` naming the
+ * file and the hunk when one does not match, or when it would change a line before the last
+ * one an earlier hunk changed (GNU patch: "misordered hunks! output would be garbled").
+ * `work`, when given, counts the comparisons placing the hunks took.
  */
 export function applyHunks(
   content: Uint8Array,
   hunks: readonly Hunk[],
   path: string,
   maxFuzz = 0,
+  work: PlacementWork = { steps: 0 },
 ): { content: Uint8Array; placements: HunkPlacement[] } {
-  const lines = splitLines(content);
-  const out = new Output(lines);
+  const search: Search = { lines: splitLines(content), work };
+  const out = new Output(search.lines);
   const placements: HunkPlacement[] = [];
   let frozen = 0;
   let carried = 0;
   hunks.forEach((hunk, index) => {
     const h = prepare(hunk);
-    const found = locate(lines, h, Math.max(h.stated + carried, 0), frozen, maxFuzz);
-    if (found === undefined) {
-      reject(
-        'APPLY_CONFLICT',
-        `${path}: hunk #${index + 1} (@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@) does not match`,
-      );
+    const found = locate(search, h, h.stated + carried, frozen, maxFuzz);
+    const name = `${path}: hunk #${index + 1} (${range(hunk)})`;
+    if (found === undefined) reject('APPLY_CONFLICT', `${name} does not match`);
+    let line = found.at;
+    for (const { op, line: bytes } of h.ops) {
+      if (op === ' ') {
+        line++;
+        continue;
+      }
+      if (line < frozen) {
+        reject(
+          'APPLY_CONFLICT',
+          `${name} changes line ${line + 1}, which an earlier hunk already passed (hunks overlap or are out of order)`,
+        );
+      }
+      out.copy(frozen, line);
+      if (op === '-') line++;
+      else out.add(bytes);
+      frozen = line;
     }
-    out.copy(frozen, found.at);
-    let cursor = found.at;
-    for (const { op, line } of h.ops) {
-      if (op === '+') out.add(line);
-      else if (op === ' ') out.copy(cursor, ++cursor);
-      else cursor++;
-    }
-    frozen = cursor;
     carried = found.at - h.stated;
-    placements.push({
-      hunk: index + 1,
-      line: found.at + 1,
-      offset: found.at - h.stated,
-      fuzz: found.fuzz,
-    });
+    placements.push({ hunk: index + 1, line: found.at + 1, offset: carried, fuzz: found.fuzz });
   });
-  out.copy(frozen, lines.count);
+  out.copy(frozen, search.lines.count);
   return { content: out.bytes(), placements };
 }

@@ -6,3 +6,7 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const MAX_WRITE_BYTES = 512 * 1024 * 1024;
 /** Most fuzz a caller may ask for (GNU patch's default is 2; ours is 0). */
 export const MAX_FUZZ = 3;
+/** Longest path component, in UTF-8 bytes: NAME_MAX on Linux, macOS and Windows (NTFS). */
+export const MAX_NAME_BYTES = 255;
+/** Longest target-relative path, in UTF-8 bytes (PATH_MAX on Linux). */
+export const MAX_PATH_BYTES = 4096;

@@ -1,8 +1,10 @@
 /**
- * An in-memory `Tree`, for tests and previews. Commits swap in a new map, so they are atomic
- * by construction. Symlinks can be declared (their target is not followed) to test safety.
+ * An in-memory `Tree`, for tests and previews. Commits are checked as every tree's are, then
+ * swap in a new map, so they are atomic by construction. Symlinks can be declared (their target is not followed) to test safety.
  */
-import type { RecoveryOutcome, Tree, TreeChange, TreeEntry } from './tree.ts';
+import { checkCommit, probeOf } from './commit-check.ts';
+import { planCommit } from './journal.ts';
+import type { PendingCommit, RecoveryOutcome, Tree, TreeChange, TreeEntry } from './tree.ts';
 
 export interface MemoryFile {
   content: Uint8Array;
@@ -35,7 +37,7 @@ export function makeMemoryTree(
     return false;
   };
 
-  return {
+  const tree: MemoryTree = {
     async list(): Promise<TreeEntry[]> {
       const out: TreeEntry[] = [...state].map(([path, f]) => ({
         path,
@@ -51,12 +53,20 @@ export function makeMemoryTree(
       if (links.has(path)) return { path, kind: 'symlink', executable: false };
       return isDir(path) ? { path, kind: 'dir', executable: false } : undefined;
     },
+    async children(path) {
+      const prefix = path === '' ? '' : `${path}/`;
+      const names = new Set<string>();
+      for (const key of [...state.keys(), ...links])
+        if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0] ?? '');
+      return [...names];
+    },
     async read(path) {
       const file = state.get(path);
       if (file === undefined) throw new Error(`memory tree: no file ${path}`);
       return file.content.slice();
     },
     async commit(changes: readonly TreeChange[]) {
+      await checkCommit(probeOf(tree), planCommit(changes).ops);
       const next = new Map(state);
       for (const change of changes) {
         if (change.action === 'delete') next.delete(change.path);
@@ -68,8 +78,12 @@ export function makeMemoryTree(
     async recover(): Promise<RecoveryOutcome> {
       return 'none';
     },
+    async pending(): Promise<PendingCommit> {
+      return { outcome: 'none' };
+    },
     snapshot() {
       return new Map([...state].map(([k, v]) => [k, { ...v, content: v.content.slice() }]));
     },
   };
+  return tree;
 }

@@ -4,10 +4,16 @@ export type LineOp = ' ' | '-' | '+';
 
 export interface HunkLine {
   op: LineOp;
-  /** The line's content without its op character and without the final "\n" ("\r" stays). */
+  /**
+   * The line's content without its op character and without the final "\n" ("\r" stays).
+   * Exact when the line is UTF-8; otherwise for display only (`\xNN` for each byte that is
+   * not UTF-8) and `bytes` holds the content.
+   */
   text: string;
   /** False when followed by "\ No newline at end of file". */
   eol: boolean;
+  /** The content's exact bytes, set when they are not UTF-8 (else they are `text` in UTF-8). */
+  bytes?: Uint8Array;
 }
 
 export interface Hunk {

@@ -5,8 +5,10 @@
  * every malformation is a coded `MALFORMED_INPUT` naming the line.
  */
 import { reject } from '../errors.ts';
+import { gitFileNames, type GitNames } from './git-names.ts';
+import { readDiffLines, shownLine, type DiffLines } from './lines.ts';
 import type { FilePatch, Hunk, HunkLine, LineOp, ParsedDiff } from './model.ts';
-import { gitHeaderPaths, headerPath, stripPath } from './paths.ts';
+import { headerPath, stripPath } from './paths.ts';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
 const MAX_COUNT = 100_000_000;
@@ -26,6 +28,8 @@ const GIT_HEADER_KEYS = [
 
 interface Cursor {
   lines: string[];
+  /** Exact bytes of the lines that are not UTF-8 (see lines.ts). */
+  source: DiffLines;
   at: number;
 }
 
@@ -33,11 +37,13 @@ function fail(cursor: Cursor, message: string): never {
   return reject('MALFORMED_INPUT', `diff line ${cursor.at + 1}: ${message}`);
 }
 
-/** Splits on "\n" only, so a "\r" before it stays part of the line (CRLF content). */
-function splitLines(text: string): string[] {
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
+/** A line that names a path: paths are text, so one that is not UTF-8 is refused. */
+function pathLine(cursor: Cursor, at = cursor.at): string {
+  if (cursor.source.raw.has(at)) {
+    cursor.at = at;
+    fail(cursor, `a path that is not UTF-8: ${shownLine(cursor.source, at)}`);
+  }
+  return cursor.lines[at] ?? '';
 }
 
 function isUnifiedStart(lines: string[], at: number): boolean {
@@ -56,7 +62,7 @@ function count(text: string | undefined, cursor: Cursor): number {
 }
 
 function parseHunk(cursor: Cursor): Hunk {
-  const match = HUNK_HEADER.exec(cursor.lines[cursor.at] ?? '');
+  const match = HUNK_HEADER.exec(shownLine(cursor.source, cursor.at));
   if (match === null) return fail(cursor, 'malformed hunk header');
   const hunk: Hunk = {
     oldStart: count(match[1], cursor),
@@ -82,11 +88,18 @@ function parseHunk(cursor: Cursor): Hunk {
     if (op !== '+') oldLeft--;
     if (op !== '-') newLeft--;
     if (oldLeft < 0 || newLeft < 0) return fail(cursor, 'hunk has more lines than its header says');
-    hunk.lines.push({ op, text: line.slice(1), eol: true });
+    hunk.lines.push(hunkLine(cursor, op, line));
     cursor.at++;
   }
   if ((cursor.lines[cursor.at] ?? '').startsWith('\\')) markNoEol(hunk, cursor);
   return hunk;
+}
+
+function hunkLine(cursor: Cursor, op: LineOp, line: string): HunkLine {
+  const raw = cursor.source.raw.get(cursor.at);
+  if (raw === undefined) return { op, text: line.slice(1), eol: true };
+  const bytes = raw.subarray(1);
+  return { op, text: shownLine(cursor.source, cursor.at).slice(1), eol: true, bytes };
 }
 
 const TIMESTAMP =
@@ -114,17 +127,13 @@ function markNoEol(hunk: Hunk, cursor: Cursor): void {
 }
 
 interface RawFile {
-  gitPaths?: [string, string];
+  /** Set for a "diff --git" file patch: every name it gives, checked in git-names.ts. */
+  git?: GitNames;
   /** The "--- " / "+++ " lines carry the Unix epoch as their time: creation / deletion. */
   oldEpoch?: boolean;
   newEpoch?: boolean;
   oldPath?: string | null;
   newPath?: string | null;
-  renameFrom?: string;
-  renameTo?: string;
-  copy?: boolean;
-  created?: boolean;
-  deleted?: boolean;
   oldMode?: string;
   newMode?: string;
   binary: boolean;
@@ -132,7 +141,7 @@ interface RawFile {
 }
 
 /** Reads git's extended header lines after "diff --git" (git-diff(1), "EXTENDED HEADERS"). */
-function parseGitHeaders(cursor: Cursor, file: RawFile): void {
+function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
   for (;;) {
     const line = cursor.lines[cursor.at];
     if (
@@ -146,19 +155,20 @@ function parseGitHeaders(cursor: Cursor, file: RawFile): void {
     const value = key === undefined ? '' : line.slice(key.length + 1);
     if (key === 'old mode') file.oldMode = value;
     else if (key === 'new mode') file.newMode = value;
-    else if (key === 'new file mode') [file.created, file.newMode] = [true, value];
-    else if (key === 'deleted file mode') [file.deleted, file.oldMode] = [true, value];
-    else if (key === 'rename from' || key === 'copy from')
-      file.renameFrom = headerPath(value) ?? '';
-    else if (key === 'rename to' || key === 'copy to') file.renameTo = headerPath(value) ?? '';
-    else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+    else if (key === 'new file mode') [git.created, file.newMode] = [true, value];
+    else if (key === 'deleted file mode') [git.deleted, file.oldMode] = [true, value];
+    else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
+      const [kind, side] = key.split(' ') as ['rename' | 'copy', 'from' | 'to'];
+      const path = headerPath(pathLine(cursor).slice(key.length + 1));
+      if (git[side] !== undefined) fail(cursor, `a second "${kind} ${side}"`);
+      git[side] = { kind, path: path ?? '/dev/null' };
+    } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
       file.binary = true;
       skipBinary(cursor);
       return;
     } else if (key === undefined) {
       return; // prose after a header-only change (e.g. a format-patch signature)
     }
-    if (key.startsWith('copy ')) file.copy = true;
     cursor.at++;
   }
 }
@@ -170,22 +180,21 @@ function skipBinary(cursor: Cursor): void {
 
 function parseFile(cursor: Cursor): RawFile {
   const file: RawFile = { binary: false, hunks: [] };
-  const first = cursor.lines[cursor.at] ?? '';
+  const first = pathLine(cursor);
   if (first.startsWith('diff --git ')) {
-    const paths = gitHeaderPaths(first.slice('diff --git '.length));
-    if (paths === undefined) fail(cursor, 'cannot read the paths of "diff --git"');
-    file.gitPaths = paths;
+    file.git = { header: first.slice('diff --git '.length), line: cursor.at + 1 };
     cursor.at++;
-    parseGitHeaders(cursor, file);
+    parseGitHeaders(cursor, file, file.git);
     if (file.binary) return file;
   }
   if (isUnifiedStart(cursor.lines, cursor.at)) {
-    const oldHeader = (cursor.lines[cursor.at] ?? '').slice(4);
-    const newHeader = (cursor.lines[cursor.at + 1] ?? '').slice(4);
+    const oldHeader = pathLine(cursor).slice(4);
+    const newHeader = pathLine(cursor, cursor.at + 1).slice(4);
     file.oldPath = headerPath(oldHeader);
     file.newPath = headerPath(newHeader);
     file.oldEpoch = hasEpochTimestamp(oldHeader);
     file.newEpoch = hasEpochTimestamp(newHeader);
+    if (file.git !== undefined) [file.git.oldPath, file.git.newPath] = [file.oldPath, file.newPath];
     cursor.at += 2;
     if (!(cursor.lines[cursor.at] ?? '').startsWith('@@'))
       fail(cursor, 'expected a hunk after "+++"');
@@ -194,46 +203,46 @@ function parseFile(cursor: Cursor): RawFile {
   return file;
 }
 
-function finishFile(raw: RawFile, strip: number): FilePatch {
+/** A `diff -u` / quilt file patch's names: `diff -N` marks a missing side with the epoch. */
+function traditionalNames(raw: RawFile, strip: number): [string | null, string | null] {
   const strip1 = (p: string | null | undefined): string | null =>
     p === null || p === undefined ? null : stripPath(p, strip);
-  let oldPath = raw.oldPath === undefined ? strip1(raw.gitPaths?.[0]) : strip1(raw.oldPath);
-  let newPath = raw.newPath === undefined ? strip1(raw.gitPaths?.[1]) : strip1(raw.newPath);
-  const traditional = raw.gitPaths === undefined;
-  // `diff -N` marks the missing side of a created or deleted file with the epoch as its time.
-  if (raw.created || (traditional && raw.oldEpoch === true && newPath !== null)) oldPath = null;
-  if (raw.deleted || (traditional && raw.newEpoch === true && oldPath !== null)) newPath = null;
-  const kind =
-    oldPath === null
-      ? 'create'
-      : newPath === null
-        ? 'delete'
-        : raw.renameFrom !== undefined
-          ? raw.copy
-            ? 'copy'
-            : 'rename'
-          : 'modify';
+  let oldPath = strip1(raw.oldPath);
+  let newPath = strip1(raw.newPath);
+  if (raw.oldEpoch === true && newPath !== null) oldPath = null;
+  if (raw.newEpoch === true && oldPath !== null) newPath = null;
+  return [oldPath, newPath];
+}
+
+function finishFile(raw: RawFile, strip: number): FilePatch {
+  const [oldPath, newPath] =
+    raw.git === undefined ? traditionalNames(raw, strip) : gitFileNames(raw.git, strip);
+  const copied = raw.git?.from?.kind;
+  const kind = oldPath === null ? 'create' : newPath === null ? 'delete' : (copied ?? 'modify');
   if (oldPath === null && newPath === null) reject('MALFORMED_INPUT', 'a file patch names no path');
   const patch: FilePatch = { kind, oldPath, newPath, binary: raw.binary, hunks: raw.hunks };
   if (raw.oldMode !== undefined) patch.oldMode = raw.oldMode;
   if (raw.newMode !== undefined) patch.newMode = raw.newMode;
-  if (traditional) patch.traditional = true;
-  if (!raw.binary && raw.hunks.length === 0 && raw.gitPaths === undefined) {
+  if (raw.git === undefined) patch.traditional = true;
+  if (!raw.binary && raw.hunks.length === 0 && raw.git === undefined) {
     reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
   }
   return patch;
 }
 
 /**
- * Parses a unified diff. `strip` removes that many leading path components (`-p N`, default 1
- * as in `git apply`). Rejects text with no file patch in it: prose is not a diff.
+ * Parses a unified diff, given as text or as its exact bytes (which need not be UTF-8: content
+ * lines that are not keep their bytes, see `HunkLine.bytes`; paths must be UTF-8). `strip`
+ * removes that many leading path components (`-p N`, default 1 as in `git apply`). Rejects
+ * text with no file patch in it: prose is not a diff.
  */
-export function parseDiff(text: string, strip = 1): ParsedDiff {
+export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
   if (!Number.isInteger(strip) || strip < 0)
     throw new RangeError('parseDiff: strip must be a whole number');
-  const cursor: Cursor = { lines: splitLines(text), at: 0 };
+  const source = readDiffLines(diff);
+  const cursor: Cursor = { lines: source.text, source, at: 0 };
   while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) cursor.at++;
-  const preamble = cursor.lines.slice(0, cursor.at).join('\n');
+  const preamble = Array.from({ length: cursor.at }, (_, i) => shownLine(source, i)).join('\n');
   const files: FilePatch[] = [];
   while (cursor.at < cursor.lines.length) {
     if (isFileStart(cursor.lines, cursor.at)) {

@@ -4,17 +4,19 @@
  */
 import { reject } from '../errors.ts';
 
-const ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  '"': '"',
-  '\\': '\\',
-};
+const encoder = new TextEncoder();
+
+const ESCAPES = new Map([
+  ['a', 0x07],
+  ['b', 0x08],
+  ['t', 0x09],
+  ['n', 0x0a],
+  ['v', 0x0b],
+  ['f', 0x0c],
+  ['r', 0x0d],
+  ['"', 0x22],
+  ['\\', 0x5c],
+]);
 
 /** Undoes git's quoting of unusual path names ("a/tab\there", octal escapes as UTF-8 bytes). */
 export function unquoteGitPath(text: string): string {
@@ -24,9 +26,11 @@ export function unquoteGitPath(text: string): string {
   const bytes: number[] = [];
   const body = text.slice(1, -1);
   for (let i = 0; i < body.length; i++) {
-    const c = body[i] ?? '';
-    if (c !== '\\') {
-      bytes.push(...new TextEncoder().encode(c));
+    if (body[i] !== '\\') {
+      // A whole code point: halves of a surrogate pair have no UTF-8 of their own.
+      const c = String.fromCodePoint(body.codePointAt(i) ?? 0);
+      bytes.push(...encoder.encode(c));
+      i += c.length - 1;
       continue;
     }
     const next = body[++i] ?? '';
@@ -35,14 +39,16 @@ export function unquoteGitPath(text: string): string {
       if (!/^[0-7]{3}$/.test(octal)) reject('MALFORMED_INPUT', `bad octal escape in path: ${text}`);
       bytes.push(parseInt(octal, 8));
       i += 2;
-    } else if (next in ESCAPES) {
-      bytes.push((ESCAPES[next] ?? '').charCodeAt(0));
+    } else if (ESCAPES.has(next)) {
+      bytes.push(ESCAPES.get(next) ?? 0);
     } else {
       reject('MALFORMED_INPUT', `bad escape in quoted path: ${text}`);
     }
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      Uint8Array.from(bytes),
+    );
   } catch {
     return reject('MALFORMED_INPUT', `quoted path is not UTF-8: ${text}`);
   }
@@ -76,17 +82,22 @@ function findQuoteEnd(text: string): number {
  * returned verbatim, so an absolute or odd remainder is left for the safety check to refuse.
  */
 export function stripPath(path: string, n: number): string {
+  const at = strippedAt(path, n);
+  if (at === undefined || at >= path.length)
+    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+  return path.slice(at);
+}
+
+/** Where `path` continues after its first `n` components and their slashes; undefined if fewer. */
+export function strippedAt(path: string, n: number): number | undefined {
   let at = 0;
   for (let i = 0; i < n; i++) {
     const slash = path.indexOf('/', at);
-    if (slash < 0)
-      reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
+    if (slash < 0) return undefined;
     at = slash;
     while (path[at] === '/') at++;
   }
-  if (at >= path.length)
-    reject('MALFORMED_INPUT', `cannot strip ${n} leading component(s) from "${path}"`);
-  return path.slice(at);
+  return at;
 }
 
 /** Splits the two paths of a `diff --git A B` line (quoted, or equal halves, or " b/"). */

@@ -4,6 +4,8 @@
  * every refusal is `UNSAFE_PATH`. Paths are attacker-controlled.
  */
 import { reject } from '../errors.ts';
+import { utf8Encode } from '../encoding/bytes.ts';
+import { MAX_NAME_BYTES, MAX_PATH_BYTES } from './limits.ts';
 import { RESERVED_DIRS, type Tree, type TreeEntry } from './tree.ts';
 
 /** Windows and NTFS spellings that reach a reserved directory: ".GIT", ".git.", "git~1". */
@@ -38,6 +40,11 @@ export function checkPathSyntax(path: string): string {
   }
   if (folded.split('/').length !== path.split('/').length)
     bad('folds to a different number of components');
+  // Names no filesystem can hold would fail halfway through a commit.
+  if (utf8Encode(path).length > MAX_PATH_BYTES) bad(`longer than ${MAX_PATH_BYTES} bytes`);
+  for (const component of path.split('/'))
+    if (utf8Encode(component).length > MAX_NAME_BYTES)
+      bad(`has a component longer than ${MAX_NAME_BYTES} bytes`);
   return path;
 }
 

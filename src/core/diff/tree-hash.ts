@@ -53,6 +53,13 @@ export async function digestFiles(
   entries: readonly TreeEntry[],
 ): Promise<Map<string, FileDigest>> {
   const files = entries.filter((e) => e.kind === 'file');
+  if (tree.digests !== undefined) {
+    const hex = await tree.digests(files.map((e) => e.path));
+    if (hex.length !== files.length) throw new Error('Tree.digests: one digest per path');
+    return new Map(
+      files.map((e, i) => [e.path, { digest: hex[i] ?? '', executable: e.executable }]),
+    );
+  }
   const digests: (FileDigest | undefined)[] = new Array(files.length);
   let next = 0;
   const worker = async (): Promise<void> => {

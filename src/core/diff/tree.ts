@@ -4,12 +4,14 @@
  * File System and File System Access API folders in src/storage, memory in tests).
  *
  * Paths are relative to the tree's root, "/"-separated, already checked by `safety.ts`.
- * `commit` is all or nothing, also across a crash: adapters stage every new file first, then
- * write a journal, then move files into place; `recover` completes a commit whose journal was
- * written (roll forward) and discards one whose journal was not (nothing had been touched).
+ * `commit` is all or nothing, also across a crash: adapters check the commit against the tree
+ * (`commit-check.ts`), stage every new file, then write the journal (`journal.ts`, the commit
+ * point), then move files into place; `recover` completes a commit whose journal was written
+ * (roll forward) and discards one whose journal was not (nothing had been touched).
  */
 
-export type EntryKind = 'file' | 'symlink' | 'dir';
+/** 'other' is a FIFO, socket or device: never read, written or listed. */
+export type EntryKind = 'file' | 'symlink' | 'dir' | 'other';
 
 export interface TreeEntry {
   path: string;
@@ -24,6 +26,12 @@ export type TreeChange =
 
 export type RecoveryOutcome = 'none' | 'rolled-forward' | 'discarded';
 
+/** What `recover` would do now, found without changing anything. */
+export type PendingCommit =
+  | { outcome: 'none' | 'discarded' }
+  /** `changes`: what rolling forward still has to do, with the staged bytes. */
+  | { outcome: 'rolled-forward'; changes: TreeChange[] };
+
 /** Directories a tree never lists and a diff may never touch. */
 export const RESERVED_DIRS = ['.git', '.patchtrail'] as const;
 
@@ -32,6 +40,8 @@ export interface Tree {
   list(): Promise<TreeEntry[]>;
   /** The entry at `path` without following a final symlink; undefined when absent. */
   stat(path: string): Promise<TreeEntry | undefined>;
+  /** The names in the directory at `path` ("" is the root), unsorted. */
+  children(path: string): Promise<string[]>;
   /** A regular file's bytes. */
   read(path: string): Promise<Uint8Array>;
   /**
@@ -40,8 +50,19 @@ export interface Tree {
    * source files); without it, tree hashes read and hash in core.
    */
   digest?(path: string): Promise<string>;
-  /** Applies every change or none; creates parent directories, removes emptied ones. */
+  /**
+   * The digests of many regular files at once (a listing's files, answered in their order),
+   * for adapters that can skip reading files they have seen unchanged (the Node tree's stat
+   * cache); without it, tree hashes call `digest` or `read` per file.
+   */
+  digests?(paths: readonly string[]): Promise<string[]>;
+  /**
+   * Applies every change or none; creates parent directories, removes emptied ones. Refuses
+   * (APPLY_CONFLICT, UNSAFE_PATH) before anything is staged a commit that could not finish.
+   */
   commit(changes: readonly TreeChange[]): Promise<void>;
   /** Finishes or discards a commit that a crash interrupted. */
   recover(): Promise<RecoveryOutcome>;
+  /** What `recover` would do, changing nothing (for dry runs). */
+  pending(): Promise<PendingCommit>;
 }

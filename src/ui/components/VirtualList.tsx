@@ -22,6 +22,10 @@ export interface VirtualListProps<T> {
   /** Rows kept beyond each edge of the view. */
   overscan?: number;
   testid?: string;
+  /** A CSS height for the box (default: min(65vh, 40rem), from virtual-list.css). */
+  height?: string;
+  /** Extra classes for the box. */
+  class?: string;
   /** Renders a row from its item's accessor: rows are reused, so read it where it is shown. */
   children: (item: Accessor<T>) => JSX.Element;
 }
@@ -51,7 +55,8 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const shown = createMemo(() => props.items.slice(range().first, range().last));
   return (
     <div
-      class="vlist"
+      class={props.class === undefined ? 'vlist' : `vlist ${props.class}`}
+      style={props.height === undefined ? undefined : { height: props.height }}
       ref={viewport}
       tabindex="0"
       role="list"

@@ -12,60 +12,20 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export type LineKind = 'add' | 'del' | 'context' | 'hunk' | 'meta';
-
-export interface DiffLine {
-  kind: LineKind;
-  text: string;
-}
-
-const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
-
-/**
- * Classifies a unified diff's lines for display. Hunk headers give line counts, so a removed
- * line that happens to start with "--- " is still a removal, and a file header after a hunk
- * is still a header. Anything unexpected is shown as 'meta', never dropped.
- */
-export function classifyDiff(diff: string): DiffLine[] {
-  const lines = diff.endsWith('\n') ? diff.slice(0, -1).split('\n') : diff.split('\n');
-  const out: DiffLine[] = [];
-  let oldLeft = 0;
-  let newLeft = 0;
-  for (const text of lines) {
-    const inHunk = oldLeft > 0 || newLeft > 0;
-    const first = text[0];
-    if (inHunk && (first === '+' || first === '-' || first === ' ' || text === '')) {
-      const kind = first === '+' ? 'add' : first === '-' ? 'del' : 'context';
-      if (kind !== 'add') oldLeft--;
-      if (kind !== 'del') newLeft--;
-      out.push({ kind, text });
-      continue;
-    }
-    const hunk = HUNK_HEADER.exec(text);
-    if (hunk !== null) {
-      oldLeft = Number(hunk[1] ?? 1);
-      newLeft = Number(hunk[2] ?? 1);
-      out.push({ kind: 'hunk', text });
-      continue;
-    }
-    out.push({ kind: 'meta', text });
-  }
-  return out;
-}
-
-/** "just now", "5 minutes ago", "3 days ago": how long ago `at` was, at `now` (both ms). */
-export function formatAgo(at: number, now: number): string {
-  const seconds = Math.max(0, Math.round((now - at) / 1000));
-  if (seconds < 45) return 'just now';
+/** "just now", "5 minutes ago", "3 days ago": how long ago `then` was (ISO or ms), at `now`. */
+export function formatAgo(then: string | number, now: number): string {
+  const at = typeof then === 'number' ? then : Date.parse(then);
+  if (Number.isNaN(at)) return 'at an unknown time';
+  const seconds = Math.round((now - at) / 1000);
+  if (seconds < 60) return seconds < -60 ? 'in the future (a clock is wrong)' : 'just now';
   const units: [number, string][] = [
-    [60 * 60 * 24, 'day'],
-    [60 * 60, 'hour'],
+    [86_400, 'day'],
+    [3_600, 'hour'],
     [60, 'minute'],
   ];
-  for (const [size, name] of units) {
-    const count = Math.round(seconds / size);
-    if (count >= 1 && seconds >= size * 0.75)
-      return `${count} ${name}${count === 1 ? '' : 's'} ago`;
+  for (const [size, unit] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
   }
-  return '1 minute ago';
+  return 'just now';
 }

@@ -7,7 +7,10 @@ import { formatBytes } from '../../components/format.ts';
 
 const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 
-export function BundleDrop(props: { onFile: (file: File) => void; maxBytes: number }) {
+export function BundleDrop(props: {
+  onFile: (file: File, source: 'file' | 'drop') => void;
+  maxBytes: number;
+}) {
   const [dragging, setDragging] = createSignal(false);
 
   const onDragOver = (event: DragEvent) => {
@@ -24,7 +27,7 @@ export function BundleDrop(props: { onFile: (file: File) => void; maxBytes: numb
     event.preventDefault(); // keeps the browser from navigating to the file
     setDragging(false);
     const file = event.dataTransfer?.files[0];
-    if (file !== undefined) props.onFile(file);
+    if (file !== undefined) props.onFile(file, 'drop');
   };
 
   onMount(() => {
@@ -41,7 +44,7 @@ export function BundleDrop(props: { onFile: (file: File) => void; maxBytes: numb
   const onChange = (event: Event & { currentTarget: HTMLInputElement }) => {
     const input = event.currentTarget;
     const file = input.files?.[0];
-    if (file !== undefined) props.onFile(file);
+    if (file !== undefined) props.onFile(file, 'file');
     input.value = ''; // choosing the same file again still fires `change`
   };
 

@@ -1,24 +1,43 @@
 /**
- * The Inbox (the default page): open a bundle by picker or drag-and-drop; it is checked in the
- * verify worker and opens in its Patch detail. Bundles opened earlier in this session are
- * listed with their verdict.
+ * The Inbox (the default page): every bundle this device was given, kept across reloads, each
+ * with its status at a glance (allowed, do not apply, needs review, applied, rolled back...),
+ * newest first; patches the team ledger knows whose bundle is not here yet; and where a bundle
+ * comes in (picker, or drop anywhere on the page). Opening one shows its Patch detail.
  */
 import { A, useNavigate } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import type { InboxItem } from '../../../app/inbox.ts';
+import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
+import { formatAgo } from '../../components/format.ts';
 import { BundleDrop } from './BundleDrop.tsx';
-import { CheckingBanner, verdictTitle } from '../patch/VerdictBanner.tsx';
+import { InboxStatusChip } from './InboxStatusChip.tsx';
+import { PublishedList } from './PublishedList.tsx';
 import './inbox.css';
 
+const SOURCES: Record<InboxSource, string> = {
+  file: 'opened from a file',
+  drop: 'dropped here',
+  launch: 'opened with the app',
+  peer: 'from a peer',
+};
+
 function InboxRow(props: { item: InboxItem }) {
-  const check = () => props.item.check;
+  const { workflow } = useServices();
   return (
-    <li class="inbox-item" data-state={check().verdict}>
+    <li
+      class="inbox-item"
+      data-testid="inbox-item"
+      data-key={props.item.key}
+      data-status={workflow.status(props.item.key)}
+    >
       <A href={`/patch/${props.item.key}`} class="inbox-link">
-        <span class={`chip chip-${check().verdict}`}>{verdictTitle(check())}</span>
+        <InboxStatusChip status={workflow.status(props.item.key)} />
         <span class="inbox-name">{props.item.fileName}</span>
-        <Show when={check().report}>
+        <span class="muted small">
+          {SOURCES[props.item.source]} {formatAgo(props.item.receivedAt, Date.now())}
+          {props.item.kept ? '' : ' · not kept: this browser refused to store it'}
+        </span>
+        <Show when={props.item.check.report}>
           {(report) => (
             <span class="muted inbox-reason">{report().predicate.reason_for_patch}</span>
           )}
@@ -28,11 +47,29 @@ function InboxRow(props: { item: InboxItem }) {
   );
 }
 
+function EmptyInbox() {
+  const { teams } = useServices();
+  return (
+    <div class="notice" data-testid="inbox-empty">
+      <p>
+        <strong>No bundles yet.</strong> Open a bundle file someone sent you, or drop it on this
+        page: it is checked here and never uploaded.
+      </p>
+      <Show when={teams.phase().kind === 'none'}>
+        <p>
+          To know whether a patch may be applied on this device,{' '}
+          <A href="/team">found or join a team</A> first: its policy decides.
+        </p>
+      </Show>
+    </div>
+  );
+}
+
 export default function InboxPage() {
-  const { bundles, inbox } = useServices();
+  const { bundles, inbox, workflow } = useServices();
   const navigate = useNavigate();
-  const open = async (file: File) => {
-    const item = await inbox.open(file);
+  const open = async (file: File, source: InboxSource) => {
+    const item = await inbox.open(file, source);
     navigate(`/patch/${item.key}`);
   };
   return (
@@ -40,16 +77,37 @@ export default function InboxPage() {
       <h1 id="inbox-title" class="page-title">
         Inbox
       </h1>
-      <BundleDrop onFile={(file) => void open(file)} maxBytes={bundles.maxBundleBytes} />
-      <Show when={inbox.checking()}>{(name) => <CheckingBanner fileName={name()} />}</Show>
+      <BundleDrop
+        onFile={(file, source) => void open(file, source)}
+        maxBytes={bundles.maxBundleBytes}
+      />
+      <Show when={inbox.checking()}>
+        {(name) => (
+          <p class="notice" role="status" data-testid="checking">
+            Checking {name()}… <progress class="progress" />
+          </p>
+        )}
+      </Show>
       <Show
-        when={inbox.items().length > 0}
-        fallback={<p class="muted">No bundles opened yet on this device in this session.</p>}
+        when={inbox.loaded()}
+        fallback={
+          <p class="muted" role="status">
+            Opening the bundles kept on this device…
+          </p>
+        }
       >
-        <h2>Opened in this session</h2>
-        <ul class="inbox-list" data-testid="inbox-list">
-          <For each={inbox.items()}>{(item) => <InboxRow item={item} />}</For>
-        </ul>
+        <Show
+          when={inbox.items().length > 0 || workflow.published().length > 0}
+          fallback={<EmptyInbox />}
+        >
+          <Show when={inbox.items().length > 0}>
+            <h2>On this device</h2>
+            <ul class="inbox-list" data-testid="inbox-list">
+              <For each={inbox.items()}>{(item) => <InboxRow item={item} />}</For>
+            </ul>
+          </Show>
+          <PublishedList onFile={(file) => void open(file, 'peer')} />
+        </Show>
       </Show>
     </section>
   );

@@ -1,10 +1,13 @@
 /** The patch metadata from a verified author signature. */
 import { For, Show } from 'solid-js';
-import type { BundleReport } from '../../../core/index.ts';
+import type { SignerRow } from '../../../app/workflow.ts';
+import type { BundleReport } from '../../../core/bundle/types.ts';
+import { Did } from '../../components/CopyButton.tsx';
 import { Field, ItemList } from '../../components/Field.tsx';
 
-export function BundleView(props: { report: BundleReport }) {
+export function BundleView(props: { report: BundleReport; signers: readonly SignerRow[] }) {
   const p = () => props.report.predicate;
+  const author = () => props.signers.find((s) => s.isAuthor);
   return (
     <section class="panel" data-testid="bundle" aria-labelledby="bundle-title">
       <h2 id="bundle-title">Patch</h2>
@@ -14,7 +17,13 @@ export function BundleView(props: { report: BundleReport }) {
           <span class="prose">{p().reason_for_patch}</span>
         </Field>
         <Field label="Author" testid="meta-author">
-          <code class="did">{p().creator_identity}</code>
+          <Show
+            when={author()?.name}
+            fallback={<span class="muted">not registered in this team</span>}
+          >
+            {(name) => <strong data-testid="meta-author-name">{name()}</strong>}
+          </Show>{' '}
+          <Did did={p().creator_identity} />
         </Field>
         <Field label="Created" testid="meta-timestamp">
           <time datetime={p().creation_timestamp}>{p().creation_timestamp}</time>

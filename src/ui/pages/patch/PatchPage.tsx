@@ -1,20 +1,48 @@
-/** Patch detail: the verdict first, then the patch, its signatures and the diff. */
+/**
+ * Patch detail: the verdict first (plain words, rules, codes), then what this device can do
+ * with the patch (Act), the signed metadata, the signatures against the ledger's identities,
+ * and the diff. The lineage graph belongs between the signatures and the diff (docs/app.md).
+ */
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { CheckResult } from './CheckResult.tsx';
+import { formatAgo } from '../../components/format.ts';
+import { patchDiffBytes } from '../../../core/bundle/diff-encoding.ts';
+import { ActPanel } from './ActPanel.tsx';
+import { BundleView } from './BundleView.tsx';
+import { ClaimsView } from './ClaimsView.tsx';
+import { DiffViewer } from './DiffViewer.tsx';
+import { SignatureCards } from './SignatureCards.tsx';
+import { VerdictPanel } from './VerdictPanel.tsx';
 import './patch.css';
+import './diff.css';
+
+/** How old the evidence is, when this device is not in touch with its peers. */
+function useEvidenceAge() {
+  const { sync, workflow } = useServices();
+  return () => {
+    const state = sync.state();
+    if (state.kind === 'connected' || state.kind === 'no-team') return undefined;
+    const newest = workflow.newestEntry();
+    if (newest === '') return undefined;
+    return `Not connected to the team: the newest entry on this device’s ledger is from ${formatAgo(newest, Date.now())}.`;
+  };
+}
 
 export default function PatchPage() {
-  const { inbox } = useServices();
+  const { inbox, workflow } = useServices();
   const params = useParams<{ key: string }>();
-  const item = () => inbox.find(decodeURIComponent(params.key));
+  const key = () => decodeURIComponent(params.key);
+  const item = () => inbox.find(key());
+  const verdict = () => workflow.verdict(key());
+  const evidence = useEvidenceAge();
   /** One short sentence for screen readers; the full result is not read out on every change. */
   const announcement = () => {
     const check = item()?.check;
     if (check === undefined) return '';
+    const words = verdict()?.headline ?? `${check.verdict}`;
     const code = check.problem === undefined ? '' : ` (${check.problem.code})`;
-    return `${check.fileName}: ${check.verdict}${code}`;
+    return `${check.fileName}: ${words}${code}`;
   };
   return (
     <section class="page" aria-label="Patch detail">
@@ -27,15 +55,30 @@ export default function PatchPage() {
       <Show
         when={item()}
         fallback={
-          <div class="notice">
-            This patch is not in this device’s Inbox (the Inbox keeps what was opened since the page
-            loaded). <A href="/inbox">Open the bundle file again</A>.
+          <div class="notice" data-testid="patch-missing">
+            {inbox.loaded()
+              ? 'This patch is not in this device’s Inbox. '
+              : 'Opening the Inbox kept on this device… '}
+            <A href="/inbox">Open the bundle file</A>.
           </div>
         }
       >
         {(found) => (
           <div class="result">
-            <CheckResult check={found().check} />
+            <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
+            <Show when={found().check.report !== undefined && verdict()}>
+              {(judged) => <ActPanel patchKey={found().key} verdict={judged()} />}
+            </Show>
+            <Show when={found().check.report}>
+              {(report) => <BundleView report={report()} signers={verdict()?.signers ?? []} />}
+            </Show>
+            <Show when={found().check.claims}>{(claims) => <ClaimsView claims={claims()} />}</Show>
+            <Show when={verdict()?.signers.length}>
+              <SignatureCards rows={verdict()?.signers ?? []} />
+            </Show>
+            <Show when={found().check.report}>
+              {(report) => <DiffViewer diff={patchDiffBytes(report().predicate)} />}
+            </Show>
           </div>
         )}
       </Show>

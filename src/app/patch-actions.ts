@@ -1,0 +1,165 @@
+/**
+ * What a person does with a patch, through the agent and with this device's key: attest in
+ * one step (a ledger `attest` entry), dry-run, apply all or nothing (recording `applied` with
+ * the tree hashes, or `rejected` with the code of the step that stopped it), and roll back
+ * (recording `rolled-back`). The policy in force on the ledger decides; nothing here decides
+ * for it, so a denied patch is refused here as well as by the screen. Loaded lazily.
+ */
+import { applyPatch, type AgentApplyOptions } from '../core/agent/agent.ts';
+import { policyDecider } from '../core/agent/decide.ts';
+import { rollbackPatch } from '../core/agent/rollback.ts';
+import type { ApplyRunResult, RollbackResult, StepOutcome } from '../core/agent/types.ts';
+import { utcTimestamp } from '../core/bundle/time.ts';
+import type { Signer } from '../core/crypto/signer.ts';
+import type { Tree } from '../core/diff/tree.ts';
+import { isPatchtrailError } from '../core/errors.ts';
+import type { AttestReason } from '../core/ledger/kinds.ts';
+import type { Ledger } from '../core/ledger/ledger.ts';
+import type { EffectivePolicy } from '../core/policy/effective.ts';
+
+/** The reasons a person attests from the Patch detail (the device records the others). */
+export const ATTEST_CHOICES = ['reviewed', 'tested', 'analyzed', 'forwarded', 'rejected'] as const;
+export type AttestChoice = (typeof ATTEST_CHOICES)[number] & AttestReason;
+
+/** A place a patch is applied to: its name in the audit trail, and its files. */
+export interface Target {
+  name: string;
+  tree: Tree;
+}
+
+export interface FileRow {
+  path: string;
+  kind: string;
+  from?: string;
+}
+
+export interface HunkRow {
+  path: string;
+  hunk: number;
+  line: number;
+  offset: number;
+  fuzz: number;
+}
+
+export type ActOutcome =
+  | {
+      ok: true;
+      status: 'attested' | 'dry-run' | 'applied' | 'already-applied' | 'rolled-back';
+      message: string;
+      files: FileRow[];
+      hunks: HunkRow[];
+      treeBefore?: string;
+      treeAfter?: string;
+      /** The ledger entry recorded, if any. */
+      entry?: string;
+      steps: StepOutcome[];
+    }
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      steps: StepOutcome[];
+      /** The `rejected` entry the attempt left on the ledger, if one was recorded. */
+      entry?: string;
+    };
+
+export interface ActContext {
+  ledger: Ledger;
+  signer: Signer;
+  now: Date;
+}
+
+function refused(code: string, message: string, steps: StepOutcome[] = []): ActOutcome {
+  return { ok: false, code, message, steps };
+}
+
+export async function attestPatch(
+  context: ActContext,
+  patch: string,
+  reason: AttestChoice,
+  note: string,
+): Promise<ActOutcome> {
+  const body = note.trim() === '' ? { patch, reason } : { patch, reason, note: note.trim() };
+  try {
+    const entry = await context.ledger.append(
+      context.signer,
+      'attest',
+      body,
+      utcTimestamp(context.now),
+    );
+    const message = `recorded “${reason}” on the team ledger`;
+    return {
+      ok: true,
+      status: 'attested',
+      message,
+      files: [],
+      hunks: [],
+      entry: entry.id,
+      steps: [],
+    };
+  } catch (error) {
+    if (!isPatchtrailError(error)) throw error;
+    return refused(error.code, error.message);
+  }
+}
+
+function outcomeOf(result: ApplyRunResult | RollbackResult): ActOutcome {
+  const stop = result.steps.find((s) => !s.ok);
+  const entry = result.attestation?.id;
+  if (stop !== undefined && result.status !== 'applied' && result.status !== 'rolled-back') {
+    const out = refused(stop.code ?? 'FAILED', stop.message, result.steps);
+    return entry === undefined ? out : { ...out, entry };
+  }
+  const apply = result.apply;
+  const status = result.status as Extract<ActOutcome, { ok: true }>['status'];
+  const done: ActOutcome = {
+    ok: true,
+    status,
+    message: result.steps.find((s) => s.step === 'apply')?.message ?? status,
+    files: (apply?.files ?? []).map((f) => ({ ...f })),
+    hunks: (apply?.hunks ?? []).map(({ path, hunk, line, offset, fuzz }) => ({
+      ...{ path, hunk, line, offset, fuzz },
+    })),
+    steps: result.steps,
+  };
+  if (apply !== undefined)
+    Object.assign(done, { treeBefore: apply.treeBefore, treeAfter: apply.treeAfter });
+  if (entry !== undefined) done.entry = entry;
+  return done;
+}
+
+/**
+ * Applies (or dry-runs) through the agent with the policy in force judging this target. With
+ * no policy in force nothing is allowed (default deny), and the agent is not even asked.
+ */
+export async function applyToTarget(
+  context: ActContext,
+  bytes: Uint8Array,
+  policy: EffectivePolicy,
+  target: Target,
+  dryRun: boolean,
+): Promise<ActOutcome> {
+  if (policy.compiled === undefined)
+    return refused('POLICY_DENIED', 'no policy is in force on this team: nothing can be applied');
+  const options: AgentApplyOptions = {
+    ledger: context.ledger,
+    decide: policyDecider(policy.compiled, { now: context.now, tree: target.tree }),
+    device: context.signer,
+    tree: target.tree,
+    target: target.name,
+    now: context.now,
+    dryRun,
+  };
+  return outcomeOf(await applyPatch(bytes, options));
+}
+
+/** Reverses this target's newest `applied` of the patch, exactly, and records `rolled-back`. */
+export async function rollbackOnTarget(
+  context: ActContext,
+  bytes: Uint8Array,
+  target: Target,
+): Promise<ActOutcome> {
+  const { ledger, signer, now } = context;
+  const options = { ledger, device: signer, tree: target.tree, target: target.name, now };
+  return outcomeOf(await rollbackPatch(bytes, options));
+}

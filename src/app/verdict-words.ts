@@ -1,0 +1,193 @@
+/**
+ * The verdict in plain words (UX.md: the most important words in the product): the outcome
+ * first, naming people by their registered names, then what is missing and who could supply
+ * it. Built from the agent's result and the policy engine's explanation; nothing here decides
+ * anything, it only says what was decided.
+ */
+import type { CheckResult } from '../core/agent/types.ts';
+import type { Identity } from '../core/ledger/registry.ts';
+import { holdsRole, label } from '../core/policy/chain.ts';
+import type { AttestationsRule, PolicyDecision, PolicyDocument } from '../core/policy/types.ts';
+
+/** What the Inbox shows at a glance, and the colour the verdict takes. */
+export type VerdictState =
+  | 'allowed'
+  | 'denied'
+  | 'needs-review'
+  /** Signed, but the author is not a registered member of this team: neutral, never green. */
+  | 'untrusted'
+  /** The file is not a valid bundle. */
+  | 'invalid'
+  /** No team ledger is open: integrity only. */
+  | 'no-team';
+
+export interface MissingRow {
+  /** "needs 1 more review by a reviewer" */
+  text: string;
+  /** Registered names of the members who could supply it (in standing, not yet counted). */
+  who: string[];
+}
+
+export interface Headline {
+  state: VerdictState;
+  headline: string;
+  /** Plain sentences under the headline. */
+  because: string[];
+}
+
+const NOUNS: Record<string, [string, string]> = {
+  built: ['build', 'builds'],
+  reviewed: ['review', 'reviews'],
+  tested: ['test run', 'test runs'],
+  analyzed: ['analysis', 'analyses'],
+  forwarded: ['forward', 'forwards'],
+  applied: ['apply', 'applies'],
+  rejected: ['rejection', 'rejections'],
+  'rolled-back': ['rollback', 'rollbacks'],
+};
+
+function byWhom(rule: AttestationsRule): string {
+  const roles = rule.from.roles ?? [];
+  const named = (rule.from.systems ?? []).length > 0 ? ['a named system'] : [];
+  const people = roles.map((role) =>
+    /(er|or|ist)$/.test(role) ? `a ${role}` : `someone with the ${role} role`,
+  );
+  return [...people, ...named].join(' or ') || 'anyone';
+}
+
+/** The members who could supply what a failing `attestations` rule lacks. */
+function suppliers(
+  rule: AttestationsRule,
+  identities: ReadonlyMap<string, Identity>,
+  counted: readonly string[],
+): string[] {
+  const named = new Set(rule.from.systems ?? []);
+  const names: string[] = [];
+  for (const identity of identities.values()) {
+    if (identity.registered === '' || identity.malicious) continue;
+    if (identity.revokedFrom !== undefined || identity.rotatedTo !== undefined) continue;
+    if (counted.includes(identity.did)) continue;
+    if (holdsRole(identity, rule.from.roles ?? []) === undefined && !named.has(identity.did))
+      continue;
+    names.push(label(identities, identity.did));
+  }
+  return names.sort((a, b) => a.localeCompare(b));
+}
+
+/** What is missing, per failing `attestations` rule, with who could supply it. */
+export function missingRows(
+  policy: PolicyDocument,
+  decision: PolicyDecision,
+  identities: ReadonlyMap<string, Identity>,
+): MissingRow[] {
+  const rows: MissingRow[] = [];
+  for (const outcome of decision.rules) {
+    if (outcome.kind !== 'attestations' || outcome.outcome !== 'fail') continue;
+    const rule = policy.rules.find((r) => r.id === outcome.id) as AttestationsRule | undefined;
+    if (rule === undefined) continue;
+    const need = rule.count - (typeof outcome.observed === 'number' ? outcome.observed : 0);
+    const [one, many] = NOUNS[rule.reason] ?? [rule.reason, rule.reason];
+    rows.push({
+      text: `needs ${need} more ${need === 1 ? one : many} by ${byWhom(rule)}`,
+      who: suppliers(rule, identities, outcome.signers),
+    });
+  }
+  return rows;
+}
+
+const names = (identities: ReadonlyMap<string, Identity>, dids: readonly string[]) =>
+  dids.map((did) => label(identities, did)).join(', ');
+
+/** The headline of a policy's deny: the strongest reason first, in plain words. */
+function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identity>): Headline {
+  const failing = decision.rules.filter((r) => r.outcome === 'fail');
+  const verdicts = failing.find((r) => r.kind === 'verdicts');
+  if (verdicts !== undefined) {
+    const who = names(identities, verdicts.signers);
+    const one = verdicts.signers.length === 1;
+    return {
+      state: 'denied',
+      headline: `Do not apply: a registered reviewer marked this patch as failing (${who})`,
+      because: [
+        `${who} ${one ? 'is a registered member who' : 'are registered members who'} signed a “fail” verdict into the bundle.`,
+      ],
+    };
+  }
+  const flagged = failing.find((r) => r.kind === 'not-flagged');
+  if (flagged !== undefined)
+    return {
+      state: 'denied',
+      headline: `Do not apply: this patch was flagged as compromised (${names(identities, flagged.signers)})`,
+      because: [flagged.message],
+    };
+  const malicious = failing.find((r) => r.kind === 'no-malicious');
+  if (malicious !== undefined)
+    return {
+      state: 'denied',
+      headline: `Do not apply: ${names(identities, malicious.signers)} in its chain signed two different stories`,
+      because: [malicious.message],
+    };
+  if (failing.length > 0 && failing.every((r) => r.kind === 'attestations'))
+    return {
+      state: 'needs-review',
+      headline: 'Not yet: this patch needs more reviews before it can be applied here',
+      because: failing.map((r) => r.message),
+    };
+  return {
+    state: 'denied',
+    headline: 'Do not apply: the policy in force on this device does not allow it',
+    because: failing.map((r) => `${r.id}: ${r.message}`),
+  };
+}
+
+/** Why the agent stopped before the policy, in words. */
+function stoppedEarly(result: CheckResult): Headline {
+  const stop = result.steps.find((s) => !s.ok);
+  const why = stop?.message ?? 'the check stopped';
+  switch (stop?.code) {
+    case 'UNKNOWN_AUTHOR':
+      return {
+        state: 'untrusted',
+        headline: 'Signed, but not by anyone this team trusts',
+        because: [
+          'The signatures verify, but the author is not a registered member of this team, so the policy cannot allow it.',
+        ],
+      };
+    case 'REVOKED_KEY':
+      return {
+        state: 'denied',
+        headline: 'Do not apply: the author’s key is no longer in standing',
+        because: [why],
+      };
+    default:
+      return {
+        state: 'denied',
+        headline: 'Do not apply: this bundle does not agree with the team ledger',
+        because: [why],
+      };
+  }
+}
+
+/** The headline for an agent check of a verified bundle. */
+export function headlineOf(
+  result: CheckResult,
+  decision: PolicyDecision | undefined,
+  identities: ReadonlyMap<string, Identity>,
+): Headline {
+  if (result.status === 'allowed')
+    return {
+      state: 'allowed',
+      headline: 'Safe to apply on this device',
+      because: ['Every rule of the policy in force on this device passes.'],
+    };
+  if (result.status === 'denied' && decision !== undefined) return denial(decision, identities);
+  if (result.status === 'denied')
+    return {
+      state: 'denied',
+      headline: 'Do not apply: this team has no policy in force yet',
+      because: [
+        'Nothing is allowed until an admin publishes a policy (default deny). Ask a team admin to publish one.',
+      ],
+    };
+  return stoppedEarly(result);
+}

@@ -1,0 +1,177 @@
+/**
+ * The patch workflow for the screens: for every bundle in the Inbox, the verdict of the policy
+ * in force on this device (patch-verdict.ts), recomputed when the ledger, the Inbox or this
+ * device changes; the patches the ledger knows whose bundle is not here; and the actions —
+ * attest, dry-run, apply, roll back (patch-actions.ts) — on an OPFS workspace or a picked
+ * folder (storage/workspaces.ts). The agent, the policy engine and the storage adapters load
+ * lazily, with the first verdict, so the first screen stays small.
+ */
+import { createEffect, createSignal, type Accessor } from 'solid-js';
+import type { DeviceService } from './device.ts';
+import type { InboxItem, InboxService } from './inbox.ts';
+import type { OpenTeam } from './ledger-session.ts';
+import type { PublishedPatch } from './ledger-patches.ts';
+import type { ActOutcome, AttestChoice } from './patch-actions.ts';
+import type { PatchVerdict } from './patch-verdict.ts';
+import type { TeamService } from './team.ts';
+import { makeTargets, type TargetChoice, type TargetService } from './targets.ts';
+
+export type { ActOutcome, AttestChoice, PatchVerdict, PublishedPatch, TargetChoice };
+export type { DeviceEvent, MissingRow, RuleRow, SignerRow } from './patch-verdict.ts';
+
+/** One glance at a bundle in the Inbox. */
+export type InboxStatus =
+  | PatchVerdict['state']
+  | 'applied'
+  | 'rolled-back'
+  /** Not judged yet (the ledger code is loading, or the team is opening). */
+  | 'checking';
+
+export type ActKind = 'attest' | 'dry-run' | 'apply' | 'rollback';
+
+/** What is under way now, for progress. */
+export interface Activity {
+  key: string;
+  kind: ActKind;
+  target?: string;
+}
+
+export interface WorkflowService {
+  /** The verdict for an Inbox key (undefined while it is being judged). */
+  verdict(key: string): PatchVerdict | undefined;
+  status(key: string): InboxStatus;
+  /** Patches the ledger knows whose bundle this device does not hold. */
+  readonly published: Accessor<PublishedPatch[]>;
+  /** Advisory time of the newest ledger entry held here ('' with no team). */
+  readonly newestEntry: Accessor<string>;
+  readonly activity: Accessor<Activity | undefined>;
+  readonly targets: TargetService;
+  attest(key: string, reason: AttestChoice, note: string): Promise<ActOutcome>;
+  act(key: string, kind: Exclude<ActKind, 'attest'>, target: TargetChoice): Promise<ActOutcome>;
+}
+
+const verdictCode = () => import('./patch-verdict.ts');
+const actionCode = () => import('./patch-actions.ts');
+const patchesCode = () => import('./ledger-patches.ts');
+
+function openTeamOf(teams: TeamService): OpenTeam | undefined {
+  const phase = teams.phase();
+  return phase.kind === 'open' ? phase.team : undefined;
+}
+
+const failed = (code: string, message: string): ActOutcome => ({
+  ok: false,
+  code,
+  message,
+  steps: [],
+});
+
+/** Call inside a reactive root. */
+export function createWorkflow(
+  inbox: InboxService,
+  teams: TeamService,
+  device: DeviceService,
+  now: () => Date = () => new Date(),
+): WorkflowService {
+  const [verdicts, setVerdicts] = createSignal<ReadonlyMap<string, PatchVerdict>>(new Map());
+  const [published, setPublished] = createSignal<PublishedPatch[]>([]);
+  const [newestEntry, setNewestEntry] = createSignal('');
+  const [activity, setActivity] = createSignal<Activity>();
+  const targets = makeTargets(() => device.key()?.did);
+  let ticket = 0;
+
+  async function judgeAll(items: InboxItem[], team: OpenTeam | undefined, did?: string) {
+    const mine = ++ticket;
+    const { judgePatch, policyInForce } = await verdictCode();
+    const policy = team === undefined ? undefined : await policyInForce(team.ledger);
+    const judged = new Map<string, PatchVerdict>();
+    const scope =
+      team === undefined || policy === undefined ? {} : { team: { ledger: team.ledger, policy } };
+    for (const item of items) {
+      judged.set(
+        item.key,
+        await judgePatch({ check: item.check, deviceDid: did, now: now(), ...scope }),
+      );
+      if (mine !== ticket) return;
+    }
+    setVerdicts(judged);
+    if (team === undefined) return (setPublished([]), setNewestEntry(''));
+    const { publishedPatches, newestEntryTime } = await patchesCode();
+    const held = new Set(items.map((item) => item.key));
+    setPublished(publishedPatches(team.ledger).filter((p) => !held.has(p.patch)));
+    setNewestEntry(newestEntryTime(team.ledger));
+  }
+
+  createEffect(() => {
+    const team = openTeamOf(teams);
+    team?.revision();
+    const items = inbox.items();
+    const did = device.key()?.did;
+    void judgeAll(items, team, did).catch((error: unknown) =>
+      console.error('patchtrail: could not judge the Inbox', error),
+    );
+  });
+
+  /** The common frame of an action: an open team, this device's key, the bundle, progress. */
+  async function acting(
+    key: string,
+    activityOf: Activity,
+    work: (
+      team: OpenTeam,
+      item: InboxItem,
+      signer: Awaited<ReturnType<DeviceService['ready']>>,
+    ) => Promise<ActOutcome>,
+  ): Promise<ActOutcome> {
+    const team = openTeamOf(teams);
+    const item = inbox.find(key);
+    if (team === undefined)
+      return failed('FAILED', 'open or join a team first: actions are recorded on its ledger');
+    if (item?.check.report === undefined)
+      return failed('MALFORMED_INPUT', 'this file is not a valid bundle');
+    if (activity() !== undefined)
+      return failed('FAILED', 'another action is under way: wait for it to finish');
+    setActivity(activityOf);
+    try {
+      const outcome = await work(team, item, await device.ready());
+      await team.settle();
+      return outcome;
+    } catch (error) {
+      return failed('FAILED', error instanceof Error ? error.message : String(error));
+    } finally {
+      setActivity(undefined);
+    }
+  }
+
+  return {
+    verdict: (key) => verdicts().get(key),
+    status(key) {
+      const verdict = verdicts().get(key);
+      if (verdict === undefined) return 'checking';
+      return verdict.deviceState ?? verdict.state;
+    },
+    published,
+    newestEntry,
+    activity,
+    targets,
+    attest: (key, reason, note) =>
+      acting(key, { key, kind: 'attest' }, async (team, item, signer) => {
+        const { attestPatch } = await actionCode();
+        const patch = `sha256:${item.check.report?.payloadDigest ?? ''}`;
+        return attestPatch({ ledger: team.ledger, signer, now: now() }, patch, reason, note);
+      }),
+    act: (key, kind, choice) =>
+      acting(key, { key, kind, target: targets.label(choice) }, async (team, item, signer) => {
+        const [{ applyToTarget, rollbackOnTarget }, { policyInForce }] = await Promise.all([
+          actionCode(),
+          verdictCode(),
+        ]);
+        const target = await targets.open(choice);
+        if (target === undefined)
+          return failed('FAILED', 'choose the folder again: this page no longer holds it');
+        const context = { ledger: team.ledger, signer, now: now() };
+        if (kind === 'rollback') return rollbackOnTarget(context, item.bytes, target);
+        const policy = await policyInForce(team.ledger);
+        return applyToTarget(context, item.bytes, policy, target, kind === 'dry-run');
+      }),
+  };
+}

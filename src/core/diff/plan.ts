@@ -1,0 +1,162 @@
+/**
+ * Planning a diff: every file it touches computed in memory, over the tree as it is, before
+ * anything is written. Traditional (`diff -u`, quilt) file patches resolve their name as GNU
+ * patch does; hunks are placed by ./hunks.ts.
+ */
+import { reject } from '../errors.ts';
+import { applyHunks, type HunkPlacement } from './hunks.ts';
+import { MAX_FILE_BYTES, MAX_WRITE_BYTES } from './limits.ts';
+import type { FileChangeKind, FilePatch, ParsedDiff } from './model.ts';
+import type { Tree, TreeChange, TreeEntry } from './tree.ts';
+
+export interface FileResult {
+  path: string;
+  kind: FileChangeKind;
+  /** The source of a rename or copy. */
+  from?: string;
+}
+
+export type PlacedHunk = HunkPlacement & { path: string };
+
+/** The in-memory state of the files a diff touches, overlaid on the tree. */
+export type Overlay = Map<string, { content: Uint8Array; executable: boolean } | null>;
+
+export interface Planned {
+  overlay: Overlay;
+  /** Files already read from the tree (a traditional patch looks at its file twice). */
+  reads: Map<string, Uint8Array>;
+  files: FileResult[];
+  hunks: PlacedHunk[];
+}
+
+async function current(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
+  if (plan.overlay.has(path)) return plan.overlay.get(path) ?? undefined;
+  const entry = entries.get(path);
+  if (entry === undefined) return undefined;
+  if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
+  const content = plan.reads.get(path) ?? (await tree.read(path));
+  if (content.length > MAX_FILE_BYTES)
+    reject('TOO_LARGE', `${path}: larger than ${MAX_FILE_BYTES} bytes`);
+  plan.reads.set(path, content);
+  return { content, executable: entry.executable };
+}
+
+function modeBit(mode: string | undefined, fallback: boolean): boolean {
+  if (mode === undefined) return fallback;
+  return (parseInt(mode, 8) & 0o100) !== 0;
+}
+
+/** GNU patch's "best name": fewest components, then shortest basename, then shortest. */
+function bestName(names: readonly string[]): string {
+  const rank = (p: string) => [p.split('/').length, p.length - p.lastIndexOf('/') - 1, p.length];
+  return names.reduce((best, p) => {
+    const [a, b] = [rank(p), rank(best)];
+    for (let i = 0; i < a.length; i++)
+      if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0) ? p : best;
+    return best;
+  });
+}
+
+/**
+ * A traditional (`diff -u`, quilt) file patch names one file, perhaps twice: it patches the
+ * name that exists (GNU patch's rule when both or neither do). A lone "-0,0" hunk on a file
+ * that does not exist creates it, as GNU patch does; so that rollback restores the tree
+ * exactly, undoing such a patch (a lone "+0,0" hunk, reversed) deletes the file it empties.
+ */
+async function resolveTraditional(
+  tree: Tree,
+  file: FilePatch,
+  plan: Planned,
+  entries: Map<string, TreeEntry>,
+): Promise<FilePatch> {
+  if (file.traditional !== true || file.kind !== 'modify') return file;
+  const names = [...new Set([file.oldPath, file.newPath])].filter((p) => p !== null);
+  const existing: string[] = [];
+  for (const name of names)
+    if ((await current(tree, plan, entries, name)) !== undefined) existing.push(name);
+  const name = bestName(existing.length > 0 ? existing : names);
+  const [first] = file.hunks;
+  if (existing.length === 0 && file.hunks.length === 1 && first?.oldLines === 0) {
+    return { ...file, kind: 'create', oldPath: null, newPath: name };
+  }
+  const undo = file.reversed === true;
+  if (undo && existing.length > 0 && file.hunks.length === 1 && first?.newLines === 0) {
+    return { ...file, kind: 'delete', oldPath: name, newPath: null };
+  }
+  return { ...file, oldPath: name, newPath: name };
+}
+
+async function planFile(
+  tree: Tree,
+  given: FilePatch,
+  plan: Planned,
+  entries: Map<string, TreeEntry>,
+  fuzz: number,
+) {
+  const file = await resolveTraditional(tree, given, plan, entries);
+  const name = file.newPath ?? file.oldPath ?? '';
+  if (file.binary)
+    reject('MALFORMED_INPUT', `${name}: binary patches cannot be applied exactly; refused`);
+  const source =
+    file.oldPath === null ? undefined : await current(tree, plan, entries, file.oldPath);
+  if (file.oldPath !== null && source === undefined)
+    reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
+  if (file.kind === 'create' && (await current(tree, plan, entries, name)) !== undefined) {
+    reject('APPLY_CONFLICT', `${name}: already exists`);
+  }
+  if (
+    (file.kind === 'rename' || file.kind === 'copy') &&
+    (await current(tree, plan, entries, name)) !== undefined
+  ) {
+    reject('APPLY_CONFLICT', `${name}: already exists`);
+  }
+  const applied = applyHunks(source?.content ?? new Uint8Array(0), file.hunks, name, fuzz);
+  for (const p of applied.placements) plan.hunks.push({ ...p, path: name });
+  // An inferred deletion ("+0,0") that leaves content behind is an ordinary change.
+  const kind =
+    given.kind === 'modify' && file.kind === 'delete' && applied.content.length !== 0
+      ? 'modify'
+      : file.kind;
+  if (kind === 'delete') {
+    if (applied.content.length !== 0)
+      reject('APPLY_CONFLICT', `${name}: deleting a file that has other content`);
+    plan.overlay.set(name, null);
+  } else {
+    if (applied.content.length > MAX_FILE_BYTES)
+      reject('TOO_LARGE', `${name}: result larger than ${MAX_FILE_BYTES} bytes`);
+    const executable = modeBit(file.newMode, source?.executable ?? false);
+    plan.overlay.set(file.newPath ?? name, { content: applied.content, executable });
+    if (file.kind === 'rename' && file.oldPath !== null) plan.overlay.set(file.oldPath, null);
+  }
+  const result: FileResult = { path: name, kind };
+  if ((file.kind === 'rename' || file.kind === 'copy') && file.oldPath !== null)
+    result.from = file.oldPath;
+  plan.files.push(result);
+}
+
+export async function plan(
+  tree: Tree,
+  diff: ParsedDiff,
+  entries: Map<string, TreeEntry>,
+  fuzz: number,
+): Promise<Planned> {
+  const planned: Planned = { overlay: new Map(), reads: new Map(), files: [], hunks: [] };
+  for (const file of diff.files) await planFile(tree, file, planned, entries, fuzz);
+  return planned;
+}
+
+export function changesOf(overlay: Overlay, entries: Map<string, TreeEntry>): TreeChange[] {
+  const changes: TreeChange[] = [];
+  let total = 0;
+  for (const [path, state] of overlay) {
+    if (state === null) {
+      if (entries.has(path)) changes.push({ action: 'delete', path });
+    } else {
+      total += state.content.length;
+      changes.push({ action: 'write', path, content: state.content, executable: state.executable });
+    }
+  }
+  if (total > MAX_WRITE_BYTES)
+    reject('TOO_LARGE', `the diff writes ${total} bytes; the limit is ${MAX_WRITE_BYTES}`);
+  return changes;
+}

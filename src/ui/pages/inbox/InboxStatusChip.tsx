@@ -1,0 +1,38 @@
+/** A bundle's status at a glance, in words (the colour only repeats them). */
+import type { InboxStatus } from '../../../app/workflow.ts';
+
+const LABELS: Record<InboxStatus, string> = {
+  allowed: 'Allowed here',
+  denied: 'Do not apply',
+  'needs-review': 'Needs review',
+  applied: 'Applied',
+  'rolled-back': 'Rolled back',
+  untrusted: 'Not trusted',
+  invalid: 'Not a valid bundle',
+  'no-team': 'Signed, no team to judge it',
+  checking: 'Checking…',
+};
+
+const TONES: Record<InboxStatus, string> = {
+  allowed: 'allowed',
+  denied: 'denied',
+  'needs-review': 'review',
+  applied: 'neutral',
+  'rolled-back': 'neutral',
+  untrusted: 'neutral',
+  invalid: 'denied',
+  'no-team': 'neutral',
+  checking: 'neutral',
+};
+
+export function InboxStatusChip(props: { status: InboxStatus }) {
+  return (
+    <span
+      class={`chip chip-${TONES[props.status]}`}
+      data-testid="inbox-status"
+      data-status={props.status}
+    >
+      {LABELS[props.status]}
+    </span>
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * "Act": what this device can do with the patch, each recorded on the team ledger with the
+ * device key — attest in one step (reviewed, tested, analyzed, forwarded, rejected, with a
+ * note), dry-run, apply, roll back — and what it has done with it so far.
+ */
+import { createSignal, For, Show } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import type { ActOutcome, AttestChoice, PatchVerdict } from '../../../app/workflow.ts';
+import { ActResult } from './ActResult.tsx';
+import { ApplyPanel } from './ApplyPanel.tsx';
+
+const REASONS: { value: AttestChoice; label: string }[] = [
+  { value: 'reviewed', label: 'Reviewed: I read it and it is right' },
+  { value: 'tested', label: 'Tested: it passed our tests' },
+  { value: 'analyzed', label: 'Analyzed: a scan or analysis found nothing wrong' },
+  { value: 'forwarded', label: 'Forwarded: I passed it on' },
+  { value: 'rejected', label: 'Rejected: it must not be applied' },
+];
+
+function AttestForm(props: { patchKey: string }) {
+  const { workflow } = useServices();
+  const [reason, setReason] = createSignal<AttestChoice>('reviewed');
+  const [note, setNote] = createSignal('');
+  const [outcome, setOutcome] = createSignal<ActOutcome>();
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    setOutcome(undefined);
+    const done = await workflow.attest(props.patchKey, reason(), note());
+    setOutcome(done);
+    if (done.ok) setNote('');
+  };
+  return (
+    <form class="stack" data-testid="attest-form" onSubmit={(event) => void submit(event)}>
+      <h3>Attest</h3>
+      <div class="stack-tight">
+        <label for="attest-reason">What you did</label>
+        <select
+          id="attest-reason"
+          value={reason()}
+          onChange={(e) => setReason(e.currentTarget.value as AttestChoice)}
+        >
+          <For each={REASONS}>{(r) => <option value={r.value}>{r.label}</option>}</For>
+        </select>
+      </div>
+      <div class="stack-tight">
+        <label for="attest-note">Note (optional)</label>
+        <textarea
+          id="attest-note"
+          rows="2"
+          maxLength={1024}
+          value={note()}
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
+      </div>
+      <div>
+        <button type="submit" class="button" disabled={workflow.activity() !== undefined}>
+          Sign and record
+        </button>
+      </div>
+      <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+    </form>
+  );
+}
+
+function History(props: { verdict: PatchVerdict }) {
+  return (
+    <Show when={props.verdict.events.length > 0}>
+      <h3>What this device recorded</h3>
+      <ol class="plain-list small" data-testid="device-history">
+        <For each={props.verdict.events}>
+          {(event) => (
+            <li data-reason={event.reason}>
+              <strong>{event.reason}</strong>
+              <Show when={event.target !== ''}>
+                {' '}
+                on {event.target.split(':').slice(-2).join(' ')}
+              </Show>{' '}
+              <time datetime={event.time}>{event.time}</time>
+              <Show when={event.code}>
+                {(code) => (
+                  <>
+                    {' '}
+                    · <code>{code()}</code>
+                  </>
+                )}
+              </Show>
+            </li>
+          )}
+        </For>
+      </ol>
+    </Show>
+  );
+}
+
+export function ActPanel(props: { patchKey: string; verdict: PatchVerdict }) {
+  return (
+    <section class="panel act" data-testid="act" aria-labelledby="act-title">
+      <h2 id="act-title">Act</h2>
+      <Show
+        when={props.verdict.deviceRegistered}
+        fallback={
+          <p class="notice" data-testid="act-unavailable">
+            This device is not a registered member of a team, so it cannot attest or apply: open the{' '}
+            <a href="#/team">Team</a> page to found or join one.
+          </p>
+        }
+      >
+        <div class="act-grid">
+          <ApplyPanel patchKey={props.patchKey} verdict={props.verdict} />
+          <AttestForm patchKey={props.patchKey} />
+        </div>
+        <History verdict={props.verdict} />
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * What an action did, or why it did not, and what to do next: the files and hunks (line,
+ * offset) a dry run or an apply touched, the tree hashes, the ledger entry recorded.
+ */
+import { For, Show } from 'solid-js';
+import type { ActOutcome } from '../../../app/workflow.ts';
+
+const NEXT: Record<string, string> = {
+  POLICY_DENIED:
+    'The policy in force does not allow it here: the verdict above says what is missing.',
+  APPLY_CONFLICT:
+    'The target’s files are not what the patch expects. Check that you chose the right target, or roll back what changed it first.',
+  UNSAFE_PATH: 'The patch writes where it must not. Do not apply it; tell whoever sent it.',
+  UNKNOWN_AUTHOR:
+    'Nobody in this team vouches for the author: ask an admin to register and endorse them.',
+  REVOKED_KEY: 'The author’s key is out of standing: ask for a bundle signed by a current key.',
+  INVALID_METADATA: 'The ledger disagrees with this action: see the message above.',
+  TOO_LARGE: 'The patch or a file it touches is over a limit: apply it with the CLI instead.',
+  FAILED: 'Try again; if it keeps failing, reload the page.',
+};
+
+const DONE: Record<string, string> = {
+  attested: 'Attestation recorded',
+  'dry-run': 'Dry run: this is what would change (nothing was written)',
+  applied: 'Applied, all files at once',
+  'already-applied': 'Already applied here: nothing changed',
+  'rolled-back': 'Rolled back: the files are as they were before the patch',
+};
+
+export function ActResult(props: { outcome: ActOutcome }) {
+  return (
+    <Show
+      when={props.outcome.ok ? props.outcome : undefined}
+      fallback={
+        <div class="notice notice-denied" role="alert" data-testid="act-error">
+          <p>
+            <strong>Not done.</strong>{' '}
+            <code class="code">{(props.outcome as { code: string }).code}</code>{' '}
+            <span class="prose">{(props.outcome as { message: string }).message}</span>
+          </p>
+          <p>{NEXT[(props.outcome as { code: string }).code] ?? NEXT.FAILED}</p>
+          <Show when={props.outcome.entry}>
+            {(entry) => (
+              <p class="small">
+                This attempt is recorded on the ledger as <code class="digest">{entry()}</code>.
+              </p>
+            )}
+          </Show>
+        </div>
+      }
+    >
+      {(done) => (
+        <div class="notice" role="status" data-testid="act-result" data-status={done().status}>
+          <p>
+            <strong>{DONE[done().status] ?? done().status}.</strong>
+          </p>
+          <Show when={done().files.length > 0}>
+            <ul class="plain-list small" data-testid="act-files">
+              <For each={done().files}>
+                {(file) => (
+                  <li>
+                    <code>{file.path}</code> — {file.kind}
+                    <Show when={file.from}>
+                      {(from) => (
+                        <>
+                          {' '}
+                          from <code>{from()}</code>
+                        </>
+                      )}
+                    </Show>
+                    <ul class="act-hunks">
+                      <For each={done().hunks.filter((h) => h.path === file.path)}>
+                        {(hunk) => (
+                          <li data-testid="act-hunk">
+                            hunk {hunk.hunk} at line {hunk.line}
+                            {hunk.offset === 0
+                              ? ', where it said'
+                              : `, offset ${hunk.offset > 0 ? '+' : ''}${hunk.offset}`}
+                            {hunk.fuzz > 0 ? `, fuzz ${hunk.fuzz}` : ''}
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+          <Show when={done().treeBefore}>
+            <p class="small">
+              Tree before <code class="digest">{done().treeBefore}</code>, after{' '}
+              <code class="digest" data-testid="act-tree-after">
+                {done().treeAfter}
+              </code>
+            </p>
+          </Show>
+          <Show when={done().entry}>
+            {(entry) => (
+              <p class="small">
+                Recorded on the ledger as{' '}
+                <code class="digest" data-testid="act-entry">
+                  {entry()}
+                </code>
+                .
+              </p>
+            )}
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}

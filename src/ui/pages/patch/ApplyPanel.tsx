@@ -1,0 +1,130 @@
+/**
+ * Dry-run, apply and roll back, on an OPFS workspace or a folder the user picks. Apply is
+ * disabled, with the reason beside it, unless the policy in force allows the patch on this
+ * device (the service refuses too). Progress shows while the agent runs.
+ */
+import { createSignal, Show } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import type { ActOutcome, PatchVerdict, TargetChoice } from '../../../app/workflow.ts';
+import { ActResult } from './ActResult.tsx';
+
+const VERBS = {
+  'dry-run': 'Checking',
+  apply: 'Applying',
+  rollback: 'Rolling back',
+  attest: 'Recording',
+};
+
+export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
+  const { workflow } = useServices();
+  const [kind, setKind] = createSignal<'workspace' | 'folder'>('workspace');
+  const [workspace, setWorkspace] = createSignal('main');
+  const [folder, setFolder] = createSignal<TargetChoice>();
+  const [outcome, setOutcome] = createSignal<ActOutcome>();
+  const target = (): TargetChoice | undefined =>
+    kind() === 'workspace' ? { kind: 'workspace', name: workspace().trim() } : folder();
+  const busy = () => workflow.activity() !== undefined;
+  const allowed = () => props.verdict.state === 'allowed';
+  const appliedHere = () => props.verdict.events.some((e) => e.reason === 'applied');
+  const run = async (action: 'dry-run' | 'apply' | 'rollback') => {
+    const chosen = target();
+    if (chosen === undefined) return;
+    setOutcome(undefined);
+    setOutcome(await workflow.act(props.patchKey, action, chosen));
+  };
+  const pick = async () => {
+    const chosen = await workflow.targets.pickFolder();
+    if (chosen !== undefined) setFolder(chosen);
+  };
+  return (
+    <div class="stack" data-testid="apply-panel">
+      <h3>Apply to</h3>
+      <fieldset class="targets">
+        <legend class="visually-hidden">Target</legend>
+        <label class="target-choice">
+          <input
+            type="radio"
+            name="target"
+            checked={kind() === 'workspace'}
+            onChange={() => setKind('workspace')}
+          />
+          A workspace in this browser
+        </label>
+        <Show when={kind() === 'workspace'}>
+          <div class="stack-tight target-detail">
+            <label for="workspace-name">Workspace name</label>
+            <input
+              id="workspace-name"
+              value={workspace()}
+              pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
+              autocomplete="off"
+              onInput={(event) => setWorkspace(event.currentTarget.value)}
+            />
+          </div>
+        </Show>
+        <label class="target-choice">
+          <input
+            type="radio"
+            name="target"
+            checked={kind() === 'folder'}
+            disabled={!workflow.targets.canPickFolder()}
+            onChange={() => setKind('folder')}
+          />
+          A folder on this computer
+          <Show when={!workflow.targets.canPickFolder()}>
+            <span class="muted small"> (this browser cannot open folders; use a workspace)</span>
+          </Show>
+        </label>
+        <Show when={kind() === 'folder'}>
+          <div class="form-row target-detail">
+            <button type="button" class="button button-quiet" onClick={() => void pick()}>
+              Choose a folder…
+            </button>
+            <span data-testid="folder-name">{folder()?.name ?? 'none chosen'}</span>
+          </div>
+        </Show>
+      </fieldset>
+      <div class="form-row">
+        <button
+          type="button"
+          class="button button-quiet"
+          disabled={busy() || target() === undefined}
+          onClick={() => void run('dry-run')}
+        >
+          Dry run
+        </button>
+        <button
+          type="button"
+          class="button"
+          disabled={busy() || !allowed() || target() === undefined}
+          aria-describedby={allowed() ? undefined : 'apply-why'}
+          onClick={() => void run('apply')}
+        >
+          Apply
+        </button>
+        <button
+          type="button"
+          class="button button-danger"
+          disabled={busy() || target() === undefined || !appliedHere()}
+          onClick={() => void run('rollback')}
+        >
+          Roll back
+        </button>
+      </div>
+      <Show when={!allowed()}>
+        <p id="apply-why" class="muted small" data-testid="apply-why">
+          Apply is off: {props.verdict.headline.replace(/^Do not apply: /, '')}.
+        </p>
+      </Show>
+      <Show when={workflow.activity()}>
+        {(now) => (
+          <p role="status" data-testid="act-progress">
+            {VERBS[now().kind]}
+            {now().target === undefined ? '' : ` on ${now().target}`}… <progress class="progress" />
+          </p>
+        )}
+      </Show>
+      <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * The patch's diff, unified or side by side, from its exact bytes (diff-lines.ts escapes what
+ * is not UTF-8 or invisible). Only the rows in view are in the DOM (VirtualList), the model is
+ * built in slices with a progress bar, and the highlighter loads lazily: an 8 MiB diff opens
+ * without freezing the page, and the first screen never carries the highlighter.
+ */
+import { Tabs } from '@kobalte/core/tabs';
+import { createEffect, createSignal, on, onCleanup, onMount, Show, type Accessor } from 'solid-js';
+import { VirtualList } from '../../components/VirtualList.tsx';
+import { DiffLineText, type Highlighter } from './DiffLineText.tsx';
+import type { highlight, languageOf } from './highlight.ts';
+import {
+  buildDiffModelInSlices,
+  type DiffModel,
+  type DiffRow,
+  type SplitRow,
+} from './diff-rows.ts';
+
+interface HighlightModule {
+  languageOf: typeof languageOf;
+  highlight: typeof highlight;
+}
+
+/** Every row's height in CSS pixels (diff.css sets the same line height). */
+const ROW = 22;
+
+function boxHeight(rows: number): string {
+  return `min(${rows * ROW + 2}px, 65vh)`;
+}
+
+function Cell(props: {
+  row: DiffRow | undefined;
+  no: 'oldNo' | 'newNo';
+  highlight: (row: DiffRow) => Highlighter | undefined;
+}) {
+  return (
+    <Show when={props.row} fallback={<span class="dcell dcell-empty" />}>
+      {(row) => (
+        <span class={`dcell drow-${row().kind}`}>
+          <span class="dno" aria-hidden="true">
+            {row()[props.no] ?? ''}
+          </span>
+          <span class="dtext" data-kind={row().kind}>
+            <DiffLineText line={row()} highlight={props.highlight(row())} />
+          </span>
+        </span>
+      )}
+    </Show>
+  );
+}
+
+function UnifiedRow(props: {
+  row: Accessor<DiffRow>;
+  highlight: (row: DiffRow) => Highlighter | undefined;
+}) {
+  return (
+    <div class={`drow drow-${props.row().kind}`}>
+      <span class="dno" aria-hidden="true">
+        {props.row().oldNo ?? ''}
+      </span>
+      <span class="dno" aria-hidden="true">
+        {props.row().newNo ?? ''}
+      </span>
+      <span class="dtext" data-kind={props.row().kind}>
+        <DiffLineText line={props.row()} highlight={props.highlight(props.row())} />
+      </span>
+    </div>
+  );
+}
+
+function SplitRowView(props: {
+  row: Accessor<SplitRow>;
+  highlight: (row: DiffRow) => Highlighter | undefined;
+}) {
+  return (
+    <Show
+      when={props.row().full}
+      fallback={
+        <div class="drow drow-split">
+          <Cell row={props.row().left} no="oldNo" highlight={props.highlight} />
+          <Cell row={props.row().right} no="newNo" highlight={props.highlight} />
+        </div>
+      }
+    >
+      {(full) => (
+        <div class={`drow drow-${full().kind}`}>
+          <span class="dtext" data-kind={full().kind}>
+            <DiffLineText line={full()} highlight={undefined} />
+          </span>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+export function DiffViewer(props: { diff: Uint8Array }) {
+  const [model, setModel] = createSignal<DiffModel>();
+  const [progress, setProgress] = createSignal({ done: 0, total: 0 });
+  const [highlighter, setHighlighter] = createSignal<HighlightModule>();
+  let build = 0;
+  createEffect(
+    on(
+      () => props.diff,
+      (diff) => {
+        const mine = ++build;
+        setModel(undefined);
+        void buildDiffModelInSlices(diff, {
+          progress: (done, total) => mine === build && setProgress({ done, total }),
+          cancelled: () => mine !== build,
+        }).then((built) => built !== undefined && mine === build && setModel(built));
+      },
+    ),
+  );
+  onCleanup(() => build++);
+  onMount(() => void import('./highlight.ts').then(setHighlighter));
+  /** A highlighter per file, by extension; undefined until the module has loaded. */
+  const highlightFor = (row: DiffRow): Highlighter | undefined => {
+    const module = highlighter();
+    if (module === undefined) return undefined;
+    const language = module.languageOf(model()?.files[row.file] ?? '');
+    return language === undefined ? undefined : (text) => module.highlight(text, language);
+  };
+  return (
+    <section class="panel" aria-labelledby="diff-title" data-testid="diff-panel">
+      <h2 id="diff-title">
+        Diff{' '}
+        <Show when={model()}>
+          {(m) => (
+            <span class="diff-stats">
+              <span class="stat-add">+{m().adds}</span> <span class="stat-del">−{m().dels}</span>{' '}
+              <span class="muted">in {m().files.length - 1} file(s)</span>
+            </span>
+          )}
+        </Show>
+      </h2>
+      <Show
+        when={model()}
+        fallback={
+          <p role="status" data-testid="diff-progress">
+            Reading the diff…{' '}
+            {progress().total > 0 ? `${progress().done} of ${progress().total} lines` : ''}
+            <progress class="progress" max={progress().total || 1} value={progress().done} />
+          </p>
+        }
+      >
+        {(m) => (
+          <Tabs class="tabs" defaultValue="unified">
+            <Tabs.List class="tab-list" aria-label="Diff layout">
+              <Tabs.Trigger class="tab" value="unified">
+                Unified
+              </Tabs.Trigger>
+              <Tabs.Trigger class="tab" value="split">
+                Side by side
+              </Tabs.Trigger>
+            </Tabs.List>
+            <Tabs.Content value="unified">
+              <VirtualList
+                items={m().rows}
+                rowHeight={ROW}
+                label="Diff, unified"
+                testid="diff"
+                class="diff"
+                height={boxHeight(m().rows.length)}
+              >
+                {(row) => <UnifiedRow row={row} highlight={highlightFor} />}
+              </VirtualList>
+            </Tabs.Content>
+            <Tabs.Content value="split">
+              <VirtualList
+                items={m().split}
+                rowHeight={ROW}
+                label="Diff, side by side"
+                testid="diff-split"
+                class="diff diff-split"
+                height={boxHeight(m().split.length)}
+              >
+                {(row) => <SplitRowView row={row} highlight={highlightFor} />}
+              </VirtualList>
+            </Tabs.Content>
+          </Tabs>
+        )}
+      </Show>
+    </section>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * Every rule of the policy in force, as it judged this patch: outcome, the reason in the
+ * engine's words, and observed beside expected. Then the codes and hashes support asks for.
+ */
+import { For, Show } from 'solid-js';
+import type { PatchVerdict, RuleRow } from '../../../app/workflow.ts';
+
+const OUTCOME_TEXT: Record<RuleRow['outcome'], string> = {
+  pass: 'passes',
+  fail: 'fails',
+  warn: 'warning',
+};
+
+function RuleItem(props: { rule: RuleRow }) {
+  return (
+    <li
+      class={`rule rule-${props.rule.outcome}`}
+      data-testid="rule"
+      data-rule={props.rule.id}
+      data-outcome={props.rule.outcome}
+    >
+      <div class="rule-head">
+        <span
+          class={`chip chip-${props.rule.outcome === 'fail' ? 'denied' : props.rule.outcome === 'warn' ? 'review' : 'neutral'}`}
+        >
+          {OUTCOME_TEXT[props.rule.outcome]}
+        </span>{' '}
+        <code>{props.rule.id}</code>{' '}
+        <span class="muted small">
+          ({props.rule.kind}
+          {props.rule.mode === 'warn' ? ', warn only' : ''})
+        </span>
+      </div>
+      <p class="rule-message prose">{props.rule.message}</p>
+      <dl class="rule-values small">
+        <div>
+          <dt>Observed</dt>
+          <dd>
+            <code>{props.rule.observed}</code>
+          </dd>
+        </div>
+        <div>
+          <dt>Expected</dt>
+          <dd>
+            <code>{props.rule.expected}</code>
+          </dd>
+        </div>
+      </dl>
+    </li>
+  );
+}
+
+export function RuleList(props: { verdict: PatchVerdict }) {
+  const failing = () => props.verdict.rules.filter((r) => r.outcome !== 'pass').length;
+  return (
+    <>
+      <Show when={props.verdict.rules.length > 0}>
+        <details class="rules" open={failing() > 0}>
+          <summary>
+            Every rule of the policy ({props.verdict.rules.length}, {failing()} not passing)
+          </summary>
+          <ul class="rule-list">
+            <For each={props.verdict.rules}>{(rule) => <RuleItem rule={rule} />}</For>
+          </ul>
+        </details>
+      </Show>
+      <Show when={props.verdict.warnings.length > 0}>
+        <ul class="plain-list small" data-testid="verdict-warnings">
+          <For each={props.verdict.warnings}>{(warning) => <li class="prose">{warning}</li>}</For>
+        </ul>
+      </Show>
+      <details class="support">
+        <summary>For support</summary>
+        <dl class="rule-values small">
+          <div>
+            <dt>Codes</dt>
+            <dd data-testid="verdict-codes">
+              <Show when={props.verdict.codes.length > 0} fallback="none">
+                <For each={props.verdict.codes}>{(code) => <code class="code">{code}</code>}</For>
+              </Show>
+            </dd>
+          </div>
+          <Show when={props.verdict.policy}>
+            {(policy) => (
+              <div>
+                <dt>Policy</dt>
+                <dd>
+                  {policy().name === '' ? 'unnamed' : policy().name}, version {policy().version}{' '}
+                  <code class="digest">{policy().hash}</code>
+                </dd>
+              </div>
+            )}
+          </Show>
+          <Show when={props.verdict.decisionHash}>
+            {(hash) => (
+              <div>
+                <dt>Decision</dt>
+                <dd>
+                  <code class="digest">{hash()}</code>
+                </dd>
+              </div>
+            )}
+          </Show>
+          <div>
+            <dt>Steps</dt>
+            <dd>
+              <ol class="plain-list">
+                <For each={props.verdict.steps}>
+                  {(step) => (
+                    <li class="prose">
+                      {step.step}: {step.ok ? 'ok' : step.code} — {step.message}
+                    </li>
+                  )}
+                </For>
+              </ol>
+            </dd>
+          </div>
+        </dl>
+      </details>
+    </>
+  );
+}

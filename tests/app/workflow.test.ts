@@ -1,0 +1,264 @@
+/**
+ * The patch workflow in Node: a team founded by this device (a real, non-extractable WebCrypto
+ * key over fake-indexeddb) publishes a policy; bundles made here land in the Inbox, which keeps
+ * them across a restart; each gets the verdict the policy in force gives, in plain words, with
+ * what is missing and who could supply it; attest records an entry; apply, dry-run and roll
+ * back run through the agent on a memory tree, and a denied patch is refused by the service.
+ */
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { createRoot } from 'solid-js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDevice } from '../../src/app/device.ts';
+import { createInbox } from '../../src/app/inbox.ts';
+import { applyToTarget, rollbackOnTarget } from '../../src/app/patch-actions.ts';
+import { policyInForce } from '../../src/app/patch-verdict.ts';
+import { makeServices } from '../../src/app/services.ts';
+import { createSync } from '../../src/app/sync.ts';
+import { createTeams } from '../../src/app/team.ts';
+import { createWorkflow } from '../../src/app/workflow.ts';
+import {
+  appendAttestation,
+  createBundle,
+  makeMemoryTree,
+  makeSeedSigner,
+  serializeBundle,
+  utf8Encode,
+  type Bundle,
+  type Signer,
+} from '../../src/core/index.ts';
+
+const T = '2026-11-22T11:00:00Z';
+const DIFF = '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-mode=old\n+mode=new\n';
+const POLICY = {
+  format: 'urn:patchtrail:policy:v1',
+  version: 1,
+  name: 'field',
+  rules: [
+    {
+      id: 'review',
+      kind: 'attestations',
+      mode: 'enforce',
+      reason: 'reviewed',
+      count: 1,
+      from: { roles: ['reviewer'] },
+    },
+  ],
+};
+
+async function until<T>(read: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = read();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function start() {
+  return createRoot((dispose) => {
+    const bundles = makeServices({
+      startWorker: () => {
+        throw new Error('no worker in Node');
+      },
+    });
+    const device = createDevice();
+    const teams = createTeams(device, createSync(undefined));
+    const inbox = createInbox(bundles);
+    const workflow = createWorkflow(inbox, teams, device, () => new Date(T));
+    return { device, teams, inbox, workflow, dispose };
+  });
+}
+type App = ReturnType<typeof start>;
+
+const fileOf = (name: string, bundle: Bundle) => {
+  const bytes = utf8Encode(serializeBundle(bundle));
+  return { name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer };
+};
+
+/** Founds a team on this device and fills it: an author, two reviewers, the policy. */
+async function team(app: App) {
+  await until(() => (app.teams.phase().kind === 'none' ? true : undefined), 'no team');
+  expect(await app.teams.found('Plant 4')).toEqual({ ok: true });
+  const open = await until(() => {
+    const phase = app.teams.phase();
+    return phase.kind === 'open' ? phase.team : undefined;
+  }, 'an open team');
+  const admin = await app.device.ready();
+  const [author, rita, sam] = [await seed(1), await seed(2), await seed(3)];
+  const { ledger } = open;
+  await ledger.append(author, 'register', { name: 'Ada (author)' }, T);
+  await ledger.append(rita, 'register', { name: 'Rita' }, T);
+  await ledger.append(sam, 'register', { name: 'Sam' }, T);
+  for (const [who, role] of [
+    [author, 'developer'],
+    [rita, 'reviewer'],
+    [sam, 'reviewer'],
+  ] as const)
+    await ledger.append(admin, 'endorse', { subject: who.did, role, stake: 10 }, T);
+  await ledger.append(admin, 'policy', { version: 1, policy: POLICY }, T);
+  await open.settle();
+  return { open, admin, author, rita, sam };
+}
+
+const seed = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
+
+async function bundles(author: Signer, rita: Signer) {
+  const plain = await createBundle({
+    diff: DIFF,
+    signer: author,
+    reason: 'new mode',
+    now: new Date(T),
+  });
+  const reviewed = await appendAttestation(plain, {
+    signer: rita,
+    role: 'reviewer',
+    verdict: 'pass',
+    now: new Date(T),
+  });
+  const failed = await appendAttestation(plain, {
+    signer: rita,
+    role: 'reviewer',
+    verdict: 'fail',
+    now: new Date(T),
+  });
+  const stranger = await createBundle({
+    diff: DIFF,
+    signer: await seed(9),
+    reason: 'x',
+    now: new Date(T),
+  });
+  return { plain, reviewed, failed, stranger };
+}
+
+async function verdictOf(app: App, key: string) {
+  return until(() => app.workflow.verdict(key), `the verdict on ${key}`);
+}
+
+describe('the patch workflow', () => {
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory();
+  });
+
+  it('says in plain words what the policy in force decides, naming people', async () => {
+    const app = start();
+    const { author, rita } = await team(app);
+    const b = await bundles(author, rita);
+    const needs = await app.inbox.open(fileOf('plain.json', b.plain));
+    const verdict = await verdictOf(app, needs.key);
+    expect(verdict.state).toBe('needs-review');
+    expect(verdict.missing).toEqual([
+      { text: 'needs 1 more review by a reviewer', who: ['Rita', 'Sam'] },
+    ]);
+    expect(verdict.codes).toEqual(['POLICY_DENIED']);
+    expect(verdict.rules.find((r) => r.id === 'review')).toMatchObject({
+      outcome: 'fail',
+      observed: '0',
+    });
+
+    const allowed = await app.inbox.open(fileOf('reviewed.json', b.reviewed));
+    await until(
+      () => (app.workflow.status(allowed.key) === 'allowed' ? true : undefined),
+      'allowed',
+    );
+    expect(app.workflow.verdict(allowed.key)?.headline).toBe('Safe to apply on this device');
+
+    const failed = await app.inbox.open(fileOf('failed.json', b.failed));
+    await until(() => (app.workflow.status(failed.key) === 'denied' ? true : undefined), 'denied');
+    expect(app.workflow.verdict(failed.key)?.headline).toBe(
+      'Do not apply: a registered reviewer marked this patch as failing (Rita)',
+    );
+
+    const stranger = await app.inbox.open(fileOf('stranger.json', b.stranger));
+    const unknown = await verdictOf(app, stranger.key);
+    expect(unknown).toMatchObject({
+      state: 'untrusted',
+      headline: 'Signed, but not by anyone this team trusts',
+      codes: ['UNKNOWN_AUTHOR'],
+    });
+    expect(unknown.signers[0]).toMatchObject({ counted: false, standing: 'unknown' });
+    app.dispose();
+  });
+
+  it('keeps the Inbox across a restart and checks each bundle again', async () => {
+    const app = start();
+    const { author, rita } = await team(app);
+    const b = await bundles(author, rita);
+    const item = await app.inbox.open(fileOf('reviewed.json', b.reviewed), 'drop');
+    app.dispose();
+    const again = start();
+    await until(() => (again.inbox.loaded() ? true : undefined), 'the kept Inbox');
+    expect(again.inbox.items().map((i) => [i.key, i.fileName, i.source, i.check.verdict])).toEqual([
+      [item.key, 'reviewed.json', 'drop', 'verified'],
+    ]);
+    await until(
+      () => (again.workflow.status(item.key) === 'allowed' ? true : undefined),
+      'allowed again',
+    );
+    again.dispose();
+  });
+
+  it('attests in one step with the device key', async () => {
+    const app = start();
+    const { author, rita, open } = await team(app);
+    const b = await bundles(author, rita);
+    const item = await app.inbox.open(fileOf('plain.json', b.plain));
+    await verdictOf(app, item.key);
+    const outcome = await app.workflow.attest(item.key, 'tested', 'ran the bench suite');
+    expect(outcome).toMatchObject({ ok: true, status: 'attested' });
+    const entry = open.ledger.get((outcome as { entry: string }).entry);
+    expect(entry).toMatchObject({ author: (await app.device.ready()).did, kind: 'attest' });
+    expect(entry?.body).toEqual({ patch: item.key, reason: 'tested', note: 'ran the bench suite' });
+    app.dispose();
+  });
+
+  it('applies, dry-runs and rolls back through the agent, recording each; refuses a denied patch', async () => {
+    const app = start();
+    const { author, rita, open } = await team(app);
+    const b = await bundles(author, rita);
+    const signer = await app.device.ready();
+    const context = { ledger: open.ledger, signer, now: new Date(T) };
+    const policy = await policyInForce(open.ledger);
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const target = { name: `${signer.did}:workspace:main`, tree };
+    const bytes = (bundle: Bundle) => utf8Encode(serializeBundle(bundle));
+
+    const denied = await applyToTarget(context, bytes(b.failed), policy, target, false);
+    expect(denied).toMatchObject({ ok: false, code: 'POLICY_DENIED' });
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
+    const rejected = open.ledger.get((denied as { entry: string }).entry)?.body;
+    expect(rejected).toMatchObject({
+      reason: 'rejected',
+      code: 'POLICY_DENIED',
+      target: target.name,
+    });
+
+    const dry = await applyToTarget(context, bytes(b.reviewed), policy, target, true);
+    expect(dry).toMatchObject({
+      ok: true,
+      status: 'dry-run',
+      files: [{ path: 'app.conf', kind: 'modify' }],
+    });
+    expect((dry as { hunks: unknown[] }).hunks).toEqual([
+      { path: 'app.conf', hunk: 1, line: 1, offset: 0, fuzz: 0 },
+    ]);
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
+
+    const applied = await applyToTarget(context, bytes(b.reviewed), policy, target, false);
+    expect(applied).toMatchObject({ ok: true, status: 'applied' });
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=new\n'));
+    const record = open.ledger.get((applied as { entry: string }).entry)?.body;
+    expect(record).toMatchObject({ reason: 'applied', target: target.name });
+
+    const undone = await rollbackOnTarget(context, bytes(b.reviewed), target);
+    expect(undone).toMatchObject({ ok: true, status: 'rolled-back' });
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
+    await open.settle();
+    const item = await app.inbox.open(fileOf('reviewed.json', b.reviewed));
+    await until(
+      () => (app.workflow.status(item.key) === 'rolled-back' ? true : undefined),
+      'rolled back',
+    );
+    app.dispose();
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * `apply` on ordinary bad input, and what it says: a usage error (exit 2) or a coded rejection
+ * (exit 1) with a clear message, never an internal error (70); a reverse says it reversed; and
+ * paths from the diff reach the terminal escaped.
+ */
+import { writeFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { isTerminalSafe } from '../../src/cli/terminal.ts';
+import { cliWorkspace } from '../helpers/cli.ts';
+import { writeTree } from '../helpers/trees.ts';
+
+const { at, ok, pt } = cliWorkspace('pt-apply-output-');
+const BASE = { keep: 'old\n' };
+
+const DIFFS = {
+  fix: '--- a/keep\n+++ b/keep\n@@ -1 +1 @@\n-old\n+new\n',
+  longName: `--- /dev/null\n+++ b/${'n'.repeat(300)}\n@@ -0,0 +1 @@\n+x\n`,
+  /** Names with ESC, U+202E and a tab (git quotes them). */
+  oddNames:
+    'diff --git "a/red\\033[31m.txt" "b/red\\033[31m.txt"\nnew file mode 100644\n--- /dev/null\n+++ "b/red\\033[31m.txt"\n@@ -0,0 +1 @@\n+x\n' +
+    'diff --git "a/\u202etxt.exe" "b/\u202etxt.exe"\nnew file mode 100644\n--- /dev/null\n+++ "b/\u202etxt.exe"\n@@ -0,0 +1 @@\n+x\n' +
+    'diff --git "a/tab\\there" "b/tab\\there"\nnew file mode 100644\n--- /dev/null\n+++ "b/tab\\there"\n@@ -0,0 +1 @@\n+x\n',
+};
+type Name = keyof typeof DIFFS;
+
+let counter = 0;
+function target(files: Record<string, string> = BASE): string {
+  const dir = at(`t${++counter}`);
+  writeTree(dir, files);
+  return dir;
+}
+const apply = (name: Name, dir: string, ...extra: string[]) =>
+  pt(['apply', at(`${name}.json`), '--dir', dir, '--trust', at('k.pem'), ...extra]);
+
+beforeAll(async () => {
+  await ok(['keygen', '--out', at('k.pem')]);
+  for (const [name, diff] of Object.entries(DIFFS)) {
+    writeFileSync(at(`${name}.diff`), diff);
+    await ok([
+      'create',
+      '--diff',
+      at(`${name}.diff`),
+      '--key',
+      at('k.pem'),
+      '--reason',
+      'r',
+      '--out',
+      at(`${name}.json`),
+    ]);
+  }
+});
+
+describe('apply on ordinary bad input', () => {
+  it('is a usage error (exit 2) when --dir names a file or nothing', async () => {
+    writeFileSync(at('plain-file'), 'x');
+    for (const dir of [at('plain-file'), at('no-such-dir')]) {
+      const result = await apply('fix', dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^patchtrail apply: --dir .* (is not a directory|cannot use it)/,
+      );
+    }
+  });
+
+  it('refuses a 300-byte path component with UNSAFE_PATH (exit 1)', async () => {
+    const dir = target();
+    const result = await apply('longName', dir);
+    expect(result.stderr).toMatch(/^UNSAFE_PATH: .*component longer than 255 bytes/);
+    expect(result.code).toBe(1);
+  });
+});
+
+describe('apply --reverse says what happened', () => {
+  it('reports "reversed" in text and JSON, and "not applied" when there is nothing to undo', async () => {
+    const dir = target();
+    await ok(['apply', at('fix.json'), '--dir', dir, '--trust', at('k.pem')]);
+    const reversed = JSON.parse((await apply('fix', dir, '--reverse', '--json')).stdout);
+    expect(reversed).toMatchObject({ ok: true, reverse: true, status: 'reversed' });
+    await ok(['apply', at('fix.json'), '--dir', dir, '--trust', at('k.pem')]);
+    expect((await apply('fix', dir, '--reverse')).stdout).toMatch(/^reversed: 1 file\(s\)/);
+    const again = await apply('fix', dir, '--reverse', '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'already-reversed', files: [] });
+    expect((await apply('fix', dir, '--reverse')).stdout).toMatch(
+      /^not applied, nothing to reverse/,
+    );
+  });
+});
+
+describe('apply output', () => {
+  it('escapes every control and bidi character of a path in human output, tab included', async () => {
+    const dir = target();
+    const result = await apply('oddNames', dir);
+    expect(result.code, result.stderr).toBe(0);
+    expect(isTerminalSafe(result.stdout)).toBe(true);
+    expect(result.stdout).not.toContain('\t');
+    expect(result.stdout).toContain('red\\u001b[31m.txt');
+    expect(result.stdout).toContain('\\u202etxt.exe');
+    expect(result.stdout).toContain('tab\\u0009here');
+    const json = JSON.parse((await apply('oddNames', target(), '--json')).stdout);
+    expect(json.files.map((f: { path: string }) => f.path)).toEqual([
+      'red\u001b[31m.txt',
+      '\u202etxt.exe',
+      'tab\there',
+    ]);
+  });
+
+  it('escapes a path inside a rejection message', async () => {
+    const dir = target({ 'tab\there': 'already\n' });
+    const result = await apply('oddNames', dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^APPLY_CONFLICT: tab\\u0009here: already exists\n$/);
+  });
+});
