@@ -1,18 +1,23 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
  * (y-webrtc, tabs, relay) plugs in through `transport` (main.tsx passes the lazily loaded one);
- * without one the sync state says "not connected".
+ * without one the sync state says "not connected". `busy` comes first: apply and sync register
+ * their work there, and the update flow waits for it.
  */
 import { createMemo } from 'solid-js';
+import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createLaunches } from './launch.ts';
 import { createPairings } from './pairings.ts';
 import { createPeerConfig } from './peer-config.ts';
+import { createPersistence } from './persistence.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { makeSyncMemory } from './sync-memory.ts';
 import { createTeams, inPhase } from './team.ts';
+import { createUpdates } from './update.ts';
 import { createWorkflow } from './workflow.ts';
 
 export interface WiringOptions extends ServiceOptions {
@@ -21,7 +26,12 @@ export interface WiringOptions extends ServiceOptions {
 
 /** Call inside a reactive root (main.tsx renders inside one). */
 export function makeAppServices(options: WiringOptions = {}): AppServices {
+  const busy = createBusy();
+  const updates = createUpdates({ busy });
+  const persistence = createPersistence();
   const bundles = makeServices(options);
+  const inbox = createInbox(bundles);
+  const launches = createLaunches(inbox);
   const device = createDevice();
   // Saved settings reconnect the transport (called later, once `sync` exists).
   const peerConfig = createPeerConfig({ changed: () => sync.reconnect() });
@@ -31,10 +41,22 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     presence: device.key,
     memory: makeSyncMemory(),
   });
-  const teams = createTeams(device, sync);
+  const teams = createTeams(device, sync, busy);
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
   const pairings = createPairings(ledger, peerConfig, sync);
-  const inbox = createInbox(bundles);
-  const workflow = createWorkflow(inbox, teams, device);
-  return { bundles, inbox, device, teams, sync, workflow, peerConfig, pairings };
+  const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
+  return {
+    bundles,
+    inbox,
+    device,
+    teams,
+    sync,
+    workflow,
+    busy,
+    updates,
+    persistence,
+    launches,
+    peerConfig,
+    pairings,
+  };
 }
