@@ -15,6 +15,7 @@ import { createSignal, type Accessor } from 'solid-js';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { WebrtcPeer } from '../sync/webrtc.ts';
+import type { BusyRegistry } from './busy.ts';
 import type { PeerSettings } from './peer-settings.ts';
 
 /** What the top bar shows. `at` and `lastSync` are wall-clock times in milliseconds. */
@@ -83,6 +84,8 @@ export interface SyncOptions {
   ready?: Promise<unknown>;
   presence?: () => Signer | undefined;
   memory?: SyncMemory;
+  /** Receiving a team's ledger (the genesis, then opening it) runs as busy work here. */
+  busy?: Pick<BusyRegistry, 'run'>;
 }
 
 export interface SyncService {
@@ -151,8 +154,15 @@ export function createSync(
     if (run !== generation || transport === undefined) return;
     const settings = options.settingsFor?.(target.signaling);
     const presence = options.presence?.();
+    const { busy } = options;
     const request: TransportTarget = {
       ...target,
+      ...(busy === undefined
+        ? {}
+        : {
+            offerGenesis: (bytes: Uint8Array) =>
+              busy.run('sync', 'receiving the team’s ledger', () => target.offerGenesis(bytes)),
+          }),
       ...(settings === undefined ? {} : { settings }),
       ...(presence === undefined ? {} : { presence }),
     };

@@ -40,6 +40,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     ready: peerConfig.ready,
     presence: device.key,
     memory: makeSyncMemory(),
+    busy,
   });
   const teams = createTeams(device, sync, busy);
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);

@@ -3,10 +3,11 @@
  * transport the settings in force (the invitation's signaling, then this device's) and this
  * device's key, waits for the saved settings before connecting, starts again when they change,
  * drops what a stopped connection still reports, counts paired links in the top bar's state,
- * and remembers the newest sync per ledger across restarts.
+ * remembers the newest sync per ledger across restarts, and receives a ledger as busy work.
  */
 import { createRoot } from 'solid-js';
 import { describe, expect, it } from 'vitest';
+import { createBusy } from '../../src/app/busy.ts';
 import { settingsInForce, type PeerSettings } from '../../src/app/peer-settings.ts';
 import {
   createSync,
@@ -139,5 +140,28 @@ describe('the sync service', () => {
     expect(after.lastSync()).toBe(1_000_000);
     after.follow(undefined);
     expect(after.state()).toEqual({ kind: 'no-team' });
+  });
+
+  it('receives a team’s ledger as busy work, so an update waits for it', async () => {
+    const { transport, connections } = recording();
+    const busy = createBusy();
+    const sync = createRoot(() => createSync(transport, { busy }));
+    let release: (ok: boolean) => void = () => undefined;
+    const offered: Uint8Array[] = [];
+    sync.follow({
+      ...target(),
+      offerGenesis: (bytes) => {
+        offered.push(bytes);
+        return new Promise<boolean>((done) => (release = done));
+      },
+    });
+    await tick();
+    const accepted = connections[0]?.target.offerGenesis(new Uint8Array([1, 2]));
+    await tick();
+    expect(offered).toEqual([new Uint8Array([1, 2])]);
+    expect(busy.tasks().map((t) => t.kind)).toEqual(['sync']);
+    release(true);
+    expect(await accepted).toBe(true);
+    expect(busy.tasks()).toEqual([]);
   });
 });
