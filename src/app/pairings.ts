@@ -104,7 +104,8 @@ export function createPairings(
   }
 
   async function complete(code: string): Promise<void> {
-    if (offered === undefined) throw new Error('this is an answer: make an offer first');
+    if (offered === undefined)
+      throw new Error('that code is an answer; show an offer on this device first');
     const session = await offered.complete(code);
     offered = undefined;
     adopt(session);

@@ -90,7 +90,10 @@ function Step() {
       <Match when={inPhase(pairings.step(), 'failed')}>
         {(step) => (
           <p class="notice notice-denied" role="alert" data-testid="pair-failed">
-            Could not pair: {step().message} <code>{step().code}</code>
+            Could not pair: {step().message}{' '}
+            <Show when={step().code !== 'FAILED'}>
+              <code>{step().code}</code>
+            </Show>
           </p>
         )}
       </Match>
