@@ -5,7 +5,10 @@
  * room (the genesis arrives by the first sync, not by a file), the admin endorses it from its
  * Team page, and each sees the other's entries. The Peers screen shows the room, its signaling
  * server, the other device by name with its last sync, and a pairing offer as QR codes; the
- * top bar counts the peer. Settings refuses a signaling address that is not ws:/wss:.
+ * top bar counts the peer. Settings refuses a signaling address that is not ws:/wss:. With
+ * signaling switched off on both, the two pair through the Peers screen by pasted offer and
+ * answer, and an endorsement (the witness role) reaches the joiner over that link alone, whose
+ * Peers screen then offers to cosign.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -202,5 +205,55 @@ describeBrowser('join a team over the network (Chromium, two profiles, loopback 
       .toBe('Connected to 1 peer');
     // The only failures: the relay address that nothing answers.
     expect(errors.filter((e) => !e.includes('ws://127.0.0.1:9/'))).toEqual([]);
+  });
+
+  async function noSignaling(page: Page): Promise<void> {
+    await go(page, 'Settings');
+    const form = page.getByTestId('peer-settings');
+    await form.getByLabel(/Signaling servers/).fill('');
+    await form.getByLabel(/Relay/).fill('');
+    await form.getByRole('button', { name: 'Save peer settings' }).click();
+    await expect
+      .poll(() => page.getByTestId('sync-state').textContent(), LONG)
+      .toBe('Online, no peers yet');
+  }
+
+  async function readCode(page: Page, code: string): Promise<void> {
+    await page.getByLabel('The other device’s code (an offer or an answer)').fill(code);
+    await page.getByRole('button', { name: 'Read this code' }).click();
+  }
+
+  needsNetns('pairs without a server by pasted codes, and syncs over that link', async () => {
+    await noSignaling(a);
+    await noSignaling(b);
+    await go(a, 'Peers');
+    await go(b, 'Peers');
+    await a.getByRole('button', { name: 'Show an offer' }).click();
+    await readCode(b, await a.getByTestId('pair-offer-text').inputValue());
+    await b.getByTestId('pair-answer').waitFor(LONG);
+    await readCode(a, await b.getByTestId('pair-answer-text').inputValue());
+    for (const page of [a, b])
+      await expect
+        .poll(() => page.getByTestId('paired-peer').getAttribute('data-status'), LONG)
+        .toBe('connected');
+    expect(await a.getByTestId('sync-state').textContent()).toBe('Connected to 1 peer');
+    await a.getByTestId('peer-list').scrollIntoViewIfNeeded();
+    await shoot(a, 'peers-paired');
+
+    await go(a, 'Team');
+    const tablet = a.getByTestId('member').filter({ hasText: 'Field tablet' });
+    await tablet.getByRole('button', { name: 'Endorse…' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Endorse Field tablet' });
+    await dialog.getByLabel('Role').selectOption('witness');
+    await dialog.getByLabel('Stake').fill('10');
+    await dialog.getByRole('button', { name: 'Endorse' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const witness = b.getByTestId('witness');
+    await witness.waitFor(LONG);
+    await witness.getByRole('button', { name: 'Cosign the newest checkpoint' }).click();
+    expect(await witness.getByTestId('witness-outcome').getAttribute('data-status')).toBe(
+      'nothing',
+    );
+    await shoot(b, 'peers-witness');
   });
 });

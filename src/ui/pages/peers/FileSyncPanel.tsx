@@ -60,8 +60,10 @@ export function FileSyncPanel(props: { team: OpenTeam }) {
           </textarea>
           <p class="muted small">
             Give these to a teammate: they can export only what this device does not have yet.
-            <CopyButton value={heads()} label="Copy this device’s heads" />
           </p>
+          <div>
+            <CopyButton value={heads()} label="Copy this device’s heads" />
+          </div>
         </div>
         <div class="stack-tight">
           <label for="their-heads">A teammate’s heads</label>
