@@ -56,7 +56,7 @@ export function intake(store: LedgerStore, touched: () => void) {
       progress?: (done: number, total: number) => void,
     ): Promise<ImportReport> {
       const { lines } = ledgerLines(bytes);
-      const report = await admitLines(ledger, lines, 0, progress === undefined ? {} : { progress });
+      const report = await admitLines(ledger, lines, progress === undefined ? {} : { progress });
       await store.flush();
       touched();
       const { admitted, duplicate, held, rejected } = report;

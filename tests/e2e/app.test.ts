@@ -415,7 +415,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     try {
       const fallback = other.page;
       const errors = collectPageErrors(fallback);
-      await fallback.route('**/verify.worker-*.js', (route) => route.abort());
+      await fallback.route('**/pool.worker-*.js', (route) => route.abort());
       await fallback.goto(server.url);
       await fallback.setInputFiles(testid('file-input'), fixtures.path('valid.json'));
       const verdict = await verdictFor(fallback, 'valid.json');

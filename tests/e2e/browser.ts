@@ -54,6 +54,8 @@ export function describeBrowser(name: string, body: () => void): void {
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** The profile directory (every Chromium process of this browser names it). */
+  profile: string;
   /** The page the persistent context opens with. */
   page: Page;
   /** Closes the browser and deletes its profile directory. */
@@ -84,6 +86,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Launc
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
+    profile,
     page,
     async close() {
       await context.close();
