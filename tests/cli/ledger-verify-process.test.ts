@@ -42,4 +42,21 @@ describe('ledger verify of a large file, signatures checked on worker threads', 
     });
     expect(JSON.parse(forged.stdout)).toEqual(JSON.parse(inProcess.stdout));
   }, 120_000);
+
+  it('imports a file with a forged signature exactly as in process', async () => {
+    const args = (copy: string) => [
+      'ledger',
+      'import',
+      '--json',
+      at('forged.ledger'),
+      '--ledger',
+      at(copy),
+    ];
+    const byWorkers = proc(args('copy-a.ledger'));
+    const inProcess = await pt(args('copy-b.ledger'));
+    expect(byWorkers.code).toBe(inProcess.code);
+    expect(JSON.parse(byWorkers.stdout)).toEqual(JSON.parse(inProcess.stdout));
+    expect(byWorkers.stdout).toContain('INVALID_SIGNATURE');
+    expect(readFileSync(at('copy-a.ledger'))).toEqual(readFileSync(at('copy-b.ledger')));
+  }, 120_000);
 });
