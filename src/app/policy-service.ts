@@ -27,7 +27,7 @@ import {
   type PolicyVersion,
   type PublishRight,
 } from './policy-standing.ts';
-import { nextVersionOf, starterPolicy } from './policy-templates.ts';
+import { nextVersionOf, readable, starterPolicy } from './policy-templates.ts';
 import { inPhase } from './team.ts';
 
 export type { SimulationState };
@@ -160,7 +160,7 @@ export function createPolicyService(services: AppServices): PolicyService {
       if (open === undefined || now === undefined || current === undefined) return;
       if (from === 'starter') current.load(starterPolicy(open.name));
       else if (from === 'next') current.load(initialDraft(open, now));
-      else if (from.document !== undefined) current.load(from.document);
+      else if (from.document !== undefined) current.load(readable(from.document));
       setPublishing({ kind: 'idle' });
     },
   };

@@ -49,6 +49,9 @@ export interface PolicyStanding {
   /** Policy entries that cannot count: by whom, the code and why. */
   rejected: { id: string; author: Person; code: string; message: string }[];
   facts: LedgerFacts;
+  /** Registered systems by name, and the roles held with stake: what the form offers. */
+  systems: Person[];
+  roles: string[];
   /** The engine's own reading, for simulate and publish. */
   effective: EffectivePolicy;
 }
@@ -99,6 +102,7 @@ export function ledgerFacts(ledger: Ledger, inForce: PolicyCandidate | undefined
 
 export async function readPolicyStanding(ledger: Ledger): Promise<PolicyStanding> {
   const effective = await effectivePolicyAsync(ledger);
+  const facts = ledgerFacts(ledger, effective.current);
   const current =
     effective.current === undefined
       ? undefined
@@ -121,7 +125,9 @@ export async function readPolicyStanding(ledger: Ledger): Promise<PolicyStanding
       code: r.code,
       message: r.message,
     })),
-    facts: ledgerFacts(ledger, effective.current),
+    facts,
+    systems: [...facts.systems].map((did) => personOf(ledger, did)),
+    roles: [...facts.rolesHeld].sort(),
     effective,
   };
 }

@@ -78,8 +78,31 @@ export function starterPolicy(teamName: string): Template {
   };
 }
 
+/** `object` with `first` keys in that order, then the rest as they were. */
+function ordered(object: Template, first: readonly string[]): Template {
+  const out: Template = {};
+  for (const key of first) if (Object.hasOwn(object, key)) out[key] = object[key];
+  for (const [key, value] of Object.entries(object)) if (!Object.hasOwn(out, key)) out[key] = value;
+  return out;
+}
+
+/**
+ * A document in the order people read it (the ledger keeps policies canonical, keys sorted):
+ * format, version, name and note, then each rule's id, kind, mode and note before its fields.
+ */
+export function readable(document: unknown): unknown {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) return document;
+  const copy = JSON.parse(JSON.stringify(document)) as Template;
+  if (Array.isArray(copy.rules))
+    copy.rules = copy.rules.map((rule: unknown) =>
+      rule !== null && typeof rule === 'object' && !Array.isArray(rule)
+        ? ordered(rule as Template, ['id', 'kind', 'mode', 'description'])
+        : rule,
+    );
+  return ordered(copy, ['format', 'version', 'name', 'description', 'mode', 'rules']);
+}
+
 /** The policy in force as the start of the next version. */
 export function nextVersionOf(document: { version: number }): Template {
-  const copy = JSON.parse(JSON.stringify(document)) as Template;
-  return { ...copy, version: document.version + 1 };
+  return { ...(readable(document) as Template), version: document.version + 1 };
 }

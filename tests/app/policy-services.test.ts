@@ -11,7 +11,12 @@ import { checkDocument, ledgerProblems, problemsAt } from '../../src/app/policy-
 import { progressText, publishPolicy } from '../../src/app/policy-publish.ts';
 import { simulatePolicy } from '../../src/app/policy-simulate.ts';
 import { publishRight, readPolicyStanding } from '../../src/app/policy-standing.ts';
-import { KINDS, ruleTemplate, starterPolicy } from '../../src/app/policy-templates.ts';
+import {
+  KINDS,
+  nextVersionOf,
+  ruleTemplate,
+  starterPolicy,
+} from '../../src/app/policy-templates.ts';
 import { loadCelEngine } from '../../src/core/policy/cel-load.ts';
 import { compilePolicy } from '../../src/core/policy/evaluate.ts';
 import { buildPolicyTeam, POLICY_V1, T, type PolicyTeam } from '../helpers/policy-team.ts';
@@ -154,6 +159,21 @@ describe('on a team ledger', () => {
     const second = await publishPolicy(t, team.signers.ada, draftV2(2), new Date(T));
     expect(second).toMatchObject({ ok: true, appended: true, state: 'in force', version: 2 });
     expect((await readPolicyStanding(team.ledger)).current?.version).toBe(2);
+  });
+
+  it('starts the next version from the one in force, in the order people read', async () => {
+    const standing = await readPolicyStanding(team.ledger);
+    const current = standing.current?.document;
+    if (current === undefined) throw new Error('no policy in force');
+    const next = nextVersionOf(current);
+    expect(Object.keys(next)).toEqual(['format', 'version', 'name', 'rules']);
+    expect(next.version).toBe(current.version + 1);
+    expect(Object.keys((next.rules as object[])[0] ?? {}).slice(0, 3)).toEqual([
+      'id',
+      'kind',
+      'mode',
+    ]);
+    expect(compilePolicy(next).policy.rules).toEqual(current.rules);
   });
 
   it('words the threshold progress as people say it', () => {

@@ -41,8 +41,13 @@ export interface PolicyTeam {
 }
 
 const seed = (n: number) => new Uint8Array(32).fill(n);
-const digest = (n: number, salt: number) =>
-  `sha256:${toHex(new Uint8Array(32).map((_, i) => (n * 7 + i * 13 + salt * 101 + (n >> 8)) & 0xff))}`;
+/** A distinct digest for each (n, salt): n in the first four bytes, salt in the fifth. */
+const digest = (n: number, salt: number) => {
+  const bytes = new Uint8Array(32).map((_, i) => (i * 13 + salt * 101) & 0xff);
+  new DataView(bytes.buffer).setUint32(0, n);
+  bytes[4] = salt;
+  return `sha256:${toHex(bytes)}`;
+};
 
 export interface PolicyTeamOptions {
   patches?: number;
