@@ -219,6 +219,8 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     await pending.waitFor();
     expect(await pending.textContent()).toContain('Admin desk');
     await shoot(page, 'policy-published');
+    if (process.env.PATCHTRAIL_SHOTS === '1')
+      await page.screenshot({ path: '.tmp/shots/policy-published-full.png', fullPage: true });
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Ledger' })
@@ -245,6 +247,7 @@ describeBrowser('the Policy screen on a device that is not an admin', () => {
     expect(await why.textContent()).toContain('Bo');
     await expect.poll(() => summary(page)).toContain('Valid');
     expect(await publishButton(page).isDisabled()).toBe(true);
+    expect(await page.getByTestId('draft-only').isVisible()).toBe(true);
     await shoot(page, 'policy-not-admin');
     await expectAccessible(page, 'policy (not an admin)');
   });

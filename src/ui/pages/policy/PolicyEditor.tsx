@@ -73,6 +73,11 @@ export function PolicyEditor(props: { service: PolicyService; standing: PolicySt
           </button>
         </div>
       </div>
+      <Show when={props.service.right()?.allowed === false}>
+        <p class="muted small" data-testid="draft-only">
+          This device cannot publish (see Publish below): a draft and its simulation stay here.
+        </p>
+      </Show>
       <CheckSummary service={props.service} />
       <Show when={props.service.draft()}>
         {(draft) => (

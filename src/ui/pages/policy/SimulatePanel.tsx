@@ -9,7 +9,7 @@ import type { SimulatedPatch, Simulation } from '../../../app/policy-simulate.ts
 import { formatDuration } from '../../components/format.ts';
 
 const WORD = { allow: 'allowed', deny: 'denied' } as const;
-const SHOWN = 200;
+const SHOWN = 50;
 
 /** Green only for what the policy in force allows; the draft's decisions are hypothetical. */
 function Decision(props: { value: 'allow' | 'deny'; draft: boolean }) {
@@ -72,7 +72,7 @@ function Result(props: { result: Simulation; stale: boolean; elapsed: number }) 
           The draft has changed since: simulate again to see its effect.
         </p>
       </Show>
-      <ul class="plain-list sim-rows">
+      <ul class="plain-list sim-rows" tabindex="0" aria-label="Patches, changes first">
         <For each={r().rows.slice(0, SHOWN)}>
           {(row) => <Row row={row} compared={r().compared} />}
         </For>
