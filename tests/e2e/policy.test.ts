@@ -130,7 +130,14 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     await shoot(page, 'policy-json');
     await expectAccessible(page, 'policy (JSON)');
     await page.getByRole('tab', { name: 'Form' }).click();
-    expect(await page.getByLabel('Policy name').inputValue()).toBe('Plant policy, two reviews');
+    const name = page.getByLabel('Policy name');
+    expect(await name.inputValue()).toBe('Plant policy, two reviews');
+    // Typed key by key: each keystroke rewrites the text, and the field keeps focus and caret.
+    await name.press('End');
+    await name.pressSequentially(' (draft)');
+    expect(await name.inputValue()).toBe('Plant policy, two reviews (draft)');
+    expect(await name.evaluate((el) => el === document.activeElement)).toBe(true);
+    await name.fill('Plant policy, two reviews');
   });
 
   it('shows a JSON syntax error at its line and column, and the form takes no edits then', async () => {

@@ -8,15 +8,12 @@ import type { PolicyDraft } from '../../../app/policy-draft.ts';
 import { positionOf, type TextPosition } from '../../../app/policy-json.ts';
 import type { DraftCheck } from '../../../app/policy-check.ts';
 
-let area: HTMLTextAreaElement | undefined;
-
-function goTo(at: TextPosition) {
-  if (area === undefined) return;
-  area.focus();
-  area.setSelectionRange(at.offset, at.offset);
-}
-
 export function JsonView(props: { draft: PolicyDraft; check: DraftCheck | undefined }) {
+  let area: HTMLTextAreaElement | undefined;
+  const goTo = (at: TextPosition) => {
+    area?.focus();
+    area?.setSelectionRange(at.offset, at.offset);
+  };
   const syntax = () => (props.check?.kind === 'syntax' ? props.check : undefined);
   const located = () => {
     const check = props.check;
