@@ -118,6 +118,9 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     expect(await page.getByLabel('Version', { exact: true }).inputValue()).toBe('2');
     await shoot(page, 'policy-screen');
     await expectAccessible(page, 'policy (form)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'policy (form, dark)');
+    await page.emulateMedia({ colorScheme: null });
   });
 
   it('edits in the form show in the JSON, and the reverse', async () => {
@@ -215,6 +218,9 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     );
     await shoot(page, 'policy-simulate');
     await expectAccessible(page, 'policy (simulation)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(page, 'policy (simulation, dark)');
+    await page.emulateMedia({ colorScheme: null });
   }, 180_000);
 
   it('publishes as an admin: the ledger holds the entry, and the screen shows 1 of 2', async () => {
