@@ -105,7 +105,10 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
   }, 240_000);
   afterAll(() => closeScreen(opened));
   afterEach(() => {
-    expect(errors).toEqual([]);
+    // The app looks for its room's signaling at once; this static server has none to find.
+    expect(errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e))).toEqual(
+      [],
+    );
   });
 
   it('shows the policy in force with its threshold progress, and is accessible', async () => {
