@@ -27,6 +27,7 @@ const KIND_FIELDS: { [K in RuleKind]: Template } = {
     expression: 'chain.exists(h, h.reason == "reviewed" && h.inStanding)',
     message: 'needs a review in standing',
   },
+  'post-apply': { checks: [{ path: 'core/debug.flag', absent: true }] },
 };
 
 /** What each kind is for, in a few words (the kind picker shows them). */
@@ -46,6 +47,7 @@ export const KIND_LABELS: { [K in RuleKind]: string } = {
   fuzz: 'Fuzzy patching',
   verdicts: '“Fail” verdicts in the bundle',
   cel: 'Custom condition (CEL)',
+  'post-apply': 'Files on the target after applying',
 };
 
 export const KINDS: readonly RuleKind[] = RULE_KINDS;

@@ -236,6 +236,24 @@ export function RuleFields(props: RuleFieldsProps) {
           optional
         />
       </Match>
+      <Match when={props.kind === 'post-apply'}>
+        <TextField
+          bound={b()}
+          path={at(props, 'checks')}
+          label="File checks (JSON)"
+          hint='A list of { "path", and "sha256", "contains" or "absent": true }, checked once the diff is applied.'
+          multiline
+          code
+          show={(v) => (typeof v === 'string' ? v : JSON.stringify(v ?? [], null, 2))}
+          read={(t) => {
+            try {
+              return JSON.parse(t) as unknown;
+            } catch {
+              return t;
+            }
+          }}
+        />
+      </Match>
       <Match when={props.kind === 'cel'}>
         <TextField
           bound={b()}
