@@ -14,8 +14,14 @@ import type { Signer } from '../crypto/signer.ts';
 import { concatBytes, fromBase64, toBase64, utf8Encode } from '../encoding/bytes.ts';
 import { canonicalBytes } from '../encoding/canonical-json.ts';
 import { isPatchtrailError, PatchtrailError, reject, type ErrorCode } from '../errors.ts';
-import { decodeEntry, signEntry, type Entry, type EntryFields } from './entry.ts';
-import type { EntryBody, EntryKind, EquivocationBody, RotateBody } from './kinds.ts';
+import { decodeEntry, passkeyChallenge, signEntry, type Entry, type EntryFields } from './entry.ts';
+import type {
+  EntryBody,
+  EntryKind,
+  EquivocationBody,
+  PasskeyAssertion,
+  RotateBody,
+} from './kinds.ts';
 import {
   MAX_PENDING,
   MAX_PROOF_ENTRY_BYTES,
@@ -71,6 +77,14 @@ export interface AdmitOptions {
    * them): the signature is not checked again, though everything else is.
    */
   verifiedBefore?: boolean;
+}
+
+export interface AppendOptions {
+  /**
+   * Backs the entry with a passkey: called with the entry's `passkeyChallenge`, it returns a
+   * WebAuthn assertion over it (the browser's navigator.credentials.get), put in `body.passkey`.
+   */
+  passkey?: (challenge: Uint8Array) => Promise<PasskeyAssertion>;
 }
 
 const ROTATE_DOMAIN = utf8Encode('patchtrail key rotation v1\n');
@@ -451,6 +465,7 @@ export class Ledger {
     kind: K,
     body: EntryBody<K>,
     time: string,
+    options: AppendOptions = {},
   ): Promise<Entry<K>> {
     const head = this.head(signer.did);
     const refs = this.recentHeads(signer.did);
@@ -463,6 +478,13 @@ export class Ledger {
       kind,
       body,
     };
+    if (options.passkey !== undefined) {
+      const challenge = passkeyChallenge({ ...fields, author: signer.did } as Omit<
+        EntryFields,
+        'v'
+      >);
+      fields.body = { ...body, passkey: await options.passkey(challenge) };
+    }
     const entry = await signEntry(signer, fields);
     const result = await this.admit(entry.bytes, { key: entry.id });
     if (result.status !== 'admitted' && result.status !== 'duplicate')
