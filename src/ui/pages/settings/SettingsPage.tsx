@@ -1,5 +1,6 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, the theme, and
+ * Settings: this device's identity (name, did:key) and what it must not lose, its passkeys, the
+ * theme, and
  * the teams this device holds.
  */
 import { createSignal, For, Show } from 'solid-js';
@@ -7,6 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { PasskeysPanel } from './PasskeysPanel.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -63,6 +65,7 @@ export default function SettingsPage() {
         </Show>
         <KeyFacts />
       </section>
+      <PasskeysPanel />
       <section class="panel stack" aria-labelledby="theme-title">
         <h2 id="theme-title">Appearance</h2>
         <label for="theme">Theme</label>
