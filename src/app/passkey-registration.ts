@@ -7,6 +7,7 @@
  * clock. No DOM here: the passkey fixtures' generator uses it in Node too.
  */
 import type { PasskeyBody } from '../core/ledger/kinds.ts';
+import { loadWebAuthnLibrary } from '../core/crypto/webauthn.ts';
 import { toBase64Url } from '../core/encoding/bytes.ts';
 
 /** `PublicKeyCredential.toJSON()` of a registration, as WebAuthn Level 3 spells it. */
@@ -28,7 +29,7 @@ export async function bindingFromRegistration(
   registration: RegistrationJSON,
   expected: RegistrationExpectation,
 ): Promise<PasskeyBody> {
-  const { verifyRegistrationResponse } = await import('@simplewebauthn/server');
+  const { verifyRegistrationResponse } = await loadWebAuthnLibrary();
   const result = await verifyRegistrationResponse({
     response: {
       id: registration.id,

@@ -35,8 +35,20 @@ export interface WebAuthnExpectation {
   counter: number;
 }
 
-const library = () => import('@simplewebauthn/server');
-const helpers = () => import('@simplewebauthn/server/helpers');
+/**
+ * Loads the library. Its certificate code (tsyringe, under @peculiar/x509) needs the Reflect
+ * metadata polyfill when it loads; the library imports it first, but a bundler that hoists
+ * modules can run that check before a CommonJS polyfill, so it is loaded on its own first.
+ */
+export async function loadWebAuthnLibrary() {
+  await import('reflect-metadata');
+  return import('@simplewebauthn/server');
+}
+
+async function helpers() {
+  await import('reflect-metadata');
+  return import('@simplewebauthn/server/helpers');
+}
 
 /** Decodes what the library would decode, so that garbage is told apart from a bad signature. */
 async function decodeAll(assertion: WebAuthnAssertion, publicKey: Uint8Array): Promise<void> {
@@ -72,7 +84,7 @@ export async function verifyWebAuthnAssertion(
   expected: WebAuthnExpectation,
 ): Promise<{ counter: number }> {
   await decodeAll(assertion, expected.publicKey);
-  const { verifyAuthenticationResponse } = await library();
+  const { verifyAuthenticationResponse } = await loadWebAuthnLibrary();
   let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     result = await verifyAuthenticationResponse({
