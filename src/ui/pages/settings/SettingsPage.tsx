@@ -1,7 +1,7 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, its passkeys, the
- * theme, and
- * the teams this device holds.
+ * Settings: this device's identity (name, did:key) and what it must not lose, its passkeys,
+ * storage (kept or not, how much is used), the theme, the teams this device holds, and the
+ * app's version and offline copy.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
@@ -9,6 +9,8 @@ import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 import { PasskeysPanel } from './PasskeysPanel.tsx';
+import { AppPanel } from './AppPanel.tsx';
+import { StoragePanel } from './StoragePanel.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -66,6 +68,7 @@ export default function SettingsPage() {
         <KeyFacts />
       </section>
       <PasskeysPanel />
+      <StoragePanel />
       <section class="panel stack" aria-labelledby="theme-title">
         <h2 id="theme-title">Appearance</h2>
         <label for="theme">Theme</label>
@@ -99,6 +102,7 @@ export default function SettingsPage() {
           </ul>
         </Show>
       </section>
+      <AppPanel />
     </section>
   );
 }
