@@ -8,9 +8,10 @@
  */
 import { createMemo, type Accessor } from 'solid-js';
 import { utcTimestamp } from '../core/bundle/time.ts';
-import { utf8Encode } from '../core/encoding/bytes.ts';
+import { concatBytes, utf8Encode } from '../core/encoding/bytes.ts';
 import type { PasskeyAssertion } from '../core/ledger/kinds.ts';
-import { passkeyBindings, type PasskeyBinding } from '../core/ledger/passkeys.ts';
+import { checkPresence, passkeyBindings, type PasskeyBinding } from '../core/ledger/passkeys.ts';
+import { sha256Sync as sha256 } from '../core/crypto/hash.ts';
 import type { DeviceService } from './device.ts';
 import { bindingFromRegistration } from './passkey-registration.ts';
 import type { TeamService } from './team.ts';
@@ -20,6 +21,9 @@ export type { PasskeyAssertion, PasskeyBinding };
 
 export type PasskeyOutcome = { ok: true; message: string } | { ok: false; message: string };
 
+/** The shape of kiosk-guard's `confirmLeave()` answer (branch kiosk). */
+export type AdminConfirmation = { ok: true; admin: string } | { ok: false; reason: string };
+
 export interface PasskeyService {
   /** WebAuthn is available here (a secure context with PublicKeyCredential). */
   readonly supported: boolean;
@@ -28,6 +32,11 @@ export interface PasskeyService {
   /** Makes a passkey with the platform authenticator and binds it on the ledger. */
   add(name: string): Promise<PasskeyOutcome>;
   assertPasskey(did: string, challengeDigest: Uint8Array): Promise<PasskeyAssertion>;
+  /**
+   * An admin of the open team, present at this device, confirms `purpose` (e.g. "leave kiosk
+   * mode") with a passkey bound on the ledger: a fresh random challenge, verified here.
+   */
+  confirmAdmin(purpose: string): Promise<AdminConfirmation>;
 }
 
 export interface PasskeyOptions {
@@ -89,5 +98,31 @@ export function createPasskeys(
     return client.get({ challenge: challengeDigest, credentials: here });
   }
 
-  return { supported: client.supported, mine, add, assertPasskey };
+  async function confirmAdmin(purpose: string): Promise<AdminConfirmation> {
+    const team = openTeam();
+    if (team === undefined) return { ok: false, reason: 'no team is open on this device' };
+    const registry = team.ledger.registry();
+    const admins = [...registry.identities.values()].filter((i) => i.admin).map((i) => i.did);
+    const bound = passkeyBindings(team.ledger).filter(
+      (b) => admins.includes(b.author) && b.origin === client.origin,
+    );
+    if (bound.length === 0) return { ok: false, reason: 'no admin has bound a passkey here' };
+    const challenge = sha256(
+      concatBytes(utf8Encode(`patchtrail admin presence v1\n${purpose}\n`), random(32)),
+    );
+    try {
+      const assertion = await client.get({
+        challenge,
+        credentials: bound.map((b) => b.credential),
+      });
+      const check = await checkPresence(team.ledger, admins, challenge, assertion);
+      return check.ok && check.author !== undefined
+        ? { ok: true, admin: check.author }
+        : { ok: false, reason: check.ok ? 'no admin' : check.message };
+    } catch (error) {
+      return { ok: false, reason: messageOf(error) };
+    }
+  }
+
+  return { supported: client.supported, mine, add, assertPasskey, confirmAdmin };
 }

@@ -15,7 +15,7 @@ import { passkeyChallenge, type Entry } from '../../src/core/ledger/entry.ts';
 import { loadLedgerFile } from '../../src/core/ledger/file.ts';
 import type { AttestBody, PasskeyAssertion, PasskeyBody } from '../../src/core/ledger/kinds.ts';
 import type { Ledger } from '../../src/core/ledger/ledger.ts';
-import { checkPasskeys, passkeyBindings } from '../../src/core/ledger/passkeys.ts';
+import { checkPasskeys, checkPresence, passkeyBindings } from '../../src/core/ledger/passkeys.ts';
 import { isPatchtrailError } from '../../src/core/errors.ts';
 
 const dir = new URL('../fixtures/passkeys/', import.meta.url);
@@ -179,6 +179,29 @@ describe('hostile passkey assertions yield codes', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('a passkey assertion made on the spot (an admin at a kiosk)', () => {
+  it('verifies only for a passkey bound by one of the allowed identities, over that challenge', async () => {
+    const ledger = await open('team.jsonl');
+    const rita = (await reviewer()).did;
+    const admin = (await makeSeedSigner(new Uint8Array(32).fill(41))).did;
+    const challenge = fromBase64(webauthn.challenge);
+    const raw = webauthn.assertion;
+    expect(await checkPresence(ledger, [rita], challenge, raw)).toMatchObject({
+      ok: true,
+      author: rita,
+    });
+    expect(await checkPresence(ledger, [admin], challenge, raw)).toMatchObject({
+      ok: false,
+      code: 'UNKNOWN_AUTHOR',
+    });
+    const other = new Uint8Array(32).fill(9);
+    expect(await checkPresence(ledger, [rita], other, raw)).toMatchObject({
+      ok: false,
+      code: 'INVALID_SIGNATURE',
+    });
   });
 });
 

@@ -104,6 +104,41 @@ export async function checkPasskeys(
   return new Map([...all].filter(([id]) => wanted.has(id)));
 }
 
+/**
+ * A passkey assertion made on the spot rather than carried in an entry (an admin confirming,
+ * at a kiosk, that it may leave kiosk mode): it must come from a passkey bound by one of
+ * `authors`, over `challenge`, from the binding's origin and RP ID. The caller makes the
+ * challenge fresh (random), which is what stops a replay, so no earlier counter is required.
+ */
+export async function checkPresence(
+  ledger: Ledger,
+  authors: readonly string[],
+  challenge: Uint8Array,
+  assertion: PasskeyAssertion,
+): Promise<PasskeyCheck & { author?: string }> {
+  const binding = passkeyBindings(ledger).find(
+    (b) => b.credential === assertion.credential && authors.includes(b.author),
+  );
+  if (binding === undefined) {
+    const message = `passkey ${assertion.credential.slice(0, 16)}… is not bound to any of ${authors.length} allowed identities`;
+    return { ok: false, code: 'UNKNOWN_AUTHOR', message };
+  }
+  try {
+    const { counter } = await verifyWebAuthnAssertion(assertion, {
+      challenge,
+      origin: binding.origin,
+      rpId: binding.rpId,
+      publicKey: fromBase64Url(binding.publicKey, 'passkey public key'),
+      counter: 0,
+    });
+    const { credential, author } = binding;
+    return { ok: true, credential, binding: binding.entry, counter, author };
+  } catch (error) {
+    if (!isPatchtrailError(error)) throw error;
+    return { ok: false, code: error.code, message: error.message };
+  }
+}
+
 /** Ids among `ids` whose passkey assertion verifies: what policy counts as passkey-backed. */
 export async function passkeyBacked(ledger: Ledger, ids: Iterable<string>): Promise<Set<string>> {
   const checks = await checkPasskeys(ledger, ids);
