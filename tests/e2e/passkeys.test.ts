@@ -23,11 +23,11 @@ import {
   describeBrowser,
   ensureWebBuild,
   launchChromium,
-  serveWebApp,
   shoot,
+  WEB_DIST,
   type LaunchedBrowser,
-  type WebServer,
 } from './browser.ts';
+import { startLocalServer, type LocalServer } from '../../src/server/local-server.ts';
 import { expectAccessible } from './accessibility.ts';
 import { joinWithLedgerFile } from './join.ts';
 import { addVirtualAuthenticator } from './webauthn.ts';
@@ -86,7 +86,7 @@ async function waitForState(page: Page, wanted: (state: string | null) => boolea
 }
 
 describeBrowser('passkeys with Chromium’s virtual authenticator', () => {
-  let server: WebServer;
+  let server: LocalServer;
   let browser: LaunchedBrowser;
   let page: Page;
   let errors: string[];
@@ -102,7 +102,9 @@ describeBrowser('passkeys with Chromium’s virtual authenticator', () => {
     ]);
     await writeFile(join(dir, 'team.ledger'), serializeEntries(team.ledger.all()));
     await writeFile(join(dir, 'patch.json'), team.bundle);
-    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
+    // The local server `npm start` runs: the app looks for its team's room at /signal.
+    const local = startLocalServer({ root: WEB_DIST, host: '127.0.0.1', port: 0 });
+    [server, browser] = await Promise.all([local, launchChromium()]);
     app = server.url.replace('127.0.0.1', 'localhost');
     page = browser.page;
     errors = collectPageErrors(page);
