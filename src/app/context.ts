@@ -7,6 +7,7 @@ import { createContext, useContext } from 'solid-js';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
+import type { PasskeyService } from './passkeys.ts';
 import type { LaunchService } from './launch.ts';
 import type { PersistenceService } from './persistence.ts';
 import type { PairingService } from './pairings.ts';
@@ -38,6 +39,8 @@ export interface AppServices {
   readonly persistence: PersistenceService;
   /** Bundle files the installed app was opened with (file handlers, launch queue). */
   readonly launches: LaunchService;
+  /** This identity's passkeys: bind, list, and assert over a digest. */
+  readonly passkeys: PasskeyService;
 }
 
 export const ServicesContext = createContext<AppServices>();

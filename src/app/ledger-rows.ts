@@ -11,6 +11,7 @@ import type {
   CosignBody,
   EndorseBody,
   FlagBody,
+  PasskeyBody,
   PolicyBody,
   PublishBody,
   RevokeBody,
@@ -71,7 +72,8 @@ function summarize(entry: Entry, nameFor: (did: string) => string): string {
     case 'attest': {
       const b = body as AttestBody;
       const on = b.target === undefined ? '' : ` on ${b.target}`;
-      return `${b.reason} ${short(b.patch)}${on}${b.note === undefined ? '' : `: ${b.note}`}`;
+      const key = b.passkey === undefined ? '' : ', with a passkey';
+      return `${b.reason} ${short(b.patch)}${on}${key}${b.note === undefined ? '' : `: ${b.note}`}`;
     }
     case 'flag': {
       const b = body as FlagBody;
@@ -87,6 +89,10 @@ function summarize(entry: Entry, nameFor: (did: string) => string): string {
       return `cosigned checkpoint ${short((body as CosignBody).checkpoint)}`;
     case 'equivocation':
       return 'proof that an author signed two entries at one position';
+    case 'passkey': {
+      const b = body as PasskeyBody;
+      return `bound a passkey${b.name === undefined ? '' : ` (${b.name})`} for ${b.origin}`;
+    }
     default:
       return entry.kind;
   }

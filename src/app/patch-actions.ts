@@ -13,7 +13,7 @@ import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
 import { isPatchtrailError } from '../core/errors.ts';
-import type { AttestReason } from '../core/ledger/kinds.ts';
+import type { AttestReason, PasskeyAssertion } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
 
@@ -73,11 +73,15 @@ function refused(code: string, message: string, steps: StepOutcome[] = []): ActO
   return { ok: false, code, message, steps };
 }
 
+/** Asks a passkey for an assertion over an entry's challenge (AppendOptions.passkey). */
+export type Passkey = (challenge: Uint8Array) => Promise<PasskeyAssertion>;
+
 export async function attestPatch(
   context: ActContext,
   patch: string,
   reason: AttestChoice,
   note: string,
+  passkey?: Passkey,
 ): Promise<ActOutcome> {
   const body = note.trim() === '' ? { patch, reason } : { patch, reason, note: note.trim() };
   try {
@@ -86,8 +90,10 @@ export async function attestPatch(
       'attest',
       body,
       utcTimestamp(context.now),
+      passkey === undefined ? {} : { passkey },
     );
-    const message = `recorded “${reason}” on the team ledger`;
+    const backed = passkey === undefined ? '' : ', signed with your passkey too';
+    const message = `recorded “${reason}” on the team ledger${backed}`;
     return {
       ok: true,
       status: 'attested',

@@ -9,6 +9,7 @@ import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createPasskeys } from './passkeys.ts';
 import { createLaunches } from './launch.ts';
 import { createPairings } from './pairings.ts';
 import { createPeerConfig } from './peer-config.ts';
@@ -46,6 +47,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
   const pairings = createPairings(ledger, peerConfig, sync);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
+  const passkeys = createPasskeys(teams, device);
   return {
     bundles,
     inbox,
@@ -59,5 +61,6 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     launches,
     peerConfig,
     pairings,
+    passkeys,
   };
 }

@@ -12,7 +12,7 @@ import type { BusyRegistry } from './busy.ts';
 import type { InboxItem, InboxService } from './inbox.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import type { PublishedPatch } from './ledger-patches.ts';
-import type { ActOutcome, AttestChoice } from './patch-actions.ts';
+import type { ActOutcome, AttestChoice, Passkey } from './patch-actions.ts';
 import type { PatchVerdict } from './patch-verdict.ts';
 import type { TeamService } from './team.ts';
 import { makeTargets, type TargetChoice, type TargetService } from './targets.ts';
@@ -47,7 +47,8 @@ export interface WorkflowService {
   readonly newestEntry: Accessor<string>;
   readonly activity: Accessor<Activity | undefined>;
   readonly targets: TargetService;
-  attest(key: string, reason: AttestChoice, note: string): Promise<ActOutcome>;
+  /** Records an attestation; with `passkey`, backed by an assertion over the entry (passkeys.ts). */
+  attest(key: string, reason: AttestChoice, note: string, passkey?: Passkey): Promise<ActOutcome>;
   act(key: string, kind: Exclude<ActKind, 'attest'>, target: TargetChoice): Promise<ActOutcome>;
 }
 
@@ -156,11 +157,12 @@ export function createWorkflow(
     newestEntry,
     activity,
     targets,
-    attest: (key, reason, note) =>
+    attest: (key, reason, note, passkey) =>
       acting(key, { key, kind: 'attest' }, async (team, item, signer) => {
         const { attestPatch } = await actionCode();
         const patch = `sha256:${item.check.report?.payloadDigest ?? ''}`;
-        return attestPatch({ ledger: team.ledger, signer, now: now() }, patch, reason, note);
+        const context = { ledger: team.ledger, signer, now: now() };
+        return attestPatch(context, patch, reason, note, passkey);
       }),
     act: (key, kind, choice) =>
       acting(key, { key, kind, target: targets.label(choice) }, async (team, item, signer) => {

@@ -38,6 +38,13 @@ function validBody(kind: EntryKind, did: string): Record<string, Json> {
     checkpoint: { note: 'n' },
     cosign: { checkpoint: H('c'), signature: 's' },
     equivocation: { a: 'AAAA', b: 'AAAB' },
+    passkey: {
+      credential: 'AAAA',
+      publicKey: 'pQE',
+      format: 'none',
+      origin: 'http://localhost:5173',
+      rpId: 'localhost',
+    },
   };
   return bodies[kind] ?? {};
 }

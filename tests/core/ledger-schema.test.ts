@@ -10,6 +10,7 @@ import { makeSeedSigner, toBase64, type Signer } from '../../src/core/index.ts';
 import { canonicalBytes } from '../../src/core/encoding/canonical-json.ts';
 import { utf8Decode } from '../../src/core/encoding/bytes.ts';
 import { decodeEntry, signEntry, type Entry } from '../../src/core/ledger/entry.ts';
+import type { PasskeyAssertion, PasskeyBody } from '../../src/core/ledger/kinds.ts';
 import { Ledger, rotationMessage } from '../../src/core/ledger/ledger.ts';
 import { makeProofPack, readProofPack } from '../../src/core/ledger/proof-pack.ts';
 import { cosignLedgerCheckpoint, makeLedgerCheckpoint } from '../../src/core/ledger/proofs.ts';
@@ -24,6 +25,10 @@ const packSchema = JSON.parse(
 ) as object;
 const validatePack = new Ajv2020({ strict: true, allErrors: true }).compile(packSchema);
 const T = '2026-11-22T10:10:00Z';
+/** A WebAuthn binding and assertion from Chromium's virtual authenticator (shapes only here). */
+const passkeys = JSON.parse(
+  readFileSync(new URL('../fixtures/passkeys/webauthn.json', import.meta.url), 'utf8'),
+) as { binding: PasskeyBody; assertion: PasskeyAssertion };
 const PATCH = `sha256:${'34'.repeat(32)}`;
 const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
 
@@ -77,6 +82,13 @@ async function everyKindLedger(): Promise<{ all(): Entry[]; ledger: Ledger }> {
     T,
   );
   await ledger.append(admin, 'policy', { version: 1, policy: { rules: [] } }, T);
+  await ledger.append(dev, 'passkey', passkeys.binding, T);
+  await ledger.append(
+    dev,
+    'attest',
+    { patch: PATCH, reason: 'reviewed', passkey: passkeys.assertion },
+    T,
+  );
   await makeLedgerCheckpoint(ledger, admin, { time: T });
   await cosignLedgerCheckpoint(ledger, witness, { time: T, timestamp: 1_795_000_000 });
   const proof = toBase64(await next.sign(rotationMessage(ledger.id, dev.did, next.did)));
@@ -133,7 +145,7 @@ describe('the proof pack JSON Schema', () => {
 describe('the ledger entry JSON Schema', () => {
   it('accepts an entry of every kind', async () => {
     const entries = await everyKind();
-    expect(new Set(entries.map((e) => e.kind)).size).toBe(13);
+    expect(new Set(entries.map((e) => e.kind)).size).toBe(14);
     for (const entry of entries) {
       const ok = validate(JSON.parse(utf8Decode(entry.bytes)));
       expect(validate.errors ?? [], entry.kind).toEqual([]);

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { invitationLink } from '../../src/app/invitation.ts';
 import {
   collectPageErrors,
   describeBrowser,
@@ -22,6 +21,7 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
+import { joinWithLedgerFile } from './join.ts';
 import { buildTeamLedger, type TeamLedgerFixture } from './team-ledger-fixture.ts';
 
 const ATTESTATIONS = 10_000;
@@ -143,18 +143,7 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
   });
 
   it('joins by link and takes the ledger from a file, with progress, refusing the bad lines', async () => {
-    const link = invitationLink(server.url, {
-      ledgerId: fixture.ledgerId,
-      roomSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
-      signaling: [],
-      name: fixture.name,
-    });
-    await page.goto(link);
-    await page.getByLabel('Your device’s name (teammates see it)').fill('Audit desk');
-    await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByRole('button', { name: 'Join this team' }).click();
-    await page.getByTestId('waiting').waitFor();
-    await page.getByTestId('ledger-file-input').setInputFiles(join(dir, 'team.ledger'));
+    await joinWithLedgerFile(page, server.url, fixture, 'Audit desk', join(dir, 'team.ledger'));
     await page.getByTestId('team-title').waitFor({ timeout: 120_000 });
     await page.getByTestId('import-progress').waitFor();
     await shoot(page, 'team-importing');

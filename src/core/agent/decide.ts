@@ -15,6 +15,7 @@ import {
   reputationInputs,
 } from '../reputation/index.ts';
 import type { Entry } from '../ledger/entry.ts';
+import { passkeyBacked } from '../ledger/passkeys.ts';
 import { describeSelfReport, inflatedSelfReports } from './self-report.ts';
 import type { DecisionOutcome, DecisionRequest } from './types.ts';
 
@@ -41,6 +42,10 @@ export function policyDecider(
     const clock = reputationClock(ledger);
     const params = defaultReputationParams(clock);
     const scores = computeReputation(reputationInputs(ledger, params), params);
+    const backed = await passkeyBacked(
+      ledger,
+      provenance.hops.map((h) => h.id),
+    );
     const result = policy.evaluate({
       patch,
       metadata: {
@@ -51,6 +56,7 @@ export function policyDecider(
       provenance,
       via,
       bundleAttestations: attesters.map(({ did, verdict }) => ({ did, verdict })),
+      passkeyBacked: backed,
       identities: ledger.registry().identities,
       scores: scores.scores,
       scoreHash: scores.scoreHash,

@@ -38,6 +38,21 @@ export function toBase64(bytes: Uint8Array): string {
   return base64.encode(bytes);
 }
 
+/** URL-safe base64 without padding (RFC 4648 §5), as WebAuthn spells binary members. */
+export function toBase64Url(bytes: Uint8Array): string {
+  return base64urlnopad.encode(bytes);
+}
+
+/** Decodes URL-safe base64 without padding, as WebAuthn members are spelled. */
+export function fromBase64Url(text: string, what = 'base64url value'): Uint8Array {
+  try {
+    if (/^[A-Za-z0-9_-]*$/.test(text)) return base64urlnopad.decode(text);
+  } catch {
+    // fall through to the coded rejection
+  }
+  return reject('MALFORMED_INPUT', `${what} is not valid unpadded base64url`);
+}
+
 /**
  * Decodes standard or URL-safe base64, as DSSE requires verifiers to accept (protocol.md,
  * "Envelope"). Padding is optional for the URL-safe alphabet only. Non-zero trailing bits are

@@ -7,9 +7,9 @@ import type { Signer } from '../crypto/signer.ts';
 import { toBase64 } from '../encoding/bytes.ts';
 import { reject, type ErrorCode } from '../errors.ts';
 import type { AdmitOptions } from './admission.ts';
-import { signEntry, type Entry, type EntryFields } from './entry.ts';
+import { passkeyChallenge, signEntry, type Entry, type EntryFields } from './entry.ts';
 import type { Equivocation } from './indexes.ts';
-import type { EntryBody, EntryKind } from './kinds.ts';
+import type { EntryBody, EntryKind, PasskeyAssertion } from './kinds.ts';
 import { MAX_REFS } from './limits.ts';
 
 /** Refs an appended entry cites (other authors' heads); the format allows up to MAX_REFS. */
@@ -28,6 +28,14 @@ export interface AuthoringLedger {
   ): Promise<{ status: string; code?: ErrorCode; message?: string }>;
 }
 
+export interface AppendOptions {
+  /**
+   * Backs the entry with a passkey: called with the entry's `passkeyChallenge`, it returns a
+   * WebAuthn assertion over it (the browser's navigator.credentials.get), put in `body.passkey`.
+   */
+  passkey?: (challenge: Uint8Array) => Promise<PasskeyAssertion>;
+}
+
 /** Signs and admits `signer`'s next entry; refused input rejects with the validator's code. */
 export async function appendEntry<K extends EntryKind>(
   ledger: AuthoringLedger,
@@ -35,6 +43,7 @@ export async function appendEntry<K extends EntryKind>(
   kind: K,
   body: EntryBody<K>,
   time: string,
+  options: AppendOptions = {},
 ): Promise<Entry<K>> {
   const head = ledger.head(signer.did);
   const fields: Omit<EntryFields<K>, 'v' | 'author'> = {
@@ -46,6 +55,10 @@ export async function appendEntry<K extends EntryKind>(
     kind,
     body,
   };
+  if (options.passkey !== undefined) {
+    const challenge = passkeyChallenge({ ...fields, author: signer.did } as Omit<EntryFields, 'v'>);
+    fields.body = { ...body, passkey: await options.passkey(challenge) };
+  }
   const entry = await signEntry(signer, fields);
   const result = await ledger.admit(entry.bytes, { key: entry.id });
   if (result.status !== 'admitted' && result.status !== 'duplicate')

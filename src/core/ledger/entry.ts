@@ -90,6 +90,23 @@ export async function signEntry<K extends EntryKind>(
   return { ...(unsigned as EntryFields<K>), id: idOf(content), bytes };
 }
 
+/**
+ * The WebAuthn challenge for a passkey assertion carried in an entry's body: SHA-256 of the
+ * entry's signing payload (ENTRY_DOMAIN || content) as it reads without `body.passkey`. It
+ * names the author, sequence number, ledger and every other field, so an assertion made for
+ * one entry never verifies in another; the author's signature then covers the assertion too.
+ */
+export function passkeyChallenge(fields: Omit<EntryFields, 'v'> & { v?: number }): Uint8Array {
+  const body = { ...fields.body } as { passkey?: unknown };
+  delete body.passkey;
+  const unsigned = fieldsOf({
+    ...fields,
+    v: fields.v ?? ENTRY_VERSION,
+    body,
+  } as unknown as EntryFields);
+  return sha256(concatBytes(ENTRY_DOMAIN, canonicalBytes(unsigned)));
+}
+
 function malformed(message: string): never {
   return reject('MALFORMED_INPUT', `ledger entry: ${message}`);
 }

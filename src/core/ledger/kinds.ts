@@ -7,6 +7,14 @@ import type { Json } from '../encoding/canonical-json.ts';
 import { ERROR_CODES, reject, type ErrorCode } from '../errors.ts';
 import { isDid } from './did-cache.ts';
 import { MAX_ADMINS, MAX_TEXT } from './limits.ts';
+import {
+  PASSKEY_SHAPE,
+  passkeyAssertion,
+  type PasskeyAssertion,
+  type PasskeyBody,
+} from './passkey-body.ts';
+
+export type { PasskeyAssertion, PasskeyBody };
 
 export const ENTRY_KINDS = [
   'genesis',
@@ -22,6 +30,7 @@ export const ENTRY_KINDS = [
   'checkpoint',
   'cosign',
   'equivocation',
+  'passkey',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -38,6 +47,11 @@ export const ATTEST_REASONS = [
 ] as const;
 export type AttestReason = (typeof ATTEST_REASONS)[number];
 
+/** Admin actions and attestations may carry a passkey assertion over the entry (entry.ts). */
+export interface PasskeyBacked {
+  passkey?: PasskeyAssertion;
+}
+
 export interface GenesisBody {
   /** A human name for the ledger (a team, a fleet). */
   name: string;
@@ -52,13 +66,13 @@ export interface RegisterBody {
   /** Set when this key replaces an earlier one (see `rotate`). */
   rotatedFrom?: string;
 }
-export interface EndorseBody {
+export interface EndorseBody extends PasskeyBacked {
   subject: string;
   role: string;
   /** Stake in whole units, set by admins; 0 removes it. */
   stake: number;
 }
-export interface RevokeBody {
+export interface RevokeBody extends PasskeyBacked {
   subject: string;
   /** The subject's entries from this sequence number on are out of standing. */
   from: number;
@@ -70,7 +84,7 @@ export interface RotateBody {
   /** The new key's signature (base64) over rotationMessage(ledger, author, to). */
   proof: string;
 }
-export interface PublishBody {
+export interface PublishBody extends PasskeyBacked {
   /** The bundle's payload digest (what attestations name). */
   patch: string;
   /** SHA-256 of the diff. */
@@ -80,7 +94,7 @@ export interface PublishBody {
   components: string[];
   created: string;
 }
-export interface AttestBody {
+export interface AttestBody extends PasskeyBacked {
   patch: string;
   reason: AttestReason;
   /** The reputation the system reported for itself, in parts per billion: history only. */
@@ -97,7 +111,7 @@ export interface AttestBody {
   code?: ErrorCode;
   note?: string;
 }
-export interface FlagBody {
+export interface FlagBody extends PasskeyBacked {
   patch: string;
   compromised: boolean;
   evidence: string;
@@ -116,7 +130,7 @@ export interface PostureBody {
   /** When the assessment ran, as the assessor states it (advisory, like entry times). */
   assessed?: string;
 }
-export interface PolicyBody {
+export interface PolicyBody extends PasskeyBacked {
   /** Monotonic: a policy never replaces one with a higher or equal version. */
   version: number;
   policy: { [key: string]: Json };
@@ -150,6 +164,7 @@ export interface BodyOf {
   checkpoint: CheckpointBody;
   cosign: CosignBody;
   equivocation: EquivocationBody;
+  passkey: PasskeyBody;
 }
 export type EntryBody<K extends EntryKind = EntryKind> = BodyOf[K];
 
@@ -246,11 +261,22 @@ const SPECS: Record<
   checkpoint: { required: { note: nonEmptyText } },
   cosign: { required: { checkpoint: hash, signature: nonEmptyText } },
   equivocation: { required: { a: base64, b: base64 } },
+  passkey: PASSKEY_SHAPE,
 };
 
 const SHAPES = new Map<string, Shape>(
   ENTRY_KINDS.map((kind) => [kind, shape(SPECS[kind].required, SPECS[kind].optional)]),
 );
+
+/** The kinds whose body may carry a passkey assertion (`PasskeyBacked`). */
+export const PASSKEY_BACKED_KINDS: readonly EntryKind[] = [
+  'endorse',
+  'revoke',
+  'publish',
+  'attest',
+  'flag',
+  'policy',
+];
 
 /** Checks a body's shape, plus the few rules that tie it to the entry's own fields. */
 export function checkBody(kind: EntryKind, body: Json, fields: Record<string, unknown>): void {
@@ -262,7 +288,10 @@ export function checkBody(kind: EntryKind, body: Json, fields: Record<string, un
     if (!check(members[name])) bad(kind, `body.${name} is not valid`);
   }
   for (const [name, value] of Object.entries(members)) {
-    const check = required.get(name) ?? optional.get(name);
+    const check =
+      required.get(name) ??
+      optional.get(name) ??
+      (name === 'passkey' && PASSKEY_BACKED_KINDS.includes(kind) ? passkeyAssertion : undefined);
     if (check === undefined) bad(kind, `body.${name} is not a field of ${kind}`);
     if (!check(value)) bad(kind, `body.${name} is not valid`);
   }

@@ -22,7 +22,7 @@ import {
   type AdmitOptions,
   type Precheck,
 } from './admission.ts';
-import { appendEntry, equivocationBody } from './authoring.ts';
+import { appendEntry, equivocationBody, type AppendOptions } from './authoring.ts';
 import { decodeEntry, signEntry, type Entry } from './entry.ts';
 import { Holding, type HeldEntry } from './holding.ts';
 import type { Equivocation } from './indexes.ts';
@@ -45,6 +45,7 @@ export {
   type Precheck,
   type SignatureCheck,
 } from './admission.ts';
+export type { AppendOptions } from './authoring.ts';
 export type { Equivocation } from './indexes.ts';
 export type { QuarantineRecord } from './quarantine.ts';
 export type { HeldEntry } from './holding.ts';
@@ -238,8 +239,9 @@ export class Ledger extends LedgerView {
     kind: K,
     body: EntryBody<K>,
     time: string,
+    options: AppendOptions = {},
   ): Promise<Entry<K>> {
-    return appendEntry(this, signer, kind, body, time);
+    return appendEntry(this, signer, kind, body, time, options);
   }
 
   /** A proof entry for an equivocation, signed by `signer`, unless one is already known. */

@@ -139,6 +139,7 @@ const SPECIFIC: Record<
   'max-chain-length': { required: { max: int(0, 1024) } },
   attestations: {
     required: { reason: oneOf(ATTEST_REASONS), count: int(1, 64), from: principals },
+    optional: { passkey: bool },
   },
   authors: { required: { allow: principals } },
   'patch-reason': {

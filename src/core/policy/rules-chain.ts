@@ -64,11 +64,16 @@ export const maxChainLength: RuleCompiler<'max-chain-length'> = (rule, mode) => 
 };
 
 /** Distinct systems (one per chain of rotated keys) that attested `reason`, and what did not count. */
-function countAttesters(ctx: PolicyContext, reason: AttestReason, from: PrincipalsMatcher) {
+function countAttesters(
+  ctx: PolicyContext,
+  reason: AttestReason,
+  from: PrincipalsMatcher,
+  passkey: boolean,
+) {
   const roots = new Set<string>();
   const evidence: string[] = [];
   const signers: string[] = [];
-  const skipped = { standing: 0, eligible: 0, malicious: 0, repeat: 0 };
+  const skipped = { standing: 0, eligible: 0, malicious: 0, repeat: 0, passkey: 0 };
   const count = (did: string, id: string | undefined) => {
     const root = systemRoot(ctx.identities, did);
     if (roots.has(root)) return void skipped.repeat++;
@@ -81,11 +86,13 @@ function countAttesters(ctx: PolicyContext, reason: AttestReason, from: Principa
     if (hop.outOfStanding !== undefined) skipped.standing++;
     else if (from.admits(ctx, hop.author) === undefined) skipped.eligible++;
     else if (isMalicious(ctx.identities.get(hop.author))) skipped.malicious++;
+    else if (passkey && ctx.passkeyBacked?.has(hop.id) !== true) skipped.passkey++;
     else count(hop.author, hop.id);
   }
   let inBundle = 0;
   // A verified `pass` in the bundle is a review; its signer's roles come from the registry.
-  if (reason === 'reviewed')
+  // It carries no passkey assertion, so it never counts where one is required.
+  if (reason === 'reviewed' && !passkey)
     for (const a of countedInBundle(ctx, 'pass')) {
       if (from.admits(ctx, a.did) === undefined) skipped.eligible++;
       else if (roots.has(systemRoot(ctx.identities, a.did))) skipped.repeat++;
@@ -99,11 +106,23 @@ function countAttesters(ctx: PolicyContext, reason: AttestReason, from: Principa
 
 export const attestations: RuleCompiler<'attestations'> = (rule, mode) => {
   const from = principals(rule.from);
-  const expected = expectation({ count: rule.count, from: from.expected, reason: rule.reason });
+  const passkey = rule.passkey === true;
+  const expected = expectation({
+    count: rule.count,
+    from: from.expected,
+    reason: rule.reason,
+    ...(passkey ? { passkey } : {}),
+  });
+  const backed = passkey ? ', backed by a passkey' : '';
   const what = (n: number) => `${n === 1 ? 'attestation' : 'attestations'}`;
   return (scope, missing) => {
     const { ctx } = scope;
-    const { have, evidence, signers, skipped, inBundle } = countAttesters(ctx, rule.reason, from);
+    const { have, evidence, signers, skipped, inBundle } = countAttesters(
+      ctx,
+      rule.reason,
+      from,
+      passkey,
+    );
     const pass = have >= rule.count;
     const names = signers.map((d) => label(ctx.identities, d)).join(', ');
     const notes = [
@@ -111,14 +130,17 @@ export const attestations: RuleCompiler<'attestations'> = (rule, mode) => {
       skipped.eligible > 0 ? `${skipped.eligible} not from ${from.text}` : '',
       skipped.malicious > 0 ? `${skipped.malicious} by a malicious system` : '',
       skipped.repeat > 0 ? `${skipped.repeat} repeated by one system` : '',
+      skipped.passkey > 0 ? `${skipped.passkey} without a verified passkey assertion` : '',
     ].filter((n) => n !== '');
     const message =
-      `${have} of ${rule.count} \`${rule.reason}\` ${what(rule.count)} from ${from.text}` +
+      `${have} of ${rule.count} \`${rule.reason}\` ${what(rule.count)} from ${from.text}${backed}` +
       (names === '' ? '' : ` (${names}${inBundle > 0 ? `; ${inBundle} in the bundle` : ''})`) +
       (notes.length === 0 ? '' : `; not counted: ${notes.join(', ')}`);
     if (denies(pass, mode)) {
       const need = rule.count - have;
-      missing.push(`needs ${need} more \`${rule.reason}\` ${what(need)} from ${from.text}`);
+      missing.push(
+        `needs ${need} more \`${rule.reason}\` ${what(need)} from ${from.text}${backed}`,
+      );
     }
     return outcome(rule, mode, pass, have, expected, evidence, signers, message);
   };

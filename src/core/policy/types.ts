@@ -54,6 +54,8 @@ export interface AttestationsRule extends RuleBase<'attestations'> {
   reason: AttestReason;
   count: number;
   from: Principals;
+  /** Count only ledger attestations that carry a verified passkey assertion (passkeys.ts). */
+  passkey?: boolean;
 }
 export interface AuthorsRule extends RuleBase<'authors'> {
   allow: Principals;
@@ -185,6 +187,11 @@ export interface PolicyContext {
    * under the `verdicts` rule.
    */
   bundleAttestations?: readonly BundleAttestation[] | undefined;
+  /**
+   * Entry ids whose passkey assertion verifies (`passkeyBacked` in ledger/passkeys.ts, which is
+   * asynchronous, so the caller computes it). Absent: no entry counts as passkey-backed.
+   */
+  passkeyBacked?: ReadonlySet<string> | undefined;
   /** `ledger.registry().identities`. */
   identities: ReadonlyMap<string, Identity>;
   /** Reputation per system, parts per billion, computed beforehand. */

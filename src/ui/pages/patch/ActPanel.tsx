@@ -18,14 +18,20 @@ const REASONS: { value: AttestChoice; label: string }[] = [
 ];
 
 function AttestForm(props: { patchKey: string }) {
-  const { workflow } = useServices();
+  const { workflow, passkeys, device } = useServices();
   const [reason, setReason] = createSignal<AttestChoice>('reviewed');
+  const [withPasskey, setWithPasskey] = createSignal(false);
   const [note, setNote] = createSignal('');
   const [outcome, setOutcome] = createSignal<ActOutcome>();
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setOutcome(undefined);
-    const done = await workflow.attest(props.patchKey, reason(), note());
+    const did = device.key()?.did;
+    const passkey =
+      withPasskey() && did !== undefined
+        ? (challenge: Uint8Array) => passkeys.assertPasskey(did, challenge)
+        : undefined;
+    const done = await workflow.attest(props.patchKey, reason(), note(), passkey);
     setOutcome(done);
     if (done.ok) setNote('');
   };
@@ -52,6 +58,16 @@ function AttestForm(props: { patchKey: string }) {
           onInput={(e) => setNote(e.currentTarget.value)}
         />
       </div>
+      <Show when={passkeys.mine().length > 0}>
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={withPasskey()}
+            onChange={(e) => setWithPasskey(e.currentTarget.checked)}
+          />{' '}
+          Sign with my passkey too
+        </label>
+      </Show>
       <div>
         <button type="submit" class="button" disabled={workflow.activity() !== undefined}>
           Sign and record

@@ -27,6 +27,9 @@ const DONE: Record<string, string> = {
   'rolled-back': 'Rolled back: the files are as they were before the patch',
 };
 
+/** "recorded …" as a sentence: capital first, full stop last. */
+const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+
 export function ActResult(props: { outcome: ActOutcome }) {
   return (
     <Show
@@ -53,6 +56,10 @@ export function ActResult(props: { outcome: ActOutcome }) {
         <div class="notice" role="status" data-testid="act-result" data-status={done().status}>
           <p>
             <strong>{DONE[done().status] ?? done().status}.</strong>
+            <Show when={done().status === 'attested'}>
+              {' '}
+              <span class="prose">{sentence(done().message)}</span>
+            </Show>
           </p>
           <Show when={done().files.length > 0}>
             <ul class="plain-list small" data-testid="act-files">

@@ -1,13 +1,14 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, storage (kept or
- * not, how much is used), the theme, where to look for peers, the teams this device holds, and
- * the app's version and offline copy.
+ * Settings: this device's identity (name, did:key) and what it must not lose, its passkeys,
+ * storage (kept or not, how much is used), the theme, where to look for peers, the teams this
+ * device holds, and the app's version and offline copy.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { PasskeysPanel } from './PasskeysPanel.tsx';
 import { AppPanel } from './AppPanel.tsx';
 import { StoragePanel } from './StoragePanel.tsx';
 import { PeerSettingsSection } from './PeerSettingsForm.tsx';
@@ -67,6 +68,7 @@ export default function SettingsPage() {
         </Show>
         <KeyFacts />
       </section>
+      <PasskeysPanel />
       <StoragePanel />
       <section class="panel stack" aria-labelledby="theme-title">
         <h2 id="theme-title">Appearance</h2>
