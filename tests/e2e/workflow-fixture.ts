@@ -4,7 +4,9 @@
  * reviewers, and publishes a policy that wants one review by a reviewer from an author with
  * the developer role; bundles that the policy allows (reviewed), denies (a reviewer's fail),
  * holds for review (no review yet), and one by a stranger; a patch published on the ledger
- * whose bundle is never handed over. The browser joins by invitation and gets the ledger file.
+ * whose bundle is never handed over. For the lineage graph: Sam's tested and forwarded hops on
+ * the reviewed patch (and Ada's build), and a `flagged` bundle the admin flags as compromised, on which Mallory
+ * equivocates. The browser joins by invitation and gets the ledger file.
  */
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -17,6 +19,7 @@ import {
   makeSeedSigner,
   serializeBundle,
   serializeEntries,
+  signEntry,
   type Bundle,
   type Signer,
 } from '../../src/core/index.ts';
@@ -52,11 +55,15 @@ export interface WorkflowFixture {
   /** The ledger file (the CLI's format) the browser imports after joining. */
   ledgerFile: string;
   invitation(appAddress: string): string;
-  /** Bundle files by name: reviewed, failed, plain, stranger. */
-  bundles: Record<'reviewed' | 'failed' | 'plain' | 'stranger', string>;
+  /** Bundle files by name. */
+  bundles: Record<BundleName, string>;
   /** The Inbox key (payload digest) of each bundle. */
-  keys: Record<'reviewed' | 'failed' | 'plain' | 'stranger' | 'elsewhere', string>;
+  keys: Record<BundleName | 'elsewhere', string>;
+  dids: Record<'author' | 'rita' | 'sam' | 'mallory', string>;
 }
+
+const NAMES = ['reviewed', 'failed', 'plain', 'stranger', 'flagged'] as const;
+export type BundleName = (typeof NAMES)[number];
 
 const seed = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
 const keyOf = (bundle: Bundle) =>
@@ -73,30 +80,58 @@ async function bundlesOf(author: Signer, rita: Signer, stranger: Signer) {
     ...{ signer: rita, role: 'reviewer', verdict: 'fail' as const },
     ...{ note: 'This build breaks level 1.', now: new Date(T) },
   });
+  const flagged = await appendAttestation(await make('Switch app.conf, a build we regret'), {
+    ...{ signer: rita, role: 'reviewer', verdict: 'pass' as const },
+    ...{ note: 'Looked fine at the time.', now: new Date(T) },
+  });
   return {
     reviewed,
     failed,
+    flagged,
     plain: await make('Switch app.conf, not reviewed yet'),
     stranger: await make('Switch app.conf, from nobody we know', stranger),
     elsewhere: await make('A patch only the ledger has heard of'),
   };
 }
 
-export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture> {
-  const [admin, author, rita, sam, stranger] = [
-    await seed(11),
-    await seed(12),
-    await seed(13),
-    await seed(14),
-    await seed(99),
-  ];
-  const ledger = await Ledger.found(admin, { name: TEAM, admins: [admin.did], threshold: 1 }, T);
-  await staffPlant4(ledger, admin, { author, rita, sam, authorName: 'Ada' }, POLICY, T);
-  const made = await bundlesOf(author, rita, stranger);
-  const elsewhere = keyOf(made.elsewhere);
-  const diffDigest = JSON.parse(
-    Buffer.from(made.elsewhere.envelope.payload, 'base64').toString('utf8'),
-  ).subject[0].digest.sha256 as string;
+/** Two different entries by `who` at its next sequence number: equivocation. */
+async function equivocate(ledger: Ledger, who: Signer, patch: string): Promise<void> {
+  const head = ledger.head(who.did);
+  if (head === undefined) throw new Error('equivocate: no head');
+  for (const note of ['first story', 'second story']) {
+    const entry = await signEntry(who, {
+      ...{ ledger: ledger.id, seq: head.seq + 1, prev: head.id, refs: [], time: T },
+      ...{ kind: 'attest', body: { patch, reason: 'reviewed', note } },
+    });
+    await ledger.admit(entry.bytes, { key: entry.id });
+  }
+}
+
+/**
+ * Ada records a build of the reviewed patch (a leaf apart), Sam tests it and forwards it on
+ * (the newest leaf, which this device's apply will name as its parent); the flagged patch is
+ * flagged by the admin, and Mallory equivocates about it.
+ */
+async function lineageEntries(
+  ledger: Ledger,
+  who: { admin: Signer; author: Signer; sam: Signer; mallory: Signer },
+  reviewed: string,
+  flagged: string,
+): Promise<void> {
+  await ledger.append(who.author, 'attest', { patch: reviewed, reason: 'built' }, T);
+  const tested = await ledger.append(who.sam, 'attest', { patch: reviewed, reason: 'tested' }, T);
+  const parent = tested.id;
+  await ledger.append(who.sam, 'attest', { patch: reviewed, reason: 'forwarded', parent }, T);
+  const flag = { patch: flagged, compromised: true, evidence: 'It shipped a backdoor.' };
+  await ledger.append(who.admin, 'flag', flag, T);
+  await ledger.append(who.mallory, 'register', { name: 'Mallory' }, T);
+  await equivocate(ledger, who.mallory, flagged);
+}
+
+async function publishElsewhere(ledger: Ledger, author: Signer, bundle: Bundle): Promise<string> {
+  const elsewhere = keyOf(bundle);
+  const diffDigest = JSON.parse(Buffer.from(bundle.envelope.payload, 'base64').toString('utf8'))
+    .subject[0].digest.sha256 as string;
   await ledger.append(
     author,
     'publish',
@@ -106,15 +141,29 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
     },
     T,
   );
-  const ledgerFile = join(dir, 'plant4.ledger');
-  await writeFile(ledgerFile, serializeEntries(ledger.all()));
+  return elsewhere;
+}
+
+export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture> {
+  const [admin, author, rita, sam, mallory, stranger] = await Promise.all(
+    [11, 12, 13, 14, 15, 99].map(seed),
+  );
+  if (!admin || !author || !rita || !sam || !mallory || !stranger) throw new Error('no signers');
+  const ledger = await Ledger.found(admin, { name: TEAM, admins: [admin.did], threshold: 1 }, T);
+  await staffPlant4(ledger, admin, { author, rita, sam, authorName: 'Ada' }, POLICY, T);
+  const made = await bundlesOf(author, rita, stranger);
+  const keys = {
+    elsewhere: await publishElsewhere(ledger, author, made.elsewhere),
+  } as WorkflowFixture['keys'];
   const bundles = {} as WorkflowFixture['bundles'];
-  const keys = { elsewhere } as WorkflowFixture['keys'];
-  for (const name of ['reviewed', 'failed', 'plain', 'stranger'] as const) {
+  for (const name of NAMES) {
     bundles[name] = join(dir, `${name}.json`);
     keys[name] = keyOf(made[name]);
     await writeFile(bundles[name], serializeBundle(made[name]));
   }
+  await lineageEntries(ledger, { admin, author, sam, mallory }, keys.reviewed, keys.flagged);
+  const ledgerFile = join(dir, 'plant4.ledger');
+  await writeFile(ledgerFile, serializeEntries(ledger.all()));
   const roomSecret = 'AAAAAAAAAAAAAAAAAAAAAA';
   return {
     ledgerId: ledger.id,
@@ -123,5 +172,6 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
       invitationLink(app, { ledgerId: ledger.id, roomSecret, signaling: [], name: TEAM }),
     bundles,
     keys,
+    dids: { author: author.did, rita: rita.did, sam: sam.did, mallory: mallory.did },
   };
 }

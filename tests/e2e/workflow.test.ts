@@ -7,137 +7,36 @@
  * "picked" folder — the File System Access path driven with an OPFS directory handle, since a
  * headless browser cannot show the picker. What the target and the ledger hold is read back.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { expectAccessible } from './accessibility.ts';
+import { describeBrowser, shoot, type WebServer } from './browser.ts';
+import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
-  collectPageErrors,
-  describeBrowser,
-  ensureWebBuild,
-  launchChromium,
-  serveWebApp,
-  shoot,
-  type LaunchedBrowser,
-  type WebServer,
-} from './browser.ts';
-import {
-  buildWorkflowFixture,
-  NEW_CONF,
-  OLD_CONF,
-  TEAM,
-  type WorkflowFixture,
-} from './workflow-fixture.ts';
+  clickAct,
+  exportLedger,
+  go,
+  joinPlant4,
+  openBundle,
+  readOpfs,
+  showPatch,
+  workflowBrowser,
+  writeOpfs,
+} from './workflow-steps.ts';
 
 type Name = keyof WorkflowFixture['bundles'];
 
-async function go(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
-
-/** Opens a bundle file from the Inbox and waits for its verdict against the policy. */
-async function openBundle(page: Page, path: string): Promise<void> {
-  await go(page, 'Inbox');
-  await page.getByTestId('file-input').setInputFiles(path);
-  const file = path.split('/').at(-1) ?? '';
-  await page.locator(`[data-testid="verdict"][data-file="${file}"]`).waitFor();
-  await expect
-    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
-    .not.toBe('judging');
-}
-
-async function showPatch(page: Page, key: string): Promise<void> {
-  await page.goto(`${page.url().split('#')[0]}#/patch/${key}`);
-  await expect
-    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
-    .not.toBe('judging');
-}
-
-/** A file in an OPFS directory (`workspaces/<name>`, or any path of directories). */
-function readOpfs(page: Page, dirs: string[], file: string): Promise<string | null> {
-  return page.evaluate(
-    async ([names, name]) => {
-      let dir = await navigator.storage.getDirectory();
-      try {
-        for (const n of names) dir = await dir.getDirectoryHandle(n);
-        return await (await (await dir.getFileHandle(name)).getFile()).text();
-      } catch {
-        return null;
-      }
-    },
-    [dirs, file] as const,
-  );
-}
-
-function writeOpfs(page: Page, dirs: string[], file: string, text: string): Promise<void> {
-  return page.evaluate(
-    async ([names, name, content]) => {
-      let dir = await navigator.storage.getDirectory();
-      for (const n of names) dir = await dir.getDirectoryHandle(n, { create: true });
-      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
-      await writable.write(content);
-      await writable.close();
-    },
-    [dirs, file, text] as const,
-  );
-}
-
-interface LedgerLine {
-  id?: string;
-  author: string;
-  kind: string;
-  body: Record<string, unknown>;
-}
-
-/** The browser's ledger, exported from the Ledger page, one parsed entry per line. */
-async function exportLedger(page: Page, files: string[]): Promise<LedgerLine[]> {
-  await go(page, 'Ledger');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export the ledger file' }).click(),
-  ]);
-  const path = await download.path();
-  files.push(path);
-  const text = await readFile(path, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as LedgerLine);
-}
-
-async function clickAct(page: Page, name: string): Promise<void> {
-  await page.getByTestId('act').getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.getByTestId('act-progress').count()).toBe(0);
-}
-
 describeBrowser('the patch workflow (Chromium, production build)', () => {
+  const session = workflowBrowser('workflow');
   let server: WebServer;
-  let browser: LaunchedBrowser;
   let page: Page;
-  let errors: string[];
   let fixture: WorkflowFixture;
-  let dir: string;
+  let files: string[] = [];
   let did = '';
-  const files: string[] = [];
 
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'patchtrail-workflow-'));
-    [fixture] = await Promise.all([buildWorkflowFixture(dir), ensureWebBuild()]);
-    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
-    page = browser.page;
-    errors = collectPageErrors(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await rm(dir, { recursive: true, force: true });
-    await Promise.all(files.map((file) => rm(file, { force: true })));
-  });
-  afterEach(() => {
-    expect(errors).toEqual([]);
+  beforeAll(() => {
+    ({ server, page, fixture } = session);
+    files = session.files;
   });
 
   it('starts with an empty Inbox that says what to do next', async () => {
@@ -151,18 +50,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
   });
 
   it('joins the team by invitation and takes its ledger file (the first sync)', async () => {
-    await page.goto(fixture.invitation(server.url));
-    await page.getByLabel(/name this device|Your device’s name/).fill('Field tablet');
-    await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByRole('button', { name: 'Join this team' }).click();
-    await page.getByTestId('waiting').waitFor();
-    await page.getByTestId('ledger-file-input').setInputFiles(fixture.ledgerFile);
-    await page.getByTestId('team-title').waitFor();
-    expect(await page.getByTestId('team-name').textContent()).toBe(TEAM);
-    await go(page, 'Settings');
-    did =
-      (await page.getByTestId('device-identity').locator('[data-did]').getAttribute('data-did')) ??
-      '';
+    did = await joinPlant4(page, fixture, server.url);
     expect(did).toMatch(/^did:key:z/);
   });
 
