@@ -4,6 +4,7 @@
  * open storage, start workers or touch the ledger themselves.
  */
 import { createContext, useContext } from 'solid-js';
+import type { AuditService } from './audit.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { LineageService } from './lineage.ts';
@@ -23,6 +24,8 @@ export interface AppServices {
   readonly workflow: WorkflowService;
   /** The lineage graph of a patch, each system with its reputation. */
   readonly lineage: LineageService;
+  /** Every apply, rollback and refusal on the ledger; exports and proof packs. */
+  readonly audit: AuditService;
 }
 
 export const ServicesContext = createContext<AppServices>();

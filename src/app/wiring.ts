@@ -3,6 +3,7 @@
  * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
  * "not connected".
  */
+import { makeAudit } from './audit.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
@@ -25,5 +26,6 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const inbox = createInbox(bundles);
   const workflow = createWorkflow(inbox, teams, device);
   const lineage = makeLineage(teams, workflow, device, bundles.computeTrustScores);
-  return { bundles, inbox, device, teams, sync, workflow, lineage };
+  const audit = makeAudit(teams, device);
+  return { bundles, inbox, device, teams, sync, workflow, lineage, audit };
 }

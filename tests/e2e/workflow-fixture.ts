@@ -16,6 +16,7 @@ import {
   appendAttestation,
   createBundle,
   Ledger,
+  loadLedgerFile,
   makeSeedSigner,
   serializeBundle,
   serializeEntries,
@@ -23,6 +24,8 @@ import {
   type Bundle,
   type Signer,
 } from '../../src/core/index.ts';
+import { makeLedgerCheckpoint } from '../../src/core/ledger/proofs.ts';
+import type { VerifierKey } from '../../src/core/ledger/note.ts';
 import { staffPlant4 } from '../helpers/plant4-team.ts';
 
 const T = '2026-11-22T11:00:00Z';
@@ -60,6 +63,11 @@ export interface WorkflowFixture {
   /** The Inbox key (payload digest) of each bundle. */
   keys: Record<BundleName | 'elsewhere', string>;
   dids: Record<'author' | 'rita' | 'sam' | 'mallory', string>;
+  /**
+   * The admin's checkpoint over a ledger file in that file's order (a checkpoint commits to its
+   * keeper's log order): the file with the checkpoint appended, and the key to verify against.
+   */
+  checkpoint(file: Uint8Array): Promise<{ file: Uint8Array; logKey: VerifierKey }>;
 }
 
 const NAMES = ['reviewed', 'failed', 'plain', 'stranger', 'flagged'] as const;
@@ -144,6 +152,12 @@ async function publishElsewhere(ledger: Ledger, author: Signer, bundle: Bundle):
   return elsewhere;
 }
 
+async function checkpointFile(admin: Signer, file: Uint8Array) {
+  const { ledger } = await loadLedgerFile(file);
+  const { key: logKey } = await makeLedgerCheckpoint(ledger, admin, { time: T });
+  return { file: serializeEntries(ledger.all()), logKey };
+}
+
 export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture> {
   const [admin, author, rita, sam, mallory, stranger] = await Promise.all(
     [11, 12, 13, 14, 15, 99].map(seed),
@@ -173,5 +187,6 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
     bundles,
     keys,
     dids: { author: author.did, rita: rita.did, sam: sam.did, mallory: mallory.did },
+    checkpoint: (file) => checkpointFile(admin, file),
   };
 }

@@ -103,9 +103,10 @@ export async function joinPlant4(
   page: Page,
   fixture: WorkflowFixture,
   app: string,
+  deviceName = 'Field tablet',
 ): Promise<string> {
   await page.goto(fixture.invitation(app));
-  await page.getByLabel(/name this device|Your device’s name/).fill('Field tablet');
+  await page.getByLabel(/name this device|Your device’s name/).fill(deviceName);
   await page.getByRole('button', { name: 'Save name' }).click();
   await page.getByRole('button', { name: 'Join this team' }).click();
   await page.getByTestId('waiting').waitFor();

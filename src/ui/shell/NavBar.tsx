@@ -1,11 +1,19 @@
 /** Navigation: a sidebar from 48rem up, a bottom bar on phones; each target at least 44 px. */
 import { A } from '@solidjs/router';
 import { For, type JSX } from 'solid-js';
-import { InboxIcon, LedgerIcon, PeersIcon, SettingsIcon, TeamIcon } from '../components/icons.tsx';
+import {
+  AuditIcon,
+  InboxIcon,
+  LedgerIcon,
+  PeersIcon,
+  SettingsIcon,
+  TeamIcon,
+} from '../components/icons.tsx';
 
 const ITEMS: { href: string; label: string; icon: () => JSX.Element }[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon },
   { href: '/ledger', label: 'Ledger', icon: LedgerIcon },
+  { href: '/audit', label: 'Audit', icon: AuditIcon },
   { href: '/team', label: 'Team', icon: TeamIcon },
   { href: '/peers', label: 'Peers', icon: PeersIcon },
   { href: '/settings', label: 'Settings', icon: SettingsIcon },
