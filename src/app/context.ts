@@ -5,12 +5,18 @@
  */
 import { createContext, useContext } from 'solid-js';
 import type { AuditService } from './audit.ts';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
+import type { LaunchService } from './launch.ts';
 import type { LineageService } from './lineage.ts';
+import type { PairingService } from './pairings.ts';
+import type { PeerConfigService } from './peer-config.ts';
+import type { PersistenceService } from './persistence.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
+import type { UpdateService } from './update.ts';
 import type { WorkflowService } from './workflow.ts';
 
 export interface AppServices {
@@ -20,12 +26,24 @@ export interface AppServices {
   readonly device: DeviceService;
   readonly teams: TeamService;
   readonly sync: SyncService;
+  /** Where this device looks for peers (Settings). */
+  readonly peerConfig: PeerConfigService;
+  /** Pairing without a server (Peers). */
+  readonly pairings: PairingService;
   /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
   readonly workflow: WorkflowService;
   /** The lineage graph of a patch, each system with its reputation. */
   readonly lineage: LineageService;
   /** Every apply, rollback and refusal on the ledger; exports and proof packs. */
   readonly audit: AuditService;
+  /** Apply and sync work in progress; the update flow waits for it. */
+  readonly busy: BusyRegistry;
+  /** The service worker: offline copy, a waiting new version, the consent to reload. */
+  readonly updates: UpdateService;
+  /** Whether the browser keeps this app's data, and how much of the quota it uses. */
+  readonly persistence: PersistenceService;
+  /** Bundle files the installed app was opened with (file handlers, launch queue). */
+  readonly launches: LaunchService;
 }
 
 export const ServicesContext = createContext<AppServices>();

@@ -1,16 +1,25 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
- * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
- * "not connected".
+ * (y-webrtc, tabs, relay) plugs in through `transport` (main.tsx passes the lazily loaded one);
+ * without one the sync state says "not connected". `busy` comes first: apply and sync register
+ * their work there, and the update flow waits for it.
  */
+import { createMemo } from 'solid-js';
 import { makeAudit } from './audit.ts';
+import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createLaunches } from './launch.ts';
 import { makeLineage } from './lineage.ts';
+import { createPairings } from './pairings.ts';
+import { createPeerConfig } from './peer-config.ts';
+import { createPersistence } from './persistence.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
-import { createTeams } from './team.ts';
+import { makeSyncMemory } from './sync-memory.ts';
+import { createTeams, inPhase } from './team.ts';
+import { createUpdates } from './update.ts';
 import { createWorkflow } from './workflow.ts';
 
 export interface WiringOptions extends ServiceOptions {
@@ -19,13 +28,42 @@ export interface WiringOptions extends ServiceOptions {
 
 /** Call inside a reactive root (main.tsx renders inside one). */
 export function makeAppServices(options: WiringOptions = {}): AppServices {
+  const busy = createBusy();
+  const updates = createUpdates({ busy });
+  const persistence = createPersistence();
   const bundles = makeServices(options);
-  const device = createDevice();
-  const sync = createSync(options.transport);
-  const teams = createTeams(device, sync);
   const inbox = createInbox(bundles);
-  const workflow = createWorkflow(inbox, teams, device);
+  const launches = createLaunches(inbox);
+  const device = createDevice();
+  // Saved settings reconnect the transport (called later, once `sync` exists).
+  const peerConfig = createPeerConfig({ changed: () => sync.reconnect() });
+  const sync = createSync(options.transport, {
+    settingsFor: peerConfig.inForce,
+    ready: peerConfig.ready,
+    presence: device.key,
+    memory: makeSyncMemory(),
+    busy,
+  });
+  const teams = createTeams(device, sync, busy);
+  const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
+  const pairings = createPairings(ledger, peerConfig, sync);
+  const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
   const lineage = makeLineage(teams, workflow, device, bundles.computeTrustScores);
   const audit = makeAudit(teams, device);
-  return { bundles, inbox, device, teams, sync, workflow, lineage, audit };
+  return {
+    bundles,
+    inbox,
+    device,
+    teams,
+    sync,
+    workflow,
+    lineage,
+    audit,
+    busy,
+    updates,
+    persistence,
+    launches,
+    peerConfig,
+    pairings,
+  };
 }
