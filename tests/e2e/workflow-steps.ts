@@ -129,7 +129,8 @@ export interface WorkflowSession {
 
 /**
  * Call inside a describe: the fixture in a temporary folder, the production build served, a
- * fresh Chromium; every test fails on a page error; all of it removed afterwards.
+ * fresh Chromium; every test fails on a page error (but the missing signaling server's);
+ * all of it removed afterwards.
  */
 export function workflowBrowser(prefix: string): WorkflowSession {
   const session = { files: [] as string[] } as WorkflowSession;
@@ -149,7 +150,10 @@ export function workflowBrowser(prefix: string): WorkflowSession {
     await Promise.all(session.files.map((file) => rm(file, { force: true })));
   });
   afterEach(() => {
-    expect(errors).toEqual([]);
+    // The app looks for its room on its own; this static server has no signaling to answer.
+    expect(errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e))).toEqual(
+      [],
+    );
   });
   return session;
 }
