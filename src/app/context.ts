@@ -4,14 +4,16 @@
  * open storage, start workers or touch the ledger themselves.
  */
 import { createContext, useContext } from 'solid-js';
+import type { AuditService } from './audit.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { PasskeyService } from './passkeys.ts';
 import type { LaunchService } from './launch.ts';
-import type { PersistenceService } from './persistence.ts';
+import type { LineageService } from './lineage.ts';
 import type { PairingService } from './pairings.ts';
 import type { PeerConfigService } from './peer-config.ts';
+import type { PersistenceService } from './persistence.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -31,6 +33,10 @@ export interface AppServices {
   readonly pairings: PairingService;
   /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
   readonly workflow: WorkflowService;
+  /** The lineage graph of a patch, each system with its reputation. */
+  readonly lineage: LineageService;
+  /** Every apply, rollback and refusal on the ledger; exports and proof packs. */
+  readonly audit: AuditService;
   /** Apply and sync work in progress; the update flow waits for it. */
   readonly busy: BusyRegistry;
   /** The service worker: offline copy, a waiting new version, the consent to reload. */

@@ -5,12 +5,14 @@
  * their work there, and the update flow waits for it.
  */
 import { createMemo } from 'solid-js';
+import { makeAudit } from './audit.ts';
 import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { createPasskeys } from './passkeys.ts';
 import { createLaunches } from './launch.ts';
+import { makeLineage } from './lineage.ts';
 import { createPairings } from './pairings.ts';
 import { createPeerConfig } from './peer-config.ts';
 import { createPersistence } from './persistence.ts';
@@ -48,6 +50,8 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const pairings = createPairings(ledger, peerConfig, sync);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
   const passkeys = createPasskeys(teams, device);
+  const lineage = makeLineage(teams, workflow, device, bundles.computeTrustScores);
+  const audit = makeAudit(teams, device);
   return {
     bundles,
     inbox,
@@ -55,6 +59,8 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     teams,
     sync,
     workflow,
+    lineage,
+    audit,
     busy,
     updates,
     persistence,

@@ -10,6 +10,7 @@ import { Shell } from './shell/Shell.tsx';
 const InboxPage = lazy(() => import('./pages/inbox/InboxPage.tsx'));
 const PatchPage = lazy(() => import('./pages/patch/PatchPage.tsx'));
 const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx'));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx'));
 const TeamPage = lazy(() => import('./pages/team/TeamPage.tsx'));
 const JoinPage = lazy(() => import('./pages/join/JoinPage.tsx'));
 const PolicyPage = lazy(() => import('./pages/policy/PolicyPage.tsx'));
@@ -24,6 +25,7 @@ export function App() {
       <Route path="/inbox" component={InboxPage} />
       <Route path="/patch/:key" component={PatchPage} />
       <Route path="/ledger" component={LedgerPage} />
+      <Route path="/audit" component={AuditPage} />
       <Route path="/team" component={TeamPage} />
       <Route path="/join" component={JoinPage} />
       <Route path="/policy" component={PolicyPage} />

@@ -64,6 +64,13 @@ export const SettingsIcon = () => (
   </Icon>
 );
 
+export const AuditIcon = () => (
+  <Icon>
+    <path d="M9 3h6l1 2h3v16H5V5h3z" />
+    <path d="m9 13 2 2 4-4" />
+  </Icon>
+);
+
 export const CopyIcon = () => (
   <Icon>
     <rect x="9" y="9" width="13" height="13" rx="2" />

@@ -2,6 +2,7 @@
 import { A } from '@solidjs/router';
 import { For, type JSX } from 'solid-js';
 import {
+  AuditIcon,
   InboxIcon,
   LedgerIcon,
   PeersIcon,
@@ -13,6 +14,7 @@ import {
 const ITEMS: { href: string; label: string; icon: () => JSX.Element }[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon },
   { href: '/ledger', label: 'Ledger', icon: LedgerIcon },
+  { href: '/audit', label: 'Audit', icon: AuditIcon },
   { href: '/team', label: 'Team', icon: TeamIcon },
   { href: '/policy', label: 'Policy', icon: PolicyIcon },
   { href: '/peers', label: 'Peers', icon: PeersIcon },

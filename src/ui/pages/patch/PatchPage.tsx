@@ -1,7 +1,7 @@
 /**
  * Patch detail: the verdict first (plain words, rules, codes), then what this device can do
  * with the patch (Act), the signed metadata, the signatures against the ledger's identities,
- * and the diff. The lineage graph belongs between the signatures and the diff (docs/app.md).
+ * the lineage graph (who built, checked, forwarded and applied it), and the diff.
  */
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
@@ -12,6 +12,7 @@ import { ActPanel } from './ActPanel.tsx';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
 import { DiffViewer } from './DiffViewer.tsx';
+import { LineageGraph } from './LineageGraph.tsx';
 import { SignatureCards } from './SignatureCards.tsx';
 import { VerdictPanel } from './VerdictPanel.tsx';
 import './patch.css';
@@ -66,8 +67,13 @@ export default function PatchPage() {
         {(found) => (
           <div class="result">
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
-            <Show when={found().check.report !== undefined && verdict()}>
-              {(judged) => <ActPanel patchKey={found().key} verdict={judged()} />}
+            {/* Keyed by the patch: a target, a note or a result never carries over to another. */}
+            <Show when={found().key} keyed>
+              {(patchKey) => (
+                <Show when={found().check.report !== undefined && verdict()}>
+                  {(judged) => <ActPanel patchKey={patchKey} verdict={judged()} />}
+                </Show>
+              )}
             </Show>
             <Show when={found().check.report}>
               {(report) => <BundleView report={report()} signers={verdict()?.signers ?? []} />}
@@ -75,6 +81,9 @@ export default function PatchPage() {
             <Show when={found().check.claims}>{(claims) => <ClaimsView claims={claims()} />}</Show>
             <Show when={verdict()?.signers.length}>
               <SignatureCards rows={verdict()?.signers ?? []} />
+            </Show>
+            <Show when={found().check.report !== undefined && found().key} keyed>
+              {(patchKey) => <LineageGraph patchKey={patchKey} />}
             </Show>
             <Show when={found().check.report}>
               {(report) => <DiffViewer diff={patchDiffBytes(report().predicate)} />}

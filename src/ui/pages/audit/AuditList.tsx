@@ -1,0 +1,89 @@
+/**
+ * Audit rows as cards (a table would be cut off on phones): the outcome in words, who (device
+ * name, "this device"), where (the target), when, which patch (a link to its page), the code a
+ * refusal recorded, the tree hashes, and a proof pack for the patch.
+ */
+import { A } from '@solidjs/router';
+import { For, Show } from 'solid-js';
+import type { AuditRow } from '../../../app/audit.ts';
+import { Did } from '../../components/CopyButton.tsx';
+
+const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
+  applied: { label: 'Applied', tone: 'neutral' },
+  'rolled-back': { label: 'Rolled back', tone: 'neutral' },
+  rejected: { label: 'Refused', tone: 'denied' },
+};
+
+/** "workspace main" from "did:key:…:workspace:main". */
+const targetLabel = (target: string) => target.split(':').slice(-2).join(' ');
+const short = (digest: string) => `${digest.slice(0, 19)}…`;
+
+function AuditCard(props: { row: AuditRow; onProof: (patch: string) => void; busy: boolean }) {
+  const row = () => props.row;
+  return (
+    <li
+      class="audit-row"
+      data-testid="audit-row"
+      data-outcome={row().outcome}
+      data-mine={row().mine ? 'yes' : 'no'}
+      data-patch={row().patch}
+    >
+      <div class="audit-head">
+        <span class={`chip chip-${OUTCOME[row().outcome].tone}`}>
+          {OUTCOME[row().outcome].label}
+        </span>
+        <strong>{row().deviceName || 'Unnamed device'}</strong>
+        <Show when={row().mine}>
+          <span class="chip">this device</span>
+        </Show>
+        <span class="muted small">
+          on {targetLabel(row().target)} · <time datetime={row().time}>{row().time}</time>
+        </span>
+      </div>
+      <p class="small">
+        Patch{' '}
+        <A href={`/patch/${row().patch}`}>
+          <code class="digest">{short(row().patch)}</code>
+        </A>
+        <Show when={row().code !== ''}>
+          {' '}
+          · <code class="code">{row().code}</code>
+        </Show>
+      </p>
+      <Show when={row().outOfStanding !== ''}>
+        <p class="small notice notice-review">Does not count: {row().outOfStanding}</p>
+      </Show>
+      <Show when={row().treeBefore !== ''}>
+        <p class="small audit-trees">
+          Tree before <code class="digest">{short(row().treeBefore)}</code>, after{' '}
+          <code class="digest">{short(row().treeAfter)}</code>
+        </p>
+      </Show>
+      <div class="form-row">
+        <Did did={row().device} />
+        <button
+          type="button"
+          class="button button-quiet button-small"
+          disabled={props.busy}
+          onClick={() => props.onProof(row().patch)}
+        >
+          Proof pack
+        </button>
+      </div>
+    </li>
+  );
+}
+
+export function AuditList(props: {
+  rows: readonly AuditRow[];
+  onProof: (patch: string) => void;
+  busy: boolean;
+}) {
+  return (
+    <ol class="audit-list" data-testid="audit-list">
+      <For each={props.rows}>
+        {(row) => <AuditCard row={row} onProof={props.onProof} busy={props.busy} />}
+      </For>
+    </ol>
+  );
+}
