@@ -29,6 +29,7 @@ import {
   type Bundle,
   type Signer,
 } from '../../src/core/index.ts';
+import { staffPlant4 } from '../helpers/plant4-team.ts';
 
 const T = '2026-11-22T11:00:00Z';
 const DIFF = '--- a/app.conf\n+++ b/app.conf\n@@ -1 +1 @@\n-mode=old\n+mode=new\n';
@@ -89,16 +90,7 @@ async function team(app: App) {
   const admin = await app.device.ready();
   const [author, rita, sam] = [await seed(1), await seed(2), await seed(3)];
   const { ledger } = open;
-  await ledger.append(author, 'register', { name: 'Ada (author)' }, T);
-  await ledger.append(rita, 'register', { name: 'Rita' }, T);
-  await ledger.append(sam, 'register', { name: 'Sam' }, T);
-  for (const [who, role] of [
-    [author, 'developer'],
-    [rita, 'reviewer'],
-    [sam, 'reviewer'],
-  ] as const)
-    await ledger.append(admin, 'endorse', { subject: who.did, role, stake: 10 }, T);
-  await ledger.append(admin, 'policy', { version: 1, policy: POLICY }, T);
+  await staffPlant4(ledger, admin, { author, rita, sam, authorName: 'Ada (author)' }, POLICY, T);
   await open.settle();
   return { open, admin, author, rita, sam };
 }

@@ -66,8 +66,13 @@ export default function PatchPage() {
         {(found) => (
           <div class="result">
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
-            <Show when={found().check.report !== undefined && verdict()}>
-              {(judged) => <ActPanel patchKey={found().key} verdict={judged()} />}
+            {/* Keyed by the patch: a target, a note or a result never carries over to another. */}
+            <Show when={found().key} keyed>
+              {(patchKey) => (
+                <Show when={found().check.report !== undefined && verdict()}>
+                  {(judged) => <ActPanel patchKey={patchKey} verdict={judged()} />}
+                </Show>
+              )}
             </Show>
             <Show when={found().check.report}>
               {(report) => <BundleView report={report()} signers={verdict()?.signers ?? []} />}

@@ -1,0 +1,404 @@
+/**
+ * The patch workflow end to end, in real Chromium against the production build: this device
+ * joins a team made in Node (invitation, then the ledger file), bundles arrive in the Inbox
+ * with their status at a glance, each Patch detail says what the policy in force decides
+ * (allowed, denied by a registered reviewer's fail, needs review, unknown author), and this
+ * device attests, dry-runs, applies to an OPFS workspace, rolls back, and applies to a
+ * "picked" folder — the File System Access path driven with an OPFS directory handle, since a
+ * headless browser cannot show the picker. What the target and the ledger hold is read back.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expectAccessible } from './accessibility.ts';
+import {
+  collectPageErrors,
+  describeBrowser,
+  ensureWebBuild,
+  launchChromium,
+  serveWebApp,
+  shoot,
+  type LaunchedBrowser,
+  type WebServer,
+} from './browser.ts';
+import {
+  buildWorkflowFixture,
+  NEW_CONF,
+  OLD_CONF,
+  TEAM,
+  type WorkflowFixture,
+} from './workflow-fixture.ts';
+
+type Name = keyof WorkflowFixture['bundles'];
+
+async function go(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}
+
+/** Opens a bundle file from the Inbox and waits for its verdict against the policy. */
+async function openBundle(page: Page, path: string): Promise<void> {
+  await go(page, 'Inbox');
+  await page.getByTestId('file-input').setInputFiles(path);
+  const file = path.split('/').at(-1) ?? '';
+  await page.locator(`[data-testid="verdict"][data-file="${file}"]`).waitFor();
+  await expect
+    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
+    .not.toBe('judging');
+}
+
+async function showPatch(page: Page, key: string): Promise<void> {
+  await page.goto(`${page.url().split('#')[0]}#/patch/${key}`);
+  await expect
+    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
+    .not.toBe('judging');
+}
+
+/** A file in an OPFS directory (`workspaces/<name>`, or any path of directories). */
+function readOpfs(page: Page, dirs: string[], file: string): Promise<string | null> {
+  return page.evaluate(
+    async ([names, name]) => {
+      let dir = await navigator.storage.getDirectory();
+      try {
+        for (const n of names) dir = await dir.getDirectoryHandle(n);
+        return await (await (await dir.getFileHandle(name)).getFile()).text();
+      } catch {
+        return null;
+      }
+    },
+    [dirs, file] as const,
+  );
+}
+
+function writeOpfs(page: Page, dirs: string[], file: string, text: string): Promise<void> {
+  return page.evaluate(
+    async ([names, name, content]) => {
+      let dir = await navigator.storage.getDirectory();
+      for (const n of names) dir = await dir.getDirectoryHandle(n, { create: true });
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(content);
+      await writable.close();
+    },
+    [dirs, file, text] as const,
+  );
+}
+
+interface LedgerLine {
+  id?: string;
+  author: string;
+  kind: string;
+  body: Record<string, unknown>;
+}
+
+/** The browser's ledger, exported from the Ledger page, one parsed entry per line. */
+async function exportLedger(page: Page, files: string[]): Promise<LedgerLine[]> {
+  await go(page, 'Ledger');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export the ledger file' }).click(),
+  ]);
+  const path = await download.path();
+  files.push(path);
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as LedgerLine);
+}
+
+async function clickAct(page: Page, name: string): Promise<void> {
+  await page.getByTestId('act').getByRole('button', { name, exact: true }).click();
+  await expect.poll(() => page.getByTestId('act-progress').count()).toBe(0);
+}
+
+describeBrowser('the patch workflow (Chromium, production build)', () => {
+  let server: WebServer;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let errors: string[];
+  let fixture: WorkflowFixture;
+  let dir: string;
+  let did = '';
+  const files: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'patchtrail-workflow-'));
+    [fixture] = await Promise.all([buildWorkflowFixture(dir), ensureWebBuild()]);
+    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
+    page = browser.page;
+    errors = collectPageErrors(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+    await Promise.all(files.map((file) => rm(file, { force: true })));
+  });
+  afterEach(() => {
+    expect(errors).toEqual([]);
+  });
+
+  it('starts with an empty Inbox that says what to do next', async () => {
+    await page.goto(`${server.url}#/inbox`);
+    const empty = page.getByTestId('inbox-empty');
+    await empty.waitFor();
+    expect(await empty.textContent()).toContain('Open a bundle file someone sent you');
+    expect(await empty.textContent()).toContain('found or join a team');
+    await expectAccessible(page, 'empty inbox');
+    await shoot(page, 'inbox-empty');
+  });
+
+  it('joins the team by invitation and takes its ledger file (the first sync)', async () => {
+    await page.goto(fixture.invitation(server.url));
+    await page.getByLabel(/name this device|Your device’s name/).fill('Field tablet');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await page.getByRole('button', { name: 'Join this team' }).click();
+    await page.getByTestId('waiting').waitFor();
+    await page.getByTestId('ledger-file-input').setInputFiles(fixture.ledgerFile);
+    await page.getByTestId('team-title').waitFor();
+    expect(await page.getByTestId('team-name').textContent()).toBe(TEAM);
+    await go(page, 'Settings');
+    did =
+      (await page.getByTestId('device-identity').locator('[data-did]').getAttribute('data-did')) ??
+      '';
+    expect(did).toMatch(/^did:key:z/);
+  });
+
+  it('lists a patch the ledger knows whose bundle is not on this device', async () => {
+    await go(page, 'Inbox');
+    const published = page.getByTestId('published');
+    await published.waitFor();
+    expect(await published.getAttribute('data-patch')).toBe(fixture.keys.elsewhere);
+    expect(await published.textContent()).toContain('A patch only the ledger has heard of');
+    expect(await published.textContent()).toContain('published by Ada');
+    expect(
+      await page
+        .getByRole('heading', { name: 'Known on the ledger, bundle not on this device' })
+        .count(),
+    ).toBe(1);
+  });
+
+  it('shows each bundle in the Inbox with its status at a glance', async () => {
+    for (const name of ['reviewed', 'failed', 'plain', 'stranger'] as Name[])
+      await openBundle(page, fixture.bundles[name]);
+    await go(page, 'Inbox');
+    const status = (name: Name) =>
+      page.locator(
+        `[data-testid="inbox-item"][data-key="${fixture.keys[name]}"] [data-testid="inbox-status"]`,
+      );
+    await expect.poll(() => status('reviewed').textContent()).toBe('Allowed here');
+    expect(await status('failed').textContent()).toBe('Do not apply');
+    expect(await status('plain').textContent()).toBe('Needs review');
+    expect(await status('stranger').textContent()).toBe('Not trusted');
+    expect(await status('reviewed').getAttribute('class')).toContain('chip-allowed');
+    expect(await status('stranger').getAttribute('class')).not.toContain('chip-allowed');
+    await expectAccessible(page, 'inbox with bundles');
+    await shoot(page, 'inbox-statuses');
+  });
+
+  it('says an allowed patch is safe to apply here, in green, with every rule passing', async () => {
+    await showPatch(page, fixture.keys.reviewed);
+    const verdict = page.getByTestId('verdict');
+    expect(await verdict.getAttribute('data-state')).toBe('allowed');
+    expect(await verdict.getAttribute('class')).toContain('verdict-allowed');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain(
+      'Safe to apply on this device',
+    );
+    const rules = page.getByTestId('rule');
+    expect(await rules.evaluateAll((r) => r.map((e) => e.getAttribute('data-outcome')))).toEqual([
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    expect(await page.getByTestId('meta-author-name').textContent()).toBe('Ada');
+    const rita = page.locator('[data-testid="signature-row"][data-role="reviewer"]');
+    expect(await rita.getByTestId('signature-name').textContent()).toBe('Rita');
+    expect(await rita.getByTestId('signature-standing').textContent()).toContain(
+      'registered, in standing · reviewer',
+    );
+    expect(await rita.getAttribute('data-counted')).toBe('yes');
+    await expectAccessible(page, 'patch detail, allowed');
+    await shoot(page, 'patch-allowed');
+  });
+
+  it('says do not apply when a registered reviewer marked the patch as failing, naming her', async () => {
+    await showPatch(page, fixture.keys.failed);
+    expect(await page.getByTestId('verdict').getAttribute('data-state')).toBe('denied');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain(
+      'Do not apply: a registered reviewer marked this patch as failing (Rita)',
+    );
+    const rule = page.locator('[data-testid="rule"][data-rule="implicit:fail-verdicts"]');
+    expect(await rule.getAttribute('data-outcome')).toBe('fail');
+    expect(await rule.textContent()).toContain('Rita marked the patch as failing');
+    expect(await page.getByTestId('verdict-codes').textContent()).toContain('POLICY_DENIED');
+    await expectAccessible(page, 'patch detail, denied');
+    await shoot(page, 'patch-denied');
+  });
+
+  it('says what a patch needing review lacks and who in the team could supply it', async () => {
+    await showPatch(page, fixture.keys.plain);
+    expect(await page.getByTestId('verdict').getAttribute('data-state')).toBe('needs-review');
+    expect(await page.getByTestId('verdict-missing').textContent()).toContain(
+      'needs 1 more review by a reviewer',
+    );
+    expect(await page.getByTestId('missing-who').textContent()).toBe('Rita, Sam');
+    const rule = page.locator('[data-testid="rule"][data-rule="one-review"]');
+    expect(await rule.textContent()).toContain('Observed');
+    expect(await rule.locator('dd').allTextContents()).toEqual([
+      '0',
+      expect.stringContaining('"count":1'),
+    ]);
+    await expectAccessible(page, 'patch detail, needs review');
+    await shoot(page, 'patch-needs-review');
+  });
+
+  it('shows an unknown author as signed but not trusted: neutral, not counted, UNKNOWN_AUTHOR', async () => {
+    await showPatch(page, fixture.keys.stranger);
+    const verdict = page.getByTestId('verdict');
+    expect(await verdict.getAttribute('data-state')).toBe('untrusted');
+    expect(await verdict.getAttribute('class')).toContain('verdict-neutral');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain(
+      'Signed, but not by anyone this team trusts',
+    );
+    expect(await page.getByTestId('verdict-codes').textContent()).toContain('UNKNOWN_AUTHOR');
+    const author = page.locator('[data-testid="signature-row"][data-role="author"]');
+    expect(await author.getAttribute('data-standing')).toBe('unknown');
+    expect(await author.getByTestId('signature-counted').textContent()).toContain('not counted');
+    await expectAccessible(page, 'patch detail, unknown author');
+    await shoot(page, 'patch-unknown-author');
+  });
+
+  it('attests in one step with the device key', async () => {
+    await showPatch(page, fixture.keys.plain);
+    await page.getByLabel('What you did').selectOption('tested');
+    await page.getByLabel('Note (optional)').fill('Ran the plant 4 bench suite.');
+    await page.getByRole('button', { name: 'Sign and record' }).click();
+    const result = page.getByTestId('attest-form').getByTestId('act-result');
+    await result.waitFor();
+    expect(await result.textContent()).toContain('Attestation recorded');
+    await expect.poll(() => page.getByTestId('device-history').textContent()).toContain('tested');
+  });
+
+  it('dry-runs: what would change, per file, hunks and offsets, and writes nothing', async () => {
+    await writeOpfs(page, ['workspaces', 'main'], 'app.conf', OLD_CONF);
+    await showPatch(page, fixture.keys.reviewed);
+    await clickAct(page, 'Dry run');
+    const result = page.getByTestId('act-result');
+    expect(await result.getAttribute('data-status')).toBe('dry-run');
+    expect(await result.getByTestId('act-files').textContent()).toContain('app.conf — modify');
+    expect(await result.getByTestId('act-hunk').allTextContents()).toEqual([
+      'hunk 1 at line 1, where it said',
+    ]);
+    expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
+    await shoot(page, 'patch-dry-run');
+  });
+
+  it('applies to an OPFS workspace: the new bytes, all at once, and an applied status', async () => {
+    await clickAct(page, 'Apply');
+    expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('applied');
+    expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(NEW_CONF);
+    await expect.poll(() => page.getByTestId('device-history').textContent()).toContain('applied');
+    await go(page, 'Inbox');
+    const status = page.locator(`[data-testid="inbox-item"][data-key="${fixture.keys.reviewed}"]`);
+    await expect.poll(() => status.getAttribute('data-status')).toBe('applied');
+  });
+
+  it('cannot apply a denied patch: the button is off with the reason, and the service refuses too', async () => {
+    await showPatch(page, fixture.keys.failed);
+    const apply = page.getByTestId('act').getByRole('button', { name: 'Apply', exact: true });
+    expect(await apply.isDisabled()).toBe(true);
+    expect(await page.getByTestId('apply-why').textContent()).toContain(
+      'a registered reviewer marked this patch as failing',
+    );
+    await writeOpfs(page, ['workspaces', 'denied'], 'app.conf', OLD_CONF);
+    await page.getByLabel('Workspace name').fill('denied');
+    // Around the screen: the button's own handler, enabled by hand, reaches the service.
+    await apply.evaluate((button) => button.removeAttribute('disabled'));
+    await apply.click({ force: true });
+    const refused = page.getByTestId('act-error');
+    await refused.waitFor();
+    expect(await refused.textContent()).toContain('POLICY_DENIED');
+    expect(await refused.textContent()).toContain('recorded on the ledger');
+    expect(await readOpfs(page, ['workspaces', 'denied'], 'app.conf')).toBe(OLD_CONF);
+    await shoot(page, 'patch-denied-refused');
+  });
+
+  it('rolls back: the old bytes, and a rolled-back status', async () => {
+    await showPatch(page, fixture.keys.reviewed);
+    await clickAct(page, 'Roll back');
+    expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('rolled-back');
+    expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
+    await go(page, 'Inbox');
+    const row = page.locator(`[data-testid="inbox-item"][data-key="${fixture.keys.reviewed}"]`);
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+  });
+
+  it('applies to a picked folder through the same code (an OPFS directory stands in for the picker)', async () => {
+    await writeOpfs(page, ['picked-folder'], 'app.conf', OLD_CONF);
+    await page.evaluate(() => {
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle('picked-folder');
+    });
+    await showPatch(page, fixture.keys.reviewed);
+    await page.getByLabel('A folder on this computer').check();
+    await page.getByRole('button', { name: 'Choose a folder…' }).click();
+    await expect.poll(() => page.getByTestId('folder-name').textContent()).toBe('picked-folder');
+    await clickAct(page, 'Apply');
+    expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('applied');
+    expect(await readOpfs(page, ['picked-folder'], 'app.conf')).toBe(NEW_CONF);
+    await expectAccessible(page, 'patch detail, applied to a folder');
+    await shoot(page, 'patch-applied-folder');
+  });
+
+  it('leaves every action on the ledger: attest, applied and rolled-back with tree hashes, the refusal', async () => {
+    const entries = (await exportLedger(page, files)).filter(
+      (e) => e.author === did && e.kind === 'attest',
+    );
+    const mine = entries.map((e) => ({ ...e.body }));
+    const main = `${did}:workspace:main`;
+    expect(mine).toContainEqual({
+      patch: fixture.keys.plain,
+      reason: 'tested',
+      note: 'Ran the plant 4 bench suite.',
+    });
+    const applied = mine.filter((b) => b.reason === 'applied');
+    expect(applied.map((b) => b.target)).toEqual([main, `${did}:folder:picked-folder`]);
+    for (const body of applied) {
+      expect(body.patch).toBe(fixture.keys.reviewed);
+      expect(body.treeBefore).toMatch(/^sha256:/);
+      expect(body.treeAfter).toMatch(/^sha256:/);
+      expect(body.treeAfter).not.toBe(body.treeBefore);
+      expect(body.decision).toMatch(/^sha256:/);
+    }
+    const rolledBack = mine.find((b) => b.reason === 'rolled-back');
+    expect(rolledBack).toMatchObject({
+      target: main,
+      treeBefore: applied[0]?.treeAfter,
+      treeAfter: applied[0]?.treeBefore,
+    });
+    expect(mine.find((b) => b.reason === 'rejected')).toMatchObject({
+      patch: fixture.keys.failed,
+      code: 'POLICY_DENIED',
+      target: `${did}:workspace:denied`,
+    });
+    await expectAccessible(page, 'ledger with entries');
+  });
+
+  it('keeps the Inbox and its statuses across a reload', async () => {
+    await page.reload();
+    await go(page, 'Inbox');
+    const row = (name: Name) =>
+      page.locator(`[data-testid="inbox-item"][data-key="${fixture.keys[name]}"]`);
+    await expect.poll(() => row('reviewed').getAttribute('data-status')).toBe('applied');
+    expect(await row('failed').getAttribute('data-status')).toBe('denied');
+    expect(await row('plain').getAttribute('data-status')).toBe('needs-review');
+    expect(await row('stranger').getAttribute('data-status')).toBe('untrusted');
+    await go(page, 'Team');
+    await expectAccessible(page, 'team, open');
+  });
+});
