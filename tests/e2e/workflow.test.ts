@@ -27,63 +27,19 @@ import {
   buildWorkflowFixture,
   NEW_CONF,
   OLD_CONF,
-  TEAM,
   type WorkflowFixture,
 } from './workflow-fixture.ts';
+import {
+  clickAct,
+  go,
+  joinPlant4,
+  openBundle,
+  readOpfs,
+  showPatch,
+  writeOpfs,
+} from './workflow-steps.ts';
 
 type Name = keyof WorkflowFixture['bundles'];
-
-async function go(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
-
-/** Opens a bundle file from the Inbox and waits for its verdict against the policy. */
-async function openBundle(page: Page, path: string): Promise<void> {
-  await go(page, 'Inbox');
-  await page.getByTestId('file-input').setInputFiles(path);
-  const file = path.split('/').at(-1) ?? '';
-  await page.locator(`[data-testid="verdict"][data-file="${file}"]`).waitFor();
-  await expect
-    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
-    .not.toBe('judging');
-}
-
-async function showPatch(page: Page, key: string): Promise<void> {
-  await page.goto(`${page.url().split('#')[0]}#/patch/${key}`);
-  await expect
-    .poll(() => page.getByTestId('verdict').getAttribute('data-state'))
-    .not.toBe('judging');
-}
-
-/** A file in an OPFS directory (`workspaces/<name>`, or any path of directories). */
-function readOpfs(page: Page, dirs: string[], file: string): Promise<string | null> {
-  return page.evaluate(
-    async ([names, name]) => {
-      let dir = await navigator.storage.getDirectory();
-      try {
-        for (const n of names) dir = await dir.getDirectoryHandle(n);
-        return await (await (await dir.getFileHandle(name)).getFile()).text();
-      } catch {
-        return null;
-      }
-    },
-    [dirs, file] as const,
-  );
-}
-
-function writeOpfs(page: Page, dirs: string[], file: string, text: string): Promise<void> {
-  return page.evaluate(
-    async ([names, name, content]) => {
-      let dir = await navigator.storage.getDirectory();
-      for (const n of names) dir = await dir.getDirectoryHandle(n, { create: true });
-      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
-      await writable.write(content);
-      await writable.close();
-    },
-    [dirs, file, text] as const,
-  );
-}
 
 interface LedgerLine {
   id?: string;
@@ -106,11 +62,6 @@ async function exportLedger(page: Page, files: string[]): Promise<LedgerLine[]> 
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as LedgerLine);
-}
-
-async function clickAct(page: Page, name: string): Promise<void> {
-  await page.getByTestId('act').getByRole('button', { name, exact: true }).click();
-  await expect.poll(() => page.getByTestId('act-progress').count()).toBe(0);
 }
 
 describeBrowser('the patch workflow (Chromium, production build)', () => {
@@ -151,14 +102,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
   });
 
   it('joins the team by invitation and takes its ledger file (the first sync)', async () => {
-    await page.goto(fixture.invitation(server.url));
-    await page.getByLabel(/name this device|Your device’s name/).fill('Field tablet');
-    await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByRole('button', { name: 'Join this team' }).click();
-    await page.getByTestId('waiting').waitFor();
-    await page.getByTestId('ledger-file-input').setInputFiles(fixture.ledgerFile);
-    await page.getByTestId('team-title').waitFor();
-    expect(await page.getByTestId('team-name').textContent()).toBe(TEAM);
+    await joinPlant4(page, fixture, server.url);
     await go(page, 'Settings');
     did =
       (await page.getByTestId('device-identity').locator('[data-did]').getAttribute('data-did')) ??
