@@ -51,6 +51,8 @@ export interface WorkflowFixture {
   ledgerId: string;
   /** The ledger file (the CLI's format) the browser imports after joining. */
   ledgerFile: string;
+  /** The same ledger grown by `grow` attestations (a file the quota test imports); or ''. */
+  grownLedgerFile: string;
   invitation(appAddress: string): string;
   /** Bundle files by name: reviewed, failed, plain, stranger. */
   bundles: Record<'reviewed' | 'failed' | 'plain' | 'stranger', string>;
@@ -82,7 +84,8 @@ async function bundlesOf(author: Signer, rita: Signer, stranger: Signer) {
   };
 }
 
-export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture> {
+/** `grow`: attestations by Rita appended after the ledger file is written (grownLedgerFile). */
+export async function buildWorkflowFixture(dir: string, grow = 0): Promise<WorkflowFixture> {
   const [admin, author, rita, sam, stranger] = [
     await seed(11),
     await seed(12),
@@ -108,6 +111,12 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
   );
   const ledgerFile = join(dir, 'plant4.ledger');
   await writeFile(ledgerFile, serializeEntries(ledger.all()));
+  const grownLedgerFile = grow > 0 ? join(dir, 'plant4-grown.ledger') : '';
+  for (let i = 0; i < grow; i++) {
+    const note = `Bench run ${i}: ${'all green. '.repeat(20)}`;
+    await ledger.append(rita, 'attest', { patch: elsewhere, reason: 'tested', note }, T);
+  }
+  if (grow > 0) await writeFile(grownLedgerFile, serializeEntries(ledger.all()));
   const bundles = {} as WorkflowFixture['bundles'];
   const keys = { elsewhere } as WorkflowFixture['keys'];
   for (const name of ['reviewed', 'failed', 'plain', 'stranger'] as const) {
@@ -119,6 +128,7 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
   return {
     ledgerId: ledger.id,
     ledgerFile,
+    grownLedgerFile,
     invitation: (app) =>
       invitationLink(app, { ledgerId: ledger.id, roomSecret, signaling: [], name: TEAM }),
     bundles,
