@@ -6,12 +6,10 @@
  */
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { go } from './app-steps.ts';
 import { TEAM, type WorkflowFixture } from './workflow-fixture.ts';
 
-export async function go(page: Page, label: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label }).click();
-  await page.getByRole('heading', { level: 1, name: label }).waitFor();
-}
+export { go };
 
 /** Opens a bundle file from the Inbox and waits for its verdict against the policy. */
 export async function openBundle(page: Page, path: string): Promise<void> {
