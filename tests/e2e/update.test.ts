@@ -127,6 +127,8 @@ describeBrowser('a new version while an apply runs (Chromium, two builds)', () =
     expect(await page.evaluate(() => (window as unknown as HeldWrites).__marker)).toBeUndefined();
     expect(await version(page)).toBe(NEXT_VERSION);
     expect(await page.getByTestId('update-banner').count()).toBe(0);
-    expect(errors).toEqual([]);
+    // This static server has no signaling endpoint: the app's attempts to reach the team's
+    // room fail, as expected; nothing else may.
+    expect(errors.filter((e) => !/\/signal' failed: .* 404/.test(e))).toEqual([]);
   });
 });
