@@ -5,7 +5,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyDiff } from '../../src/ui/pages/patch/diff-lines.ts';
-import { buildDiffModel, buildDiffModelInSlices } from '../../src/ui/pages/patch/diff-rows.ts';
+import {
+  buildDiffModel,
+  buildDiffModelInSlices,
+  utf8InSlices,
+} from '../../src/ui/pages/patch/diff-rows.ts';
 import { highlight, languageOf } from '../../src/ui/pages/patch/highlight.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -98,6 +102,29 @@ describe('the diff model', () => {
     });
     expect(stopped).toBeUndefined();
     expect(seen).toEqual([256, 512]);
+  });
+
+  it('encodes a text diff in slices with a turn between them, to exactly TextEncoder’s bytes', async () => {
+    // Surrogate pairs at every slice boundary, lone surrogates, and the pairs' halves alone.
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(text, fc.integer({ min: 2, max: 7 }), async (diff, sliceChars) => {
+        const sliced = await utf8InSlices(diff, { sliceChars });
+        expect(sliced).toEqual(new TextEncoder().encode(diff));
+      }),
+    );
+    const order: string[] = [];
+    const encoded = utf8InSlices('é'.repeat(8), { sliceChars: 4 }).then(() => order.push('done'));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    order.push('the page had a turn');
+    await encoded;
+    expect(order).toEqual(['the page had a turn', 'done']);
+  });
+
+  it('builds the same model from a text diff as from its bytes', async () => {
+    const text = '@@ -1 +1 @@\n-old\n+néw 🙂\n';
+    const model = await buildDiffModelInSlices(text);
+    expect(model?.rows).toEqual(buildDiffModel(utf8(text)).rows);
   });
 });
 

@@ -157,6 +157,22 @@ async function withBuildLock(work: () => void): Promise<void> {
   }
 }
 
+/**
+ * Builds the web app into `outDir` (not dist/web) with extra environment variables: another
+ * version of the app, for the update tests (VITE_PATCHTRAIL_VERSION).
+ */
+export function buildWebCopy(outDir: string, env: Record<string, string>): void {
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'],
+    {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, NODE_ENV: 'production', ...env },
+    },
+  );
+}
+
 /** Builds the web app (`npx vite build`) when dist/web is missing or older than its sources. */
 export async function ensureWebBuild(): Promise<void> {
   if (!webBuildIsStale()) return;
@@ -180,10 +196,13 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Serves a directory (default dist/web) on 127.0.0.1 at a free port; GET and HEAD only. */
-export async function serveWebApp(root = WEB_DIST): Promise<WebServer> {
-  const base = resolve(root);
+/**
+ * Serves a directory (default dist/web) on 127.0.0.1 at a free port; GET and HEAD only. A
+ * function as `root` is asked on every request, so a test can switch the served build.
+ */
+export async function serveWebApp(root: string | (() => string) = WEB_DIST): Promise<WebServer> {
   const server = createServer((request, response) => {
+    const base = resolve(typeof root === 'string' ? root : root());
     void (async () => {
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         response.writeHead(405).end();

@@ -3,10 +3,10 @@
  * the first screen's JavaScript (measured over the wire, gzipped), the routes and navigation,
  * the top bar, and the device key — non-extractable, kept across a reload, still signing.
  */
-import { gzipSync } from 'node:zlib';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { didFromPublicKey } from '../../src/core/index.ts';
+import { INITIAL_JS_BUDGET, initialScripts } from './initial-js.ts';
 import {
   collectPageErrors,
   describeBrowser,
@@ -17,9 +17,6 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
-
-/** The budget for the first screen's JavaScript (app-common.md). */
-const INITIAL_JS_BUDGET = 150 * 1024;
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name });
 
@@ -88,23 +85,10 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
   });
 
   it(`loads the first screen with at most ${INITIAL_JS_BUDGET / 1024} KiB of JavaScript, gzipped`, async () => {
-    const scripts: { url: string; body: Promise<Buffer> }[] = [];
-    const onResponse = (response: Response) => {
-      const type = response.headers()['content-type'] ?? '';
-      if (type.includes('javascript')) scripts.push({ url: response.url(), body: response.body() });
-    };
-    page.on('response', onResponse);
-    await page.goto(server.url);
-    await heading(page, 'Inbox').waitFor();
-    await page.waitForLoadState('networkidle');
-    page.off('response', onResponse);
-    const sizes = await Promise.all(
-      scripts.map(async ({ url, body }) => ({
-        file: new URL(url).pathname,
-        text: (await body).toString('utf8'),
-        gzip: gzipSync(await body, { level: 9 }).length,
-      })),
-    );
+    const sizes = await initialScripts(page, async () => {
+      await page.goto(server.url);
+      await heading(page, 'Inbox').waitFor();
+    });
     // A warning only Solid's development build carries.
     expect(
       sizes.filter((s) => s.text.includes('computations created outside')).map((s) => s.file),

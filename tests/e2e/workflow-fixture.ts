@@ -57,6 +57,8 @@ export interface WorkflowFixture {
   ledgerId: string;
   /** The ledger file (the CLI's format) the browser imports after joining. */
   ledgerFile: string;
+  /** The same ledger grown by `grow` attestations (a file the quota test imports); or ''. */
+  grownLedgerFile: string;
   invitation(appAddress: string): string;
   /** Bundle files by name. */
   bundles: Record<BundleName, string>;
@@ -158,7 +160,8 @@ async function checkpointFile(admin: Signer, file: Uint8Array) {
   return { file: serializeEntries(ledger.all()), logKey };
 }
 
-export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture> {
+/** `grow`: attestations by Rita appended after the ledger file is written (grownLedgerFile). */
+export async function buildWorkflowFixture(dir: string, grow = 0): Promise<WorkflowFixture> {
   const [admin, author, rita, sam, mallory, stranger] = await Promise.all(
     [11, 12, 13, 14, 15, 99].map(seed),
   );
@@ -178,10 +181,17 @@ export async function buildWorkflowFixture(dir: string): Promise<WorkflowFixture
   await lineageEntries(ledger, { admin, author, sam, mallory }, keys.reviewed, keys.flagged);
   const ledgerFile = join(dir, 'plant4.ledger');
   await writeFile(ledgerFile, serializeEntries(ledger.all()));
+  const grownLedgerFile = grow > 0 ? join(dir, 'plant4-grown.ledger') : '';
+  for (let i = 0; i < grow; i++) {
+    const note = `Bench run ${i}: ${'all green. '.repeat(20)}`;
+    await ledger.append(rita, 'attest', { patch: keys.elsewhere, reason: 'tested', note }, T);
+  }
+  if (grow > 0) await writeFile(grownLedgerFile, serializeEntries(ledger.all()));
   const roomSecret = 'AAAAAAAAAAAAAAAAAAAAAA';
   return {
     ledgerId: ledger.id,
     ledgerFile,
+    grownLedgerFile,
     invitation: (app) =>
       invitationLink(app, { ledgerId: ledger.id, roomSecret, signaling: [], name: TEAM }),
     bundles,

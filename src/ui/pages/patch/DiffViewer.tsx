@@ -6,6 +6,7 @@
  */
 import { Tabs } from '@kobalte/core/tabs';
 import { createEffect, createSignal, on, onCleanup, onMount, Show, type Accessor } from 'solid-js';
+import { patchDiffContent, type PatchDiffFields } from '../../../core/bundle/diff-encoding.ts';
 import { VirtualList } from '../../components/VirtualList.tsx';
 import { DiffLineText, type Highlighter } from './DiffLineText.tsx';
 import type { highlight, languageOf } from './highlight.ts';
@@ -93,7 +94,11 @@ function SplitRowView(props: {
   );
 }
 
-export function DiffViewer(props: { diff: Uint8Array }) {
+/**
+ * `diff`: the predicate's diff fields; a text diff is encoded to its bytes in slices, with
+ * the rest of the model (see buildDiffModelInSlices).
+ */
+export function DiffViewer(props: { diff: PatchDiffFields }) {
   const [model, setModel] = createSignal<DiffModel>();
   const [progress, setProgress] = createSignal({ done: 0, total: 0 });
   const [highlighter, setHighlighter] = createSignal<HighlightModule>();
@@ -101,10 +106,10 @@ export function DiffViewer(props: { diff: Uint8Array }) {
   createEffect(
     on(
       () => props.diff,
-      (diff) => {
+      (fields) => {
         const mine = ++build;
         setModel(undefined);
-        void buildDiffModelInSlices(diff, {
+        void buildDiffModelInSlices(patchDiffContent(fields), {
           progress: (done, total) => mine === build && setProgress({ done, total }),
           cancelled: () => mine !== build,
         }).then((built) => built !== undefined && mine === build && setModel(built));

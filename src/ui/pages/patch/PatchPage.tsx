@@ -7,7 +7,6 @@ import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { formatAgo } from '../../components/format.ts';
-import { patchDiffBytes } from '../../../core/bundle/diff-encoding.ts';
 import { ActPanel } from './ActPanel.tsx';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
@@ -86,7 +85,7 @@ export default function PatchPage() {
               {(patchKey) => <LineageGraph patchKey={patchKey} />}
             </Show>
             <Show when={found().check.report}>
-              {(report) => <DiffViewer diff={patchDiffBytes(report().predicate)} />}
+              {(report) => <DiffViewer diff={report().predicate} />}
             </Show>
           </div>
         )}

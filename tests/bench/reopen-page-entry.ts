@@ -1,0 +1,95 @@
+/**
+ * Browser entry bundled by ./reopen.bench.ts: the real IndexedDB ledger store (src/storage)
+ * loaded with a ledger file's lines, reopened warm (the verification cache vouching for the
+ * stored bytes), and the reference: the same bytes as a bare Yjs doc, stored as one update in
+ * IndexedDB, read back and applied.
+ */
+import * as Y from 'yjs';
+import { openLedgerStore } from '../../src/storage/ledger-store.ts';
+
+const errors: string[] = [];
+const onError = (error: unknown) => errors.push(String(error));
+const encoder = new TextEncoder();
+
+/** Admits every line (the first is the genesis) into a new store and closes it. */
+async function load(text: string): Promise<{ ledgerId: string; entries: number }> {
+  const lines = text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => encoder.encode(line));
+  const store = await openLedgerStore(lines[0] as Uint8Array, { onError });
+  for (const line of lines.slice(1)) await store.ledger.admit(line);
+  const entries = store.ledger.size;
+  await store.close();
+  if (errors.length > 0) throw new Error(errors.join('; '));
+  return { ledgerId: store.ledger.id, entries };
+}
+
+/** Opens the stored ledger again, timed. */
+async function reopen(ledgerId: string): Promise<{ ms: number; entries: number; cached: number }> {
+  const started = performance.now();
+  const store = await openLedgerStore(ledgerId, { onError });
+  const ms = performance.now() - started;
+  const result = { ms, entries: store.ledger.size, cached: store.report.cached };
+  await store.close();
+  return result;
+}
+
+function database(): Promise<IDBDatabase> {
+  return new Promise((done, fail) => {
+    const open = indexedDB.open('yjs-reference', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('docs');
+    open.onsuccess = () => done(open.result);
+    open.onerror = () => fail(open.error);
+  });
+}
+
+function request<T>(make: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode) {
+  return database().then(
+    (db) =>
+      new Promise<T>((done, fail) => {
+        const tx = db.transaction('docs', mode);
+        const req = make(tx.objectStore('docs'));
+        tx.oncomplete = () => (db.close(), done(req.result));
+        tx.onabort = () => (db.close(), fail(tx.error));
+      }),
+  );
+}
+
+/** Stores the lines as a bare Yjs doc (a map of line number to bytes), one update. */
+async function storeYjs(text: string): Promise<number> {
+  const doc = new Y.Doc();
+  const map = doc.getMap<Uint8Array>('entries');
+  const lines = text.split('\n').filter((line) => line !== '');
+  doc.transact(() => lines.forEach((line, i) => map.set(String(i), encoder.encode(line))));
+  const update = Y.encodeStateAsUpdate(doc);
+  await request((store) => store.put(update, 'ledger'), 'readwrite');
+  return update.length;
+}
+
+/** Reads the update back and applies it to a new doc, timed, every value touched. */
+async function reopenYjs(): Promise<{ ms: number; entries: number }> {
+  const started = performance.now();
+  const update = await request(
+    (store) => store.get('ledger') as IDBRequest<Uint8Array>,
+    'readonly',
+  );
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, update);
+  let entries = 0;
+  for (const value of doc.getMap<Uint8Array>('entries').values())
+    entries += value.length > 0 ? 1 : 0;
+  return { ms: performance.now() - started, entries };
+}
+
+const api = { load, reopen, storeYjs, reopenYjs };
+
+export type ReopenPageApi = typeof api;
+
+declare global {
+  interface Window {
+    patchtrailReopen: ReopenPageApi;
+  }
+}
+
+window.patchtrailReopen = api;
