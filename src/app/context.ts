@@ -6,6 +6,7 @@
 import { createContext, useContext } from 'solid-js';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
+import type { KioskService } from './kiosk.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -20,6 +21,8 @@ export interface AppServices {
   readonly sync: SyncService;
   /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
   readonly workflow: WorkflowService;
+  /** Kiosk mode: its guard (the only way out needs an admin) and its unattended loop. */
+  readonly kiosk: KioskService;
 }
 
 export const ServicesContext = createContext<AppServices>();

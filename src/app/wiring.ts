@@ -6,6 +6,7 @@
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
+import { createKiosk } from './kiosk.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
@@ -23,5 +24,6 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const teams = createTeams(device, sync);
   const inbox = createInbox(bundles);
   const workflow = createWorkflow(inbox, teams, device);
-  return { bundles, inbox, device, teams, sync, workflow };
+  const kiosk = createKiosk(teams, inbox, device);
+  return { bundles, inbox, device, teams, sync, workflow, kiosk };
 }
