@@ -2,9 +2,10 @@
 import { defineConfig } from 'vitest/config';
 import solid from 'vite-plugin-solid';
 import { fileURLToPath } from 'node:url';
+import { pwa } from './vite.pwa.ts';
 
 export default defineConfig({
-  plugins: [solid()],
+  plugins: [solid(), pwa()],
   build: { target: 'es2022', outDir: 'dist/web', emptyOutDir: true },
   worker: { format: 'es' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: false },

@@ -1,9 +1,12 @@
 /**
- * The typed message protocol between the app and the verify worker. Every request carries an
- * id that its response repeats, so answers may arrive in any order; bundle bytes travel as a
- * transferred ArrayBuffer (moved, not copied); an exception inside the worker comes back as a
- * serialised error rather than an `error` event. Both sides check the shape of what arrives.
- * The reputation worker's protocol (reputation-protocol.ts) shares the error half of this one.
+ * The typed message protocol between the app's worker pool (src/app/worker-pool.ts) and its
+ * workers (pool.worker.ts), and its bundle verification job. Every request carries an id that
+ * its response repeats, so answers may arrive in any order; bytes travel as transferred
+ * ArrayBuffers (moved, not copied); an exception inside the worker comes back as a serialised
+ * error rather than an `error` event. Both sides check the shape of what arrives. A worker
+ * says `ready` once loaded (a worker that fails before that could not start), may send
+ * `progress` for a request, and stops a request on `cancel`. Each job's own messages are in
+ * its protocol file (reputation-protocol.ts, admit-protocol.ts, hash-protocol.ts).
  */
 // errors.ts rather than core/index.ts: the app's main chunk imports this file too.
 import { ERROR_CODES, PatchtrailError, type ErrorCode } from '../src/core/errors.ts';
@@ -37,7 +40,29 @@ export interface ErrorResponse {
 
 export type WorkerResponse = { kind: 'verified'; id: number; job: VerifyJobResult } | ErrorResponse;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Posted once by a worker when its script has loaded. */
+export interface ReadyMessage {
+  kind: 'ready';
+}
+
+/** How far a request has got: `done` of `total` units (bytes, entries). */
+export interface ProgressMessage {
+  kind: 'progress';
+  id: number;
+  done: number;
+  total: number;
+}
+
+/** Asks the worker to stop request `id`; it answers with an AbortError if it was still running. */
+export interface CancelRequest {
+  kind: 'cancel';
+  id: number;
+}
+
+/** The name of the error a cancelled request is answered with. */
+export const ABORT_ERROR = 'AbortError';
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
@@ -55,6 +80,25 @@ export function isWorkerRequest(value: unknown): value is WorkerRequest {
   return value.trusted === undefined || isStringArray(value.trusted);
 }
 
+export function isReadyMessage(value: unknown): value is ReadyMessage {
+  return isRecord(value) && value.kind === 'ready';
+}
+
+export function isProgressMessage(value: unknown): value is ProgressMessage {
+  if (!isRecord(value) || value.kind !== 'progress' || !Number.isSafeInteger(value.id))
+    return false;
+  return Number.isSafeInteger(value.done) && Number.isSafeInteger(value.total);
+}
+
+export function isCancelRequest(value: unknown): value is CancelRequest {
+  return isRecord(value) && value.kind === 'cancel' && Number.isSafeInteger(value.id);
+}
+
+/** The id of a message that has one, else -1. */
+export function idOf(message: unknown): number {
+  return isRecord(message) && Number.isSafeInteger(message.id) ? (message.id as number) : -1;
+}
+
 export function isErrorResponse(value: unknown): value is ErrorResponse {
   if (!isRecord(value) || value.kind !== 'error' || !Number.isSafeInteger(value.id)) return false;
   const { error } = value;
@@ -69,10 +113,9 @@ export function isWorkerResponse(value: unknown): value is WorkerResponse {
 
 /** The answer to a message that is not a request: its id when it has one, else -1. */
 export function malformedRequest(worker: string, message: unknown): ErrorResponse {
-  const id = isRecord(message) && Number.isSafeInteger(message.id) ? (message.id as number) : -1;
   return {
     kind: 'error',
-    id,
+    id: idOf(message),
     error: { name: 'TypeError', message: `${worker}: malformed request` },
   };
 }

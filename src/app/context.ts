@@ -4,12 +4,16 @@
  * open storage, start workers or touch the ledger themselves.
  */
 import { createContext, useContext } from 'solid-js';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { KioskService } from './kiosk.ts';
+import type { LaunchService } from './launch.ts';
+import type { PersistenceService } from './persistence.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
+import type { UpdateService } from './update.ts';
 import type { WorkflowService } from './workflow.ts';
 
 export interface AppServices {
@@ -21,6 +25,14 @@ export interface AppServices {
   readonly sync: SyncService;
   /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
   readonly workflow: WorkflowService;
+  /** Apply and sync work in progress; the update flow waits for it. */
+  readonly busy: BusyRegistry;
+  /** The service worker: offline copy, a waiting new version, the consent to reload. */
+  readonly updates: UpdateService;
+  /** Whether the browser keeps this app's data, and how much of the quota it uses. */
+  readonly persistence: PersistenceService;
+  /** Bundle files the installed app was opened with (file handlers, launch queue). */
+  readonly launches: LaunchService;
   /** Kiosk mode: its guard (the only way out needs an admin) and its unattended loop. */
   readonly kiosk: KioskService;
 }

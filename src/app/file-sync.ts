@@ -22,19 +22,21 @@ export interface LedgerFile {
   genesis: Entry;
   /** The other lines, unread. */
   lines: Uint8Array[];
+  /** The file's line number of each of `lines` (blank lines are skipped). */
+  numbers: number[];
   /** Bytes after the last newline (a write cut short): ignored. */
   truncatedTail: number;
 }
 
 /** Splits a ledger file and reads its genesis line; MALFORMED_INPUT / TOO_LARGE otherwise. */
 export async function readLedgerFile(bytes: Uint8Array): Promise<LedgerFile> {
-  const { lines, tail } = ledgerLines(bytes);
+  const { lines, numbers, tail } = ledgerLines(bytes);
   const [first, ...rest] = lines;
   if (first === undefined) reject('MALFORMED_INPUT', 'the file holds no ledger entry');
   const genesis = await decodeEntry(first);
   if (genesis.kind !== 'genesis')
     reject('MALFORMED_INPUT', `a ledger file starts with its genesis entry, found ${genesis.kind}`);
-  return { genesis, lines: rest, truncatedTail: tail };
+  return { genesis, lines: rest, numbers: numbers.slice(1), truncatedTail: tail };
 }
 
 /** Admits a ledger file (or an export) of this ledger through the validator. */
@@ -46,12 +48,10 @@ export async function importLedgerFile(
   const file = await readLedgerFile(bytes);
   if (!bytesEqual(file.genesis.bytes, ledger.genesis.bytes))
     reject('MALFORMED_INPUT', `this file is ledger ${file.genesis.id}, not ${ledger.id}`);
-  const report = await admitLines(
-    ledger,
-    file.lines,
-    1,
-    progress === undefined ? {} : { progress },
-  );
+  const report = await admitLines(ledger, file.lines, {
+    numbers: file.numbers,
+    ...(progress === undefined ? {} : { progress }),
+  });
   report.truncatedTail = file.truncatedTail;
   return report;
 }

@@ -59,6 +59,8 @@ export interface KioskContext {
   memory: KioskMemoryStore;
   /** Called before an apply or a rollback starts (for "updating"). */
   starting(what: { patch: string; name: string; kind: 'apply' | 'rollback' }): void;
+  /** Runs an apply or a rollback as busy work (app/busy.ts): no update takes over under it. */
+  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
 }
 
 export interface PassResult {
@@ -86,7 +88,9 @@ async function rollBackFlagged(
     if (bundle === undefined) continue; // said by the bundle rows: nothing else can undo it
     ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'rollback' });
     const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
-    const outcome = await rollbackOnTarget(context, bundle.bytes, ctx.target);
+    const outcome = await ctx.busy(`rolling back ${bundle.name} on the kiosk`, () =>
+      rollbackOnTarget(context, bundle.bytes, ctx.target),
+    );
     result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
   }
 }
@@ -101,14 +105,16 @@ async function applyRemembered(
     ...{ patch: bundle.patch, name: bundle.name, source: bundle.source, decision },
     ...{ treeBefore: await treeHash(ctx.target.tree), started: utcTimestamp(ctx.now) },
   };
-  ctx.memory.update((m) => (m.inFlight = inFlight));
   ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'apply' });
   const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
-  try {
-    return await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
-  } finally {
-    ctx.memory.update((m) => delete m.inFlight);
-  }
+  return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
+    ctx.memory.update((m) => (m.inFlight = inFlight));
+    try {
+      return await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
+    } finally {
+      ctx.memory.update((m) => delete m.inFlight);
+    }
+  });
 }
 
 const row = (b: KioskBundle, state: WaitingRow['state'], why: string[], code?: string) => {
@@ -182,7 +188,7 @@ export async function runKioskPass(
  * ledger is recorded now, with the tree hashes and a note saying so.
  */
 export async function recoverInterrupted(
-  ctx: Omit<KioskContext, 'policy' | 'starting'>,
+  ctx: Omit<KioskContext, 'policy' | 'starting' | 'busy'>,
 ): Promise<Recovery | undefined> {
   const inFlight = ctx.memory.get().inFlight;
   await ctx.target.tree.recover();

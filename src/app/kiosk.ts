@@ -10,6 +10,7 @@
  * The ledger code, the agent and the storage adapters load lazily, when kiosk mode is on.
  */
 import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxItem, InboxService } from './inbox.ts';
 import {
@@ -52,6 +53,8 @@ export interface KioskIo {
 
 export interface KioskOptions {
   guard?: KioskGuard;
+  /** Applies and rollbacks run as its busy work, so a new version never takes over under them. */
+  busy?: BusyRegistry;
   io?: KioskIo;
   store?: Parameters<typeof makeKioskMemory>[0];
   now?: () => Date;
@@ -121,7 +124,10 @@ export function createKiosk(
     return { ok: true };
   }
 
-  const loop = makeLoop({ teams, inbox, device, io, now, memory, guard, setStatus });
+  const busy = options.busy;
+  const asBusy = <T>(label: string, work: () => Promise<T>): Promise<T> =>
+    busy === undefined ? work() : busy.run('apply', label, work);
+  const loop = makeLoop({ teams, inbox, device, io, now, memory, guard, setStatus, asBusy });
   createEffect(() => {
     const team = openTeamOf(teams);
     team?.revision();
@@ -155,6 +161,7 @@ export function createKiosk(
 }
 
 interface LoopDeps {
+  asBusy<T>(label: string, work: () => Promise<T>): Promise<T>;
   teams: TeamService;
   inbox: InboxService;
   device: DeviceService;
@@ -247,7 +254,8 @@ function makeLoop(deps: LoopDeps) {
       activity = { name: what.name, kind: what.kind };
       show([]);
     };
-    const result = await run.runKioskPass({ ...base, policy, now: deps.now(), starting }, bundles);
+    const context = { ...base, policy, now: deps.now(), starting, busy: deps.asBusy };
+    const result = await run.runKioskPass(context, bundles);
     await team.settle();
     activity = undefined;
     show(result.waiting);

@@ -163,7 +163,7 @@ function intake(store: LedgerStore, touched: () => void) {
     },
     async importFile(bytes: Uint8Array, progress?: (done: number, total: number) => void) {
       const { lines } = ledgerLines(bytes);
-      const report = await admitLines(ledger, lines, 0, progress === undefined ? {} : { progress });
+      const report = await admitLines(ledger, lines, progress === undefined ? {} : { progress });
       await store.flush();
       touched();
       const { admitted, duplicate, held, rejected } = report;

@@ -1,9 +1,8 @@
 /**
- * The main thread's side of the reputation worker (worker/reputation.worker.ts), on the shared
- * worker channel: the input goes over as columns with its buffers transferred, and the result's
- * `scores` Map and `order` are rebuilt here from the dids of the input that was posted (see
- * worker/reputation-protocol.ts for what crosses and why). An answer that does not fit the
- * input is a misbehaving worker: it is given up, as one that dies is.
+ * Reputation in the worker pool: the input goes over as columns with its buffers transferred,
+ * and the result's `scores` Map and `order` are rebuilt here from the dids of the input that
+ * was posted (see worker/reputation-protocol.ts for what crosses and why). An answer that does
+ * not fit the input is a misbehaving worker: the pool replaces it, as one that dies.
  */
 import type { ReputationParams } from '../core/reputation/params.ts';
 import type { ReputationInput, ReputationResult } from '../core/reputation/types.ts';
@@ -12,9 +11,8 @@ import {
   encodeInput,
   isScoredResponse,
   type ReputationRequest,
-  type ScoredResponse,
 } from '../../worker/reputation-protocol.ts';
-import { makeWorkerChannel, type WorkerLike } from './worker-channel.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 export interface ReputationPostOptions {
   /**
@@ -25,49 +23,24 @@ export interface ReputationPostOptions {
   transferInput?: boolean;
 }
 
-export interface ReputationWorkerClient {
-  /** Computes in the worker; the input must be one `canPost` accepts. */
-  compute(
-    input: ReputationInput,
-    params: ReputationParams,
-    options?: ReputationPostOptions,
-  ): Promise<ReputationResult>;
-  /** False once the worker failed to start, died or misbehaved. */
-  readonly usable: boolean;
-}
-
-export function makeReputationWorkerClient(startWorker: () => WorkerLike): ReputationWorkerClient {
-  const channel = makeWorkerChannel<ReputationRequest, ScoredResponse>({
-    name: 'reputation worker',
-    start: startWorker,
-    isAnswer: isScoredResponse,
+/** Computes in a pool worker; the input must be one `canPost` accepts. */
+export function computeInWorker(
+  pool: WorkerPool,
+  input: ReputationInput,
+  params: ReputationParams,
+  options: ReputationPostOptions = {},
+): Promise<ReputationResult> {
+  const dids = input.nodes.map((node) => node.did);
+  const { message, transfer } = encodeInput(input, options.transferInput !== true);
+  const build = (id: number): ReputationRequest => ({
+    kind: 'reputation',
+    id,
+    input: message,
+    params,
   });
-
-  async function compute(
-    input: ReputationInput,
-    params: ReputationParams,
-    options: ReputationPostOptions = {},
-  ): Promise<ReputationResult> {
-    const dids = input.nodes.map((node) => node.did);
-    const { message, transfer } = encodeInput(input, options.transferInput !== true);
-    const build = (id: number): ReputationRequest => ({
-      kind: 'reputation',
-      id,
-      input: message,
-      params,
-    });
-    const answer = await channel.request(build, transfer);
-    try {
-      return decodeResult(answer.result, dids);
-    } catch (cause) {
-      throw channel.fail(cause instanceof Error ? cause.message : String(cause));
-    }
-  }
-
-  return {
-    compute,
-    get usable() {
-      return channel.usable;
-    },
+  const read = (value: unknown): ReputationResult => {
+    if (!isScoredResponse(value)) throw new TypeError('reputation: malformed response');
+    return decodeResult(value.result, dids);
   };
+  return pool.run(build, { transfer, read });
 }

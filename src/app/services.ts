@@ -1,7 +1,8 @@
 /**
  * The app's services, the one place that joins workers and core (bundle verification here,
- * trust scores in trust-scores.ts). Components get them from `ServicesContext` (context.ts)
- * and never start workers or call the verifier or the reputation engine themselves.
+ * trust scores in trust-scores.ts, admission and hashing in worker-jobs.ts), all on one worker
+ * pool (worker-pool.ts). Components get them from `ServicesContext` (context.ts) and never
+ * start workers or call the verifier or the reputation engine themselves.
  */
 // Leaf modules, not core/index.ts: the main chunk stays free of the verifier, which loads in
 // the worker (or lazily, for the main-thread fallback).
@@ -14,13 +15,16 @@ import {
   type BundleCheck,
   type Engine,
 } from './check.ts';
-import { makeTrustScorer, startReputationWorker, type ComputeTrustScores } from './trust-scores.ts';
+import { makeTrustScorer, type ComputeTrustScores } from './trust-scores.ts';
 import {
-  makeVerifyWorkerClient,
+  makeWorkerPool,
+  startPoolWorker,
   WorkerUnavailableError,
-  type VerifyWorkerClient,
   type WorkerLike,
-} from './worker-client.ts';
+  type WorkerPool,
+} from './worker-pool.ts';
+import { hashFile, type FileDigest, type HashFileOptions } from './worker-hash.ts';
+import { verifyInWorker } from './worker-verify.ts';
 
 /** A bundle file as the services read it: a `File`, or anything with its size and bytes. */
 export type BundleFile = Pick<File, 'name' | 'size' | 'arrayBuffer'>;
@@ -30,25 +34,22 @@ export interface Services {
   readonly maxBundleBytes: number;
   /** Size check, then verification in the worker (or on the main thread); never rejects. */
   verifyBundleFile(file: BundleFile): Promise<BundleCheck>;
-  /** Reputation over a ledger's input, in the reputation worker when it is large enough. */
+  /** Reputation over a ledger's input, in the worker pool when it is large enough. */
   computeTrustScores: ComputeTrustScores;
+  /** SHA-256 of a file in a pool worker (main thread when none can run), with progress. */
+  hashFile(file: Blob, options?: HashFileOptions): Promise<FileDigest>;
+  /** The worker pool every job shares (ledger admission: `admitInBatches` on it). */
+  readonly pool: WorkerPool;
 }
 
 export interface ServiceOptions {
-  /** Starts the verify worker; throwing means "no worker here", and the main thread is used. */
+  /** Starts a pool worker; throwing means "no worker here", and the main thread is used. */
   startWorker?: () => WorkerLike;
-  /** Starts the reputation worker; throwing means the main thread computes trust scores. */
-  startReputationWorker?: () => WorkerLike;
+  /** Workers in the pool; default from navigator.hardwareConcurrency. */
+  poolSize?: number;
   /** did:key identities whose authorship is trusted; absent means integrity only. */
   trusted?: readonly string[];
   now?: () => number;
-}
-
-export function startVerifyWorker(): WorkerLike {
-  return new Worker(new URL('../../worker/verify.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'patchtrail-verify',
-  });
 }
 
 /** The fallback engine, loaded only when needed so the main bundle stays small. */
@@ -62,15 +63,15 @@ async function verifyOnMainThread(
 }
 
 async function runJob(
-  client: VerifyWorkerClient,
+  pool: WorkerPool,
   file: BundleFile,
   trusted: readonly string[] | undefined,
 ): Promise<{ engine: Engine; job: VerifyJobResult }> {
-  if (client.usable) {
+  if (pool.usable) {
     try {
       // A fresh buffer per attempt: the worker takes ownership of the one it is sent.
       const bytes = await file.arrayBuffer();
-      const job = await client.verify(bytes, trusted === undefined ? {} : { trusted });
+      const job = await verifyInWorker(pool, bytes, trusted === undefined ? {} : { trusted });
       return { engine: 'worker', job };
     } catch (cause) {
       if (!(cause instanceof WorkerUnavailableError)) throw cause;
@@ -82,7 +83,10 @@ async function runJob(
 
 export function makeServices(options: ServiceOptions = {}): Services {
   const now = options.now ?? (() => performance.now());
-  const client = makeVerifyWorkerClient(options.startWorker ?? startVerifyWorker);
+  const pool = makeWorkerPool({
+    start: options.startWorker ?? startPoolWorker,
+    ...(options.poolSize === undefined ? {} : { size: options.poolSize }),
+  });
 
   async function verifyBundleFile(file: BundleFile): Promise<BundleCheck> {
     const info = { name: file.name, size: file.size };
@@ -92,23 +96,26 @@ export function makeServices(options: ServiceOptions = {}): Services {
     }
     const started = now();
     try {
-      const { engine, job } = await runJob(client, file, options.trusted);
+      const { engine, job } = await runJob(pool, file, options.trusted);
       return describeCheck(job, info, engine, now() - started);
     } catch (cause) {
       const message = cause instanceof Error ? cause.message : String(cause);
       const problem = { code: INTERNAL_ERROR, message, details: [] } as const;
       return describeFailure(
         info,
-        client.usable ? 'worker' : 'main-thread',
+        pool.usable ? 'worker' : 'main-thread',
         problem,
         now() - started,
       );
     }
   }
 
-  const computeTrustScores = makeTrustScorer({
-    startWorker: options.startReputationWorker ?? startReputationWorker,
-    now,
-  });
-  return { maxBundleBytes: MAX_BUNDLE_BYTES, verifyBundleFile, computeTrustScores };
+  const computeTrustScores = makeTrustScorer({ pool, now });
+  return {
+    maxBundleBytes: MAX_BUNDLE_BYTES,
+    verifyBundleFile,
+    computeTrustScores,
+    hashFile: (file, hashing) => hashFile(pool, file, hashing),
+    pool,
+  };
 }

@@ -12,7 +12,9 @@ import { createSignal, type Accessor } from 'solid-js';
 import type { Invitation } from './invitation.ts';
 import { invitationLink, newRoomSecret } from './invitation.ts';
 import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
+import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
+import { storageFailure } from './persistence.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
 import {
   chooseCurrent,
@@ -67,7 +69,7 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 const failed = (error: unknown): ActionResult => ({
   ok: false,
   code: 'FAILED',
-  message: message(error),
+  message: storageFailure(error, 'the team'),
 });
 const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
 
@@ -255,12 +257,16 @@ class Teams {
       if (opened.kind !== 'open') return { ok: false, message: 'no team ledger is open' };
       return { ok: true, report: await opened.team.importFile(bytes, progress) };
     } catch (error) {
-      return { ok: false, message: message(error) };
+      return { ok: false, message: storageFailure(error, 'the rest of this ledger file') };
     }
   }
 }
 
-export function createTeams(device: DeviceService, sync: SyncService): TeamService {
+export function createTeams(
+  device: DeviceService,
+  sync: SyncService,
+  busy: BusyRegistry,
+): TeamService {
   const teams = new Teams(device, sync);
   void teams.start();
   return {
@@ -270,16 +276,18 @@ export function createTeams(device: DeviceService, sync: SyncService): TeamServi
     found: (name) => teams.found(name),
     join: (invitation) => teams.join(invitation),
     choose: (ledgerId) => teams.choose(ledgerId),
-    async importFile(file) {
-      const fileName = file.name;
-      teams.setImports({ fileName, done: 0, total: 0 });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const outcome = await teams.importBytes(bytes, (done, total) =>
-        teams.setImports({ fileName, done, total }),
-      );
-      teams.setImports({ fileName, done: 0, total: 0, outcome });
-      return outcome;
-    },
+    // A ledger file is a sync by hand: it writes the store, so an update waits for it.
+    importFile: (file) =>
+      busy.run('sync', `importing ${file.name}`, async () => {
+        const fileName = file.name;
+        teams.setImports({ fileName, done: 0, total: 0 });
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const outcome = await teams.importBytes(bytes, (done, total) =>
+          teams.setImports({ fileName, done, total }),
+        );
+        teams.setImports({ fileName, done: 0, total: 0, outcome });
+        return outcome;
+      }),
     invitation(appAddress) {
       const held = teams.current();
       if (held === undefined) return undefined;

@@ -1,17 +1,23 @@
 /**
  * Trust scores for the app: `computeTrustScores(input, params)` returns core's
  * `ReputationResult`, the same bits wherever it ran, and says where that was. Inputs of
- * WORKER_THRESHOLD nodes + edges or more go to the reputation worker, so a large ledger never
+ * WORKER_THRESHOLD nodes + edges or more go to the worker pool, so a large ledger never
  * freezes the page; smaller ones are computed on the main thread, where they take less time
- * than posting them would (measured below). When the worker cannot start, dies or misbehaves,
- * the main thread computes instead (the engine is lazily imported, keeping it out of the main
- * chunk).
+ * than posting them would (measured below). When no worker can start, or the one computing
+ * dies or misbehaves, the main thread computes instead (the engine is lazily imported, keeping
+ * it out of the main chunk); the pool replaces a failed worker for the next request.
  */
 import type { ReputationParams } from '../core/reputation/params.ts';
 import type { ReputationInput, ReputationResult } from '../core/reputation/types.ts';
 import { canPost } from '../../worker/reputation-protocol.ts';
-import { makeReputationWorkerClient, type ReputationPostOptions } from './reputation-client.ts';
-import { WorkerUnavailableError, type WorkerLike } from './worker-channel.ts';
+import { computeInWorker, type ReputationPostOptions } from './reputation-client.ts';
+import {
+  makeWorkerPool,
+  startPoolWorker,
+  WorkerUnavailableError,
+  type WorkerLike,
+  type WorkerPool,
+} from './worker-pool.ts';
 
 /**
  * Nodes + edges from which the worker is used. Measured in headless Chromium 156 on synthetic
@@ -55,18 +61,13 @@ export type ComputeTrustScores = (
 ) => Promise<TrustScores>;
 
 export interface TrustScorerOptions {
-  /** Starts the reputation worker; throwing means "no worker here". */
+  /** The app's worker pool; without it, a pool of its own on `startWorker`. */
+  pool?: WorkerPool;
+  /** Starts a pool worker; throwing means "no worker here". */
   startWorker?: () => WorkerLike;
   /** Nodes + edges from which the worker is used; default WORKER_THRESHOLD. */
   threshold?: number;
   now?: () => number;
-}
-
-export function startReputationWorker(): WorkerLike {
-  return new Worker(new URL('../../worker/reputation.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'patchtrail-reputation',
-  });
 }
 
 async function computeOnMainThread(
@@ -80,10 +81,10 @@ async function computeOnMainThread(
 export function makeTrustScorer(options: TrustScorerOptions = {}): ComputeTrustScores {
   const now = options.now ?? (() => performance.now());
   const threshold = options.threshold ?? WORKER_THRESHOLD;
-  const client = makeReputationWorkerClient(options.startWorker ?? startReputationWorker);
+  const pool = options.pool ?? makeWorkerPool({ start: options.startWorker ?? startPoolWorker });
 
   function wantsWorker(input: ReputationInput, choice: TrustScoreOptions['engine']): boolean {
-    if (choice === 'main-thread' || !client.usable) return false;
+    if (choice === 'main-thread' || !pool.usable) return false;
     const large = input.nodes.length + input.edges.from.length >= threshold;
     return (choice === 'worker' || large) && canPost(input);
   }
@@ -95,7 +96,7 @@ export function makeTrustScorer(options: TrustScorerOptions = {}): ComputeTrustS
   ): Promise<ReputationResult | undefined> {
     const edges = input.edges.from.length;
     try {
-      return await client.compute(input, params, options);
+      return await computeInWorker(pool, input, params, options);
     } catch (cause) {
       if (!(cause instanceof WorkerUnavailableError)) throw cause;
       // With transferInput, a worker that dies after the post took the edges with it.

@@ -1,15 +1,20 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
  * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
- * "not connected".
+ * "not connected". `busy` comes first: apply and sync register their work there, and the
+ * update flow waits for it.
  */
+import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { createKiosk } from './kiosk.ts';
+import { createLaunches } from './launch.ts';
+import { createPersistence } from './persistence.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
 import { createTeams } from './team.ts';
+import { createUpdates } from './update.ts';
 import { createWorkflow } from './workflow.ts';
 
 export interface WiringOptions extends ServiceOptions {
@@ -18,12 +23,27 @@ export interface WiringOptions extends ServiceOptions {
 
 /** Call inside a reactive root (main.tsx renders inside one). */
 export function makeAppServices(options: WiringOptions = {}): AppServices {
+  const busy = createBusy();
+  const updates = createUpdates({ busy });
+  const persistence = createPersistence();
   const bundles = makeServices(options);
+  const inbox = createInbox(bundles);
+  const launches = createLaunches(inbox);
   const device = createDevice();
   const sync = createSync(options.transport);
-  const teams = createTeams(device, sync);
-  const inbox = createInbox(bundles);
-  const workflow = createWorkflow(inbox, teams, device);
-  const kiosk = createKiosk(teams, inbox, device);
-  return { bundles, inbox, device, teams, sync, workflow, kiosk };
+  const teams = createTeams(device, sync, busy);
+  const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
+  return {
+    bundles,
+    inbox,
+    device,
+    teams,
+    sync,
+    workflow,
+    busy,
+    updates,
+    persistence,
+    launches,
+    kiosk: createKiosk(teams, inbox, device, { busy }),
+  };
 }

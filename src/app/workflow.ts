@@ -8,6 +8,7 @@
  */
 import { createEffect, createSignal, type Accessor } from 'solid-js';
 import type { DeviceService } from './device.ts';
+import type { BusyRegistry } from './busy.ts';
 import type { InboxItem, InboxService } from './inbox.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import type { PublishedPatch } from './ledger-patches.ts';
@@ -72,6 +73,8 @@ export function createWorkflow(
   teams: TeamService,
   device: DeviceService,
   now: () => Date = () => new Date(),
+  /** Applies and rollbacks run as busy work, so a new version never takes over under them. */
+  busy?: BusyRegistry,
 ): WorkflowService {
   const [verdicts, setVerdicts] = createSignal<ReadonlyMap<string, PatchVerdict>>(new Map());
   const [published, setPublished] = createSignal<PublishedPatch[]>([]);
@@ -169,9 +172,24 @@ export function createWorkflow(
         if (target === undefined)
           return failed('FAILED', 'choose the folder again: this page no longer holds it');
         const context = { ledger: team.ledger, signer, now: now() };
-        if (kind === 'rollback') return rollbackOnTarget(context, item.bytes, target);
-        const policy = await policyInForce(team.ledger);
-        return applyToTarget(context, item.bytes, policy, target, kind === 'dry-run');
+        const where = targets.label(choice);
+        if (kind === 'dry-run') {
+          const policy = await policyInForce(team.ledger);
+          return applyToTarget(context, item.bytes, policy, target, true);
+        }
+        const work = async () => {
+          if (kind === 'rollback') return rollbackOnTarget(context, item.bytes, target);
+          return applyToTarget(
+            context,
+            item.bytes,
+            await policyInForce(team.ledger),
+            target,
+            false,
+          );
+        };
+        if (busy === undefined) return work();
+        const verb = kind === 'rollback' ? 'rolling back' : 'applying';
+        return busy.run('apply', `${verb} ${item.fileName} on ${where}`, work);
       }),
   };
 }

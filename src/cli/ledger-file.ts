@@ -1,67 +1,24 @@
 /**
- * The CLI's ledger file: read through the validator, appended to with fsync, with a local
- * verification cache so reopening does not re-verify signatures already checked here.
- *
- * The cache lives in the user's cache directory (never beside the ledger, so a ledger file
- * received from someone else cannot bring a cache that vouches for it): per ledger file, the
- * length and SHA-256 of the prefix whose every line passed its signature check. Reopening
- * checks the prefix hash, skips those signature checks, and still re-checks everything else.
+ * The CLI's ledger file: read through the validator (with the verification cache of
+ * ledger-cache.ts, so reopening does not re-verify signatures already checked here), appended
+ * to with fsync, a torn last line set aside first.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import {
-  ledgerLines,
   loadLedgerFile,
+  ledgerLines,
   MAX_LEDGER_FILE_BYTES,
+  serializeEntries,
   toBase64,
   utf8Encode,
   type Entry,
+  type HeldEntry,
   type Ledger,
   type LoadReport,
 } from '../core/index.ts';
-import { userCacheDir } from './cache-dir.ts';
 import { UsageError } from './errors.ts';
-
-interface CacheRecord {
-  bytes: number;
-  sha256: string;
-  lines: number;
-}
-
-function cacheDir(): string {
-  return join(userCacheDir(), 'verified');
-}
-
-function cachePath(ledgerPath: string): string {
-  const key = createHash('sha256').update(resolve(ledgerPath)).digest('hex').slice(0, 32);
-  return join(cacheDir(), `${key}.json`);
-}
-
-function readCache(ledgerPath: string, bytes: Uint8Array): number {
-  try {
-    const record = JSON.parse(readFileSync(cachePath(ledgerPath), 'utf8')) as CacheRecord;
-    if (!Number.isSafeInteger(record.bytes) || record.bytes > bytes.length) return 0;
-    const digest = createHash('sha256').update(bytes.subarray(0, record.bytes)).digest('hex');
-    return digest === record.sha256 ? record.lines : 0;
-  } catch {
-    return 0; // no cache, or an unreadable one: verify everything
-  }
-}
-
-function writeCache(ledgerPath: string, bytes: Uint8Array, lines: number): void {
-  const { lines: all } = ledgerLines(bytes);
-  let end = 0;
-  for (let i = 0; i < lines; i++) end += (all[i]?.length ?? 0) + 1;
-  const sha256 = createHash('sha256').update(bytes.subarray(0, end)).digest('hex');
-  try {
-    mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
-    writeFileSync(cachePath(ledgerPath), JSON.stringify({ bytes: end, sha256, lines }));
-  } catch {
-    // A cache we cannot write only costs time on the next open.
-  }
-}
+import { writeAtomic } from './io.ts';
+import { readCache, writeCache } from './ledger-cache.ts';
 
 export interface OpenedLedger {
   ledger: Ledger;
@@ -92,24 +49,85 @@ async function readLedgerBytes(path: string): Promise<Uint8Array> {
 /** Opens a ledger file; `useCache: false` re-verifies every signature (`ledger verify`). */
 export async function openLedgerFile(path: string, useCache = true): Promise<OpenedLedger> {
   const bytes = await readLedgerBytes(path);
-  const cachedLines = useCache ? readCache(path, bytes) : 0;
-  const { ledger, report } = await loadLedgerFile(bytes, { verifiedLines: cachedLines });
+  const verifiedBytes = useCache ? readCache(path, bytes) : 0;
+  const { ledger, report, lines } = await loadLedgerFile(bytes, { verifiedBytes });
+  // Every line before the first rejected one passed its signature check, here or before.
   const firstRejected = report.rejected[0]?.line;
-  const good = firstRejected === undefined ? ledgerLines(bytes).lines.length : firstRejected - 1;
-  if (good > cachedLines) writeCache(path, bytes, good);
+  const at = firstRejected === undefined ? -1 : lines.numbers.indexOf(firstRejected);
+  const good = at === -1 ? bytes.length - report.truncatedTail : (lines.ends[at - 1] ?? 0);
+  if (good > verifiedBytes) writeCache(path, bytes, good);
+  const cachedLines = lines.ends.filter((end) => end <= verifiedBytes).length;
   return { ledger, report, cachedLines };
 }
 
-/** Appends entries' lines and fsyncs; a line is either whole or ignored on the next open. */
-export async function appendEntries(path: string, entries: readonly Entry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const handle = await open(path, 'a');
+/** Bytes scanned at a time, backwards from the end, looking for the last newline. */
+const TAIL_CHUNK = 64 * 1024;
+
+/** The length of what follows the file's last newline (all of it when there is none). */
+async function tornTailLength(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(TAIL_CHUNK);
+  for (let end = size; end > 0;) {
+    const start = Math.max(0, end - TAIL_CHUNK);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const at = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (at !== -1) return size - (start + at + 1);
+    end = start;
+  }
+  return size;
+}
+
+/**
+ * Appends entries' lines and fsyncs. A file that does not end with a newline has a torn last
+ * line (a write cut short by a crash or a full disk): those bytes are first kept as evidence in
+ * FILE.quarantine and cut off, so the new lines start on a line of their own. Returns how many
+ * bytes were set aside.
+ */
+export async function appendEntries(path: string, entries: readonly Entry[]): Promise<number> {
+  if (entries.length === 0) return 0;
+  const handle = await open(path, 'r+');
   try {
-    for (const entry of entries) await handle.write(concatLine(entry.bytes));
+    let end = (await handle.stat()).size;
+    const torn = await tornTailLength(handle, end);
+    if (torn > 0) {
+      const bytes = Buffer.alloc(torn);
+      await handle.read(bytes, 0, torn, end - torn);
+      const message = 'a torn last line (no newline at the end): a write cut short';
+      await quarantineLines(path, path, [
+        { offset: end - torn, code: 'MALFORMED_INPUT', message, bytes },
+      ]);
+      end -= torn;
+      await handle.truncate(end);
+    }
+    const lines = serializeEntries(entries);
+    await handle.write(lines, 0, lines.length, end);
     await handle.sync();
+    return torn;
   } finally {
     await handle.close();
   }
+}
+
+/** FILE.held: entries an import brought that wait (for a predecessor, or an endorsement). */
+export const heldPath = (path: string) => `${path}.held`;
+
+/** The lines of FILE.held (none when there is no such file). */
+export async function readHeldLines(path: string): Promise<Uint8Array[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(heldPath(path)));
+  } catch {
+    return [];
+  }
+  return ledgerLines(bytes).lines;
+}
+
+/** Rewrites FILE.held with these entries (removes it when there are none). */
+export async function writeHeld(path: string, held: readonly HeldEntry[]): Promise<void> {
+  if (held.length === 0) {
+    await rm(heldPath(path), { force: true });
+    return;
+  }
+  await writeAtomic(heldPath(path), serializeEntries(held.map((h) => h.entry)));
 }
 
 /** Creates a new ledger file holding the genesis entry; refuses to overwrite. */
@@ -126,37 +144,31 @@ export async function createLedgerFile(path: string, genesis: Entry): Promise<vo
     );
   }
   try {
-    await handle.write(concatLine(genesis.bytes));
+    await handle.write(serializeEntries([genesis]));
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
 
-function concatLine(bytes: Uint8Array): Uint8Array {
-  const line = new Uint8Array(bytes.length + 1);
-  line.set(bytes);
-  line[bytes.length] = 0x0a;
-  return line;
+/** One piece of evidence: where it came from (a line, or a byte offset), why, and its bytes. */
+export interface EvidenceRecord {
+  line?: number;
+  offset?: number;
+  code: string;
+  message: string;
+  bytes: Uint8Array;
 }
 
-/** Rejected input lines, kept as evidence beside the ledger: FILE.quarantine, one JSON a line. */
+/** Rejected input kept as evidence beside the ledger: FILE.quarantine, one JSON a line. */
 export async function quarantineLines(
   path: string,
   source: string,
-  rejected: readonly { line: number; code: string; message: string; bytes: Uint8Array }[],
+  rejected: readonly EvidenceRecord[],
 ): Promise<void> {
   if (rejected.length === 0) return;
   const text = rejected
-    .map((r) =>
-      JSON.stringify({
-        source,
-        line: r.line,
-        code: r.code,
-        message: r.message,
-        bytes: toBase64(r.bytes),
-      }),
-    )
+    .map(({ bytes, ...where }) => JSON.stringify({ source, ...where, bytes: toBase64(bytes) }))
     .join('\n');
   const handle = await open(`${path}.quarantine`, 'a');
   try {

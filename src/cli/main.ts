@@ -53,6 +53,18 @@ function overview(): string {
   ].join('\n');
 }
 
+/** `patchtrail ledger --help`: every word with its summary and usage. */
+function groupHelp(name: string, group: readonly Command[]): string {
+  const words = group.map(
+    (c) => `  ${c.name.slice(name.length + 1)}: ${c.summary}\n    ${c.usage}\n`,
+  );
+  return [
+    `usage: patchtrail ${name} WORD [options]   (patchtrail ${name} WORD --help for one word)`,
+    '',
+    ...words,
+  ].join('\n');
+}
+
 function commandHelp(command: Command): string {
   return `${command.summary}\n\nusage: ${command.usage}\n`;
 }
@@ -132,7 +144,7 @@ export async function main(argv: readonly string[], context: CliContext): Promis
       const known = group.map((c) => c.name.slice(name.length + 1)).join('|');
       const usage = `usage: patchtrail ${name} ${known} ...\n`;
       if (word === '--help' || word === '-h') {
-        context.stdout(usage);
+        context.stdout(groupHelp(name, group));
         return 0;
       }
       const said = word === undefined ? 'needs a word' : `has no word "${word}"`;

@@ -51,12 +51,14 @@ export {
   rotationMessage,
   type AdmitResult,
   type Equivocation,
+  type HeldEntry,
   type LedgerEvents,
   type QuarantineRecord,
 } from './ledger/ledger.ts';
 export {
   admitLines,
   ledgerLines,
+  type LedgerLines,
   loadLedgerFile,
   serializeEntries,
   type LoadReport,

@@ -5,7 +5,10 @@
  * - Every value that appears in the map goes through `ledger.admit` under its key.
  * - A key whose value is not a valid entry is put back to the verified bytes when the ledger
  *   has that entry (overwrites, deletions), and removed otherwise (junk, forgeries, replays
- *   from another ledger). Entries waiting for a predecessor stay.
+ *   from another ledger). Entries the ledger holds (waiting for a predecessor, or newcomers
+ *   waiting for an endorsement) stay while it holds them; holding is bounded (limits.ts), and
+ *   what the ledger drops from it is removed from the map, so junk that can never resolve
+ *   does not travel to every peer for ever.
  * - Everything the ledger admits, from any source, is written to the map if it is missing.
  * - `reseed` writes the verified store into the map again (on every reconnect).
  * - Yjs-level divergence (a hostile pair of updates sharing one client id and clock leaves peers
@@ -14,7 +17,8 @@
  *   rebuilding: `bindLedgerDoc(new Y.Doc(), ledger)` seeds a fresh doc (a fresh client id) from
  *   the store, and the transport syncs that one instead. Peers notice the need by comparing
  *   ledger digests after syncing.
- * Keys are entry ids, never (author, seq): both sides of an equivocation must survive.
+ * Keys are entry ids, never (author, seq): both sides of an equivocation must survive. Keys
+ * and values are attacker-chosen: they are only ever looked up in Maps (Y.Map, the ledger's).
  */
 import type * as Y from 'yjs';
 import { bytesEqual, type Entry, type Ledger } from '../core/index.ts';
@@ -31,7 +35,19 @@ export interface LedgerDocBinding {
   destroy(): void;
 }
 
-export function bindLedgerDoc(doc: Y.Doc, ledger: Ledger): LedgerDocBinding {
+export interface LedgerDocOptions {
+  /**
+   * Hears an exception from checking one key (a bug: the validator codes every bad input). The
+   * binding goes on with the next key, so later repairs still happen.
+   */
+  onError?: (error: unknown, key: string) => void;
+}
+
+export function bindLedgerDoc(
+  doc: Y.Doc,
+  ledger: Ledger,
+  options: LedgerDocOptions = {},
+): LedgerDocBinding {
   const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
   let work: Promise<void> = Promise.resolve();
   let destroyed = false;
@@ -65,10 +81,21 @@ export function bindLedgerDoc(doc: Y.Doc, ledger: Ledger): LedgerDocBinding {
     }
   };
 
+  /** Checks keys in order; one key's exception never breaks the chain for the keys after it. */
   const enqueue = (keys: Iterable<string>) => {
     const list = [...keys];
     work = work.then(async () => {
-      for (const key of list) await check(key);
+      for (const key of list) {
+        try {
+          await check(key);
+        } catch (error) {
+          try {
+            options.onError?.(error, key);
+          } catch {
+            // A failing error handler must not stop the repairs either.
+          }
+        }
+      }
     });
   };
 
@@ -77,7 +104,13 @@ export function bindLedgerDoc(doc: Y.Doc, ledger: Ledger): LedgerDocBinding {
     enqueue(event.keysChanged);
   };
   map.observe(observer);
-  const unsubscribe = ledger.subscribe({ admitted: publish });
+  /** A held entry the ledger dropped: it leaves the map too (unless admitted meanwhile). */
+  const evicted = (entry: Entry) => {
+    const current = map.get(entry.id);
+    if (ledger.get(entry.id) !== undefined || !(current instanceof Uint8Array)) return;
+    if (bytesEqual(current, entry.bytes)) write(() => map.delete(entry.id));
+  };
+  const unsubscribe = ledger.subscribe({ admitted: publish, evicted });
 
   const reseed = () => {
     write(() => {

@@ -10,6 +10,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createRoot } from 'solid-js';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createBusy } from '../../src/app/busy.ts';
 import { createDevice } from '../../src/app/device.ts';
 import { createInbox } from '../../src/app/inbox.ts';
 import { createKiosk, type KioskIo } from '../../src/app/kiosk.ts';
@@ -19,6 +20,7 @@ import { targetEvents } from '../../src/app/kiosk-ledger.ts';
 import { makeServices } from '../../src/app/services.ts';
 import { createSync } from '../../src/app/sync.ts';
 import { createTeams } from '../../src/app/team.ts';
+import { makeLocalLocks } from '../../src/app/locks.ts';
 import {
   appendAttestation,
   createBundle,
@@ -92,11 +94,12 @@ function start(tree: MemoryTree, folder: Map<string, Uint8Array>, store: KeyValu
       },
     });
     const device = createDevice();
-    const teams = createTeams(device, createSync(undefined));
+    const busy = createBusy(makeLocalLocks());
+    const teams = createTeams(device, createSync(undefined), busy);
     const inbox = createInbox(bundles);
     const guard = makeKioskGuard({ store });
     const kiosk = createKiosk(teams, inbox, device, {
-      ...{ guard, io, store, pollMs: 50 },
+      ...{ guard, io, store, busy, pollMs: 50 },
       now: () => new Date(now),
     });
     return { device, teams, inbox, kiosk, dispose };

@@ -59,7 +59,7 @@ describe('ledger rows', () => {
   });
 
   it('marks each entry verified or out of standing, with names and a searchable summary', async () => {
-    const { ledger, lost } = await team();
+    const { ledger, lost, liar } = await team();
     const rows = entryRows(ledger);
     expect(rows).toHaveLength(ledger.size);
     expect(rows[0]).toMatchObject({
@@ -69,8 +69,12 @@ describe('ledger rows', () => {
       status: 'verified',
     });
     const revoked = rows.filter((row) => row.status !== 'verified');
-    expect(revoked.map((row) => [row.author === lost.did, row.status, row.statusMessage])).toEqual([
-      [true, 'REVOKED_KEY', 'author revoked from sequence 1'],
+    // Both sides of the liar's equivocation are out of standing, as is the revoked key's entry.
+    const who = (did: string) => (did === lost.did ? 'lost' : did === liar.did ? 'liar' : did);
+    expect(revoked.map((row) => [who(row.author), row.status, row.statusMessage])).toEqual([
+      ['lost', 'REVOKED_KEY', 'author revoked from sequence 1'],
+      ['liar', 'EQUIVOCATION', 'author equivocated at sequence 1'],
+      ['liar', 'EQUIVOCATION', 'author equivocated at sequence 1'],
     ]);
     expect(
       filterRows(rows, { text: 'ALL green', kind: '', status: 'all' }).map((r) => r.authorName),

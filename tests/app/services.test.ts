@@ -1,90 +1,13 @@
-/** The app's verify service and worker client, with a fake worker, in Node. */
+/** The app's verify service on the worker pool, with fake pool workers, in Node. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_BUNDLE_BYTES, PatchtrailError, serializeBundle } from '../../src/core/index.ts';
+import { MAX_BUNDLE_BYTES, serializeBundle } from '../../src/core/index.ts';
 import { makeServices, type BundleFile } from '../../src/app/services.ts';
-import {
-  makeVerifyWorkerClient,
-  WorkerUnavailableError,
-  type WorkerLike,
-} from '../../src/app/worker-client.ts';
-import type { VerifyRequest, WorkerResponse } from '../../worker/protocol.ts';
-import { runVerifyJob, type VerifyJobResult } from '../../worker/verify-job.ts';
+import type { VerifyRequest } from '../../worker/protocol.ts';
+import { runVerifyJob } from '../../worker/verify-job.ts';
 import { sampleBundle, signer } from '../helpers/bundles.ts';
-
-class FakeWorker extends EventTarget implements WorkerLike {
-  readonly requests: { message: VerifyRequest; transfer: Transferable[] }[] = [];
-  terminated = false;
-
-  postMessage(message: VerifyRequest, transfer: Transferable[]): void {
-    this.requests.push({ message, transfer });
-  }
-  reply(response: WorkerResponse): void {
-    this.dispatchEvent(new MessageEvent('message', { data: response }));
-  }
-  crash(): void {
-    this.dispatchEvent(new Event('error', { cancelable: true }));
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-}
-
-const job = (code: 'TOO_LARGE' | 'MALFORMED_INPUT'): VerifyJobResult => ({
-  result: { ok: false, problem: { code, message: code, details: [] } },
-});
-
-/** Resolves once the service has read the file and posted it to the worker. */
-async function untilRequested(worker: FakeWorker): Promise<VerifyRequest> {
-  while (worker.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  return worker.requests[0]?.message as VerifyRequest;
-}
+import { FakePoolWorker, fakeWorkers, untilRequested } from '../helpers/fake-worker.ts';
 
 const fileOf = (name: string, text: string): BundleFile => new File([text], name);
-
-describe('verify worker client', () => {
-  it('matches responses to requests by id, in any order, and transfers the bytes', async () => {
-    const worker = new FakeWorker();
-    const client = makeVerifyWorkerClient(() => worker);
-    const first = new ArrayBuffer(1);
-    const a = client.verify(first);
-    const b = client.verify(new ArrayBuffer(2));
-    const [ra, rb] = worker.requests;
-    expect(ra?.transfer).toEqual([first]);
-    worker.reply({ kind: 'verified', id: rb?.message.id ?? -1, job: job('TOO_LARGE') });
-    worker.reply({ kind: 'verified', id: ra?.message.id ?? -1, job: job('MALFORMED_INPUT') });
-    expect((await a).result).toMatchObject({ problem: { code: 'MALFORMED_INPUT' } });
-    expect((await b).result).toMatchObject({ problem: { code: 'TOO_LARGE' } });
-  });
-
-  it("rejects with the worker's serialised error, code intact", async () => {
-    const worker = new FakeWorker();
-    const client = makeVerifyWorkerClient(() => worker);
-    const answer = client.verify(new ArrayBuffer(1));
-    const error = { name: 'PatchtrailError', message: 'bad', code: 'UNSAFE_PATH' as const };
-    worker.reply({ kind: 'error', id: worker.requests[0]?.message.id ?? -1, error });
-    await expect(answer).rejects.toBeInstanceOf(PatchtrailError);
-    await expect(answer).rejects.toMatchObject({ code: 'UNSAFE_PATH' });
-    expect(client.usable).toBe(true);
-  });
-
-  it('gives up on a worker that errors: pending and later requests reject as unavailable', async () => {
-    const worker = new FakeWorker();
-    const client = makeVerifyWorkerClient(() => worker);
-    const pending = client.verify(new ArrayBuffer(1));
-    worker.crash();
-    await expect(pending).rejects.toBeInstanceOf(WorkerUnavailableError);
-    await expect(client.verify(new ArrayBuffer(1))).rejects.toBeInstanceOf(WorkerUnavailableError);
-    expect(worker.terminated).toBe(true);
-    expect(client.usable).toBe(false);
-  });
-
-  it('reports a worker that cannot be constructed as unavailable', async () => {
-    const client = makeVerifyWorkerClient(() => {
-      throw new Error('Worker is not defined');
-    });
-    await expect(client.verify(new ArrayBuffer(1))).rejects.toThrow(/could not start/);
-  });
-});
 
 describe('verify service', () => {
   afterEach(() => {
@@ -92,7 +15,7 @@ describe('verify service', () => {
   });
 
   it('refuses a file over the limit with TOO_LARGE without reading it', async () => {
-    const services = makeServices({ startWorker: () => new FakeWorker() });
+    const services = makeServices({ startWorker: () => new FakePoolWorker() });
     const huge: BundleFile = {
       name: 'huge.json',
       size: MAX_BUNDLE_BYTES + 1,
@@ -119,24 +42,37 @@ describe('verify service', () => {
   });
 
   it('falls back to the main thread when the worker dies mid-request', async () => {
-    const worker = new FakeWorker();
-    const services = makeServices({ startWorker: () => worker });
+    const fakes = fakeWorkers('crash');
+    const services = makeServices({ startWorker: fakes.start });
     const text = serializeBundle(await sampleBundle(1));
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const checking = services.verifyBundleFile(fileOf('valid.json', text));
-    await untilRequested(worker);
-    worker.crash();
-    expect(await checking).toMatchObject({ verdict: 'verified', engine: 'main-thread' });
+    const check = await services.verifyBundleFile(fileOf('valid.json', text));
+    expect(check).toMatchObject({ verdict: 'verified', engine: 'main-thread' });
+    expect(fakes.started[0]?.terminated).toBe(true);
+  });
+
+  it('after a worker crashes, the next check runs in a new worker', async () => {
+    const fakes = fakeWorkers('crash', 'answer');
+    const services = makeServices({ startWorker: fakes.start });
+    const text = serializeBundle(await sampleBundle(1));
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await services.verifyBundleFile(fileOf('a.json', text))).engine).toBe('main-thread');
+    const next = await services.verifyBundleFile(fileOf('b.json', text));
+    expect(next).toMatchObject({ verdict: 'verified', engine: 'worker' });
+    expect(fakes.started).toHaveLength(2);
+    expect(fakes.started[1]?.requests).toHaveLength(1);
   });
 
   it('uses the worker answer, and marks a forged author signature invalid with claims', async () => {
-    const worker = new FakeWorker();
-    const services = makeServices({ startWorker: () => worker });
+    const fakes = fakeWorkers('hold');
+    const services = makeServices({ startWorker: fakes.start });
     const bundle = await sampleBundle(1);
     const payload = Buffer.from(bundle.envelope.payload, 'base64').toString('utf8');
     bundle.envelope.payload = Buffer.from(payload.replace('typo', 'tpyo')).toString('base64');
     const checking = services.verifyBundleFile(fileOf('forged.json', serializeBundle(bundle)));
-    const request = await untilRequested(worker);
+    const worker = await untilRequested(() => fakes.started[0]);
+    const request = worker.requests[0]?.message as unknown as VerifyRequest;
     const answer = await runVerifyJob(new Uint8Array(request.bytes));
     worker.reply({ kind: 'verified', id: request.id, job: structuredClone(answer) });
     const check = await checking;

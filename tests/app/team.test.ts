@@ -7,6 +7,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createRoot } from 'solid-js';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createBusy } from '../../src/app/busy.ts';
 import { createDevice } from '../../src/app/device.ts';
 import type { OpenTeam } from '../../src/app/ledger-session.ts';
 import { createSync, type Transport, type TransportTarget } from '../../src/app/sync.ts';
@@ -41,7 +42,7 @@ function start(transport?: Transport) {
   return createRoot((dispose) => {
     const device = createDevice();
     const sync = createSync(transport);
-    const teams = createTeams(device, sync);
+    const teams = createTeams(device, sync, createBusy());
     return { device, sync, teams, dispose };
   });
 }

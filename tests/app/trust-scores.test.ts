@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeServices } from '../../src/app/services.ts';
 import { makeTrustScorer, WORKER_THRESHOLD } from '../../src/app/trust-scores.ts';
-import { WorkerUnavailableError, type WorkerLike } from '../../src/app/worker-channel.ts';
+import { WorkerUnavailableError } from '../../src/app/worker-pool.ts';
 import {
   computeReputation,
   defaultReputationParams,
@@ -14,48 +14,21 @@ import {
   type ReputationInput,
 } from '../../src/core/reputation/index.ts';
 import { runReputationJob } from '../../worker/reputation-job.ts';
-import type { ReputationRequest, ReputationResponse } from '../../worker/reputation-protocol.ts';
+import type { ReputationResponse } from '../../worker/reputation-protocol.ts';
 import { syntheticInput } from '../e2e/reputation-synthetic.ts';
+import { FakePoolWorker, fakeWorkers } from '../helpers/fake-worker.ts';
 
 const PARAMS = defaultReputationParams('2026-06-01T00:00:00Z');
 
-type Behaviour = 'answer' | 'hold' | 'crash';
-
-class FakeReputationWorker extends EventTarget implements WorkerLike {
-  readonly requests: ReputationRequest[] = [];
-  terminated = false;
-  constructor(public behaviour: Behaviour = 'answer') {
-    super();
-  }
-
-  postMessage(message: ReputationRequest, transfer: Transferable[]): void {
-    const arrived = structuredClone(message, { transfer });
-    this.requests.push(arrived);
-    if (this.behaviour === 'crash') setTimeout(() => this.crash(), 0);
-    if (this.behaviour !== 'answer') return;
-    const { message: response, transfer: back } = runReputationJob(arrived);
-    setTimeout(() => this.reply(structuredClone(response, { transfer: back })), 0);
-  }
-  /** The answer the real job gives to the i-th request. */
-  answer(i: number): ReputationResponse {
-    return runReputationJob(this.requests[i]).message;
-  }
-  reply(response: unknown): void {
-    this.dispatchEvent(new MessageEvent('message', { data: response }));
-  }
-  crash(): void {
-    this.dispatchEvent(new Event('error', { cancelable: true }));
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-}
+/** The answer the real job gives to the worker's i-th request. */
+const answerTo = (worker: FakePoolWorker, i: number): ReputationResponse =>
+  runReputationJob(worker.requests[i]?.message).message;
 
 /** Large enough for the worker at a threshold of 1,000 nodes + edges. */
 const large = () => syntheticInput(300, 8, 11);
 const expected = (input: ReputationInput) => computeReputation(structuredClone(input), PARAMS);
 
-async function untilRequested(worker: FakeReputationWorker, count = 1): Promise<void> {
+async function untilRequested(worker: FakePoolWorker, count = 1): Promise<void> {
   while (worker.requests.length < count) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
@@ -69,7 +42,7 @@ describe('computeTrustScores', () => {
   });
 
   it("computes a large input in the worker: core's result, Map rebuilt, engine 'worker'", async () => {
-    const worker = new FakeReputationWorker();
+    const worker = new FakePoolWorker();
     const score = makeTrustScorer({ startWorker: () => worker, threshold: 1000 });
     const input = large();
     const { result, engine } = await score(input, PARAMS);
@@ -80,7 +53,7 @@ describe('computeTrustScores', () => {
   });
 
   it('computes a small input on the main thread without starting the worker', async () => {
-    const start = vi.fn(() => new FakeReputationWorker());
+    const start = vi.fn(() => new FakePoolWorker());
     const score = makeTrustScorer({ startWorker: start, threshold: 1000 });
     const input = syntheticInput(40, 4);
     expect(input.nodes.length + input.edges.from.length).toBeLessThan(1000);
@@ -91,7 +64,7 @@ describe('computeTrustScores', () => {
   });
 
   it('follows the engine the caller asks for, whatever the size', async () => {
-    const worker = new FakeReputationWorker();
+    const worker = new FakePoolWorker();
     const score = makeTrustScorer({ startWorker: () => worker });
     expect(WORKER_THRESHOLD).toBeGreaterThan(1000);
     const small = syntheticInput(40, 4);
@@ -101,7 +74,7 @@ describe('computeTrustScores', () => {
   });
 
   it("leaves the caller's input whole: the worker gets copies of the edges", async () => {
-    const score = makeTrustScorer({ startWorker: () => new FakeReputationWorker(), threshold: 0 });
+    const score = makeTrustScorer({ startWorker: () => new FakePoolWorker(), threshold: 0 });
     const input = large();
     const before = structuredClone(input);
     const { result } = await score(input, PARAMS);
@@ -111,7 +84,7 @@ describe('computeTrustScores', () => {
   });
 
   it("with transferInput, moves the input's own edge buffers to the worker", async () => {
-    const score = makeTrustScorer({ startWorker: () => new FakeReputationWorker(), threshold: 0 });
+    const score = makeTrustScorer({ startWorker: () => new FakePoolWorker(), threshold: 0 });
     const input = large();
     const hash = expected(input).scoreHash;
     const { result, engine } = await score(input, PARAMS, { transferInput: true });
@@ -134,21 +107,21 @@ describe('computeTrustScores', () => {
   });
 
   it('falls back to the main thread when the worker dies mid-request: same score hash', async () => {
-    const worker = new FakeReputationWorker('crash');
-    const score = makeTrustScorer({ startWorker: () => worker, threshold: 0 });
+    const fakes = fakeWorkers('crash', 'answer');
+    const score = makeTrustScorer({ startWorker: fakes.start, threshold: 0 });
     const input = large();
     const { result, engine } = await score(input, PARAMS);
     expect(engine).toBe('main-thread');
     expect(result).toEqual(expected(input));
-    expect(worker.terminated).toBe(true);
-    // The dead worker is not restarted, nor posted to again.
-    expect((await score(large(), PARAMS)).engine).toBe('main-thread');
-    expect(worker.requests).toHaveLength(1);
+    expect(fakes.started[0]?.terminated).toBe(true);
+    // The dead worker is replaced: the next request runs in a new one, not posted to the dead one.
+    expect((await score(large(), PARAMS)).engine).toBe('worker');
+    expect(fakes.started.map((w) => w.requests.length)).toEqual([1, 1]);
   });
 
   it('with transferInput, a worker that dies mid-request rejects: the edges went with it', async () => {
     const score = makeTrustScorer({
-      startWorker: () => new FakeReputationWorker('crash'),
+      startWorker: () => new FakePoolWorker('crash'),
       threshold: 0,
     });
     const answer = score(large(), PARAMS, { transferInput: true });
@@ -157,12 +130,16 @@ describe('computeTrustScores', () => {
   });
 
   it('gives up on a worker that sends a malformed response, and computes here', async () => {
-    const worker = new FakeReputationWorker('hold');
+    const worker = new FakePoolWorker('hold');
     const score = makeTrustScorer({ startWorker: () => worker, threshold: 0 });
     const input = large();
     const scoring = score(input, PARAMS);
     await untilRequested(worker);
-    worker.reply({ kind: 'scored', id: worker.requests[0]?.id, result: { scoreHash: 'sha256:0' } });
+    worker.reply({
+      kind: 'scored',
+      id: worker.requests[0]?.message.id,
+      result: { scoreHash: 'sha256:0' },
+    });
     const { result, engine } = await scoring;
     expect({ engine, scoreHash: result.scoreHash }).toEqual({
       engine: 'main-thread',
@@ -173,12 +150,12 @@ describe('computeTrustScores', () => {
   });
 
   it('gives up on a worker whose answer does not fit the input, and computes here', async () => {
-    const worker = new FakeReputationWorker('hold');
+    const worker = new FakePoolWorker('hold');
     const score = makeTrustScorer({ startWorker: () => worker, threshold: 0 });
     const input = large();
     const scoring = score(input, PARAMS);
     await untilRequested(worker);
-    const answer = worker.answer(0);
+    const answer = answerTo(worker, 0);
     if (answer.kind !== 'scored') throw new Error('the job did not score');
     worker.reply({ ...answer, result: { ...answer.result, ppb: answer.result.ppb.subarray(1) } });
     const { result, engine } = await scoring;
@@ -188,7 +165,7 @@ describe('computeTrustScores', () => {
   });
 
   it("rejects with core's RangeError for bad parameters, as the main thread does", async () => {
-    const score = makeTrustScorer({ startWorker: () => new FakeReputationWorker(), threshold: 0 });
+    const score = makeTrustScorer({ startWorker: () => new FakePoolWorker(), threshold: 0 });
     const bad = { ...PARAMS, deltaPpb: -1 };
     const inWorker = score(large(), bad);
     await expect(inWorker).rejects.toBeInstanceOf(RangeError);
@@ -198,13 +175,13 @@ describe('computeTrustScores', () => {
   });
 
   it('matches answers to requests by id, in any order', async () => {
-    const worker = new FakeReputationWorker('hold');
+    const worker = new FakePoolWorker('hold');
     const score = makeTrustScorer({ startWorker: () => worker, threshold: 0 });
     const [a, b] = [syntheticInput(200, 5, 1), syntheticInput(250, 5, 2)];
     const scoring = [score(a, PARAMS), score(b, PARAMS)];
     await untilRequested(worker, 2);
-    worker.reply(worker.answer(1));
-    worker.reply(worker.answer(0));
+    worker.reply(answerTo(worker, 1));
+    worker.reply(answerTo(worker, 0));
     const [ra, rb] = await Promise.all(scoring);
     expect(ra?.result.scoreHash).toBe(expected(a).scoreHash);
     expect(rb?.result.scoreHash).toBe(expected(b).scoreHash);
@@ -216,12 +193,9 @@ describe('computeTrustScores', () => {
     expect((await score(syntheticInput(20, 2), PARAMS)).elapsedMs).toBe(5);
   });
 
-  it('is what the app services offer, with the reputation worker they start', async () => {
-    const worker = new FakeReputationWorker();
-    const services = makeServices({
-      startWorker: () => new FakeReputationWorker('hold'),
-      startReputationWorker: () => worker,
-    });
+  it('is what the app services offer, on the pool they start', async () => {
+    const worker = new FakePoolWorker();
+    const services = makeServices({ startWorker: () => worker });
     const input = large();
     const { result } = await services.computeTrustScores(input, PARAMS, { engine: 'worker' });
     expect(result.scoreHash).toBe(expected(input).scoreHash);

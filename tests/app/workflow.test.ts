@@ -9,6 +9,8 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { createRoot } from 'solid-js';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createBusy } from '../../src/app/busy.ts';
+import { makeLocalLocks } from '../../src/app/locks.ts';
 import { createDevice } from '../../src/app/device.ts';
 import { createInbox } from '../../src/app/inbox.ts';
 import { applyToTarget, rollbackOnTarget } from '../../src/app/patch-actions.ts';
@@ -63,7 +65,7 @@ function start() {
       },
     });
     const device = createDevice();
-    const teams = createTeams(device, createSync(undefined));
+    const teams = createTeams(device, createSync(undefined), createBusy(makeLocalLocks()));
     const inbox = createInbox(bundles);
     const workflow = createWorkflow(inbox, teams, device, () => new Date(T));
     return { device, teams, inbox, workflow, dispose };

@@ -12,10 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
+import { rm } from 'node:fs/promises';
 import {
+  bundleTestPage,
   CHROMIUM_PATH,
   hasChromium,
   launchChromium,
+  serveWebApp,
   type LaunchedBrowser,
 } from '../e2e/browser.ts';
 
@@ -107,6 +110,49 @@ export async function openEd25519Page(): Promise<Ed25519Page> {
     await cdp.detach();
     const chromiumVersion = product.replace(/^\D*/, '');
     return { page, chromiumVersion, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export interface BundledPage {
+  page: Page;
+  browser: LaunchedBrowser;
+  /** The directory served: files written here are served at the page's origin. */
+  dir: string;
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Bundles a page entry that may start Workers (vite writes them beside it), serves the
+ * directory on 127.0.0.1, and opens it in Chromium with `extraArgs`; every request to another
+ * origin is aborted. Waits until `window[ready]` is defined.
+ */
+export async function openBundledPage(
+  entry: string,
+  ready: string,
+  extraArgs: string[] = [],
+): Promise<BundledPage> {
+  const dir = await bundleTestPage(entry, `patchtrail ${ready}`);
+  const server = await serveWebApp(dir);
+  let browser: LaunchedBrowser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    browser = await launchChromium({ args: extraArgs });
+    const origin = new URL(server.url).origin;
+    await browser.context.route(
+      (url) => url.origin !== origin,
+      (route) => route.abort('blockedbyclient'),
+    );
+    await browser.page.goto(server.url);
+    await browser.page.waitForFunction((name) => name in window, ready);
+    return { page: browser.page, browser, dir, origin, close };
   } catch (error) {
     await close();
     throw error;

@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['tests/bench/**/*.bench.ts'],
     environment: 'node',
+    globalSetup: ['tests/global-setup.ts'],
     fileParallelism: false,
     disableConsoleIntercept: true,
     testTimeout: 120_000,

@@ -2,26 +2,13 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace } from '../helpers/cli.ts';
+import { keysAndBundle } from './ledger-fixture.ts';
 
-const { at, pt, ok } = cliWorkspace('pt-ledger-');
+const workspace = cliWorkspace('pt-ledger-');
+const { at, pt, ok } = workspace;
 const dids: Record<string, string> = {};
 
-beforeAll(async () => {
-  for (const who of ['admin', 'dev', 'reviewer', 'stranger'])
-    dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
-  writeFileSync(at('fix.diff'), '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n');
-  await ok([
-    'create',
-    '--diff',
-    at('fix.diff'),
-    '--key',
-    at('dev.pem'),
-    '--reason',
-    'fix',
-    '--out',
-    at('b.json'),
-  ]);
-});
+beforeAll(() => keysAndBundle(workspace, ['admin', 'dev', 'reviewer', 'stranger'], dids));
 
 describe('patchtrail ledger', () => {
   it('init, register, endorse, attest with a parent, log and verify', async () => {
@@ -163,7 +150,9 @@ describe('patchtrail ledger', () => {
       ]),
     ) as { to: string; entries: string[] };
     expect(rotated.entries).toHaveLength(2);
-    const late = await ok([
+    // The retired key can no longer write: refused with REVOKED_KEY, nothing appended.
+    const before = readFileSync(at('rotate.ledger'));
+    const late = await pt([
       'ledger',
       'attest',
       at('b.json'),
@@ -173,10 +162,9 @@ describe('patchtrail ledger', () => {
       'tested',
       ...L,
     ]);
-    const log = JSON.parse(await ok(['ledger', 'log', '--json', ...L])) as {
-      entries: { id: string; standing: string }[];
-    };
-    expect(log.entries.find((e) => e.id === late)?.standing).toBe('REVOKED_KEY');
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(/^REVOKED_KEY: refused: attest .* rotated to a new key/);
+    expect(readFileSync(at('rotate.ledger'))).toEqual(before);
     const who = JSON.parse(await ok(['ledger', 'identities', '--json', ...L])) as {
       identities: { did: string; name: string; roles: Record<string, { stake: number }> }[];
     };

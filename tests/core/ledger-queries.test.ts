@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeedSigner, type Signer } from '../../src/core/index.ts';
+import { signEntry } from '../../src/core/ledger/entry.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { auditTrail, identities, provenance } from '../../src/core/ledger/queries.ts';
 
@@ -156,6 +157,56 @@ describe('ledger queries', () => {
     );
     const hop = provenance(q.ledger, PATCH).hops.find((h) => h.id === q.reviewed.id);
     expect(hop?.outOfStanding).toMatch(/revoked from sequence 0/);
+  });
+
+  it('a fork below a revocation (a thief signing on an old copy) marks both sides in provenance', async () => {
+    const q = await lineage();
+    const reviewer = q.reviewer as Signer;
+    await q.ledger.append(
+      q.admin as Signer,
+      'revoke',
+      { subject: reviewer.did, from: 2, reason: 'key stolen' },
+      T,
+    );
+    // The thief's copy ends at the reviewer's registration: it signs seq 1 again.
+    const forged = await signEntry(reviewer, {
+      ledger: q.ledger.id,
+      seq: 1,
+      prev: q.reviewed.prev,
+      refs: [],
+      time: T,
+      kind: 'attest',
+      body: { patch: OTHER, reason: 'reviewed' },
+    });
+    expect((await q.ledger.admit(forged.bytes)).status).toBe('admitted');
+    expect(q.ledger.registry().identities.get(reviewer.did)?.malicious).toBe(true);
+    const hop = provenance(q.ledger, OTHER).hops.find((h) => h.id === forged.id);
+    expect(hop?.outOfStanding).toMatch(/equivocated at sequence 1/);
+    const genuine = provenance(q.ledger, PATCH).hops.find((h) => h.id === q.reviewed.id);
+    expect(genuine?.outOfStanding).toMatch(/equivocated at sequence 1/);
+    expect(q.ledger.verified(forged.id)).toBeUndefined();
+    // What the author signed before the fork still stands.
+    expect(q.ledger.verified(q.reviewed.prev ?? '')).toBeDefined();
+  });
+
+  it('a later register renames an identity, while its author is in standing', async () => {
+    const q = await lineage();
+    const reviewer = q.reviewer as Signer;
+    const nameOf = () => identities(q.ledger).find((i) => i.did === reviewer.did)?.name;
+    expect(nameOf()).toBe('reviewer');
+    await q.ledger.append(reviewer, 'register', { name: 'review bot' }, T);
+    expect(nameOf()).toBe('review bot');
+    const head = q.ledger.head(reviewer.did)?.seq ?? 0;
+    await q.ledger.append(
+      q.admin as Signer,
+      'revoke',
+      { subject: reviewer.did, from: head + 1, reason: 'lost' },
+      T,
+    );
+    await q.ledger.append(reviewer, 'register', { name: 'mallory' }, T);
+    expect(nameOf()).toBe('review bot');
+    // The founder is not named after the ledger.
+    expect(identities(q.ledger).find((i) => i.did === q.admin?.did)?.name).toBe('');
   });
 
   it('audit trail of a target: what was applied and rolled back, from which tree to which', async () => {

@@ -167,10 +167,26 @@ describe('the ledger entry JSON Schema', () => {
         ...attest,
         refs: Array.from({ length: 9 }, (_, i) => `sha256:${String(i).repeat(64)}`),
       },
+      'a rename that says it replaces a key': {
+        ...attest,
+        kind: 'register',
+        body: { name: 'renamed', rotatedFrom: attest.author },
+      },
     };
     for (const [name, value] of Object.entries(corruptions)) {
       expect(validate(value), name).toBe(false);
       expect(await codeOf(() => decodeEntry(canonicalBytes(value))), name).toBe('MALFORMED_INPUT');
     }
+  });
+
+  it('accepts a rename (a register entry after a key’s first), as the decoder does', async () => {
+    const entries = await everyKind();
+    const attest = JSON.parse(
+      utf8Decode((entries.find((e) => e.kind === 'attest') as Entry).bytes),
+    ) as Record<string, unknown>;
+    const rename = { ...attest, kind: 'register', body: { name: 'renamed' } };
+    expect(validate(rename)).toBe(true);
+    // The decoder gets past every field check to the signature.
+    expect(await codeOf(() => decodeEntry(canonicalBytes(rename)))).toBe('INVALID_SIGNATURE');
   });
 });

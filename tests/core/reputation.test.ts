@@ -205,7 +205,7 @@ describe('malice', () => {
     };
     const hard = computeReputation(graph(team, edges, [compromised]), params());
     expect(hard.scores.get('bad')).toBe(0);
-    const soft = params({ penalties: { compromised: 512, contradicted: 512 } });
+    const soft = params({ penalties: { compromised: 512, kept: 256, contradicted: 512 } });
     const clean = computeReputation(graph(team, edges), soft);
     const halved = computeReputation(graph(team, edges, [compromised]), soft);
     // What bad receives from a is halved; the held-back half returns to the root (a rises),

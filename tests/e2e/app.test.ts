@@ -409,15 +409,21 @@ describeBrowser('bundle page (Chromium, production build)', () => {
   });
 
   it('falls back to the main thread when the worker cannot start', async () => {
-    const fallback = await browser.context.newPage();
-    const errors = collectPageErrors(fallback);
-    await fallback.route('**/verify.worker-*.js', (route) => route.abort());
-    await fallback.goto(server.url);
-    await fallback.setInputFiles(testid('file-input'), fixtures.path('valid.json'));
-    const verdict = await verdictFor(fallback, 'valid.json');
-    expect(verdict).toMatchObject({ state: 'verified', engine: 'main-thread' });
-    await fallback.close();
-    // The blocked worker script itself is logged as a failed load, and nothing else.
-    expect(errors.filter((e) => !e.includes('net::ERR_FAILED'))).toEqual([]);
+    // A browser of its own with service workers blocked: the app's service worker would serve
+    // the worker script from its precache, out of page.route's sight.
+    const other = await launchChromium({ serviceWorkers: 'block' });
+    try {
+      const fallback = other.page;
+      const errors = collectPageErrors(fallback);
+      await fallback.route('**/pool.worker-*.js', (route) => route.abort());
+      await fallback.goto(server.url);
+      await fallback.setInputFiles(testid('file-input'), fixtures.path('valid.json'));
+      const verdict = await verdictFor(fallback, 'valid.json');
+      expect(verdict).toMatchObject({ state: 'verified', engine: 'main-thread' });
+      // The blocked worker script itself is logged as a failed load, and nothing else.
+      expect(errors.filter((e) => !e.includes('net::ERR_FAILED'))).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -54,6 +54,8 @@ export function describeBrowser(name: string, body: () => void): void {
 
 export interface LaunchedBrowser {
   context: BrowserContext;
+  /** The profile directory (every Chromium process of this browser names it). */
+  profile: string;
   /** The page the persistent context opens with. */
   page: Page;
   /** Closes the browser and deletes its profile directory. */
@@ -66,19 +68,25 @@ export interface LaunchOptions {
   permissions?: string[];
   /** Another executable that runs Chromium (a wrapper entering a network namespace). */
   executablePath?: string;
+  /** 'block' keeps the app's service worker out (page.route cannot see what it serves). */
+  serviceWorkers?: 'allow' | 'block';
+  /** A profile directory to use (and delete on close) instead of a fresh one in tmpdir. */
+  profile?: string;
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
-  const profile = await mkdtemp(join(tmpdir(), 'patchtrail-chromium-'));
+  const profile = options.profile ?? (await mkdtemp(join(tmpdir(), 'patchtrail-chromium-')));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
+    ...(options.serviceWorkers === undefined ? {} : { serviceWorkers: options.serviceWorkers }),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {
     context,
+    profile,
     page,
     async close() {
       await context.close();
@@ -99,7 +107,15 @@ export function collectPageErrors(page: Page): string[] {
 
 // --- building dist/web ---------------------------------------------------------------------
 
-const WEB_SOURCES = ['index.html', 'vite.config.ts', 'src', 'worker', 'wasm', 'public'];
+const WEB_SOURCES = [
+  'index.html',
+  'vite.config.ts',
+  'vite.pwa.ts',
+  'src',
+  'worker',
+  'wasm',
+  'public',
+];
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;

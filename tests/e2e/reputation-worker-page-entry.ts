@@ -1,6 +1,6 @@
 /**
  * Browser entry bundled by ./reputation-worker.test.ts: the app's own services (src/app, the
- * production wiring, which starts worker/reputation.worker.ts as a module Worker) on `window`,
+ * production wiring, which starts worker/pool.worker.ts as a module Worker) on `window`,
  * so the test can score a synthetic ledger through `computeTrustScores` exactly as the app
  * does, and see where it ran and how long the page's main thread was held meanwhile.
  */

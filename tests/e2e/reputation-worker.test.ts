@@ -1,7 +1,7 @@
 /**
  * Trust scores in the reputation Worker, end to end in headless Chromium: vite bundles
  * ./reputation-worker-page-entry.ts, which calls the app's `computeTrustScores` (src/app, the
- * production code path, starting worker/reputation.worker.ts), on a synthetic ledger large
+ * production code path, starting worker/pool.worker.ts), on a synthetic ledger large
  * enough for the worker. It must run there, and its score hash must equal the one Node
  * computes for the same input; with Workers unavailable it must fall back to the main thread
  * and give the same hash. Skipped, with a printed reason, without /usr/bin/chromium (see
@@ -77,7 +77,7 @@ describeBrowser('trust scores in the reputation Worker, in headless Chromium', (
     expect(scored).toMatchObject({ engine: 'worker', inputIntact: true });
     expect(scored.scoreHash).toBe(nodeHash(LARGE));
     expect(page.workers().map((w) => w.url())).toEqual([
-      expect.stringMatching(/\/reputation\.worker-[\w-]+\.js$/),
+      expect.stringMatching(/\/pool\.worker-[\w-]+\.js$/),
     ]);
     expect(errors).toEqual([]);
     await page.close();
@@ -123,7 +123,7 @@ describeBrowser('trust scores in the reputation Worker, in headless Chromium', (
     const scored = await page.evaluate((r) => window.patchtrailTrustScores.score(r), LARGE);
     expect(scored).toMatchObject({ engine: 'main-thread', inputIntact: true });
     expect(scored.scoreHash).toBe(nodeHash(LARGE));
-    expect(warnings).toEqual([expect.stringContaining('reputation worker could not start')]);
+    expect(warnings).toEqual([expect.stringContaining('pool worker could not start')]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -31,7 +31,10 @@ import { inputToJson, summarize, syntheticInput } from './reputation-synthetic.t
 const ENTRY = fileURLToPath(new URL('./reputation-page-entry.ts', import.meta.url));
 const AS_OF = '2026-06-01T00:00:00Z';
 
-/** A small ledger: an admin, two endorsed members, a chain of attestations, a flag. */
+/**
+ * A small ledger: an admin, two endorsed members, a chain of attestations, a flag, and a
+ * system that keeps the flagged patch.
+ */
 async function ledgerInput() {
   const signers = await Promise.all(
     [1, 2, 3, 4, 5, 6].map((n) => makeSeedSigner(new Uint8Array(32).fill(n))),
@@ -83,7 +86,19 @@ async function ledgerInput() {
     );
   }
   const bad = `sha256:${'b'.repeat(64)}`;
-  await ledger.append(dealer, 'attest', { patch: bad, reason: 'built' }, '2026-06-20T00:00:00Z');
+  const dealt = await ledger.append(
+    dealer,
+    'attest',
+    { patch: bad, reason: 'built' },
+    '2026-06-20T00:00:00Z',
+  );
+  // The kiosk applies it and keeps it: a soft penalty (kept) on top of the dealer's hard one.
+  await ledger.append(
+    kiosk,
+    'attest',
+    { patch: bad, reason: 'applied', parent: dealt.id },
+    '2026-06-20T12:00:00Z',
+  );
   await ledger.append(
     admin,
     'flag',
@@ -126,6 +141,7 @@ describeBrowser('reputation in headless Chromium', () => {
     const { input, params } = await ledgerInput();
     const node = summarize(computeReputation(input, params));
     expect(node.ppb.filter((v) => v > 0).length).toBeGreaterThan(3);
+    expect(input.penalties.map((p) => p.kind).sort()).toEqual(['compromised', 'kept']);
     const json = inputToJson(input);
     const chromium = await page().evaluate(
       ({ json, params }) => window.patchtrailReputation.compute(json, params),

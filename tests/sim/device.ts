@@ -1,12 +1,11 @@
 /**
  * A device's turn, the paper's query mapped to patches: the device needs a fix, hears every
- * source that holds it, picks one (by global trust with a 10% chance of a zero-score source,
- * or uniformly without reputation), asks the policy in force about the patch received through
- * that source (`via`), tries the next source on a denial, and applies the first allowed patch
- * to its tree and records `applied` with `parent` = the source's attestation and the decision
- * hash, as the agent's record step does. At the end of the cycle a device that applied a
- * compromised patch finds out, rolls it back (`rolled-back`, parent = its `applied`) and
- * reports it; the fix's admin flags the patch, the only flag the engine counts (malice.ts).
+ * source that holds it, picks one (`SimConfig.choice`: by global trust with a 10% chance of a
+ * zero-score source, uniformly without reputation; or uniformly whatever the scores), asks the
+ * policy in force about the patch received through that source (`via`), tries the next source
+ * on a denial (`retry`), and applies the first allowed patch to its tree and records `applied`
+ * with `parent` = the source's attestation and the decision hash, as the agent's record step
+ * does. A compromised patch it applied is found out later (detect.ts).
  */
 import { applyDiff, treeHash, type MemoryTree } from '../../src/core/index.ts';
 import {
@@ -15,13 +14,16 @@ import {
   type UnsealedDecision,
 } from '../../src/core/policy/index.ts';
 import { responders } from './behaviour.ts';
-import { judge, scoreOf, type Snapshot } from './policies.ts';
+import { catchUp, report } from './detect.ts';
+import { judge, scoreOf, takeSnapshot, type Snapshot } from './policies.ts';
 import { newIdentity } from './setup.ts';
 import { isHonest, type Actor, type Metrics, type Source, type World } from './world.ts';
 
 export interface Turn {
   world: World;
   policy: CompiledPolicy;
+  /** The policy admins apply by when they try sources (`adminsTry`). */
+  trying: CompiledPolicy;
   snapshot: Snapshot;
   metrics: Metrics;
   cycle: number;
@@ -30,7 +32,7 @@ export interface Turn {
 /** The index in `pool` of the source the device tries next (Kamvar et al. 2003, §7). */
 function pick(world: World, snapshot: Snapshot, pool: readonly Source[]): number {
   const { rng, config } = world;
-  if (!config.withReputation) return rng.int(pool.length);
+  if (!config.withReputation || config.choice === 'random') return rng.int(pool.length);
   const scores = pool.map((s) => scoreOf(snapshot, s.system));
   const zero: number[] = [];
   const positive: number[] = [];
@@ -40,21 +42,34 @@ function pick(world: World, snapshot: Snapshot, pool: readonly Source[]): number
   return positive[rng.weighted(positive.map((i) => scores[i] as number))] as number;
 }
 
+function count(turn: Turn, source: Source, allowed: boolean): void {
+  const { metrics } = turn;
+  metrics.decisions++;
+  if (!allowed) metrics.denials++;
+  if (source.system.kind === 'honest') {
+    const late = 2 * turn.cycle >= turn.world.config.cycles;
+    metrics.honestOffers++;
+    if (late) metrics.honestOffersLate++;
+    if (!allowed) metrics.honestDenied++;
+    if (!allowed && late) metrics.honestDeniedLate++;
+  }
+  if (source.system.role === 'sybil') metrics[allowed ? 'sybilAllowed' : 'sybilDenied'] += 1;
+}
+
 /** The first source the policy allows, trying sources in the order `pick` gives. */
-function choose(turn: Turn, sources: Source[], tree: string, counted: boolean) {
-  const { world, snapshot, metrics } = turn;
+function choose(turn: Turn, device: Actor, sources: Source[], tree: string) {
+  const { world, snapshot } = turn;
+  const counted = isHonest(device);
+  const policy = device.kind === 'admin' && world.config.adminsTry ? turn.trying : turn.policy;
   const pool = [...sources];
   while (pool.length > 0) {
     const i = pick(world, snapshot, pool);
     const source = pool[i] as Source;
-    const decision = judge(world, turn.policy, snapshot, source, tree);
+    const decision = judge(world, policy, snapshot, source, tree);
     const allowed = decision.decision === 'allow';
-    if (counted) {
-      metrics.decisions++;
-      if (!allowed) metrics.denials++;
-      if (source.system.role === 'sybil') metrics[allowed ? 'sybilAllowed' : 'sybilDenied'] += 1;
-    }
+    if (counted) count(turn, source, allowed);
     if (allowed) return { source, decision };
+    if (!world.config.retry) return undefined;
     pool.splice(i, 1);
   }
   return undefined;
@@ -81,12 +96,16 @@ async function applyAndRecord(world: World, device: Actor, source: Source, d: Un
 /** One device's query. Only honest devices (admins included) count in the metrics. */
 export async function deviceTurn(turn: Turn, device: Actor): Promise<void> {
   const { world, metrics } = turn;
+  if (world.config.detection === 'next-round') {
+    await catchUp(world, metrics, device, turn.cycle);
+    turn.snapshot = await takeSnapshot(world);
+  }
   const needs = [...device.needs];
   if (needs.length === 0 || device.tree === undefined) return;
   const fix = world.rng.pick(needs);
   const counted = isHonest(device);
   const sources = await responders(world, device, fix);
-  const chosen = choose(turn, sources, await treeHash(device.tree), counted);
+  const chosen = choose(turn, device, sources, await treeHash(device.tree));
   if (counted) metrics.queries++;
   if (chosen === undefined) {
     if (counted) metrics.nothing++;
@@ -107,42 +126,5 @@ export async function deviceTurn(turn: Turn, device: Actor): Promise<void> {
     role: source.system.role,
     patch: source.patch.digest,
   });
-  world.reports.push({ device, patch: source.patch, applied: applied.id });
-}
-
-/**
- * End of a cycle: each reported compromise is rolled back and (with `adminFlags`) flagged by
- * the fix's admin.
- */
-export async function findOut(world: World, metrics: Metrics, cycle: number): Promise<void> {
-  const { ledger, clock } = world;
-  for (const { device, patch, applied } of world.reports.splice(0)) {
-    if (!world.rng.chance(world.config.detectRate)) continue;
-    const undo = await applyDiff(device.tree as MemoryTree, patch.diff, { reverse: true });
-    const rolledBack = await ledger.append(
-      device.signer,
-      'attest',
-      {
-        patch: patch.digest,
-        reason: 'rolled-back',
-        target: device.name,
-        treeBefore: undo.treeBefore,
-        treeAfter: undo.treeAfter,
-        parent: applied,
-      },
-      clock.next(),
-    );
-    device.needs.add(patch.fix);
-    if (!world.config.adminFlags || world.flagged.has(patch.digest)) continue;
-    const admin = world.admins[patch.fix % world.admins.length] as Actor;
-    const evidence = `rolled back on ${device.name}: ${rolledBack.id}`;
-    await ledger.append(
-      admin.signer,
-      'flag',
-      { patch: patch.digest, compromised: true, evidence },
-      clock.next(),
-    );
-    world.flagged.add(patch.digest);
-    metrics.flags.push({ cycle, patch: patch.digest, author: patch.metadata.creator });
-  }
+  report(world, device, source.patch, applied.id, turn.cycle);
 }

@@ -9,6 +9,7 @@
  */
 import { provenance } from '../../src/core/ledger/queries.ts';
 import {
+  compilePolicy,
   effectivePolicy,
   POLICY_FORMAT,
   type CompiledPolicy,
@@ -25,9 +26,9 @@ import {
 } from '../../src/core/reputation/index.ts';
 import type { Actor, Source, World } from './world.ts';
 
-export function policyDocument(world: World): PolicyDocument {
+export function policyDocument(world: World, withReputation = world.config.withReputation) {
   const admins = world.admins.map((a) => a.signer.did);
-  const { withReputation, minReputation } = world.config;
+  const { minReputation } = world.config;
   const rules: PolicyDocument['rules'] = [
     { id: 'clean', kind: 'no-malicious', mode: 'enforce' },
     { id: 'not-flagged', kind: 'not-flagged', mode: 'enforce', by: { systems: admins } },
@@ -35,7 +36,13 @@ export function policyDocument(world: World): PolicyDocument {
   if (withReputation)
     rules.push({ id: 'reputation', kind: 'min-reputation', mode: 'enforce', min: minReputation });
   const name = withReputation ? 'sim: with reputation' : 'sim: without reputation';
-  return { format: POLICY_FORMAT, version: 1, name, rules };
+  const document: PolicyDocument = { format: POLICY_FORMAT, version: 1, name, rules };
+  return document;
+}
+
+/** The policy without reputation, as an admin trying sources applies by (`adminsTry`). */
+export function tryingPolicy(world: World): CompiledPolicy {
+  return compilePolicy(policyDocument(world, false));
 }
 
 /** Publishes the policy with the genesis threshold of admins and returns the one in force. */

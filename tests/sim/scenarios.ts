@@ -44,6 +44,10 @@ export const FULL: Settings = {
   minReputation: 1_000_000,
   detectRate: 1,
   adminFlags: true,
+  choice: 'score',
+  retry: true,
+  detection: 'cycle-end',
+  adminsTry: false,
 };
 
 /** The full run with nobody flagging: what rollbacks alone teach the engine. */
@@ -61,6 +65,52 @@ export function noFlagsGrid(): Scenario[] {
 
 /** The test suite's run: 30 systems (3 admins), half the cycles. */
 export const SMALL: Settings = { ...FULL, seed: 7, systems: 30, cycles: 10 };
+
+/**
+ * The setting of an independent run through the CLI alone (issue 10, §4): 14 systems, 2
+ * admins (the only pre-trusted systems), 5 malicious; a device takes the bundle of one source
+ * chosen at random and waits for its next turn when the policy denies it; scores are
+ * recomputed before every decision; a victim rolls back at its turn in the next cycle and the
+ * fix's admin flags the patch at its own; admins try sources whatever their score (the policy
+ * without min-reputation). The bar is 1% of all trust (an equal share is 7.1%).
+ */
+export const INDEPENDENT: Settings = {
+  seed: 14,
+  systems: 14,
+  admins: 2,
+  cycles: 20,
+  fixes: 24,
+  holdRate: 0.25,
+  explore: 0.1,
+  minReputation: 10_000_000,
+  detectRate: 1,
+  adminFlags: true,
+  choice: 'random',
+  retry: false,
+  detection: 'next-round',
+  adminsTry: true,
+};
+
+/** The independent setting with rollbacks only: nobody flags. */
+export const INDEPENDENT_NO_FLAGS: Settings = { ...INDEPENDENT, adminFlags: false };
+
+/** The independent setting with admins under the policy too: nobody tries an unknown source. */
+export const INDEPENDENT_STRICT: Settings = { ...INDEPENDENT, adminsTry: false };
+
+/** Seeds the independent setting is run with (its runs are small: the table sums them). */
+export const INDEPENDENT_SEEDS = [14, 15, 16, 17, 18];
+
+/** Five of fourteen systems malicious, as in the independent run. */
+const FIVE = 5 / 14;
+
+export function independentGrid(): Scenario[] {
+  return [
+    { model: 'A', share: FIVE },
+    { model: 'B', share: FIVE },
+    ...[0.2, 0.5, 0.8].map((f): Scenario => ({ model: 'C', share: FIVE, f })),
+    ...[0.2, 0.6, 0.8].map((spies): Scenario => ({ model: 'D', share: FIVE, spies })),
+  ];
+}
 
 export function rolesFor(scenario: Scenario, count: number): MaliciousRole[] {
   const all = (role: MaliciousRole) => Array.from({ length: count }, () => role);

@@ -1,11 +1,18 @@
 /**
  * The attack simulation's targets (issue 5), asserted on a smaller seeded run of the real
- * ledger, reputation engine and policy engine (`npm run sim` prints the full table).
+ * ledger, reputation engine and policy engine (`npm run sim` prints the full table), sources
+ * chosen by score. sim-independent.test.ts has the independent run's setting.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SMALL, type Scenario } from './scenarios.ts';
 import { compromisedShare, simulate, type RunResult } from './simulate.ts';
-import { runGrid, type Row } from './table.ts';
+import { runGrid, SCORE_AND_RANDOM, type Row as GridRow } from './table.ts';
+
+interface Row {
+  scenario: Scenario;
+  without: RunResult;
+  with: RunResult;
+}
 
 const GRID: Scenario[] = [
   { model: 'A', share: 0.3 },
@@ -38,7 +45,12 @@ function expectShutOutAfterFirst(run: RunResult): void {
 }
 
 beforeAll(async () => {
-  rows = await runGrid(GRID, SMALL);
+  const grid: GridRow[] = await runGrid(GRID, SMALL, SCORE_AND_RANDOM.slice(0, 2));
+  rows = grid.map(({ scenario, cells }) => ({
+    scenario,
+    without: cells[0]?.[0] as RunResult,
+    with: cells[1]?.[0] as RunResult,
+  }));
 }, 300_000);
 
 describe('attack simulation (threat models of Kamvar et al. 2003, mapped to patches)', () => {
@@ -91,10 +103,11 @@ describe('attack simulation (threat models of Kamvar et al. 2003, mapped to patc
     expectShutOutAfterFirst(row?.with as RunResult);
   });
 
-  it('shuts out every system caught with a compromised patch from the next cycle on (C, F)', () => {
-    const caught = rows.filter((r) => r.with.metrics.compromised > 0);
-    expect(caught.map((r) => r.scenario.model)).toContain('C');
-    for (const row of caught) expectShutOutAfterFirst(row.with);
+  it('C: a camouflaged collective earns nothing by offering genuine patches nobody applies through it', () => {
+    for (const row of of('C')) {
+      expect(share(row.without)).toBeGreaterThan(0);
+      expect(row.with.metrics.compromised).toBe(0);
+    }
   });
 
   it('is deterministic: the same seed gives the same ledger and the same scores', async () => {

@@ -6,8 +6,9 @@
  * malicious systems rate), then compromises are found out, rolled back and flagged.
  */
 import { maliciousTurn } from './behaviour.ts';
-import { deviceTurn, findOut } from './device.ts';
-import { publishPolicy, takeSnapshot, type Snapshot } from './policies.ts';
+import { findOut } from './detect.ts';
+import { deviceTurn } from './device.ts';
+import { publishPolicy, takeSnapshot, tryingPolicy, type Snapshot } from './policies.ts';
 import { configFor, rolesFor, type Scenario, type Settings } from './scenarios.ts';
 import { makeWorld } from './setup.ts';
 import { emptyMetrics, isDevice, type Metrics, type World } from './world.ts';
@@ -43,17 +44,18 @@ export async function simulate(
   const config = configFor(scenario, settings, withReputation);
   const world = await makeWorld(config, rolesFor(scenario, config.malicious));
   const policy = await publishPolicy(world);
+  const trying = tryingPolicy(world);
   const metrics = emptyMetrics();
   const penalised: RunResult['penalised'] = new Map();
   for (let cycle = 0; cycle < config.cycles; cycle++) {
     const snapshot = await takeSnapshot(world);
     notePenalties(snapshot, penalised, cycle);
-    const turn = { world, policy, snapshot, metrics, cycle };
+    const turn = { world, policy, trying, snapshot, metrics, cycle };
     for (const actor of world.rng.shuffled(world.systems)) {
       if (isDevice(actor)) await deviceTurn(turn, actor);
       else await maliciousTurn(world, actor);
     }
-    await findOut(world, metrics, cycle);
+    if (config.detection === 'cycle-end') await findOut(world, metrics, cycle);
   }
   const final = await takeSnapshot(world);
   notePenalties(final, penalised, config.cycles);

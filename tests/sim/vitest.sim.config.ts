@@ -10,6 +10,6 @@ export default defineConfig({
     environment: 'node',
     fileParallelism: false,
     disableConsoleIntercept: true,
-    testTimeout: 900_000,
+    testTimeout: 3_600_000,
   },
 });

@@ -42,6 +42,27 @@ export interface SimConfig {
   /** C: the chance that a camouflaged system serves the genuine patch (the paper's f). */
   authenticShare: number;
   withReputation: boolean;
+  /**
+   * How a device picks the source it asks the policy about: `score` by global trust (10%
+   * exploring zero-score sources, the paper's rule; uniform without reputation), `random`
+   * uniformly whatever the scores (a user who takes a bundle from whoever offers it).
+   */
+  choice: 'score' | 'random';
+  /** Whether a device asks about the next source after a denial, or waits for its next turn. */
+  retry: boolean;
+  /**
+   * When a device finds out a compromised patch it applied: `cycle-end` before the next
+   * cycle's scores (rolled back, and flagged by the fix's admin); `next-round` during the next
+   * cycle, the victim rolling back at its own turn and the admin flagging at the admin's, while
+   * everyone in between decides on the ledger as it is (scores are then recomputed before
+   * every decision, as the CLI does).
+   */
+  detection: 'cycle-end' | 'next-round';
+  /**
+   * Whether admins apply by the policy without `min-reputation`: the team's admins try new
+   * sources, and what they find is how trust reaches a system nobody has tried.
+   */
+  adminsTry: boolean;
 }
 
 export interface PatchInfo {
@@ -107,11 +128,14 @@ export class Clock {
   }
 }
 
-/** A compromised patch an honest device applied, to be found out at the end of the cycle. */
+/** A compromised patch an honest device applied, to be found out (see `detection`). */
 export interface Report {
   device: Actor;
   patch: PatchInfo;
   applied: string;
+  cycle: number;
+  /** Set once the device has rolled it back. */
+  rolledBack?: string;
 }
 
 export interface World {
@@ -153,6 +177,15 @@ export interface Metrics {
   nothing: number;
   decisions: number;
   denials: number;
+  /**
+   * Decisions on a patch offered by an honest system other than an admin (a newcomer the
+   * team has not endorsed), and how many the policy denied.
+   */
+  honestOffers: number;
+  honestDenied: number;
+  /** The same in the second half of the run: whether honest newcomers earned their way in. */
+  honestOffersLate: number;
+  honestDeniedLate: number;
   /** E: allowed and denied decisions for patches offered by a Sybil identity. */
   sybilAllowed: number;
   sybilDenied: number;
@@ -169,6 +202,10 @@ export function emptyMetrics(): Metrics {
     nothing: 0,
     decisions: 0,
     denials: 0,
+    honestOffers: 0,
+    honestDenied: 0,
+    honestOffersLate: 0,
+    honestDeniedLate: 0,
     sybilAllowed: 0,
     sybilDenied: 0,
     compromises: [],

@@ -1,23 +1,25 @@
 /** `ledger log|verify|import|export`: reading, checking and exchanging ledger files. */
-import type { Ledger } from '../../core/index.ts';
 import {
   admitLines,
+  Ledger,
+  reject,
   ledgerLines,
   MAX_LEDGER_FILE_BYTES,
   serializeEntries,
-  utcTimestamp,
   type Entry,
   type Equivocation,
 } from '../../core/index.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { readInput, writeAtomic } from '../io.ts';
-import { appendEntries, openLedgerFile, quarantineLines } from '../ledger-file.ts';
+import { shown } from '../terminal.ts';
+import { exists, readInput, writeAtomic } from '../io.ts';
+import { createLedgerFile, quarantineLines } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 import { entriesSince } from '../../core/ledger/frontier.ts';
 
-import { ledgerOption, ledgerPath, openLedger, out } from './ledger-common.ts';
+import { ledgerOption, ledgerPath, openLedger, out, withLedger } from './ledger-common.ts';
 
+/** What an entry says, in a few words (its values come from its author: shown escaped). */
 function describeEntry(entry: Entry): string {
   const body = entry.body as unknown as Record<string, unknown>;
   const what =
@@ -30,7 +32,7 @@ function describeEntry(entry: Entry): string {
           : entry.kind === 'publish'
             ? String(body.patch).slice(0, 19)
             : '';
-  return what;
+  return shown(what);
 }
 
 export const log: Command = {
@@ -65,52 +67,10 @@ export const log: Command = {
   },
 };
 
-export const verifyCommand: Command = {
-  name: 'ledger verify',
-  summary: 'check every entry of a ledger file again, signatures included',
-  usage: 'patchtrail ledger verify --ledger FILE [--json]',
-  options: { ...ledgerOption },
-  positionals: 0,
-  async run(values, _p, context) {
-    const { ledger, report } = await openLedgerFile(ledgerPath(values), false);
-    const registry = ledger.registry();
-    const malicious = [...registry.identities.values()]
-      .filter((i) => i.malicious)
-      .map((i) => i.did);
-    const summary = {
-      ok: report.rejected.length === 0 && report.held === 0,
-      ledger: ledger.id,
-      entries: ledger.size,
-      digest: await ledger.digest(),
-      outOfStanding: ledger.outOfStanding().length,
-      held: report.held,
-      rejected: report.rejected,
-      malicious,
-    };
-    out(
-      context,
-      values,
-      summary,
-      [
-        `ledger ${ledger.id}`,
-        `${ledger.size} entries verified; digest ${summary.digest}`,
-        `${summary.outOfStanding} out of standing; ${malicious.length} identities proven malicious`,
-        ...report.rejected.map((r) => `line ${r.line}: ${r.code}: ${r.message}`),
-        ...(report.held > 0 ? [`${report.held} entries wait for a missing predecessor`] : []),
-        '',
-      ].join('\n'),
-    );
-    if (report.rejected[0] !== undefined)
-      return values.json === true
-        ? 1
-        : (context.stderr(`${report.rejected[0].code}: ledger has rejected lines\n`), 1);
-    return report.held > 0 ? 1 : 0;
-  },
-};
-
 export const importCommand: Command = {
   name: 'ledger import',
-  summary: "admit another copy's entries (a ledger file or an export) through the validator",
+  summary:
+    "admit another copy's entries (a ledger file or an export) through the validator; starts a new copy when --ledger does not exist",
   usage: 'patchtrail ledger import FILE --ledger FILE [--key KEY.pem] [--json]',
   options: { ...ledgerOption, key: { type: 'string' } },
   positionals: 1,
@@ -118,40 +78,63 @@ export const importCommand: Command = {
     const path = ledgerPath(values);
     const incoming = ledgerLines(await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import'));
     const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
-    const { ledger } = await openLedger(path, context);
-    const before = ledger.size;
-    const report = await admitLines(ledger, incoming.lines);
-    let proofs = 0;
-    if (signer !== undefined) {
-      const time = utcTimestamp(context.now());
-      for (const e of newEquivocations(ledger)) {
-        if ((await ledger.publishEquivocation(signer, e, time)) !== undefined) proofs++;
-      }
-    }
-    await appendEntries(path, [...ledger.all()].slice(before));
+    const started = await startCopy(path, incoming.lines[0]);
+    const { report, proofs, held, digest } = await withLedger(
+      values,
+      async (ledger, time) => {
+        const report = await admitLines(ledger, incoming.lines, { numbers: incoming.numbers });
+        let proofs = 0;
+        if (signer !== undefined)
+          for (const e of newEquivocations(ledger))
+            if ((await ledger.publishEquivocation(signer, e, time)) !== undefined) proofs++;
+        return { report, proofs, held: ledger.held().length, digest: await ledger.digest() };
+      },
+      context,
+    );
+    const index = new Map(incoming.numbers.map((number, i) => [number, i]));
     const rejected = report.rejected.map((r) => ({
       ...r,
-      bytes: incoming.lines[r.line - 1] ?? new Uint8Array(0),
+      bytes: incoming.lines[index.get(r.line) ?? -1] ?? new Uint8Array(0),
     }));
     await quarantineLines(path, source, rejected);
     const summary = {
       ok: true,
+      created: started,
       admitted: report.admitted,
-      duplicate: report.duplicate,
-      held: report.held,
+      duplicate: report.duplicate - (started ? 1 : 0),
+      held,
       rejected: report.rejected,
       equivocationProofs: proofs,
-      digest: await ledger.digest(),
+      digest,
     };
+    const notes = [
+      ...(held > 0
+        ? [`${held} held (kept in ${shown(path)}.held until what they wait for arrives)`]
+        : []),
+      ...(rejected.length > 0
+        ? [`${rejected.length} rejected (kept in ${shown(path)}.quarantine)`]
+        : []),
+      ...(proofs > 0 ? [`${proofs} equivocation proof(s) published`] : []),
+    ];
     out(
       context,
       values,
       summary,
-      `${report.admitted} admitted, ${report.duplicate} already known, ${report.held} held, ${report.rejected.length} rejected${report.rejected.length > 0 ? ` (kept in ${path}.quarantine)` : ''}${proofs > 0 ? `, ${proofs} equivocation proof(s) published` : ''}\n`,
+      `${started ? `new copy ${shown(path)}: ` : ''}${summary.admitted} admitted, ${summary.duplicate} already known${notes.map((n) => `, ${n}`).join('')}\n`,
     );
     return 0;
   },
 };
+
+/** A new copy of a ledger from an export or another copy: its first line must be a genesis. */
+async function startCopy(path: string, first: Uint8Array | undefined): Promise<boolean> {
+  if (await exists(path)) return false;
+  if (first === undefined)
+    reject('MALFORMED_INPUT', 'the import is empty: no genesis to start from');
+  const { genesis } = await Ledger.open(first);
+  await createLedgerFile(path, genesis);
+  return true;
+}
 
 /** Equivocations visible in the ledger that no proof entry covers yet. */
 function newEquivocations(ledger: Ledger): Equivocation[] {

@@ -9,7 +9,7 @@ import {
 } from '../../core/index.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { createLedgerFile } from '../ledger-file.ts';
+import { appendEntries, createLedgerFile } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 
 import {
@@ -24,15 +24,17 @@ import {
 
 export const init: Command = {
   name: 'ledger init',
-  summary: 'found a ledger: a genesis entry naming its admins and their threshold',
+  summary:
+    "found a ledger: a genesis entry naming the ledger, its admins and their threshold (and the founder's own name)",
   usage:
-    'patchtrail ledger init --key ADMIN.pem [--admins DID,...] [--threshold K] [--name NAME] --ledger FILE [--json]',
+    'patchtrail ledger init --key ADMIN.pem [--admins DID,...] [--threshold K] [--name LEDGER-NAME] [--admin-name NAME] --ledger FILE [--json]',
   options: {
     ...ledgerOption,
     key: { type: 'string' },
     admins: { type: 'string' },
     threshold: { type: 'string' },
     name: { type: 'string' },
+    'admin-name': { type: 'string' },
   },
   positionals: 0,
   async run(values, _p, context) {
@@ -49,7 +51,14 @@ export const init: Command = {
     const name = typeof values.name === 'string' ? values.name : 'patchtrail ledger';
     const time = utcTimestamp(context.now());
     const ledger = await Ledger.found(signer, { name, admins, threshold }, time);
+    // The genesis names the ledger; the founder names itself as anyone does, by registering.
+    const adminName = values['admin-name'];
+    const named =
+      typeof adminName === 'string'
+        ? [await ledger.append(signer, 'register', { name: adminName }, time)]
+        : [];
     await createLedgerFile(path, ledger.genesis);
+    await appendEntries(path, named);
     out(context, values, { ok: true, ledger: ledger.id, admins, threshold }, `${ledger.id}\n`);
     return 0;
   },
@@ -82,6 +91,7 @@ function simpleAppend<K extends EntryKind>(
           return [await ledger.append(signer, kind, body, time)];
         },
         context,
+        { authors: [signer.did] },
       );
       const made = entry as Entry;
       out(
@@ -97,7 +107,7 @@ function simpleAppend<K extends EntryKind>(
 
 export const register = simpleAppend(
   'ledger register',
-  "register the key's identity (its first entry on the ledger)",
+  "register the key's identity (its first entry on the ledger), or rename a registered one",
   'patchtrail ledger register --key KEY.pem [--name NAME] --ledger FILE [--json]',
   { name: { type: 'string' } },
   0,
@@ -180,6 +190,7 @@ export const rotate: Command = {
         return [rotated, registered];
       },
       context,
+      { authors: [old.did, fresh.did] },
     );
     out(
       context,

@@ -8,7 +8,6 @@ import {
   MAX_BUNDLE_BYTES,
   readBundle,
   reject,
-  utcTimestamp,
   verifyParsedBundle,
   type Ledger,
 } from '../../core/index.ts';
@@ -30,8 +29,8 @@ import {
 import type { CliContext, Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { readInput, readKey } from '../io.ts';
-import { appendEntries, openLedgerFile } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
+import { openLedger as openCommonLedger, withLedger } from './ledger-common.ts';
 
 type Values = Parameters<Command['run']>[0];
 
@@ -45,26 +44,17 @@ export function out(context: CliContext, values: Values, json: object, text: str
 }
 
 export async function openLedger(path: string, context: CliContext): Promise<Ledger> {
-  const { ledger, report } = await openLedgerFile(path);
-  if (report.rejected.length > 0 || report.held > 0)
-    context.stderr(
-      `warning: ${path}: ${report.rejected.length} line(s) rejected, ${report.held} waiting for a predecessor; run "patchtrail ledger verify"\n`,
-    );
-  return ledger;
+  return (await openCommonLedger(path, context)).ledger;
 }
 
 /** Runs `write` on the opened ledger and appends whatever it admitted meanwhile. */
-async function appendTo<T>(
+function appendTo<T>(
   values: Values,
   context: CliContext,
   write: (ledger: Ledger, time: string) => Promise<T>,
+  signer: string,
 ): Promise<T> {
-  const path = ledgerPath(values);
-  const ledger = await openLedger(path, context);
-  const before = ledger.size;
-  const result = await write(ledger, utcTimestamp(context.now()));
-  await appendEntries(path, [...ledger.all()].slice(before));
-  return result;
+  return withLedger(values, write, context, { authors: [signer] });
 }
 
 export function optionalString(value: unknown): string | undefined {
@@ -136,8 +126,11 @@ const checkpoint: Command = {
   async run(values, _p, context) {
     const signer = await signerFrom(values.key);
     const name = logName(values);
-    const made = await appendTo(values, context, (ledger, time) =>
-      makeLedgerCheckpoint(ledger, signer, { name, time }),
+    const made = await appendTo(
+      values,
+      context,
+      (ledger, time) => makeLedgerCheckpoint(ledger, signer, { name, time }),
+      signer.did,
     );
     const { origin, size } = made.checkpoint;
     const vkey = formatVerifierKey(made.key);
@@ -169,13 +162,17 @@ const cosign: Command = {
     const { logKey } = trust(values);
     const now = context.now();
     const timestamp = Math.floor(now.getTime() / 1000);
-    const made = await appendTo(values, context, (ledger, time) =>
-      cosignLedgerCheckpoint(ledger, signer, {
-        name,
-        time,
-        timestamp,
-        ...(logKey === undefined ? {} : { logKey }),
-      }),
+    const made = await appendTo(
+      values,
+      context,
+      (ledger, time) =>
+        cosignLedgerCheckpoint(ledger, signer, {
+          name,
+          time,
+          timestamp,
+          ...(logKey === undefined ? {} : { logKey }),
+        }),
+      signer.did,
     );
     const { origin, size } = made.target.checkpoint;
     const summary = {

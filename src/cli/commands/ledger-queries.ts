@@ -11,19 +11,14 @@ import {
 } from '../../core/index.ts';
 import type { CliContext, Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { shown } from '../terminal.ts';
 import { readInput } from '../io.ts';
-import { openLedgerFile } from '../ledger-file.ts';
+import { ledgerPath, openLedger } from './ledger-common.ts';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 async function open(values: Values, context: CliContext) {
-  if (typeof values.ledger !== 'string') throw new UsageError('--ledger FILE is required');
-  const { ledger, report } = await openLedgerFile(values.ledger);
-  if (report.rejected.length > 0)
-    context.stderr(
-      `warning: ${values.ledger}: ${report.rejected.length} line(s) rejected; run "patchtrail ledger verify"\n`,
-    );
-  return ledger;
+  return (await openLedger(ledgerPath(values), context)).ledger;
 }
 
 /** A bundle file (its payload digest) or "sha256:HEX" names a patch. */
@@ -44,29 +39,30 @@ function describeProvenance(p: Provenance): string {
   const lines = [`patch ${p.patch}`];
   if (p.published !== undefined)
     lines.push(
-      `  published by ${short(p.published.author)} at ${p.published.time}: ${p.published.reason}`,
+      `  published by ${short(p.published.author)} at ${p.published.time}: ${shown(p.published.reason)}`,
     );
   else lines.push('  (no publish entry in this ledger)');
   const byId = new Map(p.hops.map((h) => [h.id, h]));
   const walk = (id: string, depth: number) => {
     const hop = byId.get(id);
     if (hop === undefined) return;
-    const where = hop.target === undefined ? '' : ` on ${hop.target}`;
+    const where = hop.target === undefined ? '' : ` on ${shown(hop.target)}`;
     const trees =
       hop.treeBefore === undefined
         ? ''
         : ` (${short(hop.treeBefore)} -> ${short(hop.treeAfter ?? '')})`;
     const standing =
       hop.outOfStanding === undefined ? '' : ` [out of standing: ${hop.outOfStanding}]`;
+    const by = hop.name === '' ? short(hop.author) : `${shown(hop.name)} (${short(hop.author)})`;
     lines.push(
-      `${'  '.repeat(depth + 1)}${hop.reason} by ${hop.name === '' ? short(hop.author) : `${hop.name} (${short(hop.author)})`}${where} at ${hop.time}${trees}${standing}`,
+      `${'  '.repeat(depth + 1)}${hop.reason} by ${by}${where} at ${hop.time}${trees}${standing}`,
     );
     for (const child of hop.children) walk(child, depth + 1);
   };
   for (const root of p.roots) walk(root, 0);
   for (const flag of p.flags)
     lines.push(
-      `  FLAGGED ${flag.compromised ? 'compromised' : 'cleared'} by ${short(flag.author)}: ${flag.evidence}`,
+      `  FLAGGED ${flag.compromised ? 'compromised' : 'cleared'} by ${short(flag.author)}: ${shown(flag.evidence)}`,
     );
   if (p.missingParents.length > 0)
     lines.push(`  ${p.missingParents.length} parent attestation(s) not in this ledger`);
@@ -113,7 +109,7 @@ const identitiesCommand: Command = {
           : i.rotatedTo !== undefined
             ? 'rotated'
             : 'in standing';
-      return `${i.did} ${JSON.stringify(i.name)} ${i.admin ? 'admin ' : ''}${roles === '' ? '-' : roles} ${state}; ${i.entries} entries`;
+      return `${i.did} "${shown(i.name)}" ${i.admin ? 'admin ' : ''}${roles === '' ? '-' : roles} ${state}; ${i.entries} entries`;
     });
     context.stdout(`${lines.join('\n')}\n`);
     return 0;
@@ -138,7 +134,7 @@ const auditCommand: Command = {
         `${e.time} ${e.reason.padEnd(11)} ${short(e.patch)} by ${short(e.by)}${e.treeBefore === undefined ? '' : ` ${short(e.treeBefore)} -> ${short(e.treeAfter ?? '')}`}${e.outOfStanding === undefined ? '' : ' [out of standing]'}`,
     );
     context.stdout(
-      lines.length === 0 ? `nothing recorded for ${target}\n` : `${lines.join('\n')}\n`,
+      lines.length === 0 ? `nothing recorded for ${shown(target)}\n` : `${lines.join('\n')}\n`,
     );
     return 0;
   },

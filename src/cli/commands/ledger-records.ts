@@ -56,6 +56,7 @@ export const flag: Command = {
         ),
       ],
       context,
+      { authors: [signer.did] },
     );
     out(context, values, { ok: true, id: entry?.id, patch }, `${entry?.id ?? ''}\n`);
     return 0;
@@ -127,6 +128,7 @@ export const attest: Command = {
         return entries;
       },
       context,
+      { authors: [signer.did] },
     );
     const entry = made[made.length - 1] as Entry;
     out(

@@ -4,13 +4,14 @@
  * --key and appended.
  */
 import type { Command } from '../context.ts';
-import { exportCommand, importCommand, log, verifyCommand } from './ledger-files.ts';
+import { exportCommand, importCommand, log } from './ledger-files.ts';
 import { endorse, init, register, revoke, rotate } from './ledger-identity.ts';
 import { PACK_COMMANDS } from './ledger-packs.ts';
 import { posture } from './ledger-posture.ts';
 import { PROOF_COMMANDS } from './ledger-proofs.ts';
 import { LEDGER_QUERY_COMMANDS } from './ledger-queries.ts';
 import { attest, flag } from './ledger-records.ts';
+import { verifyCommand } from './ledger-verify.ts';
 
 export const LEDGER_COMMANDS: readonly Command[] = [
   init,

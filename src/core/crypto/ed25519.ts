@@ -24,23 +24,42 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 /** Field prime p = 2^255 - 19. */
 const P = 2n ** 255n - 19n;
 
-function littleEndian(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i] ?? 0);
-  return n;
+/** A non-negative integer below 2^256 as 32 little-endian bytes. */
+function littleEndianBytes(n: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  for (let i = 0, v = n; i < 32; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
 }
 
-/** RFC 8032 §5.1.3 step 1: the y coordinate (sign bit cleared) must be below p. */
-function isCanonicalPoint(encoded: Uint8Array): boolean {
-  const y = littleEndian(encoded) & ((1n << 255n) - 1n);
-  return y < P;
+const L_BYTES = littleEndianBytes(L);
+const P_BYTES = littleEndianBytes(P);
+
+/**
+ * Whether the 32-byte little-endian number in `bytes` (its top bit cleared when `dropTop`) is
+ * below `bound`: compared byte by byte from the most significant, with no BigInt (this runs
+ * before every signature check, and BigInt arithmetic cost more than a tenth of a WebCrypto
+ * verification).
+ */
+function isBelow(bytes: Uint8Array, bound: Uint8Array, dropTop: boolean): boolean {
+  for (let i = 31; i >= 0; i--) {
+    let byte = bytes[i] as number;
+    if (i === 31 && dropTop) byte &= 0x7f;
+    const limit = bound[i] as number;
+    if (byte !== limit) return byte < limit;
+  }
+  return false;
 }
 
-/** Checks that make strict mode identical across backends (RFC 8032 §5.1.7 step 1). */
-function passesStrictChecks(publicKey: Uint8Array, signature: Uint8Array): boolean {
+/**
+ * Checks that make strict mode identical across backends (RFC 8032 §5.1.7 step 1): lengths,
+ * S < L, and canonical encodings of A and R (RFC 8032 §5.1.3 step 1: y, sign bit cleared,
+ * below p). Exported for tests.
+ */
+export function passesStrictChecks(publicKey: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
-  if (!isCanonicalPoint(publicKey) || !isCanonicalPoint(signature.subarray(0, 32))) return false;
-  return littleEndian(signature.subarray(32)) < L;
+  if (!isBelow(publicKey, P_BYTES, true) || !isBelow(signature.subarray(0, 32), P_BYTES, true))
+    return false;
+  return isBelow(signature.subarray(32), L_BYTES, false);
 }
 
 let detected: Promise<Ed25519Backend> | undefined;

@@ -14,26 +14,48 @@ export interface LoadReport {
   admitted: number;
   duplicate: number;
   held: number;
+  /** Lines the validator refused, by their line number in the file (1-based, blank lines counted). */
   rejected: { line: number; code: string; message: string }[];
   /** Bytes after the last newline: a write cut short, ignored. */
   truncatedTail: number;
+  /** Lines that repeat an entry admitted before (normal in an import, a defect in a file). */
+  repeated: { line: number; id: string }[];
 }
 
-/** Splits a ledger file into its lines (without the newlines). */
-export function ledgerLines(bytes: Uint8Array): { lines: Uint8Array[]; tail: number } {
+/** A file's non-blank lines, each with where it is. */
+export interface LedgerLines {
+  /** Each line's bytes, without the newline (views into the file's bytes). */
+  lines: Uint8Array[];
+  /** Each line's 1-based line number in the file (blank lines counted). */
+  numbers: number[];
+  /** Each line's end: the offset just past its newline. */
+  ends: number[];
+  /** Bytes after the last newline. */
+  tail: number;
+}
+
+/** Splits a ledger file into its lines (without the newlines); blank lines are skipped. */
+export function ledgerLines(bytes: Uint8Array): LedgerLines {
   if (bytes.length > MAX_LEDGER_FILE_BYTES)
     reject(
       'TOO_LARGE',
       `ledger file is ${bytes.length} bytes; the limit is ${MAX_LEDGER_FILE_BYTES}`,
     );
-  const lines: Uint8Array[] = [];
+  const split: LedgerLines = { lines: [], numbers: [], ends: [], tail: 0 };
   let start = 0;
+  let number = 0;
   // indexOf is a native scan; a loop over every byte in JS costs a few µs per line.
   for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, start)) {
-    if (i > start) lines.push(bytes.subarray(start, i));
+    number++;
+    if (i > start) {
+      split.lines.push(bytes.subarray(start, i));
+      split.numbers.push(number);
+      split.ends.push(i + 1);
+    }
     start = i + 1;
   }
-  return { lines, tail: bytes.length - start };
+  split.tail = bytes.length - start;
+  return split;
 }
 
 /** The file form of entries: each one's bytes and a newline (one copy, any number of entries). */
@@ -51,8 +73,12 @@ export function serializeEntries(entries: Iterable<Entry>): Uint8Array {
 
 export interface LoadOptions {
   events?: LedgerEvents;
-  /** Lines before this index were verified on this device before (the verification cache). */
-  verifiedLines?: number;
+  /**
+   * The verification cache: the file's first `verifiedBytes` bytes are the ones whose lines
+   * were verified on this device before, so a line that ends (newline included) within them
+   * skips its signature check. The caller vouches for exactly these bytes.
+   */
+  verifiedBytes?: number;
   /** Called every 1000 lines: lines done, lines in all. */
   progress?: (done: number, total: number) => void;
 }
@@ -61,40 +87,62 @@ export interface LoadOptions {
 export async function loadLedgerFile(
   bytes: Uint8Array,
   options: LoadOptions = {},
-): Promise<{ ledger: Ledger; report: LoadReport }> {
-  const { lines, tail } = ledgerLines(bytes);
-  const [first] = lines;
+): Promise<{ ledger: Ledger; report: LoadReport; lines: LedgerLines }> {
+  const split = ledgerLines(bytes);
+  const [first] = split.lines;
   if (first === undefined) reject('MALFORMED_INPUT', 'the ledger file is empty');
   const ledger = await Ledger.open(first, options.events);
-  const report = await admitLines(ledger, lines.slice(1), 1, options);
-  report.truncatedTail = tail;
-  return { ledger, report };
+  const verified = options.verifiedBytes ?? 0;
+  const report = await admitLines(ledger, split.lines, {
+    ...options,
+    from: 1,
+    numbers: split.numbers,
+    verified: (i) => (split.ends[i] as number) <= verified,
+  });
+  report.truncatedTail = split.tail;
+  return { ledger, report, lines: split };
+}
+
+export interface AdmitLinesOptions extends Omit<LoadOptions, 'verifiedBytes'> {
+  /** The first line to admit (default 0). */
+  from?: number;
+  /** Line numbers to report rejections under (default: index + 1). */
+  numbers?: readonly number[];
+  /** Whether line i was verified on this device before (default: none was). */
+  verified?: (i: number) => boolean;
 }
 
 /** Admits lines (from a file or an import) into a ledger and tallies the outcomes. */
 export async function admitLines(
   ledger: Ledger,
   lines: readonly Uint8Array[],
-  firstLineNumber = 0,
-  options: LoadOptions = {},
+  options: AdmitLinesOptions = {},
 ): Promise<LoadReport> {
-  const report: LoadReport = { admitted: 0, duplicate: 0, held: 0, rejected: [], truncatedTail: 0 };
-  const verified = options.verifiedLines ?? 0;
-  for (let i = 0; i < lines.length; i++) {
-    const lineNumber = firstLineNumber + i;
+  const report: LoadReport = {
+    admitted: 0,
+    duplicate: 0,
+    held: 0,
+    rejected: [],
+    truncatedTail: 0,
+    repeated: [],
+  };
+  const from = options.from ?? 0;
+  for (let i = from; i < lines.length; i++) {
     const result: AdmitResult = await ledger.admit(lines[i] as Uint8Array, {
-      verifiedBefore: lineNumber < verified,
+      verifiedBefore: options.verified?.(i) === true,
     });
     if (result.status === 'rejected')
       report.rejected.push({
-        line: lineNumber + 1,
+        line: options.numbers?.[i] ?? i + 1,
         code: result.code ?? 'MALFORMED_INPUT',
         message: result.message ?? '',
       });
     else if (result.status === 'held') report.held++;
-    else if (result.status === 'duplicate') report.duplicate++;
-    else report.admitted += 1 + result.released.length;
-    if (i % 1000 === 999) options.progress?.(i + 1, lines.length);
+    else if (result.status === 'duplicate') {
+      report.duplicate++;
+      report.repeated.push({ line: options.numbers?.[i] ?? i + 1, id: result.id ?? '' });
+    } else report.admitted += 1 + result.released.length;
+    if ((i - from) % 1000 === 999) options.progress?.(i - from + 1, lines.length - from);
   }
   report.held = ledger.heldCount;
   return report;

@@ -47,6 +47,7 @@ export interface GenesisBody {
   threshold: number;
 }
 export interface RegisterBody {
+  /** The identity's name; a later register entry (seq > 0) renames it. */
   name: string;
   /** Set when this key replaces an earlier one (see `rotate`). */
   rotatedFrom?: string;
@@ -172,8 +173,22 @@ const role: Check = (v) => typeof v === 'string' && ROLE.test(v);
 const reason: Check = (v) => (ATTEST_REASONS as readonly unknown[]).includes(v);
 const object: Check = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Required and optional members of each body, each with its check. */
-const SHAPES: Record<
+/**
+ * Required and optional members of each body, each with its check. Member names come from
+ * attackers, so they are looked up in Maps: a plain object would answer for "constructor" or
+ * "__proto__" with a member of Object.prototype.
+ */
+interface Shape {
+  required: ReadonlyMap<string, Check>;
+  optional: ReadonlyMap<string, Check>;
+}
+
+const shape = (required: Record<string, Check>, optional: Record<string, Check> = {}): Shape => ({
+  required: new Map(Object.entries(required)),
+  optional: new Map(Object.entries(optional)),
+});
+
+const SPECS: Record<
   EntryKind,
   { required: Record<string, Check>; optional?: Record<string, Check> }
 > = {
@@ -233,17 +248,21 @@ const SHAPES: Record<
   equivocation: { required: { a: base64, b: base64 } },
 };
 
+const SHAPES = new Map<string, Shape>(
+  ENTRY_KINDS.map((kind) => [kind, shape(SPECS[kind].required, SPECS[kind].optional)]),
+);
+
 /** Checks a body's shape, plus the few rules that tie it to the entry's own fields. */
 export function checkBody(kind: EntryKind, body: Json, fields: Record<string, unknown>): void {
   if (!object(body)) bad(kind, 'body must be an object');
-  const shape = SHAPES[kind];
+  const { required, optional } = SHAPES.get(kind) as Shape;
   const members = body as Record<string, unknown>;
-  for (const [name, check] of Object.entries(shape.required)) {
-    if (!(name in members)) bad(kind, `body.${name} is missing`);
+  for (const [name, check] of required) {
+    if (!Object.hasOwn(members, name)) bad(kind, `body.${name} is missing`);
     if (!check(members[name])) bad(kind, `body.${name} is not valid`);
   }
   for (const [name, value] of Object.entries(members)) {
-    const check = shape.required[name] ?? shape.optional?.[name];
+    const check = required.get(name) ?? optional.get(name);
     if (check === undefined) bad(kind, `body.${name} is not a field of ${kind}`);
     if (!check(value)) bad(kind, `body.${name} is not valid`);
   }
@@ -255,8 +274,10 @@ export function checkBody(kind: EntryKind, body: Json, fields: Record<string, un
     if (genesis.threshold > genesis.admins.length)
       bad(kind, 'threshold is larger than the number of admins');
   }
-  if (kind === 'register' && fields.seq !== 0)
-    bad(kind, 'register must be an author’s first entry');
+  // A later register renames a registered identity; only a key's first entry can say which
+  // key it replaces.
+  if (kind === 'register' && fields.seq !== 0 && Object.hasOwn(members, 'rotatedFrom'))
+    bad(kind, 'rotatedFrom belongs on a key’s first entry');
   if (kind !== 'genesis' && kind !== 'register' && fields.seq === 0)
     bad(kind, 'an author’s first entry must register it');
   if (kind === 'equivocation' && String(members.a) >= String(members.b))

@@ -14,10 +14,14 @@
  *   whose newest signing entry has the latest advisory time wins; ties go to the larger stake,
  *   then to the smaller entry id. Revocation always beats endorsement.
  * - Two admitted entries by one author with one sequence number are equivocation: the author
- *   is malicious, and its entries after the lowest such sequence number are out of standing
- *   (both conflicting entries stay). A valid equivocation-proof entry has the same effect.
+ *   is malicious, and its entries from the lowest such sequence number on are out of standing,
+ *   both conflicting entries included (they stay, as evidence): nobody can tell which side the
+ *   key's owner signed, e.g. when a thief signs below a revocation on an old copy. A valid
+ *   equivocation-proof entry has the same effect.
  * - After `rotate` at sequence r, the old key's entries after r are out of standing; the new
  *   key inherits the old key's roles, stake and admin right.
+ * - An identity's name is that of its newest register entry in standing (a register entry at
+ *   seq > 0 renames it). The genesis names the ledger, never its founder.
  */
 import type { Entry } from './entry.ts';
 import type {
@@ -94,19 +98,18 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
   const identity = (did: string): Identity => {
     let known = identities.get(did);
     if (known === undefined) {
-      known = { did, name: '', registered: '', admin: false, roles: {}, malicious: false };
+      // Role names are attacker-chosen ("constructor" is a valid one): no prototype to answer.
+      const roles = Object.create(null) as Identity['roles'];
+      known = { did, name: '', registered: '', admin: false, roles, malicious: false };
       identities.set(did, known);
     }
     return known;
   };
-  const founder = identity(source.genesis.author);
-  founder.registered = source.genesis.id;
-  founder.name = (genesis as GenesisBody).name;
-  for (const register of source.ofKind('register')) {
-    const who = identity(register.author);
-    who.registered = register.id;
-    who.name = (register.body as RegisterBody).name;
-  }
+  // The genesis names the ledger, not its founder: the founder names itself by registering.
+  identity(source.genesis.author).registered = source.genesis.id;
+  const registers = [...source.ofKind('register')].sort((a, b) => a.seq - b.seq);
+  for (const register of registers)
+    if (register.seq === 0) identity(register.author).registered = register.id;
 
   // Equivocation: from the sequence numbers themselves, and from admitted proofs.
   const sealAt = new Map<string, number>();
@@ -154,8 +157,9 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
 
   const revokedFrom = new Map<string, number>();
   const cutOf = (author: string): number => {
-    const cuts = [revokedFrom.get(author), rotatedAt.get(author), sealAt.get(author)];
-    return Math.min(...cuts.map((c, i) => (c === undefined ? Infinity : i === 0 ? c : c + 1)));
+    // Revocation and equivocation cut at their sequence number, rotation after it.
+    const cuts = [revokedFrom.get(author), sealAt.get(author), rotatedAt.get(author)];
+    return Math.min(...cuts.map((c, i) => (c === undefined ? Infinity : i === 2 ? c + 1 : c)));
   };
   const inStanding = (entry: Entry) => entry.seq < cutOf(entry.author);
   const threshold = (genesis as GenesisBody).threshold;
@@ -212,9 +216,13 @@ export function computeRegistry(source: RegistrySource, readProof: ProofReader):
     if (heir !== undefined) identity(heir).roles[role] = { stake: best.stake, by: best.by };
   }
 
+  // Names: each identity's newest register entry in standing (a later one renames it).
+  for (const register of registers)
+    if (inStanding(register)) identity(register.author).name = (register.body as RegisterBody).name;
+
   const standing = (entry: Entry): OutOfStanding | undefined => {
     const seal = sealAt.get(entry.author);
-    if (seal !== undefined && entry.seq > seal)
+    if (seal !== undefined && entry.seq >= seal)
       return { code: 'EQUIVOCATION', message: `author equivocated at sequence ${seal}` };
     const revoked = revokedFrom.get(entry.author);
     if (revoked !== undefined && entry.seq >= revoked)

@@ -54,12 +54,15 @@ export function checkInput(input: ReputationInput): void {
       !(r.passed >= 0 && r.passed <= r.total && Number.isSafeInteger(r.total))
     )
       bad.push(`posture report ${r.entry} does not fit the nodes`);
+  for (const p of input.pending ?? [])
+    if (nodeIndex(nodes, p.did) < 0 || nodeIndex(nodes, p.from) < 0)
+      bad.push(`pending credit ${p.entry} does not fit the nodes`);
   if (new Set(input.posture.map((r) => r.did)).size !== input.posture.length)
     bad.push('more than one posture report per system');
   if (bad.length > 0) throw new RangeError(`reputation input: ${bad.slice(0, 10).join('; ')}`);
 }
 
-const PENALTY_KINDS: readonly string[] = ['equivocation', 'compromised', 'contradicted'];
+const PENALTY_KINDS: readonly string[] = ['equivocation', 'compromised', 'kept', 'contradicted'];
 
 /*
  * The loops below return an index, not a message: V8 compiles a hot loop that formats a

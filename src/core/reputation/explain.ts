@@ -1,9 +1,10 @@
 /**
  * Why a system has its score: how much came from pre-trust (and its share of it), how much
  * flowed in from each system that trusts it, what held trust back (posture, soft penalties),
- * and the hard evidence with the entry ids that prove it. Contributions are one more step of
- * the iteration from the final scores, rounded down, so they add up to `fromOthers` within the
- * stopping threshold and a few ppb of rounding.
+ * the hard evidence with the entry ids that prove it, and the credit still waiting for its
+ * evidence window. Contributions are one more step of the iteration from the final scores,
+ * rounded down, so they add up to `fromOthers` within the stopping threshold and a few ppb of
+ * rounding.
  */
 import { nodeIndex } from './check.ts';
 import { compareText, floorDiv, ONE, PPB } from './integer.ts';
@@ -52,6 +53,9 @@ export function explainScore(
     multiplier: model.multiplier[i] as number,
     zeroed: model.zeroed[i] === 1,
     penalties: input.penalties.filter((p) => p.did === did),
+    pending: (input.pending ?? [])
+      .filter((p) => p.did === did)
+      .map(({ from, entry }) => ({ from, entry })),
   };
   const report = input.posture.find((r) => r.did === did);
   if (report !== undefined)

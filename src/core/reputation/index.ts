@@ -21,6 +21,7 @@ export {
   type Contribution,
   type EdgeList,
   type Penalty,
+  type PendingCredit,
   type PenaltyKind,
   type PostureReport,
   type ReputationInput,

@@ -7,7 +7,8 @@
  */
 import type { PostureBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import { attestationsByPatch, compromisedPatches, localTrust } from './evidence.ts';
+import { attestationsByPatch, compromisedPatches } from './attestations.ts';
+import { localTrust, pendingCredit } from './evidence.ts';
 import { compareText } from './integer.ts';
 import { maliceEvidence } from './malice.ts';
 import { checkParams, type ReputationParams } from './params.ts';
@@ -94,7 +95,7 @@ function edgeList(nodes: readonly ReputationNode[], edges: Map<string, number>):
 export function reputationInputs(ledger: Ledger, params: ReputationParams): ReputationInput {
   checkParams(params);
   const team = readTeam(ledger);
-  const byPatch = attestationsByPatch(ledger, team);
+  const byPatch = attestationsByPatch(ledger, team, params);
   const compromised = compromisedPatches(ledger, team);
   const nodes: ReputationNode[] = [...team.systems.values()].map((system) => ({
     did: system.did,
@@ -108,5 +109,6 @@ export function reputationInputs(ledger: Ledger, params: ReputationParams): Repu
     edges: edgeList(nodes, localTrust(byPatch, compromised, params)),
     penalties: maliceEvidence(ledger, team, byPatch, compromised, params),
     posture: postureReports(ledger, team, params),
+    pending: pendingCredit(byPatch, compromised),
   };
 }

@@ -4,6 +4,9 @@
  *   current key (registry.ts), or a proof entry saying so;
  * - compromised: the system published, built, forwarded or vouched for (params.
  *   distributionReasons) a patch that a trusted flagger says is compromised;
+ * - kept: the system applied a patch that a trusted flagger says is compromised and has not
+ *   rolled it back (nor rejected it): it still vouches for what it runs. A victim that rolls
+ *   back is clear of it;
  * - contradicted: the system reviewed, tested or analysed (params.contradictableReasons) a
  *   patch that at least params.contradictionQuorum other trusted systems rejected or rolled
  *   back.
@@ -13,7 +16,7 @@
 import type { Entry } from '../ledger/entry.ts';
 import type { PublishBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { Attestation } from './evidence.ts';
+import type { Attestation } from './attestations.ts';
 import { compareText } from './integer.ts';
 import type { ReputationParams } from './params.ts';
 import type { Team } from './team.ts';
@@ -56,8 +59,31 @@ function compromisedPenalties(
     ]);
     for (const [did, ids] of own)
       out.push({ did, kind: 'compromised', patch, entries: [...flags, ...ids] });
+    out.push(...kept(patch, flags, byPatch.get(patch) ?? [], own));
   }
   return out;
+}
+
+/** `kept` penalties on one compromised patch, for systems not already held to distributing it. */
+function kept(
+  patch: string,
+  flags: readonly string[],
+  list: readonly Attestation[],
+  distributors: ReadonlyMap<string, string[]>,
+): Penalty[] {
+  const disowned = new Set(list.filter((a) => !a.positive).map((a) => a.system));
+  const applied = group(
+    list
+      .filter((a) => a.reason === 'applied' && !disowned.has(a.system))
+      .filter((a) => !distributors.has(a.system))
+      .map((a): [string, string] => [a.system, a.id]),
+  );
+  return [...applied].map(([did, ids]) => ({
+    did,
+    kind: 'kept' as const,
+    patch,
+    entries: [...flags, ...ids],
+  }));
 }
 
 function contradictions(

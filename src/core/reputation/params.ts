@@ -33,8 +33,21 @@ export interface ReputationParams {
   asOf: string;
   /** Local trust j → i when j's attestation names i's as its parent, per patch (× decay). */
   parentWeight: number;
-  /** Local trust from j to the systems that attested a patch before j, split among them. */
+  /**
+   * Local trust from j to the systems that stood behind a patch (any positive reason but
+   * `forwarded`) before j, split among them, once j's attestation has settled.
+   */
   confirmWeight: number;
+  /**
+   * The same when j is a team member: probation credit, the way trust reaches a newcomer nobody
+   * has applied through yet — it stood behind what the team then found good, before the team.
+   */
+  probationWeight: number;
+  /**
+   * Entries its author must write after a positive attestation before it credits anyone: the
+   * evidence window in which a rollback or a flag can still come (0: credit at once).
+   */
+  settleAfter: number;
   decay: DecayTable;
   /** Reasons that distribute or vouch for a patch: penalised when it is flagged compromised. */
   distributionReasons: AttestReason[];
@@ -44,9 +57,10 @@ export interface ReputationParams {
   contradictionQuorum: number;
   /**
    * Multipliers (parts per 1024) per incident; 0 is hard evidence: the system's trust is zero
-   * and its edges, in and out, are cut. Equivocation is always hard.
+   * and its edges, in and out, are cut. Equivocation is always hard. `kept`: the system applied
+   * a patch a trusted flagger found compromised and has not rolled it back.
    */
-  penalties: { compromised: number; contradicted: number };
+  penalties: { compromised: number; kept: number; contradicted: number };
   posture: PostureParams;
   /** Pre-trust weight of an admin before its stake is added. */
   adminWeight: number;
@@ -68,15 +82,20 @@ const DAY = 86_400;
 /**
  * Defaults: trust halves every 90 days of age (30-day buckets, 2^(-1/3) per bucket, rounded to
  * parts per 1024) down to 1/16 after a year; a parent link counts four times a bare
- * confirmation; distributing or vouching for a compromised patch is hard evidence; a contradiction by two trusted
- * systems halves the trust flowing in; posture only ever holds trust back (an unassessed
- * system keeps all of it; a team that requires assessment lowers posture.unassessed).
+ * confirmation, and a team member's confirmation (probation) as much as a parent link; an
+ * attestation credits once its author has written one more entry; distributing or vouching
+ * for a compromised patch is hard evidence, keeping one applied quarters the trust let in;
+ * a contradiction by two trusted systems halves it; posture only ever holds trust back (an
+ * unassessed system keeps all of it; a team that requires assessment lowers
+ * posture.unassessed). docs/reputation.md says why, with the simulation's figures.
  */
 export function defaultReputationParams(asOf: string): ReputationParams {
   return {
     asOf,
     parentWeight: 4,
     confirmWeight: 1,
+    probationWeight: 4,
+    settleAfter: 1,
     decay: {
       bucketSeconds: 30 * DAY,
       multipliers: [1024, 813, 645, 512, 406, 323, 256, 203, 161, 128, 102, 81, 64],
@@ -84,7 +103,7 @@ export function defaultReputationParams(asOf: string): ReputationParams {
     distributionReasons: ['built', 'reviewed', 'tested', 'analyzed', 'forwarded'],
     contradictableReasons: ['reviewed', 'tested', 'analyzed'],
     contradictionQuorum: 2,
-    penalties: { compromised: 0, contradicted: 512 },
+    penalties: { compromised: 0, kept: 256, contradicted: 512 },
     posture: { assessorRole: 'assessor', acceptSelfReports: false, unassessed: 1024, floor: 256 },
     adminWeight: 10,
     memberWeight: 1,
@@ -121,6 +140,8 @@ export function checkParams(params: ReputationParams): void {
   need(asOfOk, 'asOf', 'a UTC time like 2026-01-31T12:00:00Z');
   need(whole(params.parentWeight, 4096), 'parentWeight', 'a whole number ≤ 4096');
   need(whole(params.confirmWeight, 4096), 'confirmWeight', 'a whole number ≤ 4096');
+  need(whole(params.probationWeight, 4096), 'probationWeight', 'a whole number ≤ 4096');
+  need(whole(params.settleAfter, 1 << 20), 'settleAfter', 'a whole number of entries ≤ 2^20');
   const m = params.decay?.multipliers;
   need(
     whole(params.decay?.bucketSeconds, SECONDS_LIMIT) && params.decay.bucketSeconds > 0,
@@ -140,6 +161,7 @@ export function checkParams(params: ReputationParams): void {
     'a whole number ≥ 1',
   );
   need(whole(params.penalties?.compromised, UNIT), 'penalties.compromised', '0..1024');
+  need(whole(params.penalties?.kept, UNIT), 'penalties.kept', '0..1024');
   need(whole(params.penalties?.contradicted, UNIT), 'penalties.contradicted', '0..1024');
   need(typeof params.posture?.assessorRole === 'string', 'posture.assessorRole', 'a role name');
   need(

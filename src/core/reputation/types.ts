@@ -30,7 +30,7 @@ export interface EdgeList {
   weight: Uint32Array;
 }
 
-export type PenaltyKind = 'equivocation' | 'compromised' | 'contradicted';
+export type PenaltyKind = 'equivocation' | 'compromised' | 'kept' | 'contradicted';
 
 /** Evidence of malice against one system, with the ledger entries that prove it. */
 export interface Penalty {
@@ -51,6 +51,16 @@ export interface PostureReport {
   total: number;
 }
 
+/**
+ * A positive attestation that names `did`'s as its parent and has not settled yet: it will
+ * credit `did` once its author, `from`, has gone on (params.settleAfter) without disowning it.
+ */
+export interface PendingCredit {
+  did: string;
+  from: string;
+  entry: string;
+}
+
 export interface ReputationInput {
   format: typeof REPUTATION_INPUT_FORMAT;
   /** Sorted by did (code-unit order), no repeats: this is the iteration order. */
@@ -60,6 +70,11 @@ export interface ReputationInput {
   penalties: Penalty[];
   /** At most one per did, sorted by did. */
   posture: PostureReport[];
+  /**
+   * Credit waiting for its evidence window, sorted by (did, entry): not an input to the
+   * scores (the engine ignores it, and a Worker need not receive it), only to explanations.
+   */
+  pending?: PendingCredit[];
 }
 
 export interface ReputationResult {
@@ -109,4 +124,6 @@ export interface ScoreExplanation {
   zeroed: boolean;
   posture?: PostureReport & { multiplier: number };
   penalties: Penalty[];
+  /** Attestations through this system's hops that will credit it once they settle. */
+  pending: { from: string; entry: string }[];
 }

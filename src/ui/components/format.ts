@@ -1,10 +1,11 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
-/** "812 B", "14.2 KiB", "3.1 MiB". */
+/** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return `${(bytes / (1024 * 1024 * 1024)).toFixed(1)} GiB`;
 }
 
 /** "12 ms", "1.4 s". */

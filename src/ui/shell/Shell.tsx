@@ -1,8 +1,13 @@
-/** The frame around every page: top bar, navigation, and the routed page with a loading state. */
+/**
+ * The frame around every page: top bar, navigation, the update banner, and the routed page
+ * with a loading state. Files the installed app was launched with open from here.
+ */
 import type { RouteSectionProps } from '@solidjs/router';
 import { Suspense } from 'solid-js';
+import { LaunchedFiles } from './LaunchedFiles.tsx';
 import { NavBar } from './NavBar.tsx';
 import { TopBar } from './TopBar.tsx';
+import { UpdateBanner } from './UpdateBanner.tsx';
 import './shell.css';
 
 export function Shell(props: RouteSectionProps) {
@@ -14,6 +19,8 @@ export function Shell(props: RouteSectionProps) {
       <TopBar />
       <NavBar />
       <main id="main" class="shell-main" tabindex="-1">
+        <UpdateBanner />
+        <LaunchedFiles />
         <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>
       </main>
     </div>

@@ -61,7 +61,7 @@ export function BundleDrop(props: {
         id="bundle-file"
         class="visually-hidden"
         type="file"
-        accept=".json,application/json"
+        accept=".json,.patchtrail,application/json,application/vnd.patchtrail.bundle.v1+json"
         data-testid="file-input"
         aria-describedby="drop-hint"
         onChange={onChange}

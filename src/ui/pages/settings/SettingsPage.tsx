@@ -1,12 +1,15 @@
 /**
- * Settings: this device's identity (name, did:key) and what it must not lose, the theme, and
- * the teams this device holds.
+ * Settings: this device's identity (name, did:key) and what it must not lose, storage (kept or
+ * not, how much is used), the theme, the teams this device holds, and the app's version and
+ * offline copy.
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { AppPanel } from './AppPanel.tsx';
+import { StoragePanel } from './StoragePanel.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -63,6 +66,7 @@ export default function SettingsPage() {
         </Show>
         <KeyFacts />
       </section>
+      <StoragePanel />
       <section class="panel stack" aria-labelledby="theme-title">
         <h2 id="theme-title">Appearance</h2>
         <label for="theme">Theme</label>
@@ -96,6 +100,7 @@ export default function SettingsPage() {
           </ul>
         </Show>
       </section>
+      <AppPanel />
     </section>
   );
 }

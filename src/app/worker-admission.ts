@@ -1,0 +1,213 @@
+/**
+ * Ledger admission in batches on the worker pool. The signature checks, which are most of
+ * admission's cost, run in the pool's workers in parallel (worker/admit-job.ts); the ledger's
+ * `admit` on the main thread stays the single writer and admits in the caller's order, batch
+ * after batch, skipping only the signatures a worker verified, for exactly the bytes that
+ * worker sent back with that verdict, which must hash to the id it verified them under (passed
+ * as the admission's key). Everything else (size, canonical form, fields, hash, ledger id,
+ * chain, kind rules) the ledger checks itself as always.
+ *
+ * A batch whose worker fails, or any batch when no worker can start, is admitted on the main
+ * thread with every check. The page gets a turn between batches, so admitting a large ledger
+ * never holds it for long. Entries are untrusted; the ledger says what it did with each.
+ */
+import { toHex } from '../core/encoding/bytes.ts';
+import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
+import {
+  SIGNATURE_VERIFIED,
+  isAdmitCheckAnswer,
+  type AdmitCheckRequest,
+} from '../../worker/admit-protocol.ts';
+import { abortError, WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
+
+/** What admission needs of a ledger: its id and its single writer. */
+export interface AdmittingLedger {
+  readonly id: string;
+  admit(bytes: Uint8Array, options?: AdmitOptions): Promise<AdmitResult>;
+}
+
+export interface EntryInput {
+  bytes: Uint8Array;
+  /** The key it travelled under (a Y.Map key), which must be its id. */
+  key?: string;
+}
+
+export const DEFAULT_BATCH = 512;
+/** The longest the page is held between two turns of its own (a long task is 50 ms). */
+const SLICE_MS = 30;
+
+export interface AdmitBatchOptions {
+  /** Entries per batch; default DEFAULT_BATCH. */
+  batchSize?: number;
+  /** Batches sent ahead of admission; default twice the pool size. */
+  ahead?: number;
+  /** Called after each batch with entries admitted so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between batches (entries already admitted stay admitted) with an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface AdmissionReport {
+  counts: Record<AdmitStatus, number>;
+  /** Rejected entries: their index in the input, code and message. */
+  rejected: { index: number; code: string; message: string }[];
+  /** Entries whose signature a worker checked; the rest were checked on the main thread. */
+  checkedInWorkers: number;
+}
+
+interface Batch {
+  start: number;
+  entries: readonly EntryInput[];
+}
+
+/** Verdicts and the very bytes they are about, as the worker sent them back. */
+interface Checked {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  verdicts: Uint8Array;
+  ids: Uint8Array;
+}
+
+function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32Array } {
+  let total = 0;
+  for (const entry of entries) total += entry.bytes.length;
+  const bytes = new Uint8Array(total);
+  const ends = new Uint32Array(entries.length);
+  let at = 0;
+  entries.forEach((entry, i) => {
+    bytes.set(entry.bytes, at);
+    at += entry.bytes.length;
+    ends[i] = at;
+  });
+  return { bytes, ends };
+}
+
+/** Sends a batch to a worker; undefined when it must be checked on the main thread. */
+async function checkInWorker(
+  pool: WorkerPool,
+  entries: readonly EntryInput[],
+): Promise<Checked | undefined> {
+  if (!pool.usable) return undefined;
+  const { bytes, ends } = pack(entries);
+  const sent = { length: bytes.length, ends: ends.slice() };
+  const read = (value: unknown): Checked => {
+    const fits =
+      isAdmitCheckAnswer(value) &&
+      value.bytes.byteLength === sent.length &&
+      value.ends.length === sent.ends.length &&
+      value.ends.every((end, i) => end === sent.ends[i]);
+    if (!fits) throw new TypeError('admission: the answer is not about the batch sent');
+    const { ends, verdicts, ids } = value;
+    return { bytes: new Uint8Array(value.bytes), ends, verdicts, ids };
+  };
+  const build = (id: number): AdmitCheckRequest => ({
+    kind: 'admit-check',
+    id,
+    bytes: bytes.buffer as ArrayBuffer,
+    ends,
+  });
+  try {
+    return await pool.run(build, { transfer: [bytes.buffer, ends.buffer], read });
+  } catch (cause) {
+    if (cause instanceof WorkerUnavailableError) return undefined;
+    throw cause;
+  }
+}
+
+/** Lets the page run a task (input, rendering) before the next batch. */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** The admission options for entry i of a batch: the worker's verdict, when it can count. */
+function optionsFor(entry: EntryInput, checked: Checked | undefined, i: number): AdmitOptions {
+  const options: AdmitOptions = entry.key === undefined ? {} : { key: entry.key };
+  if (checked === undefined || checked.verdicts[i] !== SIGNATURE_VERIFIED) return options;
+  const id = `sha256:${toHex(checked.ids.subarray(32 * i, 32 * i + 32))}`;
+  // A key that is not the id verified: the entry is refused in full, as it would be anyway.
+  if (entry.key !== undefined && entry.key !== id) return options;
+  return { key: id, verifiedBefore: true };
+}
+
+/** Admits one batch in order, letting the page run whenever it has held it for a slice. */
+async function admitBatch(
+  ledger: AdmittingLedger,
+  batch: Batch,
+  checked: Checked | undefined,
+  report: AdmissionReport,
+): Promise<void> {
+  let start = 0;
+  let slice = performance.now();
+  for (let i = 0; i < batch.entries.length; i++) {
+    const entry = batch.entries[i] as EntryInput;
+    const options = optionsFor(entry, checked, i);
+    let bytes = entry.bytes;
+    if (checked !== undefined) {
+      const end = checked.ends[i] as number;
+      bytes = checked.bytes.subarray(start, end);
+      start = end;
+    }
+    if (options.verifiedBefore === true) report.checkedInWorkers++;
+    const result = await ledger.admit(bytes, options);
+    report.counts[result.status]++;
+    if (result.status === 'rejected')
+      report.rejected.push({
+        index: batch.start + i,
+        code: result.code ?? 'MALFORMED_INPUT',
+        message: result.message ?? '',
+      });
+    if (performance.now() - slice > SLICE_MS) {
+      await yieldToPage();
+      slice = performance.now();
+    }
+  }
+}
+
+/**
+ * Admits `entries` into `ledger` in their order, their signatures checked in the pool's
+ * workers (or on the main thread when no worker can), and reports what became of them.
+ */
+export async function admitInBatches(
+  ledger: AdmittingLedger,
+  entries: readonly EntryInput[],
+  pool: WorkerPool,
+  options: AdmitBatchOptions = {},
+): Promise<AdmissionReport> {
+  const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  const ahead = Math.max(1, options.ahead ?? 2 * pool.size);
+  const batches: Batch[] = [];
+  for (let start = 0; start < entries.length; start += size)
+    batches.push({ start, entries: entries.slice(start, start + size) });
+  const report: AdmissionReport = {
+    counts: { admitted: 0, duplicate: 0, held: 0, rejected: 0 },
+    rejected: [],
+    checkedInWorkers: 0,
+  };
+  const checks = new Map<number, Promise<Checked | undefined>>();
+  let sent = 0;
+  const sendUpTo = (last: number) => {
+    for (; sent <= last && sent < batches.length; sent++)
+      checks.set(sent, checkInWorker(pool, (batches[sent] as Batch).entries));
+  };
+  for (let k = 0; k < batches.length; k++) {
+    sendUpTo(k + ahead - 1);
+    const checked = await (checks.get(k) as Promise<Checked | undefined>);
+    checks.delete(k);
+    if (options.signal?.aborted) {
+      for (const pending of checks.values()) void pending.catch(() => undefined);
+      throw abortError(options.signal);
+    }
+    const batch = batches[k] as Batch;
+    await admitBatch(ledger, batch, checked, report);
+    options.onProgress?.(batch.start + batch.entries.length, entries.length);
+    await yieldToPage();
+  }
+  return report;
+}

@@ -1,0 +1,63 @@
+/**
+ * Writing to the ledger as one of its authors: a new entry takes the signer's next sequence
+ * number, chains to its head, cites other authors' recent heads, and goes through the same
+ * validator as everyone else's entries.
+ */
+import type { Signer } from '../crypto/signer.ts';
+import { toBase64 } from '../encoding/bytes.ts';
+import { reject, type ErrorCode } from '../errors.ts';
+import type { AdmitOptions } from './admission.ts';
+import { signEntry, type Entry, type EntryFields } from './entry.ts';
+import type { Equivocation } from './indexes.ts';
+import type { EntryBody, EntryKind } from './kinds.ts';
+import { MAX_REFS } from './limits.ts';
+
+/** Refs an appended entry cites (other authors' heads); the format allows up to MAX_REFS. */
+const REFS_CITED = Math.min(4, MAX_REFS);
+
+/** What authoring needs of the ledger. */
+export interface AuthoringLedger {
+  readonly id: string;
+  head(author: string): Entry | undefined;
+  recentHeads(except: string, max: number): string[];
+  get(id: string): Entry | undefined;
+  hasProofAbout(author: string, seq: number): boolean;
+  admit(
+    bytes: Uint8Array,
+    options: AdmitOptions,
+  ): Promise<{ status: string; code?: ErrorCode; message?: string }>;
+}
+
+/** Signs and admits `signer`'s next entry; refused input rejects with the validator's code. */
+export async function appendEntry<K extends EntryKind>(
+  ledger: AuthoringLedger,
+  signer: Signer,
+  kind: K,
+  body: EntryBody<K>,
+  time: string,
+): Promise<Entry<K>> {
+  const head = ledger.head(signer.did);
+  const fields: Omit<EntryFields<K>, 'v' | 'author'> = {
+    ledger: ledger.id,
+    seq: head === undefined ? 0 : head.seq + 1,
+    prev: head?.id ?? null,
+    refs: ledger.recentHeads(signer.did, REFS_CITED),
+    time,
+    kind,
+    body,
+  };
+  const entry = await signEntry(signer, fields);
+  const result = await ledger.admit(entry.bytes, { key: entry.id });
+  if (result.status !== 'admitted' && result.status !== 'duplicate')
+    reject(result.code ?? 'MALFORMED_INPUT', result.message ?? `entry was ${result.status}`);
+  return entry;
+}
+
+/** The two entries' bytes of an equivocation, as a proof body (base64, in byte order). */
+export function equivocationBody(
+  ledger: AuthoringLedger,
+  found: Equivocation,
+): EntryBody<'equivocation'> {
+  const [a, b] = found.ids.map((id) => toBase64((ledger.get(id) as Entry).bytes)).sort();
+  return { a: a as string, b: b as string };
+}

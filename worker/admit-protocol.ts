@@ -1,0 +1,61 @@
+/**
+ * The ledger admission job's messages. The app's admission (src/app/worker-admission.ts) sends
+ * a batch of untrusted entries as one buffer and their end offsets; the worker verifies each
+ * entry's signature and computes the id it is signed under (admit-job.ts), and sends the same
+ * buffer back with a verdict and an id per entry. The ledger's `admit` on the main thread stays
+ * the single writer: it checks everything but a signature the worker verified, and only for the
+ * bytes that came back with that verdict, which must hash to that id.
+ */
+import { isRecord } from './protocol.ts';
+
+/** The entry decoded with its signature verified: admission may skip the signature. */
+export const SIGNATURE_VERIFIED = 1;
+/** Anything else: admission checks the entry in full and gives the reason. */
+export const CHECK_IN_FULL = 0;
+
+export interface AdmitCheckRequest {
+  kind: 'admit-check';
+  id: number;
+  /** The entries, back to back; transferred. */
+  bytes: ArrayBuffer;
+  /** Entry i is bytes[ends[i-1] .. ends[i]) (ends[-1] = 0); transferred. */
+  ends: Uint32Array;
+}
+
+export interface AdmitCheckAnswer {
+  kind: 'admit-checked';
+  id: number;
+  /** The request's buffers, moved back: the verdicts are about exactly these bytes. */
+  bytes: ArrayBuffer;
+  ends: Uint32Array;
+  /** One verdict per entry: SIGNATURE_VERIFIED or CHECK_IN_FULL. */
+  verdicts: Uint8Array;
+  /** Per entry, 32 bytes: the SHA-256 of the content its signature was verified over. */
+  ids: Uint8Array;
+}
+
+/** Whether `ends` are offsets that rise within a buffer of `length` bytes. */
+export function endsFit(ends: Uint32Array, length: number): boolean {
+  let previous = 0;
+  for (const end of ends) {
+    if (end < previous || end > length) return false;
+    previous = end;
+  }
+  return true;
+}
+
+export function isAdmitCheckRequest(value: unknown): value is AdmitCheckRequest {
+  if (!isRecord(value) || value.kind !== 'admit-check' || !Number.isSafeInteger(value.id))
+    return false;
+  if (!(value.bytes instanceof ArrayBuffer)) return false;
+  return value.ends instanceof Uint32Array && endsFit(value.ends, value.bytes.byteLength);
+}
+
+export function isAdmitCheckAnswer(value: unknown): value is AdmitCheckAnswer {
+  if (!isRecord(value) || value.kind !== 'admit-checked' || !Number.isSafeInteger(value.id))
+    return false;
+  const { bytes, ends, verdicts } = value;
+  if (!(bytes instanceof ArrayBuffer) || !(ends instanceof Uint32Array)) return false;
+  if (!(verdicts instanceof Uint8Array) || verdicts.length !== ends.length) return false;
+  return value.ids instanceof Uint8Array && value.ids.length === 32 * ends.length;
+}
