@@ -16,6 +16,7 @@ import { LEDGER_COMMANDS } from './commands/ledger.ts';
 import { reputation } from './commands/reputation.ts';
 import { check } from './commands/check.ts';
 import { rollback } from './commands/rollback.ts';
+import { agent } from './commands/agent.ts';
 import { POLICY_COMMANDS } from './commands/policy.ts';
 
 const COMMANDS: readonly Command[] = [
@@ -28,6 +29,7 @@ const COMMANDS: readonly Command[] = [
   apply,
   check,
   rollback,
+  agent,
   reputation,
 ];
 

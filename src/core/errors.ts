@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'REVOKED_KEY',
   'EQUIVOCATION',
   'STALE_LEDGER',
+  'POST_APPLY_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -67,6 +67,15 @@ const everyKind = {
       expression: 'chain.size() <= 5',
       message: 'short chains only',
     },
+    {
+      id: 'health',
+      kind: 'post-apply',
+      mode: 'enforce',
+      checks: [
+        { path: 'app.conf', sha256: 'ab'.repeat(32), contains: 'mode=' },
+        { path: 'old.flag', absent: true },
+      ],
+    },
   ],
 };
 const minimal = { format: POLICY_FORMAT, version: 1, rules: [] };
@@ -128,6 +137,9 @@ const REPLACEMENTS: unknown[] = [
   { roles: ['security'] },
   { systems: [] },
   { roles: ['security'], other: 1 },
+  [{ path: 'x' }],
+  { path: 'x', absent: true },
+  'ab'.repeat(32),
 ];
 
 type Path = (string | number)[];
@@ -222,6 +234,7 @@ describe('policy schema agreement', () => {
       'maxAgeSeconds',
       'expression',
       'message',
+      'checks',
       'description',
       'mode',
       'id',
@@ -289,6 +302,33 @@ describe('readPolicy', () => {
     );
   });
 
+  it('refuses post-apply paths a diff could not name, and `absent` with a digest or text', () => {
+    const checks = [
+      { path: '../etc/passwd' },
+      { path: '/etc/passwd' },
+      { path: '.git/config' },
+      { path: 'a\nb' },
+      { path: 'gone', absent: true, contains: 'x' },
+      { path: 'fine/app.conf', contains: 'x' },
+    ];
+    const doc = { ...minimal, rules: [{ id: 'h', kind: 'post-apply', mode: 'enforce', checks }] };
+    expect(validate(doc)).toBe(true);
+    try {
+      readPolicy(doc);
+      expect.unreachable('readPolicy accepted unsafe post-apply paths');
+    } catch (error) {
+      if (!isPatchtrailError(error)) throw error;
+      expect(error.code).toBe('MALFORMED_INPUT');
+      expect(error.details.map((d) => d.split(':')[0])).toEqual([
+        '/rules/0/checks/0/path',
+        '/rules/0/checks/1/path',
+        '/rules/0/checks/2/path',
+        '/rules/0/checks/3/path',
+        '/rules/0/checks/4',
+      ]);
+    }
+  });
+
   it('never throws anything but a coded error for junk', async () => {
     const cel = await loadCelEngine();
     const codeFor = (value: unknown) => {
@@ -310,6 +350,6 @@ describe('readPolicy', () => {
     const input = structuredClone(everyKind);
     const read = readPolicy(input);
     input.rules.length = 0;
-    expect(read.rules).toHaveLength(15);
+    expect(read.rules).toHaveLength(everyKind.rules.length);
   });
 });

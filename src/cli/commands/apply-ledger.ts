@@ -1,9 +1,19 @@
 /**
  * `apply --ledger`: the whole agent on a directory. The device's key signs what it records:
- * `applied` with the tree hashes and the decision, or `rejected` with the code of the step that
- * stopped the attempt; both are appended to the ledger file.
+ * `applied` with the tree hashes and the decision, `rolled-back` after it when the policy's
+ * post-apply check fails, or `rejected` with the code of the step that stopped the attempt;
+ * all are appended to the ledger file. `agent --watch` runs the same `applyOnLedger` per bundle.
  */
-import { applyPatch, MAX_BUNDLE_BYTES, policyDecider, type Tree } from '../../core/index.ts';
+import {
+  applyPatch,
+  hasPostApplyChecks,
+  MAX_BUNDLE_BYTES,
+  policyDecider,
+  runPostApplyChecks,
+  type ApplyRunResult,
+  type Signer,
+  type Tree,
+} from '../../core/index.ts';
 import { loadPolicy, roleOption, stateOption, viaOption } from '../agent-common.ts';
 import { report } from '../agent-output.ts';
 import type { CliContext } from '../context.ts';
@@ -12,31 +22,65 @@ import { appendEntries } from '../ledger-file.ts';
 import { signerFrom } from './create.ts';
 import { ledgerPath, openLedger, type Values } from './ledger-common.ts';
 
-export async function applyWithLedger(
-  values: Values,
-  bundle: string,
+/** What stays the same across applies by one device: its key, role, state and options. */
+export interface DeviceAgent {
+  values: Values;
+  path: string;
+  device: Signer;
+  role: { role?: string };
+  state: { components?: Readonly<Record<string, string>> };
+}
+
+export async function deviceAgent(values: Values): Promise<DeviceAgent> {
+  const path = ledgerPath(values);
+  const device = await signerFrom(values.key);
+  return { values, path, device, role: roleOption(values), state: await stateOption(values) };
+}
+
+/**
+ * One apply through the agent: opens the ledger file afresh (others may have appended), takes
+ * the policy (a file, or the one in force on the ledger), applies with the policy's post-apply
+ * check, and appends what was recorded. `resumed`: this device was applying these very bytes
+ * when it stopped (the agent's core finishes an apply that was not recorded).
+ */
+export async function applyOnLedger(
+  agent: DeviceAgent,
+  bytes: Uint8Array,
   tree: Tree,
   context: CliContext,
-): Promise<number> {
-  const path = ledgerPath(values);
+  resumed = false,
+): Promise<ApplyRunResult> {
+  const { values, path, device } = agent;
   const { ledger } = await openLedger(path, context);
   const policy = await loadPolicy(values, ledger);
-  const device = await signerFrom(values.key);
   const now = context.now();
-  const role = roleOption(values);
-  const state = await stateOption(values);
   const before = ledger.size;
-  const result = await applyPatch(await readInput(bundle, MAX_BUNDLE_BYTES, 'bundle'), {
+  const result = await applyPatch(bytes, {
     ledger,
     device,
     tree,
     now,
     dryRun: values['dry-run'] === true,
     ...viaOption(values),
-    ...role,
+    ...agent.role,
     ...(typeof values.target === 'string' ? { target: values.target } : {}),
-    decide: policyDecider(policy, { now, tree, ...state }),
+    decide: policyDecider(policy, { now, tree, ...agent.state }),
+    ...(resumed ? { resumed } : {}),
+    ...(hasPostApplyChecks(policy)
+      ? { postApply: (t: Tree) => runPostApplyChecks(t, policy) }
+      : {}),
   });
   await appendEntries(path, [...ledger.all()].slice(before));
-  return report(result, values, context);
+  return result;
+}
+
+export async function applyWithLedger(
+  values: Values,
+  bundle: string,
+  tree: Tree,
+  context: CliContext,
+): Promise<number> {
+  const agent = await deviceAgent(values);
+  const bytes = await readInput(bundle, MAX_BUNDLE_BYTES, 'bundle');
+  return report(await applyOnLedger(agent, bytes, tree, context), values, context);
 }

@@ -22,7 +22,7 @@ import { shown } from '../terminal.ts';
 import { trustedSet } from './trust.ts';
 
 /** Test-only failpoint: SIGKILL this process at the given commit step (crash-safety tests). */
-function crashStep(): ((step: number) => void) | undefined {
+export function crashStep(): ((step: number) => void) | undefined {
   const at = Number(process.env.PATCHTRAIL_CRASH_AT_STEP ?? '');
   if (!Number.isInteger(at) || at <= 0) return undefined;
   return (step) => {
@@ -66,17 +66,17 @@ function describe(result: ApplyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** --dir must name an existing directory (a usage error otherwise, before anything else). */
-function targetDir(dir: unknown): string {
-  if (typeof dir !== 'string') throw new UsageError('--dir DIR is required');
+/** --dir (or `option`) must name an existing directory (a usage error otherwise, before anything else). */
+export function existingDir(dir: unknown, option = 'dir'): string {
+  if (typeof dir !== 'string') throw new UsageError(`--${option} DIR is required`);
   let info;
   try {
     info = statSync(dir);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? String(cause);
-    throw new UsageError(`--dir ${shown(dir)}: cannot use it (${code})`);
+    throw new UsageError(`--${option} ${shown(dir)}: cannot use it (${code})`);
   }
-  if (!info.isDirectory()) throw new UsageError(`--dir ${shown(dir)} is not a directory`);
+  if (!info.isDirectory()) throw new UsageError(`--${option} ${shown(dir)} is not a directory`);
   return dir;
 }
 
@@ -127,7 +127,7 @@ export const apply: Command = {
   },
   positionals: 1,
   async run(values, [path = ''], context: CliContext) {
-    const dir = targetDir(values.dir);
+    const dir = existingDir(values.dir);
     const fuzz = parseFuzz(values.fuzz);
     const statCache = treeStatCacheDir();
     if (typeof values.ledger === 'string') {

@@ -1,5 +1,5 @@
 /**
- * The steps after a check: apply → record → audit, and what every attempt leaves on the
+ * The steps after a check: apply → (post-apply-check → roll-back) → record → audit, and what every attempt leaves on the
  * ledger. An apply records `applied` with the tree hashes and the decision; an attempt that
  * stops (denied, rejected, a conflict) records `rejected` with the code of the step that
  * stopped it, so the audit trail holds every attempt a device made, not only its successes.
@@ -20,7 +20,12 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { auditTrail, type AuditEvent, type Provenance } from '../ledger/queries.ts';
 import { OUTCOME_REASONS } from '../policy/chain.ts';
 import { readTeam } from '../reputation/team.ts';
-import { passed, type StepValue } from './run.ts';
+import {
+  describePostApplyFailure,
+  type PostApplyCheck,
+  type PostApplyFailure,
+} from './post-apply.ts';
+import { passed, stopped, type StepValue } from './run.ts';
 
 /** Applies (or reverses, or dry-runs) the bundle's diff on the tree, all or nothing. */
 export async function applyChange(
@@ -106,4 +111,40 @@ export async function claimedPatch(bytes: Uint8Array): Promise<string | undefine
     if (isPatchtrailError(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * Runs the post-apply check; `seen` gets every failure (warnings too). Stops with
+ * POST_APPLY_FAILED when a check in `enforce` mode fails.
+ */
+export async function postApplyStep(
+  tree: Tree,
+  check: PostApplyCheck,
+  seen: (failures: PostApplyFailure[]) => void,
+): Promise<StepValue<void>> {
+  const failures = [...(await check(tree))];
+  seen(failures);
+  const enforced = failures.filter((f) => f.mode === 'enforce');
+  const warned = failures.filter((f) => f.mode !== 'enforce');
+  if (enforced.length > 0)
+    return stopped('POST_APPLY_FAILED', enforced.map(describePostApplyFailure).join('; '));
+  const warnings = warned.map((f) => `; warn ${describePostApplyFailure(f)}`).join('');
+  return passed(undefined, `the target passes the post-apply check${warnings}`);
+}
+
+/** The `rolled-back` a failed post-apply check leaves: parent the `applied`, the failure said. */
+export function rolledBackBody(
+  applied: Entry<'attest'>,
+  reversed: ApplyResult,
+  failures: readonly PostApplyFailure[],
+): AttestBody {
+  const failed = failures.filter((f) => f.mode === 'enforce').map(describePostApplyFailure);
+  const body = applied.body;
+  return {
+    ...{ patch: body.patch, reason: 'rolled-back', parent: applied.id },
+    ...(body.target === undefined ? {} : { target: body.target }),
+    ...{ treeBefore: reversed.treeBefore, treeAfter: reversed.treeAfter },
+    code: 'POST_APPLY_FAILED',
+    note: `post-apply check failed: ${failed.join('; ')}`.slice(0, MAX_NOTE),
+  };
 }

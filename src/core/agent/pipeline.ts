@@ -3,7 +3,8 @@
  *
  *   checkPatch:  verify-signature → extract-metadata → verify-identities → verify-attesters
  *                → validate-metadata → policy
- *   applyPatch:  the same, then apply → record → audit
+ *   applyPatch:  the same, then apply → record → audit; with a post-apply check,
+ *                apply → post-apply-check (→ roll-back when it fails) → record → audit
  *
  * Each step returns a value or a coded stop (check-steps.ts, apply-steps.ts); the first stop
  * ends the run. An apply that stops after the bundle is known records `rejected` with the
@@ -11,6 +12,7 @@
  * and the scores it reads come in as `decide`; the clock, the tree and the signer come in too.
  */
 import type { BundleReport } from '../bundle/types.ts';
+import type { ApplyResult } from '../diff/apply.ts';
 import type { ErrorCode } from '../errors.ts';
 import { provenance } from '../ledger/queries.ts';
 import type { AttestBody } from '../ledger/kinds.ts';
@@ -19,8 +21,10 @@ import {
   auditOf,
   claimedPatch,
   parentOf,
+  postApplyStep,
   recordAttestation,
   rejectionBody,
+  rolledBackBody,
 } from './apply-steps.ts';
 import {
   attestersOf,
@@ -30,6 +34,7 @@ import {
   verifyIdentities,
   verifySignature,
 } from './check-steps.ts';
+import { applyOrResume } from './resume.ts';
 import { Halt, passed, StepLog, type StepValue } from './run.ts';
 import type {
   ApplyOptions,
@@ -116,7 +121,10 @@ async function checkWith(verify: VerifyStep, options: CheckOptions): Promise<Che
   return result;
 }
 
-/** Checks, applies, records `applied` and returns the target's audit trail. */
+/**
+ * Checks, applies, runs the post-apply check (rolling back when it fails), records `applied`
+ * (and `rolled-back`) and returns the target's audit trail.
+ */
 export async function applyPatch(
   bytes: Uint8Array,
   options: ApplyOptions,
@@ -132,29 +140,67 @@ export async function applyPatch(
       log,
       result,
     );
+    const { predicate } = checked.report;
     const applied = await log.run('apply', () =>
-      applyChange(tree, checked.report.predicate, options),
+      applyOrResume(tree, predicate, options, ledger, checked.patch, target),
     );
     result.apply = applied;
     result.status = applied.status;
     if (applied.status !== 'applied') return result;
+    const reversed = await checkAfterApply(checked, options, log, result);
     const body: AttestBody = {
       ...{ patch: checked.patch, reason: 'applied', target },
       ...{ treeBefore: applied.treeBefore, treeAfter: applied.treeAfter },
       decision: checked.decision.hash,
     };
     if (checked.parent !== undefined) body.parent = checked.parent;
-    result.attestation = await log.run('record', () =>
-      recordAttestation(ledger, device, body, now),
-    );
+    const entry = await log.run('record', () => recordAttestation(ledger, device, body, now));
+    result.attestation = entry;
+    if (reversed !== undefined)
+      result.attestation = await log.run('record', () =>
+        recordAttestation(
+          ledger,
+          device,
+          rolledBackBody(entry, reversed, result.postApply ?? []),
+          now,
+        ),
+      );
     result.audit = await log.run('audit', () => auditOf(ledger, target));
   } catch (error) {
     if (!(error instanceof Halt)) throw error;
-    if (result.status !== 'applied') result.status = statusOf(error);
-    if (options.dryRun !== true && result.status !== 'applied')
+    const done = result.status === 'applied' || result.status === 'rolled-back';
+    if (!done) result.status = statusOf(error);
+    if (options.dryRun !== true && !done)
       await recordStop(bytes, options, target, error.code, log, result);
   }
   return result;
+}
+
+/**
+ * The post-apply check, when the caller gives one; when it fails, the diff is reversed on the
+ * same tree (exactly, as `rollbackPatch` does) and the reverse is returned for the record. A
+ * reverse that fails leaves the status `applied` (the tree is as the apply left it) and the
+ * step says why.
+ */
+async function checkAfterApply(
+  checked: Checked,
+  options: ApplyOptions,
+  log: StepLog,
+  result: ApplyRunResult,
+): Promise<ApplyResult | undefined> {
+  const { postApply, tree } = options;
+  if (postApply === undefined) return undefined;
+  const check = await log.attempt('post-apply-check', () =>
+    postApplyStep(tree, postApply, (failures) => (result.postApply = failures)),
+  );
+  if (check.ok) return undefined;
+  const reversed = await log.attempt('roll-back', () =>
+    applyChange(tree, checked.report.predicate, { reverse: true }),
+  );
+  if (!reversed.ok) return undefined;
+  result.rollback = reversed.value;
+  result.status = 'rolled-back';
+  return reversed.value;
 }
 
 /**

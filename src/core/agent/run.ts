@@ -35,6 +35,16 @@ export class StepLog {
 
   /** Runs one step and records it; returns its value or throws `Halt`. */
   async run<T>(step: AgentStep, body: () => StepValue<T> | Promise<StepValue<T>>): Promise<T> {
+    const result = await this.attempt(step, body);
+    if (result.ok) return result.value;
+    throw new Halt(result.code, result.denied);
+  }
+
+  /** Runs one step and records it like `run`, but returns a stop instead of throwing it. */
+  async attempt<T>(
+    step: AgentStep,
+    body: () => StepValue<T> | Promise<StepValue<T>>,
+  ): Promise<StepValue<T>> {
     let result: StepValue<T>;
     try {
       result = await body();
@@ -42,11 +52,8 @@ export class StepLog {
       if (!isPatchtrailError(error)) throw error;
       result = stopped(error.code, error.message);
     }
-    if (result.ok) {
-      this.steps.push({ step, ok: true, message: result.message });
-      return result.value;
-    }
-    this.steps.push({ step, ok: false, code: result.code, message: result.message });
-    throw new Halt(result.code, result.denied);
+    if (result.ok) this.steps.push({ step, ok: true, message: result.message });
+    else this.steps.push({ step, ok: false, code: result.code, message: result.message });
+    return result;
   }
 }

@@ -11,6 +11,7 @@ import type { ErrorCode } from '../errors.ts';
 import type { Entry } from '../ledger/entry.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { AuditEvent, Provenance } from '../ledger/queries.ts';
+import type { PostApplyCheck, PostApplyFailure } from './post-apply.ts';
 import type { SelfReport } from './self-report.ts';
 
 /** The steps of a check, in order; an apply continues with APPLY_STEPS. */
@@ -31,7 +32,18 @@ export const ROLLBACK_STEPS = [
   'record',
   'audit',
 ] as const;
-export const AGENT_STEPS = [...CHECK_STEPS, ...APPLY_STEPS, 'find-applied'] as const;
+/**
+ * With a post-apply check (`ApplyOptions.postApply`), an apply runs `post-apply-check` after
+ * `apply`; when it fails, `roll-back` reverses the diff before `record` writes `applied` and
+ * `rolled-back`.
+ */
+export const POST_APPLY_STEPS = ['post-apply-check', 'roll-back'] as const;
+export const AGENT_STEPS = [
+  ...CHECK_STEPS,
+  ...APPLY_STEPS,
+  ...POST_APPLY_STEPS,
+  'find-applied',
+] as const;
 export type AgentStep = (typeof AGENT_STEPS)[number];
 
 /** One step as it ran: passed with a message, or stopped the run with a code. */
@@ -118,6 +130,17 @@ export interface ApplyOptions extends Omit<CheckOptions, 'deviceDid'> {
   /** The target's name in the audit trail (default: the device's did). */
   target?: string;
   dryRun?: boolean;
+  /**
+   * The post-apply check (`(tree) => runPostApplyChecks(tree, policy)`, and whatever else the
+   * device checks): run on the tree after an apply; a failure in `enforce` mode rolls it back.
+   */
+  postApply?: PostApplyCheck;
+  /**
+   * This device was applying this very bundle when it last stopped (its own record says so):
+   * a target that already holds the patch while the ledger has no open `applied` of it here is
+   * the interrupted apply, finished now (post-apply check, `applied` recorded; resume.ts).
+   */
+  resumed?: boolean;
 }
 
 export interface RollbackOptions {
@@ -137,9 +160,17 @@ export interface CheckResult {
 }
 
 export interface ApplyRunResult extends Omit<CheckResult, 'status'> {
-  status: 'denied' | 'rejected' | ApplyResult['status'];
+  /** `rolled-back`: applied, then reversed because the post-apply check failed. */
+  status: 'denied' | 'rejected' | 'rolled-back' | ApplyResult['status'];
   apply?: ApplyResult;
-  /** What this device recorded: `applied`, or `rejected` with the code of the failed step. */
+  /** Every post-apply check that failed (`warn` ones too), when one ran. */
+  postApply?: PostApplyFailure[];
+  /** The reverse of `apply` after a failed post-apply check. */
+  rollback?: ApplyResult;
+  /**
+   * What this device recorded last: `applied`; `rolled-back` (its parent the `applied`) after
+   * a failed post-apply check; or `rejected` with the code of the failed step.
+   */
   attestation?: Entry<'attest'>;
   audit?: AuditEvent[];
 }

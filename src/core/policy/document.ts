@@ -4,16 +4,24 @@
  * problem at once. The checks are hand-written from `policy.schema.json` (draft 2020-12), which
  * stays normative: tests/core/policy-schema.test.ts runs both over valid policies and many
  * mutations of them and requires the same verdict. On top of the schema come the checks a
- * schema cannot state: rule ids are unique, `pattern` compiles, and, when the caller passes
+ * schema cannot state: rule ids are unique, `pattern` compiles, a `post-apply` rule's paths
+ * are safe target paths (diff/safety.ts) and its `absent` stands alone, and, when the caller passes
  * the CEL engine, every `expression` compiles (parses, type-checks, stays within bounds).
  */
 import { sha256Sync } from '../crypto/hash.ts';
 import { toHex } from '../encoding/bytes.ts';
 import { canonicalBytes, canonicalJson } from '../encoding/canonical-json.ts';
-import { reject } from '../errors.ts';
+import { checkPathSyntax } from '../diff/safety.ts';
+import { isPatchtrailError, reject } from '../errors.ts';
 import { ATTEST_REASONS } from '../ledger/kinds.ts';
 import { MAX_EXPRESSION_LENGTH, type CelEngine } from './cel-api.ts';
-import { POLICY_FORMAT, RULE_KINDS, type PolicyDocument, type RuleKind } from './types.ts';
+import {
+  POLICY_FORMAT,
+  RULE_KINDS,
+  type PolicyDocument,
+  type PostApplyRule,
+  type RuleKind,
+} from './types.ts';
 
 type Check = (value: unknown, path: string, problems: string[]) => void;
 
@@ -114,6 +122,15 @@ export const CONSTRAINT = new RegExp(`^ *${SET}(?: *\\|\\| *${SET})* *$`, 'u');
 
 const principals = object({}, { systems: list(DID, 1, 256), roles: list(ROLE, 1, 64) }, 1);
 
+const postApplyCheck = object(
+  { path: str(1, 4096) },
+  {
+    sha256: str(0, Infinity, /^[0-9a-f]{64}$/u),
+    contains: str(1, 4096),
+    absent: oneOf([true]),
+  },
+);
+
 const SPECIFIC: Record<
   RuleKind,
   { required?: Record<string, Check>; optional?: Record<string, Check> }
@@ -142,6 +159,7 @@ const SPECIFIC: Record<
     required: { expression: str(1, MAX_EXPRESSION_LENGTH) },
     optional: { message: str(1, 1024) },
   },
+  'post-apply': { required: { checks: list(postApplyCheck, 1, 64, false) } },
 };
 
 const RULE_CHECKS = new Map<unknown, Check>(
@@ -191,6 +209,22 @@ export function schemaProblems(value: unknown): string[] {
   return problems;
 }
 
+/** A `post-apply` rule's paths must be safe target paths, and `absent` stands alone. */
+function postApplyProblems(rule: PostApplyRule, path: string): string[] {
+  const problems: string[] = [];
+  rule.checks.forEach((c, j) => {
+    try {
+      checkPathSyntax(c.path);
+    } catch (error) {
+      if (!isPatchtrailError(error)) throw error;
+      problems.push(`${path}/checks/${j}/path: ${error.message}`);
+    }
+    if (c.absent === true && (c.sha256 !== undefined || c.contains !== undefined))
+      problems.push(`${path}/checks/${j}: absent excludes sha256 and contains`);
+  });
+  return problems;
+}
+
 /**
  * What a policy valid by its schema still gets wrong: duplicate rule ids, bad patterns, and
  * (with the engine) CEL expressions that do not compile.
@@ -208,6 +242,7 @@ function semanticProblems(policy: PolicyDocument, cel: CelEngine | undefined): s
         problems.push(`/rules/${i}/pattern: is not a valid regular expression`);
       }
     }
+    if (r.kind === 'post-apply') problems.push(...postApplyProblems(r, `/rules/${i}`));
     if (r.kind === 'cel' && cel !== undefined) {
       const compiled = cel.compile(r.expression);
       if ('problems' in compiled)

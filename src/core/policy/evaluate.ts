@@ -42,7 +42,14 @@ import {
   noMalicious,
   notFlagged,
 } from './rules-chain.ts';
-import { actingRole, componentVersion, freshness, fuzz, targetTree } from './rules-device.ts';
+import {
+  actingRole,
+  componentVersion,
+  freshness,
+  fuzz,
+  postApply,
+  targetTree,
+} from './rules-device.ts';
 import { IMPLICIT_VERDICTS, verdicts } from './rules-bundle.ts';
 import { PACK_UNMET, packOnly } from './pack-only.ts';
 import { authors, components, patchReason } from './rules-patch.ts';
@@ -75,6 +82,7 @@ const COMPILERS: { [K in PlainKind]: RuleCompiler<K> } = {
   freshness,
   fuzz,
   verdicts,
+  'post-apply': postApply,
 };
 
 /** What compiling needs besides the document. */

@@ -97,3 +97,14 @@ export const fuzz: RuleCompiler<'fuzz'> = (rule, mode) => {
     return outcome(rule, mode, pass, requested, expected, [], [], message);
   };
 };
+
+/**
+ * A `post-apply` rule is judged on the target after the diff is applied (agent/post-apply.ts),
+ * so before the apply it always passes, saying so; its checks stand in `expected`.
+ */
+export const postApply: RuleCompiler<'post-apply'> = (rule, mode) => {
+  const expected = expectation({ checks: rule.checks });
+  const n = rule.checks.length;
+  const message = `checked after apply (${n} file check${n === 1 ? '' : 's'})`;
+  return () => outcome(rule, mode, true, 'checked after apply', expected, [], [], message);
+};

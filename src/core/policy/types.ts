@@ -25,6 +25,7 @@ export const RULE_KINDS = [
   'fuzz',
   'verdicts',
   'cel',
+  'post-apply',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 export type RuleMode = 'enforce' | 'warn';
@@ -104,6 +105,27 @@ export interface CelRule extends RuleBase<'cel'> {
   message?: string;
 }
 
+/** One file a `post-apply` rule looks at once the diff is applied (agent/post-apply.ts). */
+export interface PostApplyFileCheck {
+  /** Target-relative, '/'-separated (path safety as for a diff). */
+  path: string;
+  /** Lower-case hex SHA-256 the file's bytes must have. */
+  sha256?: string;
+  /** Text the file (read as UTF-8) must contain. */
+  contains?: string;
+  /** The file must not exist (then neither `sha256` nor `contains`). */
+  absent?: true;
+}
+
+/**
+ * Checked after an apply, not before: each named file must be a regular file (or absent, with
+ * `absent`), with the digest and the text given. A failure in `enforce` mode rolls the apply
+ * back; evaluation says "checked after apply" and never denies on it.
+ */
+export interface PostApplyRule extends RuleBase<'post-apply'> {
+  checks: PostApplyFileCheck[];
+}
+
 export type PolicyRule =
   | MinReputationRule
   | MaxChainLengthRule
@@ -119,7 +141,8 @@ export type PolicyRule =
   | FreshnessRule
   | FuzzRule
   | VerdictsRule
-  | CelRule;
+  | CelRule
+  | PostApplyRule;
 
 export type RuleOf<K extends RuleKind> = Extract<PolicyRule, { kind: K }>;
 
