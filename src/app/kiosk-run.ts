@@ -185,10 +185,13 @@ export async function runKioskPass(
 /**
  * After a restart: settles an interrupted commit (the tree's journal finishes it or discards
  * it) and says which. An apply that finished on disk but whose `applied` never reached the
- * ledger is recorded now, with the tree hashes and a note saying so.
+ * ledger is finished through the agent (`resumed`: the post-apply check runs, `applied` is
+ * recorded); if the agent will not (the policy moved on), it is recorded as it stands, with a
+ * note, so the ledger never misses a change to the target.
  */
 export async function recoverInterrupted(
-  ctx: Omit<KioskContext, 'policy' | 'starting' | 'busy'>,
+  ctx: Omit<KioskContext, 'starting' | 'busy'>,
+  bundle: KioskBundle | undefined,
 ): Promise<Recovery | undefined> {
   const inFlight = ctx.memory.get().inFlight;
   await ctx.target.tree.recover();
@@ -196,21 +199,34 @@ export async function recoverInterrupted(
   const tree = await treeHash(ctx.target.tree);
   const outcome = tree === inFlight.treeBefore ? 'all-old' : 'all-new';
   const last = lastEventOf(targetEvents(ctx.ledger, ctx.target.name), inFlight.patch);
-  if (outcome === 'all-new' && last?.reason !== 'applied') {
-    const body = {
-      ...{ patch: inFlight.patch, reason: 'applied' as const, target: ctx.target.name },
-      ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, decision: inFlight.decision },
-      note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
-    };
-    await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
-  }
+  if (outcome === 'all-new' && last?.reason !== 'applied')
+    await recordResumed(ctx, inFlight, bundle, tree);
   const recovery: Recovery = {
-    ...{ patch: inFlight.patch, name: inFlight.name, outcome, tree },
-    at: utcTimestamp(ctx.now),
+    ...{ patch: inFlight.patch, name: inFlight.name, outcome },
+    ...{ tree: await treeHash(ctx.target.tree), at: utcTimestamp(ctx.now) },
   };
   ctx.memory.update((m) => {
     delete m.inFlight;
     m.recovery = recovery;
   });
   return recovery;
+}
+
+async function recordResumed(
+  ctx: Omit<KioskContext, 'starting' | 'busy'>,
+  inFlight: InFlight,
+  bundle: KioskBundle | undefined,
+  tree: string,
+): Promise<void> {
+  const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+  if (bundle !== undefined) {
+    const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false, true);
+    if (outcome.ok) return;
+  }
+  const body = {
+    ...{ patch: inFlight.patch, reason: 'applied' as const, target: ctx.target.name },
+    ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, decision: inFlight.decision },
+    note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
+  };
+  await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
 }

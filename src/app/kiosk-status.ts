@@ -103,7 +103,10 @@ export function kioskStatus(input: StatusInput): KioskStatus {
   const last = events.at(-1);
   const freshness = freshnessOf(ledger, input.policy, input.now);
   // A refused or flagged bundle, a stale ledger, a kiosk that cannot work: someone should look.
-  const attention = input.problems.length > 0 || freshness.stale || input.waiting.length > 0;
+  // ... and so does an update that failed its post-apply check, until a newer one lands.
+  const failed = last?.reason === 'rolled-back' && last.code === 'POST_APPLY_FAILED';
+  const attention =
+    input.problems.length > 0 || freshness.stale || input.waiting.length > 0 || failed;
   const status: KioskStatus = {
     state: attention ? 'needs-attention' : 'up-to-date',
     waiting: input.waiting,

@@ -132,6 +132,7 @@ export function createKiosk(
     const team = openTeamOf(teams);
     team?.revision();
     inbox.items();
+    inbox.loaded();
     if (guard.mode() === undefined) return;
     loop.poke();
   });
@@ -231,23 +232,22 @@ function makeLoop(deps: LoopDeps) {
     if (tree?.name !== targetName)
       tree = { name: targetName, tree: await deps.io.openTarget(mode.target) };
     const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
+    const policy = await policyInForce(team.ledger);
     if (!recovered) {
-      await run.recoverInterrupted({ ...base, now: deps.now() });
+      const patch = deps.memory.get().inFlight?.patch;
+      const held = (await bundlesFor(deps, team, mode)).find((b) => b.patch === patch);
+      await run.recoverInterrupted({ ...base, policy, now: deps.now() }, held);
       recovered = true;
     }
     notBundles.push(...(await takeFolder(deps, mode).catch((e: unknown) => [String(e)])));
-    const policy = await policyInForce(team.ledger);
     const bundles = await bundlesFor(deps, team, mode);
     let activity: KioskStatus['activity'];
     const show = (waiting: KioskStatus['waiting']) => {
       const names = new Map(bundles.map((b) => [b.patch, b.name]));
-      const input = { ...base, policy, target: tree?.name ?? '', names, waiting };
-      const next = status.kioskStatus({
-        ...input,
-        memory: deps.memory.get(),
-        problems: [...new Set(notBundles)],
-        now: deps.now(),
-      });
+      const memory = deps.memory.get();
+      const problems = [...new Set(notBundles)];
+      const input = { ...base, policy, target: tree?.name ?? '', names, waiting, memory };
+      const next = status.kioskStatus({ ...input, problems, now: deps.now() });
       deps.setStatus(activity === undefined ? next : { ...next, state: 'updating', activity });
     };
     const starting = (what: { name: string; kind: 'apply' | 'rollback' }) => {
@@ -270,7 +270,8 @@ function makeLoop(deps: LoopDeps) {
         again = false;
         const team = openTeamOf(deps.teams);
         const mode = deps.guard.mode();
-        if (team === undefined || mode === undefined) break;
+        // The Inbox kept from before must be listed first: it holds the bundles to take.
+        if (team === undefined || mode === undefined || !deps.inbox.loaded()) break;
         await pass(team, mode).catch((error: unknown) => {
           console.error('patchtrail: the kiosk pass failed', error);
           const message = error instanceof Error ? error.message : String(error);

@@ -230,6 +230,35 @@ describe('the kiosk', () => {
     app.dispose();
   });
 
+  it('rolls back an update whose post-apply check fails, recorded, and needs attention', async () => {
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const folder = new Map<string, Uint8Array>();
+    const app = start(tree, folder, memoryStore());
+    const { open, admin, author, rita } = await team(app);
+    const health = {
+      ...{ id: 'health', kind: 'post-apply', mode: 'enforce' },
+      checks: [{ path: 'app.conf', contains: 'healthy' }],
+    };
+    await open.ledger.append(admin, 'policy', { version: 2, policy: policy(2, [health]) }, T);
+    await open.settle();
+    app.kiosk.enter({ components: [] });
+    folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+    const last = await until(() => app.kiosk.status().lastUpdate, 'the last update');
+    expect(last).toMatchObject({
+      what: 'rolled-back',
+      code: 'POST_APPLY_FAILED',
+      source: 'folder',
+    });
+    expect(last.note).toContain('rule health: app.conf');
+    expect(app.kiosk.status()).toMatchObject({ state: 'needs-attention' });
+    expect(app.kiosk.status().current).toBeUndefined();
+    expect(content(tree)).toBe('mode=old\n');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const events = targetEvents(open.ledger, `${(await app.device.ready()).did}:workspace:kiosk`);
+    expect(events.map((e) => e.reason)).toEqual(['applied', 'rolled-back']);
+    app.dispose();
+  });
+
   it('takes a bundle a peer published for its components, and not one for others', async () => {
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
     const app = start(tree, new Map(), memoryStore());
