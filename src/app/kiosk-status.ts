@@ -41,6 +41,8 @@ export interface KioskStatus {
   current?: VersionRow;
   lastUpdate?: VersionRow;
   waiting: WaitingRow[];
+  /** What the ledger records about this target, newest first (at most HISTORY rows). */
+  history: VersionRow[];
   freshness?: Freshness;
   recovery?: Recovery;
   /** What stops the kiosk from working at all, in plain words. */
@@ -74,6 +76,9 @@ function versionRow(
   if (event.code !== undefined) row.code = event.code;
   return row;
 }
+
+/** Rows of history the board shows. */
+const HISTORY = 6;
 
 /** Clock skew the freshness rule tolerates before a ledger time in the future counts as wrong. */
 const FUTURE_SKEW_SECONDS = 300;
@@ -110,6 +115,10 @@ export function kioskStatus(input: StatusInput): KioskStatus {
   const status: KioskStatus = {
     state: attention ? 'needs-attention' : 'up-to-date',
     waiting: input.waiting,
+    history: events
+      .slice(-HISTORY)
+      .reverse()
+      .map((e) => versionRow(e, names, memory)),
     freshness,
     problems: input.problems,
   };

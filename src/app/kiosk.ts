@@ -95,7 +95,7 @@ const openTeamOf = (teams: TeamService): OpenTeam | undefined => {
   return phase.kind === 'open' ? phase.team : undefined;
 };
 
-const STARTING: KioskStatus = { state: 'starting', waiting: [], problems: [] };
+const STARTING: KioskStatus = { state: 'starting', waiting: [], history: [], problems: [] };
 
 /** Call inside a reactive root. */
 export function createKiosk(
@@ -276,7 +276,12 @@ function makeLoop(deps: LoopDeps) {
           console.error('patchtrail: the kiosk pass failed', error);
           const message = error instanceof Error ? error.message : String(error);
           const problem = `The kiosk could not check for updates: ${message}`;
-          deps.setStatus({ state: 'needs-attention', waiting: [], problems: [problem] });
+          deps.setStatus({
+            state: 'needs-attention',
+            waiting: [],
+            history: [],
+            problems: [problem],
+          });
         });
       } while (again);
     } finally {

@@ -7,7 +7,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { KioskStatus } from '../../../app/kiosk.ts';
 import { formatAgo, formatSpan } from '../../components/format.ts';
-import { KioskVersion } from './KioskVersion.tsx';
+import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
 import { STATE_WORDS, WAITING_WORDS } from './kiosk-words.ts';
 
 function StateBanner(props: { status: KioskStatus }) {
@@ -119,7 +119,10 @@ export function KioskBoard() {
     <main class="kiosk" data-testid="kiosk">
       <StateBanner status={status()} />
       <div class="kiosk-grid">
-        <KioskVersion status={status()} now={now()} />
+        <div class="stack">
+          <KioskVersion status={status()} now={now()} />
+          <KioskHistory status={status()} now={now()} />
+        </div>
         <div class="stack">
           <Evidence status={status()} now={now()} />
           <Recovered status={status()} />

@@ -1,5 +1,5 @@
-/** What the kiosk runs now and its last update, with where it came from. */
-import { Show } from 'solid-js';
+/** What the kiosk runs now, its last update with where it came from, and its recent history. */
+import { For, Show } from 'solid-js';
 import type { KioskStatus, VersionRow } from '../../../app/kiosk.ts';
 import { formatAgo } from '../../components/format.ts';
 import { eventWords, shortHash, sourceWords } from './kiosk-words.ts';
@@ -46,5 +46,26 @@ export function KioskVersion(props: { status: KioskStatus; now: number }) {
         )}
       </Show>
     </section>
+  );
+}
+
+/** The ledger's record of this kiosk's target, newest first: what support asks for. */
+export function KioskHistory(props: { status: KioskStatus; now: number }) {
+  return (
+    <Show when={props.status.history.length > 0}>
+      <section class="panel stack" aria-labelledby="kiosk-history-title">
+        <h2 id="kiosk-history-title">Recorded on the team ledger</h2>
+        <ul class="kiosk-history" data-testid="kiosk-history">
+          <For each={props.status.history}>
+            {(row) => (
+              <li data-what={row.what}>
+                {eventWords[row.what]} “{row.name}” <When row={row} now={props.now} />
+                <Show when={row.code}>{(code) => <code class="small"> {code()}</code>}</Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </section>
+    </Show>
   );
 }
