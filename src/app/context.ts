@@ -10,6 +10,8 @@ import type { InboxService } from './inbox.ts';
 import type { KioskService } from './kiosk.ts';
 import type { LaunchService } from './launch.ts';
 import type { PersistenceService } from './persistence.ts';
+import type { PairingService } from './pairings.ts';
+import type { PeerConfigService } from './peer-config.ts';
 import type { Services } from './services.ts';
 import type { SyncService } from './sync.ts';
 import type { TeamService } from './team.ts';
@@ -23,6 +25,10 @@ export interface AppServices {
   readonly device: DeviceService;
   readonly teams: TeamService;
   readonly sync: SyncService;
+  /** Where this device looks for peers (Settings). */
+  readonly peerConfig: PeerConfigService;
+  /** Pairing without a server (Peers). */
+  readonly pairings: PairingService;
   /** Verdicts for the Inbox's bundles, and attest / dry-run / apply / roll back. */
   readonly workflow: WorkflowService;
   /** Apply and sync work in progress; the update flow waits for it. */

@@ -11,14 +11,25 @@ import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import { decodeEntry, signEntry } from '../core/ledger/entry.ts';
-import { admitLines, ledgerLines, serializeEntries } from '../core/ledger/file.ts';
+import { ledgerLines } from '../core/ledger/file.ts';
 import { Ledger } from '../core/ledger/ledger.ts';
-import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
+import { isPatchtrailError } from '../core/errors.ts';
 import {
   openLedgerStore,
   type LedgerStore,
   type StoredQuarantineRecord,
 } from '../storage/ledger-store.ts';
+import {
+  actions,
+  exchange,
+  intake,
+  type ActionResult,
+  type ImportReport,
+  type SessionOptions,
+} from './ledger-actions.ts';
+
+export type { ActionResult, ImportReport, SessionOptions };
+import type { WitnessOutcome } from './witness.ts';
 import {
   checkpointRows,
   entryRows,
@@ -29,16 +40,6 @@ import {
   type EquivocationRow,
   type MemberRow,
 } from './ledger-rows.ts';
-
-export type ActionResult =
-  { ok: true } | { ok: false; code: ErrorCode | 'FAILED'; message: string };
-
-export interface ImportReport {
-  admitted: number;
-  duplicate: number;
-  held: number;
-  rejected: { line: number; code: string; message: string }[];
-}
 
 export interface QuarantineRow {
   key: string;
@@ -66,8 +67,13 @@ export interface OpenTeam {
   revoke(subject: string, reason: string): Promise<ActionResult>;
   /** Admits untrusted bytes (a joiner's own register entry, an entry from a file). */
   admit(bytes: Uint8Array): Promise<ActionResult>;
-  /** The ledger in the CLI's file format (one entry per line, genesis first). */
-  exportFile(): Uint8Array;
+  /** The ledger in the CLI's file format (one entry per line, genesis first), or only what
+   * is new since a peer's heads. */
+  exportFile(heads?: readonly string[]): Uint8Array;
+  /** This device's heads, for a peer to export what is new since. */
+  heads(): string[];
+  /** As a witness: cosigns the newest checkpoint (with the keeper's ledger file when needed). */
+  cosign(log?: Uint8Array): Promise<WitnessOutcome>;
   importFile(
     bytes: Uint8Array,
     progress?: (done: number, total: number) => void,
@@ -88,28 +94,12 @@ const WRITE_BATCH = 200;
 /** How often, at most, the screens recompute while entries stream in. */
 const REVISION_DELAY_MS = 200;
 
-function failure(error: unknown): ActionResult {
-  if (isPatchtrailError(error)) return { ok: false, code: error.code, message: error.message };
-  return {
-    ok: false,
-    code: 'FAILED',
-    message: error instanceof Error ? error.message : String(error),
-  };
-}
-
 function prettyEntry(bytes: Uint8Array): string {
   try {
     return JSON.stringify(JSON.parse(new TextDecoder().decode(bytes)), null, 2);
   } catch {
     return '(not JSON)';
   }
-}
-
-export interface SessionOptions {
-  signer: () => Signer;
-  onError: (error: unknown) => void;
-  progress?: (done: number, total: number) => void;
-  now?: () => Date;
 }
 
 /** A revision counter that moves, at most every REVISION_DELAY_MS, while the ledger changes. */
@@ -149,55 +139,6 @@ function views(ledger: Ledger, revision: Accessor<number>) {
   };
 }
 
-/** Admits untrusted input into the ledger and waits until the store has it. */
-function intake(store: LedgerStore, touched: () => void) {
-  const { ledger } = store;
-  return {
-    async admit(bytes: Uint8Array): Promise<ActionResult> {
-      const result = await ledger.admit(bytes);
-      await store.flush();
-      touched();
-      if (result.status === 'rejected')
-        return { ok: false, code: result.code ?? 'MALFORMED_INPUT', message: result.message ?? '' };
-      return { ok: true };
-    },
-    async importFile(bytes: Uint8Array, progress?: (done: number, total: number) => void) {
-      const { lines } = ledgerLines(bytes);
-      const report = await admitLines(ledger, lines, progress === undefined ? {} : { progress });
-      await store.flush();
-      touched();
-      const { admitted, duplicate, held, rejected } = report;
-      return { admitted, duplicate, held, rejected };
-    },
-  };
-}
-
-/** What this device signs into the ledger, each durable before it is reported done. */
-function actions(store: LedgerStore, options: SessionOptions, touched: () => void) {
-  const { ledger } = store;
-  const now = options.now ?? (() => new Date());
-  async function signed(work: (signer: Signer, time: string) => Promise<unknown>) {
-    try {
-      await work(options.signer(), utcTimestamp(now()));
-      await store.flush();
-      touched();
-      return { ok: true } as const;
-    } catch (error) {
-      return failure(error);
-    }
-  }
-  return {
-    endorse: (subject: string, role: string, stake: number) =>
-      signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
-    revoke: (subject: string, reason: string) =>
-      signed((signer, time) => {
-        // From its next entry on: what it signed before stays (a lost device did honest work).
-        const from = (ledger.head(subject)?.seq ?? -1) + 1;
-        return ledger.append(signer, 'revoke', { subject, from, reason }, time);
-      }),
-  };
-}
-
 /** Opens a held ledger (by id) or a new one (by its genesis bytes). */
 export async function openTeamSession(
   source: string | Uint8Array,
@@ -221,6 +162,7 @@ export async function openTeamSession(
     ...views(ledger, live.revision),
     ...actions(store, options, live.now),
     ...intake(store, live.now),
+    ...exchange(store, options, live.now),
     ledger,
     async quarantine() {
       const rows: StoredQuarantineRecord[] = await store.quarantined();
@@ -230,7 +172,6 @@ export async function openTeamSession(
       const entry = ledger.get(id);
       return entry === undefined ? undefined : prettyEntry(entry.bytes);
     },
-    exportFile: () => serializeEntries(ledger.all()),
     async settle() {
       await store.flush();
       live.now();

@@ -9,7 +9,7 @@ import type { Ledger } from '../core/ledger/ledger.ts';
 import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc } from '../sync/ledger-doc.ts';
 import { answerPairingOffer, createPairingOffer, type PairedLink } from '../sync/pairing.ts';
-import { decodePairingCode, encodePairingCode, qrSvgs } from './pairing-code.ts';
+import { decodePairingCode, encodePairingCode, qrSvgs, splitForQr } from './pairing-code.ts';
 
 export interface PairingState {
   status: 'connecting' | 'connected' | 'closed';
@@ -27,6 +27,8 @@ export interface PairingSession {
 export interface PairingCode {
   /** The code to copy. */
   code: string;
+  /** The code as QR-sized texts (one, or tagged parts when it does not fit one code). */
+  parts: string[];
   /** The same as QR codes (SVG markup; several when it does not fit one). */
   qr: string[];
 }
@@ -72,6 +74,7 @@ export async function offerPairing(
   const code = await encodePairingCode('offer', offer.offer);
   return {
     code,
+    parts: splitForQr(code),
     qr: qrSvgs(code),
     async complete(answerCode) {
       const answer = await decodePairingCode('answer', answerCode);
@@ -90,5 +93,6 @@ export async function answerPairing(
   const offer = await decodePairingCode('offer', offerCode);
   const { answer, link } = await answerPairingOffer(offer, { iceServers: options.iceServers });
   const code = await encodePairingCode('answer', answer);
-  return { code, qr: qrSvgs(code), session: session(ledger, link, options.now ?? Date.now) };
+  const parts = splitForQr(code);
+  return { code, parts, qr: qrSvgs(code), session: session(ledger, link, options.now ?? Date.now) };
 }

@@ -75,3 +75,57 @@ export function checkPeerSettings(value: unknown): PeerSettings {
     settings.relay = checkUrl(relay, ['ws:', 'wss:'], 'relay');
   return settings;
 }
+
+/** The settings in force for a team: its invitation's signaling first, then this device's. */
+export function settingsInForce(
+  device: PeerSettings,
+  invitationSignaling: readonly string[],
+): PeerSettings {
+  const signaling = [...new Set([...invitationSignaling, ...device.signaling])].slice(0, MAX_URLS);
+  return { ...device, signaling };
+}
+
+/** Settings as the Settings form shows them: one address per line. */
+export interface PeerSettingsForm {
+  signaling: string;
+  /** One ICE server per line: its address, then optionally a username and a credential. */
+  iceServers: string;
+  relay: string;
+}
+
+const linesOf = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+export function settingsAsForm(settings: PeerSettings): PeerSettingsForm {
+  const ice = settings.iceServers.flatMap((server) => {
+    const urls = typeof server.urls === 'string' ? [server.urls] : server.urls;
+    const auth = server.username === undefined ? [] : [server.username, server.credential ?? ''];
+    return urls.map((url) => [url, ...auth].join(' ').trim());
+  });
+  return {
+    signaling: settings.signaling.join('\n'),
+    iceServers: ice.join('\n'),
+    relay: settings.relay ?? '',
+  };
+}
+
+/** Reads the Settings form (user input); throws PatchtrailError MALFORMED_INPUT, naming the line. */
+export function settingsFromForm(form: PeerSettingsForm): PeerSettings {
+  const iceServers = linesOf(form.iceServers).map((line) => {
+    const [urls, username, credential, ...rest] = line.split(/\s+/);
+    if (rest.length > 0 || (username !== undefined && credential === undefined))
+      reject(
+        'MALFORMED_INPUT',
+        `ICE server "${line}": expected an address, or an address, a username and a credential`,
+      );
+    return { urls, ...(username === undefined ? {} : { username, credential }) };
+  });
+  return checkPeerSettings({
+    signaling: linesOf(form.signaling),
+    iceServers,
+    relay: form.relay.trim(),
+  });
+}

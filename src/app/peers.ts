@@ -6,7 +6,9 @@
  * status, the peers with when each was last heard from, and how many peers report the same
  * ledger digest as ours.
  *
- * Peers advertise their ledger digest and size through Yjs awareness. That is a claim, not
+ * Peers advertise their ledger digest and size through Yjs awareness, and a signed presence
+ * claim that names their device key (presence.ts), checked before a peer is shown by name.
+ * A digest is a claim, not
  * evidence; it only says when to look again. A peer whose digest differs from ours for
  * `healAfterMs` while connected makes us rebuild the doc from the verified store (the healing
  * ledger-doc.ts describes for a doc poisoned at the Yjs level), waiting twice as long after each
@@ -14,24 +16,23 @@
  */
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
+import type { Signer } from '../core/crypto/signer.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc, type LedgerDocBinding } from '../sync/ledger-doc.ts';
 import { connectRelay, type RelayStatus, type RelayTransport } from '../sync/relay.ts';
-import {
-  connectWebrtc,
-  roomNameFor,
-  type WebrtcPeer,
-  type WebrtcTransport,
-} from '../sync/webrtc.ts';
+import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../sync/webrtc.ts';
 import { makeDivergenceWatch } from './divergence.ts';
 import { checkPeerSettings, type PeerSettings } from './peer-settings.ts';
+import { makePresence } from './presence.ts';
+import type { PeerDetail } from './sync.ts';
 
 export interface PeersState {
   room: string;
   signaling: { url: string; connected: boolean }[];
   relay?: RelayStatus;
-  peers: WebrtcPeer[];
+  /** Each with the did its presence claim proves, once checked. */
+  peers: PeerDetail[];
   /** This device's verified ledger: its digest and entry count. */
   digest: string;
   size: number;
@@ -60,6 +61,8 @@ export interface PeersOptions {
   healAfterMs?: number;
   /** Node tests: a WebSocket implementation for the relay. */
   WebSocket?: typeof WebSocket;
+  /** This device's key, to sign the presence claim that names it to peers. */
+  presence?: Signer;
 }
 
 interface Claim {
@@ -79,6 +82,12 @@ function claimOf(state: unknown): Claim | undefined {
   return { digest, size };
 }
 
+/** Waits (a little) for y-webrtc to open its room, which gives this device its peer id. */
+async function roomOpen(webrtc: WebrtcTransport): Promise<void> {
+  for (let i = 0; i < 80 && webrtc.peerId() === undefined; i++)
+    await new Promise((done) => setTimeout(done, 25));
+}
+
 interface Transports {
   doc: Y.Doc;
   binding: LedgerDocBinding;
@@ -94,6 +103,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
   let own: Claim = { digest: await ledger.digest(), size: ledger.size };
   let rebuilds = 0;
   const divergence = makeDivergenceWatch(healAfterMs);
+  const presence = makePresence(room, options.presence, now, () => refresh());
   let closed = false;
 
   const open = (): Transports => {
@@ -138,7 +148,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
       room,
       signaling,
       ...(relay === undefined ? {} : { relay }),
-      peers,
+      peers: presence.name(peers, t.webrtc.awareness.getStates(), t.doc.clientID),
       digest: own.digest,
       size: own.size,
       inStep: reported.filter((c) => c.digest === own.digest).length,
@@ -174,8 +184,10 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
 
   const announce = async () => {
     own = { digest: await ledger.digest(), size: ledger.size };
+    await roomOpen(current.webrtc);
+    const claim = await presence.own(current.doc.clientID, current.webrtc.peerId());
     if (closed) return;
-    current.webrtc.awareness.setLocalState({ v: 1, ...own });
+    current.webrtc.awareness.setLocalState({ v: 1, ...own, ...(claim ? { presence: claim } : {}) });
     refresh();
   };
   let announcing: ReturnType<typeof setTimeout> | undefined;
@@ -187,7 +199,11 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
       }, 250);
     },
   });
-  const ticker = setInterval(refresh, 5_000);
+  const ticker = setInterval(() => {
+    // The claim waits for y-webrtc's room (its key is derived first), and is renewed in time.
+    if (presence.stale(current.doc.clientID, current.webrtc.peerId())) void announce();
+    else refresh();
+  }, 5_000);
 
   const close = (t: Transports) => {
     t.relay?.destroy();

@@ -33,12 +33,12 @@ export type TeamPhase =
   | { kind: 'open'; membership: Membership; team: OpenTeam }
   | { kind: 'failed'; membership: Membership; message: string };
 
-/** The phase when it is of `kind`, narrowed; undefined otherwise (for `<Match when>`). */
-export function inPhase<K extends TeamPhase['kind']>(
-  phase: TeamPhase,
+/** The phase (or any state with a `kind`) when it is of `kind`, narrowed; else undefined. */
+export function inPhase<T extends { kind: string }, K extends T['kind']>(
+  phase: T,
   kind: K,
-): Extract<TeamPhase, { kind: K }> | undefined {
-  return phase.kind === kind ? (phase as Extract<TeamPhase, { kind: K }>) : undefined;
+): Extract<T, { kind: K }> | undefined {
+  return phase.kind === kind ? (phase as Extract<T, { kind: K }>) : undefined;
 }
 
 export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; message: string };

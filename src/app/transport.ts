@@ -9,25 +9,26 @@
 import * as Y from 'yjs';
 import { ENTRIES_MAP } from '../sync/ledger-doc.ts';
 import { connectWebrtc, roomNameFor } from '../sync/webrtc.ts';
-import { connectPeers, type PeersState } from './peers.ts';
+import type { Ledger } from '../core/ledger/ledger.ts';
+import { connectPeers } from './peers.ts';
 import { defaultPeerSettings, type PeerSettings } from './peer-settings.ts';
-import type { SyncState, Transport, TransportTarget } from './sync.ts';
+import type { RoomDetail, SyncReport, SyncState, Transport, TransportTarget } from './sync.ts';
 
 export type { SyncState, Transport, TransportTarget };
 
 export interface TransportOptions {
   /** Where the page came from, for same-origin signaling (default: location). */
   origin?: { protocol: string; host: string };
-  /** Settings beyond the invitation: ICE servers, a relay. */
+  /** Settings beyond the invitation, for a target that brings none: ICE servers, a relay. */
   settings?: Partial<PeerSettings>;
   /** With peers and signaling down this long, the state is "offline" (default 10 s). */
   offlineAfterMs?: number;
   now?: () => number;
 }
 
-/** What the top bar shows for a peer session's state. */
+/** What the top bar shows for a room's state (a peer session's, or a joiner's still waiting). */
 export function syncStateOf(
-  state: PeersState,
+  state: Omit<RoomDetail, 'waiting'>,
   since: number,
   now: number,
   offlineAfterMs: number,
@@ -53,6 +54,7 @@ export function makeWebrtcTransport(options: TransportOptions = {}): Transport {
   const now = options.now ?? (() => Date.now());
   const offlineAfterMs = options.offlineAfterMs ?? 10_000;
   const settingsFor = (target: TransportTarget): PeerSettings => {
+    if (target.settings !== undefined) return target.settings;
     const base = defaultPeerSettings(options.origin ?? globalThis.location);
     const signaling = target.signaling.length > 0 ? [...target.signaling] : base.signaling;
     return { ...base, ...options.settings, signaling };
@@ -64,25 +66,14 @@ export function makeWebrtcTransport(options: TransportOptions = {}): Transport {
       const started = now();
       const settings = settingsFor(target);
       const run = async () => {
-        if (target.ledger === undefined) {
-          stop = await awaitGenesis(target, settings);
-          if (stopped) stop();
-          else report({ kind: 'connecting' });
-          return;
-        }
-        const session = await connectPeers(target.ledger, {
-          roomSecret: target.roomSecret,
-          settings,
-          now,
-        });
-        if (stopped) return session.close();
-        const update = () => report(syncStateOf(session.state(), started, now(), offlineAfterMs));
-        const ticker = setInterval(update, 1000);
-        update();
-        stop = () => {
-          clearInterval(ticker);
-          session.close();
-        };
+        const watched =
+          target.ledger === undefined
+            ? await awaitGenesis(target, settings)
+            : await peerSession(target.ledger, target, settings, now);
+        if (stopped) return watched.close();
+        stop = reportEverySecond(watched, report, (detail) =>
+          syncStateOf(detail, started, now(), offlineAfterMs),
+        );
       };
       run().catch((error: unknown) =>
         report({
@@ -98,15 +89,66 @@ export function makeWebrtcTransport(options: TransportOptions = {}): Transport {
   };
 }
 
+/** A connection whose room can be looked at. */
+interface Watched {
+  detail(): RoomDetail;
+  close(): void;
+}
+
+/** Reports the state and the room's detail every second, when they changed; returns stop. */
+function reportEverySecond(
+  watched: Watched,
+  report: SyncReport,
+  stateOf: (detail: RoomDetail) => SyncState,
+): () => void {
+  let last = '';
+  const update = () => {
+    const detail = watched.detail();
+    const state = stateOf(detail);
+    const seen = JSON.stringify([state, detail]);
+    if (seen === last) return;
+    last = seen;
+    report(state, detail);
+  };
+  const ticker = setInterval(update, 1000);
+  update();
+  return () => {
+    clearInterval(ticker);
+    watched.close();
+  };
+}
+
+async function peerSession(
+  ledger: Ledger,
+  target: TransportTarget,
+  settings: PeerSettings,
+  now: () => number,
+): Promise<Watched> {
+  const session = await connectPeers(ledger, {
+    roomSecret: target.roomSecret,
+    settings,
+    now,
+    ...(target.presence === undefined ? {} : { presence: target.presence }),
+  });
+  return {
+    detail: () => {
+      const { room, signaling, relay, peers } = session.state();
+      return { room, signaling, ...(relay === undefined ? {} : { relay }), peers, waiting: false };
+    },
+    close: () => session.close(),
+  };
+}
+
 /** Candidate genesis values offered at most, per connection. */
 const MAX_OFFERS = 64;
 
 /** Joins the room with an unbound doc and offers what appears under the ledger id. */
-async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Promise<() => void> {
+async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Promise<Watched> {
   const doc = new Y.Doc();
   const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+  const room = await roomNameFor(target.ledgerId);
   const transport = connectWebrtc(doc, {
-    room: await roomNameFor(target.ledgerId),
+    room,
     password: target.roomSecret,
     signaling: settings.signaling,
     iceServers: settings.iceServers,
@@ -122,9 +164,12 @@ async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Pr
   };
   map.observe(look);
   look();
-  return () => {
-    map.unobserve(look);
-    transport.destroy();
-    doc.destroy();
+  return {
+    detail: () => ({ room, ...transport.status(), waiting: true }),
+    close() {
+      map.unobserve(look);
+      transport.destroy();
+      doc.destroy();
+    },
   };
 }

@@ -1,19 +1,23 @@
 /**
  * The one module that builds every service the app uses, in dependency order. A transport
- * (y-webrtc, tabs, relay) plugs in through `transport`; without one the sync state says
- * "not connected". `busy` comes first: apply and sync register their work there, and the
- * update flow waits for it.
+ * (y-webrtc, tabs, relay) plugs in through `transport` (main.tsx passes the lazily loaded one);
+ * without one the sync state says "not connected". `busy` comes first: apply and sync register
+ * their work there, and the update flow waits for it.
  */
+import { createMemo } from 'solid-js';
 import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { createKiosk } from './kiosk.ts';
 import { createLaunches } from './launch.ts';
+import { createPairings } from './pairings.ts';
+import { createPeerConfig } from './peer-config.ts';
 import { createPersistence } from './persistence.ts';
 import { makeServices, type ServiceOptions } from './services.ts';
 import { createSync, type Transport } from './sync.ts';
-import { createTeams } from './team.ts';
+import { makeSyncMemory } from './sync-memory.ts';
+import { createTeams, inPhase } from './team.ts';
 import { createUpdates } from './update.ts';
 import { createWorkflow } from './workflow.ts';
 
@@ -30,8 +34,18 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const inbox = createInbox(bundles);
   const launches = createLaunches(inbox);
   const device = createDevice();
-  const sync = createSync(options.transport);
+  // Saved settings reconnect the transport (called later, once `sync` exists).
+  const peerConfig = createPeerConfig({ changed: () => sync.reconnect() });
+  const sync = createSync(options.transport, {
+    settingsFor: peerConfig.inForce,
+    ready: peerConfig.ready,
+    presence: device.key,
+    memory: makeSyncMemory(),
+    busy,
+  });
   const teams = createTeams(device, sync, busy);
+  const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
+  const pairings = createPairings(ledger, peerConfig, sync);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
   return {
     bundles,
@@ -44,6 +58,8 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     updates,
     persistence,
     launches,
+    peerConfig,
+    pairings,
     kiosk: createKiosk(teams, inbox, device, { busy }),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * The teams this device belongs to: one record per ledger it founded or joined (the room
  * secret and signaling addresses the transport needs, a joiner's own signed `register` entry
- * until the ledger's genesis arrives), and which one is current. The ledgers' entries live in
- * their own stores (ledger-store.ts); this is only the device's address book.
+ * until the ledger's genesis arrives), and which one is current; beside them, a few device-wide
+ * settings as text (where to look for peers, when each ledger last synced). The ledgers' entries
+ * live in their own stores (ledger-store.ts); this is only the device's address book.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
@@ -94,5 +95,23 @@ export function saveMembership(membership: Membership): Promise<void> {
 export function chooseCurrent(ledgerId: string): Promise<void> {
   return withDb(async (db) => {
     await db.put('settings', { key: CURRENT, value: ledgerId });
+  });
+}
+
+/** A device-wide setting kept beside the memberships (text; callers own its format). */
+export function readDeviceSetting(key: string): Promise<string | undefined> {
+  if (key === CURRENT) throw new TypeError('readDeviceSetting: that key is reserved');
+  return withDb(async (db) => {
+    const value = (await db.get('settings', key))?.value;
+    return typeof value === 'string' ? value : undefined;
+  });
+}
+
+/** Keeps a device-wide setting, or removes it (`undefined`). */
+export function saveDeviceSetting(key: string, value: string | undefined): Promise<void> {
+  if (key === CURRENT) throw new TypeError('saveDeviceSetting: that key is reserved');
+  return withDb(async (db) => {
+    if (value === undefined) await db.delete('settings', key);
+    else await db.put('settings', { key, value });
   });
 }

@@ -53,6 +53,8 @@ export interface WebrtcStatus {
 export interface WebrtcTransport {
   readonly room: string;
   readonly awareness: WebrtcProvider['awareness'];
+  /** This provider's y-webrtc peer id, once the room is open (after the key is derived). */
+  peerId(): string | undefined;
   status(): WebrtcStatus;
   /** Called when the status may have changed; returns unsubscribe. */
   onChange(listener: () => void): () => void;
@@ -156,6 +158,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
   return {
     room: options.room,
     awareness: provider.awareness,
+    peerId: () => provider.room?.peerId,
     status() {
       const room = provider.room;
       const peers: WebrtcPeer[] = [];

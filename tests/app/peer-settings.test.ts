@@ -5,7 +5,13 @@
  * stun:/turn:/turns: ICE servers.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPeerSettings, defaultPeerSettings } from '../../src/app/peer-settings.ts';
+import {
+  checkPeerSettings,
+  defaultPeerSettings,
+  settingsAsForm,
+  settingsFromForm,
+  settingsInForce,
+} from '../../src/app/peer-settings.ts';
 import { codeOf } from '../helpers/codes.ts';
 
 describe('peer settings', () => {
@@ -55,5 +61,46 @@ describe('peer settings', () => {
     ];
     for (const value of bad)
       expect(await codeOf(() => checkPeerSettings(value))).toBe('MALFORMED_INPUT');
+  });
+
+  it('reads the Settings form line by line and shows saved settings back the same way', async () => {
+    const form = {
+      signaling: ' ws://192.168.1.20:4173/signal \n\nwss://signal.team.example/\n',
+      iceServers: 'stun:192.168.1.20:3478\nturn:t.example  alice  s3cret',
+      relay: ' ws://192.168.1.20:4455 ',
+    };
+    const settings = settingsFromForm(form);
+    expect(settings).toEqual({
+      signaling: ['ws://192.168.1.20:4173/signal', 'wss://signal.team.example/'],
+      iceServers: [
+        { urls: ['stun:192.168.1.20:3478'] },
+        { urls: ['turn:t.example'], username: 'alice', credential: 's3cret' },
+      ],
+      relay: 'ws://192.168.1.20:4455',
+    });
+    expect(settingsFromForm(settingsAsForm(settings))).toEqual(settings);
+    expect(settingsFromForm({ signaling: '', iceServers: '', relay: '' })).toEqual({
+      signaling: [],
+      iceServers: [],
+    });
+    for (const bad of [
+      { signaling: 'http://192.168.1.20/signal', iceServers: '', relay: '' },
+      { signaling: '', iceServers: 'turn:t.example alice', relay: '' }, // a username, no credential
+      { signaling: '', iceServers: 'stun:a b c d', relay: '' },
+      { signaling: '', iceServers: '', relay: 'https://relay.example' },
+    ])
+      expect(await codeOf(() => settingsFromForm(bad))).toBe('MALFORMED_INPUT');
+  });
+
+  it('puts an invitation’s signaling first, then this device’s, each once', () => {
+    const device = {
+      signaling: ['ws://127.0.0.1:4173/signal', 'ws://192.168.1.20:4173/signal'],
+      iceServers: [{ urls: ['stun:192.168.1.20:3478'] }],
+    };
+    expect(settingsInForce(device, ['ws://192.168.1.20:4173/signal'])).toEqual({
+      signaling: ['ws://192.168.1.20:4173/signal', 'ws://127.0.0.1:4173/signal'],
+      iceServers: [{ urls: ['stun:192.168.1.20:3478'] }],
+    });
+    expect(settingsInForce(device, [])).toEqual(device);
   });
 });

@@ -211,8 +211,11 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Status').selectOption('out');
 
-    await expect.poll(() => page.getByTestId('entry-row').count()).toBe(1);
-    await page.getByTestId('entry-row').click();
+    // Out of standing: the revoked key's entry, and both sides of the equivocation.
+    await expect.poll(() => page.getByTestId('entry-row').count()).toBe(3);
+    const rows = page.getByTestId('entry-row');
+    expect(await rows.filter({ hasText: fixture.names.equivocator }).count()).toBe(2);
+    await rows.filter({ hasText: fixture.names.revoked }).click();
     expect(await page.getByTestId('entry-detail').textContent()).toContain(
       'author revoked from sequence 1',
     );

@@ -141,7 +141,7 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
     await page.goto(`${server.url}#/no-such-page`);
     await heading(page, 'Nothing here').waitFor();
     await page.goto(`${server.url}#/peers`);
-    expect(await page.getByTestId('peers-state').textContent()).toContain('Not connected');
+    expect(await page.getByTestId('peers-no-team').textContent()).toContain('syncs with no one');
     await shoot(page, 'peers');
     await page.goto(`${server.url}#/team`);
     await page.getByTestId('onboarding').waitFor();

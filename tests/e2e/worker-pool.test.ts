@@ -23,7 +23,7 @@ const DIFF = ['--- a/x.txt', '+++ b/x.txt', '@@ -1 +1 @@', '-old', '+new', ''].j
 async function engineFor(page: Page, fileName: string): Promise<string | null> {
   const verdict = page.locator(`[data-testid="verdict"][data-file="${fileName}"]`);
   await verdict.waitFor();
-  expect(await verdict.getAttribute('data-state')).toBe('verified');
+  expect(await verdict.getAttribute('data-check')).toBe('verified');
   return verdict.getAttribute('data-engine');
 }
 
@@ -63,6 +63,10 @@ describeBrowser('worker pool in the app (Chromium, production build)', () => {
       });
     });
     await gone; // the pool terminated it
+    // Opening a bundle shows its Patch detail; the Inbox (same page, same pool) takes the next.
+    await page.evaluate(() => {
+      location.hash = '#/inbox';
+    });
     await page.setInputFiles('[data-testid="file-input"]', join(dir, 'second.json'));
     expect(await engineFor(page, 'second.json')).toBe('worker');
     expect(page.workers()).toHaveLength(1);

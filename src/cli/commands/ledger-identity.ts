@@ -119,7 +119,7 @@ export const register = simpleAppend(
 
 export const endorse = simpleAppend(
   'ledger endorse',
-  'as an admin, give an identity a role and a stake',
+  'as an admin, give an identity a role and a stake (default 1; --stake 0 withdraws the role)',
   'patchtrail ledger endorse DID --role ROLE [--stake N] --key ADMIN.pem --ledger FILE [--json]',
   { role: { type: 'string' }, stake: { type: 'string' } },
   1,
@@ -131,7 +131,7 @@ export const endorse = simpleAppend(
       body: {
         subject: did(subject, 'DID'),
         role: values.role,
-        stake: wholeNumber(values.stake, '--stake', 0),
+        stake: wholeNumber(values.stake, '--stake', 1),
       },
     };
   },

@@ -1,5 +1,11 @@
-/** The sync state in words, with a dot whose colour repeats what the words say. */
+/**
+ * The sync state in words, with a dot whose colour repeats what the words say. Offline, it says
+ * how old this device's copy of the ledger is ("ledger last synced 3 days ago", UX.md): evidence
+ * age matters to anyone deciding from it.
+ */
+import { Show } from 'solid-js';
 import type { SyncState } from '../../app/sync.ts';
+import { formatAgo } from '../components/format.ts';
 
 export function syncText(state: SyncState): string {
   switch (state.kind) {
@@ -11,17 +17,48 @@ export function syncText(state: SyncState): string {
     case 'connecting':
       return 'Connecting…';
     case 'connected':
+      if (state.peers === 0) return 'Online, no peers yet';
       return state.peers === 1 ? 'Connected to 1 peer' : `Connected to ${state.peers} peers`;
   }
 }
 
-export function SyncBadge(props: { state: SyncState }) {
-  const title = () =>
-    props.state.kind === 'not-connected' ? `Not connected: ${props.state.reason}` : undefined;
+/**
+ * "ledger last synced" + "3 days ago" / "ledger" + "never synced", or nothing while connected
+ * (the lead words give way on phones).
+ */
+export function syncAge(
+  state: SyncState,
+  lastSync: number | undefined,
+  now: number,
+): { lead: string; age: string } | undefined {
+  if (state.kind !== 'offline' && state.kind !== 'connecting') return undefined;
+  if (lastSync === undefined)
+    return state.kind === 'offline' ? { lead: 'ledger', age: 'never synced' } : undefined;
+  return { lead: 'ledger last synced', age: formatAgo(lastSync, now) };
+}
+
+export function SyncBadge(props: { state: SyncState; lastSync: number | undefined; now: number }) {
+  const age = () => syncAge(props.state, props.lastSync, props.now);
+  const title = () => {
+    if (props.state.kind === 'not-connected') return `Not connected: ${props.state.reason}`;
+    const said = age();
+    return said === undefined ? undefined : `${syncText(props.state)}: ${said.lead} ${said.age}`;
+  };
   return (
     <span class="sync" data-testid="sync-state" data-sync={props.state.kind} title={title()}>
       <span class="sync-dot" aria-hidden="true" />
-      <span class="sync-text">{syncText(props.state)}</span>
+      <span class="sync-text">
+        {syncText(props.state)}
+        <Show when={age()}>
+          {(said) => (
+            <span class="sync-age" data-testid="sync-age">
+              {' · '}
+              <span class="sync-age-lead">{said().lead} </span>
+              {said().age}
+            </span>
+          )}
+        </Show>
+      </span>
     </span>
   );
 }

@@ -2,11 +2,13 @@
 import { A } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useServices } from '../../app/context.ts';
+import { createNow } from '../components/clock.ts';
 import { DeviceIcon } from '../components/icons.tsx';
 import { SyncBadge } from './SyncBadge.tsx';
 
 export function TopBar() {
   const { teams, sync, device } = useServices();
+  const now = createNow();
   const teamName = () => {
     const phase = teams.phase();
     if (phase.kind === 'starting') return '…';
@@ -26,7 +28,9 @@ export function TopBar() {
       <A href="/team" class="topbar-team" data-testid="team-name" title="Team">
         {teamName()}
       </A>
-      <SyncBadge state={sync.state()} />
+      <A href="/peers" class="topbar-sync" title="Peers">
+        <SyncBadge state={sync.state()} lastSync={sync.lastSync()} now={now()} />
+      </A>
       <A href="/settings" class="topbar-device" data-testid="device-name" title="This device">
         <DeviceIcon />
         <span class="topbar-device-name">{deviceName()}</span>

@@ -8,6 +8,7 @@ import { Tabs } from '@kobalte/core/tabs';
 import { Match, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { inPhase } from '../../../app/team.ts';
+import { downloadFile, teamFileName } from '../../components/download.ts';
 import { LoadingProgress } from '../../components/LoadingProgress.tsx';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
@@ -16,15 +17,7 @@ import { EntryList } from './EntryList.tsx';
 import './ledger.css';
 
 function exportFile(team: OpenTeam): void {
-  const blob = new Blob([team.exportFile() as Uint8Array<ArrayBuffer>], {
-    type: 'application/x-ndjson',
-  });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${team.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 40) || 'team'}.ledger`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadFile(team.exportFile(), teamFileName(team.name));
 }
 
 function Explorer(props: { team: OpenTeam }) {

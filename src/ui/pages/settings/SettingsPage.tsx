@@ -1,7 +1,7 @@
 /**
  * Settings: this device's identity (name, did:key) and what it must not lose, storage (kept or
- * not, how much is used), the theme, the teams this device holds, and the app's version and
- * offline copy.
+ * not, how much is used), the theme, where to look for peers, the teams this device holds, and
+ * the app's version and offline copy.
  */
 import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
@@ -11,6 +11,7 @@ import { Did } from '../../components/CopyButton.tsx';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 import { AppPanel } from './AppPanel.tsx';
 import { StoragePanel } from './StoragePanel.tsx';
+import { PeerSettingsSection } from './PeerSettingsForm.tsx';
 import './settings.css';
 
 function KeyFacts() {
@@ -81,6 +82,7 @@ export default function SettingsPage() {
           <option value="dark">Dark</option>
         </select>
       </section>
+      <PeerSettingsSection />
       <section class="panel stack" aria-labelledby="teams-title">
         <h2 id="teams-title">Teams on this device</h2>
         <Show

@@ -1,0 +1,113 @@
+/**
+ * What an open team ledger does on request (ledger-session.ts builds it): admit untrusted
+ * input (a joiner's own register entry, a ledger file's lines), sign this device's actions
+ * (endorse, revoke, a witness's cosignature), and write the ledger out as a file, whole or
+ * what is new since a peer's heads. Each action is durable in the store before it is reported
+ * done, and moves the screens' revision at once.
+ */
+import { utcTimestamp } from '../core/bundle/time.ts';
+import type { Signer } from '../core/crypto/signer.ts';
+import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
+import { admitLines, ledgerLines } from '../core/ledger/file.ts';
+import type { LedgerStore } from '../storage/ledger-store.ts';
+import { exportLedgerFile, headsOf } from './file-sync.ts';
+import { witnessNewestCheckpoint, type WitnessOutcome } from './witness.ts';
+
+export type ActionResult =
+  { ok: true } | { ok: false; code: ErrorCode | 'FAILED'; message: string };
+
+export interface ImportReport {
+  admitted: number;
+  duplicate: number;
+  held: number;
+  rejected: { line: number; code: string; message: string }[];
+}
+
+export interface SessionOptions {
+  signer: () => Signer;
+  onError: (error: unknown) => void;
+  progress?: (done: number, total: number) => void;
+  now?: () => Date;
+}
+
+function failure(error: unknown): ActionResult {
+  if (isPatchtrailError(error)) return { ok: false, code: error.code, message: error.message };
+  return {
+    ok: false,
+    code: 'FAILED',
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/** Admits untrusted input into the ledger and waits until the store has it. */
+export function intake(store: LedgerStore, touched: () => void) {
+  const { ledger } = store;
+  return {
+    async admit(bytes: Uint8Array): Promise<ActionResult> {
+      const result = await ledger.admit(bytes);
+      await store.flush();
+      touched();
+      if (result.status === 'rejected')
+        return { ok: false, code: result.code ?? 'MALFORMED_INPUT', message: result.message ?? '' };
+      return { ok: true };
+    },
+    async importFile(
+      bytes: Uint8Array,
+      progress?: (done: number, total: number) => void,
+    ): Promise<ImportReport> {
+      const { lines } = ledgerLines(bytes);
+      const report = await admitLines(ledger, lines, progress === undefined ? {} : { progress });
+      await store.flush();
+      touched();
+      const { admitted, duplicate, held, rejected } = report;
+      return { admitted, duplicate, held, rejected };
+    },
+  };
+}
+
+/** What this device signs into the ledger, each durable before it is reported done. */
+export function actions(store: LedgerStore, options: SessionOptions, touched: () => void) {
+  const { ledger } = store;
+  const now = options.now ?? (() => new Date());
+  async function signed(work: (signer: Signer, time: string) => Promise<unknown>) {
+    try {
+      await work(options.signer(), utcTimestamp(now()));
+      await store.flush();
+      touched();
+      return { ok: true } as const;
+    } catch (error) {
+      return failure(error);
+    }
+  }
+  return {
+    endorse: (subject: string, role: string, stake: number) =>
+      signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
+    revoke: (subject: string, reason: string) =>
+      signed((signer, time) => {
+        // From its next entry on: what it signed before stays (a lost device did honest work).
+        const from = (ledger.head(subject)?.seq ?? -1) + 1;
+        return ledger.append(signer, 'revoke', { subject, from, reason }, time);
+      }),
+  };
+}
+
+/** The ledger as a file, heads for a peer, and witnessing: the Peers screen's ledger actions. */
+export function exchange(store: LedgerStore, options: SessionOptions, touched: () => void) {
+  const { ledger } = store;
+  const now = options.now ?? (() => new Date());
+  return {
+    exportFile: (heads: readonly string[] = []) => exportLedgerFile(ledger, heads),
+    heads: () => headsOf(ledger),
+    async cosign(log?: Uint8Array): Promise<WitnessOutcome> {
+      const at = now();
+      const outcome = await witnessNewestCheckpoint(ledger, options.signer(), {
+        time: utcTimestamp(at),
+        timestamp: Math.floor(at.getTime() / 1000),
+        ...(log === undefined ? {} : { log }),
+      });
+      await store.flush();
+      touched();
+      return outcome;
+    },
+  };
+}

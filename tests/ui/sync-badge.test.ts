@@ -1,0 +1,35 @@
+/**
+ * The top bar's sync state in words (src/ui/shell/SyncBadge.tsx): connecting, connected to N
+ * peers, an open room with nobody in it, offline; and, when offline or still connecting, how old
+ * this device's copy of the ledger is ("ledger last synced 3 days ago", UX.md).
+ */
+import { describe, expect, it } from 'vitest';
+import { syncAge, syncText } from '../../src/ui/shell/SyncBadge.tsx';
+
+const NOW = Date.parse('2026-12-06T12:00:00Z');
+const DAY = 86_400_000;
+
+describe('the sync badge', () => {
+  it('says how many peers, and an open room with none in it', () => {
+    expect(syncText({ kind: 'connecting' })).toBe('Connecting…');
+    expect(syncText({ kind: 'connected', peers: 0 })).toBe('Online, no peers yet');
+    expect(syncText({ kind: 'connected', peers: 1 })).toBe('Connected to 1 peer');
+    expect(syncText({ kind: 'connected', peers: 3, lastSync: NOW })).toBe('Connected to 3 peers');
+    expect(syncText({ kind: 'no-team' })).toBe('Not connected');
+  });
+
+  it('says how old the ledger is when offline or connecting, and nothing while connected', () => {
+    expect(syncAge({ kind: 'offline' }, NOW - 3 * DAY, NOW)).toEqual({
+      lead: 'ledger last synced',
+      age: '3 days ago',
+    });
+    expect(syncAge({ kind: 'connecting' }, NOW - 5 * 60_000, NOW)?.age).toBe('5 minutes ago');
+    expect(syncAge({ kind: 'offline' }, undefined, NOW)).toEqual({
+      lead: 'ledger',
+      age: 'never synced',
+    });
+    expect(syncAge({ kind: 'connecting' }, undefined, NOW)).toBeUndefined();
+    expect(syncAge({ kind: 'connected', peers: 2 }, NOW - DAY, NOW)).toBeUndefined();
+    expect(syncAge({ kind: 'no-team' }, NOW - DAY, NOW)).toBeUndefined();
+  });
+});
