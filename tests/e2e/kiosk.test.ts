@@ -220,6 +220,9 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
     const applied = ((await history()) ?? '').match(/Applied “Lobby player 2\.2”/g) ?? [];
     expect(applied).toHaveLength(1);
     await shoot(page, 'kiosk-recovered');
-    expect(errors).toEqual([]);
+    // This static server has no signaling: the app's attempts to reach it are expected.
+    expect(errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e))).toEqual(
+      [],
+    );
   });
 });
