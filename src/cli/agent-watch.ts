@@ -48,7 +48,7 @@ export async function watchFolder(loop: WatchLoop): Promise<number> {
     said.set(line.file ?? '', key);
   };
   if (!loop.once) {
-    const message = `watching ${loop.watch} every ${loop.intervalMs} ms`;
+    const message = `folder ${loop.watch}, every ${loop.intervalMs} ms`;
     log({ time: time(), status: 'watching', message });
   }
   const resumed = state.pending?.digest;

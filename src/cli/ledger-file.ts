@@ -13,12 +13,14 @@ import {
   utf8Encode,
   type Entry,
   type HeldEntry,
+  type SignatureCheck,
   type Ledger,
   type LoadReport,
 } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 import { writeAtomic } from './io.ts';
 import { readCache, writeCache } from './ledger-cache.ts';
+import { POOL_THRESHOLD, startVerifyPool } from './verify-pool.ts';
 
 export interface OpenedLedger {
   ledger: Ledger;
@@ -46,11 +48,34 @@ async function readLedgerBytes(path: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path));
 }
 
+/** Roughly the bytes of a ledger line, to guess from a file's size whether workers pay. */
+const AVERAGE_LINE = 600;
+
+/**
+ * Runs `load` with signatures checked on worker threads when `large` (and workers can start),
+ * else on this thread; the workers stop when it is done.
+ */
+export async function withSignatureChecks<T>(
+  large: boolean,
+  load: (options: { checkSignature?: SignatureCheck }) => Promise<T>,
+): Promise<T> {
+  const pool = large ? startVerifyPool() : undefined;
+  if (pool === undefined) return load({});
+  try {
+    return await load({ checkSignature: pool.check });
+  } finally {
+    await pool.close();
+  }
+}
+
 /** Opens a ledger file; `useCache: false` re-verifies every signature (`ledger verify`). */
 export async function openLedgerFile(path: string, useCache = true): Promise<OpenedLedger> {
   const bytes = await readLedgerBytes(path);
   const verifiedBytes = useCache ? readCache(path, bytes) : 0;
-  const { ledger, report, lines } = await loadLedgerFile(bytes, { verifiedBytes });
+  const { ledger, report, lines } = await withSignatureChecks(
+    bytes.length - verifiedBytes > POOL_THRESHOLD * AVERAGE_LINE,
+    (checkSignature) => loadLedgerFile(bytes, { verifiedBytes, ...checkSignature }),
+  );
   // Every line before the first rejected one passed its signature check, here or before.
   const firstRejected = report.rejected[0]?.line;
   const at = firstRejected === undefined ? -1 : lines.numbers.indexOf(firstRejected);

@@ -38,7 +38,15 @@ export {
 } from './diff/tree.ts';
 export { utcTimestamp } from './bundle/time.ts';
 export { toBase64, fromBase64 } from './encoding/bytes.ts';
-export { decodeEntry, signEntry, isEntryId, type Entry, type EntryFields } from './ledger/entry.ts';
+export {
+  authorSigned,
+  decodeEntry,
+  signEntry,
+  isEntryId,
+  type Entry,
+  type EntryFields,
+  type ReadEntry,
+} from './ledger/entry.ts';
 export {
   ATTEST_REASONS,
   ENTRY_KINDS,
@@ -52,6 +60,7 @@ export {
   type AdmitResult,
   type Equivocation,
   type HeldEntry,
+  type SignatureCheck,
   type LedgerEvents,
   type QuarantineRecord,
 } from './ledger/ledger.ts';

@@ -13,6 +13,7 @@ const PatchPage = lazy(() => import('./pages/patch/PatchPage.tsx'));
 const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx'));
 const TeamPage = lazy(() => import('./pages/team/TeamPage.tsx'));
 const JoinPage = lazy(() => import('./pages/join/JoinPage.tsx'));
+const PolicyPage = lazy(() => import('./pages/policy/PolicyPage.tsx'));
 const PeersPage = lazy(() => import('./pages/peers/PeersPage.tsx'));
 const SettingsPage = lazy(() => import('./pages/settings/SettingsPage.tsx'));
 const KioskPage = lazy(() => import('./pages/kiosk/KioskPage.tsx'));
@@ -27,6 +28,7 @@ export function App() {
       <Route path="/ledger" component={LedgerPage} />
       <Route path="/team" component={TeamPage} />
       <Route path="/join" component={JoinPage} />
+      <Route path="/policy" component={PolicyPage} />
       <Route path="/peers" component={PeersPage} />
       <Route path="/settings" component={SettingsPage} />
       <Route path="/kiosk" component={KioskPage} />

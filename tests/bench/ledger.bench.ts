@@ -2,7 +2,8 @@
  * `npm run bench` (ledger): admission of 100k entries in Node (and in Chromium when present),
  * printed beside the bare Ed25519 verification rate of the same signatures measured in the same
  * run; heap per admitted entry; the RFC 9162 root over 100k leaves; ledger file export and
- * import, with and without the verification cache.
+ * import, with and without the verification cache; and `ledger verify` by the CLI against
+ * `openssl speed -multi ed25519` on the same cores (ledger-verify-measure.ts).
  */
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,12 @@ import {
   CHROMIUM_PATH,
 } from '../e2e/browser.ts';
 import { buildEntries, measureLedger, type LedgerRates } from './ledger-measure.ts';
+import {
+  opensslVerifyRates,
+  verifyByCli,
+  verifyFileInTurn,
+  verifyLines,
+} from './ledger-verify-measure.ts';
 
 const COUNT = Number(process.env.PATCHTRAIL_BENCH_ENTRIES ?? 100_000);
 
@@ -93,5 +100,9 @@ it('ledger: admission, memory, Merkle root, file round trip', async () => {
     `  import         ${importMs.toFixed(0)} ms with every signature checked; ${cachedMs.toFixed(0)} ms with the verification cache (ratio ${(cachedMs / importMs).toFixed(2)}; ${((cachedMs * 1000) / loaded.ledger.size).toFixed(0)} µs per entry)`,
   );
   if (loaded.report.rejected.length > 0) throw new Error('bench: the file did not load cleanly');
+  const openssl = await opensslVerifyRates();
+  const cli = await verifyByCli(file, loaded.ledger.size);
+  const inTurn = await verifyFileInTurn(file, loaded.ledger.size);
+  lines.push(...verifyLines(loaded.ledger.size, openssl, cli, inTurn));
   console.log(lines.join('\n'));
 }, 1_200_000);

@@ -131,7 +131,7 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
 
   it('navigates between the screens, and names an unknown address as such', async () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const name of ['Ledger', 'Team', 'Peers', 'Settings', 'Inbox']) {
+    for (const name of ['Ledger', 'Team', 'Policy', 'Peers', 'Settings', 'Inbox']) {
       await nav.getByRole('link', { name, exact: true }).click();
       await heading(page, name).waitFor();
       expect(await nav.getByRole('link', { name, exact: true }).getAttribute('aria-current')).toBe(

@@ -34,6 +34,13 @@ function precachedUrls(): string[] {
   return urls;
 }
 
+/**
+ * Module ids, not files: simple-peer's prebuilt browserify bundle (in the transport chunk,
+ * through y-webrtc) names readable-stream's modules (`e("./lib/_stream_duplex.js")`), which it
+ * resolves inside itself; the browser never requests them.
+ */
+const BUNDLED_MODULE_IDS = /^assets\/lib\/(?:_stream_\w+|internal\/streams\/[\w-]+)\.js$/;
+
 /** Quoted paths to build files in a text file, resolved against the build root. */
 function namedFiles(file: string, text: string): string[] {
   const quoted =
@@ -49,7 +56,7 @@ function namedFiles(file: string, text: string): string[] {
         : ref.startsWith('assets/') || ref.includes('/')
           ? ref
           : undefined; // a bare name ("patch.diff") is a word in the code, not a request
-    if (path !== undefined) named.push(path);
+    if (path !== undefined && !BUNDLED_MODULE_IDS.test(path)) named.push(path);
   }
   return named;
 }

@@ -13,7 +13,8 @@ import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { shown } from '../terminal.ts';
 import { exists, readInput, writeAtomic } from '../io.ts';
-import { createLedgerFile, quarantineLines } from '../ledger-file.ts';
+import { createLedgerFile, quarantineLines, withSignatureChecks } from '../ledger-file.ts';
+import { POOL_THRESHOLD } from '../verify-pool.ts';
 import { signerFrom } from './create.ts';
 import { entriesSince } from '../../core/ledger/frontier.ts';
 
@@ -82,7 +83,9 @@ export const importCommand: Command = {
     const { report, proofs, held, digest } = await withLedger(
       values,
       async (ledger, time) => {
-        const report = await admitLines(ledger, incoming.lines, { numbers: incoming.numbers });
+        const report = await withSignatureChecks(incoming.lines.length > POOL_THRESHOLD, (checks) =>
+          admitLines(ledger, incoming.lines, { numbers: incoming.numbers, ...checks }),
+        );
         let proofs = 0;
         if (signer !== undefined)
           for (const e of newEquivocations(ledger))

@@ -7,10 +7,17 @@
  */
 import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { verify } from '../crypto/ed25519.ts';
-import { concatBytes, fromBase64, utf8Encode } from '../encoding/bytes.ts';
+import { bytesEqual, concatBytes, fromBase64, utf8Encode } from '../encoding/bytes.ts';
 import { canonicalBytes } from '../encoding/canonical-json.ts';
-import { reject } from '../errors.ts';
-import { decodeEntry, type Entry } from './entry.ts';
+import { isPatchtrailError, reject, type PatchtrailError } from '../errors.ts';
+import {
+  decodeEntry,
+  invalidSignature,
+  readEntry,
+  signatureValid,
+  type Entry,
+  type ReadEntry,
+} from './entry.ts';
 import type { EquivocationBody, RotateBody } from './kinds.ts';
 
 export interface AdmitOptions {
@@ -21,6 +28,67 @@ export interface AdmitOptions {
    * them): the signature is not checked again, though everything else is.
    */
   verifiedBefore?: boolean;
+  /**
+   * These bytes as `precheckEntry` read them, their signature check already under way: admitting
+   * a file reads ahead, so that several signatures are checked at once while admission itself
+   * stays in order. Used only when it was made for these same bytes, key and `verifiedBefore`;
+   * otherwise the bytes are read and checked here as if it were absent.
+   */
+  precheck?: Precheck;
+  /**
+   * Who checks the signature (default: `signatureValid`, this thread). It must decide exactly
+   * as `signatureValid` does: the CLI passes one that runs that same function on worker
+   * threads, since a runtime may verify on the calling thread (Node's WebCrypto does).
+   */
+  checkSignature?: SignatureCheck;
+}
+
+/** Checks a read entry's signature: true when it verifies under its author's key. */
+export type SignatureCheck = (read: ReadEntry) => Promise<boolean>;
+
+/**
+ * An entry read ahead of its admission, its signature being checked meanwhile, bound to the
+ * bytes, key and `verifiedBefore` it was read with.
+ */
+export interface Precheck {
+  readonly bytes: Uint8Array;
+  readonly key: string | undefined;
+  readonly verifiedBefore: boolean;
+  readonly outcome: { read: ReadEntry; valid: Promise<boolean> } | { error: PatchtrailError };
+}
+
+/** Reads an entry (all but the signature) and starts checking its signature. */
+export function precheckEntry(
+  bytes: Uint8Array,
+  options: AdmitOptions,
+  ledgerId: string,
+): Precheck {
+  const verifiedBefore = options.verifiedBefore === true;
+  const made = (outcome: Precheck['outcome']) => ({
+    bytes,
+    key: options.key,
+    verifiedBefore,
+    outcome,
+  });
+  try {
+    const read = readEntry(bytes, options.key, { ledger: ledgerId });
+    const check = options.checkSignature ?? signatureValid;
+    return made({ read, valid: verifiedBefore ? Promise.resolve(true) : check(read) });
+  } catch (error) {
+    if (isPatchtrailError(error)) return made({ error });
+    throw error;
+  }
+}
+
+/** `options.precheck` when it was made for exactly these bytes and options, else a new one. */
+function precheckFor(bytes: Uint8Array, options: AdmitOptions, ledgerId: string): Precheck {
+  const given = options.precheck;
+  const fits =
+    given !== undefined &&
+    given.key === options.key &&
+    given.verifiedBefore === (options.verifiedBefore === true) &&
+    (given.bytes === bytes || bytesEqual(given.bytes, bytes));
+  return fits ? given : precheckEntry(bytes, options, ledgerId);
 }
 
 const ROTATE_DOMAIN = utf8Encode('patchtrail key rotation v1\n');
@@ -37,10 +105,10 @@ export async function checkEntry(
   ledgerId: string,
   get: (id: string) => Entry | undefined,
 ): Promise<Entry> {
-  const entry = await decodeEntry(bytes, options.key, {
-    ledger: ledgerId,
-    skipSignature: options.verifiedBefore === true,
-  });
+  const { outcome } = precheckFor(bytes, options, ledgerId);
+  if ('error' in outcome) throw outcome.error;
+  if (!(await outcome.valid)) invalidSignature(outcome.read.entry);
+  const { entry } = outcome.read;
   if (entry.kind === 'genesis') {
     if (entry.id !== ledgerId) reject('MALFORMED_INPUT', 'a second genesis entry');
     return entry;

@@ -133,15 +133,24 @@ export interface DecodeOptions {
   skipSignature?: boolean;
 }
 
+/** An entry read from untrusted bytes, everything checked but its signature. */
+export interface ReadEntry {
+  entry: Entry;
+  /** What the signature signs: ENTRY_DOMAIN || content. */
+  message: Uint8Array;
+  signature: Uint8Array;
+}
+
 /**
- * Reads one entry from untrusted bytes: size, canonical decode, fields, hash, ledger id,
- * signature. `expectedId`, when given (the key it travelled under), must match the hash.
+ * Reads one entry from untrusted bytes: size, canonical decode, fields, hash, ledger id — all
+ * but the signature (see `signatureValid`). Synchronous, so that a caller can read entries in
+ * order and have their signatures checked meanwhile, several at once.
  */
-export async function decodeEntry(
+export function readEntry(
   bytes: Uint8Array,
   expectedId?: string,
-  options: DecodeOptions = {},
-): Promise<Entry> {
+  options: Pick<DecodeOptions, 'ledger'> = {},
+): ReadEntry {
   if (bytes.length > MAX_PROOF_ENTRY_BYTES)
     reject('TOO_LARGE', `ledger entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
   const read = readCanonicalEntry(bytes, 'ledger entry');
@@ -160,9 +169,44 @@ export async function decodeEntry(
   const ledger = fields.kind === 'genesis' ? id : fields.ledger;
   if (options.ledger !== undefined && ledger !== options.ledger)
     reject('MALFORMED_INPUT', `ledger entry ${id} belongs to another ledger (${ledger})`);
-  if (options.skipSignature !== true) {
-    if (!(await verify(didPublicKey(fields.author), message, signature)))
-      reject('INVALID_SIGNATURE', `ledger entry ${id}: signature does not verify`);
+  return { entry: { ...fields, id, bytes }, message, signature };
+}
+
+/** Whether a read entry's signature verifies under its author's key (never throws). */
+export function signatureValid(read: ReadEntry): Promise<boolean> {
+  return authorSigned(read.entry.author, read.message, read.signature);
+}
+
+/** Whether `signature` over `message` verifies under the did:key `author` (never throws). */
+export async function authorSigned(
+  author: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  let key: Uint8Array;
+  try {
+    key = didPublicKey(author);
+  } catch {
+    return false;
   }
-  return { ...fields, id, bytes };
+  return verify(key, message, signature);
+}
+
+/** Refuses an entry whose signature did not verify. */
+export function invalidSignature(entry: Entry): never {
+  return reject('INVALID_SIGNATURE', `ledger entry ${entry.id}: signature does not verify`);
+}
+
+/**
+ * Reads one entry from untrusted bytes: size, canonical decode, fields, hash, ledger id,
+ * signature. `expectedId`, when given (the key it travelled under), must match the hash.
+ */
+export async function decodeEntry(
+  bytes: Uint8Array,
+  expectedId?: string,
+  options: DecodeOptions = {},
+): Promise<Entry> {
+  const read = readEntry(bytes, expectedId, options);
+  if (options.skipSignature !== true && !(await signatureValid(read))) invalidSignature(read.entry);
+  return read.entry;
 }

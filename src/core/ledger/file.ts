@@ -5,7 +5,13 @@
  */
 import { reject } from '../errors.ts';
 import type { Entry } from './entry.ts';
-import { Ledger, type AdmitResult, type LedgerEvents } from './ledger.ts';
+import {
+  Ledger,
+  type AdmitResult,
+  type LedgerEvents,
+  type Precheck,
+  type SignatureCheck,
+} from './ledger.ts';
 import { MAX_LEDGER_FILE_BYTES } from './limits.ts';
 
 const NEWLINE = 0x0a;
@@ -81,6 +87,8 @@ export interface LoadOptions {
   verifiedBytes?: number;
   /** Called every 1000 lines: lines done, lines in all. */
   progress?: (done: number, total: number) => void;
+  /** Who checks signatures (see AdmitOptions.checkSignature). */
+  checkSignature?: SignatureCheck;
 }
 
 /** Opens a ledger file: its first line must be a genesis; every line goes through `admit`. */
@@ -112,7 +120,16 @@ export interface AdmitLinesOptions extends Omit<LoadOptions, 'verifiedBytes'> {
   verified?: (i: number) => boolean;
 }
 
-/** Admits lines (from a file or an import) into a ledger and tallies the outcomes. */
+/**
+ * Signature checks kept under way ahead of admission while a file is read: topped up by half
+ * a window at a time, so that a signature checker that batches gets whole batches.
+ */
+const READ_AHEAD = 256;
+
+/**
+ * Admits lines (from a file or an import) into a ledger and tallies the outcomes. Admission is
+ * in line order; signatures are checked up to READ_AHEAD lines ahead, several at once.
+ */
 export async function admitLines(
   ledger: Ledger,
   lines: readonly Uint8Array[],
@@ -127,23 +144,37 @@ export async function admitLines(
     repeated: [],
   };
   const from = options.from ?? 0;
+  const check = options.checkSignature;
+  const admitOptions = (i: number) => ({
+    verifiedBefore: options.verified?.(i) === true,
+    ...(check === undefined ? {} : { checkSignature: check }),
+  });
+  const ahead = new Map<number, Precheck>();
+  let next = from;
   for (let i = from; i < lines.length; i++) {
-    const result: AdmitResult = await ledger.admit(lines[i] as Uint8Array, {
-      verifiedBefore: options.verified?.(i) === true,
-    });
-    if (result.status === 'rejected')
-      report.rejected.push({
-        line: options.numbers?.[i] ?? i + 1,
-        code: result.code ?? 'MALFORMED_INPUT',
-        message: result.message ?? '',
-      });
-    else if (result.status === 'held') report.held++;
-    else if (result.status === 'duplicate') {
-      report.duplicate++;
-      report.repeated.push({ line: options.numbers?.[i] ?? i + 1, id: result.id ?? '' });
-    } else report.admitted += 1 + result.released.length;
+    if (next - i <= READ_AHEAD / 2)
+      for (; next < lines.length && next < i + READ_AHEAD; next++)
+        ahead.set(next, ledger.precheck(lines[next] as Uint8Array, admitOptions(next)));
+    const precheck = ahead.get(i) as Precheck;
+    ahead.delete(i);
+    const result = await ledger.admit(lines[i] as Uint8Array, { ...admitOptions(i), precheck });
+    tally(report, result, options.numbers?.[i] ?? i + 1);
     if ((i - from) % 1000 === 999) options.progress?.(i - from + 1, lines.length - from);
   }
   report.held = ledger.heldCount;
   return report;
+}
+
+function tally(report: LoadReport, result: AdmitResult, line: number): void {
+  if (result.status === 'rejected')
+    report.rejected.push({
+      line,
+      code: result.code ?? 'MALFORMED_INPUT',
+      message: result.message ?? '',
+    });
+  else if (result.status === 'held') report.held++;
+  else if (result.status === 'duplicate') {
+    report.duplicate++;
+    report.repeated.push({ line, id: result.id ?? '' });
+  } else report.admitted += 1 + result.released.length;
 }

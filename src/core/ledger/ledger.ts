@@ -15,7 +15,13 @@
 import type { Signer } from '../crypto/signer.ts';
 import { prepareSha256Sync } from '../crypto/hash.ts';
 import { isPatchtrailError, reject, type ErrorCode } from '../errors.ts';
-import { checkEntry, checkLink, type AdmitOptions } from './admission.ts';
+import {
+  checkEntry,
+  checkLink,
+  precheckEntry,
+  type AdmitOptions,
+  type Precheck,
+} from './admission.ts';
 import { appendEntry, equivocationBody } from './authoring.ts';
 import { decodeEntry, signEntry, type Entry } from './entry.ts';
 import { Holding, type HeldEntry } from './holding.ts';
@@ -33,7 +39,12 @@ import { NewcomerQuota } from './newcomers.ts';
 import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { LedgerView } from './ledger-view.ts';
 
-export { rotationMessage, type AdmitOptions } from './admission.ts';
+export {
+  rotationMessage,
+  type AdmitOptions,
+  type Precheck,
+  type SignatureCheck,
+} from './admission.ts';
 export type { Equivocation } from './indexes.ts';
 export type { QuarantineRecord } from './quarantine.ts';
 export type { HeldEntry } from './holding.ts';
@@ -116,6 +127,11 @@ export class Ledger extends LedgerView {
   ): void {
     for (const listener of this.listeners)
       (listener[event] as ((v: typeof value) => void) | undefined)?.(value);
+  }
+
+  /** Reads bytes ahead of `admit` and starts their signature check (see AdmitOptions). */
+  precheck(bytes: Uint8Array, options: AdmitOptions = {}): Precheck {
+    return precheckEntry(bytes, options, this.id);
   }
 
   /** Admits untrusted bytes, or says why not. Never throws for bad input. */

@@ -37,6 +37,7 @@ const logOf = (read: LedgerCheckpoint) => `${read.key.name} ${toHex(read.key.pub
 
 /** The checkpoints of this ledger's own logs that no longer describe it, with why. */
 export async function inconsistentCheckpoints(ledger: LedgerView): Promise<CheckpointProblem[]> {
+  if ([...ledger.ofKind('checkpoint')].length === 0) return [];
   const { tree, index } = ledgerLog(ledger);
   const placed: Placed[] = [];
   for (const entry of ledger.ofKind('checkpoint')) {

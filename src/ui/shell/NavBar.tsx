@@ -1,12 +1,20 @@
 /** Navigation: a sidebar from 48rem up, a bottom bar on phones; each target at least 44 px. */
 import { A } from '@solidjs/router';
 import { For, type JSX } from 'solid-js';
-import { InboxIcon, LedgerIcon, PeersIcon, SettingsIcon, TeamIcon } from '../components/icons.tsx';
+import {
+  InboxIcon,
+  LedgerIcon,
+  PeersIcon,
+  PolicyIcon,
+  SettingsIcon,
+  TeamIcon,
+} from '../components/icons.tsx';
 
 const ITEMS: { href: string; label: string; icon: () => JSX.Element }[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon },
   { href: '/ledger', label: 'Ledger', icon: LedgerIcon },
   { href: '/team', label: 'Team', icon: TeamIcon },
+  { href: '/policy', label: 'Policy', icon: PolicyIcon },
   { href: '/peers', label: 'Peers', icon: PeersIcon },
   { href: '/settings', label: 'Settings', icon: SettingsIcon },
 ];

@@ -3,13 +3,10 @@
  * the quarantine with reasons; equivocations; checkpoints and cosignatures; and the ledger as
  * a file (export, import) for moving it between devices without a network.
  */
-import { A } from '@solidjs/router';
 import { Tabs } from '@kobalte/core/tabs';
-import { Match, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { inPhase } from '../../../app/team.ts';
+import { TeamGate } from '../../components/TeamGate.tsx';
 import { downloadFile, teamFileName } from '../../components/download.ts';
-import { LoadingProgress } from '../../components/LoadingProgress.tsx';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
 import { CheckpointList, EquivocationList, QuarantineList } from './AuditLists.tsx';
@@ -70,31 +67,14 @@ function Explorer(props: { team: OpenTeam }) {
 
 export default function LedgerPage() {
   const { teams } = useServices();
-  const phase = teams.phase;
   return (
     <section class="page" aria-labelledby="ledger-title">
       <h1 id="ledger-title" class="page-title">
         Ledger
       </h1>
-      <Switch
-        fallback={
-          <p class="notice">
-            No team ledger on this device yet. <A href="/team">Found or join a team</A>.
-          </p>
-        }
-      >
-        <Match when={inPhase(phase(), 'loading')}>
-          {(p) => <LoadingProgress done={p().done} total={p().total} />}
-        </Match>
-        <Match when={phase().kind === 'waiting'}>
-          <p class="notice notice-review">
-            Waiting for the first sync: this team’s ledger has not arrived yet.{' '}
-            <A href="/team">Details</A>
-          </p>
-          <LedgerFileImport label="Import the team’s ledger file…" />
-        </Match>
-        <Match when={inPhase(phase(), 'open')?.team}>{(team) => <Explorer team={team()} />}</Match>
-      </Switch>
+      <TeamGate teams={teams} waiting={<LedgerFileImport label="Import the team’s ledger file…" />}>
+        {(team) => <Explorer team={team()} />}
+      </TeamGate>
     </section>
   );
 }

@@ -1,0 +1,89 @@
+/**
+ * Publishing a policy from the app, as `patchtrail policy publish` does from a file: the
+ * document is checked and compiled (CEL included), the device key must be an admin in
+ * standing at its next entry, a version at or below the one in force is refused before
+ * anything is signed (it could never take effect), a key that already published this very
+ * policy appends nothing, and otherwise a `policy` entry is signed, admitted and stored. The
+ * answer says where the policy stands against the admin threshold afterwards.
+ */
+import { utcTimestamp } from '../core/bundle/time.ts';
+import type { Signer } from '../core/crypto/signer.ts';
+import type { Json } from '../core/encoding/canonical-json.ts';
+import { isPatchtrailError, reject, type ErrorCode } from '../core/errors.ts';
+import { effectivePolicyAsync, type EffectivePolicy } from '../core/policy/effective.ts';
+import { compilePolicyAsync } from '../core/policy/evaluate.ts';
+import { versionRefusal } from './policy-problems.ts';
+import type { OpenTeam } from './ledger-session.ts';
+import { personOf, publishRight, type Person, type VersionState } from './policy-standing.ts';
+
+export type PublishOutcome =
+  | {
+      ok: true;
+      /** False when this key had published this policy already: nothing was appended. */
+      appended: boolean;
+      entry: string | undefined;
+      version: number;
+      state: VersionState;
+      signers: Person[];
+      threshold: number;
+    }
+  | { ok: false; code: ErrorCode | 'FAILED'; message: string };
+
+function standingOf(effective: EffectivePolicy, version: number, hash: string) {
+  const same = (c: { version: number; hash: string }) => c.version === version && c.hash === hash;
+  if (effective.current !== undefined && same(effective.current))
+    return { state: 'in force' as const, candidate: effective.current };
+  const pending = effective.pending.find(same);
+  if (pending !== undefined) return { state: 'pending' as const, candidate: pending };
+  return { state: 'superseded' as const, candidate: effective.superseded.find(same) };
+}
+
+async function publish(team: OpenTeam, signer: Signer, document: unknown, now: Date) {
+  const policy = await compilePolicyAsync(document);
+  const { ledger } = team;
+  const right = publishRight(ledger, signer.did);
+  if (!right.allowed) reject('INVALID_METADATA', right.reason);
+  const before = await effectivePolicyAsync(ledger);
+  const { version } = policy.policy;
+  const refusal = versionRefusal(before.current, version, policy.hash);
+  if (refusal !== undefined) reject('INVALID_METADATA', refusal);
+  let after = before;
+  let entry: string | undefined;
+  if (standingOf(before, version, policy.hash).candidate?.signers.includes(signer.did) !== true) {
+    const body = { version, policy: policy.policy as unknown as { [key: string]: Json } };
+    entry = (await ledger.append(signer, 'policy', body, utcTimestamp(now))).id;
+    await team.settle();
+    after = await effectivePolicyAsync(ledger);
+  }
+  const { state, candidate } = standingOf(after, version, policy.hash);
+  return {
+    ok: true as const,
+    appended: entry !== undefined,
+    entry,
+    version,
+    state,
+    signers: (candidate?.signers ?? []).map((did) => personOf(ledger, did)),
+    threshold: after.threshold,
+  };
+}
+
+/** Signs `document` into the team ledger with `signer`; refused input is an outcome. */
+export async function publishPolicy(
+  team: OpenTeam,
+  signer: Signer,
+  document: unknown,
+  now: Date,
+): Promise<PublishOutcome> {
+  try {
+    return await publish(team, signer, document, now);
+  } catch (error) {
+    if (isPatchtrailError(error)) return { ok: false, code: error.code, message: error.message };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, code: 'FAILED', message };
+  }
+}
+
+/** "1 of 2 admins have published version 4" */
+export function progressText(signers: number, threshold: number, version: number): string {
+  return `${signers} of ${threshold} admin${threshold === 1 ? '' : 's'} ${threshold === 1 ? 'has' : 'have'} published version ${version}`;
+}

@@ -1,0 +1,132 @@
+/**
+ * One rule in the form: what it is (kind, id, enforce or warn only, a note), its typed fields,
+ * and moving or removing it. Changing the kind starts the rule again from that kind's template,
+ * keeping its id, mode and note.
+ */
+import { For, Show, type Accessor } from 'solid-js';
+import { pathText } from '../../../app/policy-edit.ts';
+import { KIND_LABELS, KINDS, ruleTemplate } from '../../../app/policy-templates.ts';
+import type { Person } from '../../../app/policy-standing.ts';
+import type { RuleKind } from '../../../core/policy/types.ts';
+import { FieldProblems, fieldId, SelectField, TextField, type Bound } from './inputs.tsx';
+import { RuleFields } from './RuleFields.tsx';
+
+type Rule = Record<string, unknown>;
+
+export interface RuleCardProps {
+  bound: Bound;
+  rule: Accessor<unknown>;
+  index: number;
+  count: number;
+  roles: readonly string[];
+  systems: readonly Person[];
+}
+
+const MODES = [
+  { value: 'enforce', label: 'Enforce: a failure denies' },
+  { value: 'warn', label: 'Warn only: a failure is reported' },
+];
+
+export function RuleCard(props: RuleCardProps) {
+  const path = () => ['rules', props.index] as const;
+  const rule = (): Rule => {
+    const r = props.rule();
+    return r !== null && typeof r === 'object' && !Array.isArray(r) ? (r as Rule) : {};
+  };
+  const kind = () => (typeof rule().kind === 'string' ? (rule().kind as string) : '');
+  const draft = () => props.bound.draft;
+  const errors = () =>
+    props.bound.problems.filter(
+      (p) =>
+        p.severity === 'error' &&
+        (p.path === pathText(path()) || p.path.startsWith(`${pathText(path())}/`)),
+    ).length;
+  const title = () =>
+    typeof rule().id === 'string' && rule().id !== ''
+      ? (rule().id as string)
+      : `rule ${props.index + 1}`;
+  return (
+    <li
+      class="rule-card panel"
+      data-testid="rule-card"
+      data-rule-index={props.index}
+      data-invalid={errors() > 0}
+    >
+      <div class="rule-card-head">
+        <h3 id={`${fieldId(path())}-title`}>
+          {props.index + 1}. {KIND_LABELS[kind() as RuleKind] ?? kind()}
+        </h3>
+        <Show when={errors() > 0}>
+          <span class="chip chip-denied">
+            {errors()} problem{errors() === 1 ? '' : 's'}
+          </span>
+        </Show>
+        <div class="rule-card-actions">
+          <button
+            type="button"
+            class="button button-quiet button-small"
+            aria-label={`Move ${title()} up`}
+            disabled={props.index === 0 || !draft().editable()}
+            onClick={() => draft().swap(['rules'], props.index, props.index - 1)}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            class="button button-quiet button-small"
+            aria-label={`Move ${title()} down`}
+            disabled={props.index === props.count - 1 || !draft().editable()}
+            onClick={() => draft().swap(['rules'], props.index, props.index + 1)}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            class="button button-danger button-small"
+            aria-label={`Remove ${title()}`}
+            disabled={!draft().editable()}
+            onClick={() => draft().edit(path(), undefined)}
+          >
+            Remove
+          </button>
+        </div>
+      </div>
+      <div class="rule-card-grid">
+        <div class="pfield">
+          <label for={`${fieldId(path())}-kind`}>Kind</label>
+          <select
+            id={`${fieldId(path())}-kind`}
+            disabled={!draft().editable()}
+            value={kind()}
+            onChange={(e) =>
+              draft().edit(
+                path(),
+                ruleTemplate(e.currentTarget.value as RuleKind, String(rule().id ?? ''), rule()),
+              )
+            }
+          >
+            <For each={KINDS}>{(k) => <option value={k}>{`${KIND_LABELS[k]} (${k})`}</option>}</For>
+          </select>
+        </div>
+        <TextField bound={props.bound} path={[...path(), 'id']} label="Id" code />
+        <SelectField bound={props.bound} path={[...path(), 'mode']} label="Mode" options={MODES} />
+        <TextField
+          bound={props.bound}
+          path={[...path(), 'description']}
+          label="Note (optional)"
+          read={(t) => (t === '' ? undefined : t)}
+        />
+      </div>
+      <div class="rule-card-fields">
+        <RuleFields
+          bound={props.bound}
+          path={path()}
+          kind={kind()}
+          roles={props.roles}
+          systems={props.systems}
+        />
+      </div>
+      <FieldProblems problems={props.bound.problems} path={path()} exact />
+    </li>
+  );
+}
