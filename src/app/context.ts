@@ -9,6 +9,7 @@ import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import type { InboxService } from './inbox.ts';
 import type { PasskeyService } from './passkeys.ts';
+import type { KioskService } from './kiosk.ts';
 import type { LaunchService } from './launch.ts';
 import type { LineageService } from './lineage.ts';
 import type { PairingService } from './pairings.ts';
@@ -47,6 +48,8 @@ export interface AppServices {
   readonly launches: LaunchService;
   /** This identity's passkeys: bind, list, and assert over a digest. */
   readonly passkeys: PasskeyService;
+  /** Kiosk mode: its guard (the only way out needs an admin) and its unattended loop. */
+  readonly kiosk: KioskService;
 }
 
 export const ServicesContext = createContext<AppServices>();

@@ -7,6 +7,11 @@
  */
 import { applyPatch, type AgentApplyOptions } from '../core/agent/agent.ts';
 import { policyDecider } from '../core/agent/decide.ts';
+import {
+  describePostApplyFailure,
+  hasPostApplyChecks,
+  runPostApplyChecks,
+} from '../core/agent/post-apply.ts';
 import { rollbackPatch } from '../core/agent/rollback.ts';
 import type { ApplyRunResult, RollbackResult, StepOutcome } from '../core/agent/types.ts';
 import { utcTimestamp } from '../core/bundle/time.ts';
@@ -52,6 +57,8 @@ export type ActOutcome =
       treeAfter?: string;
       /** The ledger entry recorded, if any. */
       entry?: string;
+      /** The post-apply checks that failed, in words (status `rolled-back` when enforced). */
+      postApply?: string[];
       steps: StepOutcome[];
     }
   | {
@@ -131,12 +138,16 @@ function outcomeOf(result: ApplyRunResult | RollbackResult): ActOutcome {
   if (apply !== undefined)
     Object.assign(done, { treeBefore: apply.treeBefore, treeAfter: apply.treeAfter });
   if (entry !== undefined) done.entry = entry;
+  if ('postApply' in result && result.postApply !== undefined)
+    done.postApply = result.postApply.map(describePostApplyFailure);
   return done;
 }
 
 /**
- * Applies (or dry-runs) through the agent with the policy in force judging this target. With
- * no policy in force nothing is allowed (default deny), and the agent is not even asked.
+ * Applies (or dry-runs) through the agent with the policy in force judging this target, and
+ * the policy's post-apply check run after it (a failed enforced check rolls it back). With no
+ * policy in force nothing is allowed (default deny), and the agent is not even asked.
+ * `resumed`: this device was applying this very bundle when it stopped (see core's resume.ts).
  */
 export async function applyToTarget(
   context: ActContext,
@@ -144,17 +155,23 @@ export async function applyToTarget(
   policy: EffectivePolicy,
   target: Target,
   dryRun: boolean,
+  resumed = false,
 ): Promise<ActOutcome> {
-  if (policy.compiled === undefined)
+  const compiled = policy.compiled;
+  if (compiled === undefined)
     return refused('POLICY_DENIED', 'no policy is in force on this team: nothing can be applied');
   const options: AgentApplyOptions = {
     ledger: context.ledger,
-    decide: policyDecider(policy.compiled, { now: context.now, tree: target.tree }),
+    decide: policyDecider(compiled, { now: context.now, tree: target.tree }),
     device: context.signer,
     tree: target.tree,
     target: target.name,
     now: context.now,
     dryRun,
+    ...(resumed ? { resumed } : {}),
+    ...(hasPostApplyChecks(compiled)
+      ? { postApply: (tree: Tree) => runPostApplyChecks(tree, compiled) }
+      : {}),
   };
   return outcomeOf(await applyPatch(bytes, options));
 }

@@ -11,6 +11,8 @@ import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
 import { createInbox } from './inbox.ts';
 import { createPasskeys } from './passkeys.ts';
+import { createKiosk } from './kiosk.ts';
+import { makeKioskGuard } from './kiosk-guard.ts';
 import { createLaunches } from './launch.ts';
 import { makeLineage } from './lineage.ts';
 import { createPairings } from './pairings.ts';
@@ -68,5 +70,19 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     peerConfig,
     pairings,
     passkeys,
+    kiosk: createKiosk(teams, inbox, device, {
+      busy,
+      // The only way out of kiosk mode: an assertion by a passkey bound to a team admin.
+      guard: makeKioskGuard({
+        confirm: async () => {
+          const confirmed = await passkeys.confirmAdmin('leave kiosk mode');
+          if (confirmed.ok) return confirmed;
+          return {
+            ok: false,
+            reason: `Leaving kiosk mode needs an admin’s passkey: ${confirmed.reason}. The kiosk stays on.`,
+          };
+        },
+      }),
+    }),
   };
 }

@@ -48,6 +48,11 @@ export interface DirectoryCommitOptions {
    * the journal, removing the txn directory.
    */
   _failAfterStep?: number;
+  /**
+   * Tests only: after step k, wait forever (the page is then closed or killed from outside,
+   * as the CLI's PATCHTRAIL_CRASH_AT_STEP does). Steps are counted as for `_failAfterStep`.
+   */
+  _pauseAfterStep?: number;
 }
 
 /** What `_failAfterStep` throws. Commit does not try to clean up after it. */
@@ -164,31 +169,32 @@ export function makeDirectoryCommits(
     }
     await checkCommit(probe, ops);
     let step = 0;
-    const stepDone = () => {
+    const stepDone = async () => {
       step += 1;
       if (step === options._failAfterStep) {
         throw new SimulatedCrash(`simulated crash after step ${step}`);
       }
+      if (step === options._pauseAfterStep) await new Promise<never>(() => undefined);
     };
     let done = false;
     try {
       const staged = await makeDirs(root, [STATE_DIR, TXN_DIR, STAGED_DIR]);
       for (const [blob, content] of blobs) {
         await writeBytes(staged, blob, content);
-        stepDone();
+        await stepDone();
       }
       const txn = await makeDirs(root, [STATE_DIR, TXN_DIR]);
       await writeBytes(txn, JOURNAL_FILE, encodeJournal(ops)); // the commit point
-      stepDone();
+      await stepDone();
       for (const op of ops) {
         await applyOp(root, staged, op);
-        stepDone();
+        await stepDone();
       }
       await txn.removeEntry(JOURNAL_FILE);
       done = true;
-      stepDone();
+      await stepDone();
       await removeTxn();
-      stepDone();
+      await stepDone();
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error;
       if (!done) return settleAfterFailure(error);

@@ -10,7 +10,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 export const INBOX_DB = 'patchtrail-inbox';
 
 /** How a bundle reached this device. */
-export type InboxSource = 'file' | 'drop' | 'launch' | 'peer';
+export type InboxSource = 'file' | 'drop' | 'launch' | 'peer' | 'folder';
 
 export interface StoredBundle {
   /** `sha256:<payload digest>`, or `file-<sha256 of the bytes>` for a file that did not verify. */
@@ -43,7 +43,7 @@ async function withDb<T>(work: (db: IDBPDatabase<InboxSchema>) => Promise<T>): P
   }
 }
 
-const SOURCES: readonly string[] = ['file', 'drop', 'launch', 'peer'];
+const SOURCES: readonly string[] = ['file', 'drop', 'launch', 'peer', 'folder'];
 
 /** A record as this code wrote it (a store shared with older builds may hold other shapes). */
 function isStoredBundle(value: unknown): value is StoredBundle {

@@ -5,6 +5,7 @@
  */
 import type { Tree } from '../core/diff/tree.ts';
 import { isDomError } from './handles.ts';
+import type { DirectoryCommitOptions } from './directory-commit.ts';
 import { makeDirectoryTree } from './directory-tree.ts';
 
 /** The OPFS directory that holds one sub-directory per workspace. */
@@ -30,13 +31,27 @@ function checkWorkspaceName(name: string): void {
   }
 }
 
-/** Opens (creating it when new) the OPFS workspace `name`; commits hold a per-workspace lock. */
-export async function openWorkspace(name: string): Promise<OpenedTree> {
+/**
+ * Opens (creating it when new) the OPFS workspace `name`; commits hold a per-workspace lock.
+ * `failpoints` are for tests only (see DirectoryCommitOptions).
+ */
+export async function openWorkspace(
+  name: string,
+  failpoints: DirectoryCommitOptions = {},
+): Promise<OpenedTree> {
   checkWorkspaceName(name);
   const opfs = await navigator.storage.getDirectory();
   const all = await opfs.getDirectoryHandle(WORKSPACES_DIR, { create: true });
   const handle = await all.getDirectoryHandle(name, { create: true });
-  return { handle, tree: makeDirectoryTree(handle, { lockName: `patchtrail:workspace:${name}` }) };
+  const lockName = `patchtrail:workspace:${name}`;
+  return { handle, tree: makeDirectoryTree(handle, { ...failpoints, lockName }) };
+}
+
+/** The OPFS directory `name` (created when new), e.g. a folder a kiosk watches in tests. */
+export async function opfsDirectory(name: string): Promise<FileSystemDirectoryHandle> {
+  checkWorkspaceName(name);
+  const opfs = await navigator.storage.getDirectory();
+  return opfs.getDirectoryHandle(name, { create: true });
 }
 
 /** Whether this browser can open a real folder (Chromium desktop; not Firefox or Safari). */

@@ -13,20 +13,26 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** "3 minutes", "2 hours", "45 seconds": a span of time in its largest whole unit. */
+export function formatSpan(seconds: number): string {
+  const units: [number, string][] = [
+    [86_400, 'day'],
+    [3_600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  for (const [size, unit] of units) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'}`;
+  }
+  return '0 seconds';
+}
+
 /** "just now", "5 minutes ago", "3 days ago": how long ago `then` was (ISO or ms), at `now`. */
 export function formatAgo(then: string | number, now: number): string {
   const at = typeof then === 'number' ? then : Date.parse(then);
   if (Number.isNaN(at)) return 'at an unknown time';
   const seconds = Math.round((now - at) / 1000);
   if (seconds < 60) return seconds < -60 ? 'in the future (a clock is wrong)' : 'just now';
-  const units: [number, string][] = [
-    [86_400, 'day'],
-    [3_600, 'hour'],
-    [60, 'minute'],
-  ];
-  for (const [size, unit] of units) {
-    const n = Math.floor(seconds / size);
-    if (n >= 1) return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
-  }
-  return 'just now';
+  return `${formatSpan(seconds)} ago`;
 }

@@ -19,6 +19,7 @@ const SOURCES: Record<InboxSource, string> = {
   drop: 'dropped here',
   launch: 'opened with the app',
   peer: 'from a peer',
+  folder: 'from the kiosk’s folder',
 };
 
 function InboxRow(props: { item: InboxItem }) {

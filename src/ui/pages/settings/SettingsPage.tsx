@@ -3,6 +3,7 @@
  * storage (kept or not, how much is used), the theme, where to look for peers, the teams this
  * device holds, and the app's version and offline copy.
  */
+import { A } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
@@ -105,6 +106,14 @@ export default function SettingsPage() {
         </Show>
       </section>
       <AppPanel />
+      <section class="panel stack" aria-labelledby="kiosk-title">
+        <h2 id="kiosk-title">Kiosk mode</h2>
+        <p class="muted">
+          Make this device a kiosk that applies allowed updates by itself and shows only its status.
+          It needs the team’s “kiosk” role; leaving it needs an admin.
+        </p>
+        <A href="/kiosk">Set up kiosk mode…</A>
+      </section>
     </section>
   );
 }

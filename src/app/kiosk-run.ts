@@ -1,0 +1,232 @@
+/**
+ * One pass of the kiosk over the bundles it holds, with nobody watching:
+ *
+ *   roll back what an admin flagged → for each bundle: skip what the ledger shows handled →
+ *   check with the policy in force → apply when allowed (all or nothing, recorded `applied`
+ *   with the tree hashes) / wait when only fresher evidence is missing / refuse (recorded
+ *   `rejected` once, with the reason)
+ *
+ * The agent does the deciding, applying and recording (patch-actions.ts); this module only
+ * chooses what to ask it, and keeps the apply under way in the kiosk's memory, so that a
+ * restart can tell whether the target came back all-old or all-new (`recoverInterrupted`).
+ * Loaded lazily, with the ledger code.
+ */
+import { checkPatch } from '../core/agent/pipeline.ts';
+import { policyDecider } from '../core/agent/decide.ts';
+import { utcTimestamp } from '../core/bundle/time.ts';
+import type { Signer } from '../core/crypto/signer.ts';
+import type { Tree } from '../core/diff/tree.ts';
+import { treeHash } from '../core/diff/tree-hash.ts';
+import type { Ledger } from '../core/ledger/ledger.ts';
+import type { EffectivePolicy } from '../core/policy/effective.ts';
+import {
+  appliedNow,
+  deniedOnlyForFreshness,
+  flaggedByAdmin,
+  lastEventOf,
+  targetEvents,
+  type TargetEvent,
+} from './kiosk-ledger.ts';
+import type { InFlight, KioskMemoryStore, KioskSource, Recovery } from './kiosk-record.ts';
+import { applyToTarget, rollbackOnTarget, type ActOutcome } from './patch-actions.ts';
+
+/** A bundle the kiosk holds and may take. */
+export interface KioskBundle {
+  patch: string;
+  /** The patch's reason, as its author wrote it: what a passer-by reads as its name. */
+  name: string;
+  bytes: Uint8Array;
+  source: KioskSource;
+}
+
+/** Why a bundle is not applied (yet). */
+export interface WaitingRow {
+  patch: string;
+  name: string;
+  source: KioskSource;
+  /** refused: the policy denies it (recorded); stale: it needs a fresher ledger; flagged. */
+  state: 'refused' | 'stale' | 'flagged' | 'no-policy' | 'failed';
+  why: string[];
+  code?: string;
+}
+
+export interface KioskContext {
+  ledger: Ledger;
+  signer: Signer;
+  policy: EffectivePolicy;
+  target: { name: string; tree: Tree };
+  now: Date;
+  memory: KioskMemoryStore;
+  /** Called before an apply or a rollback starts (for "updating"). */
+  starting(what: { patch: string; name: string; kind: 'apply' | 'rollback' }): void;
+  /** Runs an apply or a rollback as busy work (app/busy.ts): no update takes over under it. */
+  busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+}
+
+export interface PassResult {
+  waiting: WaitingRow[];
+  /** What this pass did (applied, rolled back, refused), for the kiosk's recent activity. */
+  done: { patch: string; name: string; outcome: ActOutcome }[];
+}
+
+function deciderFor(ctx: KioskContext) {
+  const compiled = ctx.policy.compiled;
+  if (compiled === undefined) return undefined;
+  return policyDecider(compiled, { now: ctx.now, tree: ctx.target.tree });
+}
+
+async function rollBackFlagged(
+  ctx: KioskContext,
+  events: TargetEvent[],
+  held: ReadonlyMap<string, KioskBundle>,
+  result: PassResult,
+): Promise<void> {
+  for (const applied of appliedNow(events)) {
+    const flag = flaggedByAdmin(ctx.ledger, applied.patch);
+    if (flag === undefined) continue;
+    const bundle = held.get(applied.patch);
+    if (bundle === undefined) continue; // said by the bundle rows: nothing else can undo it
+    ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'rollback' });
+    const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+    const outcome = await ctx.busy(`rolling back ${bundle.name} on the kiosk`, () =>
+      rollbackOnTarget(context, bundle.bytes, ctx.target),
+    );
+    result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
+  }
+}
+
+/** Applies through the agent, remembering the apply under way until it is settled. */
+async function applyRemembered(
+  ctx: KioskContext,
+  bundle: KioskBundle,
+  decision: string,
+): Promise<ActOutcome> {
+  const inFlight: InFlight = {
+    ...{ patch: bundle.patch, name: bundle.name, source: bundle.source, decision },
+    ...{ treeBefore: await treeHash(ctx.target.tree), started: utcTimestamp(ctx.now) },
+  };
+  ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'apply' });
+  const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+  return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
+    ctx.memory.update((m) => (m.inFlight = inFlight));
+    try {
+      return await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
+    } finally {
+      ctx.memory.update((m) => delete m.inFlight);
+    }
+  });
+}
+
+const row = (b: KioskBundle, state: WaitingRow['state'], why: string[], code?: string) => {
+  const out: WaitingRow = { patch: b.patch, name: b.name, source: b.source, state, why };
+  if (code !== undefined) out.code = code;
+  return out;
+};
+
+/** One bundle: handled already, flagged, allowed, stale or refused. */
+async function takeBundle(
+  ctx: KioskContext,
+  bundle: KioskBundle,
+  events: TargetEvent[],
+  result: PassResult,
+): Promise<void> {
+  const last = lastEventOf(events, bundle.patch);
+  if (last?.reason === 'applied' || last?.reason === 'rolled-back') return; // never twice
+  const flag = flaggedByAdmin(ctx.ledger, bundle.patch);
+  if (flag !== undefined) return void result.waiting.push(row(bundle, 'flagged', [flag]));
+  const decide = deciderFor(ctx);
+  if (decide === undefined)
+    return void result.waiting.push(
+      row(bundle, 'no-policy', ['no policy is in force on this team: nothing is applied']),
+    );
+  const options = { ledger: ctx.ledger, decide, now: ctx.now, deviceDid: ctx.signer.did };
+  const check = await checkPatch(bundle.bytes, options);
+  const reasons = check.decision?.reasons ?? [];
+  if (check.status === 'allowed') {
+    const outcome = await applyRemembered(ctx, bundle, check.decision?.hash ?? '');
+    result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
+    if (!outcome.ok) result.waiting.push(row(bundle, 'failed', [outcome.message], outcome.code));
+    return;
+  }
+  if (check.status === 'denied' && deniedOnlyForFreshness(check.decision?.explanation))
+    return void result.waiting.push(row(bundle, 'stale', reasons, 'STALE_LEDGER'));
+  const stop = check.steps.find((s) => !s.ok);
+  const code = check.status === 'denied' ? 'POLICY_DENIED' : (stop?.code ?? 'FAILED');
+  const why = reasons.length > 0 ? reasons : [stop?.message ?? 'refused'];
+  if (last === undefined) {
+    // Recorded once: the agent checks again, refuses and records `rejected` with the code.
+    const outcome = await applyToTarget(
+      { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now },
+      bundle.bytes,
+      ctx.policy,
+      ctx.target,
+      false,
+    );
+    result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
+  }
+  result.waiting.push(row(bundle, 'refused', why, code));
+}
+
+/** Rolls back what an admin flagged, then takes each bundle in turn. */
+export async function runKioskPass(
+  ctx: KioskContext,
+  bundles: readonly KioskBundle[],
+): Promise<PassResult> {
+  const result: PassResult = { waiting: [], done: [] };
+  const held = new Map(bundles.map((b) => [b.patch, b]));
+  await rollBackFlagged(ctx, targetEvents(ctx.ledger, ctx.target.name), held, result);
+  for (const bundle of bundles) {
+    // Read again each time: the previous bundle may have added an event.
+    await takeBundle(ctx, bundle, targetEvents(ctx.ledger, ctx.target.name), result);
+  }
+  return result;
+}
+
+/**
+ * After a restart: settles an interrupted commit (the tree's journal finishes it or discards
+ * it) and says which. An apply that finished on disk but whose `applied` never reached the
+ * ledger is finished through the agent (`resumed`: the post-apply check runs, `applied` is
+ * recorded); if the agent will not (the policy moved on), it is recorded as it stands, with a
+ * note, so the ledger never misses a change to the target.
+ */
+export async function recoverInterrupted(
+  ctx: Omit<KioskContext, 'starting' | 'busy'>,
+  bundle: KioskBundle | undefined,
+): Promise<Recovery | undefined> {
+  const inFlight = ctx.memory.get().inFlight;
+  await ctx.target.tree.recover();
+  if (inFlight === undefined) return undefined;
+  const tree = await treeHash(ctx.target.tree);
+  const outcome = tree === inFlight.treeBefore ? 'all-old' : 'all-new';
+  const last = lastEventOf(targetEvents(ctx.ledger, ctx.target.name), inFlight.patch);
+  if (outcome === 'all-new' && last?.reason !== 'applied')
+    await recordResumed(ctx, inFlight, bundle, tree);
+  const recovery: Recovery = {
+    ...{ patch: inFlight.patch, name: inFlight.name, outcome },
+    ...{ tree: await treeHash(ctx.target.tree), at: utcTimestamp(ctx.now) },
+  };
+  ctx.memory.update((m) => {
+    delete m.inFlight;
+    m.recovery = recovery;
+  });
+  return recovery;
+}
+
+async function recordResumed(
+  ctx: Omit<KioskContext, 'starting' | 'busy'>,
+  inFlight: InFlight,
+  bundle: KioskBundle | undefined,
+  tree: string,
+): Promise<void> {
+  const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+  if (bundle !== undefined) {
+    const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false, true);
+    if (outcome.ok) return;
+  }
+  const body = {
+    ...{ patch: inFlight.patch, reason: 'applied' as const, target: ctx.target.name },
+    ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, decision: inFlight.decision },
+    note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
+  };
+  await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
+}

@@ -1,0 +1,298 @@
+/**
+ * Kiosk mode as a service: who may enter it (a device whose key the team registered with the
+ * `kiosk` role: an admin's endorsement is the admin's say-so), the guard that keeps the app on
+ * `#/kiosk` until an admin confirms leaving (kiosk-guard.ts), and the unattended loop: every
+ * poll, and whenever the ledger or the Inbox changes, it settles an interrupted apply (once,
+ * at start), takes new files from the watched folder into the Inbox, gathers the bundles it
+ * holds for its components (dropped in its folder, or published on the ledger by peers), and
+ * runs one pass (kiosk-run.ts). The screen reads `status()`.
+ *
+ * The ledger code, the agent and the storage adapters load lazily, when kiosk mode is on.
+ */
+import { createEffect, createSignal, onCleanup, type Accessor } from 'solid-js';
+import type { BusyRegistry } from './busy.ts';
+import type { DeviceService } from './device.ts';
+import type { InboxItem, InboxService } from './inbox.ts';
+import {
+  makeKioskGuard,
+  type AdminConfirmation,
+  type KioskGuard,
+  type KioskMode,
+} from './kiosk-guard.ts';
+import { makeKioskMemory } from './kiosk-record.ts';
+import type { KioskBundle } from './kiosk-run.ts';
+import type { KioskStatus } from './kiosk-status.ts';
+import type { OpenTeam } from './ledger-session.ts';
+import type { TeamService } from './team.ts';
+import type { OpenedTarget } from './targets.ts';
+
+export type { KioskMode, KioskStatus };
+export type { WaitingRow } from './kiosk-run.ts';
+export type { Freshness, KioskState, VersionRow } from './kiosk-status.ts';
+
+export const KIOSK_ROLE = 'kiosk';
+
+/** Whether this device may become a kiosk, and if not, why not. */
+export type KioskEligibility = { ok: true } | { ok: false; reason: string };
+
+export interface KioskService {
+  readonly guard: KioskGuard;
+  readonly mode: Accessor<KioskMode | undefined>;
+  readonly status: Accessor<KioskStatus>;
+  eligibility(): KioskEligibility;
+  enter(setup: { components: string[] }): KioskEligibility;
+  leave(): Promise<AdminConfirmation>;
+}
+
+/** What the kiosk opens; the browser's defaults are OPFS (tests pass memory trees). */
+export interface KioskIo {
+  openTarget(name: string): Promise<OpenedTarget['tree']>;
+  /** The watched folder's files; undefined when it cannot be read now. */
+  listFolder(name: string): Promise<{ name: string; signature: string; file: File }[]>;
+}
+
+export interface KioskOptions {
+  guard?: KioskGuard;
+  /** Applies and rollbacks run as its busy work, so a new version never takes over under them. */
+  busy?: BusyRegistry;
+  io?: KioskIo;
+  store?: Parameters<typeof makeKioskMemory>[0];
+  now?: () => Date;
+  pollMs?: number;
+}
+
+/**
+ * Tests only: pause the kiosk's target commits after this step (see DirectoryCommitOptions),
+ * so an end-to-end test can close the page mid-apply, as the CLI's PATCHTRAIL_CRASH_AT_STEP.
+ */
+export const COMMIT_PAUSE_KEY = 'patchtrail.failpoint.kiosk-commit-pause-after-step';
+
+function browserIo(): KioskIo {
+  return {
+    async openTarget(name) {
+      const { openWorkspace } = await import('../storage/workspaces.ts');
+      const pause = Number(globalThis.localStorage?.getItem(COMMIT_PAUSE_KEY) ?? '');
+      const failpoints = Number.isInteger(pause) && pause > 0 ? { _pauseAfterStep: pause } : {};
+      return (await openWorkspace(name, failpoints)).tree;
+    },
+    async listFolder(name) {
+      const [{ opfsDirectory }, { listDropFolder }] = await Promise.all([
+        import('../storage/workspaces.ts'),
+        import('../storage/drop-folder.ts'),
+      ]);
+      const files = await listDropFolder(await opfsDirectory(name));
+      return files.map((f) => ({
+        name: f.name,
+        signature: `${f.size}:${f.lastModified}`,
+        file: f.file,
+      }));
+    },
+  };
+}
+
+const openTeamOf = (teams: TeamService): OpenTeam | undefined => {
+  const phase = teams.phase();
+  return phase.kind === 'open' ? phase.team : undefined;
+};
+
+const STARTING: KioskStatus = { state: 'starting', waiting: [], history: [], problems: [] };
+
+/** Call inside a reactive root. */
+export function createKiosk(
+  teams: TeamService,
+  inbox: InboxService,
+  device: DeviceService,
+  options: KioskOptions = {},
+): KioskService {
+  const guard = options.guard ?? makeKioskGuard();
+  const io = options.io ?? browserIo();
+  const now = options.now ?? (() => new Date());
+  const memory = makeKioskMemory(options.store ?? globalThis.localStorage);
+  const [status, setStatus] = createSignal<KioskStatus>(STARTING);
+
+  function eligibility(): KioskEligibility {
+    const team = openTeamOf(teams);
+    const did = device.key()?.did;
+    if (team === undefined || did === undefined)
+      return { ok: false, reason: 'Open or join the team first: a kiosk is a member of one.' };
+    const me = team.ledger.registry().identities.get(did);
+    if (me?.roles[KIOSK_ROLE] === undefined)
+      return {
+        ok: false,
+        reason: `An admin must endorse this device with the “${KIOSK_ROLE}” role first (Team page).`,
+      };
+    return { ok: true };
+  }
+
+  const busy = options.busy;
+  const asBusy = <T>(label: string, work: () => Promise<T>): Promise<T> =>
+    busy === undefined ? work() : busy.run('apply', label, work);
+  const loop = makeLoop({ teams, inbox, device, io, now, memory, guard, setStatus, asBusy });
+  createEffect(() => {
+    const team = openTeamOf(teams);
+    team?.revision();
+    inbox.items();
+    inbox.loaded();
+    if (guard.mode() === undefined) return;
+    loop.poke();
+  });
+  createEffect(() => {
+    if (guard.mode() === undefined) return;
+    const timer = setInterval(() => loop.poke(), options.pollMs ?? 2000);
+    onCleanup(() => clearInterval(timer));
+  });
+
+  return {
+    guard,
+    mode: guard.mode,
+    status,
+    eligibility,
+    enter(setup) {
+      const ok = eligibility();
+      if (!ok.ok) return ok;
+      const components = setup.components.map((c) => c.trim()).filter((c) => c !== '');
+      guard.enter({
+        ...{ target: 'kiosk', folder: 'kiosk-drop', components },
+        ...{ since: now().toISOString(), device: device.key()?.did ?? '' },
+      });
+      return ok;
+    },
+    leave: () => guard.leave(),
+  };
+}
+
+interface LoopDeps {
+  asBusy<T>(label: string, work: () => Promise<T>): Promise<T>;
+  teams: TeamService;
+  inbox: InboxService;
+  device: DeviceService;
+  io: KioskIo;
+  now: () => Date;
+  memory: ReturnType<typeof makeKioskMemory>;
+  guard: KioskGuard;
+  setStatus: (status: KioskStatus) => void;
+}
+
+/** Bundles the kiosk holds: its folder's, and peers' published for its components. */
+async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Promise<KioskBundle[]> {
+  const { patchesFor } = await import('./kiosk-ledger.ts');
+  const sources = deps.memory.get().sources;
+  const verified = (item: InboxItem | undefined) =>
+    item?.check.verdict === 'verified' || item?.check.report !== undefined ? item : undefined;
+  const out: KioskBundle[] = [];
+  const add = (item: InboxItem, source: KioskBundle['source']) =>
+    out.push({
+      ...{ patch: item.key, bytes: item.bytes, source },
+      name: item.check.report?.predicate.reason_for_patch ?? item.fileName,
+    });
+  const fromFolder = deps.inbox.items().filter((i) => sources[i.key]?.source === 'folder');
+  for (const item of [...fromFolder].reverse()) if (verified(item)) add(item, 'folder');
+  for (const published of patchesFor(team.ledger, mode.components).reverse()) {
+    const item = verified(deps.inbox.find(published.patch));
+    if (item === undefined || sources[item.key]?.source === 'folder') continue;
+    add(item, 'peer');
+    if (sources[item.key] === undefined)
+      deps.memory.update((m) => (m.sources[item.key] = { source: 'peer', at: published.time }));
+  }
+  return out;
+}
+
+/** Takes the folder's new files into the Inbox; returns those that are not bundles. */
+async function takeFolder(deps: LoopDeps, mode: KioskMode): Promise<string[]> {
+  const refused: string[] = [];
+  const files = await deps.io.listFolder(mode.folder);
+  for (const dropped of files) {
+    if (deps.memory.get().taken[dropped.name] === dropped.signature) continue;
+    const item = await deps.inbox.open(dropped.file, 'folder');
+    deps.memory.update((m) => {
+      m.taken[dropped.name] = dropped.signature;
+      if (item.check.report !== undefined)
+        m.sources[item.key] = { source: 'folder', at: deps.now().toISOString() };
+    });
+    if (item.check.report === undefined) refused.push(`${dropped.name} is not a valid bundle`);
+  }
+  return refused;
+}
+
+function makeLoop(deps: LoopDeps) {
+  let running = false;
+  let again = false;
+  let tree: { name: string; tree: Awaited<ReturnType<KioskIo['openTarget']>> } | undefined;
+  let recovered = false;
+  const notBundles: string[] = [];
+
+  async function pass(team: OpenTeam, mode: KioskMode): Promise<void> {
+    const [run, status, { policyInForce }] = await Promise.all([
+      import('./kiosk-run.ts'),
+      import('./kiosk-status.ts'),
+      import('./patch-verdict.ts'),
+    ]);
+    const signer = await deps.device.ready();
+    const targetName = `${signer.did}:workspace:${mode.target}`;
+    if (tree?.name !== targetName)
+      tree = { name: targetName, tree: await deps.io.openTarget(mode.target) };
+    const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
+    const policy = await policyInForce(team.ledger);
+    if (!recovered) {
+      const patch = deps.memory.get().inFlight?.patch;
+      const held = (await bundlesFor(deps, team, mode)).find((b) => b.patch === patch);
+      await run.recoverInterrupted({ ...base, policy, now: deps.now() }, held);
+      recovered = true;
+    }
+    notBundles.push(...(await takeFolder(deps, mode).catch((e: unknown) => [String(e)])));
+    const bundles = await bundlesFor(deps, team, mode);
+    let activity: KioskStatus['activity'];
+    const show = (waiting: KioskStatus['waiting']) => {
+      const names = new Map(bundles.map((b) => [b.patch, b.name]));
+      const memory = deps.memory.get();
+      const problems = [...new Set(notBundles)];
+      const input = { ...base, policy, target: tree?.name ?? '', names, waiting, memory };
+      const next = status.kioskStatus({ ...input, problems, now: deps.now() });
+      deps.setStatus(activity === undefined ? next : { ...next, state: 'updating', activity });
+    };
+    const starting = (what: { name: string; kind: 'apply' | 'rollback' }) => {
+      activity = { name: what.name, kind: what.kind };
+      show([]);
+    };
+    const context = { ...base, policy, now: deps.now(), starting, busy: deps.asBusy };
+    const result = await run.runKioskPass(context, bundles);
+    await team.settle();
+    activity = undefined;
+    show(result.waiting);
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      do {
+        // A pass's own records move the ledger and poke again: let timers and the page run.
+        if (again) await new Promise((resolve) => setTimeout(resolve, 50));
+        again = false;
+        const team = openTeamOf(deps.teams);
+        const mode = deps.guard.mode();
+        // The Inbox kept from before must be listed first: it holds the bundles to take.
+        if (team === undefined || mode === undefined || !deps.inbox.loaded()) break;
+        await pass(team, mode).catch((error: unknown) => {
+          console.error('patchtrail: the kiosk pass failed', error);
+          const message = error instanceof Error ? error.message : String(error);
+          const problem = `The kiosk could not check for updates: ${message}`;
+          deps.setStatus({
+            state: 'needs-attention',
+            waiting: [],
+            history: [],
+            problems: [problem],
+          });
+        });
+      } while (again);
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    poke(): void {
+      if (running) again = true;
+      else void drain();
+    },
+  };
+}

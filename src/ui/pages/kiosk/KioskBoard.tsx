@@ -1,0 +1,136 @@
+/**
+ * The kiosk's status board, readable from a metre away: one large state, the version it runs
+ * now, its last update and where it came from, what waits and why, how old its evidence is,
+ * what a restart found; and, small at the bottom, leaving kiosk mode (an admin's job).
+ */
+import { createSignal, For, Show } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import type { KioskStatus } from '../../../app/kiosk.ts';
+import { formatAgo, formatSpan } from '../../components/format.ts';
+import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
+import { STATE_WORDS, WAITING_WORDS } from './kiosk-words.ts';
+
+function StateBanner(props: { status: KioskStatus }) {
+  const words = () => STATE_WORDS[props.status.state];
+  return (
+    <section
+      class="kiosk-state"
+      data-state={props.status.state}
+      data-testid="kiosk-state"
+      role="status"
+      aria-live="polite"
+    >
+      <h1 class="kiosk-state-title">{words().title}</h1>
+      <p class="kiosk-state-line">
+        <Show when={props.status.activity} fallback={words().line}>
+          {(a) => `${a().kind === 'apply' ? 'Applying' : 'Rolling back'} “${a().name}”.`}
+        </Show>
+      </p>
+    </section>
+  );
+}
+
+function Waiting(props: { rows: KioskStatus['waiting'] }) {
+  return (
+    <section class="panel stack" aria-labelledby="kiosk-waiting-title">
+      <h2 id="kiosk-waiting-title">Waiting</h2>
+      <Show when={props.rows.length > 0} fallback={<p class="muted">Nothing is waiting.</p>}>
+        <ul class="kiosk-waiting" data-testid="kiosk-waiting">
+          <For each={props.rows}>
+            {(row) => (
+              <li data-state={row.state} data-testid="kiosk-waiting-row">
+                <strong>{row.name}</strong> — {WAITING_WORDS[row.state]}
+                <ul>
+                  <For each={row.why}>{(why) => <li>{why}</li>}</For>
+                </ul>
+                <Show when={row.code}>{(code) => <code class="small">{code()}</code>}</Show>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </section>
+  );
+}
+
+function Evidence(props: { status: KioskStatus; now: number }) {
+  return (
+    <Show when={props.status.freshness}>
+      {(f) => (
+        <p
+          class={f().stale ? 'notice notice-denied' : 'muted'}
+          data-testid="kiosk-freshness"
+          data-stale={f().stale ? 'yes' : 'no'}
+        >
+          Ledger last synced {formatAgo(f().newest, props.now)}
+          <Show when={f().budgetSeconds}>
+            {(budget) => <> (the policy allows {formatSpan(budget())})</>}
+          </Show>
+          <Show when={f().stale}>: nothing that needs fresher evidence is applied.</Show>
+        </p>
+      )}
+    </Show>
+  );
+}
+
+function Recovered(props: { status: KioskStatus }) {
+  return (
+    <Show when={props.status.recovery}>
+      {(r) => (
+        <p class="notice" data-testid="kiosk-recovery" data-outcome={r().outcome}>
+          After a restart: the update “{r().name}” had been interrupted.{' '}
+          {r().outcome === 'all-new'
+            ? 'It was finished: every file is new.'
+            : 'It was undone: every file is as before.'}
+        </p>
+      )}
+    </Show>
+  );
+}
+
+function Leave() {
+  const { kiosk } = useServices();
+  const [answer, setAnswer] = createSignal<string>();
+  const leave = async () => {
+    const result = await kiosk.leave();
+    setAnswer(result.ok ? undefined : result.reason);
+  };
+  return (
+    <footer class="kiosk-footer">
+      <button class="button button-quiet button-small" type="button" onClick={() => void leave()}>
+        Leave kiosk mode (admin)
+      </button>
+      <Show when={answer()}>
+        {(why) => (
+          <p class="notice notice-denied" role="alert" data-testid="kiosk-leave-refused">
+            {why()}
+          </p>
+        )}
+      </Show>
+    </footer>
+  );
+}
+
+export function KioskBoard() {
+  const { kiosk } = useServices();
+  const status = () => kiosk.status();
+  const now = () => Date.now();
+  return (
+    <main class="kiosk" data-testid="kiosk">
+      <StateBanner status={status()} />
+      <div class="kiosk-grid">
+        <div class="stack">
+          <KioskVersion status={status()} now={now()} />
+          <KioskHistory status={status()} now={now()} />
+        </div>
+        <div class="stack">
+          <Evidence status={status()} now={now()} />
+          <Recovered status={status()} />
+          <For each={status().problems}>{(p) => <p class="notice notice-review">{p}</p>}</For>
+          <Waiting rows={status().waiting} />
+        </div>
+      </div>
+      <Leave />
+    </main>
+  );
+}
