@@ -105,6 +105,14 @@ export function collectPageErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * The errors that matter on a static test server: the app looks for its team's room at
+ * /signal on its own origin, which `npm start` answers and a static server does not.
+ */
+export function withoutSignaling(errors: readonly string[]): string[] {
+  return errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e));
+}
+
 // --- building dist/web ---------------------------------------------------------------------
 
 const WEB_SOURCES = [

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import {
   collectPageErrors,
+  withoutSignaling,
   describeBrowser,
   ensureWebBuild,
   launchChromium,
@@ -139,7 +140,8 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
   afterEach(() => {
-    expect(errors).toEqual([]);
+    // The app looks for its room's signaling on its own; this static server has none.
+    expect(withoutSignaling(errors)).toEqual([]);
   });
 
   it('joins by link and takes the ledger from a file, with progress, refusing the bad lines', async () => {

@@ -18,6 +18,7 @@ import { buildPolicyTeam, type PolicyTeam } from '../helpers/policy-team.ts';
 import { expectAccessible } from './accessibility.ts';
 import {
   collectPageErrors,
+  withoutSignaling,
   describeBrowser,
   ensureWebBuild,
   launchChromium,
@@ -106,9 +107,7 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
   afterAll(() => closeScreen(opened));
   afterEach(() => {
     // The app looks for its room's signaling at once; this static server has none to find.
-    expect(errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e))).toEqual(
-      [],
-    );
+    expect(withoutSignaling(errors)).toEqual([]);
   });
 
   it('shows the policy in force with its threshold progress, and is accessible', async () => {

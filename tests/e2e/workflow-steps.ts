@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import {
   collectPageErrors,
+  withoutSignaling,
   ensureWebBuild,
   launchChromium,
   serveWebApp,
@@ -151,9 +152,7 @@ export function workflowBrowser(prefix: string): WorkflowSession {
   });
   afterEach(() => {
     // The app looks for its room on its own; this static server has no signaling to answer.
-    expect(errors.filter((e) => !/WebSocket connection to '\S+\/signal' failed/.test(e))).toEqual(
-      [],
-    );
+    expect(withoutSignaling(errors)).toEqual([]);
   });
   return session;
 }
