@@ -5,7 +5,8 @@
  * `good` (mode=old → mode=new, reviewed), `denied` (Rita marked it failing), `broken`
  * (mode=new → garbage, reviewed, fails the post-apply check) and `newer` (mode=new →
  * mode=newer, reviewed). `endorseKiosk` admits the kiosk's own ledger file (its register
- * entry) and endorses its key with the `kiosk` role.
+ * entry) and endorses its key with the `kiosk` role; `bindAdminPasskey` records, signed by the
+ * admin, a passkey the admin made on the kiosk's own authenticator.
  */
 import {
   appendAttestation,
@@ -19,6 +20,11 @@ import {
   type Signer,
 } from '../../src/core/index.ts';
 import { admitLines, ledgerLines } from '../../src/core/ledger/file.ts';
+import {
+  bindingFromRegistration,
+  type RegistrationExpectation,
+  type RegistrationJSON,
+} from '../../src/app/passkey-registration.ts';
 
 export const TEAM = 'Lobby screens';
 export const SECRET = 'kiosk-room-secret-0123456789';
@@ -52,6 +58,11 @@ export interface KioskWorld {
   file(): Uint8Array;
   /** Admits the kiosk's exported ledger and endorses `did` as a kiosk. */
   endorseKiosk(exported: Uint8Array, did: string): Promise<void>;
+  /** The admin binds a passkey made on the kiosk's authenticator (a verified registration). */
+  bindAdminPasskey(
+    registration: RegistrationJSON,
+    expected: RegistrationExpectation,
+  ): Promise<void>;
   bundles: Record<'good' | 'denied' | 'broken' | 'newer', Uint8Array>;
 }
 
@@ -90,6 +101,10 @@ export async function kioskWorld(): Promise<KioskWorld> {
     async endorseKiosk(exported, did) {
       await admitLines(ledger, ledgerLines(exported).lines);
       await ledger.append(admin, 'endorse', { subject: did, role: 'kiosk', stake: 1 }, time());
+    },
+    async bindAdminPasskey(registration, expected) {
+      const body = await bindingFromRegistration(registration, expected);
+      await ledger.append(admin, 'passkey', body, time());
     },
     bundles: {
       good: await bundle(author, rita, 'Lobby player 2.0', diff('mode=old', 'mode=new')),

@@ -7,9 +7,7 @@
  * and reads what a passer-by sees. A test-only failpoint pauses the OPFS commit between its
  * journal and its replay so the page can be closed mid-apply.
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMMIT_PAUSE_KEY } from '../../src/app/kiosk.ts';
@@ -26,6 +24,12 @@ import {
   type WebServer,
 } from './browser.ts';
 import { kioskWorld, type KioskWorld } from './kiosk-fixture.ts';
+import {
+  exportLedger as exportLedgerFile,
+  importLedger as importLedgerFile,
+  joinAsKiosk,
+  registeredAs,
+} from './kiosk-steps.ts';
 
 /** Writes a file into OPFS under `dir`. */
 const writeOpfs = (page: Page, dir: string[], name: string, bytes: Uint8Array) =>
@@ -66,26 +70,8 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
   let errors: string[];
   const files: string[] = [];
 
-  async function importLedger(bytes: Uint8Array): Promise<void> {
-    const path = join(tmpdir(), `kiosk-ledger-${files.length}.jsonl`);
-    files.push(path);
-    await writeFile(path, bytes);
-    await page.getByTestId('ledger-file-input').setInputFiles(path);
-  }
-
-  async function exportLedger(): Promise<Uint8Array> {
-    await page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Ledger' })
-      .click();
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Export the ledger file' }).click(),
-    ]);
-    const path = await download.path();
-    files.push(path);
-    return new Uint8Array(await readFile(path));
-  }
+  const importLedger = (bytes: Uint8Array) => importLedgerFile(page, bytes, files);
+  const exportLedger = () => exportLedgerFile(page, files);
 
   const state = () => page.getByTestId('kiosk-state').getAttribute('data-state');
   const history = () => page.getByTestId('kiosk-history').textContent();
@@ -103,24 +89,14 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
   });
 
   it('joins the team, is endorsed as a kiosk by the admin, and enters kiosk mode', async () => {
-    await page.goto(world.invitation(server.url));
-    await page.getByLabel(/name this device|Your device’s name/).fill('Lobby kiosk');
-    await page.getByRole('button', { name: 'Save name' }).click();
-    await page.getByRole('button', { name: 'Join this team' }).click();
-    await page.getByTestId('waiting').waitFor();
-    await importLedger(world.file());
-    await page.getByTestId('team-title').waitFor();
+    await joinAsKiosk(page, world.invitation(server.url), world.file(), files);
     await page.goto(`${server.url}#/kiosk`);
     await page.getByTestId('kiosk-not-eligible').waitFor();
     expect(await page.getByTestId('kiosk-not-eligible').textContent()).toContain('“kiosk” role');
 
     await page.goto(`${server.url}#/team`);
     const exported = await exportLedger();
-    const mine = new TextDecoder()
-      .decode(exported)
-      .split('\n')
-      .filter((line) => line.includes('"register"') && line.includes('Lobby kiosk'))
-      .map((line) => (JSON.parse(line) as { author: string }).author);
+    const mine = registeredAs(exported, 'Lobby kiosk');
     expect(mine).toHaveLength(1);
     await world.endorseKiosk(exported, mine[0] ?? '');
     await importLedger(world.file());
