@@ -12,6 +12,7 @@ import type { PasskeyService } from './passkeys.ts';
 import type { KioskService } from './kiosk.ts';
 import type { LaunchService } from './launch.ts';
 import type { LineageService } from './lineage.ts';
+import type { ReputationService } from './reputation-service.ts';
 import type { PairingService } from './pairings.ts';
 import type { PeerConfigService } from './peer-config.ts';
 import type { PersistenceService } from './persistence.ts';
@@ -36,6 +37,8 @@ export interface AppServices {
   readonly workflow: WorkflowService;
   /** The lineage graph of a patch, each system with its reputation. */
   readonly lineage: LineageService;
+  /** Every system's score, its explanation and history, posture reports (Reputation). */
+  readonly reputation: ReputationService;
   /** Every apply, rollback and refusal on the ledger; exports and proof packs. */
   readonly audit: AuditService;
   /** Apply and sync work in progress; the update flow waits for it. */

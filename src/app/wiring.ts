@@ -15,6 +15,7 @@ import { createKiosk } from './kiosk.ts';
 import { makeKioskGuard } from './kiosk-guard.ts';
 import { createLaunches } from './launch.ts';
 import { makeLineage } from './lineage.ts';
+import { makeReputation } from './reputation-service.ts';
 import { createPairings } from './pairings.ts';
 import { createPeerConfig } from './peer-config.ts';
 import { createPersistence } from './persistence.ts';
@@ -62,6 +63,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     sync,
     workflow,
     lineage,
+    reputation: makeReputation(bundles.computeTrustScores),
     audit,
     busy,
     updates,

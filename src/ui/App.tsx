@@ -12,6 +12,7 @@ const InboxPage = lazy(() => import('./pages/inbox/InboxPage.tsx'));
 const PatchPage = lazy(() => import('./pages/patch/PatchPage.tsx'));
 const LedgerPage = lazy(() => import('./pages/ledger/LedgerPage.tsx'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage.tsx'));
+const ReputationPage = lazy(() => import('./pages/reputation/ReputationPage.tsx'));
 const TeamPage = lazy(() => import('./pages/team/TeamPage.tsx'));
 const JoinPage = lazy(() => import('./pages/join/JoinPage.tsx'));
 const PolicyPage = lazy(() => import('./pages/policy/PolicyPage.tsx'));
@@ -28,6 +29,7 @@ export function App() {
       <Route path="/patch/:key" component={PatchPage} />
       <Route path="/ledger" component={LedgerPage} />
       <Route path="/audit" component={AuditPage} />
+      <Route path="/reputation" component={ReputationPage} />
       <Route path="/team" component={TeamPage} />
       <Route path="/join" component={JoinPage} />
       <Route path="/policy" component={PolicyPage} />

@@ -71,6 +71,14 @@ export const AuditIcon = () => (
   </Icon>
 );
 
+export const ReputationIcon = () => (
+  <Icon>
+    <path d="M4 20V4" />
+    <path d="M4 20h16" />
+    <path d="m7 15 4-5 3 3 5-6" />
+  </Icon>
+);
+
 export const CopyIcon = () => (
   <Icon>
     <rect x="9" y="9" width="13" height="13" rx="2" />

@@ -7,6 +7,7 @@ import {
   LedgerIcon,
   PeersIcon,
   PolicyIcon,
+  ReputationIcon,
   SettingsIcon,
   TeamIcon,
 } from '../components/icons.tsx';
@@ -15,6 +16,7 @@ const ITEMS: { href: string; label: string; icon: () => JSX.Element }[] = [
   { href: '/inbox', label: 'Inbox', icon: InboxIcon },
   { href: '/ledger', label: 'Ledger', icon: LedgerIcon },
   { href: '/audit', label: 'Audit', icon: AuditIcon },
+  { href: '/reputation', label: 'Reputation', icon: ReputationIcon },
   { href: '/team', label: 'Team', icon: TeamIcon },
   { href: '/policy', label: 'Policy', icon: PolicyIcon },
   { href: '/peers', label: 'Peers', icon: PeersIcon },

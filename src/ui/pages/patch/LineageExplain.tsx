@@ -8,8 +8,7 @@ import { For, Show } from 'solid-js';
 import type { LineageGraph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
 import { Did } from '../../components/CopyButton.tsx';
-
-export const percentOf = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
+import { percentOf, ScoreReasons } from '../../components/ScoreReasons.tsx';
 
 const BAND_WORDS: Record<LineageNode['band'], string> = {
   high: 'holds at least an even share of the team’s trust',
@@ -32,36 +31,7 @@ function Score(props: { node: LineageNode; graph: LineageGraph }) {
             {percentOf(e().ppb)} of the team’s trust, rank {e().rank} of {props.graph.systems}: it{' '}
             {BAND_WORDS[props.node.band]}.
           </p>
-          <ul class="plain-list small">
-            <li>
-              From pre-trust (admins and stake): {percentOf(e().pretrust.ppb)}; from other systems
-              that vouched for its work: {percentOf(e().fromOthers)} (trusted by {e().trustedBy}).
-            </li>
-            <For each={e().contributors}>
-              {(c) => (
-                <li data-testid="lineage-contributor">
-                  {props.graph.names[c.did] || 'an unnamed system'} gave {percentOf(c.ppb)}
-                </li>
-              )}
-            </For>
-            <Show when={e().zeroed}>
-              <li>
-                Hard evidence against it: its score is zero and its vouching counts for nothing.
-              </li>
-            </Show>
-            <Show when={!e().zeroed && e().multiplier < 1024}>
-              <li>
-                Only {Math.round((e().multiplier / 1024) * 100)}% of the trust given to it counts
-                (posture reports or penalties).
-              </li>
-            </Show>
-            <Show when={e().pending.length > 0}>
-              <li>
-                {e().pending.length} attestation(s) will credit it once their evidence window
-                closes.
-              </li>
-            </Show>
-          </ul>
+          <ScoreReasons why={e()} nameOf={(did) => props.graph.names[did] ?? ''} />
         </>
       )}
     </Show>

@@ -10,7 +10,8 @@ import { useServices } from '../../../app/context.ts';
 import type { LineageGraph as Graph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
 import { layoutLineage, NODE_H, NODE_W, type PlacedNode } from './lineage-layout.ts';
-import { LineageExplain, percentOf } from './LineageExplain.tsx';
+import { percentOf } from '../../components/ScoreReasons.tsx';
+import { LineageExplain } from './LineageExplain.tsx';
 import './lineage.css';
 
 const nameOf = (node: LineageNode) =>

@@ -1,0 +1,84 @@
+/**
+ * One system on the Reputation screen: why it has its score (the engine's explanation, plain
+ * words first), its score over the ledger's history, and the posture reports about it.
+ */
+import { createEffect, createResource, For, on, Show } from 'solid-js';
+import { useServices } from '../../../app/context.ts';
+import type { SystemRow } from '../../../app/reputation-service.ts';
+import type { OpenTeam } from '../../../app/ledger-session.ts';
+import { Did } from '../../components/CopyButton.tsx';
+import { percentOf, ScoreReasons } from '../../components/ScoreReasons.tsx';
+import { ScoreChart } from './ScoreChart.tsx';
+
+function Why(props: { row: SystemRow; systems: number; nameOf: (did: string) => string }) {
+  return (
+    <Show
+      when={props.row.explanation}
+      fallback={<p>The reputation engine does not count this key as a system of the team.</p>}
+    >
+      {(e) => (
+        <>
+          <p data-testid="rep-why">
+            {percentOf(e().ppb)} of the team’s trust, rank {e().rank} of {props.systems}.
+          </p>
+          <ScoreReasons why={e()} nameOf={props.nameOf} />
+        </>
+      )}
+    </Show>
+  );
+}
+
+function Postures(props: { row: SystemRow }) {
+  return (
+    <Show
+      when={props.row.postures.length > 0}
+      fallback={<p class="muted small">No posture reports about this system on the ledger.</p>}
+    >
+      <ul class="plain-list small" data-testid="rep-postures">
+        <For each={props.row.postures}>
+          {(p) => (
+            <li>
+              {p.time}, by {p.assessorName}:{' '}
+              {p.checks.map(([check, outcome]) => `${check} ${outcome}`).join(', ')}
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}
+
+export function SystemDetail(props: {
+  team: OpenTeam;
+  row: SystemRow;
+  systems: number;
+  nameOf: (did: string) => string;
+}) {
+  const { reputation } = useServices();
+  const [history] = createResource(
+    () => ({ ledger: props.team.ledger, revision: props.team.revision(), did: props.row.did }),
+    ({ ledger, revision, did }) => reputation.history(ledger, revision, did),
+  );
+  let box: HTMLDivElement | undefined;
+  // On a phone the detail sits under the list: bring it into view when a system is chosen.
+  createEffect(
+    on(
+      () => props.row.did,
+      () => box?.scrollIntoView({ block: 'nearest' }),
+    ),
+  );
+  return (
+    <div ref={box} class="rep-detail" data-testid="rep-detail" aria-live="polite">
+      <h2>{props.row.name}</h2>
+      <Did did={props.row.did} />
+      <h3>Why this score</h3>
+      <Why row={props.row} systems={props.systems} nameOf={props.nameOf} />
+      <h3>Score over the ledger’s history</h3>
+      <Show when={history()} fallback={<p role="status">Recomputing past scores…</p>}>
+        {(points) => <ScoreChart points={points()} name={props.row.name} />}
+      </Show>
+      <h3>Posture reports</h3>
+      <Postures row={props.row} />
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The Reputation screen in real Chromium against the production build: after joining the
+ * fixture's team, every system is listed with its roles and its share of the team's trust;
+ * choosing one shows why it has its score, a chart of its score over the ledger's history
+ * (computed without long tasks) and its posture reports.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, it } from 'vitest';
+import { expectAccessible } from './accessibility.ts';
+import { describeBrowser, shoot, watchLongTasks, type WebServer } from './browser.ts';
+import type { WorkflowFixture } from './workflow-fixture.ts';
+import { go, joinPlant4, workflowBrowser } from './workflow-steps.ts';
+
+const system = (page: Page, did: string) =>
+  page.locator(`[data-testid="rep-system"][data-did="${did}"]`);
+
+describeBrowser('the Reputation screen (Chromium, production build)', () => {
+  const session = workflowBrowser('reputation-screen');
+  let server: WebServer;
+  let page: Page;
+  let fixture: WorkflowFixture;
+
+  beforeAll(() => {
+    ({ server, page, fixture } = session);
+  });
+
+  it('lists every system with its roles, standing and share of the team’s trust', async () => {
+    await joinPlant4(page, fixture, server.url);
+    await go(page, 'Reputation');
+    await page.getByTestId('rep-list').waitFor();
+    const rita = system(page, fixture.dids.rita);
+    expect(await rita.textContent()).toMatch(/^Rita\d+\.\d%.*reviewer \(stake \d+\).*in standing$/);
+    const author = await system(page, fixture.dids.author).textContent();
+    expect(author).toMatch(/developer \(stake \d+\)/);
+    const scores = await page.getByTestId('rep-score').allTextContents();
+    expect(scores.length).toBeGreaterThanOrEqual(4);
+    const numbers = scores.filter((s) => s !== '—').map((s) => Number.parseFloat(s));
+    expect(numbers.some((n) => n > 0)).toBe(true);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    await expectAccessible(page, 'reputation list');
+  });
+
+  it('explains a chosen system’s score and charts it over the ledger’s history', async () => {
+    const longTasks = await watchLongTasks(page);
+    await system(page, fixture.dids.rita).click();
+    const detail = page.getByTestId('rep-detail');
+    expect(await detail.getByRole('heading', { level: 2 }).textContent()).toBe('Rita');
+    expect(await page.getByTestId('rep-why').textContent()).toMatch(
+      /^\d+\.\d% of the team’s trust, rank \d+ of \d+\.$/,
+    );
+    const chart = page.getByTestId('rep-chart');
+    await chart.waitFor();
+    const label = (await chart.getAttribute('aria-label')) ?? '';
+    expect(label).toMatch(/^Rita's score at \d+ points of the ledger: /);
+    const points = label.split(': ')[1]?.split('; ') ?? [];
+    expect(points.length).toBeGreaterThanOrEqual(6);
+    expect(points.at(-1)).toMatch(/after \d+ entries$/);
+    expect(await detail.textContent()).toContain('No posture reports about this system');
+    expect(await system(page, fixture.dids.rita).getAttribute('aria-pressed')).toBe('true');
+    expect((await longTasks()).filter((ms) => ms > 200)).toEqual([]);
+    await expectAccessible(page, 'reputation detail');
+    await shoot(page, 'reputation');
+  });
+});
