@@ -2,11 +2,15 @@
  * Crash-safe commits for the Node tree. Protocol (see core/diff/tree.ts and journal.ts):
  *   0. check every op against the tree (core/diff/commit-check.ts): what could not finish is
  *      refused here, before anything is staged;
- *   1. stage every new file under DIR/.patchtrail/txn/new/, then fsync them all and that
- *      directory, concurrently (concurrent fsyncs share one filesystem flush);
- *   2. write DIR/.patchtrail/txn/journal.json with the SHA-256 of its ops, and fsync it and its
- *      directory: the commit point. A journal that is missing or torn (checksum) was never
- *      committed; a whole one only names staged files, durable since step 1;
+ *   1. stage every new file under DIR/.patchtrail/txn/new/, and write
+ *      DIR/.patchtrail/txn/journal.json (version 3: the SHA-256 of its ops, and of each staged
+ *      blob);
+ *   2. fsync the blobs, the journal and both directories that name them, concurrently, in one
+ *      round (concurrent fsyncs share one filesystem flush): when it completes, that is the
+ *      commit point. A crash during it may leave any of them torn: a journal that is missing
+ *      or fails its checksum, or a blob that fails the checksum the journal gives it while no
+ *      op has run, was never committed, and is discarded (core's intactBlobs). Nothing is
+ *      moved before the round completes, so a torn blob can never have been replayed;
  *   3. replay the journal: rename each staged file into place (atomic per file), unlink
  *      deleted files and prune the directories they leave empty;
  *   4. remove the journal, then the transaction directory, then .patchtrail/ if empty.
@@ -15,6 +19,7 @@
  * was planted) is refused with nothing changed. `pending` finds what `recover` would do
  * without doing it. The transaction directory is checked before use (./node-journal.ts).
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkCommit, opsToReplay, type TreeProbe } from '../core/diff/commit-check.ts';
@@ -32,6 +37,8 @@ import {
   txnPaths,
   writeNewFile,
 } from './node-journal.ts';
+
+const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export interface NodeCommitOptions {
   /** Called before each mutating step of a commit; tests use it to crash at chosen points. */
@@ -89,29 +96,33 @@ export function makeNodeCommits(
     removeTxn(paths, { state: true, txn: true, staged: true, journal: false });
   }
 
+  const stagedBlobs = {
+    kind: async (blob: string) => stagedKind(paths, blob),
+    sha256: async (blob: string) => sha256Of(readStaged(paths, blob).content),
+  };
   /** The ops a committed journal still has to replay, checked; undefined when torn. */
-  const journaledOps = () =>
-    opsToReplay(readJournalFile(paths), async (blob) => stagedKind(paths, blob), tree.probe);
+  const journaledOps = () => opsToReplay(readJournalFile(paths), stagedBlobs, tree.probe);
 
-  /** Step 1: every new file staged and durable, with the directory that names them. */
-  async function stage(ops: readonly JournalOp[], blobs: Map<string, Uint8Array>) {
+  /**
+   * Steps 1 and 2: every new file staged, the journal naming each one's SHA-256 written, and
+   * all of it made durable in one round; its end is the commit point.
+   */
+  async function stageAndJournal(ops: readonly JournalOp[], blobs: Map<string, Uint8Array>) {
     createTxn(paths, inspectTxn(paths));
     const staged: string[] = [];
-    for (const op of ops) {
-      if (op.action !== 'write') continue;
+    const summed = ops.map((op) => {
+      if (op.action !== 'write') return op;
       const file = join(paths.staged, op.blob);
+      const content = blobs.get(op.blob) ?? new Uint8Array();
       mark(`stage ${op.path}`);
-      writeNewFile(file, blobs.get(op.blob) ?? new Uint8Array(), op.executable ? 0o755 : 0o644);
+      writeNewFile(file, content, op.executable ? 0o755 : 0o644);
       staged.push(file);
-    }
-    await sync([...staged, paths.staged]); // the blobs, and the names the journal will use
-  }
-
-  /** Step 2, the commit point: the journal and its directory entry, durable. */
-  async function writeJournal(ops: readonly JournalOp[]): Promise<void> {
+      return { ...op, sha256: sha256Of(content) };
+    });
     mark('journal');
-    writeNewFile(paths.journal, encodeJournal(ops), 0o644);
-    await sync([paths.journal, paths.txn]);
+    writeNewFile(paths.journal, encodeJournal(summed), 0o644);
+    // The blobs, the journal, and the directories that name them.
+    await sync([...staged, paths.journal, paths.staged, paths.txn]);
   }
 
   async function replayWithRetry(ops: readonly JournalOp[]): Promise<void> {
@@ -135,8 +146,7 @@ export function makeNodeCommits(
       const { ops, blobs } = planCommit(changes);
       await checkCommit(tree.probe, ops);
       step = 0;
-      await stage(ops, blobs);
-      await writeJournal(ops);
+      await stageAndJournal(ops, blobs);
       await replayWithRetry(ops);
     },
     async recover(): Promise<RecoveryOutcome> {

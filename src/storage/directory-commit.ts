@@ -17,6 +17,7 @@
  * resolves, because the change took effect.
  */
 import { checkCommit, opsToReplay, type TreeProbe } from '../core/diff/commit-check.ts';
+import { sha256Hex } from '../core/crypto/hash.ts';
 import {
   encodeJournal,
   JOURNAL_FILE,
@@ -106,7 +107,11 @@ export function makeDirectoryCommits(
   async function journaledOps(found: FoundTxn): Promise<JournalOp[] | undefined> {
     const bytes = found.journal === undefined ? undefined : await readBytes(found.journal);
     if (bytes === undefined || bytes.length === 0) return undefined;
-    return opsToReplay(bytes, (blob) => stagedKind(found.staged, blob), probe);
+    const staged = {
+      kind: (blob: string) => stagedKind(found.staged, blob),
+      sha256: async (blob: string) => sha256Hex(await readStaged(found.staged, blob)),
+    };
+    return opsToReplay(bytes, staged, probe);
   }
 
   async function recover(): Promise<RecoveryOutcome> {

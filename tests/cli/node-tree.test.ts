@@ -86,9 +86,30 @@ describe('the Node tree commit journal', () => {
     expect(await hashDir(dir)).toBe(hashOld);
   });
 
+  it('discards a commit whose staged blob is torn (fails its checksum) before any op ran', async () => {
+    // Blobs and journal reach the disk in one flush: a crash during it can tear a blob.
+    await commitStoppedAtFirstMove();
+    writeTree(dir, { 'old/gone.txt': 'bye\n' }); // as before the (already run) delete
+    writeFileSync(join(dir, '.patchtrail', 'txn', 'new', '0'), 'new'); // cut short
+    expect(await makeNodeTree(dir).pending()).toEqual({ outcome: 'discarded' });
+    expect(await makeNodeTree(dir).recover()).toBe('discarded');
+    expect(await hashDir(dir)).toBe(hashOld);
+    expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('refuses a changed staged blob once replay began, and leaves the journal', async () => {
+    await commitStoppedAtFirstMove(); // the delete ran
+    writeFileSync(join(dir, '.patchtrail', 'txn', 'new', '0'), 'planted\n');
+    await expect(makeNodeTree(dir).recover()).rejects.toMatchObject({ code: 'MALFORMED_INPUT' });
+    expect(existsSync(journal())).toBe(true);
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a\n');
+  });
+
   it('rolls forward a version 1 journal (no checksum) left by an earlier build', async () => {
-    const { ops } = JSON.parse(await commitStoppedAtFirstMove()) as { ops: unknown };
-    writeFileSync(journal(), JSON.stringify({ version: 1, ops }));
+    const { ops } = JSON.parse(await commitStoppedAtFirstMove()) as { ops: object[] };
+    // An earlier build's ops named no blob checksums.
+    const v1 = ops.map((op) => ({ ...op, sha256: undefined }));
+    writeFileSync(journal(), JSON.stringify({ version: 1, ops: v1 }));
     expect(await makeNodeTree(dir).recover()).toBe('rolled-forward');
     expect(await hashDir(dir)).toBe(hashNew);
   });

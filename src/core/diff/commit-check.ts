@@ -9,6 +9,7 @@
 import { isPatchtrailError, reject } from '../errors.ts';
 import {
   decodeJournal,
+  intactBlobs,
   JOURNAL_PATH,
   remainingOps,
   STATE_DIR,
@@ -146,18 +147,28 @@ export async function checkCommit(
   for (const path of writes) await checkWrite(probe, path, writes, deleted);
 }
 
+/** How recovery sees the staging directory: a blob's kind, and its bytes' hex SHA-256. */
+export interface StagedBlobs {
+  kind(blob: string): Promise<StagedKind>;
+  sha256(blob: string): Promise<string>;
+}
+
 /**
  * What recovery replays: the ops a journal still has to run (see remainingOps), checked as a
- * commit's are; undefined when the journal is torn (its commit point was never reached).
+ * commit's are; undefined when the journal is torn, or a blob it names (see intactBlobs): its
+ * commit point was never reached.
  */
 export async function opsToReplay(
   journal: Uint8Array,
-  staged: (blob: string) => Promise<StagedKind>,
+  staged: StagedBlobs,
   tree: TreeProbe,
 ): Promise<JournalOp[] | undefined> {
   const state = decodeJournal(journal);
   if (!state.committed) return undefined;
-  const rest = await remainingOps(state.ops, staged);
+  const rest = await remainingOps(state.ops, (blob) => staged.kind(blob));
+  const isFile = async (path: string) => (await tree.kind(path)) === 'file';
+  if (!(await intactBlobs(state.ops, rest, (blob) => staged.sha256(blob), isFile)))
+    return undefined;
   try {
     await checkCommit(tree, rest, { resuming: true });
   } catch (error) {

@@ -4,11 +4,15 @@
  * `.patchtrail/txn/new/<blob>`. Once whole, it is the commit point: its ops (deletes first,
  * then writes) are replayed in order, each idempotent, until the commit is done.
  *
- *   {"format":"patchtrail-txn","version":2,"ops":[...],"sha256":"<hex>"}
+ *   {"format":"patchtrail-txn","version":3,"ops":[...],"sha256":"<hex>"}
  *
  * `sha256` is over `JSON.stringify(ops)`: a journal that is not JSON or fails it was torn while
- * being written, so the commit point was never reached. Journals of earlier builds stay
- * readable: the Node tree's version 1 (no checksum) and 2 (no `format`), the browser tree's
+ * being written, so the commit point was never reached. In version 3 every write op also names
+ * the SHA-256 of its staged blob, so a tree may make the blobs and the journal durable in one
+ * flush: a blob torn by a crash during that flush fails its checksum, which proves the commit
+ * point was never reached (`intactBlobs`). Version 2 (no blob checksums) is what a tree writes
+ * that stages its blobs durably before the journal. Journals of earlier builds stay readable:
+ * the Node tree's version 1 (no checksum) and 2 (no `format`), the browser tree's
  * `patchtrail-txn` version 1 (no checksum).
  *
  * The journal is a file in the target, so it is attacker-controlled: it is parsed with
@@ -28,6 +32,8 @@ export const STAGED_DIR = 'new';
 export const JOURNAL_FILE = 'journal.json';
 export const JOURNAL_PATH = `${STATE_DIR}/${TXN_DIR}/${JOURNAL_FILE}`;
 const FORMAT = 'patchtrail-txn';
+/** With blob checksums (version 3) or without (version 2): see the header. */
+const VERSION_WITH_BLOB_SUMS = 3;
 const VERSION = 2;
 /** A rename is a delete and a write, so a diff of the most files has twice as many ops. */
 export const MAX_JOURNAL_OPS = 2 * MAX_FILES_PER_DIFF;
@@ -35,7 +41,7 @@ export const MAX_JOURNAL_OPS = 2 * MAX_FILES_PER_DIFF;
 export const MAX_JOURNAL_BYTES = 64 * 1024 * 1024;
 
 export type JournalOp =
-  | { action: 'write'; path: string; blob: string; executable: boolean }
+  | { action: 'write'; path: string; blob: string; executable: boolean; sha256?: string }
   | { action: 'delete'; path: string };
 
 export interface PlannedCommit {
@@ -75,8 +81,19 @@ export function planCommit(changes: readonly TreeChange[]): PlannedCommit {
 
 const checksum = (ops: unknown): string => toHex(sha256Sync(utf8Encode(JSON.stringify(ops))));
 
+const hasBlobSum = (op: JournalOp): boolean => op.action === 'write' && op.sha256 !== undefined;
+
+/**
+ * The journal's bytes: version 3 when the write ops carry their blobs' SHA-256 (all of them,
+ * or it is a bug in the caller), version 2 when none does.
+ */
 export function encodeJournal(ops: readonly JournalOp[]): Uint8Array {
-  const journal = { format: FORMAT, version: VERSION, ops, sha256: checksum(ops) };
+  const writes = ops.filter((op) => op.action === 'write');
+  const summed = writes.filter(hasBlobSum).length;
+  if (summed !== 0 && summed !== writes.length)
+    throw new TypeError('encodeJournal: every write op names its blob SHA-256, or none does');
+  const version = summed === 0 ? VERSION : VERSION_WITH_BLOB_SUMS;
+  const journal = { format: FORMAT, version, ops, sha256: checksum(ops) };
   return utf8Encode(JSON.stringify(journal));
 }
 
@@ -114,30 +131,35 @@ function checkedPath(path: unknown, index: number): string {
   }
 }
 
-function checkOp(value: unknown, index: number, blobs: Set<string>): JournalOp {
-  const op = fieldsOf(value, ['action', 'path', 'blob', 'executable'], `op ${index}`);
+const OP_KEYS = ['action', 'path', 'blob', 'executable'];
+
+function checkOp(value: unknown, index: number, blobs: Set<string>, summed: boolean): JournalOp {
+  const op = fieldsOf(value, summed ? [...OP_KEYS, 'sha256'] : OP_KEYS, `op ${index}`);
   const path = checkedPath(op.path, index);
   if (op.action === 'delete') {
-    if (op.blob !== undefined || op.executable !== undefined)
+    if (op.blob !== undefined || op.executable !== undefined || op.sha256 !== undefined)
       refuse(`op ${index} deletes and names a blob`);
     return { action: 'delete', path };
   }
   if (op.action !== 'write') return refuse(`op ${index} is neither a write nor a delete`);
-  const { blob, executable = false } = op;
+  const { blob, executable = false, sha256 } = op;
   if (typeof blob !== 'string' || !/^(0|[1-9][0-9]{0,8})$/.test(blob) || blobs.has(blob))
     refuse(`op ${index} names no staged blob, or one another op names`);
   if (typeof executable !== 'boolean') refuse(`op ${index} has a non-boolean "executable"`);
   blobs.add(blob);
-  return { action: 'write', path, blob, executable };
+  if (!summed) return { action: 'write', path, blob, executable };
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256))
+    refuse(`op ${index} has no hex "sha256" of its blob`);
+  return { action: 'write', path, blob, executable, sha256 };
 }
 
-function checkOps(value: unknown): JournalOp[] {
+function checkOps(value: unknown, summed: boolean): JournalOp[] {
   if (!Array.isArray(value) || value.length > MAX_JOURNAL_OPS)
     refuse(`"ops" is not a list of at most ${MAX_JOURNAL_OPS} ops`);
   const blobs = new Set<string>();
   const paths = new Set<string>();
   return (value as unknown[]).map((item, index) => {
-    const op = checkOp(item, index, blobs);
+    const op = checkOp(item, index, blobs, summed);
     if (paths.has(op.path)) refuse(`two ops change ${JSON.stringify(op.path)}`);
     paths.add(op.path);
     return op;
@@ -157,13 +179,14 @@ export function decodeJournal(bytes: Uint8Array): JournalState {
   const { format, version, sha256 } = journal;
   if (format !== undefined && format !== FORMAT)
     refuse(`format ${JSON.stringify(format)}, expected ${JSON.stringify(FORMAT)}`);
-  if (version !== 1 && version !== 2)
-    refuse(`version ${JSON.stringify(version)} is not one this build replays (1 or 2)`);
+  if (version !== 1 && version !== 2 && version !== VERSION_WITH_BLOB_SUMS)
+    refuse(`version ${JSON.stringify(version)} is not one this build replays (1, 2 or 3)`);
   if (version === 1 && sha256 !== undefined) refuse('a version 1 journal has no "sha256"');
-  if (version === 2 && typeof sha256 !== 'string') refuse('a version 2 journal has no "sha256"');
+  if (version !== 1 && typeof sha256 !== 'string')
+    refuse(`a version ${version} journal has no "sha256"`);
   if (!Array.isArray(journal.ops)) refuse('"ops" is not a list');
-  if (version === 2 && sha256 !== checksum(journal.ops)) return { committed: false };
-  return { committed: true, ops: checkOps(journal.ops) };
+  if (version !== 1 && sha256 !== checksum(journal.ops)) return { committed: false };
+  return { committed: true, ops: checkOps(journal.ops, version === VERSION_WITH_BLOB_SUMS) };
 }
 
 /** What a staging directory holds under a blob's name. */
@@ -198,4 +221,34 @@ export async function remainingOps(
     }
   }
   return rest;
+}
+
+/**
+ * Whether the staged blobs still to be moved hold the bytes a version 3 journal names (a
+ * journal without blob checksums has nothing to check). The blobs and the journal are made
+ * durable in one flush and nothing is replayed before it completes, so a blob that fails its
+ * checksum while no op shows any sign of having run (every blob still staged, every file to
+ * delete still there) was torn by a crash during that flush: the commit point was never
+ * reached, and false says so (discard). After replay began, every blob was durable, so a
+ * changed one was put there: refused (MALFORMED_INPUT), nothing replayed.
+ */
+export async function intactBlobs(
+  ops: readonly JournalOp[],
+  rest: readonly JournalOp[],
+  blobSum: (blob: string) => Promise<string>,
+  isFile: (path: string) => Promise<boolean>,
+): Promise<boolean> {
+  let torn: Extract<JournalOp, { action: 'write' }> | undefined;
+  for (const op of rest) {
+    if (op.action !== 'write' || op.sha256 === undefined) continue;
+    if ((await blobSum(op.blob)) !== op.sha256) torn ??= op;
+  }
+  if (torn === undefined) return true;
+  let untouched = rest.length === ops.length;
+  for (const op of ops) if (op.action === 'delete') untouched &&= await isFile(op.path);
+  if (untouched) return false;
+  return reject(
+    'MALFORMED_INPUT',
+    `${STATE_DIR}/${TXN_DIR}/${STAGED_DIR}/${torn.blob}, staged for ${JSON.stringify(torn.path)}, does not hold the bytes ${JOURNAL_PATH} names, and the commit was already being replayed; nothing more was changed: move ${STATE_DIR} away to go on`,
+  );
 }
