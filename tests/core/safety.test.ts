@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { collisionKey } from '../../src/core/diff/safety.ts';
 import { applyDiff, makeMemoryTree } from '../../src/core/index.ts';
 import type { PatchtrailError } from '../../src/core/errors.ts';
 
@@ -75,5 +77,41 @@ describe('path safety (untrusted diffs)', () => {
       'docs/read me.txt',
       'n'.repeat(255),
     ]);
+  });
+});
+
+describe('collisionKey', () => {
+  const slowKey = (path: string) => path.normalize('NFKC').toLowerCase().normalize('NFC');
+  const hostile = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc.string({
+      unit: fc.constantFrom(
+        'a',
+        'A',
+        'Z',
+        '.',
+        '/',
+        '\u212a',
+        '\u0130',
+        'é',
+        'e\u0301',
+        '\uff0e',
+        '\u2025',
+        'ß',
+        'ﬁ',
+        '\0',
+        '\x7f',
+        '\x80',
+      ),
+    }),
+  );
+
+  it('equals the full NFKC, case-fold and NFC key on any string (ASCII fast path, property)', () => {
+    fc.assert(
+      fc.property(hostile, (path) => {
+        expect(collisionKey(path)).toBe(slowKey(path));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

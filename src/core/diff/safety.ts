@@ -50,7 +50,15 @@ export function checkPathSyntax(path: string): string {
 
 /** Key under which two names collide on a case-insensitive, normalizing filesystem. */
 export function collisionKey(path: string): string {
+  // ASCII is its own NFKC and NFC form: only the case fold is left (a third of the cost on a
+  // listing of thousands of paths, which are nearly all ASCII).
+  if (isAscii(path)) return path.toLowerCase();
   return fold(path).toLowerCase().normalize('NFC');
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /**
