@@ -144,9 +144,23 @@ function digestOf(
 }
 
 /**
+ * Whether a pass rewrites the cache: when its `stale` entries (files it read, entries for
+ * files no longer listed) reach the square root of the `listed` files. Below that, the next
+ * pass reads those few files again, which costs less than rewriting an entry for every file
+ * (about 120 bytes each) and renaming it over the old cache, which on ext4 starts writing the
+ * new file out at once and stalls a loaded disk (3 ms of a 31-file tree's apply). With k files
+ * changed per pass, the reads grow by k a pass while a rewrite costs in proportion to the tree,
+ * so the total is least about there. A stale entry vouches for nothing: its file's stat has
+ * changed, or the file is gone.
+ */
+export const worthRewriting = (stale: number, listed: number): boolean =>
+  stale > 0 && stale * stale >= listed;
+
+/**
  * The hex SHA-256 of each file in `paths`, in order: from the cache where an entry still
- * vouches for the file, read and hashed otherwise; the cache is then rewritten (atomically)
- * with an entry for each listed file that is not racy, and none for files no longer listed.
+ * vouches for the file, read and hashed otherwise. When enough has changed (worthRewriting),
+ * the cache is rewritten (atomically) with an entry for each listed file that is not racy, and
+ * none for files no longer listed.
  */
 export function cachedDigests(
   file: string,
@@ -162,14 +176,17 @@ export function cachedDigests(
   let rewritten: Buffer | undefined;
   try {
     const kept: NextEntry[] = [];
-    let read = false;
+    let read = 0; // files hashed afresh
+    let replaced = 0; // of those, files the cache had an entry for
     const digests = paths.map((path) => {
       const one = digestOf(path, cached, source, pass?.started, scratch);
       if (one.keep !== undefined) kept.push(one.keep);
-      read ||= one.read;
+      if (one.read) read++;
+      if (one.read && cached.offsets.has(path)) replaced++;
       return one.digest;
     });
-    if (pass !== undefined && (read || kept.length !== cached.offsets.size))
+    const gone = cached.offsets.size - (paths.length - read) - replaced;
+    if (pass !== undefined && worthRewriting(read + gone, paths.length))
       rewritten = encodeCache({ ...header, started: pass.started }, kept);
     return digests;
   } finally {

@@ -23,7 +23,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeCache, encodeCache } from '../../src/cli/cache-file.ts';
 import { hashFile, listFiles } from '../../src/cli/node-files.ts';
 import { makeNodeTree } from '../../src/cli/node-tree.ts';
-import { cacheFileFor, cachedDigests, settled, vouches } from '../../src/cli/stat-cache.ts';
+import {
+  cacheFileFor,
+  cachedDigests,
+  settled,
+  vouches,
+  worthRewriting,
+} from '../../src/cli/stat-cache.ts';
 import { statRecord, type FileStat } from '../../src/cli/stat-record.ts';
 import { treeHash } from '../../src/core/index.ts';
 import { writeTree } from '../helpers/trees.ts';
@@ -68,7 +74,25 @@ describe('the stat cache', () => {
     writeFileSync(join(dir, 'b.txt'), 'changed\n');
     await settle(root);
     expect(pass().read).toEqual(['b.txt']);
+  });
+
+  it('rewrites the cache only once its stale entries reach the square root of the files', async () => {
+    pass();
+    const written = () => lstatSync(cacheFile(), { bigint: true }).ino;
+    const first = written();
+    writeFileSync(join(dir, 'b.txt'), 'changed\n');
+    await settle(root);
+    // One stale entry of three (below the square root, 1.7): read again, cache left alone.
+    expect(pass().read).toEqual(['b.txt']);
+    expect(pass().read).toEqual(['b.txt']);
+    expect(written()).toBe(first);
+    writeFileSync(join(dir, 'a.txt'), 'changed too\n');
+    await settle(root);
+    expect(pass().read).toEqual(['a.txt', 'b.txt']); // two: rewritten
+    expect(written()).not.toBe(first);
     expect(pass().read).toEqual([]);
+    expect(worthRewriting(0, 0)).toBe(false);
+    expect([59, 60].map((stale) => worthRewriting(stale, 3559))).toEqual([false, true]);
   });
 
   it('keeps no cache inside the target', async () => {
@@ -112,13 +136,14 @@ describe('the stat cache', () => {
     expect(await cachedHash()).toBe(await coldHash());
   });
 
-  it('drops entries for deleted files, and a file recreated in their place is read', async () => {
+  it('drops entries for deleted files when rewriting, and a file recreated in their place is read', async () => {
     pass();
     rmSync(join(dir, 'sub'), { recursive: true });
+    unlinkSync(join(dir, 'b.txt')); // two of three gone: enough to rewrite
     expect(await cachedHash()).toBe(await coldHash());
     expect(pass().read).toEqual([]);
     const kept = decodeCache(readFileSync(cacheFile()), { target: sha256Hex(dir) });
-    expect([...(kept?.offsets.keys() ?? [])].sort()).toEqual(['a.txt', 'b.txt']);
+    expect([...(kept?.offsets.keys() ?? [])].sort()).toEqual(['a.txt']);
     writeTree(dir, { 'sub/c.sh': 'something else\n' });
     await settle(root);
     expect(pass().read).toEqual(['sub/c.sh']);
