@@ -69,17 +69,17 @@ describe('apply refuses what it could not finish, before anything is staged', ()
 });
 
 describe('apply on ordinary bad input', () => {
-  it('refuses a journal of version 3 with MALFORMED_INPUT, also in a dry run, keeping it', async () => {
+  it('refuses a journal of an unknown version (4) with MALFORMED_INPUT, also in a dry run, keeping it', async () => {
     const dir = target();
     mkdirSync(join(dir, '.patchtrail/txn'), { recursive: true });
     const journal = join(dir, '.patchtrail/txn/journal.json');
-    writeFileSync(journal, JSON.stringify({ version: 3, ops: [] }));
+    writeFileSync(journal, JSON.stringify({ version: 4, ops: [] }));
     for (const extra of [['--dry-run'], []]) {
       const result = await apply('fix', dir, ...extra);
-      expect(result.stderr).toMatch(/^MALFORMED_INPUT: .*version 3 is not one this build replays/);
+      expect(result.stderr).toMatch(/^MALFORMED_INPUT: .*version 4 is not one this build replays/);
       expect(result.code).toBe(1);
     }
-    expect(readFileSync(journal, 'utf8')).toContain('"version":3');
+    expect(readFileSync(journal, 'utf8')).toContain('"version":4');
     expect(readFileSync(join(dir, 'keep'), 'utf8')).toBe('old\n');
   });
 

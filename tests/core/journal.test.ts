@@ -94,7 +94,7 @@ describe('the commit journal', () => {
   });
 
   it.each([
-    ['version 3', { version: 3, ops: [] }, 'MALFORMED_INPUT'],
+    ['version 4 (unknown)', { version: 4, ops: [] }, 'MALFORMED_INPUT'],
     ['another format', { format: 'x', version: 1, ops: [] }, 'MALFORMED_INPUT'],
     ['no ops', { version: 1 }, 'MALFORMED_INPUT'],
     ['a list', [], 'MALFORMED_INPUT'],
