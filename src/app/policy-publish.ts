@@ -12,7 +12,7 @@ import type { Json } from '../core/encoding/canonical-json.ts';
 import { isPatchtrailError, reject, type ErrorCode } from '../core/errors.ts';
 import { effectivePolicyAsync, type EffectivePolicy } from '../core/policy/effective.ts';
 import { compilePolicyAsync } from '../core/policy/evaluate.ts';
-import { versionRefusal } from './policy-problems.ts';
+import { checkPublishable } from '../core/policy/publishable.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import { personOf, publishRight, type Person, type VersionState } from './policy-standing.ts';
 
@@ -45,8 +45,7 @@ async function publish(team: OpenTeam, signer: Signer, document: unknown, now: D
   if (!right.allowed) reject('INVALID_METADATA', right.reason);
   const before = await effectivePolicyAsync(ledger);
   const { version } = policy.policy;
-  const refusal = versionRefusal(before.current, version, policy.hash);
-  if (refusal !== undefined) reject('INVALID_METADATA', refusal);
+  checkPublishable(before.current, version, policy.hash);
   let after = before;
   let entry: string | undefined;
   if (standingOf(before, version, policy.hash).candidate?.signers.includes(signer.did) !== true) {
