@@ -3,7 +3,8 @@
  * Bundles dropped into DIR are decided with the same agent as `apply --ledger` (the policy, the
  * post-apply check and its rollback, every attempt recorded on the ledger), one line logged per
  * decision; decisions are remembered in TARGET/.patchtrail/agent-state.json so a restart
- * applies nothing twice. SIGINT and SIGTERM stop it between bundles.
+ * applies nothing twice. It holds the target's lock while it runs (target-lock.ts). SIGINT and
+ * SIGTERM stop it between bundles.
  */
 import { realpathSync } from 'node:fs';
 import { sep } from 'node:path';
@@ -18,6 +19,7 @@ import { UsageError } from '../errors.ts';
 import { crashStep, existingDir } from './apply.ts';
 import { deviceAgent } from './apply-ledger.ts';
 import { openLedger, type Values } from './ledger-common.ts';
+import { withTargetLock } from '../target-lock.ts';
 
 const DEFAULT_INTERVAL_MS = 2000;
 const DEFAULT_SETTLE_MS = 2000;
@@ -88,13 +90,16 @@ export const agent: Command = {
     return untilSignal(async (signal) => {
       const device = await deviceAgent(values);
       await openLedger(device.path, context); // an unreadable ledger is a usage error now
-      const path = statePath(dir);
-      const state = await loadAgentState(path);
-      return watchFolder({
-        ...{ agent: device, folder: makeDropFolder(watch, settleMs), state, statePath: path },
-        tree: makeNodeTree(dir, { statCache: treeStatCacheDir(), ...failpoint() }),
-        ...{ intervalMs, settleMs, once: values.once === true, json: values.json === true },
-        ...{ signal, context, watch },
+      const lockedAs = `agent --watch${values.once === true ? ' --once' : ''}`;
+      return withTargetLock(dir, lockedAs, context.now(), async () => {
+        const path = statePath(dir);
+        const state = await loadAgentState(path);
+        return watchFolder({
+          ...{ agent: device, folder: makeDropFolder(watch, settleMs), state, statePath: path },
+          tree: makeNodeTree(dir, { statCache: treeStatCacheDir(), ...failpoint() }),
+          ...{ intervalMs, settleMs, once: values.once === true, json: values.json === true },
+          ...{ signal, context, watch },
+        });
       });
     });
   },
