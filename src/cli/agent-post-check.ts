@@ -34,7 +34,7 @@ export interface PostCheckRun {
 }
 
 /** The last `limit` bytes of a stream of chunks. */
-class Tail {
+export class OutputTail {
   private chunks: Buffer[] = [];
   private kept = 0;
   total = 0;
@@ -75,7 +75,7 @@ export function runPostCheck(
   cwd: string,
   env: Readonly<Record<string, string>>,
 ): Promise<PostCheckRun> {
-  const tail = new Tail(OUTPUT_LIMIT);
+  const tail = new OutputTail(OUTPUT_LIMIT);
   const child = spawn(check.program, check.args, {
     cwd,
     env: { ...process.env, ...env },

@@ -14,7 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { OUTPUT_LIMIT, runPostCheck } from '../../src/cli/agent-post-check.ts';
+import fc from 'fast-check';
+import { OUTPUT_LIMIT, OutputTail, runPostCheck } from '../../src/cli/agent-post-check.ts';
 import { watchLines, watchTeam } from '../helpers/watch-team.ts';
 
 const team = watchTeam('pt-postcheck-');
@@ -185,5 +186,19 @@ describe('agent --post-check', () => {
       const run = await runPostCheck({ program, args: [], timeoutMs: 5000 }, at('.'), {});
       expect(run).toEqual({ problem: `cannot be run (${code})`, output: '', outputBytes: 0 });
     }
+  });
+
+  it('keeps exactly the last bytes of its output, however it is cut into chunks', () => {
+    const chunks = fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 40 });
+    fc.assert(
+      fc.property(chunks, fc.integer({ min: 1, max: 2000 }), (parts, limit) => {
+        const tail = new OutputTail(limit);
+        for (const part of parts) tail.add(Buffer.from(part));
+        const all = Buffer.concat(parts);
+        expect(tail.total).toBe(all.length);
+        const kept = all.subarray(Math.max(0, all.length - limit));
+        expect(tail.text()).toBe(kept.toString('utf8'));
+      }),
+    );
   });
 });
