@@ -7,14 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { startCli, until, type Running } from '../helpers/agent-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startCli, until, type Running } from '../helpers/agent-process.ts';
 import { watchTeam } from '../helpers/watch-team.ts';
 
 const team = watchTeam('pt-lock-');
 const { at, pt, env } = team;
 
 beforeAll(() => team.setup(), 60_000);
+afterAll(killAll);
 
 /** A pid no process has now: one that just ran and exited. */
 function deadPid(): number {

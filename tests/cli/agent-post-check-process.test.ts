@@ -5,14 +5,15 @@
  * apply is rolled back.
  */
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { startCli, until } from '../helpers/agent-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startCli, until } from '../helpers/agent-process.ts';
 import { watchTeam } from '../helpers/watch-team.ts';
 
 const team = watchTeam('pt-postcheckp-');
 const { at, env } = team;
 
 beforeAll(() => team.setup(), 60_000);
+afterAll(killAll);
 
 /**
  * A station whose check, while `verdict` is absent, writes its pid to `started` and hangs;

@@ -4,8 +4,8 @@
  * applies nothing twice.
  */
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { startCli, until } from '../helpers/agent-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startCli, until } from '../helpers/agent-process.ts';
 import { watchTeam } from '../helpers/watch-team.ts';
 
 const team = watchTeam('pt-watchp-');
@@ -21,6 +21,7 @@ function station() {
 }
 
 beforeAll(() => team.setup(), 60_000);
+afterAll(killAll);
 
 describe('agent --watch, the process', () => {
   it('serves dropped bundles, stops on SIGTERM with exit 0, and a restart decides nothing again', async () => {

@@ -2,7 +2,7 @@
  * `patchtrail agent --watch` as a process (the built binary) for the tests about processes:
  * its JSON lines as they come, its exit, a signal to it; and waiting for a condition.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { ROOT } from './cli.ts';
 import { watchLines, type WatchLine } from './watch-team.ts';
 
@@ -16,12 +16,22 @@ export interface Running {
   kill(signal: NodeJS.Signals): void;
 }
 
+/** The children started and not yet seen to exit. */
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every child still running (for afterAll: a failed test leaves none behind). */
+export function killAll(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
 /** Starts the CLI with `args` and `env` added to this process's environment. */
 export function startCli(args: string[], env: Record<string, string>): Running {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
