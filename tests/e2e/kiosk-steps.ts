@@ -8,13 +8,19 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { joinByInvitation } from './join.ts';
 
-/** Imports `bytes` as a ledger file on the page's Team or Ledger screen. */
-export async function importLedger(page: Page, bytes: Uint8Array, files: string[]): Promise<void> {
+/** `bytes` written to a temporary ledger file, its path added to `files`. */
+async function ledgerFile(bytes: Uint8Array, files: string[]): Promise<string> {
   const path = join(tmpdir(), `kiosk-ledger-${process.pid}-${files.length}.jsonl`);
   files.push(path);
   await writeFile(path, bytes);
-  await page.getByTestId('ledger-file-input').setInputFiles(path);
+  return path;
+}
+
+/** Imports `bytes` as a ledger file on the page's Team or Ledger screen. */
+export async function importLedger(page: Page, bytes: Uint8Array, files: string[]): Promise<void> {
+  await page.getByTestId('ledger-file-input').setInputFiles(await ledgerFile(bytes, files));
 }
 
 /** Exports the ledger file from the Ledger screen, reached by the main navigation. */
@@ -47,12 +53,7 @@ export async function joinAsKiosk(
   ledger: Uint8Array,
   files: string[],
 ): Promise<void> {
-  await page.goto(invitation);
-  await page.getByLabel(/name this device|Your device’s name/).fill('Lobby kiosk');
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await page.getByRole('button', { name: 'Join this team' }).click();
-  await page.getByTestId('waiting').waitFor();
-  await importLedger(page, ledger, files);
+  await joinByInvitation(page, invitation, 'Lobby kiosk', await ledgerFile(ledger, files));
   await page.getByTestId('team-title').waitFor();
 }
 
