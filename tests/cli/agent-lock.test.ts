@@ -1,6 +1,6 @@
 /**
- * One process at a time changes a target (TARGET/.patchtrail/lock): a second agent or a plain
- * `apply` refuses at start with APPLY_CONFLICT naming the holder's pid, a dead holder's lock is
+ * One process at a time changes a target (TARGET/.patchtrail/lock): a second agent, a plain
+ * `apply` or a `rollback` refuses at start with APPLY_CONFLICT naming the holder's pid, a dead holder's lock is
  * taken over (by exactly one of several agents racing for it), and whatever a hostile target
  * plants where the lock goes is refused, never followed, never removed.
  */
@@ -48,7 +48,7 @@ async function stop(agent: Running): Promise<void> {
 }
 
 describe('the target lock', () => {
-  it('a second agent and a plain apply refuse while an agent serves, naming its pid; a dry run does not', async () => {
+  it('a second agent, a plain apply and a rollback refuse while an agent serves, naming its pid; a dry run does not', async () => {
     const s = serving();
     const first = s.start();
     await until('the first agent to serve', () => first.lines().length >= 1);
@@ -59,6 +59,14 @@ describe('the target lock', () => {
     );
     const apply = await pt(team.applyArgs('b.json', s.target, s.name));
     expect([apply.code, apply.stderr]).toEqual([
+      1,
+      expect.stringMatching(new RegExp(`^APPLY_CONFLICT: .*pid ${first.pid}`)),
+    ]);
+    const rollback = await pt([
+      ...['rollback', at('b.json'), '--dir', s.target, '--key', at('kiosk.pem')],
+      ...['--target', s.name, ...team.L()],
+    ]);
+    expect([rollback.code, rollback.stderr]).toEqual([
       1,
       expect.stringMatching(new RegExp(`^APPLY_CONFLICT: .*pid ${first.pid}`)),
     ]);
