@@ -9,7 +9,15 @@
 import type { ErrorCode } from '../core/errors.ts';
 import type { AdmitResult, Ledger } from '../core/ledger/ledger.ts';
 import type { LedgerDb } from './ledger-db.ts';
-import { segmentVouched, unpack, type PackedEntry, type SegmentRow } from './ledger-segments.ts';
+import { utf8Decode } from '../core/encoding/bytes.ts';
+import { parseJson } from '../core/encoding/canonical-json.ts';
+import {
+  segmentVouched,
+  unpack,
+  type PackedEntry,
+  type SegmentRow,
+  type Unpacked,
+} from './ledger-segments.ts';
 import type { WriteOp } from './ledger-writer.ts';
 
 /** Entries per progress report. */
@@ -44,6 +52,8 @@ interface Kept {
   bytes: number;
   changed: boolean;
   forget: string[];
+  /** Its entries could not be read at all (their ids are unknown). */
+  unreadable: boolean;
 }
 
 /** Counts entries done and reports every PROGRESS_EVERY, and once at the end. */
@@ -75,6 +85,19 @@ export function countResult(
   }
 }
 
+/**
+ * A vouched segment's entries parsed in one call (its text is one JSON array), or undefined
+ * when that fails: each entry is then parsed on its own (and refused if it is not JSON).
+ */
+function parseAll(segment: Unpacked): unknown[] | undefined {
+  try {
+    const values = parseJson(utf8Decode(segment.text, 'segment'), 'segment');
+    return Array.isArray(values) && values.length === segment.entries.length ? values : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Rebuilds one segment's entries into the ledger; what it keeps. */
 async function rebuildSegment(
   ledger: Ledger,
@@ -83,19 +106,23 @@ async function rebuildSegment(
   report: StoreLoadReport,
   step: () => void,
 ): Promise<Kept> {
-  const entries = row.packed instanceof Uint8Array ? unpack(row.packed) : [];
+  const segment = row.packed instanceof Uint8Array ? unpack(row.packed) : undefined;
+  const entries = segment?.entries ?? [];
+  const parsed = vouched && segment !== undefined ? parseAll(segment) : undefined;
   const kept: Kept = {
     key: row.key as number,
     entries: [],
     bytes: 0,
-    changed: !vouched,
+    changed: segment === undefined,
     forget: [],
+    unreadable: segment === undefined,
   };
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as PackedEntry;
     step();
     if (entry.id !== ledger.id) {
       const result = vouched
-        ? ledger.restore(entry.bytes, entry.id)
+        ? ledger.restore(entry.bytes, entry.id, parsed?.[i])
         : await ledger.admit(entry.bytes, { key: entry.id });
       countResult(report, entry.id, result, vouched);
       if (result.status === 'rejected') {
@@ -164,5 +191,7 @@ export function segmentRewrites(segments: readonly Kept[]): WriteOp[] {
     if (!small) close();
   }
   close();
+  if (segments.some((k) => k.unreadable))
+    ops.push({ op: 'reindex', ids: segments.flatMap((k) => k.entries.map((e) => e.id)) });
   return ops;
 }

@@ -4,17 +4,17 @@
  * than one per entry, the cost that dominated it) together with the digest they were verified
  * under.
  *
- * A segment's `packed` bytes frame each entry as its id (the 32 raw bytes of its SHA-256),
- * its length (4 bytes, big-endian) and its bytes. Its `digest` is SHA-256 over a domain tag,
- * the ledger id, the rules the entries passed (RESTORE_RULES) and SHA-256(packed): it vouches
- * for those exact ids and bytes, in that order, in this ledger, under those rules. A store
+ * A segment's `packed` bytes hold its entries' ids and lengths, then their bytes (`pack`). Its
+ * `digest` is SHA-256 over a domain tag, the ledger id, the rules the entries passed
+ * (RESTORE_RULES) and SHA-256(packed): it vouches for those exact ids and bytes, in that
+ * order, in this ledger, under those rules. A store
  * writes a segment only with entries the ledger admitted (or held) after their own checks, so
  * a segment whose digest still matches may be restored without them (`Ledger.restore`).
  * Digests are checked with WebCrypto (native, off the main thread) and written with the
  * synchronous hasher (inside the write transaction, which an await on WebCrypto would end).
  */
 import { sha256, sha256Sync } from '../core/crypto/hash.ts';
-import { bytesEqual, concatBytes, toHex, utf8Encode } from '../core/encoding/bytes.ts';
+import { bytesEqual, concatBytes, utf8Encode } from '../core/encoding/bytes.ts';
 import { RESTORE_RULES } from '../core/ledger/restore.ts';
 
 /** One stored entry: its id and its exact bytes. */
@@ -32,50 +32,74 @@ export interface SegmentRow {
   digest: Uint8Array;
 }
 
-const DOMAIN = utf8Encode('patchtrail verified segment v1\n');
-const ID_PREFIX = 'sha256:';
-const FRAME = 36;
-
-function idBytes(id: string): Uint8Array {
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++)
-    out[i] = parseInt(id.slice(ID_PREFIX.length + 2 * i, ID_PREFIX.length + 2 * i + 2), 16);
-  return out;
+/** A segment's entries, and its text: every entry's bytes as one JSON array. */
+export interface Unpacked {
+  entries: PackedEntry[];
+  text: Uint8Array;
 }
 
-/** The frames of `entries`, one after another (ids are `sha256:` + 64 hex digits). */
+const DOMAIN = utf8Encode('patchtrail verified segment v2\n');
+/** Every id is `sha256:` and 64 hex digits: ASCII, one byte a character. */
+const ID_CHARS = 71;
+const [OPEN, COMMA, CLOSE] = [0x5b, 0x2c, 0x5d]; // [ , ]
+const ascii = new TextDecoder('latin1');
+
+/**
+ * `entries` packed: their count (4 bytes, big-endian), their ids as one ASCII text, their
+ * lengths (4 bytes each), then their bytes as the text of one JSON array, `[e1,e2,...]`, so
+ * that a reopen decodes ids, and decodes and parses entries, a whole segment in one call each.
+ */
 export function pack(entries: readonly PackedEntry[]): Uint8Array {
-  const size = entries.reduce((sum, e) => sum + FRAME + e.bytes.length, 0);
-  const out = new Uint8Array(size);
+  const n = entries.length;
+  const lengths = 4 + ID_CHARS * n;
+  const head = lengths + 4 * n;
+  const text = entries.reduce((sum, e) => sum + e.bytes.length + 1, 0) + (n === 0 ? 2 : 1);
+  const out = new Uint8Array(head + text);
   const view = new DataView(out.buffer);
-  let at = 0;
-  for (const { id, bytes } of entries) {
-    out.set(idBytes(id), at);
-    view.setUint32(at + 32, bytes.length);
-    out.set(bytes, at + FRAME);
-    at += FRAME + bytes.length;
-  }
+  view.setUint32(0, n);
+  out.set(utf8Encode(entries.map((e) => e.id).join('')), 4);
+  let at = head;
+  out[at++] = OPEN;
+  entries.forEach(({ bytes }, i) => {
+    view.setUint32(lengths + 4 * i, bytes.length);
+    if (i > 0) out[at++] = COMMA;
+    out.set(bytes, at);
+    at += bytes.length;
+  });
+  out[at] = CLOSE;
   return out;
 }
 
 /**
- * The entries framed in `packed`, as views into it (no copies). Stops at a frame that does not
- * fit: a damaged segment gives what precedes the damage, and its digest will not match.
+ * The entries packed in `packed`, as views into it (no copies), or undefined when the framing
+ * does not add up (a damaged segment; its digest will not match either).
  */
-export function unpack(packed: Uint8Array): PackedEntry[] {
-  const out: PackedEntry[] = [];
+export function unpack(packed: Uint8Array): Unpacked | undefined {
+  if (packed.length < 4) return undefined;
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  for (let at = 0; at + FRAME <= packed.length;) {
-    const length = view.getUint32(at + 32);
-    const end = at + FRAME + length;
-    if (end > packed.length) break;
-    out.push({
-      id: ID_PREFIX + toHex(packed.subarray(at, at + 32)),
-      bytes: packed.subarray(at + FRAME, end),
-    });
-    at = end;
+  const n = view.getUint32(0);
+  const lengths = 4 + ID_CHARS * n;
+  const head = lengths + 4 * n;
+  if (head + 2 > packed.length) return undefined;
+  const ids = ascii.decode(packed.subarray(4, lengths));
+  const entries: PackedEntry[] = new Array<PackedEntry>(n);
+  let at = head + 1;
+  for (let i = 0; i < n; i++) {
+    const length = view.getUint32(lengths + 4 * i);
+    if (at + length + 1 > packed.length) return undefined;
+    entries[i] = {
+      id: ids.slice(ID_CHARS * i, ID_CHARS * (i + 1)),
+      bytes: packed.subarray(at, at + length),
+    };
+    at += length + 1;
   }
-  return out;
+  if (at !== packed.length) return undefined;
+  return { entries, text: packed.subarray(head) };
+}
+
+/** The stored entries of `packed` (none when it is damaged beyond reading). */
+export function storedEntries(packed: unknown): PackedEntry[] {
+  return packed instanceof Uint8Array ? (unpack(packed)?.entries ?? []) : [];
 }
 
 function outerDigest(ledgerId: string, rules: number, inner: Uint8Array): Uint8Array {

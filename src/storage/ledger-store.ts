@@ -30,7 +30,7 @@ import {
   segmentRewrites,
   type StoreLoadReport,
 } from './ledger-rebuild.ts';
-import { unpack } from './ledger-segments.ts';
+import { storedEntries } from './ledger-segments.ts';
 import { BatchedWriter, quarantineOp, writeBatch, type WriteOp } from './ledger-writer.ts';
 
 export { deleteLedgerStore, ledgerStoreName, type StoredQuarantineRecord } from './ledger-db.ts';
@@ -70,7 +70,7 @@ export interface LedgerStore {
 async function readGenesis(db: LedgerDb, ledgerId: string): Promise<Uint8Array> {
   const [first] = await db.getAll('segments', null, 1);
   const stored =
-    first === undefined ? undefined : unpack(first.packed).find((e) => e.id === ledgerId);
+    first === undefined ? undefined : storedEntries(first.packed).find((e) => e.id === ledgerId);
   if (stored !== undefined) return stored.bytes.slice();
   const legacy = (await legacyCount(db)) > 0 ? await db.get('entries', ledgerId) : undefined;
   if (legacy !== undefined) return legacy.bytes;

@@ -25,6 +25,8 @@ export type WriteOp =
   /** Segment `key` now holds `entries` (none: deleted); `remove` are deleted; `forget` ids go. */
   | { op: 'rewrite'; key: number; entries: PackedEntry[]; remove: number[]; forget: string[] }
   | { op: 'quarantine'; row: QuarantineRow }
+  /** The stored ids are exactly these (after a segment too damaged to read was dropped). */
+  | { op: 'reindex'; ids: string[] }
   /** Empties the version-1 stores, once their rows are in segments. */
   | { op: 'drop-legacy' };
 
@@ -95,13 +97,15 @@ export async function writeBatch(
     ]);
     const added = new Map<string, PackedEntry>();
     const forgotten = new Set<string>();
+    let reindexed: Set<string> | undefined;
     const stored = new Map<string, number | undefined>();
     const rows = new Map<string, QuarantineRow>();
     const requests: Promise<unknown>[] = [];
     ops.forEach((o, i) => {
       if (o.op === 'entry') {
         const { id } = o.entry;
-        if (present[i] === undefined || forgotten.has(id)) added.set(id, o.entry);
+        const kept = reindexed?.has(id) ?? present[i] !== undefined;
+        if (!kept || forgotten.has(id)) added.set(id, o.entry);
       } else if (o.op === 'rewrite') {
         requests.push(
           o.entries.length > 0
@@ -111,6 +115,10 @@ export async function writeBatch(
           ...o.forget.map((id) => ids.delete(id)),
         );
         for (const id of o.forget) forgotten.add(id);
+      } else if (o.op === 'reindex') {
+        requests.push(ids.clear(), ...o.ids.map((id) => ids.put(1, id)));
+        reindexed = new Set(o.ids);
+        forgotten.clear();
       } else if (o.op === 'drop-legacy') {
         requests.push(tx.objectStore('entries').clear(), tx.objectStore('verified').clear());
       } else {
@@ -194,7 +202,12 @@ export class BatchedWriter {
     let weight = 0;
     for (let n = 0; n < this.queue.length; n++) {
       const op = this.queue[n] as WriteOp;
-      weight += op.op === 'rewrite' ? Math.max(1, op.entries.length) : 1;
+      weight +=
+        op.op === 'rewrite'
+          ? Math.max(1, op.entries.length)
+          : op.op === 'reindex'
+            ? Math.max(1, op.ids.length / 10)
+            : 1;
       if (weight >= this.batchSize) return n + 1;
     }
     return this.queue.length;

@@ -14,7 +14,12 @@ import {
   type Signer,
 } from '../../src/core/index.ts';
 import { ledgerStoreName, type LedgerStoreOptions } from '../../src/storage/ledger-store.ts';
-import { makeSegment, pack, unpack, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import {
+  makeSegment,
+  pack,
+  storedEntries,
+  type SegmentRow,
+} from '../../src/storage/ledger-segments.ts';
 
 export const T = '2026-11-22T10:00:00Z';
 export const PATCH = `sha256:${'ef'.repeat(32)}`;
@@ -71,8 +76,10 @@ export async function alterStored(
 ): Promise<void> {
   const db = await rawDb(ledgerId);
   const rows = (await db.getAll('segments')) as SegmentRow[];
-  const row = rows.find((r) => unpack(r.packed).some((e) => e.id === id)) as SegmentRow;
-  const entries = unpack(row.packed).map((e) => (e.id === id ? { id, bytes: alter(e.bytes) } : e));
+  const row = rows.find((r) => storedEntries(r.packed).some((e) => e.id === id)) as SegmentRow;
+  const entries = storedEntries(row.packed).map((e) =>
+    e.id === id ? { id, bytes: alter(e.bytes) } : e,
+  );
   const fresh = makeSegment(ledgerId, entries);
   await db.put(
     'segments',

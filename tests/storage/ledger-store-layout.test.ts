@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Sync } from '../../src/core/crypto/hash.ts';
 import { Ledger, type Entry } from '../../src/core/index.ts';
 import { ledgerStoreName, openLedgerStore } from '../../src/storage/ledger-store.ts';
-import { unpack, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
 import { appendMany, founded, ids } from './ledger-store-fixture.ts';
 
 const onError = (error: unknown) => {
@@ -29,7 +29,7 @@ async function segments(ledgerId: string): Promise<string[][]> {
   const db = await openDB(ledgerStoreName(ledgerId), 2);
   const rows = (await db.getAll('segments')) as SegmentRow[];
   db.close();
-  return rows.map((r) => unpack(r.packed).map((e) => e.id));
+  return rows.map((r) => storedEntries(r.packed).map((e) => e.id));
 }
 
 /** Writes a version-1 database as that version did: rows by `pos`, digests of what it checked. */

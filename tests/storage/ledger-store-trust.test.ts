@@ -11,7 +11,7 @@ import type * as Ed25519 from '../../src/core/crypto/ed25519.ts';
 import { verify } from '../../src/core/crypto/ed25519.ts';
 import { utf8Decode, type Entry } from '../../src/core/index.ts';
 import { openLedgerStore } from '../../src/storage/ledger-store.ts';
-import { unpack, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
 import {
   alterSignature,
   alterStored,
@@ -78,7 +78,7 @@ describe('ledger store: verification cache', () => {
     await again.close();
     const after = await rawDb(store.ledger.id);
     const stored = ((await after.getAll('segments')) as SegmentRow[]).flatMap((r) =>
-      unpack(r.packed).map((e) => e.id),
+      storedEntries(r.packed).map((e) => e.id),
     );
     expect(stored).not.toContain(victim.id);
     expect(await after.getKey('ids', victim.id)).toBeUndefined();
@@ -134,5 +134,28 @@ describe('ledger store: verification cache', () => {
       [victim.id, 'INVALID_SIGNATURE'],
     ]);
     await checked.close();
+  });
+
+  it('drops a segment too damaged to read, and stores its entries again when they return', async () => {
+    const { genesis, signers } = await founded();
+    const store = await openLedgerStore(genesis, options().options);
+    await appendMany(store.ledger, signers, 5);
+    await store.flush();
+    const [late] = await appendMany(store.ledger, signers, 1); // a segment of its own
+    await store.close();
+    const db = await rawDb(store.ledger.id);
+    const rows = (await db.getAll('segments')) as SegmentRow[];
+    const last = rows.at(-1) as SegmentRow;
+    await db.put('segments', { ...last, packed: last.packed.subarray(0, 10).slice() });
+    db.close();
+
+    const again = await openLedgerStore(store.ledger.id, options().options);
+    expect(again.report).toMatchObject({ admitted: 5, rejected: [] });
+    expect(again.ledger.get((late as Entry).id)).toBeUndefined();
+    expect((await again.ledger.admit((late as Entry).bytes)).status).toBe('admitted');
+    await again.close();
+    const healed = await openLedgerStore(store.ledger.id, options().options);
+    expect(healed.report).toMatchObject({ admitted: 6, cached: 6 });
+    await healed.close();
   });
 });

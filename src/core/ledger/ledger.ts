@@ -153,11 +153,12 @@ export class Ledger extends LedgerView {
    * (hash, signature, decoding rules) are not repeated; everything that depends on the other
    * entries is, as in `admit`, so restoring a sequence leaves the ledger exactly as admitting
    * it would. Only for bytes the caller vouches for; never for bytes from a peer or a file.
+   * `parsed`, when given, is what `JSON.parse` makes of the bytes (the caller vouches for it).
    */
-  restore(bytes: Uint8Array, id: string): AdmitResult {
+  restore(bytes: Uint8Array, id: string, parsed?: unknown): AdmitResult {
     let entry: Entry;
     try {
-      entry = vouchedEntry(bytes, id);
+      entry = vouchedEntry(bytes, id, parsed);
       checkVouched(entry, this.id, (prev) => this.indexes.get(prev));
     } catch (error) {
       return this.refuse(error, id, bytes);

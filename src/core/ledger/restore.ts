@@ -24,12 +24,13 @@ import type { Entry } from './entry.ts';
 export const RESTORE_RULES = 1;
 
 /**
- * The entry in `bytes`, which the caller vouches passed every byte-only check as `id`: its
+ * The entry in `bytes`, which the caller vouches passed every byte-only check as `id` (and,
+ * when given, that `parsed` is `JSON.parse` of them: a store parses many at once): its
  * fields as `readEntry` gives them (everything but `sig`), built in one literal (one shape for
  * every entry; copying a parsed object member by member cost more than parsing it).
  */
-export function vouchedEntry(bytes: Uint8Array, id: string): Entry {
-  const value = parseJson(utf8Decode(bytes, 'ledger entry'), 'ledger entry');
+export function vouchedEntry(bytes: Uint8Array, id: string, parsed?: unknown): Entry {
+  const value = parsed ?? parseJson(utf8Decode(bytes, 'ledger entry'), 'ledger entry');
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     reject('MALFORMED_INPUT', `ledger entry ${id}: a vouched record is not an entry`);
   const f = value as Entry;
