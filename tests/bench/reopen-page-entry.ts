@@ -2,10 +2,10 @@
  * Browser entry bundled by ./reopen.bench.ts: the real IndexedDB ledger store (src/storage)
  * loaded with a ledger file's lines, reopened warm (the verification cache vouching for the
  * stored bytes), and the reference: the same bytes as a bare Yjs doc, stored as one update in
- * IndexedDB, read back and applied.
+ * IndexedDB, read back and applied. `hold` keeps a reopened ledger open for a heap figure.
  */
 import * as Y from 'yjs';
-import { openLedgerStore } from '../../src/storage/ledger-store.ts';
+import { openLedgerStore, type LedgerStore } from '../../src/storage/ledger-store.ts';
 
 const errors: string[] = [];
 const onError = (error: unknown) => errors.push(String(error));
@@ -33,6 +33,23 @@ async function reopen(ledgerId: string): Promise<{ ms: number; entries: number; 
   const result = { ms, entries: store.ledger.size, cached: store.report.cached };
   await store.close();
   return result;
+}
+
+let held: LedgerStore | undefined;
+
+/** Opens the stored ledger and keeps it open (for a heap measurement); the bytes it holds. */
+async function hold(ledgerId: string): Promise<{ entries: number; segmentBytes: number }> {
+  held = await openLedgerStore(ledgerId, { onError });
+  const buffers = new Set<ArrayBufferLike>();
+  for (const entry of held.ledger.all()) buffers.add(entry.bytes.buffer);
+  let segmentBytes = 0;
+  for (const buffer of buffers) segmentBytes += buffer.byteLength;
+  return { entries: held.ledger.size, segmentBytes };
+}
+
+async function release(): Promise<void> {
+  await held?.close();
+  held = undefined;
 }
 
 function database(): Promise<IDBDatabase> {
@@ -82,7 +99,7 @@ async function reopenYjs(): Promise<{ ms: number; entries: number }> {
   return { ms: performance.now() - started, entries };
 }
 
-const api = { load, reopen, storeYjs, reopenYjs };
+const api = { load, reopen, storeYjs, reopenYjs, hold, release };
 
 export type ReopenPageApi = typeof api;
 
