@@ -18,7 +18,7 @@ import {
   type SegmentRow,
   type Unpacked,
 } from './ledger-segments.ts';
-import type { WriteOp } from './ledger-writer.ts';
+import { digestMark, type WriteOp } from './ledger-writer.ts';
 
 /** Entries per progress report. */
 const PROGRESS_EVERY = 1000;
@@ -54,6 +54,8 @@ interface Kept {
   forget: string[];
   /** Its entries could not be read at all (their ids are unknown). */
   unreadable: boolean;
+  /** The digest it was read with (rewritten only if it still has it: `digestMark`). */
+  digest: string;
 }
 
 /** Counts entries done and reports every PROGRESS_EVERY, and once at the end. */
@@ -116,6 +118,7 @@ async function rebuildSegment(
     changed: segment === undefined,
     forget: [],
     unreadable: segment === undefined,
+    digest: digestMark(row),
   };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as PackedEntry;
@@ -179,6 +182,7 @@ export function segmentRewrites(segments: readonly Kept[]): WriteOp[] {
         entries: run.flatMap((k) => k.entries),
         remove: rest.map((k) => k.key),
         forget: run.flatMap((k) => k.forget),
+        read: new Map(run.map((k) => [k.key, k.digest])),
       });
     run = [];
   };

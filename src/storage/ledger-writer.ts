@@ -22,8 +22,19 @@ type StoreName = StoreNames<LedgerStoreSchema>;
 export type WriteOp =
   /** An entry the ledger admitted: stored unless it already is. */
   | { op: 'entry'; entry: PackedEntry }
-  /** Segment `key` now holds `entries` (none: deleted); `remove` are deleted; `forget` ids go. */
-  | { op: 'rewrite'; key: number; entries: PackedEntry[]; remove: number[]; forget: string[] }
+  /**
+   * Segment `key` now holds `entries` (none: deleted); `remove` are deleted; `forget` ids go.
+   * Only if every segment involved still has the digest it was read with (`read`): another tab
+   * may have rewritten one since, and rewriting over its change could drop entries.
+   */
+  | {
+      op: 'rewrite';
+      key: number;
+      entries: PackedEntry[];
+      remove: number[];
+      forget: string[];
+      read: Map<number, string>;
+    }
   | { op: 'quarantine'; row: QuarantineRow }
   /** The stored ids are exactly these (after a segment too damaged to read was dropped). */
   | { op: 'reindex'; ids: string[] }
@@ -70,6 +81,22 @@ async function capQuarantine(
   if (last !== undefined) await quarantine.delete(IDBKeyRange.upperBound(last));
 }
 
+/** A segment row's digest as a string to compare ("none" when it has none, or is gone). */
+export function digestMark(row: { digest?: unknown } | undefined): string {
+  return row?.digest instanceof Uint8Array ? toHex(row.digest) : 'none';
+}
+
+/** Whether each segment still has the digest it was read with. */
+async function stillAsRead(
+  segments: IDBPObjectStore<LedgerStoreSchema, ArrayLike<StoreName>, 'segments', 'readwrite'>,
+  read: Map<number, string>,
+): Promise<boolean> {
+  const rows = await Promise.all([...read.keys()].map((key) => segments.get(key)));
+  return [...read.values()].every(
+    (mark, i) => rows[i] !== undefined && digestMark(rows[i]) === mark,
+  );
+}
+
 function storesFor(db: LedgerDb, ops: readonly WriteOp[]): StoreName[] {
   const legacy = hasLegacyStores(db) && ops.some((o) => o.op === 'drop-legacy');
   return ['segments', 'ids', 'quarantine', ...(legacy ? (['entries', 'verified'] as const) : [])];
@@ -87,8 +114,9 @@ export async function writeBatch(
     const segments = tx.objectStore('segments');
     const ids = tx.objectStore('ids');
     const quarantine = tx.objectStore('quarantine');
-    const [present, named] = await Promise.all([
+    const [present, unchanged, named] = await Promise.all([
       Promise.all(ops.map((o) => (o.op === 'entry' ? ids.getKey(o.entry.id) : undefined))),
+      Promise.all(ops.map((o) => (o.op === 'rewrite' ? stillAsRead(segments, o.read) : false))),
       Promise.all(
         ops.map((o) =>
           o.op === 'quarantine' ? quarantine.index('name').getKey(o.row.name) : undefined,
@@ -107,6 +135,7 @@ export async function writeBatch(
         const kept = reindexed?.has(id) ?? present[i] !== undefined;
         if (!kept || forgotten.has(id)) added.set(id, o.entry);
       } else if (o.op === 'rewrite') {
+        if (unchanged[i] !== true) return; // changed meanwhile: the next reopen plans again
         requests.push(
           o.entries.length > 0
             ? segments.put({ ...makeSegment(limits.ledgerId, o.entries), key: o.key })

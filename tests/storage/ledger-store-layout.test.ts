@@ -111,4 +111,31 @@ describe('ledger store layout', () => {
     expect(ids(third.ledger)).toEqual(ids(source));
     await third.close();
   });
+
+  it('never rewrites a segment another tab changed since it was read (its entries stay)', async () => {
+    const source = await sourceLedger(4);
+    const [, ...entries] = [...source.all()];
+    const store = await openLedgerStore(source.genesis.bytes, { onError });
+    for (const entry of entries.slice(0, 3)) {
+      await store.ledger.admit(entry.bytes);
+      await store.flush(); // small segments, to be merged by whoever opens next
+    }
+    await store.close();
+    // Tab A opens and plans to merge them; its writes wait.
+    const a = await openLedgerStore(source.id, { onError, flushDelayMs: 60_000 });
+    // Tab C merges them too, and stores one more entry in a segment of its own.
+    const c = await openLedgerStore(source.id, { onError });
+    await c.ledger.admit((entries[3] as Entry).bytes);
+    await c.close();
+    // Tab B merges that segment into the first one.
+    const b = await openLedgerStore(source.id, { onError });
+    await b.close();
+    expect(await segments(source.id)).toEqual([ids(source)]);
+    // A's plan is stale: carried out, it would put back the first segment without the entry.
+    await a.close();
+    expect(await segments(source.id)).toEqual([ids(source)]);
+    const again = await openLedgerStore(source.id, { onError });
+    expect(ids(again.ledger)).toEqual(ids(source));
+    await again.close();
+  });
 });
