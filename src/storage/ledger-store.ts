@@ -67,6 +67,12 @@ export interface LedgerStore {
   close(): Promise<void>;
 }
 
+/** Performance measures of a reopen: reading the segments, and reading plus rebuilding. */
+export const STORE_MEASURES = {
+  read: 'patchtrail:ledger-store:read',
+  rebuild: 'patchtrail:ledger-store:rebuild',
+} as const;
+
 async function readGenesis(db: LedgerDb, ledgerId: string): Promise<Uint8Array> {
   const [first] = await db.getAll('segments', null, 1);
   const stored =
@@ -103,12 +109,15 @@ async function rebuild(
   options: LedgerStoreOptions,
 ): Promise<{ report: StoreLoadReport; tidy: WriteOp[]; empty: boolean }> {
   const report: StoreLoadReport = { admitted: 0, cached: 0, held: 0, rejected: [] };
+  const started = performance.now();
   const rows = await readSegments(db);
+  performance.measure(STORE_MEASURES.read, { start: started });
   const stored = rows.reduce((n, row) => n + (Number.isSafeInteger(row.count) ? row.count : 0), 0);
   const total = stored + (await legacyCount(db));
   const progress = progressCounter(total, options.progress);
   const segments = await rebuildSegments(ledger, rows, report, options, progress.step);
   const moved = await rebuildLegacy(db, ledger, report, progress.step);
+  performance.measure(STORE_MEASURES.rebuild, { start: started });
   progress.end();
   report.held = ledger.heldCount;
   return { report, tidy: [...moved, ...segmentRewrites(segments)], empty: total === 0 };
