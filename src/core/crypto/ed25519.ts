@@ -15,19 +15,6 @@ import { bufferSource, toHex } from '../encoding/bytes.ts';
 
 export type Ed25519Backend = 'webcrypto' | 'noble';
 
-/**
- * A runtime's own one-shot verification, passed in where it costs less than WebCrypto's (the
- * CLI's Node adapter: OpenSSL's EVP_DigestVerify, the function Node's WebCrypto calls, without
- * its per-call algorithm normalisation, job and promise). `verify` gives it only keys and
- * signatures that passed the strict checks; it returns false (or throws) when the signature
- * does not verify.
- */
-export type Ed25519Verifier = (
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: Uint8Array,
-) => boolean;
-
 export const PUBLIC_KEY_LENGTH = 32;
 export const SEED_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
@@ -169,12 +156,11 @@ export async function verify(
   publicKey: Uint8Array,
   message: Uint8Array,
   signature: Uint8Array,
-  backend?: Ed25519Backend | Ed25519Verifier,
+  backend?: Ed25519Backend,
 ): Promise<boolean> {
   if (!passesStrictChecks(publicKey, signature)) return false;
   const chosen = backend ?? (await defaultBackend());
   try {
-    if (typeof chosen === 'function') return chosen(publicKey, message, signature) === true;
     if (chosen === 'noble') return ed25519.verify(signature, message, publicKey, { zip215: false });
     const key = await importedKey(publicKey);
     return await crypto.subtle.verify(

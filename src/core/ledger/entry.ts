@@ -11,7 +11,7 @@
  * Everything here is a pure check of one entry's bytes; what needs other entries (chain
  * links, standing, kind rules against the registry) is in validator.ts.
  */
-import { verify, type Ed25519Verifier } from '../crypto/ed25519.ts';
+import { verify } from '../crypto/ed25519.ts';
 import type { Signer } from '../crypto/signer.ts';
 import { concatBytes, fromBase64, toBase64, toHex, utf8Encode } from '../encoding/bytes.ts';
 import { canonicalBytes, type Json } from '../encoding/canonical-json.ts';
@@ -189,12 +189,9 @@ export function readEntry(
   return { entry: { ...fields, id, bytes }, message, signature };
 }
 
-/**
- * Whether a read entry's signature verifies under its author's key (never throws); `verifier`,
- * when given, is the runtime's own verification (see ed25519.ts).
- */
-export function signatureValid(read: ReadEntry, verifier?: Ed25519Verifier): Promise<boolean> {
-  return authorSigned(read.entry.author, read.message, read.signature, verifier);
+/** Whether a read entry's signature verifies under its author's key (never throws). */
+export function signatureValid(read: ReadEntry): Promise<boolean> {
+  return authorSigned(read.entry.author, read.message, read.signature);
 }
 
 /** Whether `signature` over `message` verifies under the did:key `author` (never throws). */
@@ -202,7 +199,6 @@ export async function authorSigned(
   author: string,
   message: Uint8Array,
   signature: Uint8Array,
-  verifier?: Ed25519Verifier,
 ): Promise<boolean> {
   let key: Uint8Array;
   try {
@@ -210,7 +206,7 @@ export async function authorSigned(
   } catch {
     return false;
   }
-  return verify(key, message, signature, verifier);
+  return verify(key, message, signature);
 }
 
 /** Refuses an entry whose signature did not verify. */

@@ -13,7 +13,6 @@
  * sequential admission. The bytes are attacker-controlled; the receipt is ours, but comes over
  * a message channel and is never taken for more than its digest proves.
  */
-import type { Ed25519Verifier } from '../crypto/ed25519.ts';
 import { sha256Sync } from '../crypto/hash.ts';
 import { bytesEqual, utf8Decode } from '../encoding/bytes.ts';
 import { isPatchtrailError } from '../errors.ts';
@@ -37,13 +36,11 @@ export type EntryReader = (bytes: Uint8Array, ledger: string) => Promise<EntryRe
 
 /**
  * Reads untrusted bytes as an entry of `ledger` (everything `readEntry` checks) and verifies its
- * signature (with `verifier` when given, see ed25519.ts): a receipt when all passed, undefined
- * otherwise (admission then gives the reason).
+ * signature: a receipt when all passed, undefined otherwise (admission then gives the reason).
  */
 export async function receiptFor(
   bytes: Uint8Array,
   ledger: string,
-  verifier?: Ed25519Verifier,
 ): Promise<EntryReceipt | undefined> {
   let read;
   try {
@@ -52,7 +49,7 @@ export async function receiptFor(
     if (isPatchtrailError(error)) return undefined;
     throw error;
   }
-  if (!(await signatureValid(read, verifier))) return undefined;
+  if (!(await signatureValid(read))) return undefined;
   return { id: read.entry.id, ledger, digest: sha256Sync(bytes) };
 }
 
