@@ -9,8 +9,13 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSeedSigner, type Signer } from '../../src/core/index.ts';
-import { signEntry, signatureValid, type ReadEntry } from '../../src/core/ledger/entry.ts';
-import { receiptFor, type EntryReader } from '../../src/core/ledger/receipt.ts';
+import {
+  readEntry,
+  signEntry,
+  signatureValid,
+  type ReadEntry,
+} from '../../src/core/ledger/entry.ts';
+import { receiptedEntry, receiptFor, type EntryReader } from '../../src/core/ledger/receipt.ts';
 import { ledgerLines, loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
@@ -211,6 +216,20 @@ describe('a signature checked ahead', () => {
 });
 
 describe('a receipt from a reader', () => {
+  it('gives the entry the full read gives, members in the same order', async () => {
+    const lines = await soundLines();
+    const id = (await Ledger.open(encoder.encode(lines[0]))).id;
+    for (const line of lines.slice(1, 8)) {
+      const bytes = encoder.encode(line);
+      const receipt = await receiptFor(bytes, id);
+      if (receipt === undefined) throw new Error('no receipt for a sound line');
+      const full = readEntry(bytes, undefined, { ledger: id }).entry;
+      const fast = receiptedEntry(bytes, receipt, id, undefined);
+      expect(fast).toEqual(full);
+      expect(Object.keys(fast ?? {})).toEqual(Object.keys(full));
+    }
+  });
+
   it('vouches only for bytes that hash to its digest', async () => {
     const lines = await soundLines();
     const ledger = await Ledger.open(encoder.encode(lines[0]));

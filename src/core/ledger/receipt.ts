@@ -16,7 +16,7 @@
 import { sha256Sync } from '../crypto/hash.ts';
 import { bytesEqual, utf8Decode } from '../encoding/bytes.ts';
 import { isPatchtrailError } from '../errors.ts';
-import { readEntry, signatureValid, type Entry, type EntryFields } from './entry.ts';
+import { readEntry, signatureValid, type Entry } from './entry.ts';
 
 /** What a reader vouches for: bytes that hash to `digest` read as entry `id` of `ledger`. */
 export interface EntryReceipt {
@@ -70,7 +70,11 @@ export function receiptedEntry(
     // The same parse `readEntry` starts with, of bytes it accepted: the same fields.
     const { sig, ...fields } = JSON.parse(utf8Decode(bytes)) as Record<string, unknown>;
     if (typeof sig !== 'string') return undefined;
-    return { ...(fields as unknown as EntryFields), id: receipt.id, bytes };
+    // What readEntry returns, `{ ...fields, id, bytes }`, without a second copy of the fields.
+    const entry = fields as unknown as Entry;
+    entry.id = receipt.id;
+    entry.bytes = bytes;
+    return entry;
   } catch {
     return undefined;
   }
