@@ -132,6 +132,52 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
     await shoot(page, 'team-onboarding');
   });
 
+  it('fits the phone’s bar: four screens and More, no label cut, the rest one tap away', async () => {
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}#/inbox`);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const more = nav.getByRole('button', { name: 'More' });
+      await more.waitFor();
+      const shown = await nav
+        .locator('.nav-link:visible span')
+        .evaluateAll((spans) =>
+          spans.map((s) => ({ text: s.textContent, cut: s.scrollWidth > s.clientWidth })),
+        );
+      expect(shown).toEqual(
+        ['Inbox', 'Ledger', 'Audit', 'Team', 'More'].map((text) => ({ text, cut: false })),
+      );
+      expect(await nav.getByRole('link', { name: 'Policy', exact: true }).count()).toBe(0);
+
+      await more.click();
+      expect(await more.getAttribute('aria-expanded')).toBe('true');
+      const panel = page.locator('#nav-more-panel');
+      expect(await panel.getByRole('link').allTextContents()).toEqual([
+        'Reputation',
+        'Policy',
+        'Peers',
+        'Settings',
+      ]);
+      await shoot(page, 'nav-more');
+      await panel.getByRole('link', { name: 'Policy', exact: true }).click();
+      await heading(page, 'Policy').waitFor();
+      expect(await panel.count()).toBe(0);
+      // The bar says where you are even when the screen is under More.
+      expect(await more.getAttribute('class')).toContain('nav-active');
+
+      await more.click();
+      await page.keyboard.press('Escape');
+      expect(await panel.count()).toBe(0);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('More');
+      await more.click();
+      await page.mouse.click(195, 200);
+      expect(await panel.count()).toBe(0);
+    } finally {
+      if (viewport !== null) await page.setViewportSize(viewport);
+    }
+  });
+
   it('shows this device’s identity in Settings: its did:key, a copy button, and what not to lose', async () => {
     await page.goto(`${server.url}#/settings`);
     const identity = page.getByTestId('device-identity');

@@ -18,7 +18,7 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
       </li>
       <For each={e().contributors}>
         {(c) => (
-          <li data-testid="lineage-contributor">
+          <li data-testid="score-contributor">
             {props.nameOf(c.did) || 'an unnamed system'} gave {percentOf(c.ppb)}
           </li>
         )}
