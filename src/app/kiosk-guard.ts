@@ -18,6 +18,12 @@ export interface KioskMode {
   components: string[];
   /** The OPFS folder it watches for dropped bundles. */
   folder: string;
+  /**
+   * The names of real folders an admin picked instead (handles kept in IndexedDB,
+   * storage/kiosk-folders.ts): the folder it watches, and the folder it keeps up to date.
+   */
+  watchPicked?: string;
+  targetPicked?: string;
   /** When kiosk mode began (ISO 8601), and on which device key. */
   since: string;
   device: string;
@@ -70,6 +76,10 @@ export const FALLBACK_MODE: KioskMode = {
   device: '',
 };
 
+/** A picked folder's name as the browser gives it: absent, or 1–255 characters. */
+const pickedName = (x: unknown): boolean =>
+  x === undefined || (typeof x === 'string' && x.length > 0 && x.length <= 255);
+
 /** Reads a stored mode (it may have been edited by hand); anything odd falls back, closed. */
 export function readKioskMode(text: string | null): KioskMode | undefined {
   if (text === null) return undefined;
@@ -84,7 +94,9 @@ export function readKioskMode(text: string | null): KioskMode | undefined {
       WORKSPACE.test(v.folder) &&
       strings(v.components) &&
       typeof v.since === 'string' &&
-      typeof v.device === 'string'
+      typeof v.device === 'string' &&
+      pickedName(v.watchPicked) &&
+      pickedName(v.targetPicked)
     )
       return { ...(v as KioskMode), components: [...v.components] };
   } catch {

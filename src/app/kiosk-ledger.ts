@@ -10,6 +10,7 @@ import type { Ledger } from '../core/ledger/ledger.ts';
 import { compileGlob } from '../core/policy/match.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
 import type { PolicyDecision } from '../core/policy/types.ts';
+import { passkeyBacked } from '../core/ledger/passkeys.ts';
 import { provenance } from '../core/ledger/queries.ts';
 import { publishedPatches, type PublishedPatch } from './ledger-patches.ts';
 
@@ -59,12 +60,27 @@ export function lastEventOf(
   return events.filter((e) => e.patch === patch).at(-1);
 }
 
-/** Whether an admin (in standing) flagged the patch compromised. */
-export function flaggedByAdmin(ledger: Ledger, patch: string): string | undefined {
+/**
+ * Whether an admin (in standing) flagged the patch compromised. Under a policy whose
+ * `admin-passkey` rule names `flag`, only a flag with a verified passkey assertion counts.
+ */
+export async function flaggedByAdmin(
+  ledger: Ledger,
+  patch: string,
+  policy?: CompiledPolicy,
+): Promise<string | undefined> {
   const registry = ledger.registry();
-  const flag = provenance(ledger, patch).flags.find(
+  const flags = provenance(ledger, patch).flags.filter(
     (f) => f.compromised && registry.identities.get(f.author)?.admin === true,
   );
+  const backed =
+    policy?.passkeyFor.has('flag') === true
+      ? await passkeyBacked(
+          ledger,
+          flags.map((f) => f.id),
+        )
+      : undefined;
+  const flag = flags.find((f) => backed === undefined || backed.has(f.id));
   if (flag === undefined) return undefined;
   const name = registry.identities.get(flag.author)?.name ?? '';
   return `${name === '' ? 'an admin' : name} flagged it compromised: ${flag.evidence}`;

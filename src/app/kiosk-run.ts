@@ -82,7 +82,7 @@ async function rollBackFlagged(
   result: PassResult,
 ): Promise<void> {
   for (const applied of appliedNow(events)) {
-    const flag = flaggedByAdmin(ctx.ledger, applied.patch);
+    const flag = await flaggedByAdmin(ctx.ledger, applied.patch, ctx.policy.compiled);
     if (flag === undefined) continue;
     const bundle = held.get(applied.patch);
     if (bundle === undefined) continue; // said by the bundle rows: nothing else can undo it
@@ -132,7 +132,7 @@ async function takeBundle(
 ): Promise<void> {
   const last = lastEventOf(events, bundle.patch);
   if (last?.reason === 'applied' || last?.reason === 'rolled-back') return; // never twice
-  const flag = flaggedByAdmin(ctx.ledger, bundle.patch);
+  const flag = await flaggedByAdmin(ctx.ledger, bundle.patch, ctx.policy.compiled);
   if (flag !== undefined) return void result.waiting.push(row(bundle, 'flagged', [flag]));
   const decide = deciderFor(ctx);
   if (decide === undefined)

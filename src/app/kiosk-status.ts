@@ -9,6 +9,7 @@
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
 import { appliedNow, freshnessBudget, targetEvents, type TargetEvent } from './kiosk-ledger.ts';
+import { PERMISSION_WORDS, type FolderNeed } from './kiosk-io.ts';
 import type { KioskMemory, KioskSource, Recovery } from './kiosk-record.ts';
 import type { WaitingRow } from './kiosk-run.ts';
 import { reputationClock } from '../core/reputation/inputs.ts';
@@ -48,6 +49,8 @@ export interface KioskStatus {
   /** What stops the kiosk from working at all, in plain words. */
   problems: string[];
   activity?: { name: string; kind: 'apply' | 'rollback' };
+  /** Picked folders that need permission again: nothing is read or applied until then. */
+  permissions?: FolderNeed[];
 }
 
 export interface StatusInput {
@@ -126,4 +129,17 @@ export function kioskStatus(input: StatusInput): KioskStatus {
   if (last !== undefined) status.lastUpdate = versionRow(last, names, memory);
   if (memory.recovery !== undefined) status.recovery = memory.recovery;
   return status;
+}
+
+/** The status while picked folders need permission again: what the ledger says, and that. */
+export function needsPermission(
+  input: Omit<StatusInput, 'waiting' | 'problems'>,
+  needs: FolderNeed[],
+): KioskStatus {
+  const problems = needs.map(
+    (n) =>
+      `Needs attention: ${PERMISSION_WORDS[n.role]} (“${n.name}”). Nothing is applied until an admin allows it.`,
+  );
+  const known = kioskStatus({ ...input, waiting: [], problems });
+  return { ...known, state: 'needs-attention', permissions: needs };
 }

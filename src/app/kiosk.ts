@@ -24,9 +24,10 @@ import type { KioskBundle } from './kiosk-run.ts';
 import type { KioskStatus } from './kiosk-status.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import type { TeamService } from './team.ts';
-import type { OpenedTarget } from './targets.ts';
+import { browserKioskIo, targetRecordName, type FolderNeed, type KioskIo } from './kiosk-io.ts';
 
-export type { KioskMode, KioskStatus };
+export type { FolderNeed, KioskIo, KioskMode, KioskStatus };
+export { COMMIT_PAUSE_KEY, PERMISSION_WORDS } from './kiosk-io.ts';
 export type { WaitingRow } from './kiosk-run.ts';
 export type { Freshness, KioskState, VersionRow } from './kiosk-status.ts';
 
@@ -40,15 +41,15 @@ export interface KioskService {
   readonly mode: Accessor<KioskMode | undefined>;
   readonly status: Accessor<KioskStatus>;
   eligibility(): KioskEligibility;
-  enter(setup: { components: string[] }): KioskEligibility;
+  /** `watch` / `target`: names of folders picked with `pickFolder` (else OPFS). */
+  enter(setup: { components: string[]; watch?: string; target?: string }): KioskEligibility;
   leave(): Promise<AdminConfirmation>;
-}
-
-/** What the kiosk opens; the browser's defaults are OPFS (tests pass memory trees). */
-export interface KioskIo {
-  openTarget(name: string): Promise<OpenedTarget['tree']>;
-  /** The watched folder's files; undefined when it cannot be read now. */
-  listFolder(name: string): Promise<{ name: string; signature: string; file: File }[]>;
+  /** Whether this browser can pick real folders for the kiosk. */
+  canPickFolders(): boolean;
+  /** Asks the admin for a folder (from a click) and keeps it; its name, or undefined. */
+  pickFolder(role: FolderNeed['role']): Promise<string | undefined>;
+  /** Asks the browser to allow the picked folders again (from an admin's click), then checks. */
+  allowFoldersAgain(): Promise<void>;
 }
 
 export interface KioskOptions {
@@ -59,35 +60,6 @@ export interface KioskOptions {
   store?: Parameters<typeof makeKioskMemory>[0];
   now?: () => Date;
   pollMs?: number;
-}
-
-/**
- * Tests only: pause the kiosk's target commits after this step (see DirectoryCommitOptions),
- * so an end-to-end test can close the page mid-apply, as the CLI's PATCHTRAIL_CRASH_AT_STEP.
- */
-export const COMMIT_PAUSE_KEY = 'patchtrail.failpoint.kiosk-commit-pause-after-step';
-
-function browserIo(): KioskIo {
-  return {
-    async openTarget(name) {
-      const { openWorkspace } = await import('../storage/workspaces.ts');
-      const pause = Number(globalThis.localStorage?.getItem(COMMIT_PAUSE_KEY) ?? '');
-      const failpoints = Number.isInteger(pause) && pause > 0 ? { _pauseAfterStep: pause } : {};
-      return (await openWorkspace(name, failpoints)).tree;
-    },
-    async listFolder(name) {
-      const [{ opfsDirectory }, { listDropFolder }] = await Promise.all([
-        import('../storage/workspaces.ts'),
-        import('../storage/drop-folder.ts'),
-      ]);
-      const files = await listDropFolder(await opfsDirectory(name));
-      return files.map((f) => ({
-        name: f.name,
-        signature: `${f.size}:${f.lastModified}`,
-        file: f.file,
-      }));
-    },
-  };
 }
 
 const openTeamOf = (teams: TeamService): OpenTeam | undefined => {
@@ -105,7 +77,7 @@ export function createKiosk(
   options: KioskOptions = {},
 ): KioskService {
   const guard = options.guard ?? makeKioskGuard();
-  const io = options.io ?? browserIo();
+  const io = options.io ?? browserKioskIo();
   const now = options.now ?? (() => new Date());
   const memory = makeKioskMemory(options.store ?? globalThis.localStorage);
   const [status, setStatus] = createSignal<KioskStatus>(STARTING);
@@ -154,10 +126,21 @@ export function createKiosk(
       guard.enter({
         ...{ target: 'kiosk', folder: 'kiosk-drop', components },
         ...{ since: now().toISOString(), device: device.key()?.did ?? '' },
+        ...(setup.watch === undefined ? {} : { watchPicked: setup.watch }),
+        ...(setup.target === undefined ? {} : { targetPicked: setup.target }),
       });
       return ok;
     },
     leave: () => guard.leave(),
+    canPickFolders: () =>
+      io.pick !== undefined &&
+      typeof (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker === 'function',
+    pickFolder: async (role) => io.pick?.(role),
+    async allowFoldersAgain() {
+      const mode = guard.mode();
+      if (mode !== undefined) await io.regrant?.(mode);
+      loop.poke();
+    },
   };
 }
 
@@ -173,6 +156,10 @@ interface LoopDeps {
   setStatus: (status: KioskStatus) => void;
 }
 
+/** What a passer-by reads as a bundle's name: the patch's reason, as its author wrote it. */
+const nameOf = (item: InboxItem): string =>
+  item.check.report?.predicate.reason_for_patch ?? item.fileName;
+
 /** Bundles the kiosk holds: its folder's, and peers' published for its components. */
 async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Promise<KioskBundle[]> {
   const { patchesFor } = await import('./kiosk-ledger.ts');
@@ -183,7 +170,7 @@ async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Prom
   const add = (item: InboxItem, source: KioskBundle['source']) =>
     out.push({
       ...{ patch: item.key, bytes: item.bytes, source },
-      name: item.check.report?.predicate.reason_for_patch ?? item.fileName,
+      name: nameOf(item),
     });
   const fromFolder = deps.inbox.items().filter((i) => sources[i.key]?.source === 'folder');
   for (const item of [...fromFolder].reverse()) if (verified(item)) add(item, 'folder');
@@ -200,7 +187,7 @@ async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Prom
 /** Takes the folder's new files into the Inbox; returns those that are not bundles. */
 async function takeFolder(deps: LoopDeps, mode: KioskMode): Promise<string[]> {
   const refused: string[] = [];
-  const files = await deps.io.listFolder(mode.folder);
+  const files = await deps.io.listFolder(mode.folder, mode);
   for (const dropped of files) {
     if (deps.memory.get().taken[dropped.name] === dropped.signature) continue;
     const item = await deps.inbox.open(dropped.file, 'folder');
@@ -228,11 +215,21 @@ function makeLoop(deps: LoopDeps) {
       import('./patch-verdict.ts'),
     ]);
     const signer = await deps.device.ready();
-    const targetName = `${signer.did}:workspace:${mode.target}`;
-    if (tree?.name !== targetName)
-      tree = { name: targetName, tree: await deps.io.openTarget(mode.target) };
-    const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
+    const targetName = targetRecordName(signer.did, mode);
     const policy = await policyInForce(team.ledger);
+    // A picked folder without permission: touch nothing; the ledger still says what runs.
+    const needs = (await deps.io.access?.(mode)) ?? [];
+    if (needs.length > 0) {
+      const names = new Map(deps.inbox.items().map((i) => [i.key, nameOf(i)]));
+      const known = { ledger: team.ledger, policy, target: targetName, names };
+      const memory = deps.memory.get();
+      return void deps.setStatus(
+        status.needsPermission({ ...known, memory, now: deps.now() }, needs),
+      );
+    }
+    if (tree?.name !== targetName)
+      tree = { name: targetName, tree: await deps.io.openTarget(mode.target, mode) };
+    const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
     if (!recovered) {
       const patch = deps.memory.get().inFlight?.patch;
       const held = (await bundlesFor(deps, team, mode)).find((b) => b.patch === patch);

@@ -88,6 +88,12 @@ export interface OpenTeam {
   close(): Promise<void>;
 }
 
+/** Performance marks around opening the store (the app bench reads them). */
+export const LEDGER_OPEN_MARKS = {
+  start: 'patchtrail:ledger-open:start',
+  end: 'patchtrail:ledger-open:end',
+} as const;
+
 /** Entries written per IndexedDB transaction. */
 const WRITE_BATCH = 200;
 
@@ -144,6 +150,7 @@ export async function openTeamSession(
   source: string | Uint8Array,
   options: SessionOptions,
 ): Promise<OpenTeam> {
+  performance.mark(LEDGER_OPEN_MARKS.start);
   const store: LedgerStore = await openLedgerStore(source, {
     onError: options.onError,
     // Smaller transactions than the store's default 1000: each commits in one task, and a
@@ -151,6 +158,7 @@ export async function openTeamSession(
     batchSize: WRITE_BATCH,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   });
+  performance.mark(LEDGER_OPEN_MARKS.end);
   const { ledger } = store;
   const live = liveRevision(ledger);
   return {

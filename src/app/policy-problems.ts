@@ -10,6 +10,7 @@
 import { isPatchtrailError } from '../core/errors.ts';
 import type { CelEngine } from '../core/policy/cel-api.ts';
 import { canonicalHash, readPolicy } from '../core/policy/document.ts';
+import { publishRefusal } from '../core/policy/publishable.ts';
 import type { PolicyDocument } from '../core/policy/types.ts';
 
 export interface DraftProblem {
@@ -68,23 +69,9 @@ function selectors(rule: PolicyDocument['rules'][number]) {
   return found;
 }
 
-/**
- * What `policy publish` refuses before signing: a version at or below the one in force (but
- * for that very policy again), which could never take effect. Undefined when it may go.
- */
-export function versionRefusal(
-  inForce: { version: number; hash: string } | undefined,
-  version: number,
-  hash: string,
-): string | undefined {
-  if (inForce === undefined || version > inForce.version) return undefined;
-  if (version === inForce.version && hash === inForce.hash) return undefined;
-  return `version ${inForce.version} is in force: a version at or below it can never take effect; use ${inForce.version + 1} or higher`;
-}
-
 export function ledgerProblems(document: PolicyDocument, hash: string, facts: LedgerFacts) {
   const problems: DraftProblem[] = [];
-  const refusal = versionRefusal(facts.inForce, document.version, hash);
+  const refusal = publishRefusal(facts.inForce, document.version, hash);
   if (refusal !== undefined)
     problems.push({ path: '/version', message: refusal, severity: 'error' });
   document.rules.forEach((rule, i) => {

@@ -12,8 +12,9 @@ import type { Json } from '../core/encoding/canonical-json.ts';
 import { isPatchtrailError, reject, type ErrorCode } from '../core/errors.ts';
 import { effectivePolicyAsync, type EffectivePolicy } from '../core/policy/effective.ts';
 import { compilePolicyAsync } from '../core/policy/evaluate.ts';
-import { versionRefusal } from './policy-problems.ts';
+import { checkPublishable } from '../core/policy/publishable.ts';
 import type { OpenTeam } from './ledger-session.ts';
+import type { Passkey } from './patch-actions.ts';
 import { personOf, publishRight, type Person, type VersionState } from './policy-standing.ts';
 
 export type PublishOutcome =
@@ -38,20 +39,32 @@ function standingOf(effective: EffectivePolicy, version: number, hash: string) {
   return { state: 'superseded' as const, candidate: effective.superseded.find(same) };
 }
 
-async function publish(team: OpenTeam, signer: Signer, document: unknown, now: Date) {
+/** Why a publish under a policy that names `policy` in its `admin-passkey` rule cannot go. */
+export const PASSKEY_NEEDED =
+  'the policy in force counts a new policy only from admins who sign it with their passkey: bind a passkey to this device’s identity (Settings), then publish again';
+
+async function publish(
+  team: OpenTeam,
+  signer: Signer,
+  document: unknown,
+  now: Date,
+  passkey: Passkey | undefined,
+) {
   const policy = await compilePolicyAsync(document);
   const { ledger } = team;
   const right = publishRight(ledger, signer.did);
   if (!right.allowed) reject('INVALID_METADATA', right.reason);
   const before = await effectivePolicyAsync(ledger);
   const { version } = policy.policy;
-  const refusal = versionRefusal(before.current, version, policy.hash);
-  if (refusal !== undefined) reject('INVALID_METADATA', refusal);
+  checkPublishable(before.current, version, policy.hash);
+  const needsPasskey = before.compiled?.passkeyFor.has('policy') === true;
+  if (needsPasskey && passkey === undefined) reject('POLICY_DENIED', PASSKEY_NEEDED);
   let after = before;
   let entry: string | undefined;
   if (standingOf(before, version, policy.hash).candidate?.signers.includes(signer.did) !== true) {
     const body = { version, policy: policy.policy as unknown as { [key: string]: Json } };
-    entry = (await ledger.append(signer, 'policy', body, utcTimestamp(now))).id;
+    const options = needsPasskey && passkey !== undefined ? { passkey } : {};
+    entry = (await ledger.append(signer, 'policy', body, utcTimestamp(now), options)).id;
     await team.settle();
     after = await effectivePolicyAsync(ledger);
   }
@@ -67,15 +80,19 @@ async function publish(team: OpenTeam, signer: Signer, document: unknown, now: D
   };
 }
 
-/** Signs `document` into the team ledger with `signer`; refused input is an outcome. */
+/**
+ * Signs `document` into the team ledger with `signer`; refused input is an outcome. `passkey`
+ * is asked for an assertion only when the policy in force requires one for `policy`.
+ */
 export async function publishPolicy(
   team: OpenTeam,
   signer: Signer,
   document: unknown,
   now: Date,
+  passkey?: Passkey,
 ): Promise<PublishOutcome> {
   try {
-    return await publish(team, signer, document, now);
+    return await publish(team, signer, document, now, passkey);
   } catch (error) {
     if (isPatchtrailError(error)) return { ok: false, code: error.code, message: error.message };
     const message = error instanceof Error ? error.message : String(error);

@@ -48,6 +48,8 @@ export interface PolicyService {
   readonly simulation: Accessor<SimulationState>;
   simulate(): Promise<void>;
   readonly publishing: Accessor<PublishState>;
+  /** The policy in force counts a new policy only when signed with an admin's passkey. */
+  readonly passkeyNeeded: Accessor<boolean>;
   publish(): Promise<void>;
   /** Replaces the draft: a version from the ledger as it is, or a fresh start. */
   load(from: PolicyVersion | 'next' | 'starter'): void;
@@ -71,7 +73,7 @@ function initialDraft(team: OpenTeam, standing: PolicyStanding): unknown {
 
 /** Call inside a component (the Policy page): runs stop when it unmounts. */
 export function createPolicyService(services: AppServices): PolicyService {
-  const { teams, device, bundles } = services;
+  const { teams, device, bundles, passkeys } = services;
   const team = createMemo(() => inPhase(teams.phase(), 'open')?.team);
   const [read] = createResource(
     () => {
@@ -144,13 +146,19 @@ export function createPolicyService(services: AppServices): PolicyService {
       );
     },
     publishing,
+    passkeyNeeded: () => standing()?.effective.compiled?.passkeyFor.has('policy') === true,
     async publish() {
       const open = team();
       const key = device.key();
       const c = check();
       if (open === undefined || key === undefined || c?.kind !== 'checked' || !c.valid) return;
       setPublishing({ kind: 'publishing' });
-      const outcome = await publishPolicy(open, key, c.valid.document, new Date());
+      // Asked only when the policy in force needs it (publishPolicy decides).
+      const passkey =
+        passkeys.mine().length > 0
+          ? (challenge: Uint8Array) => passkeys.assertPasskey(key.did, challenge)
+          : undefined;
+      const outcome = await publishPolicy(open, key, c.valid.document, new Date(), passkey);
       setPublishing({ kind: 'done', outcome });
     },
     load(from) {

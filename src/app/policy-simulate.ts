@@ -13,6 +13,7 @@
 import type { Entry } from '../core/ledger/entry.ts';
 import type { PublishBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
+import { passkeyBacked } from '../core/ledger/passkeys.ts';
 import { provenance } from '../core/ledger/queries.ts';
 import type { CompiledPolicy } from '../core/policy/evaluate.ts';
 import type { PolicyContext, RuleResult, UnsealedDecision } from '../core/policy/types.ts';
@@ -147,6 +148,19 @@ const byInterest = (a: SimulatedPatch, b: SimulatedPatch): number => {
   return changed !== 0 ? changed : a.time < b.time ? 1 : a.time > b.time ? -1 : 0;
 };
 
+/** Whether a policy counts passkey assertions (reviews with `passkey`, `admin-passkey`). */
+const asksPasskeys = (policy: CompiledPolicy | undefined): boolean =>
+  policy !== undefined &&
+  (policy.passkeyFor.size > 0 ||
+    policy.policy.rules.some((r) => r.kind === 'attestations' && r.passkey === true));
+
+/** Attestations and flags whose passkey assertion verifies, when either policy reads them. */
+async function backedFor(ledger: Ledger, input: SimulationInput): Promise<Set<string>> {
+  if (!asksPasskeys(input.draft) && !asksPasskeys(input.inForce)) return new Set();
+  const ids = [...ledger.ofKind('attest'), ...ledger.ofKind('flag')].map((e) => e.id);
+  return passkeyBacked(ledger, ids);
+}
+
 const zeroTimeout = () => new Promise<void>((done) => setTimeout(done, 0));
 
 export async function simulatePolicy(
@@ -167,6 +181,7 @@ export async function simulatePolicy(
     system: { treeHash: '', components: {} },
     actingRole: input.actingRole,
     fuzz: 0,
+    passkeyBacked: await backedFor(ledger, input),
   };
   const patches = publishedPatches(ledger);
   const rows: SimulatedPatch[] = [];

@@ -28,6 +28,7 @@ const KIND_FIELDS: { [K in RuleKind]: Template } = {
     message: 'needs a review in standing',
   },
   'post-apply': { checks: [{ path: 'core/debug.flag', absent: true }] },
+  'admin-passkey': { actions: ['policy'] },
 };
 
 /** What each kind is for, in a few words (the kind picker shows them). */
@@ -48,6 +49,7 @@ export const KIND_LABELS: { [K in RuleKind]: string } = {
   verdicts: '“Fail” verdicts in the bundle',
   cel: 'Custom condition (CEL)',
   'post-apply': 'Files on the target after applying',
+  'admin-passkey': 'Admin actions that need an admin’s passkey',
 };
 
 export const KINDS: readonly RuleKind[] = RULE_KINDS;

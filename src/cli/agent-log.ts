@@ -32,6 +32,9 @@ export interface DecisionLine {
   message?: string;
   /** Ledger entries this decision recorded, oldest first. */
   recorded?: string[];
+  /** What a failed `--post-check` printed: its last bytes (untrusted), and how many in all. */
+  output?: string;
+  outputBytes?: number;
 }
 
 export function formatLine(line: DecisionLine, json: boolean): string {
@@ -43,6 +46,13 @@ export function formatLine(line: DecisionLine, json: boolean): string {
   if (line.message !== undefined) parts.push(shown(line.message));
   if (line.recorded !== undefined && line.recorded.length > 0)
     parts.push(`(recorded ${line.recorded.join(', ')})`);
+  if (line.output !== undefined) {
+    const kept = Buffer.byteLength(line.output);
+    const of = line.outputBytes !== undefined && line.outputBytes > kept;
+    parts.push(
+      `output${of ? ` (last ${kept} of ${line.outputBytes} bytes)` : ''}: ${shown(line.output)}`,
+    );
+  }
   return `${parts.join(' ')}\n`;
 }
 

@@ -40,8 +40,11 @@ export interface Decided {
 export interface AgentState {
   format: typeof AGENT_STATE_FORMAT;
   decided: Record<string, Decided>;
-  /** The bundle being decided when the state was last written, if any. */
-  pending?: { digest: string; name: string; time: string };
+  /**
+   * The bundle being decided when the state was last written, if any; `checks`: how often its
+   * `--post-check` was started (agent-watch-check.ts).
+   */
+  pending?: { digest: string; name: string; time: string; checks?: number };
 }
 
 export const statePath = (target: string): string =>

@@ -11,6 +11,8 @@ import { formatLine, resultLine, type DecisionLine } from './agent-log.ts';
 import { applyOnLedger, type DeviceAgent } from './commands/apply-ledger.ts';
 import type { CliContext } from './context.ts';
 import type { DropEntry, DropFolder } from './drop-folder.ts';
+import type { PostCheckCommand, PostCheckRun } from './agent-post-check.ts';
+import { bundleCheck, MAX_CHECK_STARTS } from './agent-watch-check.ts';
 
 export interface WatchLoop {
   agent: DeviceAgent;
@@ -26,6 +28,10 @@ export interface WatchLoop {
   context: CliContext;
   /** The drop folder's path, for the `watching` line. */
   watch: string;
+  /** The target directory, absolute (where `--post-check` runs), and its name on the ledger. */
+  dir: string;
+  targetName?: string;
+  postCheck?: PostCheckCommand;
 }
 
 /**
@@ -54,8 +60,7 @@ export async function watchFolder(loop: WatchLoop): Promise<number> {
   const resumed = state.pending?.digest;
   if (state.pending !== undefined) {
     const { name, digest } = state.pending;
-    const message = 'was being decided when the agent stopped; it is decided again';
-    log({ time: time(), status: 'resumed', file: name, digest, message });
+    log({ time: time(), status: 'resumed', file: name, digest, message: resumedWhy(state) });
   }
   let bad = 0;
   const deadline = Date.now() + 2 * loop.settleMs + 1000;
@@ -105,12 +110,25 @@ async function decide(
 ): Promise<DecisionLine> {
   const { state, statePath } = loop;
   const { name, digest } = entry;
-  state.pending = { digest, name, time: time() };
+  const checks = resumed ? checkStarts(state) : 0;
+  state.pending = { digest, name, time: time(), ...(checks > 0 ? { checks } : {}) };
   saveAgentState(statePath, state);
   let line: DecisionLine;
+  let evidence: PostCheckRun | undefined;
+  const more =
+    loop.postCheck === undefined
+      ? undefined
+      : bundleCheck(entry, {
+          ...{ command: loop.postCheck, dir: loop.dir, seen: (run) => (evidence = run) },
+          ...(loop.targetName === undefined ? {} : { targetName: loop.targetName }),
+          started: () => started(loop),
+        });
   try {
-    const result = await applyOnLedger(loop.agent, entry.bytes, loop.tree, loop.context, resumed);
+    const { agent, tree, context } = loop;
+    const result = await applyOnLedger(agent, entry.bytes, tree, context, resumed, more);
     line = resultLine(time(), name, digest, result);
+    if (evidence?.problem !== undefined)
+      Object.assign(line, { output: evidence.output, outputBytes: evidence.outputBytes });
     state.decided[digest] = {
       ...{ name, status: result.status, time: line.time },
       ...(line.code === undefined ? {} : { code: line.code }),
@@ -124,4 +142,29 @@ async function decide(
   delete state.pending;
   saveAgentState(statePath, state);
   return line;
+}
+
+/** How often the pending bundle's `--post-check` was started (a damaged count is none). */
+function checkStarts(state: AgentState): number {
+  const checks = state.pending?.checks;
+  return Number.isSafeInteger(checks) && (checks ?? 0) > 0 ? (checks as number) : 0;
+}
+
+/** Counts one more start of the pending bundle's check, saved before the program runs. */
+function started(loop: WatchLoop): number {
+  const pending = loop.state.pending;
+  if (pending === undefined) return 1;
+  pending.checks = checkStarts(loop.state) + 1;
+  saveAgentState(loop.statePath, loop.state);
+  return pending.checks;
+}
+
+/** The `resumed` line's reason: whether the post-check was under way, and what happens now. */
+function resumedWhy(state: AgentState): string {
+  const checks = checkStarts(state);
+  if (checks === 0) return 'was being decided when the agent stopped; it is decided again';
+  const times = `started ${checks} time(s)`;
+  return checks >= MAX_CHECK_STARTS
+    ? `its post-check (${times}) never finished: it is not run again, the apply is rolled back`
+    : `its post-check (${times}) had not finished when the agent stopped: it is checked again`;
 }

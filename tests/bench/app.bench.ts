@@ -9,12 +9,14 @@
  *   navigation's start (the page's own clock) until the entry list shows every entry. The
  *   reference: a blank page's cold start (a new browser process, an empty HTML page from the
  *   same loopback server, to its load event).
+ *   Where that time goes: the navigation's own marks, and the app's marks around opening the
+ *   ledger store (LEDGER_OPEN_MARKS).
  * - Warm reopen of the same ledger (a reload in the same browser) for context.
  *
  * PATCHTRAIL_BENCH_APP_ENTRIES sets the ledger's attestations (default 10000; the CPU of this
  * shared machine makes 100k a matter of minutes, most of them spent building the fixture).
- * Not measured here: the JS heap with 100k entries and cold admission against raw WebCrypto
- * (tests/bench/pool.bench.ts has both), the warm reopen of 100k beside a bare Yjs doc (to do).
+ * Not measured here: cold admission against raw WebCrypto (tests/bench/pool.bench.ts), the
+ * warm reopen beside a bare Yjs doc and the JS heap with the ledger open (reopen.bench.ts).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { it } from 'vitest';
 import { invitationLink } from '../../src/app/invitation.ts';
+import { LEDGER_OPEN_MARKS } from '../../src/app/ledger-session.ts';
 import {
   CHROMIUM_PATH,
   ensureWebBuild,
@@ -52,6 +55,22 @@ async function joinWithLedger(page: Page, app: string, fixture: TeamLedgerFixtur
   await page.getByTestId('waiting').waitFor();
   await page.getByTestId('ledger-file-input').setInputFiles(file);
   await page.getByTestId('import-report').waitFor({ timeout: 600_000 });
+}
+
+/** Where a cold start's time went: navigation marks and the app's own around the ledger. */
+async function coldStartPhases(page: Page): Promise<string> {
+  const marks = await page.evaluate((names) => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const at = (name: string) => performance.getEntriesByName(name).at(-1)?.startTime ?? NaN;
+    return {
+      response: nav.responseEnd,
+      loaded: nav.domContentLoadedEventEnd,
+      start: at(names.start),
+      end: at(names.end),
+    };
+  }, LEDGER_OPEN_MARKS);
+  const ms = (n: number) => (Number.isNaN(n) ? '?' : n.toFixed(0));
+  return `document ${ms(marks.response)} ms, DOMContentLoaded ${ms(marks.loaded)} ms, ledger store opening ${ms(marks.start)}–${ms(marks.end)} ms (${ms(marks.end - marks.start)} ms)`;
 }
 
 /** Milliseconds from the navigation's start until the entry list holds `count` entries. */
@@ -99,9 +118,10 @@ async function coldStart(server: WebServer, dir: string, fixture: TeamLedgerFixt
     await again.context.setOffline(true);
     await again.page.goto(`${server.url}#/ledger`);
     const cold = await untilEntries(again.page, fixture.admitted + 1);
+    const phases = await coldStartPhases(again.page);
     await again.page.reload();
     const warm = await untilEntries(again.page, fixture.admitted + 1);
-    return { cold, warm };
+    return { cold, warm, phases };
   } finally {
     await again.close();
   }
@@ -123,13 +143,14 @@ it('app: initial JavaScript, offline cold start with a team ledger (Chromium)', 
     await probe.close();
     const gzip = sizes.reduce((sum, s) => sum + s.gzip, 0);
     const blank = await blankColdStart(dir);
-    const { cold, warm } = await coldStart(server, dir, fixture);
+    const { cold, warm, phases } = await coldStart(server, dir, fixture);
     const entries = fixture.admitted + 1;
     console.log(
       [
         'app (Chromium, production build):',
         `  initial JavaScript   ${(gzip / 1024).toFixed(1)} KiB gzip in ${sizes.length} files (target ≤ ${INITIAL_JS_BUDGET / 1024} KiB)`,
         `  offline cold start   ${cold.toFixed(0)} ms to ${entries} entries listed (target ≤ ${COLD_START_TARGET_MS} ms); a blank page's cold start ${blank.toFixed(0)} ms (ratio ${(cold / Math.max(1, blank)).toFixed(1)})`,
+        `    of which: ${phases}`,
         `  warm reopen          ${warm.toFixed(0)} ms (a reload, same browser, offline)`,
       ].join('\n'),
     );

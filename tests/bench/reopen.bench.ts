@@ -1,18 +1,50 @@
 /**
  * `npm run bench` (reopen), in headless Chromium: a ledger admitted into the app's IndexedDB
  * store, then reopened warm (target ≤ 1.5 s at 100k entries), beside the same bytes loaded as
- * a bare Yjs doc from IndexedDB in the same page (target ≤ 1.5 ×). The ledger's size is
- * PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting 100k first takes minutes on this
- * shared machine); the printed line says what ran and the target at 100k.
+ * a bare Yjs doc from IndexedDB in the same page (target ≤ 1.5 ×), interleaved, three runs
+ * each; wall clock and the page's main-thread task time (CDP Performance metrics, the
+ * browser's CPU figure for that thread). Then the JS heap with the reopened ledger held open
+ * (after a garbage collection, beside the page's heap before anything was loaded; target
+ * ≤ 250 MB at 100k), and the entries' bytes, which live outside the JS heap in the segments'
+ * buffers. The ledger's size is PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting
+ * 100k first takes minutes on this shared machine). PATCHTRAIL_BENCH_PROFILE=<file> writes a
+ * CPU profile of one more reopen and prints where its time goes.
  */
 import { fileURLToPath } from 'node:url';
+import type { CDPSession } from 'playwright-core';
 import { it } from 'vitest';
 import { hasChromium, CHROMIUM_PATH } from '../e2e/browser.ts';
 import { openBundledPage } from './chromium-page.ts';
+import { profiled } from './cpu-profile.ts';
 import { benchLedger } from './pool-measure.ts';
 
 const COUNT = Number(process.env.PATCHTRAIL_BENCH_REOPEN_ENTRIES ?? 20_000);
 const ENTRY = fileURLToPath(new URL('./reopen-page-entry.ts', import.meta.url));
+/** Where to write a CPU profile of one more warm reopen (Chromium's Profiler), if anywhere. */
+const PROFILE = process.env.PATCHTRAIL_BENCH_PROFILE;
+const RUNS = 3;
+const MB = 2 ** 20;
+
+/** Main-thread task time (ms) spent in `step`, by the page's own metrics. */
+async function taskTime<T>(cdp: CDPSession, step: () => Promise<T>): Promise<[T, number]> {
+  const read = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
+  };
+  const before = await read();
+  const result = await step();
+  return [result, ((await read()) - before) * 1000];
+}
+
+async function heapUsed(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+const range = (values: number[], digits = 0) => {
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  return low === high ? low.toFixed(digits) : `${low.toFixed(digits)}–${high.toFixed(digits)}`;
+};
 
 it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium)', async () => {
   if (!hasChromium) {
@@ -23,28 +55,46 @@ it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium
   const bench = await openBundledPage(ENTRY, 'patchtrailReopen');
   try {
     const { page } = bench;
+    const cdp = await bench.browser.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const heapBefore = await heapUsed(cdp);
     const loaded = await page.evaluate((t) => window.patchtrailReopen.load(t), text);
     const bytes = await page.evaluate((t) => window.patchtrailReopen.storeYjs(t), text);
-    const runs: { store: { ms: number; cached: number }; yjs: { ms: number } }[] = [];
-    for (let i = 0; i < 2; i++) {
-      const store = await page.evaluate(
-        (id) => window.patchtrailReopen.reopen(id),
-        loaded.ledgerId,
+    const store: { ms: number; readMs: number; rebuildMs: number; cpu: number; cached: number }[] =
+      [];
+    const yjs: { ms: number; cpu: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const [s, sCpu] = await taskTime(cdp, () =>
+        page.evaluate((id) => window.patchtrailReopen.reopen(id), loaded.ledgerId),
       );
-      const yjs = await page.evaluate(() => window.patchtrailReopen.reopenYjs());
-      runs.push({ store, yjs });
+      store.push({ ...s, cpu: sCpu });
+      const [y, yCpu] = await taskTime(cdp, () =>
+        page.evaluate(() => window.patchtrailReopen.reopenYjs()),
+      );
+      yjs.push({ ...y, cpu: yCpu });
     }
-    const best = (pick: (r: (typeof runs)[number]) => number) => Math.min(...runs.map(pick));
-    const store = best((r) => r.store.ms);
-    const yjs = best((r) => r.yjs.ms);
+    if (PROFILE !== undefined)
+      await profiled(bench.browser.context, page, PROFILE, () =>
+        page.evaluate((id) => window.patchtrailReopen.reopen(id), loaded.ledgerId),
+      );
+    const held = await page.evaluate((id) => window.patchtrailReopen.hold(id), loaded.ledgerId);
+    const heapOpen = await heapUsed(cdp);
+    await page.evaluate(() => window.patchtrailReopen.release());
+    const ratios = store.map((s, i) => s.ms / (yjs[i]?.ms ?? 1));
+    const cpuRatios = store.map((s, i) => s.cpu / (yjs[i]?.cpu ?? 1));
+    const best = Math.min(...store.map((s) => s.ms));
     console.log(
       [
-        `ledger store reopen, Chromium, ${loaded.entries} entries (targets at 100k: ≤ 1500 ms, ≤ 1.5 × Yjs):`,
-        `  warm reopen from IndexedDB ${store.toFixed(0)} ms (best of 2; ${runs[0]?.store.cached} signatures vouched for by the cache)`,
-        `  the same bytes as a bare Yjs doc (${(bytes / 2 ** 20).toFixed(1)} MiB update) ${yjs.toFixed(0)} ms; ratio ${(store / yjs).toFixed(2)}`,
+        `ledger store reopen, Chromium, ${loaded.entries} entries (targets at 100k: ≤ 1500 ms, ≤ 1.5 × Yjs, heap ≤ 250 MB):`,
+        `  warm reopen from IndexedDB ${range(store.map((s) => s.ms))} ms wall (best ${best.toFixed(0)}), main-thread tasks ${range(store.map((s) => s.cpu))} ms; ${store[0]?.cached} entries restored from vouched segments`,
+        `    of which: reading the segments ${range(store.map((s) => s.readMs))} ms, then checking their digests and restoring ${range(store.map((s) => s.rebuildMs - s.readMs))} ms, the rest (opening the database and the genesis) ${range(store.map((s) => s.ms - s.rebuildMs))} ms`,
+        `  the same bytes as a bare Yjs doc (${(bytes / MB).toFixed(1)} MiB update) ${range(yjs.map((y) => y.ms))} ms wall, main-thread tasks ${range(yjs.map((y) => y.cpu))} ms`,
+        `  ratio per run (interleaved): wall ${range(ratios, 2)}, main-thread tasks ${range(cpuRatios, 2)}`,
+        `  JS heap with the ledger open ${(heapOpen / MB).toFixed(0)} MB (page before loading: ${(heapBefore / MB).toFixed(0)} MB); entry bytes outside the heap, in segment buffers: ${(held.segmentBytes / MB).toFixed(0)} MB`,
       ].join('\n'),
     );
+    await cdp.detach();
   } finally {
     await bench.close();
   }
-}, 1_200_000);
+}, 3_600_000);

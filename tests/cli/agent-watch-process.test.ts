@@ -3,44 +3,16 @@
  * and stops between bundles, and a restart, also after SIGKILL in the middle of an apply,
  * applies nothing twice.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.ts';
-import { watchLines, watchTeam, type WatchLine as Line } from '../helpers/watch-team.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killAll, startCli, until } from '../helpers/agent-process.ts';
+import { watchTeam } from '../helpers/watch-team.ts';
 
 const team = watchTeam('pt-watchp-');
 const { env } = team;
-const BIN = `${ROOT}bin/patchtrail.mjs`;
 
-interface Running {
-  lines(): Line[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function start(args: string[], extra: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env(), ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  return {
-    lines: () => watchLines(stdout),
-    exited: new Promise((done) => child.on('exit', (code, signal) => done({ code, signal }))),
-    kill: (signal) => void child.kill(signal),
-  };
-}
-
-async function until(what: string, test: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const start = (args: string[], extra: Record<string, string> = {}) =>
+  startCli(args, { ...env(), ...extra });
 
 /** A fresh station; its `args` print JSON lines. */
 function station() {
@@ -49,6 +21,7 @@ function station() {
 }
 
 beforeAll(() => team.setup(), 60_000);
+afterAll(killAll);
 
 describe('agent --watch, the process', () => {
   it('serves dropped bundles, stops on SIGTERM with exit 0, and a restart decides nothing again', async () => {

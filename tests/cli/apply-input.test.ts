@@ -6,11 +6,10 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { cliWorkspace } from '../helpers/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { applyWorkspace } from '../helpers/apply-workspace.ts';
 import { hashDir, writeTree } from '../helpers/trees.ts';
 
-const { at, ok, pt } = cliWorkspace('pt-apply-input-');
 const BASE = { keep: 'old\n', 'd/x': 'x\n' };
 
 const DIFFS = {
@@ -20,34 +19,10 @@ const DIFFS = {
   /** Creates a file where a directory is. */
   overDir: '--- /dev/null\n+++ b/d\n@@ -0,0 +1 @@\n+now a file\n',
 };
+
 type Name = keyof typeof DIFFS;
 
-let counter = 0;
-function target(files: Record<string, string> = BASE): string {
-  const dir = at(`t${++counter}`);
-  writeTree(dir, files);
-  return dir;
-}
-const apply = (name: Name, dir: string, ...extra: string[]) =>
-  pt(['apply', at(`${name}.json`), '--dir', dir, '--trust', at('k.pem'), ...extra]);
-
-beforeAll(async () => {
-  await ok(['keygen', '--out', at('k.pem')]);
-  for (const [name, diff] of Object.entries(DIFFS)) {
-    writeFileSync(at(`${name}.diff`), diff);
-    await ok([
-      'create',
-      '--diff',
-      at(`${name}.diff`),
-      '--key',
-      at('k.pem'),
-      '--reason',
-      'r',
-      '--out',
-      at(`${name}.json`),
-    ]);
-  }
-});
+const { at, ok, target, apply } = applyWorkspace('pt-apply-input-', DIFFS, BASE);
 
 describe('apply refuses what it could not finish, before anything is staged', () => {
   it.each<[string, Name]>([

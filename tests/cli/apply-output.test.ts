@@ -4,12 +4,10 @@
  * paths from the diff reach the terminal escaped.
  */
 import { writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isTerminalSafe } from '../../src/cli/terminal.ts';
-import { cliWorkspace } from '../helpers/cli.ts';
-import { writeTree } from '../helpers/trees.ts';
+import { applyWorkspace } from '../helpers/apply-workspace.ts';
 
-const { at, ok, pt } = cliWorkspace('pt-apply-output-');
 const BASE = { keep: 'old\n' };
 
 const DIFFS = {
@@ -21,34 +19,8 @@ const DIFFS = {
     'diff --git "a/\u202etxt.exe" "b/\u202etxt.exe"\nnew file mode 100644\n--- /dev/null\n+++ "b/\u202etxt.exe"\n@@ -0,0 +1 @@\n+x\n' +
     'diff --git "a/tab\\there" "b/tab\\there"\nnew file mode 100644\n--- /dev/null\n+++ "b/tab\\there"\n@@ -0,0 +1 @@\n+x\n',
 };
-type Name = keyof typeof DIFFS;
 
-let counter = 0;
-function target(files: Record<string, string> = BASE): string {
-  const dir = at(`t${++counter}`);
-  writeTree(dir, files);
-  return dir;
-}
-const apply = (name: Name, dir: string, ...extra: string[]) =>
-  pt(['apply', at(`${name}.json`), '--dir', dir, '--trust', at('k.pem'), ...extra]);
-
-beforeAll(async () => {
-  await ok(['keygen', '--out', at('k.pem')]);
-  for (const [name, diff] of Object.entries(DIFFS)) {
-    writeFileSync(at(`${name}.diff`), diff);
-    await ok([
-      'create',
-      '--diff',
-      at(`${name}.diff`),
-      '--key',
-      at('k.pem'),
-      '--reason',
-      'r',
-      '--out',
-      at(`${name}.json`),
-    ]);
-  }
-});
+const { at, ok, target, apply } = applyWorkspace('pt-apply-output-', DIFFS, BASE);
 
 describe('apply on ordinary bad input', () => {
   it('is a usage error (exit 2) when --dir names a file or nothing', async () => {

@@ -9,14 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { makeSeedSigner } from '../../src/core/index.ts';
 import { ledgerLines, loadLedgerFile } from '../../src/core/ledger/file.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
-import { passkeyBacked } from '../../src/core/ledger/passkeys.ts';
 import { provenance } from '../../src/core/ledger/queries.ts';
-import {
-  compilePolicy,
-  POLICY_FORMAT,
-  type PolicyContext,
-  type PolicyRule,
-} from '../../src/core/policy/index.ts';
+import { compilePolicy, POLICY_FORMAT, type PolicyRule } from '../../src/core/policy/index.ts';
+import { passkeyContext } from '../helpers/passkey-context.ts';
 
 const T = '2026-12-01T09:00:00Z';
 const PATCH = `sha256:${'5a'.repeat(32)}`;
@@ -34,25 +29,8 @@ const review = (passkey: boolean): PolicyRule => ({
 });
 
 async function decide(ledger: Ledger, rule: PolicyRule, bundlePass?: string) {
-  const chain = provenance(ledger, PATCH);
-  const context: PolicyContext = {
-    patch: PATCH,
-    metadata: { creator: '', reason: 'fix', components: ['app'] },
-    provenance: chain,
-    passkeyBacked: await passkeyBacked(
-      ledger,
-      chain.hops.map((h) => h.id),
-    ),
-    bundleAttestations: bundlePass === undefined ? [] : [{ did: bundlePass, verdict: 'pass' }],
-    identities: ledger.registry().identities,
-    scores: new Map(),
-    scoreHash: `sha256:${'00'.repeat(32)}`,
-    ledgerDigest: await ledger.digest(),
-    now: T,
-    newestLedgerTime: T,
-    system: { treeHash: PATCH, components: {} },
-    fuzz: 0,
-  };
+  const pass = bundlePass === undefined ? [] : [{ did: bundlePass, verdict: 'pass' as const }];
+  const context = await passkeyContext(ledger, PATCH, T, pass);
   return compilePolicy({ format: POLICY_FORMAT, version: 1, rules: [rule] }).evaluate(context);
 }
 

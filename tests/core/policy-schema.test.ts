@@ -76,6 +76,7 @@ const everyKind = {
         { path: 'old.flag', absent: true },
       ],
     },
+    { id: 'admins', kind: 'admin-passkey', mode: 'enforce', actions: ['policy', 'flag'] },
   ],
 };
 const minimal = { format: POLICY_FORMAT, version: 1, rules: [] };

@@ -1,9 +1,34 @@
 /**
  * Joining a team in the browser without a peer: open the invitation link, name the device,
- * join, and hand the page the team's ledger file (as a teammate would send it).
+ * join, and hand the page the team's ledger file (as a teammate would send it). Every e2e test
+ * that joins this way goes through `joinByInvitation`.
  */
 import type { Page } from 'playwright-core';
 import { invitationLink } from '../../src/app/invitation.ts';
+
+/** An invitation to `team` with no signaling (the page is given the ledger file instead). */
+const teamInvitation = (app: string, team: { ledgerId: string; name: string }): string =>
+  invitationLink(app, {
+    ledgerId: team.ledgerId,
+    roomSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
+    signaling: [],
+    name: team.name,
+  });
+
+/** Opens `invitation`, names the device, joins, and gives the page `ledgerFile` (a path). */
+export async function joinByInvitation(
+  page: Page,
+  invitation: string,
+  deviceName: string,
+  ledgerFile: string,
+): Promise<void> {
+  await page.goto(invitation);
+  await page.getByLabel(/name this device|Your device’s name/).fill(deviceName);
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await page.getByRole('button', { name: 'Join this team' }).click();
+  await page.getByTestId('waiting').waitFor();
+  await page.getByTestId('ledger-file-input').setInputFiles(ledgerFile);
+}
 
 export async function joinWithLedgerFile(
   page: Page,
@@ -12,16 +37,5 @@ export async function joinWithLedgerFile(
   deviceName: string,
   ledgerFile: string,
 ): Promise<void> {
-  const link = invitationLink(app, {
-    ledgerId: team.ledgerId,
-    roomSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
-    signaling: [],
-    name: team.name,
-  });
-  await page.goto(link);
-  await page.getByLabel('Your device’s name (teammates see it)').fill(deviceName);
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await page.getByRole('button', { name: 'Join this team' }).click();
-  await page.getByTestId('waiting').waitFor();
-  await page.getByTestId('ledger-file-input').setInputFiles(ledgerFile);
+  await joinByInvitation(page, teamInvitation(app, team), deviceName, ledgerFile);
 }

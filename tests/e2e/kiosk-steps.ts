@@ -1,19 +1,26 @@
 /**
  * Steps the kiosk end-to-end tests share: moving the team's ledger file in and out of the
  * browser (the kiosk and the admin in Node meet only through it) and finding the kiosk's own
- * register entry in an exported file. `files` collects the temporary paths to remove.
+ * register entry in an exported file; writing and reading OPFS files. `files` collects the
+ * temporary paths to remove.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { joinByInvitation } from './join.ts';
 
-/** Imports `bytes` as a ledger file on the page's Team or Ledger screen. */
-export async function importLedger(page: Page, bytes: Uint8Array, files: string[]): Promise<void> {
+/** `bytes` written to a temporary ledger file, its path added to `files`. */
+async function ledgerFile(bytes: Uint8Array, files: string[]): Promise<string> {
   const path = join(tmpdir(), `kiosk-ledger-${process.pid}-${files.length}.jsonl`);
   files.push(path);
   await writeFile(path, bytes);
-  await page.getByTestId('ledger-file-input').setInputFiles(path);
+  return path;
+}
+
+/** Imports `bytes` as a ledger file on the page's Team or Ledger screen. */
+export async function importLedger(page: Page, bytes: Uint8Array, files: string[]): Promise<void> {
+  await page.getByTestId('ledger-file-input').setInputFiles(await ledgerFile(bytes, files));
 }
 
 /** Exports the ledger file from the Ledger screen, reached by the main navigation. */
@@ -46,11 +53,47 @@ export async function joinAsKiosk(
   ledger: Uint8Array,
   files: string[],
 ): Promise<void> {
-  await page.goto(invitation);
-  await page.getByLabel(/name this device|Your device’s name/).fill('Lobby kiosk');
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await page.getByRole('button', { name: 'Join this team' }).click();
-  await page.getByTestId('waiting').waitFor();
-  await importLedger(page, ledger, files);
+  await joinByInvitation(page, invitation, 'Lobby kiosk', await ledgerFile(ledger, files));
   await page.getByTestId('team-title').waitFor();
+}
+
+/** Writes a file into OPFS under `dir`. */
+export const writeOpfs = (page: Page, dir: string[], name: string, bytes: Uint8Array) =>
+  page.evaluate(
+    async ({ dir, name, bytes }) => {
+      let at = await navigator.storage.getDirectory();
+      for (const part of dir) at = await at.getDirectoryHandle(part, { create: true });
+      const writable = await (await at.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(new Uint8Array(bytes));
+      await writable.close();
+    },
+    { dir, name, bytes: [...bytes] },
+  );
+
+/** A file's text in OPFS, or undefined when it is not there. */
+export const readOpfs = (page: Page, path: string[]) =>
+  page.evaluate(async (path) => {
+    let at = await navigator.storage.getDirectory();
+    try {
+      for (const part of path.slice(0, -1)) at = await at.getDirectoryHandle(part);
+      return await (await at.getFileHandle(path.at(-1) ?? '')).getFile().then((f) => f.text());
+    } catch {
+      return undefined;
+    }
+  }, path);
+
+/** The admin (in Node) endorses this browser's key as a kiosk; the page imports the result. */
+export async function endorseAsKiosk(
+  page: Page,
+  app: string,
+  world: { endorseKiosk(exported: Uint8Array, did: string): Promise<void>; file(): Uint8Array },
+  files: string[],
+): Promise<void> {
+  await page.goto(`${app}#/team`);
+  const exported = await exportLedger(page, files);
+  const mine = registeredAs(exported, 'Lobby kiosk');
+  if (mine.length !== 1) throw new Error(`expected one register entry, found ${mine.length}`);
+  await world.endorseKiosk(exported, mine[0] ?? '');
+  await importLedger(page, world.file(), files);
+  await page.getByTestId('import-report').waitFor();
 }

@@ -28,33 +28,10 @@ import {
   exportLedger as exportLedgerFile,
   importLedger as importLedgerFile,
   joinAsKiosk,
+  readOpfs,
   registeredAs,
+  writeOpfs,
 } from './kiosk-steps.ts';
-
-/** Writes a file into OPFS under `dir`. */
-const writeOpfs = (page: Page, dir: string[], name: string, bytes: Uint8Array) =>
-  page.evaluate(
-    async ({ dir, name, bytes }) => {
-      let at = await navigator.storage.getDirectory();
-      for (const part of dir) at = await at.getDirectoryHandle(part, { create: true });
-      const writable = await (await at.getFileHandle(name, { create: true })).createWritable();
-      await writable.write(new Uint8Array(bytes));
-      await writable.close();
-    },
-    { dir, name, bytes: [...bytes] },
-  );
-
-/** A file's text in OPFS, or undefined when it is not there. */
-const readOpfs = (page: Page, path: string[]) =>
-  page.evaluate(async (path) => {
-    let at = await navigator.storage.getDirectory();
-    try {
-      for (const part of path.slice(0, -1)) at = await at.getDirectoryHandle(part);
-      return await (await at.getFileHandle(path.at(-1) ?? '')).getFile().then((f) => f.text());
-    } catch {
-      return undefined;
-    }
-  }, path);
 
 const appConf = (page: Page) => readOpfs(page, ['workspaces', 'kiosk', 'app.conf']);
 const journal = (page: Page) =>

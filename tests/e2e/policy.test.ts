@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { invitationLink } from '../../src/app/invitation.ts';
 import { buildPolicyTeam, type PolicyTeam } from '../helpers/policy-team.ts';
 import { expectAccessible } from './accessibility.ts';
+import { joinWithLedgerFile } from './join.ts';
 import {
   collectPageErrors,
   withoutSignaling,
@@ -43,18 +43,7 @@ async function deviceDid(page: Page, url: string): Promise<string> {
 async function joinTeam(page: Page, url: string, team: PolicyTeam, dir: string, device: string) {
   const file = join(dir, `${device.replace(/\s+/g, '-')}.ledger`);
   await writeFile(file, team.file());
-  const link = invitationLink(url, {
-    ledgerId: team.ledger.id,
-    roomSecret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ',
-    signaling: [],
-    name: team.name,
-  });
-  await page.goto(link);
-  await page.getByLabel('Your device’s name (teammates see it)').fill(device);
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await page.getByRole('button', { name: 'Join this team' }).click();
-  await page.getByTestId('waiting').waitFor();
-  await page.getByTestId('ledger-file-input').setInputFiles(file);
+  await joinWithLedgerFile(page, url, { ledgerId: team.ledger.id, name: team.name }, device, file);
   await page.getByTestId('import-report').waitFor({ timeout: 120_000 });
   await page
     .getByRole('navigation', { name: 'Main' })

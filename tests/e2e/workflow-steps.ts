@@ -17,6 +17,7 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
+import { joinByInvitation } from './join.ts';
 import { buildWorkflowFixture, TEAM, type WorkflowFixture } from './workflow-fixture.ts';
 
 export async function go(page: Page, label: string): Promise<void> {
@@ -106,12 +107,7 @@ export async function joinPlant4(
   app: string,
   deviceName = 'Field tablet',
 ): Promise<string> {
-  await page.goto(fixture.invitation(app));
-  await page.getByLabel(/name this device|Your device’s name/).fill(deviceName);
-  await page.getByRole('button', { name: 'Save name' }).click();
-  await page.getByRole('button', { name: 'Join this team' }).click();
-  await page.getByTestId('waiting').waitFor();
-  await page.getByTestId('ledger-file-input').setInputFiles(fixture.ledgerFile);
+  await joinByInvitation(page, fixture.invitation(app), deviceName, fixture.ledgerFile);
   await page.getByTestId('team-title').waitFor();
   expect(await page.getByTestId('team-name').textContent()).toBe(TEAM);
   await go(page, 'Settings');

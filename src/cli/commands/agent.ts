@@ -3,13 +3,16 @@
  * Bundles dropped into DIR are decided with the same agent as `apply --ledger` (the policy, the
  * post-apply check and its rollback, every attempt recorded on the ledger), one line logged per
  * decision; decisions are remembered in TARGET/.patchtrail/agent-state.json so a restart
- * applies nothing twice. SIGINT and SIGTERM stop it between bundles.
+ * applies nothing twice. It holds the target's lock while it runs (target-lock.ts). SIGINT and
+ * SIGTERM stop it between bundles. `--post-check PROGRAM` adds a health check run in the target
+ * after each apply (agent-post-check.ts).
  */
 import { realpathSync } from 'node:fs';
-import { sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import { makeNodeTree } from '../node-tree.ts';
 import { treeStatCacheDir } from '../cache-dir.ts';
 import { agentOptions } from '../agent-common.ts';
+import { milliseconds, postCheckOption, watchOptions } from '../agent-options.ts';
 import { loadAgentState, statePath } from '../agent-state.ts';
 import { watchFolder } from '../agent-watch.ts';
 import type { Command } from '../context.ts';
@@ -18,16 +21,10 @@ import { UsageError } from '../errors.ts';
 import { crashStep, existingDir } from './apply.ts';
 import { deviceAgent } from './apply-ledger.ts';
 import { openLedger, type Values } from './ledger-common.ts';
+import { withTargetLock } from '../target-lock.ts';
 
 const DEFAULT_INTERVAL_MS = 2000;
 const DEFAULT_SETTLE_MS = 2000;
-
-function milliseconds(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !/^[0-9]{1,7}$/.test(value))
-    throw new UsageError(`--${option} takes a number of milliseconds (0 to 9999999)`);
-  return Number(value);
-}
 
 /** The drop folder inside the target would be part of what is patched and hashed. */
 function checkApart(watch: string, dir: string): void {
@@ -67,16 +64,9 @@ export const agent: Command = {
   summary: 'watch a folder for bundles: decide, apply or refuse, record, roll back; one line each',
   usage:
     'patchtrail agent --watch DIR --dir TARGET --ledger FILE --key DEVICE.pem (--policy FILE | --policy-from-ledger)\n' +
-    '       [--role ROLE] [--state FILE] [--target NAME] [--interval MS] [--settle MS] [--once] [--json]',
-  options: {
-    ...agentOptions,
-    watch: { type: 'string' },
-    dir: { type: 'string' },
-    target: { type: 'string' },
-    interval: { type: 'string' },
-    settle: { type: 'string' },
-    once: { type: 'boolean' },
-  },
+    '       [--role ROLE] [--state FILE] [--target NAME] [--interval MS] [--settle MS] [--once] [--json]\n' +
+    '       [--post-check PROGRAM [--post-check-arg ARG]... [--post-check-timeout MS]]',
+  options: { ...agentOptions, ...watchOptions },
   positionals: 0,
   async run(values, _positionals, context) {
     const watch = existingDir(values.watch, 'watch');
@@ -85,16 +75,21 @@ export const agent: Command = {
     checkUsage(values);
     const intervalMs = milliseconds(values.interval, 'interval', DEFAULT_INTERVAL_MS);
     const settleMs = milliseconds(values.settle, 'settle', DEFAULT_SETTLE_MS);
+    const check = postCheckOption(values);
     return untilSignal(async (signal) => {
       const device = await deviceAgent(values);
       await openLedger(device.path, context); // an unreadable ledger is a usage error now
-      const path = statePath(dir);
-      const state = await loadAgentState(path);
-      return watchFolder({
-        ...{ agent: device, folder: makeDropFolder(watch, settleMs), state, statePath: path },
-        tree: makeNodeTree(dir, { statCache: treeStatCacheDir(), ...failpoint() }),
-        ...{ intervalMs, settleMs, once: values.once === true, json: values.json === true },
-        ...{ signal, context, watch },
+      const lockedAs = `agent --watch${values.once === true ? ' --once' : ''}`;
+      return withTargetLock(dir, lockedAs, context.now(), async () => {
+        const path = statePath(dir);
+        const state = await loadAgentState(path);
+        return watchFolder({
+          ...{ agent: device, folder: makeDropFolder(watch, settleMs), state, statePath: path },
+          tree: makeNodeTree(dir, { statCache: treeStatCacheDir(), ...failpoint() }),
+          ...{ intervalMs, settleMs, once: values.once === true, json: values.json === true },
+          ...{ signal, context, watch, dir: resolve(dir), ...check },
+          ...(typeof values.target === 'string' ? { targetName: values.target } : {}),
+        });
       });
     });
   },

@@ -11,6 +11,8 @@ import {
   policyDecider,
   runPostApplyChecks,
   type ApplyRunResult,
+  type CompiledPolicy,
+  type PostApplyCheck,
   type Signer,
   type Tree,
 } from '../../core/index.ts';
@@ -38,10 +40,25 @@ export async function deviceAgent(values: Values): Promise<DeviceAgent> {
 }
 
 /**
+ * The post-apply check of one apply: the policy's `post-apply` rules, then `more` (the agent's
+ * `--post-check`) when those pass; undefined when there is neither.
+ */
+function postApplyCheck(policy: CompiledPolicy, more?: PostApplyCheck): PostApplyCheck | undefined {
+  const rules = hasPostApplyChecks(policy);
+  if (!rules) return more;
+  return async (tree: Tree) => {
+    const failures = await runPostApplyChecks(tree, policy);
+    if (more === undefined || failures.some((f) => f.mode === 'enforce')) return failures;
+    return [...failures, ...(await more(tree))];
+  };
+}
+
+/**
  * One apply through the agent: opens the ledger file afresh (others may have appended), takes
  * the policy (a file, or the one in force on the ledger), applies with the policy's post-apply
  * check, and appends what was recorded. `resumed`: this device was applying these very bytes
- * when it stopped (the agent's core finishes an apply that was not recorded).
+ * when it stopped (the agent's core finishes an apply that was not recorded). `more`: a check
+ * run after the policy's (the agent's `--post-check`).
  */
 export async function applyOnLedger(
   agent: DeviceAgent,
@@ -49,12 +66,14 @@ export async function applyOnLedger(
   tree: Tree,
   context: CliContext,
   resumed = false,
+  more?: PostApplyCheck,
 ): Promise<ApplyRunResult> {
   const { values, path, device } = agent;
   const { ledger } = await openLedger(path, context);
   const policy = await loadPolicy(values, ledger);
   const now = context.now();
   const before = ledger.size;
+  const postApply = postApplyCheck(policy, more);
   const result = await applyPatch(bytes, {
     ledger,
     device,
@@ -66,9 +85,7 @@ export async function applyOnLedger(
     ...(typeof values.target === 'string' ? { target: values.target } : {}),
     decide: policyDecider(policy, { now, tree, ...agent.state }),
     ...(resumed ? { resumed } : {}),
-    ...(hasPostApplyChecks(policy)
-      ? { postApply: (t: Tree) => runPostApplyChecks(t, policy) }
-      : {}),
+    ...(postApply === undefined ? {} : { postApply }),
   });
   await appendEntries(path, [...ledger.all()].slice(before));
   return result;

@@ -19,6 +19,7 @@ import { treeStatCacheDir } from '../cache-dir.ts';
 import type { CliContext, Command } from '../context.ts';
 import { applyWithLedger } from './apply-ledger.ts';
 import { shown } from '../terminal.ts';
+import { withTargetLock } from '../target-lock.ts';
 import { trustedSet } from './trust.ts';
 
 /** Test-only failpoint: SIGKILL this process at the given commit step (crash-safety tests). */
@@ -130,10 +131,14 @@ export const apply: Command = {
     const dir = existingDir(values.dir);
     const fuzz = parseFuzz(values.fuzz);
     const statCache = treeStatCacheDir();
+    /** A real apply holds the target's lock (a dry run writes nothing: it takes none). */
+    const locked = <T>(work: () => Promise<T>): Promise<T> =>
+      values['dry-run'] === true ? work() : withTargetLock(dir, 'apply', context.now(), work);
     if (typeof values.ledger === 'string') {
       if (values.trust !== undefined || values.reverse === true || fuzz !== 0)
         throw new UsageError('with --ledger, apply takes no --trust, --reverse or --fuzz');
-      return applyWithLedger(values, path, makeNodeTree(dir, { statCache }), context);
+      const tree = makeNodeTree(dir, { statCache });
+      return locked(() => applyWithLedger(values, path, tree, context));
     }
     const ledgerOnly = ['policy', 'policy-from-ledger', 'key', 'target', 'role', 'state', 'via'];
     const stray = ledgerOnly.filter((name) => values[name] !== undefined);
@@ -142,25 +147,30 @@ export const apply: Command = {
     const json = values.json === true;
     const reverse = values.reverse === true;
     const trusted = (await trustedSet(values.trust)) ?? [];
-    const { verified, result } = await shownRejections(json, async () => {
-      const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
-      const verified = await verifyParsedBundle(bundle, { trusted });
-      if (!verified.ok) {
-        const hint = trusted.length === 0 ? ' (apply needs --trust naming the author)' : '';
-        return reject(verified.problem.code, `${verified.problem.message}${hint}`);
-      }
-      const { predicate } = verified.report;
-      checkPatchMetadata(predicate, context.now());
-      const onStep = crashStep();
-      const tree = makeNodeTree(dir, onStep === undefined ? { statCache } : { onStep, statCache });
-      const result = await applyDiff(tree, patchDiffContent(predicate), {
-        strip: predicate.path_strip,
-        reverse,
-        dryRun: values['dry-run'] === true,
-        fuzz,
-      });
-      return { verified: verified.report, result };
-    });
+    const { verified, result } = await shownRejections(json, () =>
+      locked(async () => {
+        const bundle = readBundle(await readInput(path, MAX_BUNDLE_BYTES, 'bundle'));
+        const verified = await verifyParsedBundle(bundle, { trusted });
+        if (!verified.ok) {
+          const hint = trusted.length === 0 ? ' (apply needs --trust naming the author)' : '';
+          return reject(verified.problem.code, `${verified.problem.message}${hint}`);
+        }
+        const { predicate } = verified.report;
+        checkPatchMetadata(predicate, context.now());
+        const onStep = crashStep();
+        const tree = makeNodeTree(
+          dir,
+          onStep === undefined ? { statCache } : { onStep, statCache },
+        );
+        const result = await applyDiff(tree, patchDiffContent(predicate), {
+          strip: predicate.path_strip,
+          reverse,
+          dryRun: values['dry-run'] === true,
+          fuzz,
+        });
+        return { verified: verified.report, result };
+      }),
+    );
     if (json) {
       const bundleInfo = {
         payloadDigest: verified.payloadDigest,

@@ -5,6 +5,7 @@
  * A policy file is untrusted input: it is size-limited and read through `compilePolicyAsync` (the CEL engine loads only for a `cel` rule).
  */
 import {
+  checkPublishable,
   compilePolicyAsync,
   effectivePolicyAsync,
   parseJson,
@@ -113,18 +114,6 @@ function standingOf(effective: EffectivePolicy, version: number, hash: string) {
   return { state: 'superseded', candidate: superseded };
 }
 
-/** Refuses what can never take effect, before anything is signed. */
-function checkPublishable(policy: CompiledPolicy, effective: EffectivePolicy): void {
-  const current = effective.current;
-  const { version } = policy.policy;
-  if (current === undefined || version > current.version) return;
-  if (version === current.version && policy.hash === current.hash) return;
-  reject(
-    'INVALID_METADATA',
-    `version ${version} can never take effect: version ${current.version} (${current.hash}) is in force; publish a higher version`,
-  );
-}
-
 function progress(candidate: PolicyCandidate | undefined, threshold: number): string {
   const have = candidate?.signers.length ?? 0;
   return `${have} of ${threshold} admin(s)`;
@@ -152,7 +141,7 @@ export const publish: Command = {
             `${signer.did} is not an admin in standing: a policy takes an admin`,
           );
         const before = await effectivePolicyAsync(ledger);
-        checkPublishable(policy, before);
+        checkPublishable(before.current, version, policy.hash);
         after = before;
         const mine = standingOf(before, version, policy.hash).candidate;
         if (mine?.signers.includes(signer.did)) return [];

@@ -7,10 +7,12 @@
 import { MAX_BUNDLE_BYTES, rollbackPatch } from '../../core/index.ts';
 import { report } from '../agent-output.ts';
 import type { Command } from '../context.ts';
-import { UsageError } from '../errors.ts';
+import { treeStatCacheDir } from '../cache-dir.ts';
 import { readInput } from '../io.ts';
 import { appendEntries } from '../ledger-file.ts';
 import { makeNodeTree } from '../node-tree.ts';
+import { withTargetLock } from '../target-lock.ts';
+import { existingDir } from './apply.ts';
 import { signerFrom } from './create.ts';
 import { ledgerPath, openLedger } from './ledger-common.ts';
 
@@ -29,19 +31,24 @@ export const rollback: Command = {
   },
   positionals: 1,
   async run(values, [bundle = ''], context) {
-    if (typeof values.dir !== 'string') throw new UsageError('--dir DIR is required');
+    const dir = existingDir(values.dir);
     const path = ledgerPath(values);
     const device = await signerFrom(values.key);
-    const { ledger } = await openLedger(path, context);
-    const before = ledger.size;
-    const result = await rollbackPatch(await readInput(bundle, MAX_BUNDLE_BYTES, 'bundle'), {
-      ledger,
-      device,
-      tree: makeNodeTree(values.dir),
-      now: context.now(),
-      ...(typeof values.target === 'string' ? { target: values.target } : {}),
+    // Like apply, one process at a time changes the target: the ledger is read under the lock
+    // too, so the record of the apply being undone is the newest there is.
+    const result = await withTargetLock(dir, 'rollback', context.now(), async () => {
+      const { ledger } = await openLedger(path, context);
+      const before = ledger.size;
+      const outcome = await rollbackPatch(await readInput(bundle, MAX_BUNDLE_BYTES, 'bundle'), {
+        ledger,
+        device,
+        tree: makeNodeTree(dir, { statCache: treeStatCacheDir() }),
+        now: context.now(),
+        ...(typeof values.target === 'string' ? { target: values.target } : {}),
+      });
+      await appendEntries(path, [...ledger.all()].slice(before));
+      return outcome;
     });
-    await appendEntries(path, [...ledger.all()].slice(before));
     return report(result, values, context);
   },
 };

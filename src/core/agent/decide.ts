@@ -42,10 +42,11 @@ export function policyDecider(
     const clock = reputationClock(ledger);
     const params = defaultReputationParams(clock);
     const scores = computeReputation(reputationInputs(ledger, params), params);
-    const backed = await passkeyBacked(
-      ledger,
-      provenance.hops.map((h) => h.id),
-    );
+    // Hops for `attestations` with a passkey, flags for `admin-passkey` (rules-admin.ts).
+    const backed = await passkeyBacked(ledger, [
+      ...provenance.hops.map((h) => h.id),
+      ...provenance.flags.map((f) => f.id),
+    ]);
     const result = policy.evaluate({
       patch,
       metadata: {

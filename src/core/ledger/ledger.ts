@@ -36,6 +36,7 @@ import {
   MAX_WAITING_NEWCOMERS,
 } from './limits.ts';
 import { NewcomerQuota } from './newcomers.ts';
+import { checkVouched, vouchedEntry } from './restore.ts';
 import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { LedgerView } from './ledger-view.ts';
 
@@ -141,10 +142,38 @@ export class Ledger extends LedgerView {
     try {
       entry = await checkEntry(bytes, options, this.id, (id) => this.indexes.get(id));
     } catch (error) {
-      if (!isPatchtrailError(error)) throw error;
-      this.emit('quarantined', this.quarantine.add(options.key ?? '', error, bytes));
-      return { status: 'rejected', code: error.code, message: error.message, released: [] };
+      return this.refuse(error, options.key ?? '', bytes);
     }
+    return this.place(entry, bytes);
+  }
+
+  /**
+   * Admits an entry from this device's own record of verified entries (restore.ts): `bytes`
+   * passed every check of their own here before, as `id`, under RESTORE_RULES. Those checks
+   * (hash, signature, decoding rules) are not repeated; everything that depends on the other
+   * entries is, as in `admit`, so restoring a sequence leaves the ledger exactly as admitting
+   * it would. Only for bytes the caller vouches for; never for bytes from a peer or a file.
+   * `parsed`, when given, is what `JSON.parse` makes of the bytes (the caller vouches for it).
+   */
+  restore(bytes: Uint8Array, id: string, parsed?: unknown): AdmitResult {
+    let entry: Entry;
+    try {
+      entry = vouchedEntry(bytes, id, parsed);
+      checkVouched(entry, this.id, (prev) => this.indexes.get(prev));
+    } catch (error) {
+      return this.refuse(error, id, bytes);
+    }
+    return this.place(entry, bytes);
+  }
+
+  private refuse(error: unknown, key: string, bytes: Uint8Array): AdmitResult {
+    if (!isPatchtrailError(error)) throw error;
+    this.emit('quarantined', this.quarantine.add(key, error, bytes));
+    return { status: 'rejected', code: error.code, message: error.message, released: [] };
+  }
+
+  /** Admits, holds or ignores (a duplicate) an entry that passed its checks. */
+  private place(entry: Entry, bytes: Uint8Array): AdmitResult {
     if (this.indexes.has(entry.id)) return { status: 'duplicate', id: entry.id, released: [] };
     if (entry.prev !== null && !this.indexes.has(entry.prev)) {
       // An author the ledger holds nothing of gets little room: it may never exist.

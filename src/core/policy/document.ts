@@ -16,6 +16,7 @@ import { isPatchtrailError, reject } from '../errors.ts';
 import { ATTEST_REASONS } from '../ledger/kinds.ts';
 import { MAX_EXPRESSION_LENGTH, type CelEngine } from './cel-api.ts';
 import {
+  ADMIN_ACTIONS,
   POLICY_FORMAT,
   RULE_KINDS,
   type PolicyDocument,
@@ -161,6 +162,7 @@ const SPECIFIC: Record<
     optional: { message: str(1, 1024) },
   },
   'post-apply': { required: { checks: list(postApplyCheck, 1, 64, false) } },
+  'admin-passkey': { required: { actions: list(oneOf(ADMIN_ACTIONS), 1, ADMIN_ACTIONS.length) } },
 };
 
 const RULE_CHECKS = new Map<unknown, Check>(

@@ -21,10 +21,12 @@ import { isPatchtrailError, type ErrorCode } from '../errors.ts';
 import type { Entry } from '../ledger/entry.ts';
 import type { PolicyBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { passkeyBacked } from '../ledger/passkeys.ts';
 import { loadCelEngine, usesCel } from './cel-load.ts';
 import { systemRoot } from './chain.ts';
 import { canonicalHash, readPolicy } from './document.ts';
 import { celEngineRequired, CompiledPolicy, type CompileOptions } from './evaluate.ts';
+import { passkeyActions } from './rules-admin.ts';
 import type { PolicyDocument } from './types.ts';
 
 export interface PolicyCandidate {
@@ -64,7 +66,35 @@ const CONFLICT_RULE =
 
 interface Group extends PolicyCandidate {
   policy: PolicyDocument;
-  roots: Set<string>;
+  /** Every admitted admin entry that published it, with its author's system. */
+  members: { id: string; author: string; root: string }[];
+}
+
+/** Options: the CEL engine, and which policy entries carry a verified passkey assertion. */
+export interface EffectiveOptions extends CompileOptions {
+  /**
+   * Policy entry ids whose passkey assertion verifies (ledger/passkeys.ts, asynchronous, so
+   * the caller computes it; `effectivePolicyAsync` does). Absent: none does, which only
+   * matters under a policy whose `admin-passkey` rule names `policy`.
+   */
+  passkeyBacked?: ReadonlySet<string>;
+}
+
+const PASSKEY_MISSING =
+  'the policy in force requires an admin’s passkey for policy: this entry carries no verified passkey assertion, so it does not count';
+
+/** Counts a group's members, one per system; with `strict`, only passkey-backed ones. */
+function count(group: Group, strict: boolean, backed: ReadonlySet<string> | undefined): Group {
+  const roots = new Set<string>();
+  const entries: string[] = [];
+  const signers: string[] = [];
+  for (const m of group.members) {
+    if ((strict && backed?.has(m.id) !== true) || roots.has(m.root)) continue;
+    roots.add(m.root);
+    entries.push(m.id);
+    signers.push(m.author);
+  }
+  return { ...group, entries, signers };
 }
 
 function byVersionThenHash(a: PolicyCandidate, b: PolicyCandidate): number {
@@ -72,7 +102,7 @@ function byVersionThenHash(a: PolicyCandidate, b: PolicyCandidate): number {
   return a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
 }
 
-export function effectivePolicy(ledger: Ledger, options: CompileOptions = {}): EffectivePolicy {
+export function effectivePolicy(ledger: Ledger, options: EffectiveOptions = {}): EffectivePolicy {
   const registry = ledger.registry();
   const threshold = ledger.genesis.body.threshold;
   const rejected: EffectivePolicy['rejected'] = [];
@@ -108,24 +138,66 @@ export function effectivePolicy(ledger: Ledger, options: CompileOptions = {}): E
     const key = `${policy.version} ${hash}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { version: policy.version, hash, entries: [], signers: [], policy, roots: new Set() };
+      group = { version: policy.version, hash, entries: [], signers: [], policy, members: [] };
       groups.set(key, group);
     }
     const root = systemRoot(registry.identities, entry.author);
-    if (group.roots.has(root)) continue;
-    group.roots.add(root);
-    group.entries.push(entry.id);
-    group.signers.push(entry.author);
+    group.members.push({ id: entry.id, author: entry.author, root });
   }
+  return choose([...groups.values()], threshold, rejected, options);
+}
+
+/**
+ * Walks the versions upwards: at each, the policies that reach the threshold (the smaller
+ * hash wins a conflict) replace the one in force. While the policy in force has an
+ * `admin-passkey` rule naming `policy`, a higher version counts only its passkey-backed
+ * entries; the others are listed in `rejected` (POLICY_DENIED) with why. Without such a rule
+ * this is "the highest version in effect wins", as before.
+ */
+function choose(
+  groups: Group[],
+  threshold: number,
+  rejected: EffectivePolicy['rejected'],
+  options: EffectiveOptions,
+): EffectivePolicy {
+  const versions = [...new Set(groups.map((g) => g.version))].sort((a, b) => a - b);
+  const reachedAll: Group[] = [];
+  const pendingAll: Group[] = [];
+  let inForce: Group | undefined;
+  for (const version of versions) {
+    const strict = inForce !== undefined && passkeyActions(inForce.policy).has('policy');
+    const counted = groups
+      .filter((g) => g.version === version)
+      .map((g) => count(g, strict, options.passkeyBacked));
+    if (strict)
+      for (const g of counted)
+        for (const m of g.members)
+          if (options.passkeyBacked?.has(m.id) !== true)
+            rejected.push({ id: m.id, code: 'POLICY_DENIED', message: PASSKEY_MISSING });
+    const reached = counted.filter((g) => g.signers.length >= threshold).sort(byVersionThenHash);
+    pendingAll.push(...counted.filter((g) => g.signers.length < threshold));
+    reachedAll.push(...reached);
+    inForce = reached[0] ?? inForce;
+  }
+  return summary(inForce, reachedAll, pendingAll, threshold, rejected, options);
+}
+
+function summary(
+  winner: Group | undefined,
+  reachedAll: Group[],
+  pendingAll: Group[],
+  threshold: number,
+  rejected: EffectivePolicy['rejected'],
+  options: CompileOptions,
+): EffectivePolicy {
   const candidate = ({ version, hash, entries: ids, signers }: Group): PolicyCandidate => ({
     version,
     hash,
     entries: ids,
     signers: [...signers].sort(),
   });
-  const all = [...groups.values()].sort(byVersionThenHash);
-  const reached = all.filter((g) => g.roots.size >= threshold);
-  const pending = all.filter((g) => g.roots.size < threshold).map(candidate);
+  const reached = [...reachedAll].sort(byVersionThenHash);
+  const pending = [...pendingAll].sort(byVersionThenHash).map(candidate);
   const conflicts: PolicyConflict[] = [];
   for (const [i, group] of reached.entries()) {
     if (i > 0 && (reached[i - 1] as Group).version === group.version) continue;
@@ -138,7 +210,7 @@ export function effectivePolicy(ledger: Ledger, options: CompileOptions = {}): E
         rule: CONFLICT_RULE,
       });
   }
-  const [winner, ...rest] = reached;
+  const rest = reached.filter((g) => g !== winner);
   return {
     compiled: winner === undefined ? undefined : new CompiledPolicy(winner.policy, options),
     current: winner === undefined ? undefined : candidate(winner),
@@ -150,10 +222,26 @@ export function effectivePolicy(ledger: Ledger, options: CompileOptions = {}): E
   };
 }
 
-/** `effectivePolicy`, loading the CEL engine first when a policy entry has a `cel` rule. */
-export async function effectivePolicyAsync(ledger: Ledger): Promise<EffectivePolicy> {
-  const needed = [...ledger.ofKind('policy')].some((e) =>
-    usesCel((e as Entry<'policy'>).body.policy),
+/** Whether a policy body names an `admin-passkey` rule (read before any check). */
+const asksPasskeys = (policy: unknown): boolean => {
+  const rules = (policy as { rules?: unknown } | null)?.rules;
+  return (
+    Array.isArray(rules) && rules.some((r) => (r as { kind?: unknown })?.kind === 'admin-passkey')
   );
-  return effectivePolicy(ledger, needed ? { cel: await loadCelEngine() } : {});
+};
+
+/**
+ * `effectivePolicy`, loading the CEL engine first when a policy entry has a `cel` rule, and
+ * checking policy entries' passkey assertions when a policy entry has an `admin-passkey` rule.
+ */
+export async function effectivePolicyAsync(ledger: Ledger): Promise<EffectivePolicy> {
+  const entries = [...ledger.ofKind('policy')] as Entry<'policy'>[];
+  const options: EffectiveOptions = {};
+  if (entries.some((e) => usesCel(e.body.policy))) options.cel = await loadCelEngine();
+  if (entries.some((e) => asksPasskeys(e.body.policy)))
+    options.passkeyBacked = await passkeyBacked(
+      ledger,
+      entries.map((e) => e.id),
+    );
+  return effectivePolicy(ledger, options);
 }

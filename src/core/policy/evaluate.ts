@@ -34,6 +34,7 @@ import type { CelEngine } from './cel-api.ts';
 import { loadCelEngine, usesCel } from './cel-load.ts';
 import { canonicalHash, readPolicy } from './document.ts';
 import { deepFreeze, Scope, type RuleCheck, type RuleCompiler } from './rule-kit.ts';
+import { adminPasskey, passkeyActions } from './rules-admin.ts';
 import { celRule } from './rules-cel.ts';
 import {
   attestations,
@@ -54,6 +55,7 @@ import { IMPLICIT_VERDICTS, verdicts } from './rules-bundle.ts';
 import { PACK_UNMET, packOnly } from './pack-only.ts';
 import { authors, components, patchReason } from './rules-patch.ts';
 import type {
+  AdminAction,
   DecisionRecord,
   UnsealedDecision,
   PolicyContext,
@@ -83,6 +85,7 @@ const COMPILERS: { [K in PlainKind]: RuleCompiler<K> } = {
   fuzz,
   verdicts,
   'post-apply': postApply,
+  'admin-passkey': adminPasskey,
 };
 
 /** What compiling needs besides the document. */
@@ -121,6 +124,8 @@ export class CompiledPolicy {
   /** sha256 of its RFC 8785 canonical JSON. */
   readonly hash: string;
   readonly mode: RuleMode;
+  /** Admin actions that count only with a verified passkey assertion (`admin-passkey`). */
+  readonly passkeyFor: ReadonlySet<AdminAction>;
   private readonly checks: readonly RuleCheck[];
 
   /** Use `compilePolicy`; `policy` must have passed `readPolicy`. */
@@ -128,6 +133,7 @@ export class CompiledPolicy {
     this.policy = deepFreeze(policy);
     this.hash = canonicalHash(policy);
     this.mode = policy.mode ?? 'enforce';
+    this.passkeyFor = passkeyActions(this.policy);
     // "A fail from a registered reviewer denies unless a rule says otherwise."
     const rules = policy.rules.some((r) => r.kind === 'verdicts')
       ? policy.rules
@@ -142,7 +148,7 @@ export class CompiledPolicy {
   decide(context: PolicyContext): UnsealedDecision {
     if (Number.isNaN(Date.parse(context.now)))
       throw new RangeError(`evaluatePolicy: context.now is not a time: ${context.now}`);
-    const scope = new Scope(context);
+    const scope = new Scope(context, this.passkeyFor);
     const missing: string[] = [];
     const reasons: string[] = [];
     const rules: RuleOutcome[] = [];

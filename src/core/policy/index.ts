@@ -26,5 +26,6 @@ export {
   type CelEngine,
 } from './cel-api.ts';
 export { loadCelEngine, usesCel } from './cel-load.ts';
+export { checkPublishable, publishRefusal } from './publishable.ts';
 export { PACK_UNMET, packContext, packOnly } from './pack-only.ts';
 export { default as policySchema } from './policy.schema.json' with { type: 'json' };

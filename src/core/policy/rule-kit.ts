@@ -5,6 +5,7 @@
 import type { Json } from '../encoding/canonical-json.ts';
 import { chainOf, holdsRole, lineage, type Chain } from './chain.ts';
 import type {
+  AdminAction,
   PolicyContext,
   PolicyRule,
   Principals,
@@ -17,7 +18,11 @@ import type {
 /** One evaluation's inputs, with the chain derived on first use. */
 export class Scope {
   private derived: Chain | undefined;
-  constructor(readonly ctx: PolicyContext) {}
+  /** `passkeyFor`: admin actions that count only with a verified passkey (rules-admin.ts). */
+  constructor(
+    readonly ctx: PolicyContext,
+    readonly passkeyFor: ReadonlySet<AdminAction> = new Set(),
+  ) {}
 
   get chain(): Chain {
     this.derived ??= chainOf(this.ctx.provenance, this.ctx.metadata.creator, this.ctx.via);

@@ -16,6 +16,7 @@ import {
   type PrincipalsMatcher,
   type RuleCompiler,
 } from './rule-kit.ts';
+import { flagsWithoutPasskey } from './rules-admin.ts';
 import { countedInBundle } from './rules-bundle.ts';
 import type { PolicyContext } from './types.ts';
 
@@ -172,16 +173,22 @@ export const notFlagged: RuleCompiler<'not-flagged'> = (rule, mode) => {
     const { ctx } = scope;
     const evidence: string[] = [];
     const signers: string[] = [];
+    // An `admin-passkey` rule for `flag`: a flag without a verified passkey does not count.
+    const unbacked = new Set(flagsWithoutPasskey(scope).map((f) => f.id));
     for (const flag of ctx.provenance.flags) {
-      if (!flag.compromised) continue;
+      if (!flag.compromised || unbacked.has(flag.id)) continue;
       if (by !== undefined && by.admits(ctx, flag.author) === undefined) continue;
       evidence.push(flag.id);
       if (!signers.includes(flag.author)) signers.push(flag.author);
     }
     const pass = evidence.length === 0;
+    const left =
+      unbacked.size === 0
+        ? ''
+        : ` (${plural(unbacked.size, 'flag')} without a verified passkey did not count)`;
     const message = pass
-      ? `no flag says the patch is compromised${scopeText}`
-      : `flagged compromised by ${signers.map((d) => label(ctx.identities, d)).join(', ')}${scopeText}`;
+      ? `no flag says the patch is compromised${scopeText}${left}`
+      : `flagged compromised by ${signers.map((d) => label(ctx.identities, d)).join(', ')}${scopeText}${left}`;
     return outcome(rule, mode, pass, evidence.length, 0, evidence, signers, message);
   };
 };

@@ -26,6 +26,7 @@ export const RULE_KINDS = [
   'verdicts',
   'cel',
   'post-apply',
+  'admin-passkey',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 export type RuleMode = 'enforce' | 'warn';
@@ -128,6 +129,21 @@ export interface PostApplyRule extends RuleBase<'post-apply'> {
   checks: PostApplyFileCheck[];
 }
 
+/** Admin actions an `admin-passkey` rule can require a passkey for (the ledger kinds). */
+export const ADMIN_ACTIONS = ['policy', 'flag'] as const;
+export type AdminAction = (typeof ADMIN_ACTIONS)[number];
+
+/**
+ * Admin actions of these kinds count only when their entry carries a passkey assertion that
+ * verifies against a passkey its author bound (ledger/passkeys.ts). `policy`: while this
+ * policy is in force, a policy entry for a higher version counts towards the admin threshold
+ * only with one (effective.ts). `flag`: a compromise flag without one does not count in this
+ * policy's decisions (`not-flagged`). The rule's own outcome names what did not count.
+ */
+export interface AdminPasskeyRule extends RuleBase<'admin-passkey'> {
+  actions: AdminAction[];
+}
+
 export type PolicyRule =
   | MinReputationRule
   | MaxChainLengthRule
@@ -144,7 +160,8 @@ export type PolicyRule =
   | FuzzRule
   | VerdictsRule
   | CelRule
-  | PostApplyRule;
+  | PostApplyRule
+  | AdminPasskeyRule;
 
 export type RuleOf<K extends RuleKind> = Extract<PolicyRule, { kind: K }>;
 

@@ -5,10 +5,36 @@
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import type { KioskStatus } from '../../../app/kiosk.ts';
+import { PERMISSION_WORDS, type KioskStatus } from '../../../app/kiosk.ts';
 import { formatAgo, formatSpan } from '../../components/format.ts';
 import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
 import { STATE_WORDS, WAITING_WORDS } from './kiosk-words.ts';
+
+/** "The update folder needs permission again." when a picked folder lost its permission. */
+function permissionLine(status: KioskStatus): string | undefined {
+  const words = (status.permissions ?? []).map((n) => PERMISSION_WORDS[n.role]);
+  if (words.length === 0) return undefined;
+  const text = words.join(', and ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
+/** An admin's click gives the picked folders back their permission (the browser asks). */
+function AllowFolders(props: { status: KioskStatus }) {
+  const { kiosk } = useServices();
+  return (
+    <Show when={(props.status.permissions ?? []).length > 0}>
+      <section class="panel stack" data-testid="kiosk-permission">
+        <p>
+          The browser no longer lets this kiosk use a folder an admin chose for it. Until an admin
+          allows it again, nothing is read from it or applied.
+        </p>
+        <button class="button" type="button" onClick={() => void kiosk.allowFoldersAgain()}>
+          Allow the folders again (admin)
+        </button>
+      </section>
+    </Show>
+  );
+}
 
 function StateBanner(props: { status: KioskStatus }) {
   const words = () => STATE_WORDS[props.status.state];
@@ -22,7 +48,7 @@ function StateBanner(props: { status: KioskStatus }) {
     >
       <h1 class="kiosk-state-title">{words().title}</h1>
       <p class="kiosk-state-line">
-        <Show when={props.status.activity} fallback={words().line}>
+        <Show when={props.status.activity} fallback={permissionLine(props.status) ?? words().line}>
           {(a) => `${a().kind === 'apply' ? 'Applying' : 'Rolling back'} “${a().name}”.`}
         </Show>
       </p>
@@ -126,6 +152,7 @@ export function KioskBoard() {
         <div class="stack">
           <Evidence status={status()} now={now()} />
           <Recovered status={status()} />
+          <AllowFolders status={status()} />
           <For each={status().problems}>{(p) => <p class="notice notice-review">{p}</p>}</For>
           <Waiting rows={status().waiting} />
         </div>

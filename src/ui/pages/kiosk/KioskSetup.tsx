@@ -1,11 +1,13 @@
 /**
  * Making this device a kiosk: it must be a member of the team whose key an admin endorsed with
  * the `kiosk` role (that endorsement is the admin's say-so). The admin then enters kiosk mode
- * here, optionally naming the components this kiosk runs; the page asks for full screen.
+ * here, optionally naming the components this kiosk runs and picking real folders to watch and
+ * to keep up to date (else this browser's private storage); the page asks for full screen.
  */
 import { A } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
+import { KioskFolders, type PickedFolders } from './KioskFolders.tsx';
 
 /** Full screen where the browser allows it; the layout works without it. */
 function askFullScreen(): void {
@@ -17,9 +19,10 @@ export function KioskSetup() {
   const { kiosk } = useServices();
   const [components, setComponents] = createSignal('');
   const [refusal, setRefusal] = createSignal<string>();
+  const [folders, setFolders] = createSignal<PickedFolders>({});
   const enter = (event: SubmitEvent) => {
     event.preventDefault();
-    const result = kiosk.enter({ components: components().split(',') });
+    const result = kiosk.enter({ components: components().split(','), ...folders() });
     if (!result.ok) return setRefusal(result.reason);
     askFullScreen();
   };
@@ -52,6 +55,7 @@ export function KioskSetup() {
                 placeholder="signage/**, player"
               />
             </label>
+            <KioskFolders picked={folders()} onChange={setFolders} />
             <button class="button" type="submit">
               Enter kiosk mode
             </button>

@@ -93,6 +93,12 @@ export function PublishPanel(props: { service: PolicyService }) {
         Signed with this device’s key and added to the team ledger; other devices get it when they
         sync.
       </p>
+      <Show when={props.service.passkeyNeeded()}>
+        <p class="notice" data-testid="publish-passkey">
+          The policy in force counts a new policy only from admins who sign it with their passkey:
+          publishing asks for yours.
+        </p>
+      </Show>
       <Show when={last()}>{(o) => <Outcome outcome={o()} />}</Show>
     </section>
   );

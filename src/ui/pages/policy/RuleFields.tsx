@@ -29,6 +29,11 @@ import {
   type Bound,
 } from './inputs.tsx';
 
+const ADMIN_ACTION_CHOICES = [
+  { value: 'policy', label: 'Publishing a policy' },
+  { value: 'flag', label: 'Flagging a patch as compromised' },
+];
+
 export interface RuleFieldsProps {
   bound: Bound;
   path: JsonPath;
@@ -253,6 +258,16 @@ export function RuleFields(props: RuleFieldsProps) {
             }
           }}
         />
+      </Match>
+      <Match when={props.kind === 'admin-passkey'}>
+        <ChoiceList
+          bound={b()}
+          path={at(props, 'actions')}
+          legend="Count these admin actions only when signed with the admin’s passkey"
+          options={ADMIN_ACTION_CHOICES}
+          optional={false}
+        />
+        <p class="muted small">Leaving kiosk mode always needs an admin’s passkey.</p>
       </Match>
       <Match when={props.kind === 'cel'}>
         <TextField

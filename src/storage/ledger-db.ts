@@ -1,0 +1,72 @@
+/**
+ * The IndexedDB database of one ledger's store: its schema, opening and deleting it.
+ *
+ * Version 2 keeps admitted entries in `segments` (ledger-segments.ts) with `ids` as the set of
+ * stored ids, and the quarantine. Version 1 kept one row per entry in `entries` (ordered by
+ * `pos`) and a `verified` cache of per-entry digests; a version-1 database keeps those stores
+ * until the store has moved their rows into segments (ledger-legacy.ts), then empties them.
+ */
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { QuarantineRecord } from '../core/ledger/ledger.ts';
+import type { SegmentRow } from './ledger-segments.ts';
+
+const DB_VERSION = 2;
+
+/** A version-1 entry row. */
+export interface LegacyEntry {
+  id: string;
+  pos: number;
+  bytes: Uint8Array;
+}
+
+/** A quarantine record as stored; `bytes` are cut at MAX_PROOF_ENTRY_BYTES, `size` is whole. */
+export interface StoredQuarantineRecord extends QuarantineRecord {
+  size: number;
+}
+
+export interface QuarantineRow extends StoredQuarantineRecord {
+  seq?: number;
+  /** One row per (key, code), like the ledger's own quarantine; keyless rows use a hash. */
+  name: string;
+}
+
+export interface LedgerStoreSchema extends DBSchema {
+  segments: { key: number; value: SegmentRow };
+  /** The ids held in segments (a set: every value is 1), so a write never stores one twice. */
+  ids: { key: string; value: 1 };
+  quarantine: { key: number; value: QuarantineRow; indexes: { name: string } };
+  entries: { key: string; value: LegacyEntry; indexes: { pos: number } };
+  verified: { key: string; value: { id: string; digest: Uint8Array } };
+}
+
+export type LedgerDb = IDBPDatabase<LedgerStoreSchema>;
+
+/** The IndexedDB database name of a ledger's store. */
+export function ledgerStoreName(ledgerId: string): string {
+  return `patchtrail-ledger:${ledgerId}`;
+}
+
+/** Deletes a ledger's store (waits while another tab holds it open). */
+export async function deleteLedgerStore(ledgerId: string): Promise<void> {
+  await deleteDB(ledgerStoreName(ledgerId));
+}
+
+/** Whether the database still has version-1 stores (empty or not). */
+export function hasLegacyStores(db: LedgerDb): boolean {
+  return db.objectStoreNames.contains('entries');
+}
+
+export function openLedgerDb(ledgerId: string): Promise<LedgerDb> {
+  return openDB<LedgerStoreSchema>(ledgerStoreName(ledgerId), DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1)
+        db.createObjectStore('quarantine', { keyPath: 'seq', autoIncrement: true }).createIndex(
+          'name',
+          'name',
+          { unique: true },
+        );
+      db.createObjectStore('segments', { keyPath: 'key', autoIncrement: true });
+      db.createObjectStore('ids');
+    },
+  });
+}
