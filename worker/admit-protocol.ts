@@ -1,14 +1,14 @@
 /**
  * The ledger admission job's messages. The app's admission (src/app/worker-admission.ts) sends
- * a batch of untrusted entries as one buffer and their end offsets; the worker verifies each
- * entry's signature and computes the id it is signed under (admit-job.ts), and sends the same
- * buffer back with a verdict and an id per entry. The ledger's `admit` on the main thread stays
- * the single writer: it checks everything but a signature the worker verified, and only for the
- * bytes that came back with that verdict, which must hash to that id.
+ * a batch of untrusted entries as one buffer and their end offsets, with the ledger's id; the
+ * worker reads each entry in full and verifies its signature (admit-job.ts), and sends the same
+ * buffer back with a verdict, an id and a digest per entry: a receipt (core/ledger/receipt.ts).
+ * The ledger's `admit` on the main thread stays the single writer: it takes a receipt only for
+ * bytes that hash to its digest, and checks anything else in full.
  */
 import { isRecord } from './protocol.ts';
 
-/** The entry decoded with its signature verified: admission may skip the signature. */
+/** The entry read in full and its signature verified: admission may take the receipt. */
 export const SIGNATURE_VERIFIED = 1;
 /** Anything else: admission checks the entry in full and gives the reason. */
 export const CHECK_IN_FULL = 0;
@@ -16,6 +16,8 @@ export const CHECK_IN_FULL = 0;
 export interface AdmitCheckRequest {
   kind: 'admit-check';
   id: number;
+  /** The ledger the entries must belong to. */
+  ledger: string;
   /** The entries, back to back; transferred. */
   bytes: ArrayBuffer;
   /** Entry i is bytes[ends[i-1] .. ends[i]) (ends[-1] = 0); transferred. */
@@ -32,6 +34,8 @@ export interface AdmitCheckAnswer {
   verdicts: Uint8Array;
   /** Per entry, 32 bytes: the SHA-256 of the content its signature was verified over. */
   ids: Uint8Array;
+  /** Per entry, 32 bytes: the SHA-256 of the entry's bytes as read. */
+  digests: Uint8Array;
 }
 
 /** Whether `ends` are offsets that rise within a buffer of `length` bytes. */
@@ -47,7 +51,7 @@ export function endsFit(ends: Uint32Array, length: number): boolean {
 export function isAdmitCheckRequest(value: unknown): value is AdmitCheckRequest {
   if (!isRecord(value) || value.kind !== 'admit-check' || !Number.isSafeInteger(value.id))
     return false;
-  if (!(value.bytes instanceof ArrayBuffer)) return false;
+  if (typeof value.ledger !== 'string' || !(value.bytes instanceof ArrayBuffer)) return false;
   return value.ends instanceof Uint32Array && endsFit(value.ends, value.bytes.byteLength);
 }
 
@@ -57,5 +61,7 @@ export function isAdmitCheckAnswer(value: unknown): value is AdmitCheckAnswer {
   const { bytes, ends, verdicts } = value;
   if (!(bytes instanceof ArrayBuffer) || !(ends instanceof Uint32Array)) return false;
   if (!(verdicts instanceof Uint8Array) || verdicts.length !== ends.length) return false;
-  return value.ids instanceof Uint8Array && value.ids.length === 32 * ends.length;
+  const fits = (digest: unknown) =>
+    digest instanceof Uint8Array && digest.length === 32 * ends.length;
+  return fits(value.ids) && fits(value.digests);
 }

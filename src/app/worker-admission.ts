@@ -1,11 +1,11 @@
 /**
- * Ledger admission in batches on the worker pool. The signature checks, which are most of
- * admission's cost, run in the pool's workers in parallel (worker/admit-job.ts); the ledger's
- * `admit` on the main thread stays the single writer and admits in the caller's order, batch
- * after batch, skipping only the signatures a worker verified, for exactly the bytes that
- * worker sent back with that verdict, which must hash to the id it verified them under (passed
- * as the admission's key). Everything else (size, canonical form, fields, hash, ledger id,
- * chain, kind rules) the ledger checks itself as always.
+ * Ledger admission in batches on the worker pool. Reading each entry (decode, canonical form,
+ * fields, id) and checking its signature, which are nearly all of admission's cost, run in the
+ * pool's workers in parallel (worker/admit-job.ts), each entry coming back with a receipt: its
+ * id and the SHA-256 of the exact bytes read. The ledger's `admit` on the main thread stays the
+ * single writer and admits in the caller's order, batch after batch, taking a receipt only for
+ * bytes that hash to its digest (core/ledger/receipt.ts) and reading anything else in full.
+ * What needs the ledger (chain, standing, kind rules, holding) it checks itself as always.
  *
  * A batch whose worker fails, or any batch when no worker can start, is admitted on the main
  * thread with every check. The page gets a turn between batches, so admitting a large ledger
@@ -51,7 +51,7 @@ export interface AdmissionReport {
   counts: Record<AdmitStatus, number>;
   /** Rejected entries: their index in the input, code and message. */
   rejected: { index: number; code: string; message: string }[];
-  /** Entries whose signature a worker checked; the rest were checked on the main thread. */
+  /** Entries a worker read and checked (receipts given); the rest were read on the main thread. */
   checkedInWorkers: number;
 }
 
@@ -66,6 +66,7 @@ interface Checked {
   ends: Uint32Array;
   verdicts: Uint8Array;
   ids: Uint8Array;
+  digests: Uint8Array;
 }
 
 function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32Array } {
@@ -85,6 +86,7 @@ function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32
 /** Sends a batch to a worker; undefined when it must be checked on the main thread. */
 async function checkInWorker(
   pool: WorkerPool,
+  ledger: string,
   entries: readonly EntryInput[],
 ): Promise<Checked | undefined> {
   if (!pool.usable) return undefined;
@@ -97,12 +99,13 @@ async function checkInWorker(
       value.ends.length === sent.ends.length &&
       value.ends.every((end, i) => end === sent.ends[i]);
     if (!fits) throw new TypeError('admission: the answer is not about the batch sent');
-    const { ends, verdicts, ids } = value;
-    return { bytes: new Uint8Array(value.bytes), ends, verdicts, ids };
+    const { ends, verdicts, ids, digests } = value;
+    return { bytes: new Uint8Array(value.bytes), ends, verdicts, ids, digests };
   };
   const build = (id: number): AdmitCheckRequest => ({
     kind: 'admit-check',
     id,
+    ledger,
     bytes: bytes.buffer as ArrayBuffer,
     ends,
   });
@@ -126,14 +129,19 @@ function yieldToPage(): Promise<void> {
   });
 }
 
-/** The admission options for entry i of a batch: the worker's verdict, when it can count. */
-function optionsFor(entry: EntryInput, checked: Checked | undefined, i: number): AdmitOptions {
+/** The admission options for entry i of a batch: the worker's receipt, when it gave one. */
+function optionsFor(
+  ledger: string,
+  entry: EntryInput,
+  checked: Checked | undefined,
+  i: number,
+): AdmitOptions {
   const options: AdmitOptions = entry.key === undefined ? {} : { key: entry.key };
   if (checked === undefined || checked.verdicts[i] !== SIGNATURE_VERIFIED) return options;
   const id = `sha256:${toHex(checked.ids.subarray(32 * i, 32 * i + 32))}`;
-  // A key that is not the id verified: the entry is refused in full, as it would be anyway.
-  if (entry.key !== undefined && entry.key !== id) return options;
-  return { key: id, verifiedBefore: true };
+  const digest = checked.digests.subarray(32 * i, 32 * i + 32);
+  // The receipt vouches only for bytes that hash to `digest`, under a key that is `id`.
+  return { ...options, receipt: { id, ledger, digest } };
 }
 
 /** Admits one batch in order, letting the page run whenever it has held it for a slice. */
@@ -147,14 +155,14 @@ async function admitBatch(
   let slice = performance.now();
   for (let i = 0; i < batch.entries.length; i++) {
     const entry = batch.entries[i] as EntryInput;
-    const options = optionsFor(entry, checked, i);
+    const options = optionsFor(ledger.id, entry, checked, i);
     let bytes = entry.bytes;
     if (checked !== undefined) {
       const end = checked.ends[i] as number;
       bytes = checked.bytes.subarray(start, end);
       start = end;
     }
-    if (options.verifiedBefore === true) report.checkedInWorkers++;
+    if (options.receipt !== undefined) report.checkedInWorkers++;
     const result = await ledger.admit(bytes, options);
     report.counts[result.status]++;
     if (result.status === 'rejected')
@@ -194,7 +202,7 @@ export async function admitInBatches(
   let sent = 0;
   const sendUpTo = (last: number) => {
     for (; sent <= last && sent < batches.length; sent++)
-      checks.set(sent, checkInWorker(pool, (batches[sent] as Batch).entries));
+      checks.set(sent, checkInWorker(pool, ledger.id, (batches[sent] as Batch).entries));
   };
   for (let k = 0; k < batches.length; k++) {
     sendUpTo(k + ahead - 1);

@@ -13,7 +13,7 @@ import {
   utf8Encode,
   type Entry,
   type HeldEntry,
-  type SignatureCheck,
+  type EntryReader,
   type Ledger,
   type LoadReport,
 } from '../core/index.ts';
@@ -52,17 +52,17 @@ async function readLedgerBytes(path: string): Promise<Uint8Array> {
 const AVERAGE_LINE = 600;
 
 /**
- * Runs `load` with signatures checked on worker threads when `large` (and workers can start),
- * else on this thread; the workers stop when it is done.
+ * Runs `load` with lines read in full, signatures included, on worker threads when `large`
+ * (and workers can start), else on this thread; the workers stop when it is done.
  */
 export async function withSignatureChecks<T>(
   large: boolean,
-  load: (options: { checkSignature?: SignatureCheck }) => Promise<T>,
+  load: (options: { readEntries?: EntryReader }) => Promise<T>,
 ): Promise<T> {
   const pool = large ? startVerifyPool() : undefined;
   if (pool === undefined) return load({});
   try {
-    return await load({ checkSignature: pool.check });
+    return await load({ readEntries: pool.read });
   } finally {
     await pool.close();
   }
@@ -74,7 +74,7 @@ export async function openLedgerFile(path: string, useCache = true): Promise<Ope
   const verifiedBytes = useCache ? readCache(path, bytes) : 0;
   const { ledger, report, lines } = await withSignatureChecks(
     bytes.length - verifiedBytes > POOL_THRESHOLD * AVERAGE_LINE,
-    (checkSignature) => loadLedgerFile(bytes, { verifiedBytes, ...checkSignature }),
+    (readEntries) => loadLedgerFile(bytes, { verifiedBytes, ...readEntries }),
   );
   // Every line before the first rejected one passed its signature check, here or before.
   const firstRejected = report.rejected[0]?.line;

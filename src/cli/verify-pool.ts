@@ -1,71 +1,61 @@
 /**
- * Signature checks of a large ledger file on worker threads. Node's WebCrypto verifies Ed25519
- * on the calling thread (measured: the call returns after the whole verification), so checking
- * a file's signatures "concurrently" on the main thread gains nothing. The workers run the
- * core's own `authorSigned` (the same strict RFC 8032 checks and backend), so they decide
- * exactly as the main thread would; the main thread reads, hashes and admits in order
- * meanwhile. Requests go in batches, each carrying its message and signature bytes.
+ * Ledger lines read in full on worker threads. Decoding a line (UTF-8, JSON, the canonical form,
+ * every field, the id's hash) cost the main thread about 20 µs of CPU, admitting it about 15 µs
+ * more; so a worker does the reading, with the core's own `receiptFor` (the same `readEntry`
+ * and strict RFC 8032 check, the same WebCrypto backend, whose verifications Node runs on its
+ * libuv thread pool), and sends back a receipt per line: the id it read, and the SHA-256 of the
+ * exact bytes it read. The main thread admits in order on those receipts, each trusted only for
+ * bytes that hash to its digest (receipt.ts); a line without one is checked on the main thread
+ * in full, so the outcome and its reason are those of a sequential read.
  *
  * Workers run the built CLI bundle itself (bin.ts starts a worker when asked to). When there is
  * no bundle (the CLI running from its TypeScript sources, as in the tests) or a worker cannot
- * start, checks run on the main thread: same decisions, only slower.
+ * start, lines are read on the main thread: same decisions, only slower.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { authorSigned, type ReadEntry, type SignatureCheck } from '../core/index.ts';
+import { prepareSha256Sync } from '../core/crypto/hash.ts';
+import { receiptFor, type EntryReader, type EntryReceipt } from '../core/index.ts';
 
 export const VERIFY_WORKER = 'patchtrail-verify-worker';
-/** Checks sent to a worker in one message. */
+/** Lines sent to a worker in one message. */
 const BATCH = 64;
 /** Below this many signatures to check, starting workers costs more than it saves. */
 export const POOL_THRESHOLD = 2000;
+/** Hex digits of an id's hash (an id is `sha256:` and these). */
+const ID_HEX = 64;
+const DIGEST = 32;
 
-/**
- * A batch on the wire: the authors, and one transferred buffer holding each item's message
- * then signature, with `ends` marking where each message and signature ends.
- */
+/** A batch on the wire: the ledger, and one transferred buffer of lines ending at `ends`. */
 interface Request {
   id: number;
-  authors: string[];
+  ledger: string;
   bytes: Uint8Array;
   ends: number[];
 }
+/** Per line: 1 when read and verified, its id's hex in `ids`, its bytes' SHA-256 in `digests`. */
 interface Reply {
   id: number;
-  results: boolean[];
-}
-interface Item {
-  author: string;
-  message: Uint8Array;
-  signature: Uint8Array;
+  verdicts: Uint8Array;
+  ids: string;
+  digests: Uint8Array;
 }
 
-function pack(id: number, items: readonly Item[]): Request {
-  const bytes = new Uint8Array(
-    items.reduce((n, i) => n + i.message.length + i.signature.length, 0),
-  );
+/** A batch of lines as one request (one buffer to transfer). */
+export function pack(id: number, ledger: string, lines: readonly Uint8Array[]): Request {
+  const bytes = new Uint8Array(lines.reduce((n, line) => n + line.length, 0));
   const ends: number[] = [];
   let at = 0;
-  for (const { message, signature } of items) {
-    bytes.set(message, at);
-    ends.push((at += message.length));
-    bytes.set(signature, at);
-    ends.push((at += signature.length));
+  for (const line of lines) {
+    bytes.set(line, at);
+    ends.push((at += line.length));
   }
-  return { id, authors: items.map((i) => i.author), bytes, ends };
-}
-
-function unpack({ authors, bytes, ends }: Request): Item[] {
-  return authors.map((author, i) => ({
-    author,
-    message: bytes.subarray(ends[2 * i - 1] ?? 0, ends[2 * i]),
-    signature: bytes.subarray(ends[2 * i], ends[2 * i + 1]),
-  }));
+  return { id, ledger, bytes, ends };
 }
 
 export interface VerifyPool {
-  readonly check: SignatureCheck;
+  readonly read: EntryReader;
   close(): Promise<void>;
 }
 
@@ -74,16 +64,60 @@ export function isVerifyWorker(): boolean {
   return !isMainThread && workerData === VERIFY_WORKER;
 }
 
-/** The worker's loop: check each batch with the core's own function, reply in order. */
+/** What a worker answers for a batch: each line read with the core's own `receiptFor`. */
+export async function answer({ id, ledger, bytes, ends }: Request): Promise<Reply> {
+  await prepareSha256Sync(); // ids through WebAssembly, as the main thread's are
+  const receipts = await Promise.all(
+    ends.map((end, i) => receiptFor(bytes.subarray(ends[i - 1] ?? 0, end), ledger)),
+  );
+  const verdicts = new Uint8Array(receipts.length);
+  const digests = new Uint8Array(DIGEST * receipts.length);
+  const ids = receipts.map((receipt, i) => {
+    if (receipt === undefined) return '0'.repeat(ID_HEX);
+    verdicts[i] = 1;
+    digests.set(receipt.digest, DIGEST * i);
+    return receipt.id.slice(-ID_HEX);
+  });
+  return { id, verdicts, ids: ids.join(''), digests };
+}
+
+/** The worker's loop: answer each batch, in the order they finish. */
 export function runVerifyWorker(): void {
   parentPort?.on('message', (request: Request) => {
-    void Promise.all(
-      unpack(request).map((item) => authorSigned(item.author, item.message, item.signature)),
-    ).then((results) => parentPort?.postMessage({ id: request.id, results } satisfies Reply));
+    void answer(request).then((reply) =>
+      parentPort?.postMessage(reply, [
+        reply.verdicts.buffer as ArrayBuffer,
+        reply.digests.buffer as ArrayBuffer,
+      ]),
+    );
   });
 }
 
-/** Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4. */
+/** The receipts a reply gives, line by line (none for a reply that does not fit the batch). */
+export function receiptsOf(
+  reply: Reply,
+  ledger: string,
+  count: number,
+): (EntryReceipt | undefined)[] {
+  const fits =
+    reply.verdicts.length === count &&
+    reply.ids.length === ID_HEX * count &&
+    reply.digests.length === DIGEST * count;
+  return Array.from({ length: count }, (_, i) =>
+    fits && reply.verdicts[i] === 1
+      ? {
+          id: `sha256:${reply.ids.slice(ID_HEX * i, ID_HEX * i + ID_HEX)}`,
+          ledger,
+          digest: reply.digests.subarray(DIGEST * i, DIGEST * i + DIGEST),
+        }
+      : undefined,
+  );
+}
+
+/**
+ * Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4
+ * (the signatures themselves are verified on Node's thread pool, which spreads over the cores).
+ */
 export function poolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
@@ -104,64 +138,62 @@ export function startVerifyPool(): VerifyPool | undefined {
 }
 
 interface Pending {
-  items: Item[];
-  resolvers: ((ok: boolean) => void)[];
+  ledger: string;
+  lines: Uint8Array[];
+  resolvers: ((receipt: EntryReceipt | undefined) => void)[];
 }
 
-/** Checks on this thread: what a failed worker's batches fall back to. */
-async function checkHere({ items, resolvers }: Pending): Promise<void> {
-  const results = await Promise.all(
-    items.map((item) => authorSigned(item.author, item.message, item.signature)),
-  );
-  resolvers.forEach((resolve, i) => resolve(results[i] === true));
-}
+const none = (pending: Pending) => pending.resolvers.forEach((resolve) => resolve(undefined));
 
 function makePool(workers: Worker[]): VerifyPool {
   const waiting = new Map<number, Pending>();
-  let batch: Pending = { items: [], resolvers: [] };
+  let batch: Pending | undefined;
   let next = 0;
   let failed = false;
   const send = () => {
-    if (batch.items.length === 0) return;
+    if (batch === undefined) return;
     const id = next++;
     waiting.set(id, batch);
-    const request = pack(id, batch.items);
+    const request = pack(id, batch.ledger, batch.lines);
     (workers[id % workers.length] as Worker).postMessage(request, [
       request.bytes.buffer as ArrayBuffer,
     ]);
-    batch = { items: [], resolvers: [] };
+    batch = undefined;
   };
-  const onReply = ({ id, results }: Reply) => {
-    const pending = waiting.get(id);
-    waiting.delete(id);
-    pending?.resolvers.forEach((resolve, i) => resolve(results[i] === true));
+  const onReply = (reply: Reply) => {
+    const pending = waiting.get(reply.id);
+    if (pending === undefined) return;
+    waiting.delete(reply.id);
+    const receipts = receiptsOf(reply, pending.ledger, pending.lines.length);
+    pending.resolvers.forEach((resolve, i) => resolve(receipts[i]));
   };
   let closing = false;
   const onError = () => {
     if (closing) return;
-    failed = true; // from now on, and for what was sent, checks run here
+    failed = true; // from now on, and for what was sent, lines are checked here in full
     for (const [id, pending] of waiting) {
       waiting.delete(id);
-      void checkHere(pending);
+      none(pending);
     }
   };
-  // A worker that fails or stops early leaves nothing unanswered: its batches are checked here.
+  // A worker that fails or stops early leaves nothing unanswered: its lines are checked here.
   for (const worker of workers)
     worker.on('message', onReply).on('error', onError).on('exit', onError);
-  const check: SignatureCheck = (read: ReadEntry) => {
-    if (failed) return authorSigned(read.entry.author, read.message, read.signature);
-    const answer = new Promise<boolean>((resolve) => batch.resolvers.push(resolve));
-    batch.items.push({
-      author: read.entry.author,
-      message: read.message,
-      signature: read.signature,
-    });
-    if (batch.items.length >= BATCH) send();
-    else if (batch.items.length === 1) queueMicrotask(send);
-    return answer;
+  const read: EntryReader = (line, ledger) => {
+    if (failed) return Promise.resolve(undefined);
+    if (batch !== undefined && batch.ledger !== ledger) send();
+    if (batch === undefined) {
+      batch = { ledger, lines: [], resolvers: [] };
+      queueMicrotask(send);
+    }
+    const current = batch;
+    const receipt = new Promise<EntryReceipt | undefined>((r) => current.resolvers.push(r));
+    current.lines.push(line);
+    if (current.lines.length >= BATCH) send();
+    return receipt;
   };
   return {
-    check,
+    read,
     close: async () => {
       closing = true;
       await Promise.all(workers.map((worker) => worker.terminate()));

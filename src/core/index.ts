@@ -72,6 +72,7 @@ export {
   serializeEntries,
   type LoadReport,
 } from './ledger/file.ts';
+export { receiptFor, type EntryReader, type EntryReceipt } from './ledger/receipt.ts';
 export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';
 export {
   auditTrail,

@@ -3,6 +3,7 @@
  * admission check in Node: the ledger ends as admitting one by one leaves it, signatures are
  * checked in the workers, and a failed worker's batch is checked in full on the main thread.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admitInBatches, type EntryInput } from '../../src/app/worker-admission.ts';
 import { makeWorkerPool } from '../../src/app/worker-pool.ts';
@@ -109,6 +110,7 @@ describe('admission in batches on the pool', () => {
       ends: cut,
       verdicts: new Uint8Array(10).fill(1),
       ids,
+      digests: new Uint8Array(320),
     });
     const report = await admitting;
     expect(report.checkedInWorkers).toBe(0);
@@ -116,7 +118,7 @@ describe('admission in batches on the pool', () => {
     expect(worker.terminated).toBe(true);
   });
 
-  it('refuses an entry signed over a non-canonical text, which the worker alone would pass', async () => {
+  it('refuses an entry signed over a non-canonical text, in the worker and on the main thread', async () => {
     const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 1 });
     const stranger = await makeSeedSigner(new Uint8Array(32).fill(5));
     const ledger = await Ledger.open(genesis);
@@ -150,8 +152,10 @@ describe('admission in batches on the pool', () => {
       `${text.slice(0, -1)},"sig":"${Buffer.from(signature).toString('base64')}"}`,
     );
     const report = await admitInBatches(ledger, [{ bytes }], pool);
-    expect(report.checkedInWorkers).toBe(1); // its signature verifies over those bytes...
-    expect(report.rejected.map((r) => r.code)).toEqual(['MALFORMED_INPUT']); // ...they are not an entry
+    // Its signature verifies over those bytes, but read in full they are not an entry: the
+    // worker gives no receipt, and the main thread gives the reason.
+    expect(report.checkedInWorkers).toBe(0);
+    expect(report.rejected.map((r) => r.code)).toEqual(['MALFORMED_INPUT']);
     expect(ledger.size).toBe(1);
   });
 
@@ -197,4 +201,63 @@ describe('admission in batches on the pool', () => {
     await expect(admitting).rejects.toMatchObject({ name: 'AbortError' });
     expect(ledger.size).toBe(101); // genesis and two batches
   });
+
+  it('accepts and rejects exactly what admitting one by one does, on hostile input (property)', async () => {
+    const sound = inputs(entries.slice(0, 48));
+    const move = fc.oneof(
+      fc.nat().map((i) => ({ forge: i })),
+      fc.tuple(fc.nat(), fc.nat()).map((swap) => ({ swap })),
+      fc.tuple(fc.nat(), fc.nat()).map((repeat) => ({ repeat })),
+      fc.nat().map((i) => ({ proto: i })),
+      fc.nat().map((i) => ({ rekey: i })),
+      fc.nat().map((i) => ({ garbage: i })),
+    );
+    const protoKeyed = (bytes: Uint8Array) =>
+      new TextEncoder().encode(
+        new TextDecoder().decode(bytes).replace(/^\{/, '{"__proto__":{"admin":true},'),
+      );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(move, { maxLength: 6 }),
+        fc.nat({ max: 20 }),
+        async (moves, cut) => {
+          const list = sound.map((e) => ({ ...e }));
+          const at = (i: number) => i % list.length;
+          for (const m of moves) {
+            if ('forge' in m) {
+              const e = list[at(m.forge)] as EntryInput;
+              const entry = entries.find((x) => x.id === e.key);
+              if (entry !== undefined) e.bytes = forged(entry);
+            } else if ('swap' in m) {
+              const [a, b] = [at(m.swap[0]), at(m.swap[1])];
+              [list[a], list[b]] = [list[b] as EntryInput, list[a] as EntryInput];
+            } else if ('repeat' in m)
+              list.splice(at(m.repeat[1]), 0, { ...(list[at(m.repeat[0])] as EntryInput) });
+            else if ('proto' in m) {
+              const e = list[at(m.proto)] as EntryInput;
+              list.splice(at(m.proto), 0, { bytes: protoKeyed(e.bytes) });
+            } else if ('rekey' in m)
+              (list[at(m.rekey)] as EntryInput).key = `sha256:${'0'.repeat(64)}`;
+            else list.splice(at(m.garbage), 0, { bytes: new TextEncoder().encode('{"v":1}') });
+          }
+          const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 2 });
+          const ledger = await Ledger.open(genesis);
+          const report = await admitInBatches(ledger, list, pool, { batchSize: 1 + cut });
+          const reference = await Ledger.open(genesis);
+          const codes: [number, string][] = [];
+          for (const [index, e] of list.entries()) {
+            const result = await reference.admit(
+              e.bytes,
+              e.key === undefined ? {} : { key: e.key },
+            );
+            if (result.status === 'rejected') codes.push([index, result.code ?? '']);
+          }
+          expect(report.rejected.map((r): [number, string] => [r.index, r.code])).toEqual(codes);
+          expect(logOf(ledger)).toEqual(logOf(reference));
+          expect(ledger.heldCount).toBe(reference.heldCount);
+        },
+      ),
+      { numRuns: 40, seed: 1206 },
+    );
+  }, 120_000);
 });

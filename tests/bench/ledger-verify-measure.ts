@@ -1,11 +1,11 @@
 /**
  * What `ledger verify` costs (Node only): the built CLI verifying a ledger file with every
- * signature checked (signatures on worker threads, read ahead; admission in order), timed by
- * the wall clock, beside `openssl speed -elapsed -multi <cores> ed25519` run in the same bench
- * on the same cores (both by the wall clock, so both feel the same machine load); and both per
- * CPU-second, which a loaded machine disturbs less (the CLI's over all its threads, openssl's
- * for one process). For reference, the same file admitted in process the way verify did before: each line's
- * signature awaited before the next line.
+ * signature checked (lines read in full on worker threads, ahead; admission in order on their
+ * receipts), timed by the wall clock, beside `openssl speed -elapsed -multi <cores> ed25519`
+ * run in the same bench on the same cores (both by the wall clock, so both feel the same
+ * machine load); and both per CPU-second, which a loaded machine disturbs less (the CLI's over
+ * all its threads, openssl's for one process). For reference, the same file admitted in
+ * process the way verify did before: each line's signature awaited before the next line.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';

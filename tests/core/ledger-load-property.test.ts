@@ -1,14 +1,21 @@
 /**
  * Loading a ledger file checks signatures ahead of admission, several at once, answered in any
- * order: on hostile files (bad signatures inside the window, reordered lines, repeated lines, a
- * fork, garbage, a torn tail, a verified prefix) it accepts and rejects exactly what admitting
- * one line at a time, each signature awaited in turn, does. And a signature checked ahead is
- * trusted only for the very bytes and options it was checked for.
+ * order, or has whole lines read ahead by a reader that gives receipts (as the CLI's workers
+ * do): on hostile files (bad signatures inside the window, reordered lines, repeated lines, a
+ * fork, garbage, prototype keys, a torn tail, a verified prefix) it accepts and rejects exactly
+ * what admitting one line at a time, each signature awaited in turn, does. A signature checked
+ * ahead, or a receipt, is trusted only for the very bytes and options it was made for.
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSeedSigner, type Signer } from '../../src/core/index.ts';
-import { signEntry, signatureValid, type ReadEntry } from '../../src/core/ledger/entry.ts';
+import {
+  readEntry,
+  signEntry,
+  signatureValid,
+  type ReadEntry,
+} from '../../src/core/ledger/entry.ts';
+import { receiptedEntry, receiptFor, type EntryReader } from '../../src/core/ledger/receipt.ts';
 import { ledgerLines, loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
@@ -48,7 +55,8 @@ type Change =
   | { swap: [number, number] }
   | { repeat: [number, number] }
   | { garbage: number }
-  | { blank: number };
+  | { blank: number }
+  | { proto: number };
 
 const index = fc.nat({ max: 60 });
 const change: fc.Arbitrary<Change> = fc.oneof(
@@ -57,6 +65,7 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   fc.tuple(index, index).map((repeat) => ({ repeat })),
   index.map((i) => ({ garbage: i })),
   index.map((i) => ({ blank: i })),
+  index.map((i) => ({ proto: i })),
 );
 
 /** Applies changes to every line but the genesis (line 0), which must stay first. */
@@ -70,11 +79,36 @@ function hostile(sound: readonly string[], changes: readonly Change[], tear: num
       [lines[a], lines[b]] = [lines[b] as string, lines[a] as string];
     } else if ('repeat' in c) lines.splice(at(c.repeat[1]), 0, lines[at(c.repeat[0])] as string);
     else if ('garbage' in c) lines.splice(at(c.garbage), 0, '{"not":"an entry"}');
+    else if ('proto' in c) lines.splice(at(c.proto), 0, protoKeyed(lines[at(c.proto)] as string));
     else lines.splice(at(c.blank), 0, '');
   }
   const text = `${lines.join('\n')}\n`;
   // A torn tail: part of one more line, with no newline after it.
   return encoder.encode(tear > 0 ? text + (sound[1] as string).slice(0, tear) : text);
+}
+
+/** A line with a `__proto__` member put first (canonical order: it sorts before "author"). */
+const protoKeyed = (line: string) => line.replace(/^\{/, '{"__proto__":{"admin":true},');
+
+/** What a reader does for one line: answer honestly, not at all, about another line, or fail. */
+type ReaderMove = 'honest' | 'none' | 'other' | 'fail';
+
+/**
+ * A reader that answers after a varying number of turns, and per call (cycling through
+ * `moves`) gives the real receipt, none, the receipt of the line it read before, or fails.
+ */
+function hostileReader(moves: readonly ReaderMove[]): EntryReader {
+  let calls = 0;
+  let before: Uint8Array | undefined;
+  return async (bytes, ledger) => {
+    const move = moves[calls % moves.length] ?? 'honest';
+    const other = before ?? bytes;
+    before = bytes;
+    for (let turns = (calls++ * 5) % 9; turns > 0; turns--) await Promise.resolve();
+    if (move === 'fail') throw new Error('the reader failed');
+    if (move === 'none') return undefined;
+    return receiptFor(move === 'other' ? other : bytes, ledger);
+  };
 }
 
 /** Answers the real question after a varying number of turns, so answers arrive out of order. */
@@ -115,10 +149,19 @@ describe('loading a hostile ledger file with signatures checked ahead', () => {
         fc.array(change, { maxLength: 8 }),
         fc.nat({ max: 40 }),
         fc.option(fc.nat({ max: 30_000 }), { nil: undefined }),
-        async (changes, tear, verifiedBytes) => {
+        fc.option(
+          fc.array(fc.constantFrom<ReaderMove>('honest', 'honest', 'none', 'other', 'fail'), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+          { nil: undefined },
+        ),
+        async (changes, tear, verifiedBytes, moves) => {
           const bytes = hostile(sound, changes, tear);
           const ahead = await loadLedgerFile(bytes, {
-            checkSignature: outOfOrderChecker(),
+            ...(moves === undefined
+              ? { checkSignature: outOfOrderChecker() }
+              : { readEntries: hostileReader(moves) }),
             ...(verifiedBytes === undefined ? {} : { verifiedBytes }),
           });
           const reference = await inTurn(bytes, verifiedBytes ?? 0);
@@ -135,7 +178,7 @@ describe('loading a hostile ledger file with signatures checked ahead', () => {
           expect(report.truncatedTail).toBe(tear);
         },
       ),
-      { numRuns: 120, seed: 20261206 },
+      { numRuns: 200, seed: 20261206 },
     );
   }, 120_000);
 });
@@ -169,5 +212,53 @@ describe('a signature checked ahead', () => {
     const result = await ledger.admit(good, { precheck, key: `sha256:${'00'.repeat(32)}` });
     expect(result.status).toBe('rejected');
     expect(ledger.size).toBe(1);
+  });
+});
+
+describe('a receipt from a reader', () => {
+  it('gives the entry the full read gives, members in the same order', async () => {
+    const lines = await soundLines();
+    const id = (await Ledger.open(encoder.encode(lines[0]))).id;
+    for (const line of lines.slice(1, 8)) {
+      const bytes = encoder.encode(line);
+      const receipt = await receiptFor(bytes, id);
+      if (receipt === undefined) throw new Error('no receipt for a sound line');
+      const full = readEntry(bytes, undefined, { ledger: id }).entry;
+      const fast = receiptedEntry(bytes, receipt, id, undefined);
+      expect(fast).toEqual(full);
+      expect(Object.keys(fast ?? {})).toEqual(Object.keys(full));
+    }
+  });
+
+  it('vouches only for bytes that hash to its digest', async () => {
+    const lines = await soundLines();
+    const ledger = await Ledger.open(encoder.encode(lines[0]));
+    const receipt = await receiptFor(encoder.encode(lines[1]), ledger.id);
+    if (receipt === undefined) throw new Error('no receipt for a sound line');
+    const forged = encoder.encode(forgeSig(lines[1] as string));
+    const result = await ledger.admit(forged, { receipt });
+    expect(result).toMatchObject({ status: 'rejected', code: 'INVALID_SIGNATURE' });
+    expect(ledger.size).toBe(1);
+  });
+
+  it('vouches for nothing in another ledger, or under a key that is not its id', async () => {
+    const lines = await soundLines();
+    const ledger = await Ledger.open(encoder.encode(lines[0]));
+    const good = encoder.encode(lines[1]);
+    const receipt = await receiptFor(good, ledger.id);
+    if (receipt === undefined) throw new Error('no receipt for a sound line');
+    const elsewhere = { ...receipt, ledger: `sha256:${'11'.repeat(32)}` };
+    const wrongKey = await ledger.admit(good, { receipt, key: `sha256:${'00'.repeat(32)}` });
+    expect(wrongKey.status).toBe('rejected');
+    // Another ledger's receipt: the line is read here in full, and admitted on its own merits.
+    expect((await ledger.admit(good, { receipt: elsewhere })).status).toBe('admitted');
+  });
+
+  it('is not given for a forged signature or a line of another ledger', async () => {
+    const lines = await soundLines();
+    const id = (await Ledger.open(encoder.encode(lines[0]))).id;
+    expect(await receiptFor(encoder.encode(forgeSig(lines[1] as string)), id)).toBeUndefined();
+    expect(await receiptFor(encoder.encode(lines[1]), `sha256:${'11'.repeat(32)}`)).toBeUndefined();
+    expect(await receiptFor(encoder.encode(lines[1]), id)).toMatchObject({ ledger: id });
   });
 });

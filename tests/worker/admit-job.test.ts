@@ -1,4 +1,7 @@
-/** The admission check a pool worker runs, in Node: a verdict per entry, buffers sent back. */
+/**
+ * The admission check a pool worker runs, in Node: each entry read in full, a verdict, id and
+ * digest per entry, buffers sent back.
+ */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -7,10 +10,10 @@ import {
   isAdmitCheckAnswer,
   isAdmitCheckRequest,
 } from '../../worker/admit-protocol.ts';
-import { runAdmitCheck, signedParts } from '../../worker/admit-job.ts';
-import { canonicalBytes } from '../../src/core/encoding/canonical-json.ts';
+import { runAdmitCheck } from '../../worker/admit-job.ts';
+import { sha256Sync } from '../../src/core/crypto/hash.ts';
 import { concatBytes } from '../../src/core/encoding/bytes.ts';
-import { ENTRY_DOMAIN } from '../../src/core/ledger/entry.ts';
+import { decodeEntry } from '../../src/core/ledger/entry.ts';
 import { makeSeedSigner } from '../../src/core/crypto/signer.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { buildEntries } from '../bench/ledger-measure.ts';
@@ -18,24 +21,9 @@ import { buildEntries } from '../bench/ledger-measure.ts';
 const T = '2026-11-22T09:00:00Z';
 
 describe('admission check job', () => {
-  it('reads author, signed content and signature straight from canonical bytes', async () => {
-    const { entries } = await buildEntries(3, 2);
-    for (const entry of entries) {
-      const parts = signedParts(entry.bytes);
-      const { sig, ...content } = JSON.parse(new TextDecoder().decode(entry.bytes)) as Record<
-        string,
-        unknown
-      >;
-      expect(parts?.author).toBe(entry.author);
-      expect(parts?.message).toEqual(concatBytes(ENTRY_DOMAIN, canonicalBytes(content as never)));
-      expect(Buffer.from(parts?.signature ?? []).toString('base64')).toBe(sig);
-    }
-    expect(signedParts(new TextEncoder().encode('{"kind":"x"}'))).toBeUndefined();
-    expect(signedParts(new TextEncoder().encode('{"author":"did:key:z","v":1}'))).toBeUndefined();
-  });
-
-  it('verifies each entry as the ledger reads it, and sends back the very bytes', async () => {
-    const { entries } = await buildEntries(6, 2);
+  it('reads each entry in full as the ledger does, and sends back the very bytes', async () => {
+    const { genesis: first, entries } = await buildEntries(6, 2);
+    const ledgerId = (await Ledger.open(first)).id;
     const stranger = await makeSeedSigner(new Uint8Array(32).fill(9));
     const genesis = { name: 'other', admins: [stranger.did], threshold: 1 };
     const other = await Ledger.found(stranger, genesis, '2026-11-22T09:00:00Z');
@@ -63,6 +51,7 @@ describe('admission check job', () => {
     const request = {
       kind: 'admit-check',
       id: 3,
+      ledger: ledgerId,
       bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
       ends,
     };
@@ -70,44 +59,60 @@ describe('admission check job', () => {
     const sent = new Uint8Array(request.bytes).slice();
     const { message, transfer } = await runAdmitCheck(request as never);
     expect(isAdmitCheckAnswer(message)).toBe(true);
-    // Another ledger's entry is signed all right: admission refuses it for its ledger id.
+    // Another ledger's entry is signed all right, but read in full it belongs elsewhere.
     expect([...message.verdicts]).toEqual([
       SIGNATURE_VERIFIED,
       CHECK_IN_FULL,
-      SIGNATURE_VERIFIED,
+      CHECK_IN_FULL,
       CHECK_IN_FULL,
       SIGNATURE_VERIFIED,
     ]);
     const idAt = (i: number) =>
       `sha256:${Buffer.from(message.ids.subarray(32 * i, 32 * i + 32)).toString('hex')}`;
-    expect([idAt(0), idAt(2), idAt(4)]).toEqual([entries[0]?.id, elsewhere.id, entries[1]?.id]);
+    expect([idAt(0), idAt(4)]).toEqual([entries[0]?.id, entries[1]?.id]);
+    const digestAt = (i: number) => message.digests.subarray(32 * i, 32 * i + 32);
+    expect([digestAt(0), digestAt(4)]).toEqual([
+      sha256Sync(parts[0] as Uint8Array),
+      sha256Sync(parts[4] as Uint8Array),
+    ]);
+    expect(digestAt(1)).toEqual(new Uint8Array(32));
     expect(new Uint8Array(message.bytes)).toEqual(sent);
     expect(transfer).toContain(message.bytes);
   });
 
-  it('reads the same parts as the canonical parse, whatever text the body holds (property)', async () => {
+  it('gives a receipt exactly when the ledger reads the entry, whatever text it holds (property)', async () => {
     const signer = await makeSeedSigner(new Uint8Array(32).fill(4));
     const tricky = fc.constantFrom(',"sig":"AAAA",', '"}', '\\', 'é\u2028', '"time":"x"', '\u0000');
     const name = fc.array(fc.oneof(fc.string(), tricky), { maxLength: 6 }).map((p) => p.join(''));
     await fc.assert(
       fc.asyncProperty(
         name.filter((n) => n.length > 0 && n.length < 200),
-        async (text) => {
+        fc.nat(),
+        async (text, flip) => {
           const ledger = await Ledger.found(
             signer,
             { name: text, admins: [signer.did], threshold: 1 },
             T,
           );
-          const { bytes } = ledger.genesis;
-          const { sig, ...content } = JSON.parse(new TextDecoder().decode(bytes)) as Record<
-            string,
-            unknown
-          >;
-          const parts = signedParts(bytes);
-          expect(parts?.message).toEqual(
-            concatBytes(ENTRY_DOMAIN, canonicalBytes(content as never)),
+          const sound = ledger.genesis.bytes;
+          const bent = sound.slice();
+          bent[flip % bent.length] = (bent[flip % bent.length] as number) ^ 1;
+          const both = concatBytes(sound, bent);
+          const ends = Uint32Array.of(sound.length, both.length);
+          const request = {
+            kind: 'admit-check',
+            id: 1,
+            ledger: ledger.id,
+            bytes: both.buffer,
+            ends,
+          };
+          const { message } = await runAdmitCheck(request as never);
+          const read = await decodeEntry(bent).then(
+            (entry) => entry.id === ledger.id,
+            () => false,
           );
-          expect(Buffer.from(parts?.signature ?? []).toString('base64')).toBe(sig);
+          expect([...message.verdicts]).toEqual([SIGNATURE_VERIFIED, read ? 1 : CHECK_IN_FULL]);
+          expect(message.digests.subarray(0, 32)).toEqual(sha256Sync(sound));
         },
       ),
       { numRuns: 60 },
@@ -116,7 +121,7 @@ describe('admission check job', () => {
 
   it('refuses requests whose ends do not fit their buffer', () => {
     const bytes = new ArrayBuffer(10);
-    const base = { kind: 'admit-check', id: 1, bytes };
+    const base = { kind: 'admit-check', id: 1, ledger: `sha256:${'ab'.repeat(32)}`, bytes };
     expect(isAdmitCheckRequest({ ...base, ends: Uint32Array.of(4, 10) })).toBe(true);
     expect(isAdmitCheckRequest({ ...base, ends: Uint32Array.of(4, 11) })).toBe(false);
     expect(isAdmitCheckRequest({ ...base, ends: Uint32Array.of(5, 4) })).toBe(false);

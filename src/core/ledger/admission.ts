@@ -19,6 +19,7 @@ import {
   type ReadEntry,
 } from './entry.ts';
 import type { EquivocationBody, RotateBody } from './kinds.ts';
+import { receiptedEntry, type EntryReceipt } from './receipt.ts';
 
 export interface AdmitOptions {
   /** The key the bytes travelled under (a Y.Map key, a file index): must be their id. */
@@ -41,6 +42,12 @@ export interface AdmitOptions {
    * threads, since a runtime may verify on the calling thread (Node's WebCrypto does).
    */
   checkSignature?: SignatureCheck;
+  /**
+   * These bytes were read in full and their signature verified on another thread (receipt.ts):
+   * used only when it was made for exactly these bytes, this ledger and `key`; otherwise the
+   * bytes are read and checked here as if it were absent.
+   */
+  receipt?: EntryReceipt;
 }
 
 /** Checks a read entry's signature: true when it verifies under its author's key. */
@@ -105,10 +112,7 @@ export async function checkEntry(
   ledgerId: string,
   get: (id: string) => Entry | undefined,
 ): Promise<Entry> {
-  const { outcome } = precheckFor(bytes, options, ledgerId);
-  if ('error' in outcome) throw outcome.error;
-  if (!(await outcome.valid)) invalidSignature(outcome.read.entry);
-  const { entry } = outcome.read;
+  const entry = await readChecked(bytes, options, ledgerId);
   if (entry.kind === 'genesis') {
     if (entry.id !== ledgerId) reject('MALFORMED_INPUT', 'a second genesis entry');
     return entry;
@@ -119,6 +123,21 @@ export async function checkEntry(
   if (entry.kind === 'rotate') await checkRotation(entry, ledgerId);
   if (entry.kind === 'equivocation') await checkEquivocationProof(entry, ledgerId);
   return entry;
+}
+
+/** The entry the bytes hold, everything about it alone checked, its signature included. */
+async function readChecked(
+  bytes: Uint8Array,
+  options: AdmitOptions,
+  ledgerId: string,
+): Promise<Entry> {
+  const { receipt, key } = options;
+  const receipted = receipt && receiptedEntry(bytes, receipt, ledgerId, key);
+  if (receipted !== undefined) return receipted;
+  const { outcome } = precheckFor(bytes, options, ledgerId);
+  if ('error' in outcome) throw outcome.error;
+  if (!(await outcome.valid)) invalidSignature(outcome.read.entry);
+  return outcome.read.entry;
 }
 
 /** The entry must follow its author's entry at seq - 1. */

@@ -7,12 +7,13 @@ import { reject } from '../errors.ts';
 import type { Entry } from './entry.ts';
 import {
   Ledger,
+  type AdmitOptions,
   type AdmitResult,
   type LedgerEvents,
-  type Precheck,
   type SignatureCheck,
 } from './ledger.ts';
 import { MAX_LEDGER_FILE_BYTES } from './limits.ts';
+import type { EntryReader, EntryReceipt } from './receipt.ts';
 
 const NEWLINE = 0x0a;
 
@@ -89,6 +90,12 @@ export interface LoadOptions {
   progress?: (done: number, total: number) => void;
   /** Who checks signatures (see AdmitOptions.checkSignature). */
   checkSignature?: SignatureCheck;
+  /**
+   * Who reads lines in full, signatures included, off this thread (receipt.ts). When given,
+   * lines not verified before go to it, READ_AHEAD at a time, and are admitted on its receipts
+   * (checked here in full when it has none); `checkSignature` then serves only those.
+   */
+  readEntries?: EntryReader;
 }
 
 /** Opens a ledger file: its first line must be a genesis; every line goes through `admit`. */
@@ -144,25 +151,50 @@ export async function admitLines(
     repeated: [],
   };
   const from = options.from ?? 0;
-  const check = options.checkSignature;
-  const admitOptions = (i: number) => ({
-    verifiedBefore: options.verified?.(i) === true,
-    ...(check === undefined ? {} : { checkSignature: check }),
-  });
-  const ahead = new Map<number, Precheck>();
-  let next = from;
+  const ahead = readAhead(ledger, lines, options);
   for (let i = from; i < lines.length; i++) {
-    if (next - i <= READ_AHEAD / 2)
-      for (; next < lines.length && next < i + READ_AHEAD; next++)
-        ahead.set(next, ledger.precheck(lines[next] as Uint8Array, admitOptions(next)));
-    const precheck = ahead.get(i) as Precheck;
-    ahead.delete(i);
-    const result = await ledger.admit(lines[i] as Uint8Array, { ...admitOptions(i), precheck });
+    const result = await ledger.admit(lines[i] as Uint8Array, await ahead(i));
     tally(report, result, options.numbers?.[i] ?? i + 1);
     if ((i - from) % 1000 === 999) options.progress?.(i - from + 1, lines.length - from);
   }
   report.held = ledger.heldCount;
   return report;
+}
+
+/**
+ * The admission options of line i, asked for in order: the work on lines ahead of it (a
+ * signature check, or a full read by `readEntries`) kept under way up to READ_AHEAD lines on.
+ */
+function readAhead(
+  ledger: Ledger,
+  lines: readonly Uint8Array[],
+  options: AdmitLinesOptions,
+): (i: number) => Promise<AdmitOptions> {
+  const { checkSignature: check, readEntries: reader } = options;
+  const base = (i: number): AdmitOptions => ({
+    verifiedBefore: options.verified?.(i) === true,
+    ...(check === undefined ? {} : { checkSignature: check }),
+  });
+  const start = (i: number): Promise<AdmitOptions> | AdmitOptions => {
+    const line = lines[i] as Uint8Array;
+    const admit = base(i);
+    if (reader === undefined || admit.verifiedBefore === true)
+      return { ...admit, precheck: ledger.precheck(line, admit) };
+    // No receipt (or a reader that failed): the line is checked here in full.
+    return reader(line, ledger.id).then(
+      (receipt?: EntryReceipt) => (receipt === undefined ? admit : { ...admit, receipt }),
+      () => admit,
+    );
+  };
+  const ahead = new Map<number, Promise<AdmitOptions> | AdmitOptions>();
+  let next = options.from ?? 0;
+  return async (i) => {
+    if (next - i <= READ_AHEAD / 2)
+      for (; next < lines.length && next < i + READ_AHEAD; next++) ahead.set(next, start(next));
+    const made = ahead.get(i) ?? start(i);
+    ahead.delete(i);
+    return made;
+  };
 }
 
 function tally(report: LoadReport, result: AdmitResult, line: number): void {

@@ -1,0 +1,81 @@
+/**
+ * Receipts: an entry read in full and its signature verified on another thread (a CLI worker
+ * thread, a browser pool worker), so that the thread that admits in order does not read it a
+ * second time. The reader runs `readEntry` and `signatureValid` (entry.ts) — the very checks
+ * admission runs — and writes down the id it read, the ledger it checked the entry against, and
+ * the SHA-256 of the exact bytes it read.
+ *
+ * The admitting thread trusts a receipt only for those exact bytes: it hashes the bytes it is
+ * about to admit and compares (SHA-256 binds the two), and only then builds the entry with a
+ * plain parse of them, which for bytes `readEntry` accepted gives the fields `readEntry` gives.
+ * A receipt that does not fit (other bytes, another ledger, another key) vouches for nothing:
+ * the bytes are then read and checked in full, so the outcome, code and message are those of a
+ * sequential admission. The bytes are attacker-controlled; the receipt is ours, but comes over
+ * a message channel and is never taken for more than its digest proves.
+ */
+import { sha256Sync } from '../crypto/hash.ts';
+import { bytesEqual, utf8Decode } from '../encoding/bytes.ts';
+import { isPatchtrailError } from '../errors.ts';
+import { readEntry, signatureValid, type Entry } from './entry.ts';
+
+/** What a reader vouches for: bytes that hash to `digest` read as entry `id` of `ledger`. */
+export interface EntryReceipt {
+  /** The entry's id (`sha256:` + hex of its content's hash). */
+  id: string;
+  /** The ledger id the entry was checked against. */
+  ledger: string;
+  /** SHA-256 of the exact bytes read, newline excluded. */
+  digest: Uint8Array;
+}
+
+/**
+ * Reads entries of ledger `ledger` in full off the admitting thread: a receipt each, or
+ * undefined (the admitting thread then checks the entry itself).
+ */
+export type EntryReader = (bytes: Uint8Array, ledger: string) => Promise<EntryReceipt | undefined>;
+
+/**
+ * Reads untrusted bytes as an entry of `ledger` (everything `readEntry` checks) and verifies its
+ * signature: a receipt when all passed, undefined otherwise (admission then gives the reason).
+ */
+export async function receiptFor(
+  bytes: Uint8Array,
+  ledger: string,
+): Promise<EntryReceipt | undefined> {
+  let read;
+  try {
+    read = readEntry(bytes, undefined, { ledger });
+  } catch (error) {
+    if (isPatchtrailError(error)) return undefined;
+    throw error;
+  }
+  if (!(await signatureValid(read))) return undefined;
+  return { id: read.entry.id, ledger, digest: sha256Sync(bytes) };
+}
+
+/**
+ * The entry a receipt vouches for, when it was made for exactly these bytes, this ledger and
+ * (when the bytes travelled under a key) this id; undefined otherwise.
+ */
+export function receiptedEntry(
+  bytes: Uint8Array,
+  receipt: EntryReceipt,
+  ledger: string,
+  key: string | undefined,
+): Entry | undefined {
+  if (receipt.ledger !== ledger || (key !== undefined && key !== receipt.id)) return undefined;
+  if (receipt.digest.length !== 32 || !bytesEqual(sha256Sync(bytes), receipt.digest))
+    return undefined;
+  try {
+    // The same parse `readEntry` starts with, of bytes it accepted: the same fields.
+    const { sig, ...fields } = JSON.parse(utf8Decode(bytes)) as Record<string, unknown>;
+    if (typeof sig !== 'string') return undefined;
+    // What readEntry returns, `{ ...fields, id, bytes }`, without a second copy of the fields.
+    const entry = fields as unknown as Entry;
+    entry.id = receipt.id;
+    entry.bytes = bytes;
+    return entry;
+  } catch {
+    return undefined;
+  }
+}
