@@ -139,6 +139,9 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
       '0',
       expect.stringContaining('"count":1'),
     ]);
+    // The engine quotes names between backticks; the screen shows them as code instead.
+    expect(await rule.locator('.rule-message .ticked').allTextContents()).toEqual(['reviewed']);
+    expect(await page.getByTestId('verdict').textContent()).not.toContain('`');
     await expectAccessible(page, 'patch detail, needs review');
     await shoot(page, 'patch-needs-review');
   });

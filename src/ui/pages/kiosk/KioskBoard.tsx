@@ -9,6 +9,7 @@ import { PERMISSION_WORDS, type KioskStatus } from '../../../app/kiosk.ts';
 import { formatAgo, formatSpan } from '../../components/format.ts';
 import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
 import { STATE_WORDS, WAITING_WORDS } from './kiosk-words.ts';
+import { TickedText } from '../../components/TickedText.tsx';
 
 /** "The update folder needs permission again." when a picked folder lost its permission. */
 function permissionLine(status: KioskStatus): string | undefined {
@@ -67,7 +68,13 @@ function Waiting(props: { rows: KioskStatus['waiting'] }) {
               <li data-state={row.state} data-testid="kiosk-waiting-row">
                 <strong>{row.name}</strong> — {WAITING_WORDS[row.state]}
                 <ul>
-                  <For each={row.why}>{(why) => <li>{why}</li>}</For>
+                  <For each={row.why}>
+                    {(why) => (
+                      <li>
+                        <TickedText text={why} />
+                      </li>
+                    )}
+                  </For>
                 </ul>
                 <Show when={row.code}>{(code) => <code class="small">{code()}</code>}</Show>
               </li>

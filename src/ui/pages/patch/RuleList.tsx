@@ -4,6 +4,7 @@
  */
 import { For, Show } from 'solid-js';
 import type { PatchVerdict, RuleRow } from '../../../app/workflow.ts';
+import { TickedText } from '../../components/TickedText.tsx';
 
 const OUTCOME_TEXT: Record<RuleRow['outcome'], string> = {
   pass: 'passes',
@@ -31,7 +32,9 @@ function RuleItem(props: { rule: RuleRow }) {
           {props.rule.mode === 'warn' ? ', warn only' : ''})
         </span>
       </div>
-      <p class="rule-message prose">{props.rule.message}</p>
+      <p class="rule-message prose">
+        <TickedText text={props.rule.message} />
+      </p>
       <dl class="rule-values small">
         <div>
           <dt>Observed</dt>
@@ -108,7 +111,7 @@ export function RuleList(props: { verdict: PatchVerdict }) {
                 <For each={props.verdict.steps}>
                   {(step) => (
                     <li class="prose">
-                      {step.step}: {step.ok ? 'ok' : step.code} — {step.message}
+                      {step.step}: {step.ok ? 'ok' : step.code} — <TickedText text={step.message} />
                     </li>
                   )}
                 </For>

@@ -8,6 +8,7 @@ import { For, Match, Show, Switch } from 'solid-js';
 import type { BundleCheck } from '../../../app/check.ts';
 import type { PatchVerdict } from '../../../app/workflow.ts';
 import { formatBytes, formatDuration } from '../../components/format.ts';
+import { TickedText } from '../../components/TickedText.tsx';
 import { RuleList } from './RuleList.tsx';
 
 const ICONS: Record<PatchVerdict['state'], string> = {
@@ -113,7 +114,13 @@ export function VerdictPanel(props: {
                 </span>{' '}
                 {verdict().headline}
               </h2>
-              <For each={verdict().because}>{(line) => <p class="prose">{line}</p>}</For>
+              <For each={verdict().because}>
+                {(line) => (
+                  <p class="prose">
+                    <TickedText text={line} />
+                  </p>
+                )}
+              </For>
               <Missing verdict={verdict()} />
               <Problem check={props.check} />
               <Show when={props.evidence}>

@@ -7,6 +7,7 @@ import { For, Show } from 'solid-js';
 import type { PolicyService, SimulationState } from '../../../app/policy-service.ts';
 import type { SimulatedPatch, Simulation } from '../../../app/policy-simulate.ts';
 import { formatDuration } from '../../components/format.ts';
+import { TickedText } from '../../components/TickedText.tsx';
 
 const WORD = { allow: 'allowed', deny: 'denied' } as const;
 const SHOWN = 50;
@@ -46,7 +47,10 @@ function Row(props: { row: SimulatedPatch; compared: boolean }) {
             {(c) => (
               <li>
                 <code>{c.id}</code>: {c.before ?? 'not in force'} → {c.after ?? 'removed'}
-                {c.after === 'fail' ? ` (${c.message})` : ''}
+                <Show when={c.after === 'fail'}>
+                  {' ('}
+                  <TickedText text={c.message} />)
+                </Show>
               </li>
             )}
           </For>
