@@ -23,7 +23,7 @@ import {
   type Precheck,
 } from './admission.ts';
 import { appendEntry, equivocationBody, type AppendOptions } from './authoring.ts';
-import { decodeEntry, signEntry, type Entry } from './entry.ts';
+import { decodeEntry, signEntry, vouchedEntry, type Entry } from './entry.ts';
 import { Holding, type HeldEntry } from './holding.ts';
 import type { Equivocation } from './indexes.ts';
 import type { EntryBody, EntryKind } from './kinds.ts';
@@ -36,7 +36,7 @@ import {
   MAX_WAITING_NEWCOMERS,
 } from './limits.ts';
 import { NewcomerQuota } from './newcomers.ts';
-import { checkVouched, vouchedEntry } from './restore.ts';
+import { checkVouched } from './restore.ts';
 import { Quarantine, type QuarantineRecord } from './quarantine.ts';
 import { LedgerView } from './ledger-view.ts';
 

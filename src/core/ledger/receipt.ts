@@ -7,16 +7,17 @@
  *
  * The admitting thread trusts a receipt only for those exact bytes: it hashes the bytes it is
  * about to admit and compares (SHA-256 binds the two), and only then builds the entry with a
- * plain parse of them, which for bytes `readEntry` accepted gives the fields `readEntry` gives.
+ * plain parse of them (vouchedEntry, as for a store's own records), which for bytes
+ * `readEntry` accepted gives the fields `readEntry` gives.
  * A receipt that does not fit (other bytes, another ledger, another key) vouches for nothing:
  * the bytes are then read and checked in full, so the outcome, code and message are those of a
  * sequential admission. The bytes are attacker-controlled; the receipt is ours, but comes over
  * a message channel and is never taken for more than its digest proves.
  */
 import { sha256Sync } from '../crypto/hash.ts';
-import { bytesEqual, utf8Decode } from '../encoding/bytes.ts';
+import { bytesEqual } from '../encoding/bytes.ts';
 import { isPatchtrailError } from '../errors.ts';
-import { readEntry, signatureValid, type Entry } from './entry.ts';
+import { readEntry, signatureValid, vouchedEntry, type Entry } from './entry.ts';
 
 /** What a reader vouches for: bytes that hash to `digest` read as entry `id` of `ledger`. */
 export interface EntryReceipt {
@@ -67,14 +68,8 @@ export function receiptedEntry(
   if (receipt.digest.length !== 32 || !bytesEqual(sha256Sync(bytes), receipt.digest))
     return undefined;
   try {
-    // The same parse `readEntry` starts with, of bytes it accepted: the same fields.
-    const { sig, ...fields } = JSON.parse(utf8Decode(bytes)) as Record<string, unknown>;
-    if (typeof sig !== 'string') return undefined;
-    // What readEntry returns, `{ ...fields, id, bytes }`, without a second copy of the fields.
-    const entry = fields as unknown as Entry;
-    entry.id = receipt.id;
-    entry.bytes = bytes;
-    return entry;
+    // Bytes readEntry accepted as this id: the entry a restore builds from vouched bytes.
+    return vouchedEntry(bytes, receipt.id);
   } catch {
     return undefined;
   }

@@ -9,8 +9,6 @@
  * exactly as in `admit`, so the ledger comes out as admission of the same bytes in the same
  * order would leave it. The caller vouches for the bytes; nothing here can tell.
  */
-import { utf8Decode } from '../encoding/bytes.ts';
-import { parseJson } from '../encoding/canonical-json.ts';
 import { reject } from '../errors.ts';
 import { checkLink } from './admission.ts';
 import type { Entry } from './entry.ts';
@@ -22,34 +20,6 @@ import type { Entry } from './entry.ts';
  * under older rules are admitted in full again.
  */
 export const RESTORE_RULES = 1;
-
-/**
- * The entry in `bytes`, which the caller vouches passed every byte-only check as `id` (and,
- * when given, that `parsed` is `JSON.parse` of them: a store parses many at once): its
- * fields as `readEntry` gives them (everything but `sig`), built in one literal (one shape for
- * every entry; copying a parsed object member by member cost more than parsing it).
- */
-export function vouchedEntry(bytes: Uint8Array, id: string, parsed?: unknown): Entry {
-  const value = parsed ?? parseJson(utf8Decode(bytes, 'ledger entry'), 'ledger entry');
-  if (value === null || typeof value !== 'object' || Array.isArray(value))
-    reject('MALFORMED_INPUT', `ledger entry ${id}: a vouched record is not an entry`);
-  const f = value as Entry;
-  const entry: Omit<Entry, 'ledger'> & { ledger?: string | undefined } = {
-    author: f.author,
-    body: f.body,
-    kind: f.kind,
-    ledger: f.ledger,
-    prev: f.prev,
-    refs: f.refs,
-    seq: f.seq,
-    time: f.time,
-    v: f.v,
-    id,
-    bytes,
-  };
-  if (entry.ledger === undefined) delete entry.ledger; // the genesis has none
-  return entry as Entry;
-}
 
 /** The checks of `checkEntry` that depend on other entries (or the ledger's id). */
 export function checkVouched(
