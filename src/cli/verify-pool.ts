@@ -1,12 +1,13 @@
 /**
  * Ledger lines read in full on worker threads. Decoding a line (UTF-8, JSON, the canonical form,
  * every field, the id's hash) cost the main thread about 20 µs of CPU, admitting it about 15 µs
- * more; so a worker does the reading, with the core's own `receiptFor` (the same `readEntry`
- * and strict RFC 8032 check, the same WebCrypto backend, whose verifications Node runs on its
- * libuv thread pool), and sends back a receipt per line: the id it read, and the SHA-256 of the
- * exact bytes it read. The main thread admits in order on those receipts, each trusted only for
- * bytes that hash to its digest (receipt.ts); a line without one is checked on the main thread
- * in full, so the outcome and its reason are those of a sequential read.
+ * more; so a worker does the reading, with the core's own `receiptWith` (the same `readEntry`
+ * and strict RFC 8032 checks as `receiptFor`, the signature then verified synchronously by
+ * OpenSSL through node:crypto: node-crypto.ts), and sends back a receipt per line: the id it
+ * read, and the SHA-256 of the exact bytes it read. The main thread admits in order on those
+ * receipts, each trusted only for bytes that hash to its digest (receipt.ts); a line without
+ * one is checked on the main thread in full, so the outcome and its reason are those of a
+ * sequential read.
  *
  * Workers run the built CLI bundle itself (bin.ts starts a worker when asked to). When there is
  * no bundle (the CLI running from its TypeScript sources, as in the tests) or a worker cannot
@@ -15,8 +16,8 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { prepareSha256Sync } from '../core/crypto/hash.ts';
-import { receiptFor, type EntryReader, type EntryReceipt } from '../core/index.ts';
+import { receiptWith, type EntryReader, type EntryReceipt } from '../core/index.ts';
+import { nodeVerify } from './node-crypto.ts';
 
 export const VERIFY_WORKER = 'patchtrail-verify-worker';
 /** Lines sent to a worker in one message. */
@@ -64,11 +65,13 @@ export function isVerifyWorker(): boolean {
   return !isMainThread && workerData === VERIFY_WORKER;
 }
 
-/** What a worker answers for a batch: each line read with the core's own `receiptFor`. */
-export async function answer({ id, ledger, bytes, ends }: Request): Promise<Reply> {
-  await prepareSha256Sync(); // ids through WebAssembly, as the main thread's are
-  const receipts = await Promise.all(
-    ends.map((end, i) => receiptFor(bytes.subarray(ends[i - 1] ?? 0, end), ledger)),
+/**
+ * What a worker answers for a batch: each line read with the core's own `receiptWith`, in one
+ * synchronous pass (no promise per line).
+ */
+export function answer({ id, ledger, bytes, ends }: Request): Reply {
+  const receipts = ends.map((end, i) =>
+    receiptWith(bytes.subarray(ends[i - 1] ?? 0, end), ledger, nodeVerify),
   );
   const verdicts = new Uint8Array(receipts.length);
   const digests = new Uint8Array(DIGEST * receipts.length);
@@ -84,12 +87,11 @@ export async function answer({ id, ledger, bytes, ends }: Request): Promise<Repl
 /** The worker's loop: answer each batch, in the order they finish. */
 export function runVerifyWorker(): void {
   parentPort?.on('message', (request: Request) => {
-    void answer(request).then((reply) =>
-      parentPort?.postMessage(reply, [
-        reply.verdicts.buffer as ArrayBuffer,
-        reply.digests.buffer as ArrayBuffer,
-      ]),
-    );
+    const reply = answer(request);
+    parentPort?.postMessage(reply, [
+      reply.verdicts.buffer as ArrayBuffer,
+      reply.digests.buffer as ArrayBuffer,
+    ]);
   });
 }
 
@@ -115,11 +117,12 @@ export function receiptsOf(
 }
 
 /**
- * Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4
- * (the signatures themselves are verified on Node's thread pool, which spreads over the cores).
+ * Worker threads a pool starts: one per core, at most 4. Each verifies its lines on its own
+ * thread, so the signatures spread over the cores only through the workers; the main thread's
+ * admission takes a sixth of a worker's time per entry and mostly waits.
  */
 export function poolSize(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** Workers for this process's cores, or undefined when none can run (no built bundle). */
