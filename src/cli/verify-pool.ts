@@ -7,7 +7,8 @@
  * read, and the SHA-256 of the exact bytes it read. The main thread admits in order on those
  * receipts, each trusted only for bytes that hash to its digest (receipt.ts); a line without
  * one is checked on the main thread in full, so the outcome and its reason are those of a
- * sequential read.
+ * sequential read. When the workers fall behind, the main thread reads a batch itself with
+ * the same `receiptWith`: it is otherwise idle between admissions.
  *
  * Workers run the built CLI bundle itself (bin.ts starts a worker when asked to). When there is
  * no bundle (the CLI running from its TypeScript sources, as in the tests) or a worker cannot
@@ -117,12 +118,12 @@ export function receiptsOf(
 }
 
 /**
- * Worker threads a pool starts: one per core, at most 4. Each verifies its lines on its own
- * thread, so the signatures spread over the cores only through the workers; the main thread's
- * admission takes a sixth of a worker's time per entry and mostly waits.
+ * Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4.
+ * Each verifies its lines on its own thread; the main thread admits, and reads a batch itself
+ * whenever the workers are behind (LOCAL_WHEN_QUEUED).
  */
 export function poolSize(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Workers for this process's cores, or undefined when none can run (no built bundle). */
@@ -148,20 +149,33 @@ interface Pending {
 
 const none = (pending: Pending) => pending.resolvers.forEach((resolve) => resolve(undefined));
 
+/**
+ * The main thread reads a batch itself when every worker has this many batches queued: between
+ * admissions it is idle, and a line costs it what it costs a worker, without the start-up and
+ * the compiling of one more worker (measured: a worker per core cost more CPU than it saved).
+ */
+const LOCAL_WHEN_QUEUED = 2;
+
 function makePool(workers: Worker[]): VerifyPool {
   const waiting = new Map<number, Pending>();
   let batch: Pending | undefined;
   let next = 0;
   let failed = false;
   const send = () => {
-    if (batch === undefined) return;
+    const pending = batch;
+    if (pending === undefined) return;
+    batch = undefined;
+    if (waiting.size >= LOCAL_WHEN_QUEUED * workers.length) {
+      const { ledger, lines, resolvers } = pending;
+      lines.forEach((line, i) => resolvers[i]?.(receiptWith(line, ledger, nodeVerify)));
+      return;
+    }
     const id = next++;
-    waiting.set(id, batch);
-    const request = pack(id, batch.ledger, batch.lines);
+    waiting.set(id, pending);
+    const request = pack(id, pending.ledger, pending.lines);
     (workers[id % workers.length] as Worker).postMessage(request, [
       request.bytes.buffer as ArrayBuffer,
     ]);
-    batch = undefined;
   };
   const onReply = (reply: Reply) => {
     const pending = waiting.get(reply.id);
