@@ -156,6 +156,18 @@ const none = (pending: Pending) => pending.resolvers.forEach((resolve) => resolv
  */
 const LOCAL_WHEN_QUEUED = 2;
 
+/**
+ * A line read on this thread: its receipt, or none (also where reading it threw other than a
+ * coded rejection, which would be a bug: admission then reads it in full and says so).
+ */
+function readHere(line: Uint8Array, ledger: string): EntryReceipt | undefined {
+  try {
+    return receiptWith(line, ledger, nodeVerify);
+  } catch {
+    return undefined;
+  }
+}
+
 function makePool(workers: Worker[]): VerifyPool {
   const waiting = new Map<number, Pending>();
   let batch: Pending | undefined;
@@ -166,8 +178,7 @@ function makePool(workers: Worker[]): VerifyPool {
     if (pending === undefined) return;
     batch = undefined;
     if (waiting.size >= LOCAL_WHEN_QUEUED * workers.length) {
-      const { ledger, lines, resolvers } = pending;
-      lines.forEach((line, i) => resolvers[i]?.(receiptWith(line, ledger, nodeVerify)));
+      pending.lines.forEach((line, i) => pending.resolvers[i]?.(readHere(line, pending.ledger)));
       return;
     }
     const id = next++;
