@@ -184,6 +184,9 @@ export function readEntry(
     reject('TOO_LARGE', `ledger entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
   if (typeof sig !== 'string') malformed('sig must be base64');
   const signature = fromBase64(sig, 'entry signature');
+  // One spelling only: the signature is outside the content the id hashes, so a second
+  // spelling (URL-safe, unpadded) would be other bytes under the same id.
+  if (toBase64(signature) !== sig) malformed('sig must be standard, padded base64');
   // What is signed (ENTRY_DOMAIN || content), and the content it holds, in one array.
   const message = prefixedContent(bytes, read, ENTRY_DOMAIN);
   const id = idOf(message.subarray(ENTRY_DOMAIN.length));

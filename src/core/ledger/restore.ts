@@ -19,7 +19,7 @@ import type { Entry } from './entry.ts';
  * (readEntry, checkFields, checkBody, the signature or proof checks), so entries recorded
  * under older rules are admitted in full again.
  */
-export const RESTORE_RULES = 1;
+export const RESTORE_RULES = 2; // 2: a signature has one spelling (standard, padded base64)
 
 /** The checks of `checkEntry` that depend on other entries (or the ledger's id). */
 export function checkVouched(
