@@ -1,0 +1,214 @@
+/**
+ * The admission row of the pool bench, page side (pool-page-entry.ts exposes it): the app's
+ * admission through the pool (src/app/worker-admission.ts) and, as its reference, bare
+ * WebCrypto Ed25519 verification of the same signatures in as many workers (bench.worker.ts).
+ * The Node side (pool-admission.ts) runs the rounds one at a time, in turns, so that it can
+ * read each thread's CPU time and profile the page and its workers around a single round.
+ */
+import { admitInBatches, type EntryInput } from '../../src/app/worker-admission.ts';
+import type { WorkerPool } from '../../src/app/worker-pool.ts';
+import { publicKeyFromDid } from '../../src/core/crypto/did-key.ts';
+import { canonicalBytes } from '../../src/core/encoding/canonical-json.ts';
+import { concatBytes, fromBase64 } from '../../src/core/encoding/bytes.ts';
+import { ENTRY_DOMAIN } from '../../src/core/ledger/entry.ts';
+import { Ledger } from '../../src/core/ledger/ledger.ts';
+import type { RawVerifyShare } from './bench.worker.ts';
+
+export function startBenchWorker(): Worker {
+  return new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
+}
+
+export function ask<T>(
+  worker: Worker,
+  message: unknown,
+  transfer: Transferable[] = [],
+): Promise<T> {
+  return new Promise((resolve) => {
+    worker.onmessage = (event) => resolve(event.data as T);
+    worker.postMessage(message, transfer);
+  });
+}
+
+async function loadEntries(): Promise<{ genesis: Uint8Array; entries: EntryInput[] }> {
+  const text = await (await fetch('/ledger.jsonl')).text();
+  const encoder = new TextEncoder();
+  const [genesis, ...lines] = text.split('\n').filter((line) => line !== '');
+  return {
+    genesis: encoder.encode(genesis),
+    entries: lines.map((line) => ({ bytes: encoder.encode(line) })),
+  };
+}
+
+/** Key, signed message and signature of each entry, split into one share per worker. */
+function shares(entries: readonly EntryInput[], count: number): RawVerifyShare[] {
+  const decoder = new TextDecoder();
+  const per = Math.ceil(entries.length / count);
+  const out: RawVerifyShare[] = [];
+  for (let w = 0; w < count; w++) {
+    const part = entries.slice(w * per, (w + 1) * per).map(({ bytes }) => {
+      const { sig, ...content } = JSON.parse(decoder.decode(bytes)) as {
+        sig: string;
+        author: string;
+      };
+      return {
+        key: publicKeyFromDid(content.author),
+        message: concatBytes(ENTRY_DOMAIN, canonicalBytes(content)),
+        sig: fromBase64(sig),
+      };
+    });
+    let at = 0;
+    out.push({
+      kind: 'raw-verify',
+      keys: concatBytes(...part.map((p) => p.key)),
+      messages: concatBytes(...part.map((p) => p.message)),
+      ends: Uint32Array.from(part, (p) => (at += p.message.length)),
+      sigs: concatBytes(...part.map((p) => p.sig)),
+    });
+  }
+  return out;
+}
+
+/** Bare verification of every signature in `prepared`, one share per worker. */
+async function rawVerifyMs(prepared: RawVerifyShare[], workers: Worker[]): Promise<number> {
+  const count = prepared.reduce((n, share) => n + share.ends.length, 0);
+  const started = performance.now();
+  const verified = await Promise.all(
+    prepared.map((share, i) =>
+      ask<number>(workers[i] as Worker, share, [
+        share.keys.buffer,
+        share.messages.buffer,
+        share.sigs.buffer,
+      ]),
+    ),
+  );
+  const ms = performance.now() - started;
+  if (verified.reduce((a, b) => a + b, 0) !== count) throw new Error('bench: a signature failed');
+  return ms;
+}
+
+export interface LongTasks {
+  count: number;
+  longestMs: number;
+}
+
+function watchLongTasks(): () => LongTasks {
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) tasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+  return () => {
+    observer.disconnect();
+    return { count: tasks.length, longestMs: Math.max(0, ...tasks) };
+  };
+}
+
+function heapUsed(): number {
+  const { gc } = globalThis as { gc?: () => void };
+  if (gc === undefined) throw new Error('bench: gc is not exposed (--js-flags=--expose-gc)');
+  gc();
+  return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
+}
+
+interface Session {
+  pool: WorkerPool;
+  genesis: Uint8Array;
+  entries: EntryInput[];
+  benchWorkers: Worker[];
+  heapBefore: number;
+  ledger?: Ledger;
+  /** The reference's next round, prepared apart so that its CPU time is verification alone. */
+  prepared?: RawVerifyShare[];
+}
+
+let session: Session | undefined;
+
+const current = (): Session => {
+  if (session === undefined) throw new Error('bench: admissionSetup first');
+  return session;
+};
+
+/** Loads the ledger, starts `size` reference workers and warms both sides. */
+export async function admissionSetup(pool: WorkerPool): Promise<number> {
+  const heapBefore = heapUsed();
+  const { genesis, entries } = await loadEntries();
+  const benchWorkers = Array.from({ length: pool.size }, startBenchWorker);
+  await rawVerifyMs(shares(entries.slice(0, 2000), pool.size), benchWorkers); // warm, as the pool is below
+  await admitInBatches(await Ledger.open(genesis), entries.slice(0, 4 * 512 * pool.size), pool);
+  session = { pool, genesis, entries, benchWorkers, heapBefore };
+  return entries.length;
+}
+
+/** Prepares the reference's next round: keys, signed messages and signatures. */
+export function rawPrepare(): void {
+  const s = current();
+  s.prepared = shares(s.entries, s.benchWorkers.length);
+}
+
+/** One round of the reference (prepared by rawPrepare): milliseconds. */
+export function rawRound(): Promise<number> {
+  const s = current();
+  if (s.prepared === undefined) throw new Error('bench: rawPrepare first');
+  const { prepared } = s;
+  delete s.prepared;
+  return rawVerifyMs(prepared, s.benchWorkers);
+}
+
+export interface PoolRound {
+  ms: number;
+  longTasks: LongTasks;
+  checkedInWorkers: number;
+}
+
+/** One round of pool admission into a fresh ledger, every entry admitted. */
+export async function poolRound(options: { batchSize?: number } = {}): Promise<PoolRound> {
+  const s = current();
+  const ledger = await Ledger.open(s.genesis);
+  const stop = watchLongTasks();
+  const started = performance.now();
+  const report = await admitInBatches(ledger, s.entries, s.pool, options);
+  const ms = performance.now() - started;
+  const longTasks = stop();
+  if (report.counts.admitted !== s.entries.length) throw new Error('bench: not all admitted');
+  s.ledger = ledger;
+  return { ms, longTasks, checkedInWorkers: report.checkedInWorkers };
+}
+
+export interface AdmissionContext {
+  entries: number;
+  mainThreadPerSec: number;
+  /** The main thread admitting with every signature taken as verified: the pool's ceiling. */
+  signaturesSkippedPerSec: number;
+  heapBeforeMb: number;
+  heapOpenMb: number;
+}
+
+/** The main thread alone on a sample, then the heap with the last round's ledger held. */
+export async function admissionFinish(
+  mainThreadSample: number,
+): Promise<{ context: AdmissionContext; ledger: Ledger | undefined }> {
+  const s = current();
+  for (const worker of s.benchWorkers) worker.terminate();
+  const sample = s.entries.slice(0, mainThreadSample);
+  const alone = await Ledger.open(s.genesis);
+  const t0 = performance.now();
+  for (const entry of sample) await alone.admit(entry.bytes);
+  const mainMs = performance.now() - t0;
+  const skipping = await Ledger.open(s.genesis);
+  const t1 = performance.now();
+  for (const entry of sample) await skipping.admit(entry.bytes, { verifiedBefore: true });
+  const skipMs = performance.now() - t1;
+  const { ledger } = s;
+  s.entries.length = 0;
+  session = undefined;
+  return {
+    ledger,
+    context: {
+      entries: (ledger?.size ?? 1) - 1,
+      mainThreadPerSec: (sample.length * 1000) / mainMs,
+      signaturesSkippedPerSec: (sample.length * 1000) / skipMs,
+      heapBeforeMb: s.heapBefore / 2 ** 20,
+      heapOpenMb: heapUsed() / 2 ** 20,
+    },
+  };
+}
