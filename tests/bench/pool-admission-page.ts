@@ -11,8 +11,15 @@ import { publicKeyFromDid } from '../../src/core/crypto/did-key.ts';
 import { canonicalBytes } from '../../src/core/encoding/canonical-json.ts';
 import { concatBytes, fromBase64 } from '../../src/core/encoding/bytes.ts';
 import { ENTRY_DOMAIN } from '../../src/core/ledger/entry.ts';
-import { Ledger } from '../../src/core/ledger/ledger.ts';
+import { sha256Sync } from '../../src/core/crypto/hash.ts';
+import { toHex } from '../../src/core/encoding/bytes.ts';
+import { vouchedEntry } from '../../src/core/ledger/entry.ts';
+import { Ledger, type AdmitOptions } from '../../src/core/ledger/ledger.ts';
+import type { EntryReceipt } from '../../src/core/ledger/receipt.ts';
+import { runAdmitCheck } from '../../worker/admit-job.ts';
+import { bestOfInterleaved, type Costs } from './pool-steps.ts';
 import type { RawVerifyShare } from './bench.worker.ts';
+import type { CostsRequest } from './pool-costs.worker.ts';
 
 export function startBenchWorker(): Worker {
   return new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
@@ -37,6 +44,16 @@ async function loadEntries(): Promise<{ genesis: Uint8Array; entries: EntryInput
     genesis: encoder.encode(genesis),
     entries: lines.map((line) => ({ bytes: encoder.encode(line) })),
   };
+}
+
+/** Entries back to back, and where each ends. */
+function packed(entries: readonly EntryInput[]): {
+  bytes: Uint8Array<ArrayBuffer>;
+  ends: Uint32Array;
+} {
+  let at = 0;
+  const ends = Uint32Array.from(entries, (e) => (at += e.bytes.length));
+  return { bytes: concatBytes(...entries.map((e) => e.bytes)) as Uint8Array<ArrayBuffer>, ends };
 }
 
 /** Key, signed message and signature of each entry, split into one share per worker. */
@@ -211,4 +228,60 @@ export async function admissionFinish(
       heapOpenMb: heapUsed() / 2 ** 20,
     },
   };
+}
+
+/** The main thread's steps per entry, each round interleaved with the others', best round. */
+async function mainCosts(
+  genesis: Uint8Array,
+  sample: readonly EntryInput[],
+  rounds: number,
+): Promise<Costs> {
+  const ledgerId = (await Ledger.open(genesis)).id;
+  const { bytes, ends } = packed(sample);
+  const { message } = await runAdmitCheck({
+    kind: 'admit-check',
+    id: 1,
+    ledger: ledgerId,
+    bytes: bytes.buffer,
+    ends,
+  });
+  const receipts = sample.map((_, i) => ({
+    id: `sha256:${toHex(message.ids.subarray(32 * i, 32 * i + 32))}`,
+    ledger: ledgerId,
+    digest: message.digests.subarray(32 * i, 32 * i + 32),
+  }));
+  const admitAll = async (options: (i: number) => AdmitOptions) => {
+    const ledger = await Ledger.open(genesis);
+    for (let i = 0; i < sample.length; i++)
+      await ledger.admit((sample[i] as EntryInput).bytes, options(i));
+  };
+  const steps: Record<string, () => Promise<unknown>> = {
+    'admit on a receipt (the main thread in the pool)': () =>
+      admitAll((i) => ({ receipt: receipts[i] as EntryReceipt })),
+    'SHA-256 of the bytes': async () => sample.map((e) => sha256Sync(e.bytes)),
+    'vouchedEntry (decode, parse)': async () =>
+      sample.map((e, i) => vouchedEntry(e.bytes, (receipts[i] as EntryReceipt).id)),
+    'admit, signature skipped (read in full here)': () =>
+      admitAll(() => ({ verifiedBefore: true })),
+  };
+  return bestOfInterleaved(steps, sample.length, rounds);
+}
+
+/**
+ * Per entry of the first `count`, in µs: the steps of a pool worker's job, measured in one
+ * worker (pool-costs.worker.ts), and the main thread's, measured here.
+ */
+export async function admissionCosts(
+  count: number,
+  rounds: number,
+): Promise<{ worker: Costs; main: Costs }> {
+  const { genesis, entries } = current();
+  const sample = entries.slice(0, count);
+  const ledger = (await Ledger.open(genesis)).id;
+  const { bytes, ends } = packed(sample);
+  const worker = new Worker(new URL('./pool-costs.worker.ts', import.meta.url), { type: 'module' });
+  const request: CostsRequest = { ledger, bytes, ends, rounds };
+  const workerCosts = await ask<Costs>(worker, request, [bytes.buffer]);
+  worker.terminate();
+  return { worker: workerCosts, main: await mainCosts(genesis, sample, rounds) };
 }

@@ -58,6 +58,25 @@ async function profiledRounds(bench: BundledPage, entries: number, size: number)
   ];
 }
 
+const COST_SAMPLE = 4000;
+const COST_ROUNDS = 3;
+
+/** The cost breakdown per entry (µs): a pool worker's steps, then the main thread's. */
+async function costLines(bench: BundledPage, size: number): Promise<string[]> {
+  const costs = await bench.page.evaluate(
+    ([n, r]) => window.patchtrailPoolBench.admissionCosts(n, r),
+    [COST_SAMPLE, COST_ROUNDS] as const,
+  );
+  const show = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([step, us]) => `${step} ${us.toFixed(1)}`)
+      .join('; ');
+  return [
+    `  per entry, one thread, steps in turns (best of ${COST_ROUNDS}, first ${COST_SAMPLE} entries, ${size} pool workers idle; µs): in a worker: ${show(costs.worker)}`,
+    `  on the main thread: ${show(costs.main)}`,
+  ];
+}
+
 export async function admissionLines(
   bench: BundledPage,
   count: number,
@@ -89,6 +108,7 @@ export async function admissionLines(
     checked = pool.result.checkedInWorkers;
   }
   const extra = PROFILE === undefined ? [] : await profiledRounds(bench, entries, size);
+  extra.unshift(...(await costLines(bench, size)));
   const a = await page.evaluate((n) => window.patchtrailPoolBench.admissionEnd(n), mainSample);
   const poolMs = Math.min(...rounds.map((r) => r.poolMs));
   const rawMs = Math.min(...rounds.map((r) => r.rawMs));

@@ -7,6 +7,7 @@ import { hashFile, merkleInWorker, type FileDigest } from '../../src/app/worker-
 import { makeWorkerPool, startPoolWorker, type WorkerPool } from '../../src/app/worker-pool.ts';
 import type { Ledger } from '../../src/core/ledger/ledger.ts';
 import {
+  admissionCosts,
   admissionFinish,
   admissionSetup,
   ask,
@@ -100,6 +101,7 @@ const api = {
   rawPrepare,
   rawRound,
   poolRound,
+  admissionCosts,
   admissionEnd,
   heldSize,
   merkle,

@@ -86,11 +86,36 @@ function makeTargetSender(cdp: CDPSession) {
   };
 }
 
+/** Stretches of 1 ms or more in which the thread was idle: "start+length" ms, from the start. */
+function idleStretches(profile: Profile): string[] {
+  const idle = new Set(
+    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
+  const out: string[] = [];
+  let at = 0;
+  let from = 0;
+  let length = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (idle.has(id)) {
+      if (length === 0) from = at;
+      length += ms;
+    } else {
+      if (length >= 1) out.push(`${from.toFixed(0)}+${length.toFixed(0)}`);
+      length = 0;
+    }
+    at += ms;
+  });
+  if (length >= 1) out.push(`${from.toFixed(0)}+${length.toFixed(0)}`);
+  return out;
+}
+
 function summary(label: string, profile: Profile, count: number): string[] {
   const busy = selfTimes(profile, Infinity).filter((t) => !/^\((idle|program)\)/.test(t.name));
   const busyMs = busy.reduce((a, t) => a + t.ms, 0);
+  const sampled = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
   const lines = [
-    `  profile of ${label}: ${((busyMs * 1000) / count).toFixed(1)} µs of JavaScript per entry; self time per entry by function:`,
+    `  profile of ${label}: ${((busyMs * 1000) / count).toFixed(1)} µs of JavaScript per entry; idle stretches of 1 ms or more (ms from the start of ${sampled.toFixed(0)}): ${idleStretches(profile).join(' ') || 'none'}; self time per entry by function:`,
   ];
   for (const { name, ms } of selfTimes(profile, 14))
     lines.push(`    ${((ms * 1000) / count).toFixed(2).padStart(8)} µs  ${name}`);
