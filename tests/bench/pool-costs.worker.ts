@@ -68,6 +68,8 @@ async function steps(request: CostsRequest): Promise<Record<string, () => Promis
     'signatureValid (key lookup, strict checks, verify)': () =>
       Promise.all(reads.map(signatureValid)),
     'SHA-256 of the bytes': () => Promise.resolve(entries.map((bytes) => sha256Sync(bytes))),
+    'SHA-256 of the bytes, WebCrypto, all in flight': () =>
+      Promise.all(entries.map((bytes) => crypto.subtle.digest('SHA-256', bytes as BufferSource))),
     ...Object.fromEntries(
       IN_FLIGHT.map((k) => [
         `receiptFor, ${k} at a time`,
