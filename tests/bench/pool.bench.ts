@@ -4,8 +4,9 @@
  *
  * - cold admission of a 100k-entry ledger through the pool, against bare WebCrypto Ed25519
  *   verification of the same signatures in as many workers (target ≥ 0.8 ×), three rounds of
- *   each taken in turns (best of each, and the ratio round by round), with the long
- *   tasks seen meanwhile and the main thread alone on a sample for context;
+ *   each taken in turns (best of each, and the ratio round by round), with the CPU time per
+ *   entry of each renderer thread group, each step's cost per entry on one thread, the long
+ *   tasks seen meanwhile and the main thread alone on a sample for context (pool-admission.ts);
  * - the JS heap with that ledger open (target ≤ 250 MB);
  * - Merkle node hashes per second in a worker: the WebAssembly kernel, hash-wasm one call per
  *   node, and `openssl speed -elapsed` for 64-byte SHA-256 (target ≥ 1M/s);
