@@ -178,7 +178,9 @@ export interface PoolRound {
 }
 
 /** One round of pool admission into a fresh ledger, every entry admitted. */
-export async function poolRound(options: { batchSize?: number } = {}): Promise<PoolRound> {
+export async function poolRound(
+  options: { batchSize?: number; ahead?: number } = {},
+): Promise<PoolRound> {
   const s = current();
   const ledger = await Ledger.open(s.genesis);
   const stop = watchLongTasks();

@@ -7,7 +7,8 @@
  * reference spends per signature, and what admission spends on top and where.
  *
  * PATCHTRAIL_BENCH_PROFILE=<file> adds a profiled round of each (main thread and workers);
- * PATCHTRAIL_BENCH_BATCH=<n> sets the admission batch size.
+ * PATCHTRAIL_BENCH_BATCH=<n> sets the admission batch size, PATCHTRAIL_BENCH_AHEAD=<n> the
+ * batches in the workers at once.
  */
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -19,7 +20,11 @@ import { cpuDuring, profileWithWorkers } from './pool-threads.ts';
 const ROUNDS = 3;
 const PROFILE = process.env.PATCHTRAIL_BENCH_PROFILE;
 const BATCH = process.env.PATCHTRAIL_BENCH_BATCH;
-const batchOptions = BATCH === undefined ? {} : { batchSize: Number(BATCH) };
+const AHEAD = process.env.PATCHTRAIL_BENCH_AHEAD;
+const batchOptions = {
+  ...(BATCH === undefined ? {} : { batchSize: Number(BATCH) }),
+  ...(AHEAD === undefined ? {} : { ahead: Number(AHEAD) }),
+};
 
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const load = () => loadavg()[0]?.toFixed(1) ?? '?';
@@ -115,7 +120,7 @@ export async function admissionLines(
   const perSec = (ms: number) => ((entries * 1000) / ms).toFixed(0);
   const n = entries * ROUNDS;
   return [
-    `  admission, ${entries} entries, ${size} workers${BATCH === undefined ? '' : `, batches of ${BATCH}`}, best of ${ROUNDS} rounds in turns: pool ${perSec(poolMs)}/s; bare WebCrypto verify in ${size} workers ${perSec(rawMs)}/s; ratio ${ratio(rawMs, poolMs)} (target ≥ 0.8), round by round ${rounds.map((r) => ratio(r.rawMs, r.poolMs)).join(', ')}; load average ${load()}; signatures checked in workers ${checked}`,
+    `  admission, ${entries} entries, ${size} workers${BATCH === undefined ? '' : `, batches of ${BATCH}`}${AHEAD === undefined ? '' : `, ${AHEAD} in the workers`}, best of ${ROUNDS} rounds in turns: pool ${perSec(poolMs)}/s; bare WebCrypto verify in ${size} workers ${perSec(rawMs)}/s; ratio ${ratio(rawMs, poolMs)} (target ≥ 0.8), round by round ${rounds.map((r) => ratio(r.rawMs, r.poolMs)).join(', ')}; load average ${load()}; signatures checked in workers ${checked}`,
     `  CPU per entry (µs, renderer threads, all rounds): bare verify ${((total(rawCpu) * 1000) / n).toFixed(1)} (${perEntry(rawCpu, n)}); pool admission ${((total(poolCpu) * 1000) / n).toFixed(1)} (${perEntry(poolCpu, n)}); ratio by CPU ${ratio(total(rawCpu), total(poolCpu))}`,
     `  main thread alone ${a.mainThreadPerSec.toFixed(0)}/s (first ${mainSample}), pool ${ratio(entries * 1000, poolMs * a.mainThreadPerSec)} × that; main thread with signatures skipped ${a.signaturesSkippedPerSec.toFixed(0)}/s`,
     `  long tasks during pool admission: ${longTasks.count}, longest ${longTasks.longestMs.toFixed(0)} ms`,
