@@ -7,6 +7,8 @@
  * bytes that hash to its digest (core/ledger/receipt.ts) and reading anything else in full.
  * What needs the ledger (chain, standing, kind rules, holding) it checks itself as always.
  *
+ * Workers are given their next batch as soon as they answer, not when admission reaches the
+ * batch they answered, so one slow batch never leaves the other workers waiting.
  * A batch whose worker fails, or any batch when no worker can start, is admitted on the main
  * thread with every check. The page gets a turn between batches, so admitting a large ledger
  * never holds it for long. Entries are untrusted; the ledger says what it did with each.
@@ -39,7 +41,7 @@ const SLICE_MS = 30;
 export interface AdmitBatchOptions {
   /** Entries per batch; default DEFAULT_BATCH. */
   batchSize?: number;
-  /** Batches sent ahead of admission; default twice the pool size. */
+  /** Batches in the workers at once; default twice the pool size. */
   ahead?: number;
   /** Called after each batch with entries admitted so far and the total. */
   onProgress?: (done: number, total: number) => void;
@@ -179,6 +181,55 @@ async function admitBatch(
 }
 
 /**
+ * Keeps the workers supplied: up to `ahead` batches in the workers at once, topped up as soon
+ * as any comes back (not when admission reaches it, so a worker that finished early never
+ * waits for the one admission waits on), and at most `held` checked batches waiting for
+ * admission, which bounds memory when the main thread falls behind.
+ */
+function makeFeeder(
+  batches: readonly Batch[],
+  check: (batch: Batch) => Promise<Checked | undefined>,
+  ahead: number,
+  held: number,
+) {
+  const checks = new Map<number, Promise<Checked | undefined>>();
+  let sent = 0;
+  let admitted = 0;
+  let inWorkers = 0;
+  const refill = (): void => {
+    for (; sent < batches.length && inWorkers < ahead && sent - admitted < held; sent++) {
+      const checking = check(batches[sent] as Batch);
+      inWorkers++;
+      const back = () => {
+        inWorkers--;
+        refill();
+      };
+      checking.then(back, back);
+      checks.set(sent, checking);
+    }
+  };
+  return {
+    /** Batch k's check (k in order, each taken once). */
+    take(k: number): Promise<Checked | undefined> {
+      refill();
+      const checking = checks.get(k) as Promise<Checked | undefined>;
+      checks.delete(k);
+      return checking;
+    },
+    /** Batch k is admitted: room for one more checked batch. */
+    admitted(k: number): void {
+      admitted = k + 1;
+      refill();
+    },
+    /** Drops the checks not taken (their failures included). */
+    abandon(): void {
+      for (const pending of checks.values()) void pending.catch(() => undefined);
+      sent = batches.length;
+    },
+  };
+}
+
+/**
  * Admits `entries` into `ledger` in their order, their signatures checked in the pool's
  * workers (or on the main thread when no worker can), and reports what became of them.
  */
@@ -198,22 +249,21 @@ export async function admitInBatches(
     rejected: [],
     checkedInWorkers: 0,
   };
-  const checks = new Map<number, Promise<Checked | undefined>>();
-  let sent = 0;
-  const sendUpTo = (last: number) => {
-    for (; sent <= last && sent < batches.length; sent++)
-      checks.set(sent, checkInWorker(pool, ledger.id, (batches[sent] as Batch).entries));
-  };
+  const feeder = makeFeeder(
+    batches,
+    (batch) => checkInWorker(pool, ledger.id, batch.entries),
+    ahead,
+    2 * ahead,
+  );
   for (let k = 0; k < batches.length; k++) {
-    sendUpTo(k + ahead - 1);
-    const checked = await (checks.get(k) as Promise<Checked | undefined>);
-    checks.delete(k);
+    const checked = await feeder.take(k);
     if (options.signal?.aborted) {
-      for (const pending of checks.values()) void pending.catch(() => undefined);
+      feeder.abandon();
       throw abortError(options.signal);
     }
     const batch = batches[k] as Batch;
     await admitBatch(ledger, batch, checked, report);
+    feeder.admitted(k);
     options.onProgress?.(batch.start + batch.entries.length, entries.length);
     await yieldToPage();
   }

@@ -74,6 +74,28 @@ describe('admission in batches on the pool', () => {
     expect(logOf(ledger)).toEqual(logOf(await oneByOne(inputs(entries.slice(0, 100)))));
   });
 
+  it('gives a worker its next batch as soon as it answers, while admission waits on another', async () => {
+    const fakes = fakeWorkers('hold');
+    const pool = makeWorkerPool({ start: fakes.start, size: 2 });
+    const ledger = await Ledger.open(genesis);
+    const admitting = admitInBatches(ledger, inputs(entries.slice(0, 120)), pool, {
+      batchSize: 30,
+      ahead: 2,
+    });
+    const second = await untilRequested(() => fakes.started[1]);
+    await second.answer(0); // batch 1 back while admission still waits on batch 0
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(second.requests).toHaveLength(2);
+    expect(fakes.started[0]?.requests).toHaveLength(1);
+    await fakes.started[0]?.answer(0);
+    await untilRequested(() => fakes.started[0], 2);
+    for (const worker of fakes.started)
+      for (let i = 1; i < worker.requests.length; i++) await worker.answer(i);
+    const report = await admitting;
+    expect(report.checkedInWorkers).toBe(120);
+    expect(logOf(ledger)).toEqual(logOf(await oneByOne(inputs(entries.slice(0, 120)))));
+  });
+
   it('rejects a forged signature on the main thread with its code and index', async () => {
     const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 2 });
     const list = inputs(entries.slice(0, 40));

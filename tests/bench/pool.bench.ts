@@ -4,8 +4,9 @@
  *
  * - cold admission of a 100k-entry ledger through the pool, against bare WebCrypto Ed25519
  *   verification of the same signatures in as many workers (target ≥ 0.8 ×), three rounds of
- *   each taken in turns (best of each, and the ratio round by round), with the long
- *   tasks seen meanwhile and the main thread alone on a sample for context;
+ *   each taken in turns (best of each, and the ratio round by round), with the CPU time per
+ *   entry of each renderer thread group, each step's cost per entry on one thread, the long
+ *   tasks seen meanwhile and the main thread alone on a sample for context (pool-admission.ts);
  * - the JS heap with that ledger open (target ≤ 250 MB);
  * - Merkle node hashes per second in a worker: the WebAssembly kernel, hash-wasm one call per
  *   node, and `openssl speed -elapsed` for 64-byte SHA-256 (target ≥ 1M/s);
@@ -13,16 +14,13 @@
  *   (target ≥ 0.9 ×, with the browser's resident memory at most 64 MB above where it was), and
  *   256 MiB files (target ≥ 2 ×), one at a time (per-file throughput) and two at once.
  */
-import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
 import { hasChromium, CHROMIUM_PATH } from '../e2e/browser.ts';
 import { openBundledPage, type BundledPage } from './chromium-page.ts';
+import { admissionLines } from './pool-admission.ts';
 import {
   benchFile,
-  benchLedger,
   browserRss,
   merkleCpuRates,
   opensslSha256PerSec,
@@ -41,20 +39,6 @@ const ROWS = new Set((process.env.PATCHTRAIL_BENCH_ROWS ?? 'admission,merkle,fil
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 const perSec = (n: number) => `${(n / 1e6).toFixed(2)}M/s`;
 const mbps = (bytes: number, ms: number) => (bytes / MB / (ms / 1000)).toFixed(0);
-
-async function admissionLines(bench: BundledPage, size: number): Promise<string[]> {
-  const text = await benchLedger(COUNT);
-  await writeFile(join(bench.dir, 'ledger.jsonl'), text);
-  const a = await bench.page.evaluate(([n, w]) => window.patchtrailPoolBench.admission(n, w), [
-    MAIN_SAMPLE,
-    size,
-  ] as const);
-  return [
-    `  admission, ${a.entries} entries, ${a.workers} workers, best of ${a.ratios.length} rounds in turns: pool ${a.poolPerSec.toFixed(0)}/s; bare WebCrypto verify in ${a.workers} workers ${a.rawPerSec.toFixed(0)}/s; ratio ${ratio(a.poolPerSec, a.rawPerSec)} (target ≥ 0.8), round by round ${a.ratios.map((r) => r.toFixed(2)).join(', ')}; load average ${loadavg()[0]?.toFixed(1)}; signatures checked in workers ${a.checkedInWorkers}; main thread alone ${a.mainThreadPerSec.toFixed(0)}/s (first ${MAIN_SAMPLE}), pool ${ratio(a.poolPerSec, a.mainThreadPerSec)} × that; main thread with signatures skipped (the pool's ceiling) ${a.signaturesSkippedPerSec.toFixed(0)}/s`,
-    `  long tasks during pool admission: ${a.longTasks.count}, longest ${a.longTasks.longestMs.toFixed(0)} ms`,
-    `  JS heap with the ledger open: ${a.heapOpenMb.toFixed(0)} MB used (${a.heapBeforeMb.toFixed(0)} MB before loading; target ≤ 250 MB; entry bytes are ArrayBuffers outside this figure)`,
-  ];
-}
 
 async function merkleLines(bench: BundledPage): Promise<string[]> {
   const openssl = await opensslSha256PerSec();
@@ -131,9 +115,10 @@ it('worker pool: admission, heap, Merkle hashing, file hashing (Chromium)', asyn
       `worker pool bench, Chromium, ${workers} workers (navigator.hardwareConcurrency)`,
     ];
     if (ROWS.has('admission')) {
-      lines.push(...(await admissionLines(bench, workers)));
+      lines.push(...(await admissionLines(bench, COUNT, workers, MAIN_SAMPLE)));
       // The main thread admits beside the workers: with one worker fewer it has a core of its own.
-      if (workers > 1) lines.push(...(await admissionLines(bench, workers - 1)));
+      if (workers > 1)
+        lines.push(...(await admissionLines(bench, COUNT, workers - 1, MAIN_SAMPLE)));
     }
     if (ROWS.has('merkle')) lines.push(...(await merkleLines(bench)));
     if (ROWS.has('files')) lines.push(...(await fileLines(bench)));
