@@ -75,3 +75,8 @@ export async function createFileSha256(): Promise<StreamingHash> {
   const instance = await WebAssembly.instantiate(module, {});
   return new KernelSha256(instance.exports as unknown as StreamKernel);
 }
+
+/** Which hasher `createFileSha256` gives here: the kernel, or hash-wasm where it cannot run. */
+export async function fileSha256Engine(): Promise<'kernel' | 'hash-wasm'> {
+  return (await kernelModule()) === undefined ? 'hash-wasm' : 'kernel';
+}

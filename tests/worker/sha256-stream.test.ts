@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createFileSha256, PIECE_BYTES } from '../../worker/sha256-stream.ts';
+import { createFileSha256, fileSha256Engine, PIECE_BYTES } from '../../worker/sha256-stream.ts';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const nodeSha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -30,6 +30,10 @@ function patterned(length: number, seed = 1): Uint8Array {
 }
 
 describe('streaming SHA-256 kernel', () => {
+  it('is the kernel that runs here, not the hash-wasm fallback (else these tests test hash-wasm)', async () => {
+    expect(await fileSha256Engine()).toBe('kernel');
+  });
+
   it('gives the FIPS 180-4 example digests (empty, "abc", 448 and 896 bits, a million "a")', async () => {
     const vectors: [Uint8Array, string][] = [
       [text(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
