@@ -8,17 +8,25 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import { sha256BlocksSource } from './sha256-blocks.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'build');
 
 /** Each kernel: its AssemblyScript source and the exported name of its base64 constant. */
-const KERNELS = [{ name: 'sha256', constant: 'SHA256_WASM_BASE64' }];
+const KERNELS = [
+  { name: 'sha256', constant: 'SHA256_WASM_BASE64' },
+  { name: 'sha256-stream', constant: 'SHA256_STREAM_WASM_BASE64' },
+];
+/** AssemblyScript the kernels import from wasm/build/, written by generators beside this file. */
+const GENERATED = [{ file: 'sha256-blocks.ts', source: sha256BlocksSource }];
+const GENERATORS = ['sha256-blocks.mjs'];
 
 const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 const newestSource = () =>
   Math.max(
     mtime(fileURLToPath(import.meta.url)),
+    ...GENERATORS.map((f) => mtime(join(HERE, f))),
     ...readdirSync(join(HERE, 'assembly')).map((f) => mtime(join(HERE, 'assembly', f))),
   );
 
@@ -40,6 +48,7 @@ async function main() {
   const fresh = outputs.every((path) => mtime(path) > newestSource());
   if (fresh && !force) return;
   mkdirSync(OUT, { recursive: true });
+  for (const { file, source } of GENERATED) writeFileSync(join(OUT, file), source());
   for (const { name, constant } of KERNELS) {
     const wasmFile = await compile(name);
     const base64 = readFileSync(wasmFile).toString('base64');

@@ -2,12 +2,13 @@
  * The hashing jobs a pool worker runs (hash-protocol.ts). A file of up to WHOLE_FILE_LIMIT
  * bytes is read at once and digested by WebCrypto (hardware SHA-256 where the CPU has it: the
  * fastest path, at the cost of holding the file in the worker's memory); a larger file is
- * streamed through hash-wasm in two reusable CHUNK_BYTES buffers, the next read pending while
- * the last one is hashed, so memory stays flat whatever the size. Merkle batches go through
- * the WebAssembly kernel (core's merkle-kernel.ts). Kept apart from the worker entry so tests
- * run it in Node.
+ * streamed through the SHA-256 kernel (sha256-stream.ts) in two reusable CHUNK_BYTES buffers,
+ * the next read pending while the last one is hashed, so memory stays flat whatever the size.
+ * Merkle batches go through the WebAssembly kernel (core's merkle-kernel.ts). Kept apart from
+ * the worker entry so tests run it in Node.
  */
-import { createStreamingSha256 } from '../src/core/crypto/hash.ts';
+import type { StreamingHash } from '../src/core/crypto/hash.ts';
+import { createFileSha256 } from './sha256-stream.ts';
 import { makeMerkleHasher } from '../src/core/crypto/merkle-kernel.ts';
 import { toHex } from '../src/core/encoding/bytes.ts';
 import type { JobContext } from './job-context.ts';
@@ -28,6 +29,8 @@ export interface HashFileOptions {
   chunkBytes?: number;
   /** Progress is reported at most once per this many bytes; default 8 MiB. */
   progressBytes?: number;
+  /** The streaming hasher; default the kernel (createFileSha256). The benchmark passes others. */
+  hasher?: () => Promise<StreamingHash>;
 }
 
 async function digestWhole(file: Blob, context: JobContext): Promise<string> {
@@ -38,19 +41,26 @@ async function digestWhole(file: Blob, context: JobContext): Promise<string> {
 
 const PROGRESS_BYTES = 8 * 1024 * 1024;
 
+interface StreamOptions {
+  chunk: number;
+  every: number;
+  hasher: () => Promise<StreamingHash>;
+}
+
 /**
  * Streams the file through one reusable pair of buffers: a byte stream read into them (BYOB),
  * the next read pending while the last one is hashed, so memory stays flat and reading overlaps
  * hashing. Undefined when the file's stream is not a byte stream (then `digestSliced`).
  */
-async function digestByob(file: Blob, chunk: number, every: number, context: JobContext) {
+async function digestByob(file: Blob, options: StreamOptions, context: JobContext) {
+  const { chunk, every } = options;
   let reader: ReadableStreamBYOBReader;
   try {
     reader = file.stream().getReader({ mode: 'byob' });
   } catch {
     return undefined;
   }
-  const hasher = await createStreamingSha256();
+  const hasher = await options.hasher();
   const spare = [new ArrayBuffer(chunk), new ArrayBuffer(chunk)];
   let pending = reader.read(new Uint8Array(spare.pop() as ArrayBuffer));
   let done = 0;
@@ -72,8 +82,9 @@ async function digestByob(file: Blob, chunk: number, every: number, context: Job
 }
 
 /** The same in slices read one ahead, where a Blob's stream is not a byte stream. */
-async function digestSliced(file: Blob, chunk: number, context: JobContext): Promise<string> {
-  const hasher = await createStreamingSha256();
+async function digestSliced(file: Blob, options: StreamOptions, context: JobContext) {
+  const { chunk } = options;
+  const hasher = await options.hasher();
   const read = (at: number) => file.slice(at, Math.min(at + chunk, file.size)).arrayBuffer();
   let next = read(0);
   for (let at = 0; at < file.size;) {
@@ -89,9 +100,12 @@ async function digestSliced(file: Blob, chunk: number, context: JobContext): Pro
 }
 
 async function digestStreamed(file: Blob, options: HashFileOptions, context: JobContext) {
-  const chunk = options.chunkBytes ?? CHUNK_BYTES;
-  const every = options.progressBytes ?? PROGRESS_BYTES;
-  return (await digestByob(file, chunk, every, context)) ?? digestSliced(file, chunk, context);
+  const stream: StreamOptions = {
+    chunk: options.chunkBytes ?? CHUNK_BYTES,
+    every: options.progressBytes ?? PROGRESS_BYTES,
+    hasher: options.hasher ?? createFileSha256,
+  };
+  return (await digestByob(file, stream, context)) ?? digestSliced(file, stream, context);
 }
 
 export async function runHashFile(

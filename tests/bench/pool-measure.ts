@@ -4,7 +4,7 @@
  * browser's processes, and the bench's input files and ledger (cached under .tmp/).
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,21 +37,41 @@ export async function sha256sum(path: string): Promise<{ ms: number; digest: str
   return { ms: performance.now() - started, digest: stdout.split(' ')[0] as string };
 }
 
-/** Resident set size, in bytes, of every process whose command line names `profile`. */
-export async function browserRss(profile: string): Promise<number> {
+/** CPU milliseconds of this process's waited-for children (/proc, 10 ms ticks). */
+export function childCpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** The sum of `read(pid)` over every process whose command line names `profile`. */
+async function sumOverBrowser(profile: string, read: (pid: string) => Promise<number>) {
   let total = 0;
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmdline.includes(profile)) continue;
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      if (cmdline.includes(profile)) total += await read(pid);
     } catch {
       // the process ended meanwhile
     }
   }
   return total;
+}
+
+/** Resident set size, in bytes, of every process whose command line names `profile`. */
+export function browserRss(profile: string): Promise<number> {
+  return sumOverBrowser(profile, async (pid) => {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  });
+}
+
+/** CPU time, in ms (10 ms ticks), used so far by every process whose command line names `profile`. */
+export function browserCpuMs(profile: string): Promise<number> {
+  return sumOverBrowser(profile, async (pid) => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  });
 }
 
 /** Samples `browserRss` every 100 ms while `work` runs; returns its result and the peak. */

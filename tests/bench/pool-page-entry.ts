@@ -18,6 +18,7 @@ import {
   type AdmissionContext,
 } from './pool-admission-page.ts';
 import type { MerkleRates } from './bench.worker.ts';
+import type { FileHashReference, MemoryRates } from './file-hash.worker.ts';
 
 const workers = navigator.hardwareConcurrency;
 const pools = new Map<number, WorkerPool>();
@@ -89,6 +90,44 @@ async function hashPicked(parallel: boolean): Promise<FileRun[]> {
   return runs;
 }
 
+/** The same files streamed in a reference worker (file-hash.worker.ts), through `engine`. */
+async function hashPickedInReference(
+  engine: 'hash-wasm' | 'kernel',
+): Promise<{ name: string; ms: number; digest: string }[]> {
+  const worker = new Worker(new URL('./file-hash.worker.ts', import.meta.url), { type: 'module' });
+  const hash = (file: File) =>
+    new Promise<string>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data as string);
+      worker.onerror = (event) => reject(new Error(`file-hash worker: ${event.message}`));
+      worker.postMessage({ kind: 'file', file, engine } satisfies FileHashReference);
+    });
+  const runs = [];
+  try {
+    for (const file of pickedFiles()) {
+      const started = performance.now();
+      const digest = await hash(file);
+      runs.push({ name: file.name, ms: performance.now() - started, digest });
+    }
+  } finally {
+    worker.terminate();
+  }
+  return runs;
+}
+
+/** The kernel and hash-wasm on the same bytes in memory, in a reference worker, in turns. */
+async function hashMemoryRates(mib: number, rounds: number): Promise<MemoryRates> {
+  const worker = new Worker(new URL('./file-hash.worker.ts', import.meta.url), { type: 'module' });
+  try {
+    return await new Promise<MemoryRates>((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data as MemoryRates);
+      worker.onerror = (event) => reject(new Error(`file-hash worker: ${event.message}`));
+      worker.postMessage({ kind: 'memory', mib, rounds } satisfies FileHashReference);
+    });
+  } finally {
+    worker.terminate();
+  }
+}
+
 function addFileInput(): void {
   const input = document.createElement('input');
   input.type = 'file';
@@ -106,6 +145,8 @@ const api = {
   heldSize,
   merkle,
   hashPicked,
+  hashPickedInReference,
+  hashMemoryRates,
   addFileInput,
   workers,
 };
