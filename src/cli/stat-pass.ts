@@ -44,8 +44,8 @@ interface Merged {
 type Cached = CacheEntries & { reference: bigint };
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-const lineOf = (text: TreeText, i: number): Uint8Array =>
-  text.text.subarray(i === 0 ? 0 : text.ends[i - 1], text.ends[i]);
+const lineLength = (text: TreeText, i: number): number =>
+  (text.ends[i] as number) - (i === 0 ? 0 : (text.ends[i - 1] as number));
 
 function readFresh(
   listed: ListedFiles,
@@ -129,7 +129,7 @@ function assemble(
         flush();
         [runFrom, runTo] = [at, at];
       }
-      end += lineOf(cached as TreeText, at).length;
+      end += lineLength(cached as TreeText, at);
     }
     ends[n++] = end;
   }
