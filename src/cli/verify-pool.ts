@@ -1,12 +1,14 @@
 /**
  * Ledger lines read in full on worker threads. Decoding a line (UTF-8, JSON, the canonical form,
  * every field, the id's hash) cost the main thread about 20 µs of CPU, admitting it about 15 µs
- * more; so a worker does the reading, with the core's own `receiptFor` (the same `readEntry`
- * and strict RFC 8032 check, the same WebCrypto backend, whose verifications Node runs on its
- * libuv thread pool), and sends back a receipt per line: the id it read, and the SHA-256 of the
- * exact bytes it read. The main thread admits in order on those receipts, each trusted only for
- * bytes that hash to its digest (receipt.ts); a line without one is checked on the main thread
- * in full, so the outcome and its reason are those of a sequential read.
+ * more; so a worker does the reading, with the core's own `receiptWith` (the same `readEntry`
+ * and strict RFC 8032 checks as `receiptFor`, the signature then verified synchronously by
+ * OpenSSL through node:crypto: node-crypto.ts), and sends back a receipt per line: the id it
+ * read, and the SHA-256 of the exact bytes it read. The main thread admits in order on those
+ * receipts, each trusted only for bytes that hash to its digest (receipt.ts); a line without
+ * one is checked on the main thread in full, so the outcome and its reason are those of a
+ * sequential read. When the workers fall behind, the main thread reads a batch itself with
+ * the same `receiptWith`: it is otherwise idle between admissions.
  *
  * Workers run the built CLI bundle itself (bin.ts starts a worker when asked to). When there is
  * no bundle (the CLI running from its TypeScript sources, as in the tests) or a worker cannot
@@ -15,8 +17,8 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { prepareSha256Sync } from '../core/crypto/hash.ts';
-import { receiptFor, type EntryReader, type EntryReceipt } from '../core/index.ts';
+import { receiptWith, type EntryReader, type EntryReceipt } from '../core/index.ts';
+import { nodeVerify } from './node-crypto.ts';
 
 export const VERIFY_WORKER = 'patchtrail-verify-worker';
 /** Lines sent to a worker in one message. */
@@ -64,11 +66,13 @@ export function isVerifyWorker(): boolean {
   return !isMainThread && workerData === VERIFY_WORKER;
 }
 
-/** What a worker answers for a batch: each line read with the core's own `receiptFor`. */
-export async function answer({ id, ledger, bytes, ends }: Request): Promise<Reply> {
-  await prepareSha256Sync(); // ids through WebAssembly, as the main thread's are
-  const receipts = await Promise.all(
-    ends.map((end, i) => receiptFor(bytes.subarray(ends[i - 1] ?? 0, end), ledger)),
+/**
+ * What a worker answers for a batch: each line read with the core's own `receiptWith`, in one
+ * synchronous pass (no promise per line).
+ */
+export function answer({ id, ledger, bytes, ends }: Request): Reply {
+  const receipts = ends.map((end, i) =>
+    receiptWith(bytes.subarray(ends[i - 1] ?? 0, end), ledger, nodeVerify),
   );
   const verdicts = new Uint8Array(receipts.length);
   const digests = new Uint8Array(DIGEST * receipts.length);
@@ -84,12 +88,11 @@ export async function answer({ id, ledger, bytes, ends }: Request): Promise<Repl
 /** The worker's loop: answer each batch, in the order they finish. */
 export function runVerifyWorker(): void {
   parentPort?.on('message', (request: Request) => {
-    void answer(request).then((reply) =>
-      parentPort?.postMessage(reply, [
-        reply.verdicts.buffer as ArrayBuffer,
-        reply.digests.buffer as ArrayBuffer,
-      ]),
-    );
+    const reply = answer(request);
+    parentPort?.postMessage(reply, [
+      reply.verdicts.buffer as ArrayBuffer,
+      reply.digests.buffer as ArrayBuffer,
+    ]);
   });
 }
 
@@ -115,8 +118,9 @@ export function receiptsOf(
 }
 
 /**
- * Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4
- * (the signatures themselves are verified on Node's thread pool, which spreads over the cores).
+ * Worker threads a pool starts: one per core beside the main thread's, at least one, at most 4.
+ * Each verifies its lines on its own thread; the main thread admits, and reads a batch itself
+ * whenever the workers are behind (LOCAL_WHEN_QUEUED).
  */
 export function poolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -145,20 +149,44 @@ interface Pending {
 
 const none = (pending: Pending) => pending.resolvers.forEach((resolve) => resolve(undefined));
 
+/**
+ * The main thread reads a batch itself when every worker has this many batches queued: between
+ * admissions it is idle, and a line costs it what it costs a worker, without the start-up and
+ * the compiling of one more worker (measured: a worker per core cost more CPU than it saved).
+ */
+const LOCAL_WHEN_QUEUED = 2;
+
+/**
+ * A line read on this thread: its receipt, or none (also where reading it threw other than a
+ * coded rejection, which would be a bug: admission then reads it in full and says so).
+ */
+function readHere(line: Uint8Array, ledger: string): EntryReceipt | undefined {
+  try {
+    return receiptWith(line, ledger, nodeVerify);
+  } catch {
+    return undefined;
+  }
+}
+
 function makePool(workers: Worker[]): VerifyPool {
   const waiting = new Map<number, Pending>();
   let batch: Pending | undefined;
   let next = 0;
   let failed = false;
   const send = () => {
-    if (batch === undefined) return;
+    const pending = batch;
+    if (pending === undefined) return;
+    batch = undefined;
+    if (waiting.size >= LOCAL_WHEN_QUEUED * workers.length) {
+      pending.lines.forEach((line, i) => pending.resolvers[i]?.(readHere(line, pending.ledger)));
+      return;
+    }
     const id = next++;
-    waiting.set(id, batch);
-    const request = pack(id, batch.ledger, batch.lines);
+    waiting.set(id, pending);
+    const request = pack(id, pending.ledger, pending.lines);
     (workers[id % workers.length] as Worker).postMessage(request, [
       request.bytes.buffer as ArrayBuffer,
     ]);
-    batch = undefined;
   };
   const onReply = (reply: Reply) => {
     const pending = waiting.get(reply.id);

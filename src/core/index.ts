@@ -22,7 +22,7 @@ export { escapeUndecodable, isUtf8, utf8Runs, type TextRun } from './encoding/ut
 export { makeSeedSigner, type Signer } from './crypto/signer.ts';
 export { didFromPublicKey, publicKeyFromDid, isDidKey } from './crypto/did-key.ts';
 export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem.ts';
-export { defaultBackend, type Ed25519Backend } from './crypto/ed25519.ts';
+export { defaultBackend, type Ed25519Backend, type Ed25519Verifier } from './crypto/ed25519.ts';
 export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
 export { bytesEqual, toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
 export { applyDiff, type ApplyOptions, type ApplyResult, type FileResult } from './diff/apply.ts';
@@ -72,7 +72,7 @@ export {
   serializeEntries,
   type LoadReport,
 } from './ledger/file.ts';
-export { receiptFor, type EntryReader, type EntryReceipt } from './ledger/receipt.ts';
+export { receiptFor, receiptWith, type EntryReader, type EntryReceipt } from './ledger/receipt.ts';
 export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';
 export {
   auditTrail,

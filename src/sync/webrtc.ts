@@ -10,6 +10,12 @@
  * - Messages over the data channel are framed (chunks.ts), since y-webrtc sends a fresh peer's
  *   whole missing state as one message, beyond what a data channel carries.
  * - Per peer it records when a message last arrived, for "last sync" on the Peers screen.
+ * - A connection that has not opened within `CONNECT_TIMEOUT_MS` (plus up to half as much again,
+ *   at random, so two peers do not retry in step) is dropped. y-webrtc keeps a connection that
+ *   never opens for good, and ignores the peer's announcements while it does: when both peers
+ *   offered at once (glare) and the offers crossed badly, or the other side went silent in the
+ *   middle of the handshake, the two would never connect again. Dropping it makes y-webrtc
+ *   announce this peer again, and the handshake starts over.
  *
  * The doc stays untrusted: the caller binds it to the ledger with `bindLedgerDoc` first.
  * y-webrtc allows one provider per room name in a JS context: one transport per ledger.
@@ -31,7 +37,11 @@ export interface WebrtcOptions {
   iceServers: readonly RTCIceServer[];
   /** WebRTC connections this peer opens at most (y-webrtc's maxConns). */
   maxConns?: number;
+  /** How long a connection may take to open before it is dropped and retried. */
+  connectTimeoutMs?: number;
   now?: () => number;
+  /** For the retry's jitter: a number in [0, 1). */
+  random?: () => number;
 }
 
 export interface WebrtcPeer {
@@ -61,6 +71,23 @@ export interface WebrtcTransport {
   destroy(): void;
 }
 
+/** A WebRTC connection still not open after this long (plus jitter) is dropped and retried. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The connections not open by `now` that were given a deadline before it. */
+export function overdueConns<C extends { connected: boolean }>(
+  conns: Iterable<C>,
+  deadlineOf: (conn: C) => number | undefined,
+  now: number,
+): C[] {
+  const overdue: C[] = [];
+  for (const conn of conns) {
+    const deadline = deadlineOf(conn);
+    if (!conn.connected && deadline !== undefined && now >= deadline) overdue.push(conn);
+  }
+  return overdue;
+}
+
 /** Message bytes a peer may send us in one (reassembled) message: a whole ledger's state. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
@@ -72,6 +99,7 @@ export async function roomNameFor(ledgerId: string): Promise<string> {
 
 interface SimplePeerLike {
   send(data: Uint8Array): void;
+  destroy(): void;
   emit(event: string, ...args: unknown[]): boolean;
   on(event: string, listener: (...args: unknown[]) => void): void;
   _channel?: RTCDataChannel | null;
@@ -123,13 +151,15 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     for (const listener of listeners) listener();
   };
   const lastHeard = new Map<string, number>();
-  const adopted = new WeakSet<object>();
+  const deadlines = new WeakMap<object, number>();
+  const timeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+  const random = options.random ?? Math.random;
   let lastNotice = 0;
 
   const adoptNew = () => {
     for (const [id, conn] of provider.room?.webrtcConns ?? []) {
-      if (adopted.has(conn)) continue;
-      adopted.add(conn);
+      if (deadlines.has(conn)) continue;
+      deadlines.set(conn, now() + timeout * (1 + random() / 2));
       const like = conn as unknown as ConnLike;
       adoptConn(like, () => {
         const at = now();
@@ -154,6 +184,11 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     conn.on('connect', changed);
     conn.on('disconnect', changed);
   }
+  // simple-peer then emits 'close': y-webrtc forgets the connection and announces us again.
+  const watchdog = setInterval(() => {
+    const conns = [...(provider.room?.webrtcConns.values() ?? [])] as unknown as ConnLike[];
+    for (const conn of overdueConns(conns, (c) => deadlines.get(c), now())) conn.peer.destroy();
+  }, 1000);
 
   return {
     room: options.room,
@@ -185,6 +220,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
       return () => listeners.delete(listener);
     },
     destroy() {
+      clearInterval(watchdog);
       listeners.clear();
       provider.disconnect(); // destroy() alone would leave the signaling sockets reconnecting
       provider.destroy();

@@ -1,7 +1,7 @@
 /**
  * What `ledger verify` costs (Node only): the built CLI verifying a ledger file with every
- * signature checked (lines read in full on worker threads, ahead; admission in order on their
- * receipts), timed by the wall clock, beside `openssl speed -elapsed -multi <cores> ed25519`
+ * signature checked (lines read in full ahead, on a worker thread and, when it is behind, on
+ * the main thread; admission in order on their receipts), timed by the wall clock, beside `openssl speed -elapsed -multi <cores> ed25519`
  * run in the same bench on the same cores (both by the wall clock, so both feel the same
  * machine load); and both per CPU-second, which a loaded machine disturbs less (the CLI's over
  * all its threads, openssl's for one process). For reference, the same file admitted in

@@ -15,7 +15,14 @@ import {
   signatureValid,
   type ReadEntry,
 } from '../../src/core/ledger/entry.ts';
-import { receiptedEntry, receiptFor, type EntryReader } from '../../src/core/ledger/receipt.ts';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import type { Ed25519Verifier } from '../../src/core/crypto/ed25519.ts';
+import {
+  receiptedEntry,
+  receiptFor,
+  receiptWith,
+  type EntryReader,
+} from '../../src/core/ledger/receipt.ts';
 import { ledgerLines, loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
@@ -90,8 +97,15 @@ function hostile(sound: readonly string[], changes: readonly Change[], tear: num
 /** A line with a `__proto__` member put first (canonical order: it sorts before "author"). */
 const protoKeyed = (line: string) => line.replace(/^\{/, '{"__proto__":{"admin":true},');
 
-/** What a reader does for one line: answer honestly, not at all, about another line, or fail. */
-type ReaderMove = 'honest' | 'none' | 'other' | 'fail';
+/**
+ * What a reader does for one line: answer honestly (through WebCrypto, or through a synchronous
+ * verifier as the CLI's workers do), not at all, about another line, or fail.
+ */
+type ReaderMove = 'honest' | 'sync' | 'none' | 'other' | 'fail';
+
+/** A synchronous strict verifier (noble, ZIP-215 off), as a runtime's own binding would be. */
+const syncVerifier: Ed25519Verifier = (key, message, signature) =>
+  ed25519.verify(signature, message, key, { zip215: false });
 
 /**
  * A reader that answers after a varying number of turns, and per call (cycling through
@@ -107,6 +121,7 @@ function hostileReader(moves: readonly ReaderMove[]): EntryReader {
     for (let turns = (calls++ * 5) % 9; turns > 0; turns--) await Promise.resolve();
     if (move === 'fail') throw new Error('the reader failed');
     if (move === 'none') return undefined;
+    if (move === 'sync') return receiptWith(bytes, ledger, syncVerifier);
     return receiptFor(move === 'other' ? other : bytes, ledger);
   };
 }
@@ -150,7 +165,7 @@ describe('loading a hostile ledger file with signatures checked ahead', () => {
         fc.nat({ max: 40 }),
         fc.option(fc.nat({ max: 30_000 }), { nil: undefined }),
         fc.option(
-          fc.array(fc.constantFrom<ReaderMove>('honest', 'honest', 'none', 'other', 'fail'), {
+          fc.array(fc.constantFrom<ReaderMove>('honest', 'sync', 'sync', 'none', 'other', 'fail'), {
             minLength: 1,
             maxLength: 6,
           }),
@@ -260,5 +275,26 @@ describe('a receipt from a reader', () => {
     expect(await receiptFor(encoder.encode(forgeSig(lines[1] as string)), id)).toBeUndefined();
     expect(await receiptFor(encoder.encode(lines[1]), `sha256:${'11'.repeat(32)}`)).toBeUndefined();
     expect(await receiptFor(encoder.encode(lines[1]), id)).toMatchObject({ ledger: id });
+  });
+
+  it('through a synchronous verifier, is the receipt WebCrypto gives, on sound and hostile lines', async () => {
+    const lines = await soundLines();
+    const id = (await Ledger.open(encoder.encode(lines[0]))).id;
+    const hostileLines = lines
+      .slice(1)
+      .flatMap((line) => [
+        line,
+        forgeSig(line),
+        protoKeyed(line),
+        line.slice(0, line.length >> 1),
+        line.replace('"seq":', '"seq": '),
+      ]);
+    for (const line of [...hostileLines, '{"not":"an entry"}', '', 'null']) {
+      const bytes = encoder.encode(line);
+      for (const ledger of [id, `sha256:${'11'.repeat(32)}`])
+        expect(receiptWith(bytes, ledger, syncVerifier)).toEqual(await receiptFor(bytes, ledger));
+    }
+    expect(receiptWith(encoder.encode(lines[1]), id, syncVerifier)).toMatchObject({ ledger: id });
+    expect(receiptWith(encoder.encode(lines[1]), id, () => false)).toBeUndefined();
   });
 });

@@ -37,7 +37,8 @@ const TEAM = 'Plant 4 maintenance';
 const unavailable = namespaceUnavailable();
 if (unavailable !== undefined) console.warn(`skipped network join tests: ${unavailable}`);
 const needsNetns = it.skipIf(unavailable !== undefined);
-const LONG = { timeout: 20_000 };
+// Long enough for a handshake that stalls to be dropped and retried (src/sync/webrtc.ts).
+const LONG = { timeout: 40_000 };
 
 describeBrowser('join a team over the network (Chromium, two profiles, loopback only)', () => {
   let ns: Namespace;

@@ -215,6 +215,23 @@ async function scanSvgs(svgs: string[]): Promise<string | undefined> {
   return joinQrParts(texts).code;
 }
 
+/** A bare y-webrtc transport in the ledger's room, bound to no validator. */
+async function joinRoom(
+  doc: Y.Doc,
+  ledgerId: string,
+  secret: string,
+  settings: PeerSettings,
+  connectTimeoutMs?: number,
+): Promise<WebrtcTransport> {
+  return connectWebrtc(doc, {
+    room: await roomNameFor(ledgerId),
+    password: secret,
+    signaling: settings.signaling,
+    iceServers: settings.iceServers,
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+  });
+}
+
 // --- an insider who writes to the shared doc with no validator ---------------------------
 
 let hostileDoc: Y.Doc | undefined;
@@ -228,12 +245,7 @@ function hostileMap(): Y.Map<Uint8Array> {
 const hostile = {
   async connect(ledgerId: string, secret: string, settings: PeerSettings): Promise<void> {
     hostileDoc = new Y.Doc();
-    hostileTransport = connectWebrtc(hostileDoc, {
-      room: await roomNameFor(ledgerId),
-      password: secret,
-      signaling: settings.signaling,
-      iceServers: settings.iceServers,
-    });
+    hostileTransport = await joinRoom(hostileDoc, ledgerId, secret, settings);
   },
   keys: (): string[] => [...hostileMap().keys()],
   /** Entries that name `victim` (seed byte) as author, signed by another key. */
@@ -279,6 +291,29 @@ const hostile = {
   },
 };
 
+// --- a peer that announces itself, then never finishes a WebRTC handshake -----------------
+
+let ghostDoc: Y.Doc | undefined;
+let ghostTransport: WebrtcTransport | undefined;
+
+const ghost = {
+  /** Joins the room in a page whose RTCPeerConnection never offers nor answers. */
+  async connect(ledgerId: string, secret: string, settings: PeerSettings): Promise<void> {
+    const never = () => new Promise<never>(() => undefined);
+    RTCPeerConnection.prototype.createOffer = never;
+    RTCPeerConnection.prototype.setRemoteDescription = never;
+    ghostDoc = new Y.Doc();
+    // It never gives up on its side, so it never announces itself again: what the honest peers
+    // do with the connection it leaves hanging is all there is to see.
+    ghostTransport = await joinRoom(ghostDoc, ledgerId, secret, settings, 24 * 3600_000);
+  },
+  peerId: (): string | undefined => ghostTransport?.peerId(),
+  close(): void {
+    ghostTransport?.destroy();
+    ghostDoc?.destroy();
+  },
+};
+
 const api = {
   found,
   open,
@@ -301,6 +336,7 @@ const api = {
   pairState,
   scanSvgs,
   hostile,
+  ghost,
   admittedAt,
 };
 

@@ -154,6 +154,39 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   );
 
   it.skipIf(unavailable !== undefined)(
+    'drops a connection that never opens, and keeps syncing with the peers that answer',
+    async () => {
+      const g = await peers.open();
+      await g.page.evaluate(([id, s, st]) => window.patchtrailPeers.ghost.connect(id, s, st), [
+        ledgerId,
+        SECRET,
+        settings,
+      ] as const);
+      await expect
+        .poll(() => g.page.evaluate(() => window.patchtrailPeers.ghost.peerId()), {
+          timeout: 10_000,
+        })
+        .toBeTypeOf('string');
+      const ghostId = await g.page.evaluate(() => window.patchtrailPeers.ghost.peerId());
+      const ghostIn = async (p: PeerPage) =>
+        (await p.page.evaluate(() => window.patchtrailPeers.snapshot())).state?.peers.find(
+          (peer) => peer.id === ghostId,
+        );
+      // It announced itself, so A and B each began a handshake with it that never completes.
+      await expect.poll(() => ghostIn(a), { timeout: 10_000 }).toMatchObject({ connected: false });
+      // y-webrtc alone would keep that connection, and ignore the ghost's announcements, for good.
+      await expect.poll(() => ghostIn(a), { timeout: 30_000 }).toBeUndefined();
+      await expect.poll(() => ghostIn(b), { timeout: 30_000 }).toBeUndefined();
+      const fresh = await a.page.evaluate(() => window.patchtrailPeers.append(5, 1));
+      expect(
+        await b.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), fresh),
+      ).toBe(true);
+      await g.page.evaluate(() => window.patchtrailPeers.ghost.close());
+    },
+    90_000,
+  );
+
+  it.skipIf(unavailable !== undefined)(
     'loses nothing when a browser is killed mid-sync',
     async () => {
       const written = a.page.evaluate(() => window.patchtrailPeers.append(4, 400));

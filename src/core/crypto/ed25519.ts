@@ -15,6 +15,18 @@ import { bufferSource, toHex } from '../encoding/bytes.ts';
 
 export type Ed25519Backend = 'webcrypto' | 'noble';
 
+/**
+ * A runtime's own synchronous one-shot verification, passed in by a caller that has one (the
+ * CLI's verify workers: OpenSSL's EVP_DigestVerify through node:crypto, the function Node's
+ * WebCrypto runs too). `verifySync` gives it only keys and signatures that passed the strict
+ * checks below; it returns false, or throws, when the signature does not verify.
+ */
+export type Ed25519Verifier = (
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+) => boolean;
+
 export const PUBLIC_KEY_LENGTH = 32;
 export const SEED_LENGTH = 32;
 export const SIGNATURE_LENGTH = 64;
@@ -169,6 +181,24 @@ export async function verify(
       bufferSource(signature),
       bufferSource(message),
     );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Strict RFC 8032 verification through a synchronous `verifier` (see Ed25519Verifier): the
+ * same strict checks as `verify`, then the verifier. False for any malformed key or signature.
+ */
+export function verifySync(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  verifier: Ed25519Verifier,
+): boolean {
+  if (!passesStrictChecks(publicKey, signature)) return false;
+  try {
+    return verifier(publicKey, message, signature) === true;
   } catch {
     return false;
   }

@@ -13,6 +13,17 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
 }
 
 let wasmHasher: IHasher | undefined;
+let runtimeSha256: ((data: Uint8Array) => Uint8Array) | undefined;
+
+/**
+ * Hands `sha256Sync` a runtime's own synchronous SHA-256 (the CLI passes node:crypto's, which
+ * runs on the CPU's SHA instructions: about 1 µs for a 1 KB ledger line against 3.5 µs in
+ * WebAssembly). It must return the SHA-256 digest of exactly `data` as a fresh 32-byte array;
+ * tests/cli/node-crypto.test.ts checks Node's against the other engines.
+ */
+export function useRuntimeSha256(engine: (data: Uint8Array) => Uint8Array): void {
+  runtimeSha256 = engine;
+}
 let wasmLoading: Promise<boolean> | undefined;
 
 /**
@@ -39,6 +50,7 @@ export function prepareSha256Sync(): Promise<boolean> {
  * way (tested at block boundaries and on random inputs). A fresh 32-byte array on each call.
  */
 export function sha256Sync(data: Uint8Array): Uint8Array {
+  if (runtimeSha256 !== undefined) return runtimeSha256(data);
   const hasher = wasmHasher;
   if (hasher === undefined) {
     void prepareSha256Sync();

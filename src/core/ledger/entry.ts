@@ -11,7 +11,7 @@
  * Everything here is a pure check of one entry's bytes; what needs other entries (chain
  * links, standing, kind rules against the registry) is in validator.ts.
  */
-import { verify } from '../crypto/ed25519.ts';
+import { verify, verifySync, type Ed25519Verifier } from '../crypto/ed25519.ts';
 import type { Signer } from '../crypto/signer.ts';
 import {
   concatBytes,
@@ -214,6 +214,20 @@ export async function authorSigned(
     return false;
   }
   return verify(key, message, signature);
+}
+
+/**
+ * `signatureValid` through a runtime's synchronous verifier (ed25519.ts: the same strict
+ * checks first): no promise, for a thread that reads many entries in a row.
+ */
+export function signatureValidSync(read: ReadEntry, verifier: Ed25519Verifier): boolean {
+  let key: Uint8Array;
+  try {
+    key = didPublicKey(read.entry.author);
+  } catch {
+    return false;
+  }
+  return verifySync(key, read.message, read.signature, verifier);
 }
 
 /** Refuses an entry whose signature did not verify. */

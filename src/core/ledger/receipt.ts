@@ -14,10 +14,18 @@
  * sequential admission. The bytes are attacker-controlled; the receipt is ours, but comes over
  * a message channel and is never taken for more than its digest proves.
  */
+import type { Ed25519Verifier } from '../crypto/ed25519.ts';
 import { sha256Sync } from '../crypto/hash.ts';
 import { bytesEqual } from '../encoding/bytes.ts';
 import { isPatchtrailError } from '../errors.ts';
-import { readEntry, signatureValid, vouchedEntry, type Entry } from './entry.ts';
+import {
+  readEntry,
+  signatureValid,
+  signatureValidSync,
+  vouchedEntry,
+  type Entry,
+  type ReadEntry,
+} from './entry.ts';
 
 /** What a reader vouches for: bytes that hash to `digest` read as entry `id` of `ledger`. */
 export interface EntryReceipt {
@@ -43,15 +51,33 @@ export async function receiptFor(
   bytes: Uint8Array,
   ledger: string,
 ): Promise<EntryReceipt | undefined> {
-  let read;
+  const read = readForReceipt(bytes, ledger);
+  if (read === undefined || !(await signatureValid(read))) return undefined;
+  return { id: read.entry.id, ledger, digest: sha256Sync(bytes) };
+}
+
+/**
+ * `receiptFor` with the signature checked by a runtime's synchronous verifier (ed25519.ts),
+ * which decides as WebCrypto does: the same receipt, or none, with no promise.
+ */
+export function receiptWith(
+  bytes: Uint8Array,
+  ledger: string,
+  verifier: Ed25519Verifier,
+): EntryReceipt | undefined {
+  const read = readForReceipt(bytes, ledger);
+  if (read === undefined || !signatureValidSync(read, verifier)) return undefined;
+  return { id: read.entry.id, ledger, digest: sha256Sync(bytes) };
+}
+
+/** `readEntry` of untrusted bytes, or undefined where it refuses them. */
+function readForReceipt(bytes: Uint8Array, ledger: string): ReadEntry | undefined {
   try {
-    read = readEntry(bytes, undefined, { ledger });
+    return readEntry(bytes, undefined, { ledger });
   } catch (error) {
     if (isPatchtrailError(error)) return undefined;
     throw error;
   }
-  if (!(await signatureValid(read))) return undefined;
-  return { id: read.entry.id, ledger, digest: sha256Sync(bytes) };
 }
 
 /**
