@@ -5,14 +5,19 @@
  * twice — and the whole file is ignored, so every file is read again.
  *
  * Layout, little-endian:
- *   magic "ptstat\0\1" (8) | SHA-256 of every byte after it (32) | target key (32)
- *   | boot key (16) | pass start, ns (8) | entry count (4)
- *   | entries: dev, ino, mode, size (u64 each), mtime, ctime (i64 ns each), SHA-256 (32),
- *     path length (u16), path (UTF-8)
+ *   magic "ptstat\0\2" (8) | SHA-256 of every byte after it (32) | target key (32)
+ *   | boot key (16) | pass start, ns (8) | entry count (4) | text length (4)
+ *   | SHA-256 of the text (32: the tree hash of the entries, as a tree)
+ *   | records: per entry, dev, ino, mode, size (u64 each), mtime, ctime (i64 ns each), and
+ *     where its line of the text ends (u32)
+ *   | text: the entries' tree-hash lines (tree-hash-text.ts), sorted by the UTF-8 bytes of
+ *     their paths, strictly (no path twice)
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { STAT_RECORD_BYTES, writeStatRecord, type FileStat } from './stat-record.ts';
+import { byUtf8, LINE_PATH_AT, type TreeText } from '../core/diff/tree-hash-text.ts';
+import { recordExecutable, STAT_RECORD_BYTES } from './stat-record.ts';
 
 export interface CacheHeader {
   /** Hex SHA-256 of the target's resolved path. */
@@ -21,26 +26,21 @@ export interface CacheHeader {
   started: bigint;
 }
 
-/** A cache file's bytes with the offset of each path's entry: its stat record comes first. */
-export interface CacheEntries {
+/** A cache file's entries: entry i's stat record is at `recordAt(i)` in `bytes`. */
+export interface CacheEntries extends TreeText {
   bytes: Buffer;
-  offsets: Map<string, number>;
+  text: Buffer;
+  /** The hex SHA-256 of `text`. */
+  textHash: string;
 }
 
-/** Where a stored entry's SHA-256 lies, from the entry's offset. */
-export const DIGEST_AT = STAT_RECORD_BYTES;
-
-/** An entry for the next cache file: one carried over as it is, or a fresh one. */
-export type NextEntry =
-  { from: Buffer; at: number } | { path: string; stat: FileStat; digest: string };
-
-const MAGIC = Buffer.from('ptstat\0\x01', 'latin1');
-const HEADER_BYTES = 8 + 32 + 32 + 16 + 8 + 4;
-const ENTRY_FIXED_BYTES = STAT_RECORD_BYTES + 32 + 2;
-const PATH_LENGTH_AT = STAT_RECORD_BYTES + 32;
-const MAX_PATH_BYTES = 0xffff;
-/** Far beyond any real tree's cache (about 120 bytes a file); larger is not read. */
+const MAGIC = Buffer.from('ptstat\0\x02', 'latin1');
+const HEADER_BYTES = 8 + 32 + 32 + 16 + 8 + 4 + 4 + 32;
+const RECORD_BYTES = STAT_RECORD_BYTES + 4;
+/** Far beyond any real tree's cache (about 150 bytes a file); larger is not read. */
 const MAX_CACHE_BYTES = 256 * 1024 * 1024;
+
+export const recordAt = (i: number): number => HEADER_BYTES + RECORD_BYTES * i;
 
 let bootKeyMemo: Buffer | undefined;
 
@@ -61,45 +61,92 @@ function bootKey(): Buffer {
   return bootKeyMemo;
 }
 
-/** A fresh entry's bytes, or undefined for a path too long to store (none is that long). */
-function freshEntry(path: string, stat: FileStat, digest: string): Buffer | undefined {
-  const name = Buffer.from(path, 'utf8');
-  if (name.length > MAX_PATH_BYTES) return undefined;
-  const out = Buffer.allocUnsafe(ENTRY_FIXED_BYTES + name.length);
-  writeStatRecord(stat, out, 0);
-  out.write(digest, DIGEST_AT, 32, 'hex');
-  out.writeUInt16LE(name.length, PATH_LENGTH_AT);
-  name.copy(out, ENTRY_FIXED_BYTES);
-  return out;
-}
-
-/** Where each entry's bytes are: carried ones stay in the old file's bytes, not copied twice. */
-function entrySpans(next: readonly NextEntry[]): [Buffer, number, number][] {
-  const spans: [Buffer, number, number][] = [];
-  for (const entry of next) {
-    if ('from' in entry) {
-      const length = ENTRY_FIXED_BYTES + entry.from.readUInt16LE(entry.at + PATH_LENGTH_AT);
-      spans.push([entry.from, entry.at, entry.at + length]);
-      continue;
-    }
-    const bytes = freshEntry(entry.path, entry.stat, entry.digest);
-    if (bytes !== undefined) spans.push([bytes, 0, bytes.length]);
-  }
-  return spans;
-}
-
-export function encodeCache(header: CacheHeader, next: readonly NextEntry[]): Buffer {
-  const spans = entrySpans(next);
-  const out = Buffer.alloc(spans.reduce((n, [, start, end]) => n + end - start, HEADER_BYTES));
+/**
+ * A cache file holding `records` (STAT_RECORD_BYTES each) and their lines `text`, whose
+ * SHA-256 is `textHash` (given when the caller has it).
+ */
+export function encodeCache(
+  header: CacheHeader,
+  records: Uint8Array,
+  text: Omit<TreeText, 'paths'>,
+  textHash?: Uint8Array,
+): Buffer {
+  const count = text.ends.length;
+  const out = Buffer.allocUnsafe(recordAt(count) + text.text.length);
   MAGIC.copy(out, 0);
   out.write(header.target, 40, 32, 'hex');
   bootKey().copy(out, 72);
   out.writeBigInt64LE(header.started, 88);
-  out.writeUInt32LE(spans.length, 96);
-  let at = HEADER_BYTES;
-  for (const [bytes, start, end] of spans) at += bytes.copy(out, at, start, end);
+  out.writeUInt32LE(count, 96);
+  out.writeUInt32LE(text.text.length, 100);
+  out.set(textHash ?? createHash('sha256').update(text.text).digest(), 104);
+  for (let i = 0; i < count; i++) {
+    const at = recordAt(i);
+    out.set(records.subarray(STAT_RECORD_BYTES * i, STAT_RECORD_BYTES * (i + 1)), at);
+    out.writeUInt32LE(text.ends[i] as number, at + STAT_RECORD_BYTES);
+  }
+  out.set(text.text, recordAt(count));
   createHash('sha256').update(out.subarray(40)).digest().copy(out, 8);
   return out;
+}
+
+/** What follows a line's digest, up to its path: its mode between two spaces. */
+const MODE_BYTES = { file: Buffer.from(' 100644 '), executable: Buffer.from(' 100755 ') };
+const NEWLINE = 0x0a;
+
+/**
+ * Whether `text[start..end]` is a well-formed line, `<64 bytes> <100644|100755> <path>\n`
+ * with a path of at least one byte, whose mode agrees with its stat record's. The digest's
+ * bytes are not checked: a checksummed file holds what its writer put there, and whoever can
+ * write the cache can vouch for any digest anyway.
+ */
+function wellFormed(text: Buffer, start: number, end: number, executable: boolean): boolean {
+  if (end - start < LINE_PATH_AT + 2 || text[end - 1] !== NEWLINE) return false;
+  const mode = executable ? MODE_BYTES.executable : MODE_BYTES.file;
+  for (let k = 0; k < mode.length; k++) if (text[start + 64 + k] !== mode[k]) return false;
+  return true;
+}
+
+/**
+ * The paths of the lines ending at `ends`: decoded once and sliced when the text is ASCII (as
+ * almost every tree's is), one by one otherwise; undefined unless strictly ascending by UTF-8
+ * bytes (for ASCII, JavaScript's order of strings is the order of their bytes).
+ */
+function pathsOf(text: Buffer, ends: Uint32Array): string[] | undefined {
+  const paths = new Array<string>(ends.length);
+  const whole = isAscii(text) ? text.toString('latin1') : undefined;
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const [from, end] = [start + LINE_PATH_AT, (ends[i] as number) - 1];
+    const path = whole?.slice(from, end) ?? text.toString('utf8', from, end);
+    if (i > 0) {
+      const previous = paths[i - 1] as string;
+      if (whole !== undefined ? previous >= path : byUtf8(previous, path) >= 0) return undefined;
+    }
+    paths[i] = path;
+    start = end + 1;
+  }
+  return paths;
+}
+
+/** The records' lines and paths, or undefined when any is malformed or out of order. */
+function decodeLines(
+  bytes: Buffer,
+  count: number,
+  text: Buffer,
+): Omit<TreeText, 'text'> | undefined {
+  const ends = new Uint32Array(count);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const at = recordAt(i);
+    const end = bytes.readUInt32LE(at + STAT_RECORD_BYTES);
+    if (end > text.length || !wellFormed(text, start, end, recordExecutable(bytes, at)))
+      return undefined;
+    [ends[i], start] = [end, end];
+  }
+  if (start !== text.length) return undefined;
+  const paths = pathsOf(text, ends);
+  return paths === undefined ? undefined : { paths, ends };
 }
 
 /** The entries of a cache file's bytes, or undefined when anything about them is off. */
@@ -113,20 +160,13 @@ export function decodeCache(
   if (bytes.toString('hex', 40, 72) !== expected.target) return undefined;
   if (!bytes.subarray(72, 88).equals(bootKey())) return undefined;
   const count = bytes.readUInt32LE(96);
-  if (count > (bytes.length - HEADER_BYTES) / ENTRY_FIXED_BYTES) return undefined;
-  const offsets = new Map<string, number>();
-  let at = HEADER_BYTES;
-  for (let i = 0; i < count; i++) {
-    if (at + ENTRY_FIXED_BYTES > bytes.length) return undefined;
-    const end = at + ENTRY_FIXED_BYTES + bytes.readUInt16LE(at + PATH_LENGTH_AT);
-    if (end > bytes.length) return undefined;
-    const path = bytes.toString('utf8', at + ENTRY_FIXED_BYTES, end);
-    if (offsets.has(path)) return undefined;
-    offsets.set(path, at);
-    at = end;
-  }
-  if (at !== bytes.length) return undefined;
-  return { bytes, offsets, started: bytes.readBigInt64LE(88) };
+  if (count > (bytes.length - HEADER_BYTES) / RECORD_BYTES) return undefined;
+  const text = bytes.subarray(recordAt(count));
+  if (text.length !== bytes.readUInt32LE(100)) return undefined;
+  const lines = decodeLines(bytes, count, text);
+  if (lines === undefined) return undefined;
+  const textHash = bytes.toString('hex', 104, 136);
+  return { bytes, text, ...lines, textHash, started: bytes.readBigInt64LE(88) };
 }
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
@@ -158,9 +198,8 @@ export function readCacheFile(
       n = readSync(fd, bytes, length, bytes.length - length, null);
     const decoded = decodeCache(bytes.subarray(0, length), expected);
     if (decoded === undefined) return undefined;
-    const written = stat.mtimeNs;
-    const { offsets, started } = decoded;
-    return { bytes: decoded.bytes, offsets, reference: started < written ? started : written };
+    const { started, ...entries } = decoded;
+    return { ...entries, reference: started < stat.mtimeNs ? started : stat.mtimeNs };
   } catch {
     return undefined;
   } finally {

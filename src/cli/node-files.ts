@@ -17,53 +17,96 @@ import {
   readdirSync,
   readSync,
   type BigIntStats,
+  type Dirent,
 } from 'node:fs';
 import { join, sep } from 'node:path';
 import { reject, RESERVED_DIRS, type TreeEntry } from '../core/index.ts';
 import { MAX_FILE_BYTES } from '../core/diff/limits.ts';
-import { makeStatTable, type FileStat, type StatTable } from './stat-record.ts';
+import { byUtf8 } from '../core/diff/tree-hash-text.ts';
+import { STAT_RECORD_BYTES, writeStatRecord, type FileStat } from './stat-record.ts';
 
 export interface Listing {
   entries: TreeEntry[];
-  /** Each regular file's stat, taken as it was listed. */
-  stats: StatTable;
+  /** The regular files, sorted by the UTF-8 bytes of their paths (the tree hash's order). */
+  files: string[];
+  /** Their stats as listed: record i (stat-record.ts, at STAT_RECORD_BYTES * i) is files[i]'s. */
+  records: Buffer;
 }
 
 const isReserved = (name: string): boolean => (RESERVED_DIRS as readonly string[]).includes(name);
 
+/** A name whose UTF-16 order may differ from its UTF-8 order (a surrogate or above). */
+const WIDE = /[\ud800-\uffff]/;
+
 /**
- * Every regular file and symlink under `root`, reserved directories left out; `onDir` hears
- * of each real directory walked (the tree remembers them as safe ancestors).
+ * A directory's entries in the order their paths sort by UTF-8 bytes: a directory's name
+ * counts with its "/", since every path under it begins so ("a-b" sorts before "a/c").
+ * JavaScript compares strings by UTF-16 units, which agree with UTF-8 below U+D800.
+ */
+function sortedEntries(dir: string): Dirent[] {
+  const keyed = readdirSync(dir, { withFileTypes: true }).map((entry) => ({
+    entry,
+    key: entry.isDirectory() ? `${entry.name}/` : entry.name,
+  }));
+  if (keyed.some((k) => WIDE.test(k.key))) keyed.sort((x, y) => byUtf8(x.key, y.key));
+  else keyed.sort((x, y) => (x.key < y.key ? -1 : 1));
+  return keyed.map((k) => k.entry);
+}
+
+/** Records for a listing, grown as files are found. */
+function recordsOf(): { put(stat: FileStat, index: number): void; bytes(): Buffer } {
+  let bytes = Buffer.allocUnsafe(STAT_RECORD_BYTES * 1024);
+  let used = 0;
+  return {
+    put(stat, index) {
+      used = (index + 1) * STAT_RECORD_BYTES;
+      if (used > bytes.length) {
+        const grown = Buffer.allocUnsafe(bytes.length * 2);
+        bytes.copy(grown);
+        bytes = grown;
+      }
+      writeStatRecord(stat, bytes, index * STAT_RECORD_BYTES);
+    },
+    bytes: () => bytes.subarray(0, used),
+  };
+}
+
+/**
+ * Every regular file and symlink under `root`, reserved directories left out, the files in the
+ * tree hash's order; `onDir` hears of each real directory walked (the tree remembers them as
+ * safe ancestors).
  */
 export function listFiles(root: string, onDir: (full: string) => void): Listing {
-  const listing: Listing = { entries: [], stats: makeStatTable() };
+  const entries: TreeEntry[] = [];
+  const files: string[] = [];
+  const records = recordsOf();
   // Names from readdir are single clean segments, so the full path is a concatenation away
   // (path.join's normalising cost a fifth of a listing of 3,559 files).
   const base = join(root, sep);
   const full = sep === '/' ? (path: string) => base + path : (path: string) => join(base, path);
   const walk = (rel: string): void => {
-    for (const entry of readdirSync(full(rel), { withFileTypes: true })) {
+    for (const entry of sortedEntries(full(rel))) {
       const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (isReserved(entry.name)) continue;
         onDir(full(path));
         walk(path);
       } else if (entry.isSymbolicLink()) {
-        listing.entries.push({ path, kind: 'symlink', executable: false });
+        entries.push({ path, kind: 'symlink', executable: false });
       } else if (entry.isFile()) {
         // Classified again by the stat itself: the entry may have changed since readdir.
         const stat = lstatSync(full(path), { bigint: true, throwIfNoEntry: false });
         if (stat === undefined) continue;
-        if (stat.isSymbolicLink())
-          listing.entries.push({ path, kind: 'symlink', executable: false });
+        if (stat.isSymbolicLink()) entries.push({ path, kind: 'symlink', executable: false });
         if (!stat.isFile()) continue;
-        listing.entries.push({ path, kind: 'file', executable: (stat.mode & 0o100n) !== 0n });
-        listing.stats.put(path, stat);
+        entries.push({ path, kind: 'file', executable: (stat.mode & 0o100n) !== 0n });
+        records.put(stat, files.length);
+        files.push(path);
       }
     }
   };
   walk('');
-  return listing;
+  return { entries, files, records: records.bytes() };
 }
 
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;

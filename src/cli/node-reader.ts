@@ -4,19 +4,35 @@
  * forgotten whenever the tree commits or recovers, so a stat is never older than the listing
  * it came with.
  */
-import { lstatSync } from 'node:fs';
-import type { TreeEntry } from '../core/index.ts';
-import { hashFile, listFiles, readFile } from './node-files.ts';
-import { cacheFileFor, cachedDigests } from './stat-cache.ts';
-import { writeStatRecord, type StatTable } from './stat-record.ts';
+import { createHash } from 'node:crypto';
+import type { TreeEntry, TreeHashState } from '../core/diff/tree.ts';
+import { makeTreeHashState } from '../core/diff/tree-hash.ts';
+import { treeTextOf, type TreeText } from '../core/diff/tree-hash-text.ts';
+import { hashFile, listFiles, readFile, type Listing } from './node-files.ts';
+import { cacheFileFor } from './stat-cache.ts';
+import { cachedTreeText } from './stat-pass.ts';
+import { recordExecutable, STAT_RECORD_BYTES } from './stat-record.ts';
 
 export interface FileReader {
   list(): TreeEntry[];
   read(path: string): Uint8Array;
   digest(path: string): string;
-  digests(paths: readonly string[]): string[];
+  /** The tree hash of what `list` last returned, `listed`. */
+  hashState(listed: readonly TreeEntry[]): TreeHashState;
   /** Drops the listing's stats (the tree is about to change). */
   forget(): void;
+}
+
+const treeHashHex = (text: Uint8Array): string =>
+  `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/** Every listed file read and hashed: the tree hash without a cache. */
+function coldText(listing: Listing, hash: (path: string) => string): TreeText {
+  const digests = listing.files.map((path, i) => ({
+    digest: hash(path),
+    executable: recordExecutable(listing.records, STAT_RECORD_BYTES * i),
+  }));
+  return treeTextOf(listing.files, digests);
 }
 
 /**
@@ -29,30 +45,28 @@ export function makeFileReader(
   realDirs: Set<string>,
   statCacheDir: string | undefined,
 ): FileReader {
-  let listed: StatTable | undefined;
+  let listing: Listing | undefined;
   const cacheFile = statCacheDir === undefined ? undefined : cacheFileFor(statCacheDir, root);
   const hash = (path: string) => hashFile(locate(path), path);
-  const stat = (path: string, into: Buffer): boolean => {
-    if (listed?.copy(path, into) === true) return true;
-    const now = lstatSync(locate(path), { bigint: true, throwIfNoEntry: false });
-    if (now?.isFile() !== true) return false;
-    writeStatRecord(now, into, 0);
-    return true;
-  };
   return {
     list() {
-      const listing = listFiles(root, (dir) => realDirs.add(dir));
-      listed = listing.stats;
+      listing = listFiles(root, (dir) => realDirs.add(dir));
       return listing.entries;
     },
     read: (path) => readFile(locate(path), path),
     digest: (path) => hash(path).digest,
-    digests(paths) {
-      if (cacheFile === undefined) return paths.map((path) => hash(path).digest);
-      return cachedDigests(cacheFile, root, paths, { stat, hash });
+    hashState(listed) {
+      if (listing === undefined || listed !== listing.entries)
+        throw new Error('hashState: pass the entries of the latest list()');
+      if (cacheFile === undefined) {
+        const text = coldText(listing, (path) => hash(path).digest);
+        return makeTreeHashState(text, treeHashHex(text.text), treeHashHex);
+      }
+      const text = cachedTreeText(cacheFile, root, listing, hash);
+      return makeTreeHashState(text, `sha256:${text.hash}`, treeHashHex);
     },
     forget() {
-      listed = undefined;
+      listing = undefined;
     },
   };
 }

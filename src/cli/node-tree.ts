@@ -70,7 +70,7 @@ export function makeNodeTree(dir: string, options: NodeTreeOptions = {}): Tree {
     children: probe.children,
     read: async (path) => files.read(path),
     digest: async (path) => files.digest(path),
-    digests: async (paths) => files.digests(paths),
+    hashState: async (listed) => files.hashState(listed),
     ...commits,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * A file's stat as the stat cache compares it, in 48 bytes: device, inode, mode and size
  * (u64), mtime and ctime (i64, ns since the epoch), little-endian — the same bytes in a
- * listing's table and in the cache file, so "same stat" is one byte comparison and a listing
+ * listing's records and in the cache file, so "same stat" is one byte comparison and a listing
  * of thousands of files keeps no objects per file alive (their garbage collection cost more
  * than the lstats).
  */
@@ -36,33 +36,6 @@ export function recordTimes(bytes: Buffer, at: number): [bigint, bigint] {
   return [bytes.readBigInt64LE(at + 32), bytes.readBigInt64LE(at + 40)];
 }
 
-/** The stat records of a listing's files, by path. */
-export interface StatTable {
-  put(path: string, stat: FileStat): void;
-  /** Copies the record of `path` into `into` at 0; false when `path` was not put. */
-  copy(path: string, into: Buffer): boolean;
-}
-
-export function makeStatTable(): StatTable {
-  const index = new Map<string, number>();
-  let bytes = Buffer.alloc(STAT_RECORD_BYTES * 1024);
-  return {
-    put(path, stat) {
-      const at = (index.get(path) ?? index.size) * STAT_RECORD_BYTES;
-      if (at + STAT_RECORD_BYTES > bytes.length) {
-        const grown = Buffer.alloc(bytes.length * 2);
-        bytes.copy(grown);
-        bytes = grown;
-      }
-      writeStatRecord(stat, bytes, at);
-      index.set(path, at / STAT_RECORD_BYTES);
-    },
-    copy(path, into) {
-      const slot = index.get(path);
-      if (slot === undefined) return false;
-      const at = slot * STAT_RECORD_BYTES;
-      bytes.copy(into, 0, at, at + STAT_RECORD_BYTES);
-      return true;
-    },
-  };
-}
+/** Whether the record at `at` has the owner-executable bit (git's 100755). */
+export const recordExecutable = (bytes: Uint8Array, at: number): boolean =>
+  ((bytes[at + 16] ?? 0) & 0o100) !== 0;

@@ -20,20 +20,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeCache, encodeCache } from '../../src/cli/cache-file.ts';
+import { decodeCache, recordAt } from '../../src/cli/cache-file.ts';
 import { hashFile, listFiles } from '../../src/cli/node-files.ts';
 import { makeNodeTree } from '../../src/cli/node-tree.ts';
-import {
-  cacheFileFor,
-  cachedDigests,
-  settled,
-  vouches,
-  worthRewriting,
-} from '../../src/cli/stat-cache.ts';
+import { cacheFileFor, settled, vouches, worthRewriting } from '../../src/cli/stat-cache.ts';
+import { cachedTreeText } from '../../src/cli/stat-pass.ts';
 import { statRecord, type FileStat } from '../../src/cli/stat-record.ts';
 import { treeHash } from '../../src/core/index.ts';
 import { writeTree } from '../helpers/trees.ts';
-import { resealCache, settle, sha256Hex } from '../helpers/stat-cache.ts';
+import { cacheOf, resealCache, settle, sha256Hex } from '../helpers/stat-cache.ts';
 
 let root: string;
 let dir: string;
@@ -43,18 +38,14 @@ const cachedHash = () => treeHash(makeNodeTree(dir, { statCache: cache }));
 const cacheFile = () => cacheFileFor(cache, dir);
 
 /** One cached pass over a target, as the Node tree runs it; says which files it read. */
-function pass(target = dir): { digests: Map<string, string>; read: string[] } {
-  const { entries, stats } = listFiles(target, () => undefined);
-  const paths = entries.filter((e) => e.kind === 'file').map((e) => e.path);
+function pass(target = dir): { hash: string; read: string[] } {
+  const listing = listFiles(target, () => undefined);
   const read: string[] = [];
-  const digests = cachedDigests(cacheFileFor(cache, target), target, paths, {
-    stat: (path, into) => stats.copy(path, into),
-    hash: (path) => {
-      read.push(path);
-      return hashFile(join(target, path), path);
-    },
+  const text = cachedTreeText(cacheFileFor(cache, target), target, listing, (path) => {
+    read.push(path);
+    return hashFile(join(target, path), path);
   });
-  return { digests: new Map(paths.map((p, i) => [p, digests[i] as string])), read: read.sort() };
+  return { hash: `sha256:${text.hash}`, read: read.sort() };
 }
 
 const FILES = { 'a.txt': 'aaaa\n', 'b.txt': 'bbbb\n', 'sub/c.sh': '#!/bin/sh\n' };
@@ -143,7 +134,7 @@ describe('the stat cache', () => {
     expect(await cachedHash()).toBe(await coldHash());
     expect(pass().read).toEqual([]);
     const kept = decodeCache(readFileSync(cacheFile()), { target: sha256Hex(dir) });
-    expect([...(kept?.offsets.keys() ?? [])].sort()).toEqual(['a.txt']);
+    expect(kept?.paths).toEqual(['a.txt']);
     writeTree(dir, { 'sub/c.sh': 'something else\n' });
     await settle(root);
     expect(pass().read).toEqual(['sub/c.sh']);
@@ -194,7 +185,7 @@ describe('the racy-timestamp rule', () => {
 
   it('trusts an entry only when its times are strictly older than the reference', () => {
     const trusted = (entry: FileStat, now: FileStat, reference: bigint) =>
-      vouches(statRecord(entry), 0, statRecord(now), reference);
+      vouches(statRecord(entry), 0, statRecord(now), 0, reference);
     expect(trusted(at(T), at(T), T + 1n)).toBe(true);
     expect(trusted(at(T), at(T), T)).toBe(false);
     expect(trusted({ ...at(T), mtimeNs: T - 5n }, { ...at(T), mtimeNs: T - 5n }, T)).toBe(false);
@@ -249,32 +240,50 @@ describe('a hostile cache file', () => {
       ctimeNs: 2n ** 63n - 1n,
     };
     const entries = EVIL.map((path) => ({ path, stat: absurd, digest: '00'.repeat(32) }));
-    writeFileSync(
-      cacheFile(),
-      encodeCache({ target: sha256Hex(dir), started: 2n ** 62n }, entries),
-    );
+    writeFileSync(cacheFile(), cacheOf({ target: sha256Hex(dir), started: 2n ** 62n }, entries));
     expect(await cachedHash()).toBe(await coldHash());
     expect(({} as Record<string, unknown>).digest).toBeUndefined();
   });
 
   it('whose structure is broken, checksum and all, is ignored whole', () => {
-    const honest = (): Buffer => {
-      pass();
-      return readFileSync(cacheFile());
-    };
-    const good = honest();
+    pass();
+    const good = readFileSync(cacheFile());
+    const entries = listFiles(dir, () => undefined).files.map((path) => {
+      const { digest, stat } = hashFile(join(dir, path), path);
+      return { path, digest, stat };
+    });
+    const header = { target: sha256Hex(dir), started: good.readBigInt64LE(88) };
+    expect(cacheOf(header, entries).equals(good)).toBe(true); // as the pass writes it
     const countTooLarge = Buffer.from(good);
     countTooLarge.writeUInt32LE(0xffffffff, 96);
-    const pathPastEnd = Buffer.from(good);
-    pathPastEnd.writeUInt16LE(0xffff, 100 + 80);
+    const linePastEnd = Buffer.from(good);
+    linePastEnd.writeUInt32LE(0xffffffff, recordAt(0) + 48);
     const trailing = Buffer.concat([good, Buffer.from('junk')]);
-    const first = good.subarray(100, 100 + 82 + good.readUInt16LE(100 + 80));
-    const twice = Buffer.concat([good, first]);
-    twice.writeUInt32LE(good.readUInt32LE(96) + 1, 96);
-    for (const bad of [countTooLarge, pathPastEnd, trailing, twice]) {
+    const [first, second] = entries as [(typeof entries)[0], (typeof entries)[0]];
+    const twice = cacheOf(header, [first, first, second], false);
+    const unsorted = cacheOf(header, [second, first], false);
+    const executable = { ...first, stat: { ...first.stat, mode: first.stat.mode | 0o100n } };
+    const modeDisagrees = cacheOf(header, [first, second]);
+    modeDisagrees.set(
+      cacheOf(header, [executable, second]).subarray(recordAt(0), recordAt(1)),
+      recordAt(0),
+    );
+    const noNewline = Buffer.from(good);
+    noNewline[noNewline.length - 1] = 0x20;
+    for (const bad of [
+      countTooLarge,
+      linePastEnd,
+      trailing,
+      twice,
+      unsorted,
+      modeDisagrees,
+      noNewline,
+    ]) {
       writeFileSync(cacheFile(), resealCache(bad));
       expect(pass().read).toHaveLength(5);
     }
+    writeFileSync(cacheFile(), resealCache(good)); // the same bytes, resealed: still good
+    expect(pass().read).toHaveLength(0);
   });
 });
 

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { treeHashOf, type FileDigest } from '../../src/core/diff/tree-hash.ts';
+import { makeTreeHashState, treeHashOf, type FileDigest } from '../../src/core/diff/tree-hash.ts';
+import { byUtf8, editTreeText, treeTextOf } from '../../src/core/diff/tree-hash-text.ts';
 
 function documented(files: ReadonlyMap<string, FileDigest>): string {
   const paths = [...files.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
@@ -52,5 +53,35 @@ describe('the tree hash', () => {
       ['\uFF01', { digest: '1'.repeat(64), executable: true }],
     ]);
     expect(await treeHashOf(map)).toBe(documented(map));
+  });
+
+  it('after a few changes, equals the hash of the changed tree computed afresh (property)', async () => {
+    const digest = (p: string, salt: number) =>
+      createHash('sha256').update(`${salt}${p}`).digest('hex');
+    const change = fc.tuple(path, fc.option(fc.nat(3), { nil: null }), fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(files, fc.array(change, { maxLength: 8 }), async (map, edits) => {
+        const paths = [...map.keys()].sort(byUtf8);
+        const text = treeTextOf(
+          paths,
+          paths.map((p) => map.get(p) as FileDigest),
+        );
+        const state = makeTreeHashState(text, await treeHashOf(map));
+        const changes = new Map<string, FileDigest | null>();
+        for (const [p, salt, executable] of edits)
+          changes.set(p, salt === null ? null : { digest: digest(p, salt), executable });
+        const changed = new Map(map);
+        for (const [p, file] of changes) {
+          if (file === null) changed.delete(p);
+          else changed.set(p, file);
+        }
+        expect(state.hash).toBe(documented(map));
+        expect(await state.after(changes)).toBe(documented(changed));
+        const edited = editTreeText(text, changes);
+        expect(edited.paths).toEqual([...changed.keys()].sort(byUtf8));
+        expect(edited.ends.at(-1) ?? 0).toBe(edited.text.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

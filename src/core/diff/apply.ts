@@ -18,7 +18,7 @@ import { parseDiff, touchedPaths } from './parse.ts';
 import { changesOf, plan, type FileResult, type Overlay, type PlacedHunk } from './plan.ts';
 import { reverseDiff } from './reverse.ts';
 import { checkPathsAgainstTree, checkPathSyntax } from './safety.ts';
-import { digestFiles, fileDigest, treeHashOf, type FileDigest } from './tree-hash.ts';
+import { fileDigest, treeHashState, type FileDigest } from './tree-hash.ts';
 import type { RecoveryOutcome, Tree, TreeChange, TreeEntry } from './tree.ts';
 
 export type { FileResult } from './plan.ts';
@@ -56,16 +56,15 @@ export interface ApplyResult {
   pendingRecovery?: Exclude<RecoveryOutcome, 'none'>;
 }
 
-async function overlaidDigests(
-  before: Map<string, FileDigest>,
-  overlay: Overlay,
-): Promise<Map<string, FileDigest>> {
-  const after = new Map(before);
+/** The files a dry run would write or delete, with the digests of what it would write. */
+async function overlaidChanges(overlay: Overlay): Promise<Map<string, FileDigest | null>> {
+  const changes = new Map<string, FileDigest | null>();
   for (const [path, state] of overlay) {
-    if (state === null) after.delete(path);
-    else after.set(path, { digest: await sha256Hex(state.content), executable: state.executable });
+    if (state === null) changes.set(path, null);
+    else
+      changes.set(path, { digest: await sha256Hex(state.content), executable: state.executable });
   }
-  return after;
+  return changes;
 }
 
 /** True when the reverse of the diff applies cleanly: the diff is already in the tree. */
@@ -119,8 +118,8 @@ export async function applyDiff(
   const { view, ...recovery } = await settled(tree, options.dryRun === true);
   const listed = await view.list();
   const entries = new Map(listed.map((e) => [e.path, e]));
-  const before = await digestFiles(view, listed);
-  const treeBefore = await treeHashOf(before);
+  const before = await treeHashState(view, listed);
+  const treeBefore = before.hash;
   await checkPathsAgainstTree(view, listed, touched);
   const base = { treeBefore, ...recovery };
   let planned;
@@ -146,37 +145,33 @@ export async function applyDiff(
     fuzz: planned.hunks.reduce((m, h) => Math.max(m, h.fuzz), 0),
   };
   if (options.dryRun === true) {
-    const treeAfter = await treeHashOf(await overlaidDigests(before, planned.overlay));
+    const treeAfter = await before.after(await overlaidChanges(planned.overlay));
     return { status: 'dry-run', treeAfter, ...result };
   }
   await tree.commit(changes);
-  const treeAfter = await hashAfterCommit(tree, before, changes);
+  const treeAfter = await before.after(await landed(tree, changes));
   return { status: reverse ? 'reversed' : 'applied', treeAfter, ...result };
 }
 
 /**
- * The tree hash after the commit: every file the commit wrote is read back from the tree (its
- * bytes and mode as they landed), deleted files are gone, and every other file is as the
- * listing before the commit found and hashed it. Listing the whole tree again would cost as
- * much as the hash before (one stat per file) for files the commit did not touch.
+ * What the commit left of each file it changed: every file it wrote is read back from the tree
+ * (its bytes and mode as they landed), deleted files are gone. With the listing before the
+ * commit, that gives the tree hash after it: listing the whole tree again would cost as much as
+ * the hash before (one stat per file) for files the commit did not touch.
  */
-async function hashAfterCommit(
+async function landed(
   tree: Tree,
-  before: Map<string, FileDigest>,
   changes: readonly TreeChange[],
-) {
-  const after = new Map(before);
+): Promise<Map<string, FileDigest | null>> {
+  const after = new Map<string, FileDigest | null>();
   for (const change of changes) {
-    if (change.action === 'delete') {
-      after.delete(change.path);
-      continue;
-    }
-    const landed = await tree.stat(change.path);
-    if (landed?.kind !== 'file') after.delete(change.path);
-    else {
-      const digest = await fileDigest(tree, change.path);
-      after.set(change.path, { digest, executable: landed.executable });
-    }
+    const stat = change.action === 'delete' ? undefined : await tree.stat(change.path);
+    if (stat?.kind !== 'file') after.set(change.path, null);
+    else
+      after.set(change.path, {
+        digest: await fileDigest(tree, change.path),
+        executable: stat.executable,
+      });
   }
-  return treeHashOf(after);
+  return after;
 }

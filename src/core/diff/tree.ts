@@ -32,6 +32,16 @@ export type PendingCommit =
   /** `changes`: what rolling forward still has to do, with the staged bytes. */
   | { outcome: 'rolled-forward'; changes: TreeChange[] };
 
+/** A tree hash, and the hash of the same tree after a few changes, without listing it again. */
+export interface TreeHashState {
+  /** `sha256:<hex>` (tree-hash.ts). */
+  hash: string;
+  /** The tree hash with these files changed: written with this digest and mode, or deleted. */
+  after(
+    changes: ReadonlyMap<string, { digest: string; executable: boolean } | null>,
+  ): Promise<string>;
+}
+
 /** Directories a tree never lists and a diff may never touch. */
 export const RESERVED_DIRS = ['.git', '.patchtrail'] as const;
 
@@ -51,11 +61,11 @@ export interface Tree {
    */
   digest?(path: string): Promise<string>;
   /**
-   * The digests of many regular files at once (a listing's files, answered in their order),
-   * for adapters that can skip reading files they have seen unchanged (the Node tree's stat
-   * cache); without it, tree hashes call `digest` or `read` per file.
+   * The tree hash of `listed`, the entries this tree's last `list()` returned, for adapters
+   * that can skip reading files they have seen unchanged and keep the hash's text (the Node
+   * tree's stat cache); without it, tree hashes call `digest` or `read` per file.
    */
-  digests?(paths: readonly string[]): Promise<string[]>;
+  hashState?(listed: readonly TreeEntry[]): Promise<TreeHashState>;
   /**
    * Applies every change or none; creates parent directories, removes emptied ones. Refuses
    * (APPLY_CONFLICT, UNSAFE_PATH) before anything is staged a commit that could not finish.
