@@ -55,7 +55,10 @@ describe('admission in batches on the pool', () => {
     expect(report.counts).toEqual({ admitted: 299, duplicate: 0, held: 0, rejected: 0 });
     expect(report.checkedInWorkers).toBe(299);
     expect(logOf(ledger)).toEqual(logOf(await oneByOne(inputs(entries))));
-    expect(fakes.started.map((w) => w.requests.length)).toEqual([3, 2]);
+    // Five batches over both workers; which takes more depends on which answers first.
+    const perWorker = fakes.started.map((w) => w.requests.length);
+    expect(perWorker.reduce((a, b) => a + b, 0)).toBe(5);
+    expect(perWorker.every((n) => n >= 1)).toBe(true);
     expect(progress).toEqual([64, 128, 192, 256, 299]);
   });
 
