@@ -11,9 +11,18 @@
 import { bytesEqual } from '../core/encoding/bytes.ts';
 import { reject } from '../core/errors.ts';
 import { decodeEntry, type Entry } from '../core/ledger/entry.ts';
-import { admitLines, ledgerLines, serializeEntries, type LoadReport } from '../core/ledger/file.ts';
+import {
+  admitLines,
+  emptyLoadReport,
+  ledgerLines,
+  serializeEntries,
+  tally,
+  type LoadReport,
+} from '../core/ledger/file.ts';
 import { entriesSince, headsOf } from '../core/ledger/frontier.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
+import { admitInBatches } from './worker-admission.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 export { headsOf };
 
@@ -39,19 +48,50 @@ export async function readLedgerFile(bytes: Uint8Array): Promise<LedgerFile> {
   return { genesis, lines: rest, numbers: numbers.slice(1), truncatedTail: tail };
 }
 
+export interface AdmitFileOptions {
+  /** Reads and checks the lines in the pool's workers, in batches (else on this thread). */
+  pool?: WorkerPool;
+  progress?: (done: number, total: number) => void;
+}
+
+/**
+ * Admits a file's lines in order, each reported under its line number. With a pool, lines are
+ * read and their signatures checked in its workers and the page gets a turn between slices;
+ * either way the ledger decides each line exactly as `admit` does, and the report is the same.
+ */
+export async function admitFileLines(
+  ledger: Ledger,
+  lines: readonly Uint8Array[],
+  numbers: readonly number[],
+  options: AdmitFileOptions = {},
+): Promise<LoadReport> {
+  const { pool, progress } = options;
+  if (pool === undefined)
+    return admitLines(ledger, lines, { numbers, ...(progress === undefined ? {} : { progress }) });
+  const report = emptyLoadReport();
+  await admitInBatches(
+    ledger,
+    lines.map((bytes) => ({ bytes })),
+    pool,
+    {
+      onResult: (i, result) => tally(report, result, numbers[i] ?? i + 1),
+      ...(progress === undefined ? {} : { onProgress: progress }),
+    },
+  );
+  report.held = ledger.heldCount;
+  return report;
+}
+
 /** Admits a ledger file (or an export) of this ledger through the validator. */
 export async function importLedgerFile(
   ledger: Ledger,
   bytes: Uint8Array,
-  progress?: (done: number, total: number) => void,
+  options: AdmitFileOptions = {},
 ): Promise<LoadReport> {
   const file = await readLedgerFile(bytes);
   if (!bytesEqual(file.genesis.bytes, ledger.genesis.bytes))
     reject('MALFORMED_INPUT', `this file is ledger ${file.genesis.id}, not ${ledger.id}`);
-  const report = await admitLines(ledger, file.lines, {
-    numbers: file.numbers,
-    ...(progress === undefined ? {} : { progress }),
-  });
+  const report = await admitFileLines(ledger, file.lines, file.numbers, options);
   report.truncatedTail = file.truncatedTail;
   return report;
 }

@@ -8,9 +8,10 @@
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
-import { admitLines, ledgerLines } from '../core/ledger/file.ts';
+import { ledgerLines } from '../core/ledger/file.ts';
 import type { LedgerStore } from '../storage/ledger-store.ts';
-import { exportLedgerFile, headsOf } from './file-sync.ts';
+import { admitFileLines, exportLedgerFile, headsOf } from './file-sync.ts';
+import type { WorkerPool } from './worker-pool.ts';
 import { witnessNewestCheckpoint, type WitnessOutcome } from './witness.ts';
 
 export type ActionResult =
@@ -28,6 +29,8 @@ export interface SessionOptions {
   onError: (error: unknown) => void;
   progress?: (done: number, total: number) => void;
   now?: () => Date;
+  /** Imported ledger files are read and checked in this pool's workers. */
+  pool?: WorkerPool;
 }
 
 function failure(error: unknown): ActionResult {
@@ -40,7 +43,7 @@ function failure(error: unknown): ActionResult {
 }
 
 /** Admits untrusted input into the ledger and waits until the store has it. */
-export function intake(store: LedgerStore, touched: () => void) {
+export function intake(store: LedgerStore, touched: () => void, pool?: WorkerPool) {
   const { ledger } = store;
   return {
     async admit(bytes: Uint8Array): Promise<ActionResult> {
@@ -55,8 +58,11 @@ export function intake(store: LedgerStore, touched: () => void) {
       bytes: Uint8Array,
       progress?: (done: number, total: number) => void,
     ): Promise<ImportReport> {
-      const { lines } = ledgerLines(bytes);
-      const report = await admitLines(ledger, lines, progress === undefined ? {} : { progress });
+      const { lines, numbers } = ledgerLines(bytes);
+      const report = await admitFileLines(ledger, lines, numbers, {
+        ...(pool === undefined ? {} : { pool }),
+        ...(progress === undefined ? {} : { progress }),
+      });
       await store.flush();
       touched();
       const { admitted, duplicate, held, rejected } = report;

@@ -169,7 +169,7 @@ export async function openTeamSession(
     revision: live.revision,
     ...views(ledger, live.revision),
     ...actions(store, options, live.now),
-    ...intake(store, live.now),
+    ...intake(store, live.now, options.pool),
     ...exchange(store, options, live.now),
     ledger,
     async quarantine() {

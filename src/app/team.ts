@@ -11,6 +11,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import type { Invitation } from './invitation.ts';
 import { invitationLink, newRoomSecret } from './invitation.ts';
+import type { WorkerPool } from './worker-pool.ts';
 import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
@@ -87,6 +88,7 @@ class Teams {
   constructor(
     private readonly device: DeviceService,
     private readonly sync: SyncService,
+    private readonly pool?: WorkerPool,
   ) {
     [this.phase, this.setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
     [this.memberships, this.setMemberships] = createSignal<Membership[]>([]);
@@ -159,6 +161,7 @@ class Teams {
     return openTeamSession(genesis ?? membership.ledgerId, {
       signer: () => this.device.key() ?? key,
       onError: (error) => console.error('patchtrail: ledger store write failed', error),
+      ...(this.pool === undefined ? {} : { pool: this.pool }),
       progress: (done, total) => {
         if (ticket === this.opening) this.setPhase({ kind: 'loading', membership, done, total });
       },
@@ -266,8 +269,10 @@ export function createTeams(
   device: DeviceService,
   sync: SyncService,
   busy: BusyRegistry,
+  /** Where imported ledger files are read and checked (the main thread without one). */
+  pool?: WorkerPool,
 ): TeamService {
-  const teams = new Teams(device, sync);
+  const teams = new Teams(device, sync, pool);
   void teams.start();
   return {
     phase: teams.phase,

@@ -48,7 +48,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     memory: makeSyncMemory(),
     busy,
   });
-  const teams = createTeams(device, sync, busy);
+  const teams = createTeams(device, sync, busy, bundles.pool);
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
   const pairings = createPairings(ledger, peerConfig, sync);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);

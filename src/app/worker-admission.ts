@@ -47,6 +47,8 @@ export interface AdmitBatchOptions {
   onProgress?: (done: number, total: number) => void;
   /** Stops between batches (entries already admitted stay admitted) with an AbortError. */
   signal?: AbortSignal;
+  /** Called with each entry's outcome, by its index in the input, in admission order. */
+  onResult?: (index: number, result: AdmitResult) => void;
 }
 
 export interface AdmissionReport {
@@ -152,6 +154,7 @@ async function admitBatch(
   batch: Batch,
   checked: Checked | undefined,
   report: AdmissionReport,
+  onResult?: (index: number, result: AdmitResult) => void,
 ): Promise<void> {
   let start = 0;
   let slice = performance.now();
@@ -166,6 +169,7 @@ async function admitBatch(
     }
     if (options.receipt !== undefined) report.checkedInWorkers++;
     const result = await ledger.admit(bytes, options);
+    onResult?.(batch.start + i, result);
     report.counts[result.status]++;
     if (result.status === 'rejected')
       report.rejected.push({
@@ -262,7 +266,7 @@ export async function admitInBatches(
       throw abortError(options.signal);
     }
     const batch = batches[k] as Batch;
-    await admitBatch(ledger, batch, checked, report);
+    await admitBatch(ledger, batch, checked, report, options.onResult);
     feeder.admitted(k);
     options.onProgress?.(batch.start + batch.entries.length, entries.length);
     await yieldToPage();

@@ -125,17 +125,18 @@ export interface WorkflowSession {
 }
 
 /**
- * Call inside a describe: the fixture in a temporary folder, the production build served, a
+ * Call inside a describe: the fixture in a temporary folder (`grow`: entries its grown ledger
+ * file adds), the production build served, a
  * fresh Chromium; every test fails on a page error (but the missing signaling server's);
  * all of it removed afterwards.
  */
-export function workflowBrowser(prefix: string): WorkflowSession {
+export function workflowBrowser(prefix: string, grow = 0): WorkflowSession {
   const session = { files: [] as string[] } as WorkflowSession;
   let dir = '';
   let errors: string[] = [];
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), `patchtrail-${prefix}-`));
-    [session.fixture] = await Promise.all([buildWorkflowFixture(dir), ensureWebBuild()]);
+    [session.fixture] = await Promise.all([buildWorkflowFixture(dir, grow), ensureWebBuild()]);
     [session.server, session.browser] = await Promise.all([serveWebApp(), launchChromium()]);
     session.page = session.browser.page;
     errors = collectPageErrors(session.page);

@@ -142,14 +142,7 @@ export async function admitLines(
   lines: readonly Uint8Array[],
   options: AdmitLinesOptions = {},
 ): Promise<LoadReport> {
-  const report: LoadReport = {
-    admitted: 0,
-    duplicate: 0,
-    held: 0,
-    rejected: [],
-    truncatedTail: 0,
-    repeated: [],
-  };
+  const report = emptyLoadReport();
   const from = options.from ?? 0;
   const ahead = readAhead(ledger, lines, options);
   for (let i = from; i < lines.length; i++) {
@@ -197,7 +190,13 @@ function readAhead(
   };
 }
 
-function tally(report: LoadReport, result: AdmitResult, line: number): void {
+/** A report with nothing in it yet. */
+export function emptyLoadReport(): LoadReport {
+  return { admitted: 0, duplicate: 0, held: 0, rejected: [], truncatedTail: 0, repeated: [] };
+}
+
+/** Adds one line's admission outcome to a report (`line`: its number in the file). */
+export function tally(report: LoadReport, result: AdmitResult, line: number): void {
   if (result.status === 'rejected')
     report.rejected.push({
       line,
