@@ -19,7 +19,7 @@
  * was planted) is refused with nothing changed. `pending` finds what `recover` would do
  * without doing it. The transaction directory is checked before use (./node-journal.ts).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './node-crypto.ts';
 import { mkdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkCommit, opsToReplay, type TreeProbe } from '../core/diff/commit-check.ts';
@@ -37,8 +37,6 @@ import {
   txnPaths,
   writeNewFile,
 } from './node-journal.ts';
-
-const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export interface NodeCommitOptions {
   /** Called before each mutating step of a commit; tests use it to crash at chosen points. */
@@ -98,7 +96,7 @@ export function makeNodeCommits(
 
   const stagedBlobs = {
     kind: async (blob: string) => stagedKind(paths, blob),
-    sha256: async (blob: string) => sha256Of(readStaged(paths, blob).content),
+    sha256: async (blob: string) => sha256Hex(readStaged(paths, blob).content),
   };
   /** The ops a committed journal still has to replay, checked; undefined when torn. */
   const journaledOps = () => opsToReplay(readJournalFile(paths), stagedBlobs, tree.probe);
@@ -117,7 +115,7 @@ export function makeNodeCommits(
       mark(`stage ${op.path}`);
       writeNewFile(file, content, op.executable ? 0o755 : 0o644);
       staged.push(file);
-      return { ...op, sha256: sha256Of(content) };
+      return { ...op, sha256: sha256Hex(content) };
     });
     mark('journal');
     writeNewFile(paths.journal, encodeJournal(summed), 0o644);

@@ -39,6 +39,9 @@ function keyObject(publicKey: Uint8Array): KeyObject {
 export const nodeVerify: Ed25519Verifier = (publicKey, message, signature) =>
   verify(null, message, keyObject(publicKey), signature);
 
+/** OpenSSL's SHA-256 of exactly `data`, in lower-case hex. */
+export const sha256Hex = (data: Uint8Array): string => hash('sha256', data, 'hex');
+
 /** OpenSSL's SHA-256 of exactly `data`, as a fresh 32-byte array. */
 export function nodeSha256(data: Uint8Array): Uint8Array {
   const digest = hash('sha256', data, 'buffer');

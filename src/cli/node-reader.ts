@@ -4,7 +4,7 @@
  * forgotten whenever the tree commits or recovers, so a stat is never older than the listing
  * it came with.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './node-crypto.ts';
 import type { TreeEntry, TreeHashState } from '../core/diff/tree.ts';
 import { makeTreeHashState } from '../core/diff/tree-hash.ts';
 import { treeTextOf, type TreeText } from '../core/diff/tree-hash-text.ts';
@@ -23,8 +23,7 @@ export interface FileReader {
   forget(): void;
 }
 
-const treeHashHex = (text: Uint8Array): string =>
-  `sha256:${createHash('sha256').update(text).digest('hex')}`;
+const treeHashHex = (text: Uint8Array): string => `sha256:${sha256Hex(text)}`;
 
 /** Every listed file read and hashed: the tree hash without a cache. */
 function coldText(listing: Listing, hash: (path: string) => string): TreeText {

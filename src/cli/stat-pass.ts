@@ -5,10 +5,10 @@
  * any other file is read and hashed, and gets a fresh line. When every listed file had an entry
  * that vouched and no entry was left over, the text is the cache's and so is its SHA-256.
  */
-import { createHash } from 'node:crypto';
 import { byUtf8, treeLine, type TreeText } from '../core/diff/tree-hash-text.ts';
 import { encodeCache, readCacheFile, recordAt, type CacheEntries } from './cache-file.ts';
 import type { HashedFile } from './node-files.ts';
+import { sha256Hex } from './node-crypto.ts';
 import { beginPass, endPass, notRacy, targetKey, vouches, worthRewriting } from './stat-cache.ts';
 import { recordExecutable, STAT_RECORD_BYTES, statRecord } from './stat-record.ts';
 
@@ -43,7 +43,6 @@ interface Merged {
 
 type Cached = CacheEntries & { reference: bigint };
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const lineLength = (text: TreeText, i: number): number =>
   (text.ends[i] as number) - (i === 0 ? 0 : (text.ends[i - 1] as number));
 
@@ -148,7 +147,7 @@ function textOf(listed: ListedFiles, cached: Cached | undefined, merged: Merged)
   };
   const { parts, ends } = assemble(paths.length, lineAt, cached);
   const text = Buffer.concat(parts, ends.at(-1) ?? 0);
-  return { paths, text, ends, hash: sha256(text) };
+  return { paths, text, ends, hash: sha256Hex(text) };
 }
 
 /** The next cache file: an entry for each listed file that vouched, or was read and is not racy. */

@@ -204,19 +204,23 @@ export function signatureValid(read: ReadEntry): Promise<boolean> {
   return authorSigned(read.entry.author, read.message, read.signature);
 }
 
+/** The public key a did:key names, or undefined for one that names none. */
+function authorKey(author: string): Uint8Array | undefined {
+  try {
+    return didPublicKey(author);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `signature` over `message` verifies under the did:key `author` (never throws). */
 export async function authorSigned(
   author: string,
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  let key: Uint8Array;
-  try {
-    key = didPublicKey(author);
-  } catch {
-    return false;
-  }
-  return verify(key, message, signature);
+  const key = authorKey(author);
+  return key !== undefined && verify(key, message, signature);
 }
 
 /**
@@ -224,13 +228,8 @@ export async function authorSigned(
  * checks first): no promise, for a thread that reads many entries in a row.
  */
 export function signatureValidSync(read: ReadEntry, verifier: Ed25519Verifier): boolean {
-  let key: Uint8Array;
-  try {
-    key = didPublicKey(read.entry.author);
-  } catch {
-    return false;
-  }
-  return verifySync(key, read.message, read.signature, verifier);
+  const key = authorKey(read.entry.author);
+  return key !== undefined && verifySync(key, read.message, read.signature, verifier);
 }
 
 /** Refuses an entry whose signature did not verify. */
