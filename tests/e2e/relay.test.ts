@@ -92,9 +92,20 @@ describeBrowser('the relay with two browsers and a hostile client', () => {
     expect(sb?.digest).toBe(sa?.digest);
     for (const s of [sa, sb]) {
       expect(s?.ids).not.toContain(fake.id);
-      expect(s?.quarantined).toContainEqual({ key: fake.id, code: 'INVALID_SIGNATURE' });
       expect(s?.state?.relay).toMatchObject({ connected: true });
     }
+    // Quarantine rows are stored after admission settles, and the first honest client to read
+    // the forgery removes it from the shared map, so the other may never see it: the evidence
+    // is kept by one of them, not necessarily by both.
+    const forgeryQuarantined = async () => {
+      const rows = await Promise.all(
+        [a, b].map((p) => p.page.evaluate(() => window.patchtrailPeers.snapshot())),
+      );
+      return rows.some((r) =>
+        r.quarantined.some((q) => q.key === fake.id && q.code === 'INVALID_SIGNATURE'),
+      );
+    };
+    await expect.poll(forgeryQuarantined, { timeout: 10_000 }).toBe(true);
     await expect.poll(() => map.size, { timeout: 10_000 }).toBe(6);
   });
 });
