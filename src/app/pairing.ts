@@ -8,6 +8,8 @@ import * as Y from 'yjs';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc } from '../sync/ledger-doc.ts';
+import { bindingAdmission } from './worker-admission.ts';
+import type { WorkerPool } from './worker-pool.ts';
 import { answerPairingOffer, createPairingOffer, type PairedLink } from '../sync/pairing.ts';
 import { decodePairingCode, encodePairingCode, qrSvgs, splitForQr } from './pairing-code.ts';
 
@@ -36,11 +38,18 @@ export interface PairingCode {
 interface PairingOptions {
   iceServers: readonly RTCIceServer[];
   now?: () => number;
+  /** Large changes (the first sync) are read and checked in this pool's workers. */
+  pool?: WorkerPool;
 }
 
-function session(ledger: Ledger, link: PairedLink, now: () => number): PairingSession {
+function session(ledger: Ledger, link: PairedLink, options: PairingOptions): PairingSession {
+  const now = options.now ?? Date.now;
   const doc = new Y.Doc();
-  const binding = bindLedgerDoc(doc, yieldingLedger(ledger));
+  const binding = bindLedgerDoc(
+    doc,
+    yieldingLedger(ledger),
+    bindingAdmission(ledger, options.pool),
+  );
   const [state, setState] = createSignal<PairingState>({ status: 'connecting' });
   void link.open.then(
     () => setState((s) => (s.status === 'closed' ? s : { ...s, status: 'connected' })),
@@ -78,7 +87,7 @@ export async function offerPairing(
     qr: qrSvgs(code),
     async complete(answerCode) {
       const answer = await decodePairingCode('answer', answerCode);
-      return session(ledger, await offer.accept(answer), options.now ?? Date.now);
+      return session(ledger, await offer.accept(answer), options);
     },
     cancel: () => offer.cancel(),
   };
@@ -94,5 +103,5 @@ export async function answerPairing(
   const { answer, link } = await answerPairingOffer(offer, { iceServers: options.iceServers });
   const code = await encodePairingCode('answer', answer);
   const parts = splitForQr(code);
-  return { code, parts, qr: qrSvgs(code), session: session(ledger, link, options.now ?? Date.now) };
+  return { code, parts, qr: qrSvgs(code), session: session(ledger, link, options) };
 }

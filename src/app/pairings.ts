@@ -13,6 +13,7 @@ import type { Ledger } from '../core/ledger/ledger.ts';
 import type { offerPairing, PairingSession } from './pairing.ts';
 import type { PeerConfigService } from './peer-config.ts';
 import type { SyncService } from './sync.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 export type PairingStep =
   | { kind: 'idle' }
@@ -57,6 +58,7 @@ export function createPairings(
   ledger: Accessor<Ledger | undefined>,
   config: Pick<PeerConfigService, 'settings'>,
   sync: Pick<SyncService, 'paired'>,
+  pool?: WorkerPool,
 ): PairingService {
   const [step, setStep] = createSignal<PairingStep>({ kind: 'idle' });
   const [sessions, setSessions] = createSignal<{ id: number; session: PairingSession }[]>([]);
@@ -76,7 +78,10 @@ export function createPairings(
     for (const { session } of sessions()) session.close();
     setSessions([]);
   };
-  const options = () => ({ iceServers: config.settings().iceServers });
+  const options = () => ({
+    iceServers: config.settings().iceServers,
+    ...(pool === undefined ? {} : { pool }),
+  });
   const opened = () => {
     const held = ledger();
     if (held === undefined) throw new Error('open a team first: pairing carries its ledger');

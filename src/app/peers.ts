@@ -19,6 +19,8 @@ import * as Y from 'yjs';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { yieldingLedger } from '../sync/yielding.ts';
+import { bindingAdmission } from './worker-admission.ts';
+import type { WorkerPool } from './worker-pool.ts';
 import { bindLedgerDoc, type LedgerDocBinding } from '../sync/ledger-doc.ts';
 import { connectRelay, type RelayStatus, type RelayTransport } from '../sync/relay.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../sync/webrtc.ts';
@@ -61,6 +63,8 @@ export interface PeersOptions {
   healAfterMs?: number;
   /** Node tests: a WebSocket implementation for the relay. */
   WebSocket?: typeof WebSocket;
+  /** Large changes (a first sync) are read and checked in this pool's workers. */
+  pool?: WorkerPool;
   /** This device's key, to sign the presence claim that names it to peers. */
   presence?: Signer;
 }
@@ -108,7 +112,11 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
 
   const open = (): Transports => {
     const doc = new Y.Doc();
-    const binding = bindLedgerDoc(doc, yieldingLedger(ledger));
+    const binding = bindLedgerDoc(
+      doc,
+      yieldingLedger(ledger),
+      bindingAdmission(ledger, options.pool),
+    );
     const webrtc = connectWebrtc(doc, {
       room,
       password: options.roomSecret,

@@ -17,6 +17,7 @@ import type { Ledger } from '../core/ledger/ledger.ts';
 import type { WebrtcPeer } from '../sync/webrtc.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { PeerSettings } from './peer-settings.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 /** What the top bar shows. `at` and `lastSync` are wall-clock times in milliseconds. */
 export type SyncState =
@@ -54,6 +55,8 @@ export interface TransportTarget {
   readonly settings?: PeerSettings;
   /** Signs this device's presence claim so peers can name it (added by the sync service). */
   readonly presence?: Signer;
+  /** Reads and checks large batches of peers' entries in workers (added by the sync service). */
+  readonly pool?: WorkerPool;
 }
 
 export type SyncReport = (state: SyncState, detail?: RoomDetail) => void;
@@ -86,6 +89,8 @@ export interface SyncOptions {
   memory?: SyncMemory;
   /** Receiving a team's ledger (the genesis, then opening it) runs as busy work here. */
   busy?: Pick<BusyRegistry, 'run'>;
+  /** The worker pool, handed to the transport for large batches of peers' entries. */
+  pool?: WorkerPool;
 }
 
 export interface SyncService {
@@ -165,6 +170,7 @@ export function createSync(
           }),
       ...(settings === undefined ? {} : { settings }),
       ...(presence === undefined ? {} : { presence }),
+      ...(options.pool === undefined ? {} : { pool: options.pool }),
     };
     stop = transport.connect(request, (next, about) => {
       if (run !== generation) return;

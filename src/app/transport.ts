@@ -129,6 +129,7 @@ async function peerSession(
     settings,
     now,
     ...(target.presence === undefined ? {} : { presence: target.presence }),
+    ...(target.pool === undefined ? {} : { pool: target.pool }),
   });
   return {
     detail: () => {

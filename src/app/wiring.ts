@@ -47,10 +47,11 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     presence: device.key,
     memory: makeSyncMemory(),
     busy,
+    pool: bundles.pool,
   });
   const teams = createTeams(device, sync, busy, bundles.pool);
   const ledger = createMemo(() => inPhase(teams.phase(), 'open')?.team.ledger);
-  const pairings = createPairings(ledger, peerConfig, sync);
+  const pairings = createPairings(ledger, peerConfig, sync, bundles.pool);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
   const passkeys = createPasskeys(teams, device);
   const lineage = makeLineage(teams, workflow, device, bundles.computeTrustScores);

@@ -20,6 +20,7 @@ import {
   isAdmitCheckAnswer,
   type AdmitCheckRequest,
 } from '../../worker/admit-protocol.ts';
+import type { LedgerDocOptions } from '../sync/ledger-doc.ts';
 import { abortError, WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
 
 /** What admission needs of a ledger: its id and its single writer. */
@@ -272,4 +273,23 @@ export async function admitInBatches(
     await yieldToPage();
   }
   return report;
+}
+
+/**
+ * The Yjs binding's batch admission (sync/ledger-doc.ts `admitMany`) on `pool`: a fresh peer's
+ * first sync, or any large change, is read and checked in the workers like an imported file.
+ * Without a pool the binding admits each value on the main thread.
+ */
+export function bindingAdmission(
+  ledger: AdmittingLedger,
+  pool: WorkerPool | undefined,
+): Pick<LedgerDocOptions, 'admitMany'> {
+  if (pool === undefined) return {};
+  // A room's first sync is its largest change: the workers load now, not when it arrives.
+  pool.warm();
+  return {
+    admitMany: async (values, onResult) => {
+      await admitInBatches(ledger, values, pool, { onResult });
+    },
+  };
 }

@@ -66,6 +66,8 @@ export interface WorkerPool {
   readonly size: number;
   /** Workers running now. */
   readonly running: number;
+  /** Starts workers up to `size` now, so the next jobs do not wait for them to load. */
+  warm(): void;
   /** Terminates every worker; pending requests reject with `WorkerUnavailableError`. */
   close(): void;
 }
@@ -233,6 +235,14 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     size,
     get running() {
       return slots.length;
+    },
+    warm() {
+      // A worker that cannot start is found out (and counted) when a job needs it, as before.
+      try {
+        while (broken === undefined && slots.length < size) start();
+      } catch {
+        return;
+      }
     },
     close() {
       broken ??= new WorkerUnavailableError('the pool was closed');

@@ -11,6 +11,9 @@
  *   does not travel to every peer for ever.
  * - Everything the ledger admits, from any source, is written to the map if it is missing.
  * - `reseed` writes the verified store into the map again (on every reconnect).
+ * - A large change (a fresh peer's first sync, a flood) is admitted in each author's order
+ *   (`inAdmissionOrder`), through `admitMany` when given (the app: the worker pool). Yjs order
+ *   is by writing client, not by author: backwards, a long chain would overflow holding.
  * - Yjs-level divergence (a hostile pair of updates sharing one client id and clock leaves peers
  *   with different items that both believe they are in sync) cannot be repaired inside the
  *   poisoned doc: a new item would name the colliding item as its origin. It heals by
@@ -21,7 +24,7 @@
  * and values are attacker-chosen: they are only ever looked up in Maps (Y.Map, the ledger's).
  */
 import type * as Y from 'yjs';
-import { bytesEqual, type Entry, type Ledger } from '../core/index.ts';
+import { bytesEqual, type AdmitResult, type Entry, type Ledger } from '../core/index.ts';
 
 /** The transaction origin of the binding's own writes, so it does not validate them again. */
 const SELF = Symbol('patchtrail-ledger-binding');
@@ -41,6 +44,56 @@ export interface LedgerDocOptions {
    * binding goes on with the next key, so later repairs still happen.
    */
   onError?: (error: unknown, key: string) => void;
+  /**
+   * Admits many values at once, in the order given, each outcome reported by its index (the
+   * app: the worker pool's batch admission, which decides each value exactly as `ledger.admit`
+   * does). Used when one change brings at least `MANY` values to check, such as a fresh peer's
+   * first sync; fewer go through `ledger.admit` one by one, which is quicker for one entry.
+   */
+  admitMany?: (
+    values: readonly { bytes: Uint8Array; key: string }[],
+    onResult: (index: number, result: AdmitResult) => void,
+  ) => Promise<void>;
+}
+
+/** Values in one change from which `admitMany` is used. */
+export const MANY = 64;
+
+const text = new TextDecoder();
+/** Bytes at the end of an entry that hold its `seq` and `time` (a signature is 88 characters). */
+const TAIL = 320;
+
+/**
+ * Where a value should come in the admission order: its advisory time, then its sequence
+ * number. Values arrive in the order of the Yjs update (by writing client), not in each
+ * author's order, and an entry whose predecessor has not been admitted is held, then released
+ * with every entry waiting behind it in one go: a fresh peer admitting a long chain backwards
+ * would hold the page for seconds. Sorted, each author's entries come in order, and a member's
+ * after the registration (made earlier) that lets them in. Only an order: every value is still
+ * checked in full, and a value that lies about its time is at worst held until its turn.
+ * Canonical entries have sorted keys, so the top-level `seq` and `time` are the last ones, in
+ * the entry's last few hundred bytes (after them only the signature and `v`).
+ */
+function admissionOrder(bytes: Uint8Array): { time: string; seq: number } {
+  const json = text.decode(bytes.subarray(Math.max(0, bytes.length - TAIL)));
+  const at = json.lastIndexOf('"time":"');
+  const time = at < 0 ? '\uffff' : json.slice(at + 8, at + 28);
+  const seqAt = json.lastIndexOf('"seq":');
+  const seq = seqAt < 0 ? NaN : Number.parseInt(json.slice(seqAt + 6, seqAt + 23), 10);
+  return { time, seq: Number.isFinite(seq) ? seq : Infinity };
+}
+
+/** `values` in admission order (see `admissionOrder`); the sort is stable. */
+export function inAdmissionOrder<T extends { bytes: Uint8Array }>(values: readonly T[]): T[] {
+  const keyed = values.map((value) => ({ value, order: admissionOrder(value.bytes) }));
+  keyed.sort((a, b) =>
+    a.order.time < b.order.time
+      ? -1
+      : a.order.time > b.order.time
+        ? 1
+        : a.order.seq - b.order.seq || 0,
+  );
+  return keyed.map(({ value }) => value);
 }
 
 export function bindLedgerDoc(
@@ -62,38 +115,102 @@ export function bindLedgerDoc(
       write(() => map.set(entry.id, entry.bytes));
   };
 
-  /** Validates what the map holds under `key` now, then repairs the map if it must. */
-  const check = async (key: string): Promise<void> => {
+  /** What the map holds under `key` that still needs the validator, after trivial repairs. */
+  const pending = (key: string): { value: unknown; bytes: Uint8Array } | undefined => {
     const value = map.get(key);
     const known = ledger.get(key);
     if (value === undefined) {
       if (known !== undefined) write(() => map.set(key, known.bytes));
-      return;
+      return undefined;
     }
     const bytes = value instanceof Uint8Array ? value : new Uint8Array(0);
-    if (known !== undefined && bytesEqual(bytes, known.bytes)) return;
-    const result = await ledger.admit(bytes, { key });
-    if (result.status === 'rejected') {
-      const again = ledger.get(key);
-      if (map.get(key) !== value) return; // changed meanwhile; its own check follows
-      if (again !== undefined) write(() => map.set(key, again.bytes));
-      else write(() => map.delete(key));
+    if (known !== undefined && bytesEqual(bytes, known.bytes)) return undefined;
+    return { value, bytes };
+  };
+
+  /** After the validator refused `value` under `key`: the verified bytes back, or nothing. */
+  const repair = (key: string, value: unknown, result: AdmitResult) => {
+    if (result.status !== 'rejected') return;
+    const again = ledger.get(key);
+    if (map.get(key) !== value) return; // changed meanwhile; its own check follows
+    if (again !== undefined) write(() => map.set(key, again.bytes));
+    else write(() => map.delete(key));
+  };
+
+  /** Validates what the map holds under `key` now, then repairs the map if it must. */
+  const check = async (key: string): Promise<void> => {
+    const found = pending(key);
+    if (found === undefined) return;
+    repair(key, found.value, await ledger.admit(found.bytes, { key }));
+  };
+
+  const reportError = (error: unknown, key: string) => {
+    try {
+      options.onError?.(error, key);
+    } catch {
+      // A failing error handler must not stop the repairs either.
     }
   };
 
-  /** Checks keys in order; one key's exception never breaks the chain for the keys after it. */
+  /** The values under `keys` that need the validator, in admission order (trivial repairs done). */
+  const collect = (keys: readonly string[]) => {
+    const values: { key: string; value: unknown; bytes: Uint8Array }[] = [];
+    for (const key of keys) {
+      try {
+        const found = pending(key);
+        if (found !== undefined) values.push({ key, ...found });
+      } catch (error) {
+        reportError(error, key);
+      }
+    }
+    return inAdmissionOrder(values);
+  };
+
+  /** `values` through `admitMany`; true when it ran to the end. */
+  const checkMany = async (
+    values: readonly { key: string; value: unknown; bytes: Uint8Array }[],
+  ): Promise<boolean> => {
+    const admitMany = options.admitMany;
+    if (admitMany === undefined) return false;
+    if (values.length === 0) return true;
+    try {
+      await admitMany(values, (i, result) => {
+        const { key, value } = values[i] as (typeof values)[number];
+        try {
+          repair(key, value, result);
+        } catch (error) {
+          reportError(error, key);
+        }
+      });
+      return true;
+    } catch (error) {
+      // A failure of the batch itself (a bug): every value is checked again one by one;
+      // what was admitted meanwhile is found known and skipped.
+      reportError(error, values[0]?.key ?? '');
+      return false;
+    }
+  };
+
+  /**
+   * Checks keys in order; one key's exception never breaks the chain for the keys after it. A
+   * large change is taken in admission order (`inAdmissionOrder`), through `admitMany` when
+   * there is one: held entries are bounded, so a long chain arriving backwards would otherwise
+   * be dropped from holding in part before its first entry came.
+   */
   const enqueue = (keys: Iterable<string>) => {
     const list = [...keys];
     work = work.then(async () => {
-      for (const key of list) {
+      let order = list;
+      if (list.length >= MANY) {
+        const values = collect(list);
+        if (await checkMany(values)) return;
+        order = values.map(({ key }) => key);
+      }
+      for (const key of order) {
         try {
           await check(key);
         } catch (error) {
-          try {
-            options.onError?.(error, key);
-          } catch {
-            // A failing error handler must not stop the repairs either.
-          }
+          reportError(error, key);
         }
       }
     });

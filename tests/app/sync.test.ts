@@ -8,6 +8,8 @@
 import { createRoot } from 'solid-js';
 import { describe, expect, it } from 'vitest';
 import { createBusy } from '../../src/app/busy.ts';
+import { makeWorkerPool } from '../../src/app/worker-pool.ts';
+import { fakeWorkers } from '../helpers/fake-worker.ts';
 import { settingsInForce, type PeerSettings } from '../../src/app/peer-settings.ts';
 import {
   createSync,
@@ -60,6 +62,7 @@ describe('the sync service', () => {
   it('connects with the settings in force and this device’s key, once the settings are read', async () => {
     const { transport, connections } = recording();
     const key = await makeSeedSigner(new Uint8Array(32).fill(5));
+    const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 1 });
     let device: PeerSettings = { signaling: [OWN], iceServers: [] };
     let loaded: () => void = () => undefined;
     const ready = new Promise<void>((done) => (loaded = done));
@@ -68,6 +71,7 @@ describe('the sync service', () => {
         settingsFor: (signaling) => settingsInForce(device, signaling),
         ready,
         presence: () => key,
+        pool,
       }),
     );
     sync.follow(target([LAN]));
@@ -82,6 +86,7 @@ describe('the sync service', () => {
       iceServers: [{ urls: ['stun:192.168.1.20'] }],
     });
     expect(connections[0]?.target.presence?.did).toBe(key.did);
+    expect(connections[0]?.target.pool).toBe(pool); // a first sync is checked in its workers
 
     device = { signaling: [], iceServers: [] };
     sync.reconnect();

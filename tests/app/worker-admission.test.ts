@@ -5,7 +5,13 @@
  */
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admitInBatches, type EntryInput } from '../../src/app/worker-admission.ts';
+import * as Y from 'yjs';
+import {
+  admitInBatches,
+  bindingAdmission,
+  type EntryInput,
+} from '../../src/app/worker-admission.ts';
+import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
 import { makeWorkerPool } from '../../src/app/worker-pool.ts';
 import type { Entry } from '../../src/core/ledger/entry.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
@@ -285,4 +291,48 @@ describe('admission in batches on the pool', () => {
       { numRuns: 40, seed: 1206 },
     );
   }, 120_000);
+});
+
+describe('a Yjs doc bound with the pool (bindingAdmission)', () => {
+  /** A peer's update with `list` under their ids (reversed), and a signature forged on one. */
+  const update = (list: readonly Entry[]) => {
+    const doc = new Y.Doc();
+    const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+    doc.transact(() => {
+      for (const entry of [...list].reverse()) map.set(entry.id, entry.bytes);
+      const victim = list.at(-1) as Entry;
+      map.set(victim.id, forged(victim));
+      map.set('constructor', new Uint8Array([0x7b, 0x7d]));
+    });
+    return Y.encodeStateAsUpdate(doc);
+  };
+
+  const bound = async (pool?: ReturnType<typeof makeWorkerPool>) => {
+    const ledger = await Ledger.open(genesis);
+    const doc = new Y.Doc();
+    const binding = bindLedgerDoc(doc, ledger, bindingAdmission(ledger, pool));
+    return { ledger, doc, binding };
+  };
+
+  it('checks a first sync in the workers, in each author’s order, and keeps every valid entry', async () => {
+    const fakes = fakeWorkers('answer');
+    const pool = makeWorkerPool({ start: fakes.start, size: 2 });
+    const side = await bound(pool);
+    expect(fakes.started).toHaveLength(2); // warmed when bound, before anything arrived
+    Y.applyUpdate(side.doc, update(entries));
+    await side.binding.settled();
+    const checked = fakes.started
+      .flatMap((w) => w.requests)
+      .filter((r) => r.message.kind === 'admit-check');
+    expect(checked.length).toBeGreaterThan(0);
+    // Reversed, 300 entries by 7 authors would overflow holding if admitted as they came; in
+    // admission order every valid one is kept: the ledger is the one admitting them in order.
+    const reference = await oneByOne(inputs(entries.slice(0, -1)));
+    expect(await side.ledger.digest()).toBe(await reference.digest());
+    expect(side.ledger.heldCount).toBe(0);
+    // The forged value and the junk are gone from the map; the rest is the verified ledger.
+    const keys = [...side.doc.getMap(ENTRIES_MAP).keys()].sort();
+    expect(keys).toEqual([...reference.all()].map((e) => e.id).sort());
+    pool.close();
+  }, 30_000);
 });

@@ -116,6 +116,39 @@ describe('worker pool', () => {
     for (const run of await Promise.all(runs)) expect(run).toBeInstanceOf(WorkerUnavailableError);
   });
 
+  it('warm starts its workers before any job, and the jobs then run in them', async () => {
+    const fakes = fakeWorkers('hold');
+    const pool = makeWorkerPool({ start: fakes.start, size: 3 });
+    pool.warm();
+    pool.warm(); // never more than its size
+    expect(fakes.started).toHaveLength(3);
+    expect(fakes.started.every((w) => w.requests.length === 0)).toBe(true);
+    const runs = Array.from({ length: 3 }, () =>
+      pool.run((id) => ({ kind: 'x', id }), { read: echo }).catch((e: unknown) => e),
+    );
+    expect(fakes.started).toHaveLength(3);
+    expect(fakes.started.map((w) => w.requests.length)).toEqual([1, 1, 1]);
+    pool.close();
+    await Promise.all(runs);
+  });
+
+  it('warm on a pool whose workers cannot be constructed neither throws nor starts one', async () => {
+    let tries = 0;
+    const pool = makeWorkerPool({
+      start: () => {
+        tries++;
+        throw new Error('Worker is not defined');
+      },
+      size: 2,
+    });
+    expect(() => pool.warm()).not.toThrow();
+    expect(pool.running).toBe(0);
+    await expect(pool.run((id) => ({ id }), { read: echo })).rejects.toThrow(/could not start/);
+    expect(pool.usable).toBe(false);
+    pool.warm();
+    expect(tries).toBe(2);
+  });
+
   it('cancels: rejects at once with an AbortError, tells the worker, drops its late answer', async () => {
     const fakes = fakeWorkers('hold');
     const pool = makeWorkerPool({ start: fakes.start, size: 1 });

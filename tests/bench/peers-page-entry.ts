@@ -10,6 +10,8 @@ import { makeSeedSigner, type Signer } from '../../src/core/crypto/signer.ts';
 import { fromBase64, toBase64 } from '../../src/core/encoding/bytes.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { openLedgerStore, type LedgerStore } from '../../src/storage/ledger-store.ts';
+import { bindingAdmission } from '../../src/app/worker-admission.ts';
+import { makeWorkerPool, startPoolWorker } from '../../src/app/worker-pool.ts';
 import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
 import { yieldingLedger } from '../../src/sync/yielding.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../../src/sync/webrtc.ts';
@@ -31,6 +33,8 @@ interface Setup {
   genesis?: string;
   secret: string;
   signaling: string[];
+  /** false: every value admitted on this thread; else large changes go through a worker pool, as the app binds its doc. */
+  pool?: boolean;
 }
 
 async function join(setup: Setup): Promise<string> {
@@ -58,7 +62,11 @@ async function join(setup: Setup): Promise<string> {
   doc.on('afterTransaction', (tx: Y.Transaction) => {
     if (!tx.local) remoteTransactions.push(performance.now() - began);
   });
-  bindLedgerDoc(doc, yieldingLedger(store.ledger));
+  const pool =
+    setup.pool !== false
+      ? makeWorkerPool({ start: startPoolWorker, size: navigator.hardwareConcurrency })
+      : undefined;
+  bindLedgerDoc(doc, yieldingLedger(store.ledger), bindingAdmission(store.ledger, pool));
   transport = connectWebrtc(doc, {
     room: await roomNameFor(store.ledger.id),
     password: setup.secret,
@@ -200,6 +208,7 @@ async function syncBare(
 
 const api = {
   join,
+  size: () => store?.ledger.size ?? 0,
   connected,
   writeEntries,
   writeBare,

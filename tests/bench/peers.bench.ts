@@ -15,6 +15,7 @@ import {
   launchChromium,
   type LaunchedBrowser,
 } from '../e2e/browser.ts';
+import { profiled } from './cpu-profile.ts';
 import {
   namespaceUnavailable,
   serveInNamespace,
@@ -26,6 +27,8 @@ const ENTRY = fileURLToPath(new URL('./peers-page-entry.ts', import.meta.url));
 const WRITES = Number(process.env.PATCHTRAIL_BENCH_WRITES ?? 220);
 const LEDGER = Number(process.env.PATCHTRAIL_BENCH_LEDGER ?? 10_000);
 const SECRET = 'bench secret';
+/** PATCHTRAIL_BENCH_PROFILE=<file>: a CPU profile of the fresh peer's sync (its main thread). */
+const PROFILE = process.env.PATCHTRAIL_BENCH_PROFILE;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -93,16 +96,30 @@ it('peers: entry latency and fresh-peer sync over loopback WebRTC', async () => 
     const bareLatency = bare.map(([key, at]) => (bareArrived.get(key) ?? NaN) - at);
 
     const size = await a.evaluate((n) => window.patchtrailPeersBench.bulk(n), LEDGER - 2 - WRITES);
+    // The fresh peers join a room at rest: b has admitted all of them, so both can answer.
+    await b.waitForFunction((n) => window.patchtrailPeersBench.size() >= n, size, {
+      timeout: 120_000,
+    });
     await a.evaluate((s) => window.patchtrailPeersBench.bareRoom('patchtrail-bench-bare', s), {
       secret: SECRET,
       signaling,
     });
     const copied = await a.evaluate(() => window.patchtrailPeersBench.fillBare());
-    const [c, d] = await Promise.all([open(), open()]);
-    const fresh = await c.evaluate(
-      ([s, n]) => window.patchtrailPeersBench.syncFresh(s, n, 120_000),
-      [{ genesis, secret: SECRET, signaling }, size] as const,
-    );
+    const [c, d, e] = await Promise.all([open(), open(), open()]);
+    const syncFresh = (page: Page, pool: boolean) =>
+      page.evaluate(([s, n]) => window.patchtrailPeersBench.syncFresh(s, n, 120_000), [
+        { genesis, secret: SECRET, signaling, pool },
+        size,
+      ] as const);
+    const fresh = await (PROFILE === undefined
+      ? syncFresh(c, true)
+      : profiled(
+          browsers.find((x) => x.page === c)?.context as LaunchedBrowser['context'],
+          c,
+          PROFILE,
+          () => syncFresh(c, true),
+        ));
+    const alone = await syncFresh(e, false);
     const bareMs = await d.evaluate(
       ([s, n]) => window.patchtrailPeersBench.syncBare('patchtrail-bench-bare', s, n, 120_000),
       [{ secret: SECRET, signaling }, copied] as const,
@@ -118,6 +135,7 @@ it('peers: entry latency and fresh-peer sync over loopback WebRTC', async () => 
         `  targets: admitted on arrival ≤ 5 ms p95, visible ≤ 250 ms p95; ratio to bare p50 ${(percentile(visible, 50) / percentile(bareLatency, 50)).toFixed(2)}`,
         `  fresh peer, ${size} entries: ${ms(fresh.ms)} to hold them all verified (store, signatures, chain); bare Y.Map of the same ${copied} values: ${ms(bareMs)}; ratio ${(fresh.ms / bareMs).toFixed(2)}`,
         `  fresh peer's main thread meanwhile: ${fresh.longTasks} long tasks (> 50 ms), the longest ${ms(fresh.longestTaskMs)}; the longest remote Yjs transaction (apply and observers) ${ms(fresh.longestApplyMs)}`,
+        `  the same with no worker (every value admitted on the main thread): ${ms(alone.ms)}, ratio to bare ${(alone.ms / bareMs).toFixed(2)}, pool ${(alone.ms / fresh.ms).toFixed(2)} × faster; ${alone.longTasks} long tasks, the longest ${ms(alone.longestTaskMs)}`,
       ].join('\n'),
     );
   } finally {

@@ -15,6 +15,7 @@ import {
 import { answerPairing, offerPairing, type PairingSession } from '../../src/app/pairing.ts';
 import { joinQrParts, scanQr } from '../../src/app/pairing-code.ts';
 import { connectPeers, type PeersSession, type PeersState } from '../../src/app/peers.ts';
+import { makeWorkerPool, startPoolWorker, type WorkerPool } from '../../src/app/worker-pool.ts';
 import { makeWebrtcTransport, type SyncState } from '../../src/app/transport.ts';
 import { decodeEntry } from '../../src/core/ledger/entry.ts';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
@@ -61,8 +62,30 @@ async function open(source: string): Promise<string> {
   return store.ledger.id;
 }
 
+/** The app's pool (real workers), counting the admission batches it is given. */
+const basePool = makeWorkerPool({ start: startPoolWorker });
+let admissionBatches = 0;
+const pool: WorkerPool = {
+  run(build, options) {
+    return basePool.run((id) => {
+      const request = build(id) as { kind?: unknown };
+      if (request.kind === 'admit-check') admissionBatches++;
+      return request;
+    }, options);
+  },
+  get usable() {
+    return basePool.usable;
+  },
+  size: basePool.size,
+  get running() {
+    return basePool.running;
+  },
+  warm: () => basePool.warm(),
+  close: () => basePool.close(),
+};
+
 async function connect(secret: string, settings: PeerSettings): Promise<string> {
-  session = await connectPeers(opened().ledger, { roomSecret: secret, settings });
+  session = await connectPeers(opened().ledger, { roomSecret: secret, settings, pool });
   return session.room;
 }
 
@@ -111,6 +134,8 @@ async function snapshot(): Promise<{
   quarantined: { key: string; code: string }[];
   state: PeersState | undefined;
   errors: string[];
+  /** Batches of peers' entries read and checked in the pool's workers (real workers). */
+  admissionBatches: number;
 }> {
   const s = opened();
   await session?.settled();
@@ -121,6 +146,7 @@ async function snapshot(): Promise<{
     quarantined: (await s.quarantined()).map(({ key, code }) => ({ key, code })),
     state: session?.state(),
     errors,
+    admissionBatches,
   };
 }
 

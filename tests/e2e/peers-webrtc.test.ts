@@ -21,6 +21,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   let a: PeerPage;
   let b: PeerPage;
   let ledgerId = '';
+  let genesis = '';
   let settings: PeerSettings;
 
   beforeAll(() => {
@@ -44,6 +45,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   it.skipIf(unavailable !== undefined)('syncs entries both ways between two browsers', async () => {
     const founded = await a.page.evaluate((name) => window.patchtrailPeers.found(name), 'e2e team');
     ledgerId = founded.ledgerId;
+    genesis = founded.genesis;
     await b.page.evaluate((genesis) => window.patchtrailPeers.open(genesis), founded.genesis);
     for (const p of [a, b])
       await p.page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
@@ -141,6 +143,8 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
       expect(sb?.ids).toEqual(sa?.ids);
       expect(sb?.digest).toBe(sa?.digest);
       for (const id of forged) expect(sa?.ids).not.toContain(id);
+      // The flood (300 values in one change) went to the pool's workers, as a first sync does.
+      expect((sa?.admissionBatches ?? 0) + (sb?.admissionBatches ?? 0)).toBeGreaterThan(0);
       // Quarantine rows are stored after admission settles, so wait for them to land. An honest
       // peer may remove a forged key before the other one sees it, so every forgery must be
       // quarantined by one of them, not necessarily by both.
@@ -224,5 +228,29 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
       );
       expect(sb?.digest).toBe(sa?.digest);
     },
+  );
+
+  it.skipIf(unavailable !== undefined)(
+    'a browser joining late gets the ledger in one large change, checked in the pool’s workers',
+    async () => {
+      const late = await peers.open();
+      await late.page.evaluate((g) => window.patchtrailPeers.open(g), genesis);
+      await late.page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
+        SECRET,
+        settings,
+      ] as const);
+      const all = (await a.page.evaluate(() => window.patchtrailPeers.snapshot())).ids;
+      expect(all.length).toBeGreaterThan(400);
+      expect(
+        await late.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 30_000), all),
+      ).toBe(true);
+      const [sa, sl] = await Promise.all(
+        [a.page, late.page].map((p) => p.evaluate(() => window.patchtrailPeers.snapshot())),
+      );
+      expect(sl?.digest).toBe(sa?.digest);
+      expect(sl?.errors).toEqual([]);
+      expect(sl?.admissionBatches).toBeGreaterThan(0);
+    },
+    60_000,
   );
 });
