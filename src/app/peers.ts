@@ -27,7 +27,7 @@ import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../sync/webrtc
 import { makeDivergenceWatch } from './divergence.ts';
 import { checkPeerSettings, type PeerSettings } from './peer-settings.ts';
 import { makePresence } from './presence.ts';
-import type { PeerDetail } from './sync.ts';
+import type { CheckingProgress, PeerDetail } from './sync.ts';
 
 export interface PeersState {
   room: string;
@@ -43,6 +43,8 @@ export interface PeersState {
   reporting: number;
   /** Times the doc was rebuilt from the verified store. */
   rebuilds: number;
+  /** A large change from peers (a first sync) being checked: entries done of all. */
+  checking?: CheckingProgress;
 }
 
 export interface PeersSession {
@@ -65,6 +67,8 @@ export interface PeersOptions {
   WebSocket?: typeof WebSocket;
   /** Large changes (a first sync) are read and checked in this pool's workers. */
   pool?: WorkerPool;
+  /** Runs a large change's checking as the app's busy sync work (an update waits for it). */
+  busy?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
   /** This device's key, to sign the presence claim that names it to peers. */
   presence?: Signer;
 }
@@ -109,13 +113,20 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
   const divergence = makeDivergenceWatch(healAfterMs);
   const presence = makePresence(room, options.presence, now, () => refresh());
   let closed = false;
+  let checking: CheckingProgress | undefined;
 
   const open = (): Transports => {
     const doc = new Y.Doc();
     const binding = bindLedgerDoc(
       doc,
       yieldingLedger(ledger),
-      bindingAdmission(ledger, options.pool),
+      bindingAdmission(ledger, options.pool, {
+        ...(options.busy === undefined ? {} : { busy: options.busy }),
+        onProgress: (progress) => {
+          checking = progress;
+          refresh();
+        },
+      }),
     );
     const webrtc = connectWebrtc(doc, {
       room,
@@ -162,6 +173,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
       inStep: reported.filter((c) => c.digest === own.digest).length,
       reporting: reported.length,
       rebuilds,
+      ...(checking === undefined ? {} : { checking: { ...checking } }),
     };
   };
 

@@ -25,7 +25,13 @@ export type SyncState =
   | { kind: 'not-connected'; reason: string }
   | { kind: 'offline' }
   | { kind: 'connecting' }
-  | { kind: 'connected'; peers: number; lastSync?: number };
+  | { kind: 'connected'; peers: number; lastSync?: number; checking?: CheckingProgress };
+
+/** A large change from peers (a first sync) being checked: entries admitted so far, of all. */
+export interface CheckingProgress {
+  done: number;
+  total: number;
+}
 
 /** One peer in the room; `did` only when its signed presence claim checked out. */
 export interface PeerDetail extends WebrtcPeer {
@@ -40,6 +46,8 @@ export interface RoomDetail {
   peers: PeerDetail[];
   /** A joiner waiting for the genesis: peers are looked for, nothing is verified yet. */
   waiting: boolean;
+  /** A large change from peers being checked. */
+  checking?: CheckingProgress;
 }
 
 export interface TransportTarget {
@@ -57,6 +65,8 @@ export interface TransportTarget {
   readonly presence?: Signer;
   /** Reads and checks large batches of peers' entries in workers (added by the sync service). */
   readonly pool?: WorkerPool;
+  /** Runs checking a large change as busy sync work, which an update waits for (likewise). */
+  readonly busy?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export type SyncReport = (state: SyncState, detail?: RoomDetail) => void;
@@ -117,6 +127,9 @@ export function withPaired(room: SyncState, links: PairedLinks): SyncState {
     kind: 'connected',
     peers: inRoom.peers + links.connected,
     ...(times.length > 0 ? { lastSync: Math.max(...times) } : {}),
+    ...(room.kind === 'connected' && room.checking !== undefined
+      ? { checking: room.checking }
+      : {}),
   };
 }
 
@@ -171,6 +184,9 @@ export function createSync(
       ...(settings === undefined ? {} : { settings }),
       ...(presence === undefined ? {} : { presence }),
       ...(options.pool === undefined ? {} : { pool: options.pool }),
+      ...(busy === undefined
+        ? {}
+        : { busy: <T>(label: string, work: () => Promise<T>) => busy.run('sync', label, work) }),
     };
     stop = transport.connect(request, (next, about) => {
       if (run !== generation) return;

@@ -44,6 +44,7 @@ export function syncStateOf(
       kind: 'connected',
       peers: live.length,
       ...(heard.length > 0 ? { lastSync: Math.max(...heard) } : {}),
+      ...(state.checking === undefined ? {} : { checking: state.checking }),
     };
   if (state.signaling.length === 0 && state.relay === undefined)
     return { kind: 'connected', peers: 0 }; // tabs only: nothing to wait for
@@ -130,11 +131,19 @@ async function peerSession(
     now,
     ...(target.presence === undefined ? {} : { presence: target.presence }),
     ...(target.pool === undefined ? {} : { pool: target.pool }),
+    ...(target.busy === undefined ? {} : { busy: target.busy }),
   });
   return {
     detail: () => {
-      const { room, signaling, relay, peers } = session.state();
-      return { room, signaling, ...(relay === undefined ? {} : { relay }), peers, waiting: false };
+      const { room, signaling, relay, peers, checking } = session.state();
+      return {
+        room,
+        signaling,
+        ...(relay === undefined ? {} : { relay }),
+        peers,
+        waiting: false,
+        ...(checking === undefined ? {} : { checking }),
+      };
     },
     close: () => session.close(),
   };

@@ -21,6 +21,7 @@ import {
   type AdmitCheckRequest,
 } from '../../worker/admit-protocol.ts';
 import type { LedgerDocOptions } from '../sync/ledger-doc.ts';
+import type { CheckingProgress } from './sync.ts';
 import { abortError, WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
 
 /** What admission needs of a ledger: its id and its single writer. */
@@ -283,13 +284,36 @@ export async function admitInBatches(
 export function bindingAdmission(
   ledger: AdmittingLedger,
   pool: WorkerPool | undefined,
+  options: BindingAdmissionOptions = {},
 ): Pick<LedgerDocOptions, 'admitMany'> {
   if (pool === undefined) return {};
   // A room's first sync is its largest change: the workers load now, not when it arrives.
   pool.warm();
+  const { busy, onProgress } = options;
   return {
     admitMany: async (values, onResult) => {
-      await admitInBatches(ledger, values, pool, { onResult });
+      const total = values.length;
+      const admit = async () => {
+        onProgress?.({ done: 0, total });
+        try {
+          await admitInBatches(ledger, values, pool, {
+            onResult,
+            onProgress: (done) => onProgress?.({ done, total }),
+          });
+        } finally {
+          onProgress?.(undefined);
+        }
+      };
+      await (busy === undefined ? admit() : busy(`checking ${count(total)} from peers`, admit));
     },
   };
+}
+
+const count = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+
+export interface BindingAdmissionOptions {
+  /** Runs a large change's admission as the app's busy sync work: an update waits for it. */
+  busy?: <T>(label: string, work: () => Promise<T>) => Promise<T>;
+  /** Entries of a large change admitted so far; undefined once it is done. */
+  onProgress?: (progress: CheckingProgress | undefined) => void;
 }

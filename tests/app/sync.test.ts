@@ -169,4 +169,24 @@ describe('the sync service', () => {
     expect(await accepted).toBe(true);
     expect(busy.tasks()).toEqual([]);
   });
+
+  it('checks a large change from peers as busy work, so an update waits for it', async () => {
+    const { transport, connections } = recording();
+    const busy = createBusy();
+    const sync = createRoot(() => createSync(transport, { busy }));
+    sync.follow(target());
+    await tick();
+    let release: () => void = () => undefined;
+    const checking = connections[0]?.target.busy?.(
+      'checking 9,999 entries from peers',
+      () => new Promise<number>((done) => (release = () => done(42))),
+    );
+    await tick();
+    expect(busy.tasks().map((t) => [t.kind, t.label])).toEqual([
+      ['sync', 'checking 9,999 entries from peers'],
+    ]);
+    release();
+    expect(await checking).toBe(42);
+    expect(busy.tasks()).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { PeersState } from '../../src/app/peers.ts';
+import { withPaired } from '../../src/app/sync.ts';
 import { syncStateOf } from '../../src/app/transport.ts';
 
 const base: PeersState = {
@@ -34,6 +35,27 @@ describe('sync state for the top bar', () => {
       kind: 'connected',
       peers: 3,
       lastSync: 3_000,
+    });
+  });
+
+  it('carries the checking of a large change from peers into the state, paired links counted in', () => {
+    const state: PeersState = {
+      ...base,
+      peers: [{ id: 'a', via: 'webrtc', connected: true, synced: true, lastHeard: 1_000 }],
+      checking: { done: 512, total: 9_999 },
+    };
+    const shown = syncStateOf(state, 0, 5_000, 10_000);
+    expect(shown).toEqual({
+      kind: 'connected',
+      peers: 1,
+      lastSync: 1_000,
+      checking: { done: 512, total: 9_999 },
+    });
+    expect(withPaired(shown, { connected: 1, lastHeard: 2_000 })).toEqual({
+      kind: 'connected',
+      peers: 2,
+      lastSync: 2_000,
+      checking: { done: 512, total: 9_999 },
     });
   });
 

@@ -335,4 +335,42 @@ describe('a Yjs doc bound with the pool (bindingAdmission)', () => {
     expect(keys).toEqual([...reference.all()].map((e) => e.id).sort());
     pool.close();
   }, 30_000);
+
+  it('runs a large change as busy work under a label, with progress that ends', async () => {
+    const pool = makeWorkerPool({ start: fakeWorkers('answer').start, size: 2 });
+    const ledger = await Ledger.open(genesis);
+    const labels: string[] = [];
+    let running = false;
+    const seen: ({ done: number; total: number } | undefined)[] = [];
+    const doc = new Y.Doc();
+    const binding = bindLedgerDoc(
+      doc,
+      ledger,
+      bindingAdmission(ledger, pool, {
+        busy: async (label, work) => {
+          labels.push(label);
+          running = true;
+          try {
+            return await work();
+          } finally {
+            running = false;
+          }
+        },
+        onProgress: (progress) => {
+          expect(running).toBe(true); // reported only from inside the busy work
+          seen.push(progress);
+        },
+      }),
+    );
+    Y.applyUpdate(doc, update(entries));
+    await binding.settled();
+    const total = entries.length + 1; // every entry, the forged one under its id, the junk
+    expect(labels).toEqual([`checking ${total} entries from peers`]);
+    expect(seen[0]).toEqual({ done: 0, total });
+    expect(seen.at(-2)).toEqual({ done: total, total });
+    expect(seen.at(-1)).toBeUndefined();
+    const done = seen.slice(0, -1).map((p) => p?.done ?? -1);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    pool.close();
+  }, 30_000);
 });

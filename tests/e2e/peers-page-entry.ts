@@ -84,8 +84,19 @@ const pool: WorkerPool = {
   close: () => basePool.close(),
 };
 
+/** Labels of the busy work the session ran (the app's update flow waits for such work). */
+const busyLabels: string[] = [];
+
 async function connect(secret: string, settings: PeerSettings): Promise<string> {
-  session = await connectPeers(opened().ledger, { roomSecret: secret, settings, pool });
+  session = await connectPeers(opened().ledger, {
+    roomSecret: secret,
+    settings,
+    pool,
+    busy: (label, work) => {
+      busyLabels.push(label);
+      return work();
+    },
+  });
   return session.room;
 }
 
@@ -136,6 +147,7 @@ async function snapshot(): Promise<{
   errors: string[];
   /** Batches of peers' entries read and checked in the pool's workers (real workers). */
   admissionBatches: number;
+  busyLabels: string[];
 }> {
   const s = opened();
   await session?.settled();
@@ -147,6 +159,7 @@ async function snapshot(): Promise<{
     state: session?.state(),
     errors,
     admissionBatches,
+    busyLabels,
   };
 }
 

@@ -250,6 +250,10 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
       expect(sl?.digest).toBe(sa?.digest);
       expect(sl?.errors).toEqual([]);
       expect(sl?.admissionBatches).toBeGreaterThan(0);
+      // As busy sync work, which an update waits for.
+      expect(sl?.busyLabels).toContainEqual(
+        expect.stringMatching(/^checking [\d,]+ entries from peers$/),
+      );
     },
     60_000,
   );

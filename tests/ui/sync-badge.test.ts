@@ -4,7 +4,7 @@
  * this device's copy of the ledger is ("ledger last synced 3 days ago", UX.md).
  */
 import { describe, expect, it } from 'vitest';
-import { syncAge, syncText } from '../../src/ui/shell/SyncBadge.tsx';
+import { syncAge, syncChecking, syncText } from '../../src/ui/shell/SyncBadge.tsx';
 
 const NOW = Date.parse('2026-12-06T12:00:00Z');
 const DAY = 86_400_000;
@@ -16,6 +16,16 @@ describe('the sync badge', () => {
     expect(syncText({ kind: 'connected', peers: 1 })).toBe('Connected to 1 peer');
     expect(syncText({ kind: 'connected', peers: 3, lastSync: NOW })).toBe('Connected to 3 peers');
     expect(syncText({ kind: 'no-team' })).toBe('Not connected');
+  });
+
+  it('says how far the checking of a large change from peers has come, and nothing otherwise', () => {
+    const checking = (done: number, total: number) =>
+      syncChecking({ kind: 'connected', peers: 2, checking: { done, total } });
+    expect(checking(4096, 9999)).toBe('checking 4,096 of 9,999 entries');
+    expect(checking(0, 1)).toBe('checking 0 of 1 entry');
+    expect(checking(12, 10)).toBe('checking 10 of 10 entries'); // never past the whole
+    expect(syncChecking({ kind: 'connected', peers: 2 })).toBeUndefined();
+    expect(syncChecking({ kind: 'connecting' })).toBeUndefined();
   });
 
   it('says how old the ledger is when offline or connecting, and nothing while connected', () => {

@@ -22,6 +22,14 @@ export function syncText(state: SyncState): string {
   }
 }
 
+/** "checking 4,096 of 9,999 entries": a large change from peers (a first sync) under way. */
+export function syncChecking(state: SyncState): string | undefined {
+  if (state.kind !== 'connected' || state.checking === undefined) return undefined;
+  const { done, total } = state.checking;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `checking ${n(Math.min(done, total))} of ${n(total)} ${total === 1 ? 'entry' : 'entries'}`;
+}
+
 /**
  * "ledger last synced" + "3 days ago" / "ledger" + "never synced", or nothing while connected
  * (the lead words give way on phones).
@@ -41,6 +49,8 @@ export function SyncBadge(props: { state: SyncState; lastSync: number | undefine
   const age = () => syncAge(props.state, props.lastSync, props.now);
   const title = () => {
     if (props.state.kind === 'not-connected') return `Not connected: ${props.state.reason}`;
+    const checking = syncChecking(props.state);
+    if (checking !== undefined) return `${syncText(props.state)}: ${checking} from peers`;
     const said = age();
     return said === undefined ? undefined : `${syncText(props.state)}: ${said.lead} ${said.age}`;
   };
@@ -49,6 +59,14 @@ export function SyncBadge(props: { state: SyncState; lastSync: number | undefine
       <span class="sync-dot" aria-hidden="true" />
       <span class="sync-text">
         {syncText(props.state)}
+        <Show when={syncChecking(props.state)}>
+          {(words) => (
+            <span class="sync-checking" data-testid="sync-checking">
+              {' · '}
+              {words()}
+            </span>
+          )}
+        </Show>
         <Show when={age()}>
           {(said) => (
             <span class="sync-age" data-testid="sync-age">
