@@ -12,7 +12,12 @@
  *      op has run, was never committed, and is discarded (core's intactBlobs). Nothing is
  *      moved before the round completes, so a torn blob can never have been replayed;
  *   3. replay the journal: rename each staged file into place (atomic per file), unlink
- *      deleted files and prune the directories they leave empty;
+ *      deleted files and prune the directories they leave empty; then fsync, concurrently in
+ *      one round, every directory from the root down to each path the journal names (which
+ *      covers the renames' and unlinks' directories, those made for new files and the parents
+ *      of pruned ones): a rename is durable only once its directory is, and the journal must
+ *      outlive every change it would redo. A recovery does the same for the whole journal,
+ *      since the moves made before a crash may still be in the page cache only;
  *   4. remove the journal, then the transaction directory, then .patchtrail/ if empty.
  * Replaying is idempotent, so `recover` after a crash at any point gives all-old or all-new;
  * it checks the ops still to replay as a commit's are, so a journal that cannot finish (or
@@ -23,7 +28,13 @@ import { sha256Hex } from './node-crypto.ts';
 import { mkdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkCommit, opsToReplay, type TreeProbe } from '../core/diff/commit-check.ts';
-import { encodeJournal, planCommit, remainingOps, type JournalOp } from '../core/diff/journal.ts';
+import {
+  decodeJournal,
+  encodeJournal,
+  planCommit,
+  remainingOps,
+  type JournalOp,
+} from '../core/diff/journal.ts';
 import type { PendingCommit, RecoveryOutcome, Tree } from '../core/diff/tree.ts';
 import { lstatOrUndefined, syncAll } from './node-fs.ts';
 import {
@@ -47,6 +58,8 @@ export interface NodeCommitOptions {
    * bench); the CLI never turns it off. Default true.
    */
   durable?: boolean;
+  /** What makes paths durable (default: fsync each, concurrently); tests record the calls. */
+  sync?: (paths: readonly string[]) => Promise<void>;
 }
 
 /** What the commit protocol needs of the tree it runs in. */
@@ -64,7 +77,7 @@ export function makeNodeCommits(
   options: NodeCommitOptions = {},
 ): Pick<Tree, 'commit' | 'recover' | 'pending'> {
   const paths = txnPaths(tree.root);
-  const sync = options.durable === false ? async () => undefined : syncAll;
+  const sync = options.durable === false ? async () => undefined : (options.sync ?? syncAll);
   let step = 0;
   const mark = (what: string): void => options.onStep?.(++step, what);
 
@@ -73,7 +86,21 @@ export function makeNodeCommits(
     while (parts.length > 0 && removeDir(join(tree.root, ...parts))) parts.pop();
   }
 
-  function replay(ops: readonly JournalOp[]): void {
+  /** The directories from the root down to each op's parent that exist now. */
+  function directoriesOf(ops: readonly JournalOp[]): string[] {
+    const dirs = new Set<string>([tree.root]);
+    for (const op of ops) {
+      const parts = op.path.split('/').slice(0, -1);
+      for (let n = 1; n <= parts.length; n++) dirs.add(join(tree.root, ...parts.slice(0, n)));
+    }
+    return [...dirs].filter((dir) => lstatOrUndefined(dir)?.isDirectory() === true);
+  }
+
+  /** Runs `ops`, then makes every directory `journaled` touches durable, then ends the txn. */
+  async function replay(
+    ops: readonly JournalOp[],
+    journaled: readonly JournalOp[] = ops,
+  ): Promise<void> {
     for (const op of ops) {
       const target = tree.locate(op.path);
       if (op.action === 'write') {
@@ -89,6 +116,8 @@ export function makeNodeCommits(
       }
       pruneEmptyParents(op.path);
     }
+    mark('sync directories');
+    await sync(directoriesOf(journaled));
     mark('finish');
     rmSync(paths.journal, { force: true });
     removeTxn(paths, { state: true, txn: true, staged: true, journal: false });
@@ -125,11 +154,11 @@ export function makeNodeCommits(
 
   async function replayWithRetry(ops: readonly JournalOp[]): Promise<void> {
     try {
-      replay(ops);
+      await replay(ops);
     } catch (error) {
       // Past the commit point the change must complete: one more try, then report.
       try {
-        replay(await remainingOps(ops, async (blob) => stagedKind(paths, blob)));
+        await replay(await remainingOps(ops, async (blob) => stagedKind(paths, blob)), ops);
       } catch {
         throw error;
       }
@@ -152,7 +181,8 @@ export function makeNodeCommits(
       const found = inspectTxn(paths);
       const ops = found.journal ? await journaledOps() : undefined;
       if (ops !== undefined) {
-        replay(ops);
+        const state = decodeJournal(readJournalFile(paths));
+        await replay(ops, state.committed ? state.ops : ops);
         return 'rolled-forward';
       }
       removeTxn(paths, found);

@@ -5,9 +5,16 @@
  * apply-crash.test.ts cover the same protocol through the CLI.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeNodeTree } from '../../src/cli/node-tree.ts';
 import type { TreeChange } from '../../src/core/index.ts';
@@ -59,6 +66,39 @@ describe('the Node tree commit journal', () => {
     await makeNodeTree(dir, { durable: false }).commit(CHANGES);
     expect(await hashDir(dir)).toBe(hashNew);
     expect(existsSync(join(dir, '.patchtrail'))).toBe(false);
+  });
+
+  it('makes every directory the commit changed durable before it removes the journal', async () => {
+    const rounds: { paths: string[]; journal: boolean }[] = [];
+    const changes: TreeChange[] = [
+      ...CHANGES,
+      { action: 'write', path: 'deep/new/dir/x.txt', content: encode('x\n'), executable: false },
+    ];
+    await makeNodeTree(dir, {
+      sync: async (paths) =>
+        void rounds.push({ paths: [...paths], journal: existsSync(journal()) }),
+    }).commit(changes);
+    // Round one is the commit point (blobs, journal, txn dirs); round two the target's dirs.
+    expect(rounds).toHaveLength(2);
+    const [, after] = rounds as [unknown, { paths: string[]; journal: boolean }];
+    expect(after.journal).toBe(true);
+    const root = realpathSync(dir);
+    expect(after.paths.map((p) => relative(root, p)).sort()).toEqual(
+      ['', 'deep', 'deep/new', 'deep/new/dir', 'sub'].sort(),
+    );
+    // 'old' was pruned: its removal is recorded in the root, which is in the round.
+    expect(existsSync(join(dir, 'old'))).toBe(false);
+    expect(existsSync(journal())).toBe(false);
+  });
+
+  it('a recovery makes durable the directories of the whole journal, moves made before included', async () => {
+    await commitStoppedAtFirstMove();
+    const rounds: string[][] = [];
+    const tree = makeNodeTree(dir, { sync: async (paths) => void rounds.push([...paths]) });
+    expect(await tree.recover()).toBe('rolled-forward');
+    const root = realpathSync(dir);
+    expect(rounds.map((r) => r.map((p) => relative(root, p)).sort())).toEqual([['', 'sub']]);
+    expect(await hashDir(dir)).toBe(hashNew);
   });
 
   it('rolls forward a commit stopped after its journal was written', async () => {
