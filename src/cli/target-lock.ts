@@ -6,8 +6,11 @@
  * it is written under a temporary name and hard-linked into place, which fails when anything
  * is there (a symlink too), so no reader sees half a lock and nothing is ever followed.
  *
- * A lock whose holder is dead (kill(pid, 0) answers ESRCH, on this host) is stale and is taken
- * over. Two processes taking over the same stale lock are serialised by a second lock,
+ * A lock whose holder is dead is stale and is taken over: on this host, kill(pid, 0) answers
+ * ESRCH, or (Linux) the lock was taken in an earlier boot (its boot id differs: a power loss
+ * killed its holder, and after a reboot its pid may well belong to something else), or the
+ * process that has the pid now started at another time than the holder did (the pid was reused).
+ * A lock without a boot id or start time (an earlier build, or no /proc) is judged by pid. Two processes taking over the same stale lock are serialised by a second lock,
  * lock.takeover, taken the same way: under it the lock is read again and removed only when its
  * holder is still dead, so exactly one of them removes it and the next link decides the
  * holder. The target is hostile ground: .patchtrail and the lock are checked with lstat, opened
@@ -23,6 +26,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
   rmdirSync,
   unlinkSync,
@@ -48,6 +52,10 @@ export interface Holder {
   command: string;
   since: string;
   token: string;
+  /** Linux: the boot the holder ran in (/proc/sys/kernel/random/boot_id). */
+  boot?: string;
+  /** Linux: when the holder started, in clock ticks since boot (/proc/PID/stat, field 22). */
+  start?: string;
 }
 
 export interface TargetLock {
@@ -92,6 +100,9 @@ function parseHolder(text: string): Holder | undefined {
       return undefined;
     if (!/^[0-9TZ:.-]{1,40}$/u.test(String(v.since)) || typeof v.token !== 'string')
       return undefined;
+    const shaped = (x: unknown, shape: RegExp) => typeof x === 'string' && shape.test(x);
+    if (v.boot !== undefined && !shaped(v.boot, BOOT)) return undefined;
+    if (v.start !== undefined && !shaped(v.start, /^[0-9]{1,20}$/u)) return undefined;
     return v as Holder;
   } catch {
     return undefined;
@@ -123,15 +134,47 @@ export function readLock(path: string): Found | undefined {
   }
 }
 
-/** Whether the holder may still be running: a live pid, or another host's (cannot tell). */
-export function holderAlive(holder: Pick<Holder, 'pid' | 'host'>): boolean {
+const BOOT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
+
+/** This boot's id (Linux), or undefined. */
+export function bootId(): string | undefined {
+  try {
+    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+    return BOOT.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (Linux), or undefined. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // After the command name, which may hold spaces and parentheses: state is field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const start = fields[22 - 3];
+    return start !== undefined && /^[0-9]{1,20}$/u.test(start) ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the holder may still be running: another host's (cannot tell), or on this host a
+ * live pid that is still the holder's (same boot, same start time, where both are known).
+ */
+export function holderAlive(holder: Pick<Holder, 'pid' | 'host' | 'boot' | 'start'>): boolean {
   if (holder.host !== hostname()) return true;
+  const boot = bootId();
+  if (holder.boot !== undefined && boot !== undefined && holder.boot !== boot) return false;
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
     return errno(error) !== 'ESRCH';
   }
+  if (holder.start === undefined) return true;
+  const start = processStart(holder.pid);
+  return start === undefined || start === holder.start;
 }
 
 /** .patchtrail as a real directory (made when missing); anything else refuses. */
@@ -216,9 +259,13 @@ function takeOver(dir: string, path: string, stale: Found, self: Holder): void {
  * pid, UNSAFE_PATH when something that is not a lock is in its place.
  */
 export function lockTarget(target: string, command: string, now: Date): TargetLock {
+  const boot = bootId();
+  const start = processStart(process.pid);
   const self: Holder = {
     ...{ format: LOCK_FORMAT, pid: process.pid, host: hostname(), command },
     ...{ since: utcTimestamp(now), token: randomBytes(12).toString('hex') },
+    ...(boot === undefined ? {} : { boot }),
+    ...(start === undefined ? {} : { start }),
   };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const dir = stateDir(target);
