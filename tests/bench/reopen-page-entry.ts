@@ -11,20 +11,27 @@ import {
   type LedgerStore,
 } from '../../src/storage/ledger-store.ts';
 
+let held: LedgerStore | undefined;
 const errors: string[] = [];
 const onError = (error: unknown) => errors.push(String(error));
 const encoder = new TextEncoder();
 
-/** Admits every line (the first is the genesis) into a new store and closes it. */
-async function load(text: string): Promise<{ ledgerId: string; entries: number }> {
-  const lines = text
+/**
+ * Admits every line (the first is the genesis) into a new store, then closes it, or with
+ * `keep` holds it open as `held` (the heap of a ledger admitted in this session).
+ */
+async function load(text: string, keep = false): Promise<{ ledgerId: string; entries: number }> {
+  let lines: Uint8Array[] | undefined = text
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => encoder.encode(line));
   const store = await openLedgerStore(lines[0] as Uint8Array, { onError });
   for (const line of lines.slice(1)) await store.ledger.admit(line);
+  lines = undefined;
   const entries = store.ledger.size;
-  await store.close();
+  await store.flush();
+  if (keep) held = store;
+  else await store.close();
   if (errors.length > 0) throw new Error(errors.join('; '));
   return { ledgerId: store.ledger.id, entries };
 }
@@ -46,8 +53,6 @@ async function reopen(ledgerId: string) {
   await store.close();
   return result;
 }
-
-let held: LedgerStore | undefined;
 
 /** Opens the stored ledger and keeps it open (for a heap measurement); the bytes it holds. */
 async function hold(ledgerId: string): Promise<{ entries: number; segmentBytes: number }> {

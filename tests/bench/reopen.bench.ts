@@ -6,7 +6,7 @@
  * browser's CPU figure for that thread). Then the JS heap with the reopened ledger held open
  * (after a garbage collection, beside the page's heap before anything was loaded; target
  * ≤ 250 MB at 100k), and the entries' bytes, which live outside the JS heap in the segments'
- * buffers. The ledger's size is PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting
+ * buffers; and the heap of the same ledger just admitted (not reopened), held open the same way. The ledger's size is PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting
  * 100k first takes minutes on this shared machine). PATCHTRAIL_BENCH_PROFILE=<file> writes a
  * CPU profile of one more reopen and prints where its time goes.
  */
@@ -58,7 +58,10 @@ it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium
     const cdp = await bench.browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const heapBefore = await heapUsed(cdp);
-    const loaded = await page.evaluate((t) => window.patchtrailReopen.load(t), text);
+    // Admitted in this session (every line checked), held open: its heap beside a reopen's.
+    const loaded = await page.evaluate((t) => window.patchtrailReopen.load(t, true), text);
+    const heapAdmitted = await heapUsed(cdp);
+    await page.evaluate(() => window.patchtrailReopen.release());
     const bytes = await page.evaluate((t) => window.patchtrailReopen.storeYjs(t), text);
     const store: { ms: number; readMs: number; rebuildMs: number; cpu: number; cached: number }[] =
       [];
@@ -91,6 +94,7 @@ it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium
         `  the same bytes as a bare Yjs doc (${(bytes / MB).toFixed(1)} MiB update) ${range(yjs.map((y) => y.ms))} ms wall, main-thread tasks ${range(yjs.map((y) => y.cpu))} ms`,
         `  ratio per run (interleaved): wall ${range(ratios, 2)}, main-thread tasks ${range(cpuRatios, 2)}`,
         `  JS heap with the ledger open ${(heapOpen / MB).toFixed(0)} MB (page before loading: ${(heapBefore / MB).toFixed(0)} MB); entry bytes outside the heap, in segment buffers: ${(held.segmentBytes / MB).toFixed(0)} MB`,
+        `  JS heap with the same ledger just admitted, every entry checked, before any reopen: ${(heapAdmitted / MB).toFixed(0)} MB`,
       ].join('\n'),
     );
     await cdp.detach();
