@@ -14,6 +14,7 @@
  * never holds it for long. Entries are untrusted; the ledger says what it did with each.
  */
 import { toHex } from '../core/encoding/bytes.ts';
+import { MAX_PROOF_ENTRY_BYTES } from '../core/ledger/limits.ts';
 import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
 import {
   SIGNATURE_VERIFIED,
@@ -75,15 +76,25 @@ interface Checked {
   digests: Uint8Array;
 }
 
+/**
+ * Bytes no entry can have (the largest, an equivocation proof, is MAX_PROOF_ENTRY_BYTES): such
+ * a value is not copied to a worker (an empty one stands in its place, which the worker refuses)
+ * and is admitted as it is on the main thread, where its size alone refuses it, with the value
+ * itself as the quarantine's evidence. A hostile flood of large values is not copied again.
+ */
+const oversized = (entry: EntryInput) => entry.bytes.length > MAX_PROOF_ENTRY_BYTES;
+
 function pack(entries: readonly EntryInput[]): { bytes: Uint8Array; ends: Uint32Array } {
   let total = 0;
-  for (const entry of entries) total += entry.bytes.length;
+  for (const entry of entries) if (!oversized(entry)) total += entry.bytes.length;
   const bytes = new Uint8Array(total);
   const ends = new Uint32Array(entries.length);
   let at = 0;
   entries.forEach((entry, i) => {
-    bytes.set(entry.bytes, at);
-    at += entry.bytes.length;
+    if (!oversized(entry)) {
+      bytes.set(entry.bytes, at);
+      at += entry.bytes.length;
+    }
     ends[i] = at;
   });
   return { bytes, ends };
@@ -166,7 +177,7 @@ async function admitBatch(
     let bytes = entry.bytes;
     if (checked !== undefined) {
       const end = checked.ends[i] as number;
-      bytes = checked.bytes.subarray(start, end);
+      if (!oversized(entry)) bytes = checked.bytes.subarray(start, end);
       start = end;
     }
     if (options.receipt !== undefined) report.checkedInWorkers++;

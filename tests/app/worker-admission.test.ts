@@ -18,6 +18,7 @@ import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { makeSeedSigner } from '../../src/core/crypto/signer.ts';
 import { concatBytes } from '../../src/core/encoding/bytes.ts';
 import { ENTRY_DOMAIN } from '../../src/core/ledger/entry.ts';
+import { MAX_PROOF_ENTRY_BYTES } from '../../src/core/ledger/limits.ts';
 import { buildEntries } from '../bench/ledger-measure.ts';
 import { fakeWorkers, untilRequested } from '../helpers/fake-worker.ts';
 
@@ -116,6 +117,34 @@ describe('admission in batches on the pool', () => {
     ]);
     expect(report.checkedInWorkers).toBe(39);
     expect(ledger.quarantined().map((q) => q.code)).toEqual(['INVALID_SIGNATURE']);
+  });
+
+  it('never copies a value larger than any entry to a worker: refused TOO_LARGE, its first bytes kept', async () => {
+    const fakes = fakeWorkers('answer');
+    const pool = makeWorkerPool({ start: fakes.start, size: 2 });
+    const list = inputs(entries.slice(0, 40));
+    const huge = new Uint8Array(MAX_PROOF_ENTRY_BYTES + 1).fill(0x7b);
+    for (const i of [3, 17, 18])
+      list[i] = { bytes: huge, key: `sha256:${String(i).repeat(64).slice(0, 64)}` };
+    const ledger = await Ledger.open(genesis);
+    const report = await admitInBatches(ledger, list, pool, { batchSize: 16 });
+    expect(report.rejected.map(({ index, code }) => [index, code])).toEqual([
+      [3, 'TOO_LARGE'],
+      [17, 'TOO_LARGE'],
+      [18, 'TOO_LARGE'],
+    ]);
+    // Every batch went to a worker, without the large values.
+    const sent = fakes.started
+      .flatMap((w) => w.requests)
+      .filter((r) => r.message.kind === 'admit-check');
+    expect(sent.length).toBe(3);
+    for (const r of sent) expect(r.transferredBytes).toBeLessThan(16 * 4096);
+    expect(report.checkedInWorkers).toBe(37);
+    expect(ledger.quarantined().map((q) => [q.code, q.bytes[0]])).toEqual([
+      ['TOO_LARGE', 0x7b],
+      ['TOO_LARGE', 0x7b],
+      ['TOO_LARGE', 0x7b],
+    ]);
   });
 
   it('refuses an answer that is not about the batch sent, and checks that batch in full', async () => {

@@ -12,6 +12,8 @@ export type Behaviour = 'answer' | 'hold' | 'crash' | 'fail-to-load';
 export interface Posted {
   message: { kind: string; id: number } & Record<string, unknown>;
   transfer: Transferable[];
+  /** Bytes of the buffers transferred with it, counted as they arrived (they move on later). */
+  transferredBytes: number;
 }
 
 export class FakePoolWorker extends EventTarget implements WorkerLike {
@@ -30,13 +32,17 @@ export class FakePoolWorker extends EventTarget implements WorkerLike {
 
   postMessage(message: unknown, transfer: Transferable[]): void {
     if (this.terminated) return;
+    const transferredBytes = transfer.reduce<number>(
+      (n, item) => n + (item instanceof ArrayBuffer ? item.byteLength : 0),
+      0,
+    );
     const arrived = structuredClone(message, { transfer }) as Posted['message'];
     if (arrived.kind === 'cancel') {
       this.cancels.push(arrived.id);
       if (this.behaviour === 'answer') void this.dispatch(arrived);
       return;
     }
-    this.requests.push({ message: arrived, transfer });
+    this.requests.push({ message: arrived, transfer, transferredBytes });
     if (this.behaviour === 'crash') setTimeout(() => this.crash());
     if (this.behaviour === 'answer') setTimeout(() => void this.dispatch(arrived));
   }
