@@ -5,8 +5,12 @@
  * in a row doubles the wait (up to 64 times `healAfterMs`); being in step again resets it.
  */
 export interface DivergenceWatch {
-  /** Hears whether a connected peer's digest differs now; true when it is time to rebuild. */
-  observe(differs: boolean, now: number): boolean;
+  /**
+   * Hears whether a connected peer's digest differs now; true when it is time to rebuild.
+   * `behind`: this device is still checking a large change from peers (a first sync), so a
+   * difference is expected; the wait starts when that ends, and the doubling is kept.
+   */
+  observe(differs: boolean, now: number, behind?: boolean): boolean;
 }
 
 const MAX_DOUBLINGS = 6;
@@ -15,10 +19,14 @@ export function makeDivergenceWatch(healAfterMs: number): DivergenceWatch {
   let since: number | undefined;
   let streak = 0;
   return {
-    observe(differs, now) {
+    observe(differs, now, behind = false) {
       if (!differs) {
         since = undefined;
         streak = 0;
+        return false;
+      }
+      if (behind) {
+        since = now;
         return false;
       }
       since ??= now;

@@ -199,7 +199,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
   /** A peer's claim differs from our digest for a while, with peers connected: rebuild. */
   function watchDivergence(next: PeersState): void {
     const differs = next.reporting > next.inStep && next.peers.some((p) => p.connected);
-    if (divergence.observe(differs, now())) rebuild();
+    if (divergence.observe(differs, now(), next.checking !== undefined)) rebuild();
   }
 
   const announce = async () => {

@@ -29,6 +29,17 @@ describe('divergence watch', () => {
     expect(watch.observe(true, 122_000)).toBe(true); // the plain wait again, not doubled
   });
 
+  it('does not count the time spent checking a large change, and keeps the doubling', () => {
+    const watch = makeDivergenceWatch(10_000);
+    expect(watch.observe(true, 0)).toBe(false);
+    expect(watch.observe(true, 10_000)).toBe(true); // one rebuild: the next wait is 20 s
+    // A first sync being checked for 60 s: behind, not diverged.
+    for (let t = 11_000; t <= 70_000; t += 1000) expect(watch.observe(true, t, true)).toBe(false);
+    expect(watch.observe(true, 80_000)).toBe(false); // 10 s after the checking: not yet
+    expect(watch.observe(true, 89_000)).toBe(false);
+    expect(watch.observe(true, 90_000)).toBe(true); // 20 s after it: the doubled wait
+  });
+
   it('does not rebuild when the difference comes and goes within the wait', () => {
     const watch = makeDivergenceWatch(10_000);
     for (let t = 0; t < 100_000; t += 1000) expect(watch.observe(t % 9000 !== 0, t)).toBe(false);
