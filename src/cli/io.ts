@@ -4,9 +4,8 @@
 import { open, rename, writeFile, unlink, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
-  createStreamingSha256,
   MAX_KEY_FILE_BYTES,
   parsePem,
   reject,
@@ -86,7 +85,7 @@ export async function exists(path: string): Promise<boolean> {
   );
 }
 
-/** "sha256:HEX" as given, or the streamed SHA-256 of a file (hash-wasm). */
+/** "sha256:HEX" as given, or the streamed SHA-256 of a file (Node's OpenSSL, SHA instructions). */
 export async function digestReference(value: string, what: string): Promise<string> {
   if (value.startsWith('sha256:')) {
     if (!/^sha256:[0-9a-f]{64}$/.test(value)) {
@@ -94,7 +93,7 @@ export async function digestReference(value: string, what: string): Promise<stri
     }
     return value;
   }
-  const hasher = await createStreamingSha256();
+  const hasher = createHash('sha256');
   try {
     for await (const chunk of createReadStream(value, {
       highWaterMark: 1 << 20,
@@ -106,5 +105,5 @@ export async function digestReference(value: string, what: string): Promise<stri
       `cannot read ${what} "${value}": ${(cause as NodeJS.ErrnoException).code ?? cause}`,
     );
   }
-  return `sha256:${hasher.digestHex()}`;
+  return `sha256:${hasher.digest('hex')}`;
 }
