@@ -5,13 +5,7 @@ import { open, rename, writeFile, unlink, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  MAX_KEY_FILE_BYTES,
-  parsePem,
-  reject,
-  utf8Decode,
-  type PemKey,
-} from '../core/index.ts';
+import { MAX_KEY_FILE_BYTES, parsePem, reject, utf8Decode, type PemKey } from '../core/index.ts';
 import { UsageError } from './errors.ts';
 
 let stdinSource: () => AsyncIterable<Uint8Array> = () => process.stdin;
