@@ -9,11 +9,11 @@
  * base64, a broken deflate stream, parts that do not fit together, and anything that inflates
  * beyond MAX_SDP_BYTES (a decompression bomb) are refused with MALFORMED_INPUT or TOO_LARGE.
  */
-import { encodeQR } from '@paulmillr/qr';
 import { decodeQR } from '@paulmillr/qr/decode.js';
 import { base64urlnopad } from '@scure/base';
 import { concatBytes, fromBase64, utf8Decode } from '../core/encoding/bytes.ts';
 import { isPatchtrailError, reject } from '../core/errors.ts';
+import { qrSvg } from './qr-draw.ts';
 
 export type PairingKind = 'offer' | 'answer';
 
@@ -133,7 +133,7 @@ export function joinQrParts(scanned: readonly string[]): {
 
 /** QR codes as SVG markup (generated here from our own text). */
 export function qrSvgs(code: string): string[] {
-  return splitForQr(code).map((part) => encodeQR(part, 'svg', { ecc: 'low', border: 4 }));
+  return splitForQr(code).map((part) => qrSvg(part, 'low'));
 }
 
 export interface ImagePixels {

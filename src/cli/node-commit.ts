@@ -128,7 +128,8 @@ export function makeNodeCommits(
     sha256: async (blob: string) => sha256Hex(readStaged(paths, blob).content),
   };
   /** The ops a committed journal still has to replay, checked; undefined when torn. */
-  const journaledOps = () => opsToReplay(readJournalFile(paths), stagedBlobs, tree.probe);
+  const journaledOps = (journal = readJournalFile(paths)) =>
+    opsToReplay(journal, stagedBlobs, tree.probe);
 
   /**
    * Steps 1 and 2: every new file staged, the journal naming each one's SHA-256 written, and
@@ -179,9 +180,10 @@ export function makeNodeCommits(
     async recover(): Promise<RecoveryOutcome> {
       tree.forget();
       const found = inspectTxn(paths);
-      const ops = found.journal ? await journaledOps() : undefined;
-      if (ops !== undefined) {
-        const state = decodeJournal(readJournalFile(paths));
+      const journal = found.journal ? readJournalFile(paths) : undefined;
+      const ops = journal === undefined ? undefined : await journaledOps(journal);
+      if (journal !== undefined && ops !== undefined) {
+        const state = decodeJournal(journal); // every op, those replayed before the crash too
         await replay(ops, state.committed ? state.ops : ops);
         return 'rolled-forward';
       }

@@ -136,14 +136,19 @@ export function readLock(path: string): Found | undefined {
 
 const BOOT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/u;
 
-/** This boot's id (Linux), or undefined. */
+let bootMemo: { id: string | undefined } | undefined;
+
+/** This boot's id (Linux), or undefined; read once (it cannot change under a process). */
 export function bootId(): string | undefined {
+  if (bootMemo !== undefined) return bootMemo.id;
+  let id: string | undefined;
   try {
-    const id = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
-    return BOOT.test(id) ? id : undefined;
+    id = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
   } catch {
-    return undefined;
+    id = undefined;
   }
+  bootMemo = { id: id !== undefined && BOOT.test(id) ? id : undefined };
+  return bootMemo.id;
 }
 
 /** When process `pid` started, in clock ticks since boot (Linux), or undefined. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanQr } from '../../src/app/pairing-code.ts';
-import { qrPath } from '../../src/ui/components/QrCode.tsx';
+import { qrPath } from '../../src/app/qr-draw.ts';
 
 const SCALE = 4;
 
