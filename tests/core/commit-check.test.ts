@@ -38,6 +38,9 @@ const check = (entries: Record<string, EntryKind>, ops: JournalOp[], resuming = 
 describe('the commit check', () => {
   it.each<[string, Record<string, EntryKind>, JournalOp[], string]>([
     ['a file and a file inside it', {}, [w('a'), w('a/b', '1')], 'APPLY_CONFLICT'],
+    // Found by the stat cache's property test: the parent "x" is new, so no probe finds "x/y".
+    ['a new file and a file inside it', {}, [w('x/y'), w('x/y/a', '1')], 'APPLY_CONFLICT'],
+    ['a deep file inside a new one', { k: 'file' }, [w('x/y/z/a'), w('x/y')], 'APPLY_CONFLICT'],
     ['a file where a directory stays', { 'd/x': 'file' }, [w('d')], 'APPLY_CONFLICT'],
     ['a file under a file', { f: 'file' }, [w('f/x')], 'APPLY_CONFLICT'],
     ['a file under a special file', { p: 'other' }, [w('p/x')], 'APPLY_CONFLICT'],

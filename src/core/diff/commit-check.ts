@@ -117,10 +117,12 @@ async function checkWrite(
   deleted: ReadonlySet<string>,
 ) {
   const names = path.split('/');
-  for (let depth = 1; depth < names.length; depth++) {
-    const prefix = names.slice(0, depth).join('/');
+  const prefixes = names.slice(1).map((_, depth) => names.slice(0, depth + 1).join('/'));
+  // Against the other writes first: the tree probe below stops at the first new directory.
+  for (const prefix of prefixes)
     if (writes.has(prefix))
       reject('APPLY_CONFLICT', `cannot write both ${prefix} and ${path}: one is inside the other`);
+  for (const prefix of prefixes) {
     if (deleted.has(prefix)) continue;
     const kind = await probe.kind(prefix);
     if (kind === undefined) return; // nothing deeper exists either
