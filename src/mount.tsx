@@ -1,6 +1,6 @@
 /**
  * Mounts the app: applies the chosen theme, makes the services once, provides them and renders
- * the routes. src/main.tsx calls it for the page; the offline end-to-end tests mount the same
+ * the routes, with every text on the page made visible (ui/visible-text.ts). src/main.tsx calls it for the page; the offline end-to-end tests mount the same
  * app through it from a test entry that also hands the services to the test.
  */
 import { render } from 'solid-js/web';
@@ -9,6 +9,7 @@ import { ServicesContext } from './app/context.ts';
 import { applyStoredTheme } from './app/theme.ts';
 import { makeAppServices, type WiringOptions } from './app/wiring.ts';
 import { App } from './ui/App.tsx';
+import { guardVisibleText } from './ui/visible-text.ts';
 import './ui/tokens.css';
 import './ui/base.css';
 
@@ -19,7 +20,8 @@ export interface MountOptions extends WiringOptions {
 
 export function mountApp(root: HTMLElement, options: MountOptions = {}): () => void {
   applyStoredTheme();
-  return render(() => {
+  const unguard = guardVisibleText(root.ownerDocument.body);
+  const dispose = render(() => {
     const { onServices, ...wiring } = options;
     const services = makeAppServices(wiring);
     onServices?.(services);
@@ -29,4 +31,8 @@ export function mountApp(root: HTMLElement, options: MountOptions = {}): () => v
       </ServicesContext.Provider>
     );
   }, root);
+  return () => {
+    dispose();
+    unguard();
+  };
 }

@@ -266,6 +266,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(verdict).toMatchObject({ state: 'verified', engine: 'worker', code: undefined });
 
     expect(await page.locator(testid('meta-reason')).textContent()).toContain(REASON);
+    expect(await page.locator(testid('patch-title')).textContent()).toBe(REASON);
     expect(await page.locator(`${testid('meta-author')} [data-did]`).getAttribute('data-did')).toBe(
       fixtures.author.did,
     );
@@ -364,7 +365,8 @@ describeBrowser('bundle page (Chromium, production build)', () => {
         verdict: undefined,
       },
     ]);
-    // The forged reason may be shown only inside the panel labelled UNVERIFIED.
+    // The forged reason may be shown only inside the panel labelled UNVERIFIED, not as the title.
+    expect(await page.locator(testid('patch-title')).textContent()).toBe('tampered.json');
     const claims = page.locator(testid('claims'));
     expect(await claims.locator('h2').textContent()).toContain('UNVERIFIED');
     expect(await claims.locator(testid('claim-reason')).textContent()).toContain(FORGED_REASON);
@@ -391,6 +393,7 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     await dropFile(page, 'main', 'not-json.json', text);
     const verdict = await verdictFor(page, 'not-json.json');
     expect(verdict).toMatchObject({ state: 'rejected', engine: 'worker', code: 'MALFORMED_INPUT' });
+    expect(await page.locator(testid('patch-title')).textContent()).toBe('not-json.json');
     expect(await page.locator(testid('signature-row')).count()).toBe(0);
   });
 

@@ -36,3 +36,11 @@ export function formatAgo(then: string | number, now: number): string {
   if (seconds < 60) return seconds < -60 ? 'in the future (a clock is wrong)' : 'just now';
   return `${formatSpan(seconds)} ago`;
 }
+
+/**
+ * A time in the reader's locale, without the direction marks some locales' formats hold (an
+ * Arabic or Hebrew one): the page shows such marks as escapes (ui/visible-text.ts).
+ */
+export function localTime(then: string | number): string {
+  return new Date(then).toLocaleString().replace(/[\u061c\u200e\u200f]/gu, '');
+}

@@ -1,7 +1,8 @@
 /**
- * Patch detail: the verdict first (plain words, rules, codes), then what this device can do
- * with the patch (Act), the signed metadata, the signatures against the ledger's identities,
- * the lineage graph (who built, checked, forwarded and applied it), and the diff.
+ * Patch detail: which patch it is (its reason's first line, small), then the verdict (plain
+ * words, rules, codes), what this device can do with the patch (Act), the signed metadata, the
+ * signatures against the ledger's identities, the lineage graph (who built, checked, forwarded
+ * and applied it), and the diff.
  */
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
@@ -27,6 +28,16 @@ function useEvidenceAge() {
     if (newest === '') return undefined;
     return `Not connected to the team: the newest entry on this device’s ledger is from ${formatAgo(newest, Date.now())}.`;
   };
+}
+
+/** The page's title: the first line of the patch's reason, else the bundle's file name. */
+function patchTitle(reason: string | undefined, fileName: string): string {
+  const line =
+    reason
+      ?.split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
+  return line === '' ? fileName : line;
 }
 
 export default function PatchPage() {
@@ -65,6 +76,9 @@ export default function PatchPage() {
       >
         {(found) => (
           <div class="result">
+            <h1 class="patch-title" data-testid="patch-title">
+              {patchTitle(found().check.report?.predicate.reason_for_patch, found().fileName)}
+            </h1>
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
             {/* Keyed by the patch: a target, a note or a result never carries over to another. */}
             <Show when={found().key} keyed>

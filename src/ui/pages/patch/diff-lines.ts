@@ -3,9 +3,11 @@
  * any bytes (Latin-1 files, NUL, binary junk), so nothing is decoded with U+FFFD: a byte that
  * is not UTF-8 is shown as `\xE9`, and so is a control character, which a page would otherwise
  * show as nothing; bidirectional formatting characters are shown as `\u{202E}`, so they cannot
- * reorder the code a reviewer reads ("Trojan Source", CVE-2021-42574). Pure, no DOM.
+ * reorder the code a reviewer reads ("Trojan Source", CVE-2021-42574), and zero-width ones
+ * likewise (encoding/visible.ts says which). Pure, no DOM.
  */
 import { isUtf8, utf8Runs, type TextRun } from '../../../core/encoding/utf8-runs.ts';
+import { escapeInvisible, INVISIBLE } from '../../../core/encoding/visible.ts';
 
 export type LineKind = 'add' | 'del' | 'context' | 'hunk' | 'meta';
 
@@ -24,18 +26,8 @@ export interface DiffLine {
 }
 
 const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
-const INVISIBLE =
-  // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-function escapeInvisible(char: string): string {
-  const code = char.codePointAt(0) ?? 0;
-  return code < 0x100
-    ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
-    : `\\u{${code.toString(16).toUpperCase()}}`;
-}
 
 function textPieces(text: string): Piece[] {
   const pieces: Piece[] = [];
