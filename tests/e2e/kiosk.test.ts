@@ -101,8 +101,9 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
       .toContain('Lobby player 2.0');
     expect(await appConf(page)).toBe('mode=new\n');
     expect(await page.getByTestId('kiosk-current').textContent()).toContain('from its folder');
-    expect(await state()).toBe('up-to-date');
-    expect(await history()).toContain('Applied “Lobby player 2.0”');
+    // The state and the history follow the apply's record, a moment later on a loaded machine.
+    await expect.poll(state).toBe('up-to-date');
+    await expect.poll(history).toContain('Applied “Lobby player 2.0”');
     await shoot(page, 'kiosk-up-to-date');
   });
 
