@@ -116,6 +116,10 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
     expect(await row.textContent()).toContain('POLICY_DENIED');
     expect(await state()).toBe('needs-attention');
     await expect.poll(history).toContain('Refused “Untested tweak”');
+    // The policy's words quote names between backticks: shown as code, as in the waiting row.
+    const note = page.getByTestId('kiosk-last-note');
+    expect(await note.textContent()).not.toContain('`');
+    expect(await note.locator('code').first().textContent()).toBe('reviewed');
     expect(await appConf(page)).toBe('mode=new\n');
     await shoot(page, 'kiosk-needs-attention');
   });

@@ -2,6 +2,7 @@
 import { For, Show } from 'solid-js';
 import type { KioskStatus, VersionRow } from '../../../app/kiosk.ts';
 import { formatAgo } from '../../components/format.ts';
+import { TickedText } from '../../components/TickedText.tsx';
 import { eventWords, shortHash, sourceWords } from './kiosk-words.ts';
 
 function When(props: { row: VersionRow; now: number }) {
@@ -41,7 +42,13 @@ export function KioskVersion(props: { status: KioskStatus; now: number }) {
               {eventWords[last().what]} “{last().name}” <When row={last()} now={props.now} />
               <Show when={last().code}>{(code) => <code class="small"> {code()}</code>}</Show>
             </p>
-            <Show when={last().note}>{(note) => <p class="muted small">{note()}</p>}</Show>
+            <Show when={last().note}>
+              {(note) => (
+                <p class="muted small" data-testid="kiosk-last-note">
+                  <TickedText text={note()} />
+                </p>
+              )}
+            </Show>
           </div>
         )}
       </Show>
