@@ -78,6 +78,11 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     expect(await refused.textContent()).toContain('POLICY_DENIED');
     expect(await refused.textContent()).toContain(DEVICE);
     expect(await refused.getAttribute('data-patch')).toBe(fixture.keys.failed);
+    // Which patch, in its author's words (the bundle is on this device), beside its digest.
+    expect(await refused.getByTestId('audit-patch-title').textContent()).toBe(
+      'Switch app.conf, second build',
+    );
+    expect(await refused.textContent()).toContain(fixture.keys.failed.slice(0, 19));
     await expectAccessible(page, 'audit, rows');
     await shoot(page, 'audit-rows');
   });

@@ -44,3 +44,13 @@ export function formatAgo(then: string | number, now: number): string {
 export function localTime(then: string | number): string {
   return new Date(then).toLocaleString().replace(/[\u061c\u200e\u200f]/gu, '');
 }
+
+/** The first line of a text that is not blank, trimmed ('' when there is none). */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split('\n')
+      .find((line) => line.trim() !== '')
+      ?.trim() ?? ''
+  );
+}

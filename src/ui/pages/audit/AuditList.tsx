@@ -18,7 +18,12 @@ const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
 const targetLabel = (target: string) => target.split(':').slice(-2).join(' ');
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
-function AuditCard(props: { row: AuditRow; onProof: (patch: string) => void; busy: boolean }) {
+function AuditCard(props: {
+  row: AuditRow;
+  title: string;
+  onProof: (patch: string) => void;
+  busy: boolean;
+}) {
   const row = () => props.row;
   return (
     <li
@@ -43,8 +48,14 @@ function AuditCard(props: { row: AuditRow; onProof: (patch: string) => void; bus
       <p class="small">
         Patch{' '}
         <A href={`/patch/${row().patch}`}>
-          <code class="digest">{short(row().patch)}</code>
+          <Show when={props.title} fallback={<code class="digest">{short(row().patch)}</code>}>
+            {(title) => <span data-testid="audit-patch-title">{title()}</span>}
+          </Show>
         </A>
+        <Show when={props.title !== ''}>
+          {' '}
+          <code class="digest muted">{short(row().patch)}</code>
+        </Show>
         <Show when={row().code !== ''}>
           {' '}
           · <code class="code">{row().code}</code>
@@ -76,13 +87,22 @@ function AuditCard(props: { row: AuditRow; onProof: (patch: string) => void; bus
 
 export function AuditList(props: {
   rows: readonly AuditRow[];
+  /** What the patch is, in its author's words ('' when no bundle or publish entry says). */
+  titleOf: (patch: string) => string;
   onProof: (patch: string) => void;
   busy: boolean;
 }) {
   return (
     <ol class="audit-list" data-testid="audit-list">
       <For each={props.rows}>
-        {(row) => <AuditCard row={row} onProof={props.onProof} busy={props.busy} />}
+        {(row) => (
+          <AuditCard
+            row={row}
+            title={props.titleOf(row.patch)}
+            onProof={props.onProof}
+            busy={props.busy}
+          />
+        )}
       </For>
     </ol>
   );

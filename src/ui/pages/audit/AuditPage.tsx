@@ -9,6 +9,7 @@ import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import type { AuditFilter, AuditRow, ProofPackOutcome } from '../../../app/audit.ts';
 import { useServices } from '../../../app/context.ts';
+import { firstLine } from '../../components/format.ts';
 import { AuditFilters } from './AuditFilters.tsx';
 import { AuditList } from './AuditList.tsx';
 import './audit.css';
@@ -48,7 +49,14 @@ function ProofResult(props: { outcome: ProofPackOutcome }) {
 }
 
 function Trail(props: { rows: AuditRow[] }) {
-  const { audit } = useServices();
+  const { audit, inbox, workflow } = useServices();
+  /** A bundle on this device (its verified reason), else the ledger's publish entry. */
+  const titleOf = (patch: string) =>
+    firstLine(
+      inbox.find(patch)?.check.report?.predicate.reason_for_patch ??
+        workflow.published().find((p) => p.patch === patch)?.reason ??
+        '',
+    );
   const [helpers] = createResource(() => audit.helpers());
   const [filter, setFilter] = createSignal<AuditFilter>(NO_FILTER);
   const [limit, setLimit] = createSignal(PAGE);
@@ -86,6 +94,7 @@ function Trail(props: { rows: AuditRow[] }) {
       <Show when={proof()}>{(outcome) => <ProofResult outcome={outcome()} />}</Show>
       <AuditList
         rows={shown().slice(0, limit())}
+        titleOf={titleOf}
         onProof={(p) => void makeProof(p)}
         busy={busy()}
       />

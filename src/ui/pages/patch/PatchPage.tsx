@@ -7,7 +7,7 @@
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { formatAgo } from '../../components/format.ts';
+import { firstLine, formatAgo } from '../../components/format.ts';
 import { ActPanel } from './ActPanel.tsx';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
@@ -32,12 +32,7 @@ function useEvidenceAge() {
 
 /** The page's title: the first line of the patch's reason, else the bundle's file name. */
 function patchTitle(reason: string | undefined, fileName: string): string {
-  const line =
-    reason
-      ?.split('\n')
-      .find((l) => l.trim() !== '')
-      ?.trim() ?? '';
-  return line === '' ? fileName : line;
+  return firstLine(reason ?? '') || fileName;
 }
 
 export default function PatchPage() {
