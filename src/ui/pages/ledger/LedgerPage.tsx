@@ -54,7 +54,7 @@ function Explorer(props: { team: OpenTeam }) {
           The same format the command line reads and writes (one entry per line). Import checks
           every entry before it counts.
         </p>
-        <div class="form-row">
+        <div class="form-row form-row-top">
           <button type="button" class="button button-quiet" onClick={() => exportFile(props.team)}>
             Export the ledger file
           </button>
