@@ -38,8 +38,18 @@ function checkUrl(text: unknown, schemes: readonly string[], what: string): stri
     return reject('MALFORMED_INPUT', `${what}: "${text}" is not an address`);
   }
   if (!schemes.includes(url.protocol))
-    reject('MALFORMED_INPUT', `${what}: "${text}" must start with ${schemes.join(' or ')}`);
+    reject(
+      'MALFORMED_INPUT',
+      `${what}: "${text}" must start with ${schemes.join(' or ')}${webSocketHint(url, schemes)}`,
+    );
   return text;
+}
+
+/** For a web address where a WebSocket one is wanted: the address meant, most likely. */
+function webSocketHint(url: URL, schemes: readonly string[]): string {
+  const meant = { 'http:': 'ws:', 'https:': 'wss:' }[url.protocol];
+  if (meant === undefined || !schemes.includes(meant)) return '';
+  return ` (for this server: "${meant}${url.href.slice(url.protocol.length)}")`;
 }
 
 function checkList<T>(value: unknown, what: string, each: (item: unknown) => T): T[] {

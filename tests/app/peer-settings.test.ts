@@ -63,6 +63,29 @@ describe('peer settings', () => {
       expect(await codeOf(() => checkPeerSettings(value))).toBe('MALFORMED_INPUT');
   });
 
+  it('names the WebSocket address meant when given a web address, and only then', async () => {
+    const message = (value: unknown) => {
+      try {
+        checkPeerSettings(value);
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message({ signaling: ['http://192.168.1.20:4173/signal'], iceServers: [] })).toBe(
+      'signaling: "http://192.168.1.20:4173/signal" must start with ws: or wss: (for this server: "ws://192.168.1.20:4173/signal")',
+    );
+    expect(message({ signaling: [], iceServers: [], relay: 'https://relay.lan/r?x=1' })).toBe(
+      'relay: "https://relay.lan/r?x=1" must start with ws: or wss: (for this server: "wss://relay.lan/r?x=1")',
+    );
+    expect(message({ signaling: ['ftp://x/signal'], iceServers: [] })).toBe(
+      'signaling: "ftp://x/signal" must start with ws: or wss:',
+    );
+    expect(message({ signaling: [], iceServers: [{ urls: 'https://stun.lan' }] })).toBe(
+      'ICE server: "https://stun.lan" must start with stun: or turn: or turns:',
+    );
+  });
+
   it('reads the Settings form line by line and shows saved settings back the same way', async () => {
     const form = {
       signaling: ' ws://192.168.1.20:4173/signal \n\nwss://signal.team.example/\n',

@@ -184,6 +184,7 @@ describeBrowser('join a team over the network (Chromium, two profiles, loopback 
     await said.waitFor();
     expect(await said.textContent()).toContain('Not saved');
     expect(await said.textContent()).toContain('must start with ws: or wss:');
+    expect(await said.textContent()).toContain('for this server: "ws://192.168.1.20:4173/signal"');
     await said.scrollIntoViewIfNeeded();
     await shoot(b, 'settings-peers-refused');
   });
