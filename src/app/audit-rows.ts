@@ -58,7 +58,7 @@ export interface AuditFilter {
   /** 'all', 'mine', or a device's did. */
   device: string;
   outcome: AuditOutcome | 'all';
-  /** Part of a patch digest, case-insensitive ('' for any). */
+  /** Part of a patch digest or title, case-insensitive ('' for any). */
   patch: string;
   /** ISO dates (YYYY-MM-DD), inclusive; '' for open. */
   from: string;
@@ -73,14 +73,24 @@ export const NO_FILTER: AuditFilter = {
   to: '',
 };
 
-export function filterAudit(rows: readonly AuditRow[], filter: AuditFilter): AuditRow[] {
+/**
+ * The rows `filter` keeps. Its patch text matches part of a patch's digest or, when `titleOf`
+ * names the patch (its reason's first line, see the Audit screen), part of that title.
+ */
+export function filterAudit(
+  rows: readonly AuditRow[],
+  filter: AuditFilter,
+  titleOf: (patch: string) => string = () => '',
+): AuditRow[] {
   const patch = filter.patch.trim().toLowerCase();
+  const matches = (digest: string) =>
+    digest.toLowerCase().includes(patch) || titleOf(digest).toLowerCase().includes(patch);
   return rows.filter(
     (row) =>
       (filter.device === 'all' ||
         (filter.device === 'mine' ? row.mine : row.device === filter.device)) &&
       (filter.outcome === 'all' || row.outcome === filter.outcome) &&
-      (patch === '' || row.patch.toLowerCase().includes(patch)) &&
+      (patch === '' || matches(row.patch)) &&
       (filter.from === '' || row.time.slice(0, 10) >= filter.from) &&
       (filter.to === '' || row.time.slice(0, 10) <= filter.to),
   );

@@ -69,4 +69,18 @@ describe('filterAudit', () => {
     expect(ids({ from: '2026-11-25' })).toEqual(['2']);
     expect(ids({ to: '2026-11-22' })).toEqual(['1', '3']);
   });
+
+  it('matches the patch text against a title as well, when one is known', () => {
+    const titles = new Map([['sha256:ABD', 'Switch app.conf to the new mode']]);
+    const keep = (patch: string) =>
+      filterAudit(
+        rows,
+        { device: 'all', outcome: 'all', patch, from: '', to: '' },
+        (p) => titles.get(p) ?? '',
+      ).map((r) => r.id);
+    expect(keep('APP.CONF')).toEqual(['3']);
+    expect(keep('abc')).toEqual(['1']);
+    expect(keep('new mode')).toEqual(['3']);
+    expect(keep('nothing like it')).toEqual([]);
+  });
 });

@@ -91,9 +91,13 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     await page.getByLabel('Outcome').selectOption('rejected');
     expect(await outcomes()).toEqual(['rejected']);
     await page.getByLabel('Outcome').selectOption('all');
-    await page.getByLabel('Patch digest contains').fill(fixture.keys.reviewed.slice(7, 20));
+    await page
+      .getByLabel('Patch (title or digest) contains')
+      .fill(fixture.keys.reviewed.slice(7, 20));
     expect((await outcomes()).sort()).toEqual(['applied', 'rolled-back']);
-    await page.getByLabel('Patch digest contains').fill('');
+    await page.getByLabel('Patch (title or digest) contains').fill('SECOND build');
+    expect(await outcomes()).toEqual(['rejected']);
+    await page.getByLabel('Patch (title or digest) contains').fill('');
     await page.getByLabel('Device').selectOption({ label: DEVICE });
     expect(await rows().count()).toBe(3);
     await page.getByLabel('To', { exact: true }).fill('2020-01-01');

@@ -67,7 +67,7 @@ export function AuditFilters(props: {
         </select>
       </div>
       <div class="stack-tight">
-        <label for="audit-patch">Patch digest contains</label>
+        <label for="audit-patch">Patch (title or digest) contains</label>
         <input
           id="audit-patch"
           autocomplete="off"

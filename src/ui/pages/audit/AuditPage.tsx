@@ -62,7 +62,9 @@ function Trail(props: { rows: AuditRow[] }) {
   const [limit, setLimit] = createSignal(PAGE);
   const [proof, setProof] = createSignal<ProofPackOutcome>();
   const [busy, setBusy] = createSignal(false);
-  const shown = createMemo(() => helpers()?.filterAudit(props.rows, filter()) ?? props.rows);
+  const shown = createMemo(
+    () => helpers()?.filterAudit(props.rows, filter(), titleOf) ?? props.rows,
+  );
   const exportAs = (kind: 'json' | 'csv') => {
     const h = helpers();
     if (h === undefined) return;
