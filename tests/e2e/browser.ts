@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { CONTENT_TYPES } from '../../src/server/static-files.ts';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
@@ -103,6 +103,40 @@ export function collectPageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/** A fresh Chromium on the served production build, with a temporary folder of its own. */
+export interface AppPage {
+  dir: string;
+  server: WebServer;
+  browser: LaunchedBrowser;
+  page: Page;
+}
+
+/**
+ * Call inside a describe: a temporary folder that `prepare` fills, the production build served,
+ * a fresh Chromium on the app; every test fails on a page error; all of it removed afterwards.
+ */
+export function useAppPage(prefix: string, prepare: (dir: string) => Promise<void>): AppPage {
+  const session = {} as AppPage;
+  let errors: string[] = [];
+  beforeAll(async () => {
+    session.dir = await mkdtemp(join(tmpdir(), `patchtrail-${prefix}-`));
+    await Promise.all([prepare(session.dir), ensureWebBuild()]);
+    [session.server, session.browser] = await Promise.all([serveWebApp(), launchChromium()]);
+    session.page = session.browser.page;
+    errors = collectPageErrors(session.page);
+    await session.page.goto(session.server.url);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+    if (session.dir !== undefined) await rm(session.dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    expect(errors).toEqual([]);
+  });
+  return session;
 }
 
 /**

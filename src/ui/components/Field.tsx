@@ -1,5 +1,6 @@
 /** One labelled value in a description list (`<dl>`). */
-import { For, Show, type JSX } from 'solid-js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { FIRST_ITEMS, moreItems } from './paging.ts';
 import './field.css';
 
 export function Field(props: { label: string; testid?: string; children: JSX.Element }) {
@@ -11,12 +12,18 @@ export function Field(props: { label: string; testid?: string; children: JSX.Ele
   );
 }
 
-/** A list of short strings, or a muted "none". */
+/**
+ * A list of short strings, or a muted "none". A bundle's file list is as long as its diff
+ * makes it (tens of thousands of paths fit in 8 MiB), so the first FIRST_ITEMS are shown and
+ * the rest MORE_ITEMS at a time on request: the page never builds them all in one task.
+ */
 export function ItemList(props: { items: readonly string[]; testid?: string; code?: boolean }) {
+  const [shown, setShown] = createSignal(FIRST_ITEMS);
+  const more = () => moreItems(shown(), props.items.length);
   return (
     <Show when={props.items.length > 0} fallback={<span class="muted">none</span>}>
       <ul class="items">
-        <For each={props.items}>
+        <For each={props.items.slice(0, shown())}>
           {(item) => (
             <li data-testid={props.testid}>
               <Show when={props.code} fallback={item}>
@@ -26,6 +33,15 @@ export function ItemList(props: { items: readonly string[]; testid?: string; cod
           )}
         </For>
       </ul>
+      <Show when={props.items.length > shown()}>
+        <button
+          type="button"
+          class="button button-quiet items-more"
+          onClick={() => setShown(more().next)}
+        >
+          {more().words}
+        </button>
+      </Show>
     </Show>
   );
 }

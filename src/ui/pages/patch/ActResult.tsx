@@ -2,8 +2,10 @@
  * What an action did, or why it did not, and what to do next: the files and hunks (line,
  * offset) a dry run or an apply touched, the tree hashes, the ledger entry recorded.
  */
-import { For, Show } from 'solid-js';
+import { createMemo, createSignal, For, Show } from 'solid-js';
+import type { FileRow, HunkRow } from '../../../app/patch-actions.ts';
 import type { ActOutcome } from '../../../app/workflow.ts';
+import { FIRST_ITEMS, moreItems } from '../../components/paging.ts';
 
 const NEXT: Record<string, string> = {
   POLICY_DENIED:
@@ -26,6 +28,63 @@ const DONE: Record<string, string> = {
   'already-applied': 'Already applied here: nothing changed',
   'rolled-back': 'Rolled back: the files are as they were before the patch',
 };
+
+/**
+ * The files an action changed and where each hunk went. An apply may change up to 10,000 files:
+ * hunks are grouped by path once, and the list is shown a page at a time (ItemList's sizes).
+ */
+function ChangedFiles(props: { files: readonly FileRow[]; hunks: readonly HunkRow[] }) {
+  const [shown, setShown] = createSignal(FIRST_ITEMS);
+  const byPath = createMemo(() => {
+    const groups = new Map<string, HunkRow[]>();
+    for (const hunk of props.hunks) {
+      const group = groups.get(hunk.path);
+      if (group === undefined) groups.set(hunk.path, [hunk]);
+      else group.push(hunk);
+    }
+    return groups;
+  });
+  const more = () => moreItems(shown(), props.files.length);
+  return (
+    <>
+      <ul class="plain-list small" data-testid="act-files">
+        <For each={props.files.slice(0, shown())}>
+          {(file) => (
+            <li>
+              <code>{file.path}</code> — {file.kind}
+              <Show when={file.from}>
+                {(from) => (
+                  <>
+                    {' '}
+                    from <code>{from()}</code>
+                  </>
+                )}
+              </Show>
+              <ul class="act-hunks">
+                <For each={byPath().get(file.path) ?? []}>
+                  {(hunk) => (
+                    <li data-testid="act-hunk">
+                      hunk {hunk.hunk} at line {hunk.line}
+                      {hunk.offset === 0
+                        ? ', where it said'
+                        : `, offset ${hunk.offset > 0 ? '+' : ''}${hunk.offset}`}
+                      {hunk.fuzz > 0 ? `, fuzz ${hunk.fuzz}` : ''}
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </li>
+          )}
+        </For>
+      </ul>
+      <Show when={props.files.length > shown()}>
+        <button type="button" class="button button-quiet" onClick={() => setShown(more().next)}>
+          {more().words}
+        </button>
+      </Show>
+    </>
+  );
+}
 
 /** "recorded …" as a sentence: capital first, full stop last. */
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
@@ -62,36 +121,7 @@ export function ActResult(props: { outcome: ActOutcome }) {
             </Show>
           </p>
           <Show when={done().files.length > 0}>
-            <ul class="plain-list small" data-testid="act-files">
-              <For each={done().files}>
-                {(file) => (
-                  <li>
-                    <code>{file.path}</code> — {file.kind}
-                    <Show when={file.from}>
-                      {(from) => (
-                        <>
-                          {' '}
-                          from <code>{from()}</code>
-                        </>
-                      )}
-                    </Show>
-                    <ul class="act-hunks">
-                      <For each={done().hunks.filter((h) => h.path === file.path)}>
-                        {(hunk) => (
-                          <li data-testid="act-hunk">
-                            hunk {hunk.hunk} at line {hunk.line}
-                            {hunk.offset === 0
-                              ? ', where it said'
-                              : `, offset ${hunk.offset > 0 ? '+' : ''}${hunk.offset}`}
-                            {hunk.fuzz > 0 ? `, fuzz ${hunk.fuzz}` : ''}
-                          </li>
-                        )}
-                      </For>
-                    </ul>
-                  </li>
-                )}
-              </For>
-            </ul>
+            <ChangedFiles files={done().files} hunks={done().hunks} />
           </Show>
           <Show when={done().treeBefore}>
             <p class="small">

@@ -1,38 +1,45 @@
 /**
- * Text from attackers, shown in real Chromium against the production build: a bundle whose
- * file name, reason, components and reviewer's note hold a right-to-left override, a zero-width
- * space and a control character is opened; on the Inbox and its Patch detail no text the page
- * shows (text nodes, titles, labels) holds such a character, each is shown as an escape, and
- * text the app adds or changes later (a dialog's portal, a label) is escaped before it is
- * painted (src/ui/visible-text.ts).
+ * Bundles shaped by an attacker, shown in real Chromium against the production build.
+ * - Text: a bundle whose file name, reason, components and reviewer's note hold a
+ *   right-to-left override, a zero-width space and a control character is opened; on the Inbox
+ *   and its Patch detail no text the page shows (text nodes, titles, labels) holds such a
+ *   character, each is shown as an escape, and text the app adds or changes later (a dialog's
+ *   portal, a label) is escaped before it is painted (src/ui/visible-text.ts).
+ * - Size: a bundle whose diff touches 60,000 files (its signed `files` list, which must equal
+ *   the diff's paths, is as long) is shown without freezing the page: the first files at once,
+ *   the rest on request (src/ui/components/paging.ts).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import {
   appendAttestation,
   createBundle,
   makeSeedSigner,
   serializeBundle,
 } from '../../src/core/index.ts';
-import {
-  collectPageErrors,
-  describeBrowser,
-  ensureWebBuild,
-  launchChromium,
-  serveWebApp,
-  shoot,
-  type LaunchedBrowser,
-  type WebServer,
-} from './browser.ts';
+import { describeBrowser, shoot, useAppPage, watchLongTasks } from './browser.ts';
 
 const RLO = '\u202E';
 const FILE = `update${RLO}nosj.exe.json`;
 const REASON = `Harmless typo fix ${RLO}rooDkcab a sdda\u200B`;
 const NOTE = `Looks right\u0007${RLO}`;
 const DIFF = 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-old\n+new\n';
+const MANY = 60_000;
+const manyPath = (i: number) => `src/f${String(i).padStart(5, '0')}.txt`;
+
+/** A bundle whose diff creates MANY one-line files. */
+async function manyFilesBundle(): Promise<string> {
+  const diff = Array.from(
+    { length: MANY },
+    (_, i) => `--- /dev/null\n+++ b/${manyPath(i)}\n@@ -0,0 +1 @@\n+${i}\n`,
+  ).join('');
+  const signer = await makeSeedSigner(new Uint8Array(32).fill(9));
+  return serializeBundle(
+    await createBundle({ diff, signer, reason: 'Many files', now: new Date(0) }),
+  );
+}
 
 /** What the page shows with an invisible character in it: text nodes and seen attributes. */
 function invisibleOnPage(page: Page): Promise<string[]> {
@@ -55,15 +62,8 @@ function invisibleOnPage(page: Page): Promise<string[]> {
   });
 }
 
-describeBrowser('untrusted text on the page (Chromium, production build)', () => {
-  let dir: string;
-  let server: WebServer;
-  let browser: LaunchedBrowser;
-  let page: Page;
-  let pageErrors: string[];
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'patchtrail-visible-'));
+describeBrowser('bundles shaped by an attacker, on the page (Chromium, production build)', () => {
+  const session = useAppPage('hostile', async (dir) => {
     const author = await makeSeedSigner(new Uint8Array(32).fill(7));
     const reviewer = await makeSeedSigner(new Uint8Array(32).fill(8));
     const bundle = await appendAttestation(
@@ -83,21 +83,13 @@ describeBrowser('untrusted text on the page (Chromium, production build)', () =>
       },
     );
     await writeFile(join(dir, FILE), serializeBundle(bundle));
-    await ensureWebBuild();
-    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
-    page = browser.page;
-    pageErrors = collectPageErrors(page);
-    await page.goto(server.url);
+    await writeFile(join(dir, 'many.json'), await manyFilesBundle());
   });
+  let page: Page;
+  let dir: string;
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  afterEach(() => {
-    expect(pageErrors).toEqual([]);
+  beforeAll(() => {
+    ({ page, dir } = session);
   });
 
   it('shows a hostile bundle’s name, reason, components and note with every invisible character escaped', async () => {
@@ -152,5 +144,27 @@ describeBrowser('untrusted text on the page (Chromium, production build)', () =>
       changed: ['changed\\u{202E}', 'label\\u{200B}'],
       typed: `typed${RLO}`,
     });
+  });
+
+  it('shows a 60,000-file list a page at a time, with no long task over 200 ms', async () => {
+    const longTasks = await watchLongTasks(page);
+    await page.getByTestId('file-input').setInputFiles(join(dir, 'many.json'));
+    await page.locator('[data-testid="verdict"][data-file="many.json"]').waitFor();
+    await page.getByTestId('meta-files').waitFor();
+    await page.getByRole('tab', { name: 'Unified' }).waitFor({ timeout: 60_000 });
+    const files = page.getByTestId('meta-file');
+    expect(await files.count()).toBe(100);
+    expect(await files.nth(99).textContent()).toBe(manyPath(99));
+    const more = page.getByTestId('meta-files').getByRole('button', { name: /^Show 1,000 more/ });
+    expect(await more.textContent()).toBe('Show 1,000 more (100 of 60,000)');
+    await more.click();
+    await expect.poll(() => files.count()).toBe(1100);
+    expect(await files.nth(1099).textContent()).toBe(manyPath(1099));
+    expect(await more.textContent()).toBe('Show 1,000 more (1,100 of 60,000)');
+    const tasks = await longTasks();
+    console.log(
+      `${MANY} files: long tasks ${tasks.map((t) => t.toFixed(0)).join(', ') || 'none'} ms`,
+    );
+    expect(Math.max(0, ...tasks)).toBeLessThanOrEqual(200);
   });
 });
