@@ -5,6 +5,8 @@
  *   and its Patch detail no text the page shows (text nodes, titles, labels) holds such a
  *   character, each is shown as an escape, and text the app adds or changes later (a dialog's
  *   portal, a label) is escaped before it is painted (src/ui/visible-text.ts).
+ * - Length: texts at their limits with no space in them (a 4 KiB reason and note, a 200-character
+ *   component) stay inside a phone's width, on the Patch detail and in the Inbox.
  * - Size: a bundle whose diff touches 60,000 files (its signed `files` list, which must equal
  *   the diff's paths, is as long) is shown without freezing the page: the first files at once,
  *   the rest on request (src/ui/components/paging.ts).
@@ -84,6 +86,22 @@ describeBrowser('bundles shaped by an attacker, on the page (Chromium, productio
     );
     await writeFile(join(dir, FILE), serializeBundle(bundle));
     await writeFile(join(dir, 'many.json'), await manyFilesBundle());
+    // Every text at its limit and without a space to break at.
+    const long = await appendAttestation(
+      await createBundle({
+        diff: DIFF,
+        signer: author,
+        reason: 'R'.repeat(4096),
+        components: ['C'.repeat(200)],
+        now: new Date('2026-12-01T10:00:00Z'),
+      }),
+      {
+        ...{ signer: reviewer, role: 'reviewer', verdict: 'pass' as const },
+        note: 'N'.repeat(4096),
+        now: new Date('2026-12-02T10:00:00Z'),
+      },
+    );
+    await writeFile(join(dir, 'long.json'), serializeBundle(long));
   });
   let page: Page;
   let dir: string;
@@ -115,6 +133,24 @@ describeBrowser('bundles shaped by an attacker, on the page (Chromium, productio
     expect(await page.getByTestId('inbox-item').first().textContent()).toContain(
       'update\\u{202E}nosj.exe.json',
     );
+  });
+
+  it('keeps texts at their limits with no space in them inside a phone’s width', async () => {
+    await page.setViewportSize({ width: 390, height: 900 });
+    const overflow = () =>
+      page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+    await page.getByRole('link', { name: 'Inbox', exact: true }).first().click();
+    await page.getByTestId('file-input').setInputFiles(join(dir, 'long.json'));
+    await page.locator('[data-testid="verdict"][data-file="long.json"]').waitFor();
+    await page.getByTestId('meta-reason').waitFor();
+    expect(await overflow()).toBe(0);
+    await shoot(page, 'patch-long-texts');
+    await page.getByRole('link', { name: 'Inbox', exact: true }).first().click();
+    await page.getByTestId('inbox-item').first().waitFor();
+    expect(await overflow()).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('escapes text and labels added or changed later, anywhere in the body, before the next frame', async () => {
