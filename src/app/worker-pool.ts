@@ -6,7 +6,7 @@
  * request rejects with an AbortError at once).
  *
  * A worker that fails (an `error` event, a message that cannot be read, an answer that is not
- * one) is terminated and its requests reject with `WorkerUnavailableError`, which tells the
+ * one, or no word at all within START_TIMEOUT_MS of its start: a load that hangs) is terminated and its requests reject with `WorkerUnavailableError`, which tells the
  * caller to do that request on the main thread; the next request starts a fresh worker. Only
  * when no worker can start (the constructor throws, or MAX_START_FAILURES workers in a row fail
  * before saying `ready`) does the pool give up: `usable` turns false and every request rejects
@@ -36,6 +36,12 @@ export interface WorkerLike {
 
 /** Workers in a row that may fail before saying `ready` before the pool gives up. */
 export const MAX_START_FAILURES = 2;
+/**
+ * How long a worker may take to say `ready` or answer. Loading the pool's bundle takes well
+ * under a second here; without a limit, a load that hangs (no `error` event ever) would hold
+ * its requests, and the admission waiting on them, for good.
+ */
+export const START_TIMEOUT_MS = 20_000;
 /** The most workers a pool starts, whatever the machine reports. */
 export const MAX_POOL_SIZE = 8;
 
@@ -44,6 +50,8 @@ export interface PoolOptions {
   start: () => WorkerLike;
   /** Default: navigator.hardwareConcurrency, at most MAX_POOL_SIZE. */
   size?: number;
+  /** Default START_TIMEOUT_MS. */
+  startTimeoutMs?: number;
 }
 
 export interface RunOptions<Answer> {
@@ -84,6 +92,8 @@ interface Slot {
   pending: Map<number, Pending>;
   /** It said `ready` (or answered): it started, so a failure now is a crash, not a load failure. */
   alive: boolean;
+  /** Fails the worker if it is not alive by START_TIMEOUT_MS. */
+  watchdog: ReturnType<typeof setTimeout> | undefined;
 }
 
 const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
@@ -119,6 +129,7 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     const index = slots.indexOf(slot);
     if (index < 0) return;
     slots.splice(index, 1);
+    clearTimeout(slot.watchdog);
     slot.worker.terminate();
     if (!slot.alive && ++startFailures >= MAX_START_FAILURES)
       broken ??= new WorkerUnavailableError(`no worker could start: ${reason}`);
@@ -140,9 +151,14 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     request.resolve(answer);
   }
 
+  function started(slot: Slot): void {
+    slot.alive = true;
+    clearTimeout(slot.watchdog);
+  }
+
   function receive(slot: Slot, data: unknown): void {
     if (isReadyMessage(data)) {
-      slot.alive = true;
+      started(slot);
       startFailures = 0;
       return;
     }
@@ -150,7 +166,7 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
       fail(slot, 'pool worker sent a malformed message');
       return;
     }
-    slot.alive = true;
+    started(slot);
     const request = slot.pending.get(data.id as number);
     if (request === undefined) return; // cancelled: the late answer is dropped
     if (isProgressMessage(data)) {
@@ -163,8 +179,17 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
   }
 
   function start(): Slot {
-    const slot: Slot = { worker: options.start(), pending: new Map(), alive: false };
+    const slot: Slot = {
+      worker: options.start(),
+      pending: new Map(),
+      alive: false,
+      watchdog: undefined,
+    };
     const { worker } = slot;
+    const limit = options.startTimeoutMs ?? START_TIMEOUT_MS;
+    slot.watchdog = setTimeout(() => {
+      if (!slot.alive) fail(slot, `pool worker said nothing within ${limit} ms of its start`);
+    }, limit);
     worker.addEventListener('message', (event) => receive(slot, (event as MessageEvent).data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();

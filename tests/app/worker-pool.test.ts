@@ -5,10 +5,23 @@ import {
   makeWorkerPool,
   MAX_START_FAILURES,
   WorkerUnavailableError,
+  type WorkerPool,
 } from '../../src/app/worker-pool.ts';
 import { fakeWorkers, untilRequested } from '../helpers/fake-worker.ts';
 
 const echo = (value: unknown) => value as { kind: string; id: number; n?: number };
+
+/** After the first worker failed: the next request runs in a second worker, which answers. */
+async function expectSecondWorkerAnswers(pool: WorkerPool, fakes: ReturnType<typeof fakeWorkers>) {
+  const next = pool.run((id) => ({ kind: 'x', id }), { read: echo });
+  const second = await untilRequested(() => fakes.started[1]);
+  second.reply({ kind: 'y', id: second.requests[0]?.message.id, n: 7 });
+  expect((await next).n).toBe(7);
+  expect({ usable: pool.usable, started: fakes.started.length }).toEqual({
+    usable: true,
+    started: 2,
+  });
+}
 
 describe('worker pool', () => {
   it('matches answers to requests by id, in any order, and transfers the buffers', async () => {
@@ -51,14 +64,7 @@ describe('worker pool', () => {
     first.crash();
     await expect(pending).rejects.toBeInstanceOf(WorkerUnavailableError);
     expect(first.terminated).toBe(true);
-    const next = pool.run((id) => ({ kind: 'x', id }), { read: echo });
-    const second = await untilRequested(() => fakes.started[1]);
-    second.reply({ kind: 'y', id: second.requests[0]?.message.id, n: 7 });
-    expect((await next).n).toBe(7);
-    expect({ usable: pool.usable, started: fakes.started.length }).toEqual({
-      usable: true,
-      started: 2,
-    });
+    await expectSecondWorkerAnswers(pool, fakes);
   });
 
   it('replaces a worker that sends a malformed message or an unfit answer', async () => {
@@ -91,6 +97,27 @@ describe('worker pool', () => {
       /no worker could start/,
     );
     expect(fakes.started).toHaveLength(MAX_START_FAILURES);
+  });
+
+  it('takes a worker that says nothing after its start for one that failed to load', async () => {
+    const fakes = fakeWorkers('silent', 'hold');
+    const pool = makeWorkerPool({ start: fakes.start, size: 1, startTimeoutMs: 30 });
+    const waiting = pool.run((id) => ({ kind: 'x', id }), { read: echo });
+    await expect(waiting).rejects.toBeInstanceOf(WorkerUnavailableError);
+    await expect(waiting).rejects.toThrow(/said nothing within 30 ms/);
+    expect(fakes.started[0]?.terminated).toBe(true);
+    await expectSecondWorkerAnswers(pool, fakes);
+  });
+
+  it('keeps a worker that said ready past the start limit, however long a job takes', async () => {
+    const fakes = fakeWorkers('hold');
+    const pool = makeWorkerPool({ start: fakes.start, size: 1, startTimeoutMs: 30 });
+    const job = pool.run((id) => ({ kind: 'x', id }), { read: echo });
+    const worker = await untilRequested(() => fakes.started[0], 1);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(worker.terminated).toBe(false);
+    worker.reply({ kind: 'y', id: worker.requests[0]?.message.id, n: 7 });
+    expect((await job).n).toBe(7);
   });
 
   it('reports a worker that cannot be constructed as unavailable, for good', async () => {

@@ -2,12 +2,13 @@
  * A pool worker in Node for app tests: it receives what postMessage would deliver (a
  * structured clone that moves the transferred buffers), runs the real worker loop
  * (worker/dispatch.ts) on it and answers the same way, asynchronously. On cue it holds its
- * requests (the test answers them), crashes on the first request, or fails to load.
+ * requests (the test answers them), crashes on the first request, fails to load, or never
+ * says anything at all (a load that hangs).
  */
 import type { WorkerLike } from '../../src/app/worker-pool.ts';
 import { makeDispatcher } from '../../worker/dispatch.ts';
 
-export type Behaviour = 'answer' | 'hold' | 'crash' | 'fail-to-load';
+export type Behaviour = 'answer' | 'hold' | 'crash' | 'fail-to-load' | 'silent';
 
 export interface Posted {
   message: { kind: string; id: number } & Record<string, unknown>;
@@ -27,6 +28,7 @@ export class FakePoolWorker extends EventTarget implements WorkerLike {
 
   constructor(public behaviour: Behaviour = 'answer') {
     super();
+    if (behaviour === 'silent') return;
     setTimeout(() => (behaviour === 'fail-to-load' ? this.crash() : this.reply({ kind: 'ready' })));
   }
 
