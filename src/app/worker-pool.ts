@@ -6,8 +6,9 @@
  * request rejects with an AbortError at once).
  *
  * A worker that fails (an `error` event, a message that cannot be read, an answer that is not
- * one, or no word at all within START_TIMEOUT_MS of its start: a load that hangs) is terminated and its requests reject with `WorkerUnavailableError`, which tells the
- * caller to do that request on the main thread; the next request starts a fresh worker. Only
+ * one, or no word at all within START_TIMEOUT_MS of its start: a load that hangs) is
+ * terminated and its requests reject with `WorkerUnavailableError`, which tells the caller to
+ * do that request on the main thread; the next request starts a fresh worker. Only
  * when no worker can start (the constructor throws, or MAX_START_FAILURES workers in a row fail
  * before saying `ready`) does the pool give up: `usable` turns false and every request rejects
  * with `WorkerUnavailableError`, so callers use their main-thread fallback from then on.
