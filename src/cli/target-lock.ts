@@ -9,8 +9,9 @@
  * A lock whose holder is dead is stale and is taken over: on this host, kill(pid, 0) answers
  * ESRCH, or (Linux) the lock was taken in an earlier boot (its boot id differs: a power loss
  * killed its holder, and after a reboot its pid may well belong to something else), or the
- * process that has the pid now started at another time than the holder did (the pid was reused).
- * A lock without a boot id or start time (an earlier build, or no /proc) is judged by pid. Two processes taking over the same stale lock are serialised by a second lock,
+ * process that has the pid now started at another time than the holder did (the pid was
+ * reused). A lock without a boot id or start time (an earlier build, or no /proc) is judged by
+ * pid. Two processes taking over the same stale lock are serialised by a second lock,
  * lock.takeover, taken the same way: under it the lock is read again and removed only when its
  * holder is still dead, so exactly one of them removes it and the next link decides the
  * holder. The target is hostile ground: .patchtrail and the lock are checked with lstat, opened

@@ -1,5 +1,10 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
+/** "60,000": a count, thousands separated the same in every locale (the app speaks English). */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -5,7 +5,7 @@
  */
 import { Show } from 'solid-js';
 import type { SyncState } from '../../app/sync.ts';
-import { formatAgo } from '../components/format.ts';
+import { formatAgo, formatCount } from '../components/format.ts';
 
 export function syncText(state: SyncState): string {
   switch (state.kind) {
@@ -26,8 +26,8 @@ export function syncText(state: SyncState): string {
 export function syncChecking(state: SyncState): string | undefined {
   if (state.kind !== 'connected' || state.checking === undefined) return undefined;
   const { done, total } = state.checking;
-  const n = (v: number) => v.toLocaleString('en-US');
-  return `checking ${n(Math.min(done, total))} of ${n(total)} ${total === 1 ? 'entry' : 'entries'}`;
+  const entries = total === 1 ? 'entry' : 'entries';
+  return `checking ${formatCount(Math.min(done, total))} of ${formatCount(total)} ${entries}`;
 }
 
 /**
