@@ -13,7 +13,9 @@
  * - `reseed` writes the verified store into the map again (on every reconnect).
  * - A large change (a fresh peer's first sync, a flood) is admitted in each author's order
  *   (`inAdmissionOrder`), through `admitMany` when given (the app: the worker pool). Yjs order
- *   is by writing client, not by author: backwards, a long chain would overflow holding.
+ *   is by writing client, not by author: backwards, a long chain would overflow holding. An
+ *   update the transport applies in parts (`UpdatePart` origins) is one change: what its parts
+ *   touch is gathered and admitted after the last.
  * - Yjs-level divergence (a hostile pair of updates sharing one client id and clock leaves peers
  *   with different items that both believe they are in sync) cannot be repaired inside the
  *   poisoned doc: a new item would name the colliding item as its origin. It heals by
@@ -25,6 +27,7 @@
  */
 import type * as Y from 'yjs';
 import { bytesEqual, type AdmitResult, type Entry, type Ledger } from '../core/index.ts';
+import { UpdatePart } from './update-parts.ts';
 
 /** The transaction origin of the binding's own writes, so it does not validate them again. */
 const SELF = Symbol('patchtrail-ledger-binding');
@@ -216,11 +219,29 @@ export function bindLedgerDoc(
     });
   };
 
+  /** Keys changed so far by the parts of each split update, admitted after its last part. */
+  const gathered = new Map<unknown, Set<string>>();
   const observer = (event: Y.YMapEvent<Uint8Array>, transaction: Y.Transaction) => {
-    if (transaction.origin === SELF) return;
+    const origin: unknown = transaction.origin;
+    if (origin === SELF) return;
+    if (origin instanceof UpdatePart) {
+      const keys = gathered.get(origin.update) ?? new Set<string>();
+      gathered.set(origin.update, keys);
+      for (const key of event.keysChanged) keys.add(key);
+      return;
+    }
     enqueue(event.keysChanged);
   };
+  /** After the observers: an update's last part releases what its parts gathered. */
+  const afterTransaction = (transaction: Y.Transaction) => {
+    const origin: unknown = transaction.origin;
+    if (!(origin instanceof UpdatePart) || !origin.last) return;
+    const keys = gathered.get(origin.update);
+    gathered.delete(origin.update);
+    if (keys !== undefined && keys.size > 0) enqueue(keys);
+  };
   map.observe(observer);
+  doc.on('afterTransaction', afterTransaction);
   /** A held entry the ledger dropped: it leaves the map too (unless admitted meanwhile). */
   const evicted = (entry: Entry) => {
     const current = map.get(entry.id);
@@ -255,6 +276,7 @@ export function bindLedgerDoc(
     destroy: () => {
       destroyed = true;
       map.unobserve(observer);
+      doc.off('afterTransaction', afterTransaction);
       unsubscribe();
     },
   };

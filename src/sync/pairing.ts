@@ -13,7 +13,8 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { makeFramedSender, makeReassembler } from './chunks.ts';
-import { bytesOf, MAX_MESSAGE_BYTES } from './webrtc.ts';
+import { UpdatePart } from './update-parts.ts';
+import { bytesOf, makeDelivery, MAX_MESSAGE_BYTES } from './webrtc.ts';
 
 export interface PairingOptions {
   iceServers: readonly RTCIceServer[];
@@ -97,10 +98,9 @@ function syncDoc(
     fill(encoder);
     send(encoding.toUint8Array(encoder));
   };
-  const onMessage = (event: MessageEvent) => {
-    events.heard?.();
-    const message = reassembler.push(bytesOf(event.data));
-    if (message === undefined) return;
+  let stopped = false;
+  /** A whole message, after a large update's parts (makeDelivery) have been applied. */
+  const handle = (message: Uint8Array) => {
     try {
       const decoder = decoding.createDecoder(message);
       if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
@@ -112,8 +112,16 @@ function syncDoc(
       // A malformed message from the peer: ignored (what it carried never reached the ledger).
     }
   };
+  const deliver = makeDelivery(doc, handle, { closed: () => stopped, via: origin });
+  const onMessage = (event: MessageEvent) => {
+    events.heard?.();
+    const message = reassembler.push(bytesOf(event.data));
+    if (message !== undefined) deliver(message);
+  };
+  /** Updates go to the peer unless they came from it (whole, or in parts). */
   const onUpdate = (update: Uint8Array, from: unknown) => {
-    if (from !== origin) write((e) => syncProtocol.writeUpdate(e, update));
+    if (from === origin || (from instanceof UpdatePart && from.via === origin)) return;
+    write((e) => syncProtocol.writeUpdate(e, update));
   };
   const onClose = () => events.closed?.();
   channel.addEventListener('message', onMessage);
@@ -121,6 +129,7 @@ function syncDoc(
   doc.on('update', onUpdate);
   write((e) => syncProtocol.writeSyncStep1(e, doc));
   return () => {
+    stopped = true;
     channel.removeEventListener('message', onMessage);
     channel.removeEventListener('close', onClose);
     doc.off('update', onUpdate);

@@ -3,10 +3,12 @@
  * `npm run relay`) for teams beyond a WebRTC mesh. The relay is not trusted: the doc is bound to
  * the ledger's validator like every other transport, so what the relay injects is quarantined
  * and what it deletes is put back. y-websocket's own unencrypted BroadcastChannel is off: tabs
- * already share through y-webrtc's encrypted one.
+ * already share through y-webrtc's encrypted one. A large update from the relay (a whole
+ * state) is applied in parts, a task each, as over WebRTC (`makeDelivery`).
  */
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { bytesOf, makeDelivery } from './webrtc.ts';
 
 export interface RelayOptions {
   /** ws:// or wss:// address of the relay. */
@@ -29,11 +31,45 @@ export interface RelayTransport {
   destroy(): void;
 }
 
+type MessageHandler = ((event: MessageEvent) => unknown) | null;
+
+/**
+ * `Base` whose message handler (y-websocket's, set once per socket) gets a peer's messages
+ * through `makeDelivery`: in order, a large update applied in parts first.
+ */
+export function partedWebSocket(
+  Base: typeof WebSocket,
+  doc: Y.Doc,
+  closed: () => boolean,
+): typeof WebSocket {
+  return class PartedWebSocket extends Base {
+    #handler: MessageHandler = null;
+    override get onmessage(): MessageHandler {
+      return this.#handler;
+    }
+    override set onmessage(handler: MessageHandler) {
+      this.#handler = handler;
+      if (handler === null) {
+        super.onmessage = null;
+        return;
+      }
+      const deliver = makeDelivery(
+        doc,
+        (message) => handler.call(this, { data: message } as unknown as MessageEvent),
+        { closed: () => closed() || this.#handler !== handler },
+      );
+      super.onmessage = (event: MessageEvent) => deliver(bytesOf(event.data));
+    }
+  };
+}
+
 export function connectRelay(doc: Y.Doc, options: RelayOptions): RelayTransport {
+  let destroyed = false;
+  const Base = options.WebSocket ?? globalThis.WebSocket;
   const provider = new WebsocketProvider(options.url, options.room, doc, {
     disableBc: true,
     maxBackoffTime: 10_000,
-    ...(options.WebSocket === undefined ? {} : { WebSocketPolyfill: options.WebSocket }),
+    WebSocketPolyfill: partedWebSocket(Base, doc, () => destroyed),
   });
   const listeners = new Set<() => void>();
   const changed = () => {
@@ -48,6 +84,7 @@ export function connectRelay(doc: Y.Doc, options: RelayOptions): RelayTransport 
       return () => listeners.delete(listener);
     },
     destroy() {
+      destroyed = true;
       listeners.clear();
       provider.disconnect();
       provider.destroy();

@@ -9,6 +9,15 @@
  *   one browser still meet over BroadcastChannel, with the network off.
  * - Messages over the data channel are framed (chunks.ts), since y-webrtc sends a fresh peer's
  *   whole missing state as one message, beyond what a data channel carries.
+ * - A sync message carrying more than `PART_BYTES` of update (a peer's whole state, for a
+ *   fresh peer) is applied in parts, a task each (update-parts.ts), then handed to y-webrtc
+ *   empty, so its "synced" bookkeeping runs as before; this peer's later messages wait for the
+ *   parts. Applied whole, a 10k-entry ledger's state held the page for about a second.
+ * - y-webrtc hands each message it posts to other tabs (encrypted) to this tab's own subscriber
+ *   too, which decrypts and applies it again, a second time for a whole state; and it encrypts
+ *   every update for other tabs even when there are none. Both are skipped: only messages that
+ *   came through the BroadcastChannel are read, and updates are posted to it only while a tab
+ *   of this room is known (a tab that joins announces itself and is sent the whole state).
  * - Per peer it records when a message last arrived, for "last sync" on the Peers screen.
  * - A connection that has not opened within `CONNECT_TIMEOUT_MS` (plus up to half as much again,
  *   at random, so two peers do not retry in step) is dropped. y-webrtc keeps a connection that
@@ -20,11 +29,15 @@
  * The doc stays untrusted: the caller binds it to the ledger with `bindLedgerDoc` first.
  * y-webrtc allows one provider per room name in a JS context: one transport per ledger.
  */
-import type * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { sha256Hex } from '../core/crypto/hash.ts';
 import { utf8Encode } from '../core/encoding/bytes.ts';
 import { makeFramedSender, makeReassembler } from './chunks.ts';
+import { splitUpdate, UpdatePart } from './update-parts.ts';
+import { nextTask } from './yielding.ts';
 
 export interface WebrtcOptions {
   /** The room name, from `roomNameFor(ledgerId)`. */
@@ -91,6 +104,102 @@ export function overdueConns<C extends { connected: boolean }>(
 /** Message bytes a peer may send us in one (reassembled) message: a whole ledger's state. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
+/** A sync message with a larger update is applied in parts of about this size, a task each. */
+export const PART_BYTES = 256 * 1024;
+
+/** y-webrtc's message type for Yjs sync; y-protocols' step 2 and update inside it. */
+const MESSAGE_SYNC = 0;
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+/** A Yjs v1 update with no structs and no deletions. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** The update in a y-webrtc sync message (step 2 or update), if it is one. */
+export function syncUpdateOf(
+  message: Uint8Array,
+): { type: number; update: Uint8Array } | undefined {
+  try {
+    const decoder = decoding.createDecoder(message);
+    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return undefined;
+    const type = decoding.readVarUint(decoder);
+    if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return undefined;
+    const update = decoding.readVarUint8Array(decoder);
+    return decoder.pos <= message.length ? { type, update } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A y-webrtc sync message of `type` (step 2 or update) carrying `update`. */
+export function syncMessage(type: number, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, type);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/**
+ * Hands a peer's messages to y-webrtc (`emit`) in order, applying a large update in parts
+ * first (`PART_BYTES`); the parts' transactions carry an `UpdatePart` origin. Once begun, the
+ * parts are all applied even if the connection closes meanwhile (the binding admits what they
+ * brought after the last one); only what would go to y-webrtc after the close is dropped.
+ */
+export function makeDelivery(
+  doc: Y.Doc,
+  emit: (message: Uint8Array) => void,
+  options: {
+    partBytes?: number;
+    closed?: () => boolean;
+    turn?: () => Promise<void>;
+    /** Carried by each part's origin (`UpdatePart.via`). */
+    via?: unknown;
+  } = {},
+): (message: Uint8Array) => void {
+  const partBytes = options.partBytes ?? PART_BYTES;
+  const closed = options.closed ?? (() => false);
+  const turn = options.turn ?? nextTask;
+  const backlog: Uint8Array[] = [];
+  let busy = false;
+
+  const applyParts = async (parts: readonly Uint8Array[], type: number) => {
+    const update = {};
+    for (let i = 0; i < parts.length; i++) {
+      if (i > 0) await turn();
+      try {
+        Y.applyUpdate(
+          doc,
+          parts[i] as Uint8Array,
+          new UpdatePart(i === parts.length - 1, update, options.via),
+        );
+      } catch (error) {
+        // As y-protocols does for a whole update: a broken one is reported, not thrown.
+        console.error('patchtrail: a peer sent an update Yjs could not apply', error);
+      }
+    }
+    if (!closed()) emit(syncMessage(type, EMPTY_UPDATE));
+  };
+
+  const deliver = (message: Uint8Array): void => {
+    if (busy) {
+      backlog.push(message);
+      return;
+    }
+    const sync = message.length > partBytes ? syncUpdateOf(message) : undefined;
+    const parts = sync === undefined ? undefined : splitUpdate(sync.update, partBytes);
+    if (sync === undefined || parts === undefined) {
+      emit(message);
+      return;
+    }
+    busy = true;
+    void applyParts(parts, sync.type).finally(() => {
+      busy = false;
+      while (!busy && backlog.length > 0 && !closed()) deliver(backlog.shift() as Uint8Array);
+    });
+  };
+  return deliver;
+}
+
 /** The room a ledger's peers meet in: a hash of the ledger id. */
 export async function roomNameFor(ledgerId: string): Promise<string> {
   const digest = await sha256Hex(utf8Encode(`patchtrail room v1\n${ledgerId}`));
@@ -119,20 +228,51 @@ export function bytesOf(data: unknown): Uint8Array {
   return new Uint8Array(0);
 }
 
-/** Frames outgoing messages, waits for a full channel to drain, reassembles incoming ones. */
-function adoptConn(conn: ConnLike, heard: () => void): void {
+/**
+ * Frames outgoing messages, waits for a full channel to drain, reassembles incoming ones and
+ * applies a large update in parts.
+ */
+function adoptConn(doc: Y.Doc, conn: ConnLike, heard: () => void, closed: () => boolean): void {
   const { peer } = conn;
   const reassembler = makeReassembler({ maxMessageBytes: MAX_MESSAGE_BYTES, maxPartial: 4 });
   const emit = peer.emit.bind(peer);
+  const deliver = makeDelivery(doc, (message) => emit('data', message), { closed });
   peer.emit = (event: string, ...args: unknown[]) => {
     if (event !== 'data') return emit(event, ...args);
     heard();
     const whole = reassembler.push(bytesOf(args[0]));
-    return whole === undefined ? false : emit('data', whole);
+    if (whole === undefined) return false;
+    deliver(whole);
+    return true;
   };
   const send = peer.send.bind(peer);
   const framed = makeFramedSender({ send, channel: () => peer._channel ?? undefined });
   peer.send = (data: Uint8Array) => framed(bytesOf(data));
+}
+
+export interface RoomLike {
+  bcconnected: boolean;
+  bcConns: Set<string>;
+  _bcSubscriber: (data: ArrayBuffer, origin: unknown) => unknown;
+}
+
+/**
+ * The room reads only messages from other tabs (not its own, which lib0's `publish` hands back
+ * to it with a null origin) and posts updates to tabs only while it knows one (y-webrtc posts
+ * when `bcconnected`; its handshake messages for a joining tab are posted regardless).
+ */
+export function quietTabs(room: RoomLike): void {
+  const subscriber = room._bcSubscriber;
+  room._bcSubscriber = (data, origin) => (origin === null ? undefined : subscriber(data, origin));
+  let connected = room.bcconnected;
+  Object.defineProperty(room, 'bcconnected', {
+    configurable: true,
+    enumerable: true,
+    get: () => connected && room.bcConns.size > 0,
+    set: (value: boolean) => {
+      connected = value;
+    },
+  });
 }
 
 export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTransport {
@@ -146,6 +286,19 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     peerOpts: { config: { iceServers: [...options.iceServers] } },
     ...(options.maxConns === undefined ? {} : { maxConns: options.maxConns }),
   });
+  // The room is made once the password's key is derived (asynchronously), then connected at
+  // once: it is adapted as it is set, before it subscribes to the BroadcastChannel.
+  let room = provider.room;
+  Object.defineProperty(provider, 'room', {
+    configurable: true,
+    enumerable: true,
+    get: () => room,
+    set: (value: WebrtcProvider['room']) => {
+      if (value !== null) quietTabs(value as unknown as RoomLike);
+      room = value;
+    },
+  });
+  let destroyed = false;
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const listener of listeners) listener();
@@ -161,14 +314,19 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
       if (deadlines.has(conn)) continue;
       deadlines.set(conn, now() + timeout * (1 + random() / 2));
       const like = conn as unknown as ConnLike;
-      adoptConn(like, () => {
-        const at = now();
-        lastHeard.set(id, at);
-        if (at - lastNotice >= 500) {
-          lastNotice = at;
-          changed();
-        }
-      });
+      adoptConn(
+        doc,
+        like,
+        () => {
+          const at = now();
+          lastHeard.set(id, at);
+          if (at - lastNotice >= 500) {
+            lastNotice = at;
+            changed();
+          }
+        },
+        () => destroyed,
+      );
       like.peer.on('connect', changed);
       like.peer.on('close', changed);
     }
@@ -220,6 +378,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
       return () => listeners.delete(listener);
     },
     destroy() {
+      destroyed = true;
       clearInterval(watchdog);
       listeners.clear();
       provider.disconnect(); // destroy() alone would leave the signaling sockets reconnecting

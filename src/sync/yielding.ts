@@ -9,7 +9,7 @@
 import type { Ledger } from '../core/ledger/ledger.ts';
 
 /** A macrotask turn: MessageChannel, not setTimeout, which browsers clamp to ≥ 4 ms. */
-function nextTask(): Promise<void> {
+export function nextTask(): Promise<void> {
   return new Promise((done) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {

@@ -25,6 +25,7 @@ import { signEntry } from '../../src/core/ledger/entry.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 import { openLedgerStore, type LedgerStore } from '../../src/storage/ledger-store.ts';
 import { ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
+import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../../src/sync/webrtc.ts';
 
 const T = '2026-12-06T10:00:00Z';
@@ -61,6 +62,18 @@ async function open(source: string): Promise<string> {
   watch(store);
   return store.ledger.id;
 }
+
+/**
+ * Transactions that applied a part of a peer's large update (update-parts.ts), seen on every
+ * doc of this page: the one observation point outside the app's modules.
+ */
+let partTransactions = 0;
+const emit = Y.Doc.prototype.emit;
+Y.Doc.prototype.emit = function (this: Y.Doc, name: string, args: unknown[]) {
+  if (name === 'afterTransaction' && (args[0] as Y.Transaction).origin instanceof UpdatePart)
+    partTransactions++;
+  return emit.call(this, name as never, args as never);
+} as typeof emit;
 
 /** The app's pool (real workers), counting the admission batches it is given. */
 const basePool = makeWorkerPool({ start: startPoolWorker });
@@ -147,6 +160,8 @@ async function snapshot(): Promise<{
   errors: string[];
   /** Batches of peers' entries read and checked in the pool's workers (real workers). */
   admissionBatches: number;
+  /** Transactions that applied a part of a large update. */
+  partTransactions: number;
   busyLabels: string[];
 }> {
   const s = opened();
@@ -159,6 +174,7 @@ async function snapshot(): Promise<{
     state: session?.state(),
     errors,
     admissionBatches,
+    partTransactions,
     busyLabels,
   };
 }

@@ -233,6 +233,8 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   it.skipIf(unavailable !== undefined)(
     'a browser joining late gets the ledger in one large change, checked in the pool’s workers',
     async () => {
+      // Past PART_BYTES of state (entries of about 500 bytes), so it comes in parts.
+      await a.page.evaluate(() => window.patchtrailPeers.append(5, 300));
       const late = await peers.open();
       await late.page.evaluate((g) => window.patchtrailPeers.open(g), genesis);
       await late.page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
@@ -250,6 +252,7 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
       expect(sl?.digest).toBe(sa?.digest);
       expect(sl?.errors).toEqual([]);
       expect(sl?.admissionBatches).toBeGreaterThan(0);
+      expect(sl?.partTransactions).toBeGreaterThan(1); // applied in parts, a task each
       // As busy sync work, which an update waits for.
       expect(sl?.busyLabels).toContainEqual(
         expect.stringMatching(/^checking [\d,]+ entries from peers$/),

@@ -24,6 +24,8 @@ import {
   MANY,
   type LedgerDocOptions,
 } from '../../src/sync/ledger-doc.ts';
+import { splitUpdate } from '../../src/sync/update-parts.ts';
+import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/webrtc.ts';
 
 const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
 const at = (second: number) =>
@@ -99,6 +101,11 @@ function recording(ledger: () => Ledger) {
   return { calls, order, admitMany, heldMost: () => heldMost };
 }
 
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(done()).toBe(true);
+}
+
 async function outcome(t: Target) {
   await t.settled();
   const map = t.doc.getMap<Uint8Array>(ENTRIES_MAP);
@@ -158,6 +165,39 @@ describe('a large change through admitMany', () => {
     expect(got.size).toBe(from.size);
     expect(got.digest).toBe(await from.digest());
     expect(got.keys).toEqual([...from.all()].map((e) => e.id).sort());
+  }, 30_000);
+
+  it('admits an update the transport applies in parts as one change, after its last part', async () => {
+    const from = await source(2, MAX_HELD_PER_UNKNOWN_AUTHOR + 8);
+    const sent = update(from, 5);
+    const partBytes = 4096;
+    const parts = splitUpdate(sent, partBytes);
+    expect(parts?.length).toBeGreaterThan(10);
+    const rec = recording(() => split.ledger);
+    const split = await target(from, { admitMany: rec.admitMany });
+    const whole = await target(from);
+    Y.applyUpdate(whole.doc, sent);
+    // As y-webrtc sends a whole state: a sync message (0), step 2 (1), the update.
+    const message = syncMessage(1, sent);
+    const handed: Uint8Array[] = [];
+    const deliver = makeDelivery(split.doc, (m) => handed.push(m), {
+      partBytes,
+      turn: () => new Promise((done) => setTimeout(done, 0)),
+    });
+    deliver(message);
+    deliver(new Uint8Array([1, 2, 3])); // a later message from the same peer waits its turn
+    expect(handed).toEqual([]);
+    await until(() => handed.length === 2);
+    expect(syncUpdateOf(handed[0] as Uint8Array)).toEqual({
+      type: 1,
+      update: new Uint8Array([0, 0]),
+    });
+    expect(handed[1]).toEqual(new Uint8Array([1, 2, 3]));
+    const [got, reference] = await Promise.all([outcome(split), outcome(whole)]);
+    expect(rec.calls).toEqual([from.size - 1 + 5 + 1]);
+    expect(rec.heldMost()).toBe(0);
+    expect(got).toEqual(reference);
+    expect(got.size).toBe(from.size);
   }, 30_000);
 
   it(`leaves changes of fewer than ${MANY} values to the value-by-value path`, async () => {

@@ -13,6 +13,7 @@ import { Ledger, makeSeedSigner, signEntry, type Signer } from '../../src/core/i
 import { startRelay, type Relay } from '../../src/server/relay.ts';
 import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
 import { connectRelay, type RelayTransport } from '../../src/sync/relay.ts';
+import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { roomNameFor } from '../../src/sync/webrtc.ts';
 
 const T = '2026-12-06T10:00:00Z';
@@ -35,9 +36,15 @@ interface Client {
   settled(): Promise<void>;
 }
 
-async function honest(genesis: Uint8Array, url: string, room: string): Promise<Client> {
+async function honest(
+  genesis: Uint8Array,
+  url: string,
+  room: string,
+  watch?: (doc: Y.Doc) => void,
+): Promise<Client> {
   const ledger = await Ledger.open(genesis);
   const doc = new Y.Doc();
+  watch?.(doc);
   const binding = bindLedgerDoc(doc, ledger);
   const transport = connectRelay(doc, { url, room, WebSocket: WS });
   cleanups.push(() => {
@@ -98,6 +105,27 @@ async function converged(clients: Client[], ids: string[]): Promise<void> {
 }
 
 describe('the relay is a transport, not an authority', () => {
+  it('hands a late client the whole state in parts, and it admits all of it', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 });
+    const { genesis, id } = await founded();
+    const room = await roomNameFor(id);
+    const a = await honest(genesis, relay.url, room);
+    const written = [...(await write(a, 2, 400)), ...(await write(a, 3, 300))];
+    const seen = await honest(genesis, relay.url, room); // the relay's copy is complete
+    await converged([seen], written);
+    const parts: UpdatePart[] = [];
+    const late = await honest(genesis, relay.url, room, (doc) =>
+      doc.on('afterTransaction', (t: Y.Transaction) => {
+        if (t.origin instanceof UpdatePart) parts.push(t.origin);
+      }),
+    );
+    await converged([late], written);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.filter((p) => p.last)).toHaveLength(1);
+    expect(await late.ledger.digest()).toBe(await a.ledger.digest());
+    await expect.poll(() => late.transport.status().synced).toBe(true);
+  }, 30_000);
+
   it('carries entries between three clients, one of them hostile', async () => {
     relay = await startRelay({ host: '127.0.0.1', port: 0 });
     const { genesis, id } = await founded();

@@ -1,0 +1,221 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { MAX_FORWARD_DEPENDENCIES, splitUpdate } from '../../src/sync/update-parts.ts';
+
+/** What a doc holds: every root type as JSON, and its snapshot (state vector, deletions). */
+function contents(doc: Y.Doc) {
+  return {
+    map: doc.getMap('m').toJSON(),
+    array: doc.getArray('a').toJSON(),
+    text: doc.getText('t').toDelta(),
+    xml: doc.getXmlFragment('x').toString(),
+  };
+}
+
+function sameDoc(whole: Uint8Array, parts: readonly Uint8Array[], gc = true): void {
+  const a = new Y.Doc({ gc });
+  Y.applyUpdate(a, whole);
+  const b = new Y.Doc({ gc });
+  for (const part of parts) Y.applyUpdate(b, part);
+  expect(contents(b)).toEqual(contents(a));
+  expect(Y.equalSnapshots(Y.snapshot(b), Y.snapshot(a))).toBe(true);
+  expect(b.store.pendingStructs).toBeNull();
+  expect(b.store.pendingDs).toBeNull();
+}
+
+const value = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double({ noNaN: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.uint8Array({ maxLength: 40 }),
+  fc.dictionary(
+    fc.string({ maxLength: 6 }),
+    fc.oneof(fc.string(), fc.integer(), fc.array(fc.integer())),
+    { maxKeys: 3, noNullPrototype: true },
+  ),
+);
+
+const operation = fc.oneof(
+  fc.record({ op: fc.constant('set' as const), key: fc.string({ maxLength: 3 }), value }),
+  fc.record({ op: fc.constant('delete' as const), key: fc.string({ maxLength: 3 }) }),
+  fc.record({ op: fc.constant('push' as const), values: fc.array(value, { maxLength: 4 }) }),
+  fc.record({ op: fc.constant('cut' as const), at: fc.nat(), length: fc.nat({ max: 3 }) }),
+  fc.record({ op: fc.constant('type' as const), at: fc.nat(), text: fc.string({ maxLength: 12 }) }),
+  fc.record({ op: fc.constant('bold' as const), at: fc.nat(), length: fc.nat({ max: 5 }) }),
+  fc.record({ op: fc.constant('erase' as const), at: fc.nat(), length: fc.nat({ max: 5 }) }),
+  fc.record({
+    op: fc.constant('element' as const),
+    name: fc.constantFrom('p', 'div'),
+    attr: fc.string({ maxLength: 5 }),
+  }),
+  fc.record({ op: fc.constant('nested' as const), key: fc.string({ maxLength: 3 }), inner: value }),
+  fc.record({ op: fc.constant('sync' as const), to: fc.nat() }),
+);
+
+function run(
+  docs: Y.Doc[],
+  who: number,
+  step: typeof operation extends fc.Arbitrary<infer T> ? T : never,
+): void {
+  const doc = docs[who % docs.length] as Y.Doc;
+  const map = doc.getMap<unknown>('m');
+  const array = doc.getArray<unknown>('a');
+  const text = doc.getText('t');
+  switch (step.op) {
+    case 'set':
+      map.set(step.key, step.value);
+      break;
+    case 'delete':
+      map.delete(step.key);
+      break;
+    case 'push':
+      array.push(step.values);
+      break;
+    case 'cut':
+      if (array.length > 0) {
+        const at = step.at % array.length;
+        array.delete(at, Math.min(step.length, array.length - at));
+      }
+      break;
+    case 'type':
+      text.insert(step.at % (text.length + 1), step.text);
+      break;
+    case 'bold':
+      text.format(step.at % (text.length + 1), step.length, { bold: true });
+      break;
+    case 'erase': {
+      const at = step.at % (text.length + 1);
+      text.delete(at, Math.min(step.length, text.length - at));
+      break;
+    }
+    case 'element': {
+      const element = new Y.XmlElement(step.name);
+      element.setAttribute('a', step.attr);
+      element.insert(0, [new Y.XmlText('x')]);
+      doc.getXmlFragment('x').push([element]);
+      break;
+    }
+    case 'nested': {
+      const inner = new Y.Map<unknown>();
+      map.set(step.key, inner);
+      inner.set('v', step.inner);
+      break;
+    }
+    case 'sync': {
+      const other = docs[step.to % docs.length] as Y.Doc;
+      Y.applyUpdate(other, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(other)));
+      break;
+    }
+  }
+}
+
+describe('splitUpdate', () => {
+  it('gives parts that, applied in order, leave the doc the whole update leaves', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.tuple(fc.nat(), operation), { minLength: 1, maxLength: 60 }),
+        fc.integer({ min: 1, max: 120 }),
+        // Without garbage collection, deleted items keep their content: only the delete set
+        // says they are deleted.
+        fc.boolean(),
+        (clients, steps, maxBytes, gc) => {
+          const docs = Array.from({ length: clients }, () => new Y.Doc({ gc }));
+          for (const [who, step] of steps) run(docs, who, step);
+          const all = new Y.Doc({ gc });
+          for (const doc of docs) Y.applyUpdate(all, Y.encodeStateAsUpdate(doc));
+          const whole = Y.encodeStateAsUpdate(all);
+          const parts = splitUpdate(whole, maxBytes);
+          if (parts === undefined) return;
+          expect(parts.length).toBeGreaterThan(1);
+          sameDoc(whole, parts, gc);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('splits a ledger-shaped state into parts of about the size asked', () => {
+    // Many writing clients, binary values under hash keys, some overwritten and deleted.
+    const docs = Array.from({ length: 6 }, () => new Y.Doc());
+    for (let i = 0; i < 3000; i++) {
+      const doc = docs[i % docs.length] as Y.Doc;
+      const bytes = new Uint8Array(300 + (i % 500)).fill(i % 251);
+      doc.getMap<Uint8Array>('m').set(`key-${i.toString(16).padStart(64, '0')}`, bytes);
+      if (i % 97 === 0)
+        Y.applyUpdate(docs[(i + 1) % docs.length] as Y.Doc, Y.encodeStateAsUpdate(doc));
+    }
+    const all = new Y.Doc();
+    for (const doc of docs) Y.applyUpdate(all, Y.encodeStateAsUpdate(doc));
+    all.getMap('m').delete(`key-${(5).toString(16).padStart(64, '0')}`);
+    const whole = Y.encodeStateAsUpdate(all);
+    const parts = splitUpdate(whole, 64 * 1024);
+    if (parts === undefined) throw new Error('expected parts');
+    expect(parts.length).toBeGreaterThanOrEqual(Math.floor(whole.length / (64 * 1024)));
+    for (const part of parts) expect(part.length).toBeLessThan(64 * 1024 + 2048);
+    sameDoc(whole, parts);
+    const fresh = new Y.Doc();
+    for (const part of parts) Y.applyUpdate(fresh, part);
+    expect(fresh.getMap('m').size).toBe(2999);
+  });
+
+  it('keeps an update whole when it is small or when many structs would wait for a later part', () => {
+    const doc = new Y.Doc();
+    doc.getMap('m').set('a', 'b');
+    expect(splitUpdate(Y.encodeStateAsUpdate(doc), 1024)).toBeUndefined();
+
+    // One client's text typed backwards by another: each insertion names a later one as its
+    // right origin, so cutting per client leaves most of the structs waiting.
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    for (let i = 0; i < 4 * MAX_FORWARD_DEPENDENCIES; i++) {
+      const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
+      from.getText('t').insert(0, 'x'.repeat(20));
+      Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+    }
+    const whole = Y.encodeStateAsUpdate(a);
+    expect(splitUpdate(whole, 256)).toBeUndefined();
+  });
+
+  it('never throws on hostile bytes: truncated, corrupted, random, deeply nested', () => {
+    const doc = new Y.Doc();
+    const map = doc.getMap<unknown>('m');
+    for (let i = 0; i < 200; i++)
+      map.set(`k${i}`, { n: i, s: 'v'.repeat(i % 50), b: new Uint8Array(i % 9) });
+    const whole = Y.encodeStateAsUpdate(doc);
+    for (let cut = 0; cut < whole.length; cut += 7) {
+      expect(() => splitUpdate(whole.subarray(0, cut), 64)).not.toThrow();
+    }
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 2000 }),
+        fc.integer({ min: 1, max: 500 }),
+        (bytes, max) => {
+          expect(() => splitUpdate(bytes, max)).not.toThrow();
+        },
+      ),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.nat({ max: whole.length - 1 }), fc.nat({ max: 255 }), (at, byte) => {
+        const corrupted = whole.slice();
+        corrupted[at] = byte;
+        expect(() => splitUpdate(corrupted, 64)).not.toThrow();
+      }),
+      { numRuns: 500 },
+    );
+    // An `any` value nested 100,000 arrays deep (type 117, length 1, ...), after one item's
+    // header: refused, not a stack overflow.
+    const nested = new Uint8Array(200_009);
+    // 1 client, 1 struct, client 7, clock 0; an item of `any` content in root map "m": 1 value
+    nested.set([1, 1, 7, 0, 8, 1, 1, 109, 1], 0);
+    for (let i = 9; i < nested.length - 1; i += 2) nested.set([117, 1], i);
+    expect(splitUpdate(nested, 64)).toBeUndefined();
+    // A length past the end of the bytes.
+    const binary = [1, 1, 1, 0, 3, 1, 1, 109, 0xff, 0xff, 0xff, 0xff, 0x0f];
+    expect(splitUpdate(new Uint8Array([...binary, ...new Uint8Array(100)]), 8)).toBeUndefined();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * How the WebRTC transport hands a peer's messages to y-webrtc: in order, a large update in
+ * parts a task each, and how it quiets y-webrtc's BroadcastChannel echo.
+ */
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { UpdatePart } from '../../src/sync/update-parts.ts';
+import {
+  makeDelivery,
+  quietTabs,
+  syncMessage,
+  syncUpdateOf,
+  type RoomLike,
+} from '../../src/sync/webrtc.ts';
+
+/** A state of `n` map entries of about 500 bytes, written by three clients. */
+function state(n: number): Uint8Array {
+  const all = new Y.Doc();
+  for (let c = 0; c < 3; c++) {
+    const doc = new Y.Doc();
+    for (let i = c; i < n; i += 3) doc.getMap('entries').set(`k${i}`, new Uint8Array(500).fill(i));
+    Y.applyUpdate(all, Y.encodeStateAsUpdate(doc));
+  }
+  return Y.encodeStateAsUpdate(all);
+}
+
+/** Turns the test gives by hand: each `turn()` waits until `step()`. */
+function manualTurns() {
+  const waiting: (() => void)[] = [];
+  return {
+    turn: () => new Promise<void>((done) => waiting.push(done)),
+    step: async () => {
+      waiting.shift()?.();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+    pending: () => waiting.length,
+  };
+}
+
+describe('makeDelivery', () => {
+  it('hands small and non-sync messages on at once, unchanged', () => {
+    const handed: Uint8Array[] = [];
+    const deliver = makeDelivery(new Y.Doc(), (m) => handed.push(m), { partBytes: 1024 });
+    const small = syncMessage(1, state(1));
+    const awareness = new Uint8Array([1, ...new Uint8Array(5000)]);
+    deliver(small);
+    deliver(awareness);
+    expect(handed).toEqual([small, awareness]);
+  });
+
+  it('applies a large step 2 a part per turn, then hands y-webrtc an empty one; later messages wait', async () => {
+    const update = state(300);
+    const doc = new Y.Doc();
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (t: Y.Transaction) => origins.push(t.origin));
+    const handed: Uint8Array[] = [];
+    const turns = manualTurns();
+    const deliver = makeDelivery(doc, (m) => handed.push(m), {
+      partBytes: 16 * 1024,
+      turn: turns.turn,
+    });
+    deliver(syncMessage(1, update));
+    const later = syncMessage(2, state(1));
+    deliver(later);
+    expect(handed).toEqual([]);
+    expect(doc.getMap('entries').size).toBeGreaterThan(0); // the first part at once
+    expect(doc.getMap('entries').size).toBeLessThan(300);
+    while (turns.pending() > 0) await turns.step();
+    expect(doc.getMap('entries').size).toBe(300);
+    expect(handed.length).toBe(2);
+    expect(syncUpdateOf(handed[0] as Uint8Array)).toEqual({
+      type: 1,
+      update: new Uint8Array([0, 0]),
+    });
+    expect(handed[1]).toEqual(later);
+    const parts = origins.filter((o): o is UpdatePart => o instanceof UpdatePart);
+    expect(parts.length).toBeGreaterThanOrEqual(Math.floor(update.length / (16 * 1024)));
+    expect(parts.map((p) => p.last)).toEqual([...parts.slice(1).map(() => false), true]);
+    expect(new Set(parts.map((p) => p.update)).size).toBe(1);
+    const whole = new Y.Doc();
+    Y.applyUpdate(whole, update);
+    expect(Y.equalSnapshots(Y.snapshot(doc), Y.snapshot(whole))).toBe(true);
+  });
+
+  it('hands on whole a large sync message it cannot read; once closed, finishes the parts but hands nothing on', async () => {
+    const handed: Uint8Array[] = [];
+    const junk = syncMessage(1, new Uint8Array(40_000).fill(0x81));
+    makeDelivery(new Y.Doc(), (m) => handed.push(m), { partBytes: 1024 })(junk);
+    expect(handed).toEqual([junk]);
+
+    let closed = false;
+    const doc = new Y.Doc();
+    const turns = manualTurns();
+    const deliver = makeDelivery(doc, (m) => handed.push(m), {
+      partBytes: 16 * 1024,
+      turn: turns.turn,
+      closed: () => closed,
+    });
+    deliver(syncMessage(2, state(300)));
+    deliver(syncMessage(2, state(1)));
+    expect(doc.getMap('entries').size).toBeLessThan(300);
+    closed = true;
+    while (turns.pending() > 0) await turns.step();
+    // What the parts bring is kept (the binding admits it after the last part).
+    expect(doc.getMap('entries').size).toBe(300);
+    expect(handed).toEqual([junk]);
+  });
+});
+
+describe('quietTabs', () => {
+  it('reads only what came through the BroadcastChannel, and posts updates only while a tab is known', () => {
+    const read: unknown[] = [];
+    const room: RoomLike = {
+      bcconnected: true,
+      bcConns: new Set(),
+      _bcSubscriber: (data) => read.push(data),
+    };
+    quietTabs(room);
+    room._bcSubscriber(new ArrayBuffer(1), null); // this tab's own post, handed back by lib0
+    room._bcSubscriber(new ArrayBuffer(2), 'broadcastchannel');
+    expect(read.map((d) => (d as ArrayBuffer).byteLength)).toEqual([2]);
+    expect(room.bcconnected).toBe(false);
+    room.bcConns.add('another tab');
+    expect(room.bcconnected).toBe(true);
+    room.bcconnected = false; // y-webrtc's disconnect
+    expect(room.bcconnected).toBe(false);
+  });
+});
