@@ -38,7 +38,9 @@ export function invitationLink(appAddress: string, invitation: Invitation): stri
   const query = new URLSearchParams({
     ledger: invitation.ledgerId,
     secret: invitation.roomSecret,
-    name: invitation.name,
+    // Only a hint (the genesis names the team), cut as the reader cuts it: a name at the
+    // ledger's limit (4,096 characters) made a link too long for its QR code.
+    name: oneLineName(invitation.name, MAX_NAME),
   });
   for (const address of invitation.signaling) query.append('signal', address);
   return `${appAddress.split('#')[0] ?? appAddress}#/join?${query.toString()}`;

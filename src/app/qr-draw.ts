@@ -72,6 +72,18 @@ export function qrPath(text: string, ecc: QrCorrection = 'medium'): { size: numb
   return { size: rows.length + 2 * QUIET, path };
 }
 
+/** `qrPath`, or undefined when `text` is more than a QR code holds at this correction level. */
+export function qrPathIfFits(
+  text: string,
+  ecc: QrCorrection = 'medium',
+): { size: number; path: string } | undefined {
+  try {
+    return qrPath(text, ecc);
+  } catch {
+    return undefined; // @paulmillr/qr: "Capacity overflow"
+  }
+}
+
 /** `text`'s code as standalone SVG markup (white paper, black modules, quiet zone). */
 export function qrSvg(text: string, ecc: QrCorrection = 'medium'): string {
   const { size, path } = qrPath(text, ecc);

@@ -8,6 +8,7 @@ import {
   readInvitationLink,
   type Invitation,
 } from '../../src/app/invitation.ts';
+import { qrPath } from '../../src/app/qr-draw.ts';
 import { oneLineName } from '../../src/storage/device-key.ts';
 
 const LEDGER = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -50,6 +51,22 @@ describe('invitation links', () => {
       `ledger=${LEDGER}&secret=${SECRET}&name=${encodeURIComponent(`Fake\nline ${'x'.repeat(100)}`)}`,
     );
     expect(read.ok && read.invitation.name).toBe(`Fake line ${'x'.repeat(54)}`);
+  });
+
+  it('writes a team name at the ledger’s limit cut as it is read, so the link fits a QR code', () => {
+    const name = `${'W'.repeat(4095)}\n`; // a registered name may be 4,096 characters
+    const link = invitationLink('https://app.example/', {
+      ledgerId: LEDGER,
+      roomSecret: SECRET,
+      signaling: [],
+      name,
+    });
+    expect(readInvitationLink(link)).toMatchObject({
+      ok: true,
+      invitation: { name: 'W'.repeat(64) },
+    });
+    expect(link.length).toBeLessThan(300);
+    expect(() => qrPath(link)).not.toThrow();
   });
 
   it('refuses a link without a ledger id, a short secret, or signaling that is not WebSocket', () => {

@@ -115,9 +115,15 @@ export interface AppPage {
 
 /**
  * Call inside a describe: a temporary folder that `prepare` fills, the production build served,
- * a fresh Chromium on the app; every test fails on a page error; all of it removed afterwards.
+ * a fresh Chromium on the app; every test fails on a page error (those `failing` keeps); all of
+ * it removed afterwards.
  */
-export function useAppPage(prefix: string, prepare: (dir: string) => Promise<void>): AppPage {
+export function useAppPage(
+  prefix: string,
+  prepare: (dir: string) => Promise<void>,
+  /** Which collected page errors fail a test (all of them by default). */
+  failing: (errors: readonly string[]) => string[] = (errors) => [...errors],
+): AppPage {
   const session = {} as AppPage;
   let errors: string[] = [];
   beforeAll(async () => {
@@ -134,7 +140,7 @@ export function useAppPage(prefix: string, prepare: (dir: string) => Promise<voi
     if (session.dir !== undefined) await rm(session.dir, { recursive: true, force: true });
   });
   afterEach(() => {
-    expect(errors).toEqual([]);
+    expect(failing(errors)).toEqual([]);
   });
   return session;
 }

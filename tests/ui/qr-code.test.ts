@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanQr } from '../../src/app/pairing-code.ts';
-import { qrPath } from '../../src/app/qr-draw.ts';
+import { qrPath, qrPathIfFits } from '../../src/app/qr-draw.ts';
 
 const SCALE = 4;
 
@@ -32,6 +32,18 @@ describe('QR codes drawn by the app', () => {
     const code = qrPath(link);
     expect(code.size).toBeGreaterThan(29);
     expect(await scanQr(rasterise(code))).toBe(link);
+  });
+
+  it('says a text too long for a QR code does not fit, rather than throwing', async () => {
+    // Version 40 at medium correction holds 2,331 bytes.
+    expect(qrPathIfFits(`https://app/#/join?name=${'T'.repeat(4096)}`)).toBeUndefined();
+    expect(qrPathIfFits('x'.repeat(2332))).toBeUndefined();
+    expect(qrPathIfFits('x'.repeat(2331))).toBeDefined();
+    const fits = qrPathIfFits('https://app/#/join?ledger=x');
+    expect(fits).toBeDefined();
+    expect(await scanQr(rasterise(fits as { size: number; path: string }))).toBe(
+      'https://app/#/join?ledger=x',
+    );
   });
 
   it('reads back texts whose first drawing the JS decoder misreads (redrawn with another mask)', async () => {

@@ -5,6 +5,7 @@
  */
 import { For, Show } from 'solid-js';
 import type { ScoreExplanation } from '../../core/reputation/types.ts';
+import { inlineName } from './format.ts';
 
 export const percentOf = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
 
@@ -19,7 +20,7 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
       <For each={e().contributors}>
         {(c) => (
           <li data-testid="score-contributor">
-            {props.nameOf(c.did) || 'an unnamed system'} gave {percentOf(c.ppb)}
+            {inlineName(props.nameOf(c.did)) || 'an unnamed system'} gave {percentOf(c.ppb)}
           </li>
         )}
       </For>

@@ -5,6 +5,15 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/**
+ * A name someone else chose, for use inside a sentence: its first `max` characters (whole code
+ * points) and an ellipsis. Names may be 4,096 characters; a sentence should still read as one.
+ */
+export function inlineName(name: string, max = 64): string {
+  const points = Array.from(name);
+  return points.length <= max ? name : `${points.slice(0, max).join('')}…`;
+}
+
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

@@ -38,7 +38,7 @@ function SystemList(props: {
               aria-pressed={props.chosen === row.did}
               onClick={() => props.onChoose(row.did)}
             >
-              <span class="rep-name">{row.name}</span>
+              <span class="rep-name clamp-2">{row.name}</span>
               <span class="rep-score" data-testid="rep-score">
                 {row.scorePpb === undefined ? '—' : percentOf(row.scorePpb)}
               </span>

@@ -23,7 +23,7 @@ function Member(props: {
     <li class="member" data-testid="member" data-did={m().did} data-standing={m().standing}>
       <div class="member-who">
         {/* The ledger names a founder by its team (genesis has no device name): say ours. */}
-        <strong class="member-name">
+        <strong class="member-name clamp-2">
           {m().founder && m().did === props.me && props.myName !== '' ? props.myName : m().name}
         </strong>
         <Show when={m().founder}>

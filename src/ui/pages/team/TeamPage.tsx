@@ -94,7 +94,7 @@ export default function TeamPage() {
         <Match when={inPhase(phase(), 'open')?.team}>
           {(team) => (
             <>
-              <h2 class="team-name" data-testid="team-title">
+              <h2 class="team-name clamp-3" data-testid="team-title">
                 {team().name}
               </h2>
               <MyStanding team={team()} me={me()} />

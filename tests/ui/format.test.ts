@@ -1,0 +1,30 @@
+/** Display helpers (src/ui/components/format.ts). */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatCount, inlineName } from '../../src/ui/components/format.ts';
+
+describe('inlineName', () => {
+  it('keeps a name of up to 64 characters, and cuts a longer one at a whole code point', () => {
+    expect(inlineName('builder one')).toBe('builder one');
+    expect(inlineName('W'.repeat(64))).toBe('W'.repeat(64));
+    expect(inlineName('W'.repeat(4096))).toBe(`${'W'.repeat(64)}…`);
+    // 64 astral characters and more: no half of a surrogate pair is left at the cut.
+    expect(inlineName('𐀀'.repeat(100))).toBe(`${'𐀀'.repeat(64)}…`);
+  });
+
+  it('never gives more than 65 code points, and a prefix of the name', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (name) => {
+        const shown = inlineName(name);
+        expect(Array.from(shown).length).toBeLessThanOrEqual(65);
+        expect(name.startsWith(shown.replace(/…$/u, ''))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('formatCount', () => {
+  it('separates thousands the same way everywhere', () => {
+    expect(formatCount(60_000)).toBe('60,000');
+  });
+});
