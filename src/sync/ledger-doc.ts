@@ -28,6 +28,7 @@
 import type * as Y from 'yjs';
 import { bytesEqual, type AdmitResult, type Entry, type Ledger } from '../core/index.ts';
 import { UpdatePart } from './update-parts.ts';
+import { nextTask } from './yielding.ts';
 
 /** The transaction origin of the binding's own writes, so it does not validate them again. */
 const SELF = Symbol('patchtrail-ledger-binding');
@@ -61,6 +62,8 @@ export interface LedgerDocOptions {
 
 /** Values in one change from which `admitMany` is used. */
 export const MANY = 64;
+/** Keys looked at between two turns for the page while a large change is gathered. */
+const COLLECT_SLICE = 1024;
 
 const text = new TextDecoder();
 /** Bytes at the end of an entry that hold its `seq` and `time` (a signature is 88 characters). */
@@ -155,10 +158,14 @@ export function bindLedgerDoc(
     }
   };
 
-  /** The values under `keys` that need the validator, in admission order (trivial repairs done). */
-  const collect = (keys: readonly string[]) => {
+  /**
+   * The values under `keys` that need the validator, in admission order (trivial repairs done),
+   * giving the page a turn every `COLLECT_SLICE` keys (a first sync brings tens of thousands).
+   */
+  const collect = async (keys: readonly string[]) => {
     const values: { key: string; value: unknown; bytes: Uint8Array }[] = [];
-    for (const key of keys) {
+    for (const [i, key] of keys.entries()) {
+      if (i > 0 && i % COLLECT_SLICE === 0) await nextTask();
       try {
         const found = pending(key);
         if (found !== undefined) values.push({ key, ...found });
@@ -205,7 +212,7 @@ export function bindLedgerDoc(
     work = work.then(async () => {
       let order = list;
       if (list.length >= MANY) {
-        const values = collect(list);
+        const values = await collect(list);
         if (await checkMany(values)) return;
         order = values.map(({ key }) => key);
       }
