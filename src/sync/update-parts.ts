@@ -14,8 +14,8 @@
  * part is not split.
  *
  * The bytes are a peer's, untrusted: anything this reader does not understand (a truncated
- * update, an unknown content type, values nested beyond reason) returns `undefined`, and the
- * caller hands the update to Yjs whole, as before. It never throws.
+ * update, an unknown content type, values nested beyond reason, a client named twice) returns
+ * `undefined`, and the caller hands the update to Yjs whole, as before. It never throws.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -153,9 +153,13 @@ function readBlocks(decoder: decoding.Decoder): { blocks: Block[]; dependencies:
   const blocks: Block[] = [];
   const dependencies: Dependency[] = [];
   const clients = decoding.readVarUint(decoder);
+  const seen = new Set<number>();
   for (let b = 0; b < clients; b++) {
     const count = decoding.readVarUint(decoder);
     const client = decoding.readVarUint(decoder);
+    // Yjs keeps only the last block of a client named twice; parts would apply both.
+    if (seen.has(client)) throw new Unreadable('a client named twice');
+    seen.add(client);
     let clock = decoding.readVarUint(decoder);
     const structs: Struct[] = [];
     for (let i = 0; i < count; i++) {

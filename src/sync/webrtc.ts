@@ -154,12 +154,16 @@ export function makeDelivery(
     turn?: () => Promise<void>;
     /** Carried by each part's origin (`UpdatePart.via`). */
     via?: unknown;
+    /** Bytes of later messages kept in order while parts apply (default MAX_MESSAGE_BYTES). */
+    maxBacklogBytes?: number;
   } = {},
 ): (message: Uint8Array) => void {
   const partBytes = options.partBytes ?? PART_BYTES;
   const closed = options.closed ?? (() => false);
   const turn = options.turn ?? nextTask;
+  const maxBacklog = options.maxBacklogBytes ?? MAX_MESSAGE_BYTES;
   const backlog: Uint8Array[] = [];
+  let backlogBytes = 0;
   let busy = false;
 
   const applyParts = async (parts: readonly Uint8Array[], type: number) => {
@@ -181,8 +185,15 @@ export function makeDelivery(
   };
 
   const deliver = (message: Uint8Array): void => {
-    if (busy) {
+    if (busy && backlogBytes + message.length <= maxBacklog) {
       backlog.push(message);
+      backlogBytes += message.length;
+      return;
+    }
+    if (busy) {
+      // A peer sending more than a whole state while the parts apply: the rest goes on at
+      // once, out of order (harmless to a CRDT), rather than piling up in memory.
+      emit(message);
       return;
     }
     const sync = message.length > partBytes ? syncUpdateOf(message) : undefined;
@@ -194,7 +205,11 @@ export function makeDelivery(
     busy = true;
     void applyParts(parts, sync.type).finally(() => {
       busy = false;
-      while (!busy && backlog.length > 0 && !closed()) deliver(backlog.shift() as Uint8Array);
+      while (!busy && backlog.length > 0 && !closed()) {
+        const next = backlog.shift() as Uint8Array;
+        backlogBytes -= next.length;
+        deliver(next);
+      }
     });
   };
   return deliver;

@@ -214,6 +214,10 @@ describe('splitUpdate', () => {
     nested.set([1, 1, 7, 0, 8, 1, 1, 109, 1], 0);
     for (let i = 9; i < nested.length - 1; i += 2) nested.set([117, 1], i);
     expect(splitUpdate(nested, 64)).toBeUndefined();
+    // The same client twice: Yjs keeps only the second block; parts would apply both.
+    const one = Y.encodeStateAsUpdate(doc);
+    const twice = new Uint8Array([2, ...one.subarray(1, one.length - 1), ...one.subarray(1)]);
+    expect(splitUpdate(twice, 64)).toBeUndefined();
     // A length past the end of the bytes.
     const binary = [1, 1, 1, 0, 3, 1, 1, 109, 0xff, 0xff, 0xff, 0xff, 0x0f];
     expect(splitUpdate(new Uint8Array([...binary, ...new Uint8Array(100)]), 8)).toBeUndefined();

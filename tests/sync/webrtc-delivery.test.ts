@@ -105,6 +105,24 @@ describe('makeDelivery', () => {
     expect(doc.getMap('entries').size).toBe(300);
     expect(handed).toEqual([junk]);
   });
+
+  it('keeps at most maxBacklogBytes of later messages in order; more goes on at once', async () => {
+    const handed: Uint8Array[] = [];
+    const turns = manualTurns();
+    const deliver = makeDelivery(new Y.Doc(), (m) => handed.push(m), {
+      partBytes: 16 * 1024,
+      turn: turns.turn,
+      maxBacklogBytes: 10_000,
+    });
+    deliver(syncMessage(1, state(300)));
+    const kept = new Uint8Array(6000).fill(1);
+    const over = new Uint8Array(6000).fill(2);
+    deliver(kept);
+    deliver(over); // 12,000 bytes would be waiting: this one is not kept back
+    expect(handed).toEqual([over]);
+    while (turns.pending() > 0) await turns.step();
+    expect(handed.slice(1)).toEqual([syncMessage(1, new Uint8Array([0, 0])), kept]);
+  });
 });
 
 describe('quietTabs', () => {
