@@ -17,7 +17,9 @@
  *   too, which decrypts and applies it again, a second time for a whole state; and it encrypts
  *   every update for other tabs even when there are none. Both are skipped: only messages that
  *   came through the BroadcastChannel are read, and updates are posted to it only while a tab
- *   of this room is known (a tab that joins announces itself and is sent the whole state).
+ *   of this room is known (a tab that joins announces itself and is sent the whole state). A
+ *   whole state from another tab is opened here (y-webrtc's AES-GCM format) and applied in
+ *   parts too.
  * - Per peer it records when a message last arrived, for "last sync" on the Peers screen.
  * - A connection that has not opened within `CONNECT_TIMEOUT_MS` (plus up to half as much again,
  *   at random, so two peers do not retry in step) is dropped. y-webrtc keeps a connection that
@@ -139,6 +141,29 @@ export function syncMessage(type: number, update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+/** Applies `parts` of one update in order, a task each, with `UpdatePart` origins. */
+export async function applyParts(
+  doc: Y.Doc,
+  parts: readonly Uint8Array[],
+  options: { turn?: () => Promise<void>; via?: unknown } = {},
+): Promise<void> {
+  const turn = options.turn ?? nextTask;
+  const update = {};
+  for (let i = 0; i < parts.length; i++) {
+    if (i > 0) await turn();
+    try {
+      Y.applyUpdate(
+        doc,
+        parts[i] as Uint8Array,
+        new UpdatePart(i === parts.length - 1, update, options.via),
+      );
+    } catch (error) {
+      // As y-protocols does for a whole update: a broken one is reported, not thrown.
+      console.error('patchtrail: a peer sent an update Yjs could not apply', error);
+    }
+  }
+}
+
 /**
  * Hands a peer's messages to y-webrtc (`emit`) in order, applying a large update in parts
  * first (`PART_BYTES`); the parts' transactions carry an `UpdatePart` origin. Once begun, the
@@ -166,21 +191,8 @@ export function makeDelivery(
   let backlogBytes = 0;
   let busy = false;
 
-  const applyParts = async (parts: readonly Uint8Array[], type: number) => {
-    const update = {};
-    for (let i = 0; i < parts.length; i++) {
-      if (i > 0) await turn();
-      try {
-        Y.applyUpdate(
-          doc,
-          parts[i] as Uint8Array,
-          new UpdatePart(i === parts.length - 1, update, options.via),
-        );
-      } catch (error) {
-        // As y-protocols does for a whole update: a broken one is reported, not thrown.
-        console.error('patchtrail: a peer sent an update Yjs could not apply', error);
-      }
-    }
+  const applyAll = async (parts: readonly Uint8Array[], type: number) => {
+    await applyParts(doc, parts, { turn, via: options.via });
     if (!closed()) emit(syncMessage(type, EMPTY_UPDATE));
   };
 
@@ -203,7 +215,7 @@ export function makeDelivery(
       return;
     }
     busy = true;
-    void applyParts(parts, sync.type).finally(() => {
+    void applyAll(parts, sync.type).finally(() => {
       busy = false;
       while (!busy && backlog.length > 0 && !closed()) {
         const next = backlog.shift() as Uint8Array;
@@ -265,10 +277,29 @@ function adoptConn(doc: Y.Doc, conn: ConnLike, heard: () => void, closed: () => 
   peer.send = (data: Uint8Array) => framed(bytesOf(data));
 }
 
+/**
+ * A message another tab posted, opened: y-webrtc's format (its crypto.js, not exported): the
+ * algorithm's name, the IV and the AES-GCM ciphertext, each length-prefixed.
+ */
+export async function fromTab(
+  data: ArrayBuffer | Uint8Array,
+  key: CryptoKey | null,
+): Promise<Uint8Array> {
+  const bytes = new Uint8Array(data);
+  if (key === null) return bytes;
+  const decoder = decoding.createDecoder(bytes);
+  if (decoding.readVarString(decoder) !== 'AES-GCM') throw new Error('unknown encryption');
+  const iv = decoding.readVarUint8Array(decoder);
+  const cipher = decoding.readVarUint8Array(decoder);
+  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, cipher));
+}
+
 export interface RoomLike {
   bcconnected: boolean;
   bcConns: Set<string>;
-  _bcSubscriber: (data: ArrayBuffer, origin: unknown) => unknown;
+  /** The room password's key (null without one). */
+  key: CryptoKey | null;
+  _bcSubscriber: (data: ArrayBuffer | Uint8Array, origin: unknown) => unknown;
 }
 
 /**
@@ -276,9 +307,22 @@ export interface RoomLike {
  * to it with a null origin) and posts updates to tabs only while it knows one (y-webrtc posts
  * when `bcconnected`; its handshake messages for a joining tab are posted regardless).
  */
-export function quietTabs(room: RoomLike): void {
+export function quietTabs(room: RoomLike, doc?: Y.Doc): void {
   const subscriber = room._bcSubscriber;
-  room._bcSubscriber = (data, origin) => (origin === null ? undefined : subscriber(data, origin));
+  room._bcSubscriber = (data, origin) => {
+    if (origin === null) return undefined;
+    if (doc === undefined || data.byteLength <= PART_BYTES) return subscriber(data, origin);
+    // A whole state from another tab: opened here and applied in parts, as from a peer.
+    void fromTab(data, room.key)
+      .then((message) => {
+        const sync = syncUpdateOf(message);
+        const parts = sync === undefined ? undefined : splitUpdate(sync.update, PART_BYTES);
+        if (parts === undefined) return subscriber(data, origin);
+        return applyParts(doc, parts, { via: room });
+      })
+      .catch(() => subscriber(data, origin)); // y-webrtc says what is wrong with it
+    return undefined;
+  };
   let connected = room.bcconnected;
   Object.defineProperty(room, 'bcconnected', {
     configurable: true,
@@ -309,7 +353,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     enumerable: true,
     get: () => room,
     set: (value: WebrtcProvider['room']) => {
-      if (value !== null) quietTabs(value as unknown as RoomLike);
+      if (value !== null) quietTabs(value as unknown as RoomLike, doc);
       room = value;
     },
   });

@@ -1,7 +1,8 @@
 /**
  * Two tabs of one browser share the team ledger through BroadcastChannel (y-webrtc's, encrypted
  * with the room secret), with the network off and no signaling server: an entry written in one
- * tab is admitted in the other, and nothing is requested beyond the page itself.
+ * tab is admitted in the other, and nothing is requested beyond the page itself. A tab that
+ * joins later gets the whole state from the others in parts.
  */
 import { expect, it } from 'vitest';
 import { describeBrowser } from './browser.ts';
@@ -47,6 +48,12 @@ describeBrowser('two tabs of one browser, network off', () => {
     const ownAssets = new URL('assets/', served.url()).href;
     expect(contacted.slice(loaded).filter((url) => !url.startsWith(ownAssets))).toEqual([]);
 
+    // Past 256 KiB of state (entries of about 500 bytes): the third tab gets it in parts.
+    const more = await one.evaluate(() => window.patchtrailPeers.append(7, 600));
+    expect(
+      await two.evaluate((wanted) => window.patchtrailPeers.waitFor(wanted, 20_000), more),
+    ).toBe(true);
+
     // A third tab knows only the ledger id and the secret (an invitation): the app's transport
     // waits for the genesis from the other tabs, opens the ledger, and syncs.
     const three = await context.newPage();
@@ -58,10 +65,13 @@ describeBrowser('two tabs of one browser, network off', () => {
     await three.evaluate((id) => window.patchtrailPeers.follow(id, 'tab secret', []), ledgerId);
     expect(
       await three.evaluate(
-        (wanted) => window.patchtrailPeers.waitFor(wanted, 10_000),
-        [...ids, ...back],
+        (wanted) => window.patchtrailPeers.waitFor(wanted, 20_000),
+        [...ids, ...back, ...more],
       ),
     ).toBe(true);
+    expect(
+      (await three.evaluate(() => window.patchtrailPeers.snapshot())).partTransactions,
+    ).toBeGreaterThan(1);
     await expect
       .poll(async () => (await three.evaluate(() => window.patchtrailPeers.syncStates())).at(-1))
       .toMatchObject({ kind: 'connected', peers: 2 });

@@ -13,6 +13,12 @@ import {
   type RoomLike,
 } from '../../src/sync/webrtc.ts';
 
+function varUint(n: number): number[] {
+  const bytes: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) bytes.push((n & 0x7f) | 0x80);
+  return [...bytes, n];
+}
+
 /** A state of `n` map entries of about 500 bytes, written by three clients. */
 function state(n: number): Uint8Array {
   const all = new Y.Doc();
@@ -131,6 +137,7 @@ describe('quietTabs', () => {
     const room: RoomLike = {
       bcconnected: true,
       bcConns: new Set(),
+      key: null,
       _bcSubscriber: (data) => read.push(data),
     };
     quietTabs(room);
@@ -142,5 +149,59 @@ describe('quietTabs', () => {
     expect(room.bcconnected).toBe(true);
     room.bcconnected = false; // y-webrtc's disconnect
     expect(room.bcconnected).toBe(false);
+  });
+
+  it('opens a whole state another tab posted and applies it in parts; hands on the rest', async () => {
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    /** What y-webrtc posts: "AES-GCM", the IV, the ciphertext, each length-prefixed. */
+    const seal = async (message: Uint8Array) => {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const cipher = new Uint8Array(
+        await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv },
+          key,
+          message as Uint8Array<ArrayBuffer>,
+        ),
+      );
+      return new Uint8Array([
+        7,
+        ...new TextEncoder().encode('AES-GCM'),
+        12,
+        ...iv,
+        ...varUint(cipher.length),
+        ...cipher,
+      ]);
+    };
+    const handedOn: Uint8Array[] = [];
+    const room: RoomLike = {
+      bcconnected: true,
+      bcConns: new Set(['another tab']),
+      key,
+      _bcSubscriber: (data) => handedOn.push(new Uint8Array(data)),
+    };
+    const doc = new Y.Doc();
+    const parts: UpdatePart[] = [];
+    doc.on('afterTransaction', (t: Y.Transaction) => {
+      if (t.origin instanceof UpdatePart) parts.push(t.origin);
+    });
+    quietTabs(room, doc);
+    const whole = state(1000); // about 500 KB
+    room._bcSubscriber(await seal(syncMessage(1, whole)), 'broadcastchannel');
+    const small = await seal(syncMessage(2, state(1)));
+    room._bcSubscriber(small, 'broadcastchannel');
+    expect(handedOn).toEqual([small]);
+    for (let i = 0; i < 200 && !parts.some((p) => p.last); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.via === room)).toBe(true);
+    expect(doc.getMap('entries').size).toBe(1000);
+    // Large but not an update (or not opened): y-webrtc gets it as it came.
+    const junk = new Uint8Array(400 * 1024).fill(3);
+    room._bcSubscriber(junk, 'broadcastchannel');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(handedOn.at(-1)).toEqual(junk);
   });
 });
