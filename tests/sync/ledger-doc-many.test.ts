@@ -22,6 +22,7 @@ import {
   ENTRIES_MAP,
   inAdmissionOrder,
   MANY,
+  SEED_SLICE,
   type LedgerDocOptions,
 } from '../../src/sync/ledger-doc.ts';
 import { splitUpdate } from '../../src/sync/update-parts.ts';
@@ -210,6 +211,23 @@ describe('a large change through admitMany', () => {
     expect(rec.calls).toEqual([]);
     expect(got.digest).toBe(await from.digest());
   });
+});
+
+describe('seeding the map from the store', () => {
+  it(`writes ${SEED_SLICE} entries at once and the rest a slice per task`, async () => {
+    const from = await source(5, Math.ceil((SEED_SLICE + 500) / 5));
+    const doc = new Y.Doc();
+    const writes: number[] = [];
+    doc.on('afterTransaction', (t: Y.Transaction) => writes.push(t.changed.size));
+    const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+    const binding = bindLedgerDoc(doc, from);
+    expect(map.size).toBe(SEED_SLICE);
+    await binding.settled();
+    expect(map.size).toBe(from.size);
+    expect(writes.length).toBe(Math.ceil(from.size / SEED_SLICE));
+    for (const entry of from.all()) expect(map.get(entry.id)).toEqual(entry.bytes);
+    binding.destroy();
+  }, 60_000);
 });
 
 describe('inAdmissionOrder', () => {
