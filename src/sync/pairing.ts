@@ -14,7 +14,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
 import { makeFramedSender, makeReassembler } from './chunks.ts';
 import { UpdatePart } from './update-parts.ts';
-import { bytesOf, makeDelivery, MAX_MESSAGE_BYTES } from './webrtc.ts';
+import { bytesOf, makeDelivery, MAX_MESSAGE_BYTES } from './delivery.ts';
 
 export interface PairingOptions {
   iceServers: readonly RTCIceServer[];

@@ -8,7 +8,7 @@
  */
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { bytesOf, makeDelivery } from './webrtc.ts';
+import { bytesOf, makeDelivery } from './delivery.ts';
 
 export interface RelayOptions {
   /** ws:// or wss:// address of the relay. */

@@ -9,10 +9,8 @@
  *   one browser still meet over BroadcastChannel, with the network off.
  * - Messages over the data channel are framed (chunks.ts), since y-webrtc sends a fresh peer's
  *   whole missing state as one message, beyond what a data channel carries.
- * - A sync message carrying more than `PART_BYTES` of update (a peer's whole state, for a
- *   fresh peer) is applied in parts, a task each (update-parts.ts), then handed to y-webrtc
- *   empty, so its "synced" bookkeeping runs as before; this peer's later messages wait for the
- *   parts. Applied whole, a 10k-entry ledger's state held the page for about a second.
+ * - A peer's messages reach y-webrtc through `makeDelivery` (delivery.ts): a large update (a
+ *   peer's whole state, for a fresh peer) is applied in parts first, a task each.
  * - y-webrtc hands each message it posts to other tabs (encrypted) to this tab's own subscriber
  *   too, which decrypts and applies it again, a second time for a whole state; and it encrypts
  *   every update for other tabs even when there are none. Both are skipped: only messages that
@@ -32,14 +30,20 @@
  * y-webrtc allows one provider per room name in a JS context: one transport per ledger.
  */
 import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { sha256Hex } from '../core/crypto/hash.ts';
 import { utf8Encode } from '../core/encoding/bytes.ts';
 import { makeFramedSender, makeReassembler } from './chunks.ts';
-import { splitUpdate, UpdatePart } from './update-parts.ts';
-import { nextTask } from './yielding.ts';
+import {
+  applyParts,
+  bytesOf,
+  makeDelivery,
+  MAX_MESSAGE_BYTES,
+  PART_BYTES,
+  syncUpdateOf,
+} from './delivery.ts';
+import { splitUpdate } from './update-parts.ts';
 
 export interface WebrtcOptions {
   /** The room name, from `roomNameFor(ledgerId)`. */
@@ -103,130 +107,6 @@ export function overdueConns<C extends { connected: boolean }>(
   return overdue;
 }
 
-/** Message bytes a peer may send us in one (reassembled) message: a whole ledger's state. */
-export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
-
-/** A sync message with a larger update is applied in parts of about this size, a task each. */
-export const PART_BYTES = 256 * 1024;
-
-/** y-webrtc's message type for Yjs sync; y-protocols' step 2 and update inside it. */
-const MESSAGE_SYNC = 0;
-const SYNC_STEP_2 = 1;
-const SYNC_UPDATE = 2;
-/** A Yjs v1 update with no structs and no deletions. */
-const EMPTY_UPDATE = new Uint8Array([0, 0]);
-
-/** The update in a y-webrtc sync message (step 2 or update), if it is one. */
-export function syncUpdateOf(
-  message: Uint8Array,
-): { type: number; update: Uint8Array } | undefined {
-  try {
-    const decoder = decoding.createDecoder(message);
-    if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return undefined;
-    const type = decoding.readVarUint(decoder);
-    if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return undefined;
-    const update = decoding.readVarUint8Array(decoder);
-    return decoder.pos <= message.length ? { type, update } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A y-webrtc sync message of `type` (step 2 or update) carrying `update`. */
-export function syncMessage(type: number, update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, type);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
-
-/** Applies `parts` of one update in order, a task each, with `UpdatePart` origins. */
-export async function applyParts(
-  doc: Y.Doc,
-  parts: readonly Uint8Array[],
-  options: { turn?: () => Promise<void>; via?: unknown } = {},
-): Promise<void> {
-  const turn = options.turn ?? nextTask;
-  const update = {};
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) await turn();
-    try {
-      Y.applyUpdate(
-        doc,
-        parts[i] as Uint8Array,
-        new UpdatePart(i === parts.length - 1, update, options.via),
-      );
-    } catch (error) {
-      // As y-protocols does for a whole update: a broken one is reported, not thrown.
-      console.error('patchtrail: a peer sent an update Yjs could not apply', error);
-    }
-  }
-}
-
-/**
- * Hands a peer's messages to y-webrtc (`emit`) in order, applying a large update in parts
- * first (`PART_BYTES`); the parts' transactions carry an `UpdatePart` origin. Once begun, the
- * parts are all applied even if the connection closes meanwhile (the binding admits what they
- * brought after the last one); only what would go to y-webrtc after the close is dropped.
- */
-export function makeDelivery(
-  doc: Y.Doc,
-  emit: (message: Uint8Array) => void,
-  options: {
-    partBytes?: number;
-    closed?: () => boolean;
-    turn?: () => Promise<void>;
-    /** Carried by each part's origin (`UpdatePart.via`). */
-    via?: unknown;
-    /** Bytes of later messages kept in order while parts apply (default MAX_MESSAGE_BYTES). */
-    maxBacklogBytes?: number;
-  } = {},
-): (message: Uint8Array) => void {
-  const partBytes = options.partBytes ?? PART_BYTES;
-  const closed = options.closed ?? (() => false);
-  const turn = options.turn ?? nextTask;
-  const maxBacklog = options.maxBacklogBytes ?? MAX_MESSAGE_BYTES;
-  const backlog: Uint8Array[] = [];
-  let backlogBytes = 0;
-  let busy = false;
-
-  const applyAll = async (parts: readonly Uint8Array[], type: number) => {
-    await applyParts(doc, parts, { turn, via: options.via });
-    if (!closed()) emit(syncMessage(type, EMPTY_UPDATE));
-  };
-
-  const deliver = (message: Uint8Array): void => {
-    if (busy && backlogBytes + message.length <= maxBacklog) {
-      backlog.push(message);
-      backlogBytes += message.length;
-      return;
-    }
-    if (busy) {
-      // A peer sending more than a whole state while the parts apply: the rest goes on at
-      // once, out of order (harmless to a CRDT), rather than piling up in memory.
-      emit(message);
-      return;
-    }
-    const sync = message.length > partBytes ? syncUpdateOf(message) : undefined;
-    const parts = sync === undefined ? undefined : splitUpdate(sync.update, partBytes);
-    if (sync === undefined || parts === undefined) {
-      emit(message);
-      return;
-    }
-    busy = true;
-    void applyAll(parts, sync.type).finally(() => {
-      busy = false;
-      while (!busy && backlog.length > 0 && !closed()) {
-        const next = backlog.shift() as Uint8Array;
-        backlogBytes -= next.length;
-        deliver(next);
-      }
-    });
-  };
-  return deliver;
-}
-
 /** The room a ledger's peers meet in: a hash of the ledger id. */
 export async function roomNameFor(ledgerId: string): Promise<string> {
   const digest = await sha256Hex(utf8Encode(`patchtrail room v1\n${ledgerId}`));
@@ -245,14 +125,6 @@ interface ConnLike {
   peer: SimplePeerLike;
   connected: boolean;
   synced: boolean;
-}
-
-export function bytesOf(data: unknown): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data))
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(0);
 }
 
 /**

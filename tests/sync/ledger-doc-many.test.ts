@@ -26,7 +26,7 @@ import {
   type LedgerDocOptions,
 } from '../../src/sync/ledger-doc.ts';
 import { splitUpdate } from '../../src/sync/update-parts.ts';
-import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/webrtc.ts';
+import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/delivery.ts';
 
 const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
 const at = (second: number) =>

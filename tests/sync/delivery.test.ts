@@ -1,17 +1,13 @@
 /**
- * How the WebRTC transport hands a peer's messages to y-webrtc: in order, a large update in
- * parts a task each, and how it quiets y-webrtc's BroadcastChannel echo.
+ * How a transport hands a peer's messages on (src/sync/delivery.ts): in order, a large update
+ * in parts a task each; and how the WebRTC transport quiets y-webrtc's BroadcastChannel echo
+ * and applies another tab's whole state in parts.
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { UpdatePart } from '../../src/sync/update-parts.ts';
-import {
-  makeDelivery,
-  quietTabs,
-  syncMessage,
-  syncUpdateOf,
-  type RoomLike,
-} from '../../src/sync/webrtc.ts';
+import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/delivery.ts';
+import { quietTabs, type RoomLike } from '../../src/sync/webrtc.ts';
 
 function varUint(n: number): number[] {
   const bytes: number[] = [];
