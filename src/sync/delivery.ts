@@ -41,6 +41,17 @@ export function syncUpdateOf(
   }
 }
 
+/** A sync message's update cut into parts (update-parts.ts), when it is one worth cutting. */
+export function partsOf(
+  message: Uint8Array,
+  partBytes = PART_BYTES,
+): { type: number; parts: Uint8Array[] } | undefined {
+  if (message.length <= partBytes) return undefined;
+  const sync = syncUpdateOf(message);
+  const parts = sync === undefined ? undefined : splitUpdate(sync.update, partBytes);
+  return sync === undefined || parts === undefined ? undefined : { type: sync.type, parts };
+}
+
 /** A sync message of `type` (step 2 or update) carrying `update`. */
 export function syncMessage(type: number, update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
@@ -117,14 +128,13 @@ export function makeDelivery(
       emit(message);
       return;
     }
-    const sync = message.length > partBytes ? syncUpdateOf(message) : undefined;
-    const parts = sync === undefined ? undefined : splitUpdate(sync.update, partBytes);
-    if (sync === undefined || parts === undefined) {
+    const cut = partsOf(message, partBytes);
+    if (cut === undefined) {
       emit(message);
       return;
     }
     busy = true;
-    void applyAll(parts, sync.type).finally(() => {
+    void applyAll(cut.parts, cut.type).finally(() => {
       busy = false;
       while (!busy && backlog.length > 0 && !closed()) {
         const next = backlog.shift() as Uint8Array;

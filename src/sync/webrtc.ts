@@ -41,9 +41,8 @@ import {
   makeDelivery,
   MAX_MESSAGE_BYTES,
   PART_BYTES,
-  syncUpdateOf,
+  partsOf,
 } from './delivery.ts';
-import { splitUpdate } from './update-parts.ts';
 
 export interface WebrtcOptions {
   /** The room name, from `roomNameFor(ledgerId)`. */
@@ -187,10 +186,9 @@ export function quietTabs(room: RoomLike, doc?: Y.Doc): void {
     // A whole state from another tab: opened here and applied in parts, as from a peer.
     void fromTab(data, room.key)
       .then((message) => {
-        const sync = syncUpdateOf(message);
-        const parts = sync === undefined ? undefined : splitUpdate(sync.update, PART_BYTES);
-        if (parts === undefined) return subscriber(data, origin);
-        return applyParts(doc, parts, { via: room });
+        const cut = partsOf(message);
+        if (cut === undefined) return subscriber(data, origin);
+        return applyParts(doc, cut.parts, { via: room });
       })
       .catch(() => subscriber(data, origin)); // y-webrtc says what is wrong with it
     return undefined;

@@ -71,7 +71,7 @@ export default function PatchPage() {
       >
         {(found) => (
           <div class="result">
-            <h1 class="patch-title" data-testid="patch-title">
+            <h1 class="patch-title clamp-2" data-testid="patch-title">
               {patchTitle(found().check.report?.predicate.reason_for_patch, found().fileName)}
             </h1>
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
