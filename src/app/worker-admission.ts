@@ -14,6 +14,7 @@
  * never holds it for long. Entries are untrusted; the ledger says what it did with each.
  */
 import { toHex } from '../core/encoding/bytes.ts';
+import { formatCount } from '../core/encoding/count.ts';
 import { MAX_PROOF_ENTRY_BYTES } from '../core/ledger/limits.ts';
 import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
 import {
@@ -39,7 +40,7 @@ export interface EntryInput {
 
 export const DEFAULT_BATCH = 512;
 /** The longest the page is held between two turns of its own (a long task is 50 ms). */
-const SLICE_MS = 30;
+const SLICE_MS = 16;
 
 export interface AdmitBatchOptions {
   /** Entries per batch; default DEFAULT_BATCH. */
@@ -320,7 +321,7 @@ export function bindingAdmission(
   };
 }
 
-const count = (n: number) => `${n.toLocaleString('en-US')} ${n === 1 ? 'entry' : 'entries'}`;
+const count = (n: number) => `${formatCount(n)} ${n === 1 ? 'entry' : 'entries'}`;
 
 export interface BindingAdmissionOptions {
   /** Runs a large change's admission as the app's busy sync work: an update waits for it. */

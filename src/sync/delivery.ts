@@ -9,14 +9,14 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { splitUpdate, UpdatePart } from './update-parts.ts';
+import { splitUpdateInTurns, UpdatePart, type SplitUpdate } from './update-parts.ts';
 import { nextTask } from './yielding.ts';
 
 /** Message bytes a peer may send us in one (reassembled) message: a whole ledger's state. */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
 /** A sync message with a larger update is applied in parts of about this size, a task each. */
-export const PART_BYTES = 256 * 1024;
+export const PART_BYTES = 128 * 1024;
 
 /** The message type for Yjs sync (y-webrtc's and y-websocket's); y-protocols' step 2 and update. */
 const MESSAGE_SYNC = 0;
@@ -41,15 +41,20 @@ export function syncUpdateOf(
   }
 }
 
-/** A sync message's update cut into parts (update-parts.ts), when it is one worth cutting. */
-export function partsOf(
+/**
+ * A sync message's update cut into parts (update-parts.ts), when it is one worth cutting; read
+ * a slice per task (`turn` between them), so a whole state is never read in one go.
+ */
+export async function partsOf(
   message: Uint8Array,
-  partBytes = PART_BYTES,
-): { type: number; parts: Uint8Array[] } | undefined {
+  options: { partBytes?: number; turn?: () => Promise<void> } = {},
+): Promise<{ type: number; parts: SplitUpdate } | undefined> {
+  const partBytes = options.partBytes ?? PART_BYTES;
   if (message.length <= partBytes) return undefined;
   const sync = syncUpdateOf(message);
-  const parts = sync === undefined ? undefined : splitUpdate(sync.update, partBytes);
-  return sync === undefined || parts === undefined ? undefined : { type: sync.type, parts };
+  if (sync === undefined) return undefined;
+  const parts = await splitUpdateInTurns(sync.update, partBytes, options.turn ?? nextTask);
+  return parts === undefined ? undefined : { type: sync.type, parts };
 }
 
 /** A sync message of `type` (step 2 or update) carrying `update`. */
@@ -61,22 +66,21 @@ export function syncMessage(type: number, update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Applies `parts` of one update in order, a task each, with `UpdatePart` origins. */
+/**
+ * Applies `parts` of one update in order, a task each (the first after a turn too: the split
+ * before it had the task), with `UpdatePart` origins.
+ */
 export async function applyParts(
   doc: Y.Doc,
-  parts: readonly Uint8Array[],
+  parts: SplitUpdate,
   options: { turn?: () => Promise<void>; via?: unknown } = {},
 ): Promise<void> {
   const turn = options.turn ?? nextTask;
   const update = {};
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) await turn();
+  for (let i = 0; i < parts.count; i++) {
+    await turn();
     try {
-      Y.applyUpdate(
-        doc,
-        parts[i] as Uint8Array,
-        new UpdatePart(i === parts.length - 1, update, options.via),
-      );
+      Y.applyUpdate(doc, parts.part(i), new UpdatePart(i === parts.count - 1, update, options.via));
     } catch (error) {
       // As y-protocols does for a whole update: a broken one is reported, not thrown.
       console.error('patchtrail: a peer sent an update Yjs could not apply', error);
@@ -111,9 +115,15 @@ export function makeDelivery(
   let backlogBytes = 0;
   let busy = false;
 
-  const applyAll = async (parts: readonly Uint8Array[], type: number) => {
-    await applyParts(doc, parts, { turn, via: options.via });
-    if (!closed()) emit(syncMessage(type, EMPTY_UPDATE));
+  /** Splits and applies a large sync message, or hands it on whole when it cannot be split. */
+  const applyAll = async (message: Uint8Array) => {
+    const cut = await partsOf(message, { partBytes, turn });
+    if (cut === undefined) {
+      if (!closed()) emit(message);
+      return;
+    }
+    await applyParts(doc, cut.parts, { turn, via: options.via });
+    if (!closed()) emit(syncMessage(cut.type, EMPTY_UPDATE));
   };
 
   const deliver = (message: Uint8Array): void => {
@@ -128,13 +138,12 @@ export function makeDelivery(
       emit(message);
       return;
     }
-    const cut = partsOf(message, partBytes);
-    if (cut === undefined) {
+    if (message.length <= partBytes || syncUpdateOf(message) === undefined) {
       emit(message);
       return;
     }
     busy = true;
-    void applyAll(cut.parts, cut.type).finally(() => {
+    void applyAll(message).finally(() => {
       busy = false;
       while (!busy && backlog.length > 0 && !closed()) {
         const next = backlog.shift() as Uint8Array;

@@ -64,7 +64,7 @@ export interface LedgerDocOptions {
 /** Values in one change from which `admitMany` is used. */
 export const MANY = 64;
 /** Keys looked at between two turns for the page while a large change is gathered. */
-const COLLECT_SLICE = 1024;
+const COLLECT_SLICE = 512;
 /**
  * Entries written to the map per transaction when it is seeded from the store: in one, a 100k
  * ledger's 80 MB took about 0.44 s in Node (Yjs alone), longer with y-webrtc posting it.
@@ -95,9 +95,10 @@ function admissionOrder(bytes: Uint8Array): { time: string; seq: number } {
   return { time, seq: Number.isFinite(seq) ? seq : Infinity };
 }
 
-/** `values` in admission order (see `admissionOrder`); the sort is stable. */
-export function inAdmissionOrder<T extends { bytes: Uint8Array }>(values: readonly T[]): T[] {
-  const keyed = values.map((value) => ({ value, order: admissionOrder(value.bytes) }));
+type Ordered<T> = { value: T; order: { time: string; seq: number } };
+
+/** Values with their admission order (`admissionOrder`) sorted by it; the sort is stable. */
+function sortedByOrder<T>(keyed: Ordered<T>[]): T[] {
   keyed.sort((a, b) =>
     a.order.time < b.order.time
       ? -1
@@ -106,6 +107,11 @@ export function inAdmissionOrder<T extends { bytes: Uint8Array }>(values: readon
         : a.order.seq - b.order.seq || 0,
   );
   return keyed.map(({ value }) => value);
+}
+
+/** `values` in admission order (see `admissionOrder`); the sort is stable. */
+export function inAdmissionOrder<T extends { bytes: Uint8Array }>(values: readonly T[]): T[] {
+  return sortedByOrder(values.map((value) => ({ value, order: admissionOrder(value.bytes) })));
 }
 
 export function bindLedgerDoc(
@@ -169,17 +175,19 @@ export function bindLedgerDoc(
    * giving the page a turn every `COLLECT_SLICE` keys (a first sync brings tens of thousands).
    */
   const collect = async (keys: readonly string[]) => {
-    const values: { key: string; value: unknown; bytes: Uint8Array }[] = [];
+    const values: Ordered<{ key: string; value: unknown; bytes: Uint8Array }>[] = [];
     for (const [i, key] of keys.entries()) {
       if (i > 0 && i % COLLECT_SLICE === 0) await nextTask();
       try {
         const found = pending(key);
-        if (found !== undefined) values.push({ key, ...found });
+        if (found !== undefined)
+          values.push({ value: { key, ...found }, order: admissionOrder(found.bytes) });
       } catch (error) {
         reportError(error, key);
       }
     }
-    return inAdmissionOrder(values);
+    await nextTask();
+    return sortedByOrder(values);
   };
 
   /** `values` through `admitMany`; true when it ran to the end. */

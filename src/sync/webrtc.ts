@@ -185,8 +185,8 @@ export function quietTabs(room: RoomLike, doc?: Y.Doc): void {
     if (doc === undefined || data.byteLength <= PART_BYTES) return subscriber(data, origin);
     // A whole state from another tab: opened here and applied in parts, as from a peer.
     void fromTab(data, room.key)
-      .then((message) => {
-        const cut = partsOf(message);
+      .then(async (message) => {
+        const cut = await partsOf(message);
         if (cut === undefined) return subscriber(data, origin);
         return applyParts(doc, cut.parts, { via: room });
       })

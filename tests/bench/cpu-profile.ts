@@ -59,3 +59,132 @@ export async function profiled<T>(
     );
   return result;
 }
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; type?: string } };
+}
+
+/**
+ * Runs `step` under Chromium's tracing (the timeline's categories) and prints the page main
+ * thread's tasks over `overMs`, longest first, each with the script calls and events it ran:
+ * which work a long task is made of, which a CPU profile's samples cannot say (it has no task
+ * boundaries). The raw trace is written to `path` for DevTools' Performance panel.
+ */
+export async function traced<T>(
+  context: BrowserContext,
+  page: Page,
+  path: string,
+  step: () => Promise<T>,
+  overMs = 50,
+): Promise<T> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) =>
+    events.push(...(value as unknown as TraceEvent[])),
+  );
+  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: {
+      includedCategories: [
+        'toplevel',
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'v8.execute',
+      ],
+    },
+  });
+  // Samples in the tasks say what their microtasks ran; the profiler slows the page, so
+  // PATCHTRAIL_BENCH_TRACE_SAMPLES=0 leaves it off to time the tasks as they are.
+  const sampled = process.env.PATCHTRAIL_BENCH_TRACE_SAMPLES !== '0';
+  if (sampled) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
+  const result = await step();
+  const empty = { nodes: [], samples: [], timeDeltas: [], startTime: 0 };
+  const { profile } = (sampled ? await cdp.send('Profiler.stop') : { profile: empty }) as {
+    profile: Profile & { startTime: number; nodes: (ProfileNode & { children?: number[] })[] };
+  };
+  await cdp.send('Tracing.end');
+  await done;
+  await cdp.detach();
+  await writeFile(path, JSON.stringify({ traceEvents: events }));
+  // The page's main thread: the thread named CrRendererMain running the most script.
+  const names = new Map<string, string>();
+  for (const e of events)
+    if (e.ph === 'M' && e.name === 'thread_name')
+      names.set(`${e.pid}:${e.tid}`, (e.args as { name?: string } | undefined)?.name ?? '');
+  const script = new Map<string, number>();
+  for (const e of events)
+    if (e.name === 'FunctionCall' && names.get(`${e.pid}:${e.tid}`) === 'CrRendererMain')
+      script.set(`${e.pid}:${e.tid}`, (script.get(`${e.pid}:${e.tid}`) ?? 0) + (e.dur ?? 0));
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parents.set(c, node.id);
+  const main = [...script].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const on = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X');
+  const tasks = on
+    .filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > overMs * 1000)
+    .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0));
+  console.log(`trace (${path}): ${tasks.length} main-thread tasks over ${overMs} ms`);
+  for (const task of tasks.slice(0, 12)) {
+    const end = task.ts + (task.dur ?? 0);
+    const inside = on.filter(
+      (e) => e !== task && e.ts >= task.ts && e.ts < end && e.dur !== undefined,
+    );
+    const what = new Map<string, number>();
+    for (const e of inside) {
+      if (e.dur === undefined || e.dur < 1000) continue;
+      const d = e.args?.data;
+      const label =
+        e.name === 'FunctionCall'
+          ? `FunctionCall ${d?.functionName || '(anonymous)'} ${(d?.url ?? '').split('/').at(-1)}:${(d?.lineNumber ?? 0) + 1}`
+          : e.name === 'EventDispatch'
+            ? `EventDispatch ${d?.type ?? ''}`
+            : e.name;
+      what.set(label, (what.get(label) ?? 0) + e.dur);
+    }
+    console.log(
+      `  task ${((task.dur ?? 0) / 1000).toFixed(1)} ms at ${((task.ts - (on[0]?.ts ?? 0)) / 1000).toFixed(0)} ms:`,
+    );
+    for (const [label, us] of [...what].sort((a, b) => b[1] - a[1]).slice(0, 4))
+      console.log(`    ${(us / 1000).toFixed(1).padStart(7)} ms  ${label}`);
+    // The profile's samples in the task (the trace and the profiler share a clock), by
+    // inclusive time per function: what the microtasks ran.
+    const incl = new Map<string, number>();
+    let t = profile.startTime;
+    let n = 0;
+    profile.samples.forEach((id, i) => {
+      t += profile.timeDeltas[i] ?? 0;
+      if (t < task.ts || t >= end) return;
+      n += 1;
+      const seen = new Set<string>();
+      for (let x: number | undefined = id; x !== undefined; x = parents.get(x)) {
+        const node = nodes.get(x);
+        if (node === undefined) break;
+        const label = `${node.callFrame.functionName || '(anonymous)'}:${node.callFrame.lineNumber + 1}`;
+        if (seen.has(label)) continue;
+        seen.add(label);
+        incl.set(label, (incl.get(label) ?? 0) + 1);
+      }
+    });
+    console.log(
+      `    samples ${n}: ` +
+        [...incl]
+          .filter(([label]) => !label.startsWith('(root)'))
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 14)
+          .map(([label, c]) => `${label} ${((100 * c) / Math.max(1, n)).toFixed(0)}%`)
+          .join(', '),
+    );
+  }
+  return result;
+}

@@ -15,7 +15,7 @@ import {
   launchChromium,
   type LaunchedBrowser,
 } from '../e2e/browser.ts';
-import { profiled } from './cpu-profile.ts';
+import { profiled, traced } from './cpu-profile.ts';
 import {
   namespaceUnavailable,
   serveInNamespace,
@@ -29,6 +29,8 @@ const LEDGER = Number(process.env.PATCHTRAIL_BENCH_LEDGER ?? 10_000);
 const SECRET = 'bench secret';
 /** PATCHTRAIL_BENCH_PROFILE=<file>: a CPU profile of the fresh peer's sync (its main thread). */
 const PROFILE = process.env.PATCHTRAIL_BENCH_PROFILE;
+/** PATCHTRAIL_BENCH_TRACE=<file>: a timeline trace of the same, its long tasks taken apart. */
+const TRACE = process.env.PATCHTRAIL_BENCH_TRACE;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -111,14 +113,17 @@ it('peers: entry latency and fresh-peer sync over loopback WebRTC', async () => 
         { genesis, secret: SECRET, signaling, pool },
         size,
       ] as const);
-    const fresh = await (PROFILE === undefined
-      ? syncFresh(c, true)
-      : profiled(
-          browsers.find((x) => x.page === c)?.context as LaunchedBrowser['context'],
-          c,
-          PROFILE,
-          () => syncFresh(c, true),
-        ));
+    const freshContext = browsers.find((x) => x.page === c)?.context as LaunchedBrowser['context'];
+    const fresh = await (TRACE !== undefined
+      ? traced(freshContext, c, TRACE, () => syncFresh(c, true))
+      : PROFILE === undefined
+        ? syncFresh(c, true)
+        : profiled(
+            browsers.find((x) => x.page === c)?.context as LaunchedBrowser['context'],
+            c,
+            PROFILE,
+            () => syncFresh(c, true),
+          ));
     const alone = await syncFresh(e, false);
     const bareMs = await d.evaluate(
       ([s, n]) => window.patchtrailPeersBench.syncBare('patchtrail-bench-bare', s, n, 120_000),

@@ -8,7 +8,7 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import type { PeerSettings } from '../../src/app/peer-settings.ts';
-import { describeBrowser } from './browser.ts';
+import { describeBrowser, watchLongTasks } from './browser.ts';
 import { namespaceUnavailable } from './netns.ts';
 import { usePeersInNamespace, watchPage, type PeerPage } from './peers-harness.ts';
 
@@ -233,16 +233,17 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
   it.skipIf(unavailable !== undefined)(
     'a browser joining late gets the ledger in one large change, checked in the pool’s workers',
     async () => {
-      // Past PART_BYTES of state (entries of about 500 bytes), so it comes in parts.
-      await a.page.evaluate(() => window.patchtrailPeers.append(5, 300));
+      // About 3 MB of state (entries of about 500 bytes): read in slices, applied in parts.
+      await a.page.evaluate(() => window.patchtrailPeers.append(5, 5000));
       const late = await peers.open();
       await late.page.evaluate((g) => window.patchtrailPeers.open(g), genesis);
+      const longTasks = await watchLongTasks(late.page);
       await late.page.evaluate(([s, st]) => window.patchtrailPeers.connect(s, st), [
         SECRET,
         settings,
       ] as const);
       const all = (await a.page.evaluate(() => window.patchtrailPeers.snapshot())).ids;
-      expect(all.length).toBeGreaterThan(400);
+      expect(all.length).toBeGreaterThan(5000);
       expect(
         await late.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 30_000), all),
       ).toBe(true);
@@ -253,6 +254,13 @@ describeBrowser('peers over real WebRTC on loopback (Chromium, separate profiles
       expect(sl?.errors).toEqual([]);
       expect(sl?.admissionBatches).toBeGreaterThan(0);
       expect(sl?.partTransactions).toBeGreaterThan(1); // applied in parts, a task each
+      // The page never froze meanwhile (read, applied, checked and stored a slice per task;
+      // 200 ms leaves room for a loaded machine, where the whole state in one task took 1 s).
+      const tasks = await longTasks();
+      console.log(
+        `late join of ${all.length} entries: long tasks ${JSON.stringify(tasks.map(Math.round))}`,
+      );
+      expect(Math.max(0, ...tasks)).toBeLessThan(200);
       // As busy sync work, which an update waits for.
       expect(sl?.busyLabels).toContainEqual(
         expect.stringMatching(/^checking [\d,]+ entries from peers$/),

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Ledger, utf8Decode, utf8Encode, type Entry } from '../../src/core/index.ts';
 import { ledgerStoreName, openLedgerStore } from '../../src/storage/ledger-store.ts';
 import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { REQUEST_SLICE } from '../../src/storage/ledger-writer.ts';
 import { appendMany, founded, ids, options, rawDb } from './ledger-store-fixture.ts';
 
 afterEach(() => {
@@ -111,6 +112,44 @@ describe('ledger store: batched writes', () => {
       [2000, 2501],
       [2501, 2501],
     ]);
+    expect(ids(again.ledger)).toEqual(ids(store.ledger));
+    await again.close();
+  });
+
+  it("makes a batch's requests a slice at a time, never a whole batch in one go", async () => {
+    const { genesis, signers } = await founded();
+    const store = await openLedgerStore(genesis, options({ flushDelayMs: 60_000 }).options);
+    // Requests made without a break (no microtask checkpoint between them): one task's worth.
+    let run = 0;
+    let longest = 0;
+    let made = 0;
+    const count = () => {
+      made++;
+      if (run++ === 0) queueMicrotask(() => (run = 0));
+      longest = Math.max(longest, run);
+    };
+    const { getKey, put } = IDBObjectStore.prototype;
+    vi.spyOn(IDBObjectStore.prototype, 'getKey').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['getKey']>
+    ) {
+      count();
+      return getKey.apply(this, args);
+    });
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (
+      this: IDBObjectStore,
+      ...args: Parameters<IDBObjectStore['put']>
+    ) {
+      count();
+      return put.apply(this, args);
+    });
+    await appendMany(store.ledger, signers, 1000); // one batch of 1,000 (with the genesis)
+    await store.flush();
+    vi.restoreAllMocks();
+    expect(made).toBeGreaterThanOrEqual(2000); // an existence check and an id per entry
+    expect(longest).toBeLessThanOrEqual(REQUEST_SLICE + 1);
+    await store.close();
+    const again = await openLedgerStore(store.ledger.id, options().options);
     expect(ids(again.ledger)).toEqual(ids(store.ledger));
     await again.close();
   });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { MAX_FORWARD_DEPENDENCIES, splitUpdate } from '../../src/sync/update-parts.ts';
+import { READ_SLICE, splitUpdate, splitUpdateInTurns } from '../../src/sync/update-parts.ts';
 
 /** What a doc holds: every root type as JSON, and its snapshot (state vector, deletions). */
 function contents(doc: Y.Doc) {
@@ -17,7 +18,12 @@ function sameDoc(whole: Uint8Array, parts: readonly Uint8Array[], gc = true): vo
   const a = new Y.Doc({ gc });
   Y.applyUpdate(a, whole);
   const b = new Y.Doc({ gc });
-  for (const part of parts) Y.applyUpdate(b, part);
+  for (const part of parts) {
+    Y.applyUpdate(b, part);
+    // Nothing waits for a later part: Yjs would re-merge what waits at every part, then
+    // integrate all of it in one call when it may (a task of 530 ms measured in Chromium).
+    expect(b.store.pendingStructs).toBeNull();
+  }
   expect(contents(b)).toEqual(contents(a));
   expect(Y.equalSnapshots(Y.snapshot(b), Y.snapshot(a))).toBe(true);
   expect(b.store.pendingStructs).toBeNull();
@@ -162,22 +168,84 @@ describe('splitUpdate', () => {
     expect(fresh.getMap('m').size).toBe(2999);
   });
 
-  it('keeps an update whole when it is small or when many structs would wait for a later part', () => {
+  it('reads a large update a slice per turn and gives the same parts', async () => {
     const doc = new Y.Doc();
-    doc.getMap('m').set('a', 'b');
-    expect(splitUpdate(Y.encodeStateAsUpdate(doc), 1024)).toBeUndefined();
+    for (let i = 0; i < 2000; i++)
+      doc.getMap<Uint8Array>('m').set(`k${i}`, new Uint8Array(700).fill(i % 251));
+    const whole = Y.encodeStateAsUpdate(doc); // about 1.4 MB
+    let turns = 0;
+    const split = await splitUpdateInTurns(whole, 64 * 1024, async () => {
+      turns++;
+    });
+    if (split === undefined) throw new Error('expected parts');
+    // A turn after each READ_SLICE bytes read: never the whole update in one go.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(whole.length / READ_SLICE) - 1);
+    expect(turns).toBeLessThan(Math.ceil(whole.length / READ_SLICE));
+    const parts = Array.from({ length: split.count }, (_, i) => split.part(i));
+    const again = splitUpdate(whole, 64 * 1024) ?? [];
+    expect(again.length).toBe(parts.length);
+    parts.forEach((part, i) => expect(Buffer.compare(part, again[i] as Uint8Array)).toBe(0));
+    sameDoc(whole, parts);
+    // Unreadable: no parts, whatever the turns.
+    expect(await splitUpdateInTurns(whole.subarray(0, 1_000_000), 64 * 1024, async () => {})).toBe(
+      undefined,
+    );
+  });
 
+  it('orders the parts so that no struct waits for a later one, however the clients interleave', () => {
     // One client's text typed backwards by another: each insertion names a later one as its
-    // right origin, so cutting per client leaves most of the structs waiting.
+    // right origin, so parts cut in the update's order of clients left most structs waiting.
     const a = new Y.Doc();
     const b = new Y.Doc();
-    for (let i = 0; i < 4 * MAX_FORWARD_DEPENDENCIES; i++) {
+    for (let i = 0; i < 256; i++) {
       const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
       from.getText('t').insert(0, 'x'.repeat(20));
       Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
     }
     const whole = Y.encodeStateAsUpdate(a);
-    expect(splitUpdate(whole, 256)).toBeUndefined();
+    const parts = splitUpdate(whole, 256);
+    if (parts === undefined) throw new Error('expected parts');
+    expect(parts.length).toBeGreaterThan(10);
+    sameDoc(whole, parts); // nothing pending after any part
+
+    // Three clients overwriting each other's map keys, synced now and then (a ledger repaired
+    // by peers): the same.
+    const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+    for (let i = 0; i < 600; i++) {
+      const doc = docs[i % 3] as Y.Doc;
+      doc.getMap('m').set(`k${i % 50}`, new Uint8Array(100).fill(i % 251));
+      if (i % 7 === 0) Y.applyUpdate(docs[(i + 1) % 3] as Y.Doc, Y.encodeStateAsUpdate(doc));
+    }
+    const all = new Y.Doc();
+    for (const doc of docs) Y.applyUpdate(all, Y.encodeStateAsUpdate(doc));
+    const state = Y.encodeStateAsUpdate(all);
+    const cut = splitUpdate(state, 2000);
+    if (cut === undefined) throw new Error('expected parts');
+    sameDoc(state, cut);
+  });
+
+  it('keeps an update whole when it is small or its dependencies go round', () => {
+    const doc = new Y.Doc();
+    doc.getMap('m').set('a', 'b');
+    expect(splitUpdate(Y.encodeStateAsUpdate(doc), 1024)).toBeUndefined();
+
+    // Two items, each inserted after the other: never from Yjs, but a peer may send it.
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 2);
+    for (const [client, other, text] of [
+      [7, 9, 'x'.repeat(40)],
+      [9, 7, 'y'.repeat(40)],
+    ] as const) {
+      encoding.writeVarUint(encoder, 1); // one struct
+      encoding.writeVarUint(encoder, client);
+      encoding.writeVarUint(encoder, 0); // at clock 0
+      encoding.writeUint8(encoder, 0x80 | 4); // an origin; string content
+      encoding.writeVarUint(encoder, other);
+      encoding.writeVarUint(encoder, 0);
+      encoding.writeVarString(encoder, text);
+    }
+    encoding.writeVarUint(encoder, 0); // no deletions
+    expect(splitUpdate(encoding.toUint8Array(encoder), 16)).toBeUndefined();
   });
 
   it('never throws on hostile bytes: truncated, corrupted, random, deeply nested', () => {

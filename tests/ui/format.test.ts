@@ -27,4 +27,16 @@ describe('formatCount', () => {
   it('separates thousands the same way everywhere', () => {
     expect(formatCount(60_000)).toBe('60,000');
   });
+
+  it('writes every count as en-US does, without loading ICU', () => {
+    const edges = [0, 1, 999, 1000, 1001, 99_999, 100_000, 999_999, 1_000_000, -1234, -0];
+    for (const n of edges)
+      expect(formatCount(n)).toBe(Object.is(n, -0) ? '0' : n.toLocaleString('en-US'));
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (n) => {
+        expect(formatCount(n)).toBe(n.toLocaleString('en-US'));
+      }),
+    );
+    expect(formatCount(1.5)).toBe('1.5'); // not a whole number: as en-US writes it
+  });
 });

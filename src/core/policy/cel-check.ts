@@ -10,6 +10,7 @@
  * macros multiply). Expressions come from admins; every problem is reported, with where.
  */
 import type { parse } from '@bufbuild/cel';
+import { formatCount } from '../encoding/count.ts';
 import { MAX_ACTIVATION_ITEMS, MAX_COMPREHENSION_STEPS, MAX_EXPRESSION_DEPTH } from './cel-api.ts';
 import { checkCall, type Checker, type Expr, type Overloads } from './cel-call.ts';
 import {
@@ -210,8 +211,8 @@ export function checkExpression(parsed: Parsed, on: CheckEnvironment): string[] 
     checker.problems.push(`evaluates to ${typeText(type)}, not bool`);
   if (checker.steps > MAX_COMPREHENSION_STEPS)
     checker.problems.push(
-      `may take ${checker.steps.toLocaleString('en-US')} comprehension steps; at most ` +
-        `${MAX_COMPREHENSION_STEPS.toLocaleString('en-US')} (nested macros multiply: ` +
+      `may take ${formatCount(checker.steps)} comprehension steps; at most ` +
+        `${formatCount(MAX_COMPREHENSION_STEPS)} (nested macros multiply: ` +
         `each list holds up to ${MAX_ACTIVATION_ITEMS} items)`,
     );
   return checker.problems;

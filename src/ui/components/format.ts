@@ -1,9 +1,6 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
-/** "60,000": a count, thousands separated the same in every locale (the app speaks English). */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { formatCount } from '../../core/encoding/count.ts';
 
 /**
  * A name someone else chose, for use inside a sentence: its first `max` characters (whole code
