@@ -2,9 +2,9 @@
  * Names an attacker picks, on the screens that show teammates: a team and systems registered
  * with names at the ledger's limit (4,096 characters, no space in them), and names holding a
  * right-to-left override, a zero-width space and a line break. Joined in real Chromium at a
- * phone's width: Team, Reputation and the Ledger explorer stay inside the screen (nothing
- * scrolls sideways), keep such a name to a few lines, and show no invisible character
- * unescaped. (A team name that long once made joining hang: its invitation link, which carried
+ * phone's width: Team, Reputation, the Ledger explorer and Policy (a title of 200 characters,
+ * rules naming every system) stay inside the screen (nothing scrolls sideways), keep such a
+ * name to a few lines, and show no invisible character unescaped. (A team name that long once made joining hang: its invitation link, which carried
  * the whole name, was too long for the Team page's QR code.)
  */
 import { writeFile } from 'node:fs/promises';
@@ -30,6 +30,7 @@ async function writeHostileTeam(dir: string): Promise<void> {
   const admin = await seed(1);
   const name = LONG('T');
   const ledger = await Ledger.found(admin, { name, admins: [admin.did], threshold: 1 }, T);
+  await ledger.append(admin, 'register', { name: LONG('A') }, T);
   const systems: Signer[] = [];
   for (const [i, system] of NAMES.entries()) {
     const signer = await seed(10 + i);
@@ -48,6 +49,32 @@ async function writeHostileTeam(dir: string): Promise<void> {
       system,
       'attest',
       { patch: PATCH, reason: 'built', note: i === 0 ? LONG('N') : `run ${RLO}${i}` },
+      T,
+    );
+  // Two versions of a policy with the longest title a policy may have, naming every system:
+  // the second in force, the first superseded, each listing its signer (the admin).
+  for (const version of [1, 2])
+    await ledger.append(
+      admin,
+      'policy',
+      {
+        version,
+        policy: {
+          format: 'urn:patchtrail:policy:v1',
+          version,
+          name: 'P'.repeat(200),
+          rules: [
+            {
+              id: 'built',
+              kind: 'attestations',
+              mode: 'enforce',
+              reason: 'built',
+              count: 1,
+              from: { systems: systems.map((s) => s.did) },
+            },
+          ],
+        },
+      },
       T,
     );
   hostile = { ledgerId: ledger.id, name };
@@ -90,6 +117,7 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
     ['team', '#/team', 'member'],
     ['reputation', '#/reputation', 'rep-system'],
     ['ledger', '#/ledger', 'entry-row'],
+    ['policy', '#/policy', 'policy-version'],
   ] as const)
     it(`${screen}: stays inside 390 px and shows no invisible character`, async () => {
       await page.evaluate((h) => (location.hash = h), hash);
@@ -98,12 +126,29 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
       await shoot(page, `hostile-names-${screen}`);
       expect(await sideways(page)).toBe(0);
       expect(await invisible(page)).toEqual([]);
-      // A 4,096-character name takes a few lines, not the screen (about 90 lines at 390 px).
+      // A 4,096-character name takes a few lines (at most six), not the screen (about 90 lines at
+      // 390 px); a version row holds a cut title and its state beside "Version 1".
       const tallest = await page
-        .locator('[data-testid="team-title"], .member-name, .rep-name')
+        .locator(
+          '[data-testid="team-title"], .member-name, .rep-name, .people li, .in-force-line, .version-row > div, .choice-list li, [data-testid="in-force"] > p',
+        )
         .evaluateAll((found) => Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)));
-      expect(tallest).toBeLessThan(120);
+      expect(tallest).toBeLessThan(160);
     });
+
+  it('policy: a draft naming every system stays inside 390 px', async () => {
+    await page.evaluate(() => (location.hash = '#/policy'));
+    await page.getByRole('button', { name: 'Start from the policy in force' }).click();
+    const choices = page.locator('.choice-list li');
+    await choices.first().waitFor({ timeout: 30_000 });
+    await shoot(page, 'hostile-names-policy-draft');
+    expect(await sideways(page)).toBe(0);
+    expect(await invisible(page)).toEqual([]);
+    const tallest = await choices.evaluateAll((found) =>
+      Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)),
+    );
+    expect(tallest).toBeLessThan(160);
+  });
 
   it('reputation: a system’s detail stays inside 390 px', async () => {
     await page.evaluate(() => (location.hash = '#/reputation'));

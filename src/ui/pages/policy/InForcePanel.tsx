@@ -7,6 +7,7 @@ import { For, Show } from 'solid-js';
 import { progressText } from '../../../app/policy-publish.ts';
 import type { PolicyStanding, PolicyVersion, Person } from '../../../app/policy-standing.ts';
 import { Did } from '../../components/CopyButton.tsx';
+import { inlineName } from '../../components/format.ts';
 
 function People(props: { people: readonly Person[] }) {
   return (
@@ -16,7 +17,7 @@ function People(props: { people: readonly Person[] }) {
           {(p) => (
             <li>
               <Show when={p.name} fallback={<Did did={p.did} />}>
-                {p.name}
+                {inlineName(p.name)}
               </Show>
             </li>
           )}
@@ -35,7 +36,7 @@ function VersionRow(props: {
   return (
     <li class="version-row" data-testid="policy-version" data-state={v().state}>
       <div>
-        <strong>Version {v().version}</strong> {v().title ? `“${v().title}”` : ''}{' '}
+        <strong>Version {v().version}</strong> {v().title ? `“${inlineName(v().title)}”` : ''}{' '}
         <span class={`chip chip-${v().state === 'pending' ? 'review' : 'neutral'}`}>
           {v().state}
         </span>
@@ -76,7 +77,7 @@ export function InForcePanel(props: {
           <div class="stack-tight">
             <p class="in-force-line">
               <strong>Version {current().version}</strong>
-              {current().title ? ` — ${current().title}` : ''},{' '}
+              {current().title ? ` — ${inlineName(current().title)}` : ''},{' '}
               {current().document?.rules.length ?? 0} rule
               {current().document?.rules.length === 1 ? '' : 's'}.
             </p>
@@ -91,7 +92,7 @@ export function InForcePanel(props: {
         A version takes effect when {s().threshold} of the {s().admins.length} admins have published
         it. Admins:{' '}
         {s()
-          .admins.map((a) => a.name || `${a.did.slice(0, 14)}…`)
+          .admins.map((a) => (a.name ? inlineName(a.name) : `${a.did.slice(0, 14)}…`))
           .join(', ')}
         .
       </p>
@@ -122,7 +123,8 @@ export function InForcePanel(props: {
           <For each={s().rejected}>
             {(r) => (
               <li class="small">
-                By {r.author.name || `${r.author.did.slice(0, 14)}…`}: {r.message}{' '}
+                By {r.author.name ? inlineName(r.author.name) : `${r.author.did.slice(0, 14)}…`}:{' '}
+                {r.message}
                 <code>{r.code}</code>
               </li>
             )}

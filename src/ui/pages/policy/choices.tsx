@@ -6,6 +6,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { getAt, type JsonPath } from '../../../app/policy-edit.ts';
 import type { Person } from '../../../app/policy-standing.ts';
+import { inlineName } from '../../components/format.ts';
 import { fieldId, FieldProblems, type Bound } from './inputs.tsx';
 
 export interface Choice {
@@ -33,7 +34,10 @@ export function ChoiceList(props: {
     const known = new Set(props.options.map((o) => o.value));
     const extra = chosen()
       .filter((v) => !known.has(v))
-      .map((v) => ({ value: v, label: v.startsWith('did:') ? `${v.slice(0, 16)}… (unknown)` : v }));
+      .map((v) => ({
+        value: v,
+        label: v.startsWith('did:') ? `${v.slice(0, 16)}… (unknown)` : inlineName(v),
+      }));
     return [...props.options, ...extra];
   };
   const set = (value: string, on: boolean) => {
@@ -99,7 +103,10 @@ export function ChoiceList(props: {
 export const roleChoices = (roles: readonly string[]): Choice[] =>
   roles.map((r) => ({ value: r, label: r }));
 export const systemChoices = (systems: readonly Person[]): Choice[] =>
-  systems.map((s) => ({ value: s.did, label: s.name || `${s.did.slice(0, 16)}…` }));
+  systems.map((s) => ({
+    value: s.did,
+    label: s.name ? inlineName(s.name) : `${s.did.slice(0, 16)}…`,
+  }));
 
 /** A rule's `from`, `by` or `allow`: roles and systems. */
 export function PrincipalsField(props: {
