@@ -2,10 +2,11 @@
  * Names an attacker picks, on the screens that show teammates: a team and systems registered
  * with names at the ledger's limit (4,096 characters, no space in them), and names holding a
  * right-to-left override, a zero-width space and a line break. Joined in real Chromium at a
- * phone's width: Team, Reputation, the Ledger explorer and Policy (a title of 200 characters,
- * rules naming every system) stay inside the screen (nothing scrolls sideways), keep such a
- * name to a few lines, and show no invisible character unescaped. (A team name that long once made joining hang: its invitation link, which carried
- * the whole name, was too long for the Team page's QR code.)
+ * phone's width: Team, Reputation, the Ledger explorer, Policy (a title of 200 characters,
+ * rules naming every system) and Settings stay inside the screen (nothing scrolls sideways),
+ * keep such a name to a few lines, and show no invisible character unescaped. (A team name
+ * that long once made joining hang: its invitation link, which carried the whole name, was
+ * too long for the Team page's QR code.)
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -118,6 +119,7 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
     ['reputation', '#/reputation', 'rep-system'],
     ['ledger', '#/ledger', 'entry-row'],
     ['policy', '#/policy', 'policy-version'],
+    ['settings', '#/settings', 'device-identity'],
   ] as const)
     it(`${screen}: stays inside 390 px and shows no invisible character`, async () => {
       await page.evaluate((h) => (location.hash = h), hash);
@@ -130,7 +132,7 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
       // 390 px); a version row holds a cut title and its state beside "Version 1".
       const tallest = await page
         .locator(
-          '[data-testid="team-title"], .member-name, .rep-name, .people li, .in-force-line, .version-row > div, .choice-list li, [data-testid="in-force"] > p',
+          '[data-testid="team-title"], .member-name, .rep-name, .people li, .in-force-line, .version-row > div, .choice-list li, [data-testid="in-force"] > p, [aria-labelledby="teams-title"] li',
         )
         .evaluateAll((found) => Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)));
       expect(tallest).toBeLessThan(160);

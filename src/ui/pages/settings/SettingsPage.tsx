@@ -96,7 +96,7 @@ export default function SettingsPage() {
             <For each={teams.memberships()}>
               {(m) => (
                 <li>
-                  <strong>{m.name === '' ? 'Unnamed team' : m.name}</strong>{' '}
+                  <strong class="clamp-2">{m.name === '' ? 'Unnamed team' : m.name}</strong>{' '}
                   <span class="muted small">
                     {m.origin === 'founder' ? 'founded here' : 'joined by invitation'}
                   </span>

@@ -3,6 +3,7 @@ import { createSignal, For } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { ActionDialog } from '../../components/ActionDialog.tsx';
+import { inlineName } from '../../components/format.ts';
 
 /** Roles the ledger's policies and the reputation engine already speak of. */
 const ROLES = ['reviewer', 'builder', 'tester', 'witness', 'assessor', 'kiosk', 'security'];
@@ -23,8 +24,8 @@ export function EndorseDialog(props: {
     <ActionDialog
       open={props.open}
       onOpenChange={props.onOpenChange}
-      title={`Endorse ${props.member.name}`}
-      description={`Signed by this device into the team ledger: ${props.member.name} may act in this role, with this stake in its reputation.${threshold()}`}
+      title={`Endorse ${inlineName(props.member.name)}`}
+      description={`Signed by this device into the team ledger: ${inlineName(props.member.name)} may act in this role, with this stake in its reputation.${threshold()}`}
       submitLabel="Endorse"
       onSubmit={async () => {
         const done = await props.team.endorse(props.member.did, role(), stake());
@@ -60,7 +61,7 @@ export function RevokeDialog(props: {
     <ActionDialog
       open={props.open}
       onOpenChange={props.onOpenChange}
-      title={`Revoke ${props.member.name}`}
+      title={`Revoke ${inlineName(props.member.name)}`}
       description="From its next entry on, nothing this device signs counts in this team. What it signed before stays. Use it for a lost or compromised device."
       submitLabel="Revoke"
       danger

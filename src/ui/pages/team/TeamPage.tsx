@@ -7,6 +7,7 @@ import { createMemo, For, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { inPhase } from '../../../app/team.ts';
 import { LoadingProgress } from '../../components/LoadingProgress.tsx';
+import { inlineName } from '../../components/format.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
 import { InvitePanel } from './InvitePanel.tsx';
@@ -55,7 +56,11 @@ function TeamSwitcher() {
           onChange={(event) => void teams.choose(event.currentTarget.value)}
         >
           <For each={teams.memberships()}>
-            {(m) => <option value={m.ledgerId}>{m.name === '' ? 'Unnamed team' : m.name}</option>}
+            {(m) => (
+              <option value={m.ledgerId}>
+                {m.name === '' ? 'Unnamed team' : inlineName(m.name)}
+              </option>
+            )}
           </For>
         </select>
       </div>
