@@ -9,11 +9,12 @@
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
 import { appliedNow, freshnessBudget, targetEvents, type TargetEvent } from './kiosk-ledger.ts';
-import { PERMISSION_WORDS, type FolderNeed } from './kiosk-io.ts';
+import { NAME_POINTS, PERMISSION_WORDS, type FolderNeed } from './kiosk-io.ts';
 import type { KioskMemory, KioskSource, Recovery } from './kiosk-record.ts';
 import type { WaitingRow } from './kiosk-run.ts';
 import { reputationClock } from '../core/reputation/inputs.ts';
 import { publishedPatches } from './ledger-patches.ts';
+import { inlineName } from '../core/encoding/display.ts';
 
 export type KioskState = 'starting' | 'up-to-date' | 'updating' | 'needs-attention';
 
@@ -105,7 +106,10 @@ export function kioskStatus(input: StatusInput): KioskStatus {
   const { ledger, memory } = input;
   const published = new Map(publishedPatches(ledger).map((p) => [p.patch, p.reason]));
   const names = (patch: string) =>
-    input.names.get(patch) ?? published.get(patch) ?? `patch ${patch.slice(7, 19)}`;
+    inlineName(
+      input.names.get(patch) ?? published.get(patch) ?? `patch ${patch.slice(7, 19)}`,
+      NAME_POINTS,
+    );
   const events = targetEvents(ledger, input.target);
   const current = appliedNow(events).at(-1);
   const last = events.at(-1);

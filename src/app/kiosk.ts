@@ -24,7 +24,14 @@ import type { KioskBundle } from './kiosk-run.ts';
 import type { KioskStatus } from './kiosk-status.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import type { TeamService } from './team.ts';
-import { browserKioskIo, targetRecordName, type FolderNeed, type KioskIo } from './kiosk-io.ts';
+import {
+  browserKioskIo,
+  NAME_POINTS,
+  targetRecordName,
+  type FolderNeed,
+  type KioskIo,
+} from './kiosk-io.ts';
+import { inlineName } from '../core/encoding/display.ts';
 
 export type { FolderNeed, KioskIo, KioskMode, KioskStatus };
 export { COMMIT_PAUSE_KEY, PERMISSION_WORDS } from './kiosk-io.ts';
@@ -158,7 +165,7 @@ interface LoopDeps {
 
 /** What a passer-by reads as a bundle's name: the patch's reason, as its author wrote it. */
 const nameOf = (item: InboxItem): string =>
-  item.check.report?.predicate.reason_for_patch ?? item.fileName;
+  inlineName(item.check.report?.predicate.reason_for_patch ?? item.fileName, NAME_POINTS);
 
 /** Bundles the kiosk holds: its folder's, and peers' published for its components. */
 async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Promise<KioskBundle[]> {

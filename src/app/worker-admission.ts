@@ -14,7 +14,7 @@
  * never holds it for long. Entries are untrusted; the ledger says what it did with each.
  */
 import { toHex } from '../core/encoding/bytes.ts';
-import { formatCount } from '../core/encoding/count.ts';
+import { formatCount } from '../core/encoding/display.ts';
 import { MAX_PROOF_ENTRY_BYTES } from '../core/ledger/limits.ts';
 import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
 import {

@@ -130,11 +130,11 @@ export async function team(app: App, kioskRole = true) {
   return { open, admin, author, rita };
 }
 
-export async function bundles(author: Signer, rita: Signer) {
+export async function bundles(author: Signer, rita: Signer, reason = 'new mode') {
   const plain = await createBundle({
     diff: DIFF,
     signer: author,
-    reason: 'new mode',
+    reason,
     now: new Date(T),
   });
   const review = (verdict: 'pass' | 'fail') =>

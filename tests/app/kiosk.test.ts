@@ -67,6 +67,20 @@ describe('the kiosk', () => {
     app.dispose();
   });
 
+  it('names an update by its reason cut to 120 characters (a reason may be 4,096)', async () => {
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const folder = new Map<string, Uint8Array>();
+    const app = start(tree, folder, memoryStore());
+    const { author, rita } = await team(app);
+    app.kiosk.enter({ components: [] });
+    const long = 'W'.repeat(4096);
+    folder.set('fix.json', bytesOf((await bundles(author, rita, long)).reviewed));
+    const current = await until(() => app.kiosk.status().current, 'the applied version');
+    expect(current.name).toBe(`${'W'.repeat(120)}…`);
+    expect(app.kiosk.status().lastUpdate?.name).toBe(current.name);
+    app.dispose();
+  });
+
   it('refuses a denied bundle with the reason, recorded once, and applies nothing', async () => {
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
     const folder = new Map<string, Uint8Array>();

@@ -10,7 +10,7 @@
  * macros multiply). Expressions come from admins; every problem is reported, with where.
  */
 import type { parse } from '@bufbuild/cel';
-import { formatCount } from '../encoding/count.ts';
+import { formatCount } from '../encoding/display.ts';
 import { MAX_ACTIVATION_ITEMS, MAX_COMPREHENSION_STEPS, MAX_EXPRESSION_DEPTH } from './cel-api.ts';
 import { checkCall, type Checker, type Expr, type Overloads } from './cel-call.ts';
 import {

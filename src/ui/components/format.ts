@@ -1,15 +1,6 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
-export { formatCount } from '../../core/encoding/count.ts';
-
-/**
- * A name someone else chose, for use inside a sentence: its first `max` characters (whole code
- * points) and an ellipsis. Names may be 4,096 characters; a sentence should still read as one.
- */
-export function inlineName(name: string, max = 64): string {
-  const points = Array.from(name);
-  return points.length <= max ? name : `${points.slice(0, max).join('')}…`;
-}
+export { formatCount, inlineName } from '../../core/encoding/display.ts';
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {

@@ -1,3 +1,5 @@
+/** Small display helpers for text the app and the CLI show people; pure. */
+
 /**
  * "60,000": a count with its thousands separated, the same in every locale (the app and the
  * CLI speak English). Written out rather than `toLocaleString('en-US')`, whose first call in a
@@ -10,4 +12,13 @@ export function formatCount(n: number): string {
   let out = digits.slice(0, ((digits.length - 1) % 3) + 1);
   for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return n < 0 ? `-${out}` : out;
+}
+
+/**
+ * A name someone else chose, for use inside a sentence: its first `max` characters (whole code
+ * points) and an ellipsis. Names may be 4,096 characters; a sentence should still read as one.
+ */
+export function inlineName(name: string, max = 64): string {
+  const points = Array.from(name);
+  return points.length <= max ? name : `${points.slice(0, max).join('')}…`;
 }
