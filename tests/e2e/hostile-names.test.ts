@@ -3,10 +3,11 @@
  * with names at the ledger's limit (4,096 characters, no space in them), and names holding a
  * right-to-left override, a zero-width space and a line break. Joined in real Chromium at a
  * phone's width: Team, Reputation, the Ledger explorer, Policy (a title of 200 characters,
- * rules naming every system) and Settings stay inside the screen (nothing scrolls sideways),
- * keep such a name to a few lines, and show no invisible character unescaped. (A team name
- * that long once made joining hang: its invitation link, which carried the whole name, was
- * too long for the Team page's QR code.)
+ * rules naming every system), Settings and Audit (applies to a target named with 3,000
+ * characters) stay inside the screen (nothing scrolls sideways), keep such a name to a few
+ * lines, and show no invisible character unescaped. (A team name that long once made joining
+ * hang: its invitation link, which carried the whole name, was too long for the Team page's
+ * QR code.)
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -50,6 +51,14 @@ async function writeHostileTeam(dir: string): Promise<void> {
       system,
       'attest',
       { patch: PATCH, reason: 'built', note: i === 0 ? LONG('N') : `run ${RLO}${i}` },
+      T,
+    );
+  // An apply by each system, to a target named at the limit too: the Audit screen lists them.
+  for (const system of systems)
+    await ledger.append(
+      system,
+      'attest',
+      { patch: PATCH, reason: 'applied', target: `${system.did}:${'G'.repeat(3000)}` },
       T,
     );
   // Two versions of a policy with the longest title a policy may have, naming every system:
@@ -120,6 +129,7 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
     ['ledger', '#/ledger', 'entry-row'],
     ['policy', '#/policy', 'policy-version'],
     ['settings', '#/settings', 'device-identity'],
+    ['audit', '#/audit', 'audit-row'],
   ] as const)
     it(`${screen}: stays inside 390 px and shows no invisible character`, async () => {
       await page.evaluate((h) => (location.hash = h), hash);
@@ -132,7 +142,7 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
       // 390 px); a version row holds a cut title and its state beside "Version 1".
       const tallest = await page
         .locator(
-          '[data-testid="team-title"], .member-name, .rep-name, .people li, .in-force-line, .version-row > div, .choice-list li, [data-testid="in-force"] > p, [aria-labelledby="teams-title"] li',
+          '[data-testid="team-title"], .member-name, .rep-name, .people li, .in-force-line, .version-row > div, .choice-list li, [data-testid="in-force"] > p, [aria-labelledby="teams-title"] li, .audit-head > *, .audit-row p',
         )
         .evaluateAll((found) => Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)));
       expect(tallest).toBeLessThan(160);

@@ -1,6 +1,7 @@
 /** The Audit screen's filters: device, outcome, patch and a date range, each a labelled field. */
 import { For } from 'solid-js';
 import type { AuditFilter, AuditRow } from '../../../app/audit.ts';
+import { inlineName } from '../../components/format.ts';
 
 const OUTCOMES: { value: AuditFilter['outcome']; label: string }[] = [
   { value: 'all', label: 'Every outcome' },
@@ -53,7 +54,9 @@ export function AuditFilters(props: {
         >
           <option value="all">Every device</option>
           <option value="mine">This device</option>
-          <For each={devicesOf(props.rows)}>{(d) => <option value={d.did}>{d.label}</option>}</For>
+          <For each={devicesOf(props.rows)}>
+            {(d) => <option value={d.did}>{inlineName(d.label)}</option>}
+          </For>
         </select>
       </div>
       <div class="stack-tight">

@@ -7,6 +7,7 @@ import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { AuditRow } from '../../../app/audit.ts';
 import { Did } from '../../components/CopyButton.tsx';
+import { inlineName } from '../../components/format.ts';
 
 const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
   applied: { label: 'Applied', tone: 'neutral' },
@@ -15,7 +16,7 @@ const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
 };
 
 /** "workspace main" from "did:key:…:workspace:main". */
-const targetLabel = (target: string) => target.split(':').slice(-2).join(' ');
+const targetLabel = (target: string) => inlineName(target.split(':').slice(-2).join(' '));
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 function AuditCard(props: {
@@ -37,7 +38,7 @@ function AuditCard(props: {
         <span class={`chip chip-${OUTCOME[row().outcome].tone}`}>
           {OUTCOME[row().outcome].label}
         </span>
-        <strong>{row().deviceName || 'Unnamed device'}</strong>
+        <strong class="clamp-2">{row().deviceName || 'Unnamed device'}</strong>
         <Show when={row().mine}>
           <span class="chip">this device</span>
         </Show>
@@ -49,7 +50,7 @@ function AuditCard(props: {
         Patch{' '}
         <A href={`/patch/${row().patch}`}>
           <Show when={props.title} fallback={<code class="digest">{short(row().patch)}</code>}>
-            {(title) => <span data-testid="audit-patch-title">{title()}</span>}
+            {(title) => <span data-testid="audit-patch-title">{inlineName(title(), 120)}</span>}
           </Show>
         </A>
         <Show when={props.title !== ''}>
