@@ -12,6 +12,7 @@ import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
 import { layoutLineage, NODE_H, NODE_W, type PlacedNode } from './lineage-layout.ts';
 import { percentOf } from '../../components/ScoreReasons.tsx';
 import { LineageExplain } from './LineageExplain.tsx';
+import { inlineName } from '../../components/format.ts';
 import './lineage.css';
 
 const nameOf = (node: LineageNode) =>
@@ -34,7 +35,7 @@ function label(node: LineageNode): string {
     .concat(node.isDevice ? ['this device'] : [])
     .filter((w) => w !== '')
     .join(', ');
-  return `${nameOf(node)}, ${STAGE_TITLES[node.stage].toLowerCase()}, ${score}${mark === '' ? '' : `, ${mark}`}${path}. Explain the score.`;
+  return `${inlineName(nameOf(node))}, ${STAGE_TITLES[node.stage].toLowerCase()}, ${score}${mark === '' ? '' : `, ${mark}`}${path}. Explain the score.`;
 }
 
 function NodeBox(props: { placed: PlacedNode; selected: boolean; onSelect: () => void }) {

@@ -25,7 +25,9 @@ function PeerName(props: { did: string | undefined; member: MemberRow | undefine
     >
       {(did) => (
         <>
-          <strong data-testid="peer-name">{props.member?.name ?? 'Unregistered device'}</strong>
+          <strong class="clamp-2" data-testid="peer-name">
+            {props.member?.name ?? 'Unregistered device'}
+          </strong>
           <Show when={props.member !== undefined && props.member.standing !== 'active'}>
             <span class="chip chip-review">{props.member?.standingText}</span>
           </Show>
