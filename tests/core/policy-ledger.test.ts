@@ -9,6 +9,7 @@ import type { Entry } from '../../src/core/ledger/entry.ts';
 import { Ledger, rotationMessage } from '../../src/core/ledger/ledger.ts';
 import { provenance } from '../../src/core/ledger/queries.ts';
 import { signEntry } from '../../src/core/ledger/entry.ts';
+import { label } from '../../src/core/policy/chain.ts';
 import {
   canonicalHash,
   effectivePolicy,
@@ -257,5 +258,17 @@ describe('evaluation over a real ledger', () => {
       evidence: [forwarded.id, fork.id].sort(),
     });
     expect(denied.hashes.ledger).not.toBe(allowed.hashes.ledger);
+  });
+});
+
+describe('names in explanations', () => {
+  it('cuts a registered name to 64 characters (a name may be 4,096); an unnamed system is its short did', async () => {
+    const admin = await makeSeedSigner(new Uint8Array(32).fill(41));
+    const long = await makeSeedSigner(new Uint8Array(32).fill(42));
+    const ledger = await Ledger.found(admin, { name: 'T', admins: [admin.did], threshold: 1 }, T);
+    await ledger.append(long, 'register', { name: '界'.repeat(4096) }, T);
+    const { identities } = ledger.registry();
+    expect(label(identities, long.did)).toBe(`${'界'.repeat(64)}…`);
+    expect(label(identities, admin.did)).toBe(`${admin.did.slice(0, 14)}…${admin.did.slice(-6)}`);
   });
 });

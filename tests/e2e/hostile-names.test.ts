@@ -13,7 +13,15 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { Ledger, makeSeedSigner, serializeEntries, type Signer } from '../../src/core/index.ts';
+import {
+  appendAttestation,
+  createBundle,
+  Ledger,
+  makeSeedSigner,
+  serializeBundle,
+  serializeEntries,
+  type Signer,
+} from '../../src/core/index.ts';
 import { MAX_TEXT } from '../../src/core/ledger/limits.ts';
 import { describeBrowser, shoot, useAppPage, withoutSignaling } from './browser.ts';
 import { joinWithLedgerFile } from './join.ts';
@@ -87,6 +95,17 @@ async function writeHostileTeam(dir: string): Promise<void> {
       },
       T,
     );
+  // A bundle by the system with the longest name, reviewed by another: its Patch page names both.
+  const bundle = await appendAttestation(
+    await createBundle({
+      diff: 'diff --git a/a.txt b/a.txt\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-old\n+new\n',
+      signer: systems[0] as Signer,
+      reason: 'Fix the greeting',
+      now: new Date(T),
+    }),
+    { signer: systems[3] as Signer, role: 'reviewer', verdict: 'pass', now: new Date(T) },
+  );
+  await writeFile(join(dir, 'fix.json'), serializeBundle(bundle));
   hostile = { ledgerId: ledger.id, name };
   await writeFile(join(dir, 'team.ledger'), serializeEntries(ledger.all()));
 }
@@ -160,6 +179,29 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
       Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)),
     );
     expect(tallest).toBeLessThan(160);
+  });
+
+  it('patch: a bundle by and reviewed by such systems stays inside 390 px', async () => {
+    await page.evaluate(() => (location.hash = '#/inbox'));
+    await page.getByTestId('file-input').setInputFiles(join(session.dir, 'fix.json'));
+    await page.locator('[data-testid="verdict"][data-file="fix.json"]').waitFor();
+    await page.getByTestId('meta-author-name').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300); // the lineage and the decision fill in
+    await shoot(page, 'hostile-names-patch');
+    expect(await sideways(page)).toBe(0);
+    expect(await invisible(page)).toEqual([]);
+    const tallest = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((found) => Math.max(0, ...found.map((e) => e.getBoundingClientRect().height)));
+    expect(
+      await tallest('[data-testid="meta-author-name"], [data-testid="signature-name"]'),
+    ).toBeLessThan(160);
+    // The decision's lines name several systems each (four here) beside its own words: a few
+    // lines a name, where one name uncut took 6,545 px.
+    expect(await tallest('[data-testid="verdict"] li, [data-testid="verdict"] p')).toBeLessThan(
+      600,
+    );
   });
 
   it('reputation: a system’s detail stays inside 390 px', async () => {

@@ -7,6 +7,7 @@
  * Bundles are attacker-controlled; the ledger is verified (its entries admitted and their
  * standing computed by the registry), the policy comes from the ledger or the device.
  */
+import { inlineName } from '../encoding/display.ts';
 import { checkPatchMetadata } from '../bundle/metadata.ts';
 import type { BundleReport, PatchPredicate } from '../bundle/types.ts';
 import { readBundle, verifyParsedBundle } from '../bundle/verify.ts';
@@ -31,7 +32,9 @@ export function extractMetadata(report: BundleReport): StepValue<PatchPredicate>
   return passed(p, `${p.files.length} file(s), components ${components}`);
 }
 
-const nameOf = (identity: Identity) => (identity.name === '' ? identity.did : identity.name);
+/** A system in a step's detail: its registered name (cut: it may be 4,096 characters), else its did. */
+const nameOf = (identity: Identity) =>
+  identity.name === '' ? identity.did : inlineName(identity.name);
 
 /**
  * Did the creator's key record this patch on the ledger itself, in standing? After a rotation

@@ -3,6 +3,7 @@
  * the plain data of a `PolicyContext`; hops, flags and identities come from the verified
  * ledger, metadata from the verified bundle.
  */
+import { inlineName } from '../encoding/display.ts';
 import type { Hop, Provenance } from '../ledger/queries.ts';
 import { systemRoot, type Identity } from '../ledger/registry.ts';
 
@@ -170,5 +171,6 @@ export function attesterStanding(
 /** A short human label for a system: its registered name, else an abbreviated did. */
 export function label(identities: ReadonlyMap<string, Identity>, did: string): string {
   const name = identities.get(did)?.name ?? '';
-  return name === '' ? `${did.slice(0, 14)}…${did.slice(-6)}` : name;
+  // A registered name may be 4,096 characters: every explanation names people in a sentence.
+  return name === '' ? `${did.slice(0, 14)}…${did.slice(-6)}` : inlineName(name);
 }

@@ -21,7 +21,11 @@ export function BundleView(props: { report: BundleReport; signers: readonly Sign
             when={author()?.name}
             fallback={<span class="muted">not registered in this team</span>}
           >
-            {(name) => <strong data-testid="meta-author-name">{name()}</strong>}
+            {(name) => (
+              <strong class="clamp-2" data-testid="meta-author-name">
+                {name()}
+              </strong>
+            )}
           </Show>{' '}
           <Did did={p().creator_identity} />
         </Field>

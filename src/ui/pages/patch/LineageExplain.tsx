@@ -4,6 +4,7 @@
  * flowed, what held it back (posture, penalties, hard evidence), and what it did with this
  * patch. Plain words first, the numbers beside them.
  */
+import { inlineName } from '../../components/format.ts';
 import { For, Show } from 'solid-js';
 import type { LineageGraph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
@@ -23,7 +24,9 @@ function Score(props: { node: LineageNode; graph: LineageGraph }) {
   return (
     <Show
       when={why()}
-      fallback={<p>{`${props.node.name || 'This key'} ${BAND_WORDS[props.node.band]}.`}</p>}
+      fallback={
+        <p>{`${props.node.name ? inlineName(props.node.name) : 'This key'} ${BAND_WORDS[props.node.band]}.`}</p>
+      }
     >
       {(e) => (
         <>
@@ -42,7 +45,7 @@ export function LineageExplain(props: { node: LineageNode; graph: LineageGraph }
   const node = () => props.node;
   return (
     <div class="lineage-explain" data-testid="lineage-explain" aria-live="polite">
-      <h3>
+      <h3 class="clamp-3">
         {node().name || 'Unknown key'}{' '}
         <span class="muted small">· {STAGE_TITLES[node().stage]}</span>
       </h3>

@@ -38,7 +38,7 @@ function SignatureCard(props: { row: SignerRow }) {
     >
       <div class="sig-head">
         <span class="chip">{row().isAuthor ? 'author' : 'attestation'}</span>
-        <strong class="sig-name" data-testid="signature-name">
+        <strong class="sig-name clamp-2" data-testid="signature-name">
           {name()}
         </strong>
         <Did did={row().did} />
