@@ -18,13 +18,13 @@ export interface FolderNeed {
   state: 'prompt' | 'denied' | 'missing';
 }
 
-/** What a passer-by reads when a picked folder lost its permission, by the folder's role. */
 /**
  * An update is named by its reason, which may be 4,096 characters: a kiosk's screen shows its
  * first 120 (the version's name is set large, for passers-by).
  */
 export const NAME_POINTS = 120;
 
+/** What a passer-by reads when a picked folder lost its permission, by the folder's role. */
 export const PERMISSION_WORDS: Record<FolderNeed['role'], string> = {
   watch: 'the update folder needs permission again',
   target: 'the folder this kiosk keeps up to date needs permission again',

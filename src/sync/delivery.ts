@@ -41,6 +41,11 @@ export function syncUpdateOf(
   }
 }
 
+/** The update of a sync message longer than `partBytes`: one worth cutting into parts. */
+function largeUpdateOf(message: Uint8Array, partBytes: number) {
+  return message.length <= partBytes ? undefined : syncUpdateOf(message);
+}
+
 /**
  * A sync message's update cut into parts (update-parts.ts), when it is one worth cutting; read
  * a slice per task (`turn` between them), so a whole state is never read in one go.
@@ -50,8 +55,7 @@ export async function partsOf(
   options: { partBytes?: number; turn?: () => Promise<void> } = {},
 ): Promise<{ type: number; parts: SplitUpdate } | undefined> {
   const partBytes = options.partBytes ?? PART_BYTES;
-  if (message.length <= partBytes) return undefined;
-  const sync = syncUpdateOf(message);
+  const sync = largeUpdateOf(message, partBytes);
   if (sync === undefined) return undefined;
   const parts = await splitUpdateInTurns(sync.update, partBytes, options.turn ?? nextTask);
   return parts === undefined ? undefined : { type: sync.type, parts };
@@ -138,7 +142,7 @@ export function makeDelivery(
       emit(message);
       return;
     }
-    if (message.length <= partBytes || syncUpdateOf(message) === undefined) {
+    if (largeUpdateOf(message, partBytes) === undefined) {
       emit(message);
       return;
     }

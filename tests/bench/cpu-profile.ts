@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
-import { mainThreadEvents, TASK_CATEGORIES, type TraceEvent } from '../e2e/browser.ts';
+import { cpuOf, mainThreadEvents, startTrace, TASK_CATEGORIES } from '../e2e/browser.ts';
 
 interface ProfileNode {
   id: number;
@@ -74,18 +74,8 @@ export async function traced<T>(
   step: () => Promise<T>,
   overMs = 50,
 ): Promise<T> {
+  const stopTrace = await startTrace(context, page, ['toplevel', ...TASK_CATEGORIES, 'v8.execute']);
   const cdp = await context.newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', ({ value }) =>
-    events.push(...(value as unknown as TraceEvent[])),
-  );
-  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: {
-      includedCategories: ['toplevel', ...TASK_CATEGORIES, 'v8.execute'],
-    },
-  });
   // Samples in the tasks say what their microtasks ran; the profiler slows the page, so
   // PATCHTRAIL_BENCH_TRACE_SAMPLES=0 leaves it off to time the tasks as they are.
   const sampled = process.env.PATCHTRAIL_BENCH_TRACE_SAMPLES !== '0';
@@ -99,9 +89,8 @@ export async function traced<T>(
   const { profile } = (sampled ? await cdp.send('Profiler.stop') : { profile: empty }) as {
     profile: Profile & { startTime: number; nodes: (ProfileNode & { children?: number[] })[] };
   };
-  await cdp.send('Tracing.end');
-  await done;
   await cdp.detach();
+  const events = await stopTrace();
   await writeFile(path, JSON.stringify({ traceEvents: events }));
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
@@ -113,8 +102,6 @@ export async function traced<T>(
   console.log(`trace (${path}): ${tasks.length} main-thread tasks over ${overMs} ms`);
   // By the thread's CPU time: a loaded machine deschedules the thread inside a task, which the
   // wall clock (and the page's long-task entries) counts as the task's.
-  // (The thread clock is coarse: a task's thread time is taken as at most its wall time.)
-  const cpuOf = (e: TraceEvent) => Math.min(e.tdur ?? 0, e.dur ?? 0);
   const byCpu = on
     .filter((e) => e.name === 'RunTask' && e.tdur !== undefined)
     .sort((a, b) => cpuOf(b) - cpuOf(a))

@@ -364,6 +364,12 @@ export interface TraceEvent {
 /** The categories that give each task (RunTask, with its CPU time) and the script it ran. */
 export const TASK_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline'];
 
+/**
+ * An event's thread (CPU) time in µs, never more than its wall time: the thread clock is coarse
+ * (a task of 0.3 ms was once given 35 ms of it).
+ */
+export const cpuOf = (e: TraceEvent): number => Math.min(e.tdur ?? e.dur ?? 0, e.dur ?? 0);
+
 /** The page's main thread in a trace: the renderer main thread that ran the most script. */
 export function mainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
   const thread = (e: TraceEvent) => `${e.pid}:${e.tid}`;
@@ -379,6 +385,35 @@ export function mainThreadEvents(events: readonly TraceEvent[]): TraceEvent[] {
 }
 
 /**
+ * Starts Chromium's tracing of `categories` for `page`'s browser; the returned function ends it
+ * and gives the events.
+ */
+export async function startTrace(
+  context: BrowserContext,
+  page: Page,
+  categories: readonly string[],
+): Promise<() => Promise<TraceEvent[]>> {
+  const cdp = await context.newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', ({ value }) =>
+    events.push(...(value as unknown as TraceEvent[])),
+  );
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: [...categories] },
+  });
+  return async () => {
+    const done = new Promise<void>((resolve) =>
+      cdp.once('Tracing.tracingComplete', () => resolve()),
+    );
+    await cdp.send('Tracing.end');
+    await done;
+    await cdp.detach();
+    return events;
+  };
+}
+
+/**
  * The page's main-thread tasks from now on, by CPU time and by the clock (ms), read with the
  * returned function, through Chromium's tracing. A long-task entry counts a task's wall time,
  * which on a loaded machine includes the time the thread was descheduled (measured here: tasks
@@ -388,32 +423,12 @@ export async function traceTasks(
   context: BrowserContext,
   page: Page,
 ): Promise<() => Promise<{ cpuMs: number; wallMs: number }[]>> {
-  const cdp = await context.newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', ({ value }) =>
-    events.push(...(value as unknown as TraceEvent[])),
-  );
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: TASK_CATEGORIES },
-  });
+  const stop = await startTrace(context, page, TASK_CATEGORIES);
   return async () => {
-    const done = new Promise<void>((resolve) =>
-      cdp.once('Tracing.tracingComplete', () => resolve()),
-    );
-    await cdp.send('Tracing.end');
-    await done;
-    await cdp.detach();
-    return (
-      mainThreadEvents(events)
-        .filter((e) => e.name === 'RunTask')
-        // A task's thread time, never more than its wall time (the thread clock is coarse: a
-        // task of 0.3 ms was once given 35 ms of it).
-        .map((e) => ({
-          cpuMs: Math.min(e.tdur ?? e.dur ?? 0, e.dur ?? 0) / 1000,
-          wallMs: (e.dur ?? 0) / 1000,
-        }))
-    );
+    const events = await stop();
+    return mainThreadEvents(events)
+      .filter((e) => e.name === 'RunTask')
+      .map((e) => ({ cpuMs: cpuOf(e) / 1000, wallMs: (e.dur ?? 0) / 1000 }));
   };
 }
 
