@@ -10,7 +10,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { build } from 'vite';
 import { rm } from 'node:fs/promises';
 import {
@@ -114,6 +114,16 @@ export async function openEd25519Page(): Promise<Ed25519Page> {
     await close();
     throw error;
   }
+}
+
+/**
+ * The page's JS heap in use after a full garbage collection, read over CDP from outside the
+ * page (a figure taken by the page's own script while its measuring call runs counts what that
+ * call still holds).
+ */
+export async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
 }
 
 export interface BundledPage {

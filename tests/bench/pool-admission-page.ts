@@ -120,19 +120,11 @@ function watchLongTasks(): () => LongTasks {
   };
 }
 
-function heapUsed(): number {
-  const { gc } = globalThis as { gc?: () => void };
-  if (gc === undefined) throw new Error('bench: gc is not exposed (--js-flags=--expose-gc)');
-  gc();
-  return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize;
-}
-
 interface Session {
   pool: WorkerPool;
   genesis: Uint8Array;
   entries: EntryInput[];
   benchWorkers: Worker[];
-  heapBefore: number;
   ledger?: Ledger;
   /** The reference's next round, prepared apart so that its CPU time is verification alone. */
   prepared?: RawVerifyShare[];
@@ -147,12 +139,11 @@ const current = (): Session => {
 
 /** Loads the ledger, starts `size` reference workers and warms both sides. */
 export async function admissionSetup(pool: WorkerPool): Promise<number> {
-  const heapBefore = heapUsed();
   const { genesis, entries } = await loadEntries();
   const benchWorkers = Array.from({ length: pool.size }, startBenchWorker);
   await rawVerifyMs(shares(entries.slice(0, 2000), pool.size), benchWorkers); // warm, as the pool is below
   await admitInBatches(await Ledger.open(genesis), entries.slice(0, 4 * 512 * pool.size), pool);
-  session = { pool, genesis, entries, benchWorkers, heapBefore };
+  session = { pool, genesis, entries, benchWorkers };
   return entries.length;
 }
 
@@ -198,11 +189,8 @@ export interface AdmissionContext {
   mainThreadPerSec: number;
   /** The main thread admitting with every signature taken as verified: the pool's ceiling. */
   signaturesSkippedPerSec: number;
-  heapBeforeMb: number;
-  heapOpenMb: number;
 }
 
-/** The main thread alone on a sample, then the heap with the last round's ledger held. */
 /** Entries per second the main thread admits alone: in full, then with signatures skipped. */
 async function mainThreadRates(genesis: Uint8Array, sample: readonly EntryInput[]) {
   const rate = async (options: AdmitOptions) => {
@@ -229,9 +217,6 @@ export async function admissionFinish(
       entries: (ledger?.size ?? 1) - 1,
       mainThreadPerSec: rates.alone,
       signaturesSkippedPerSec: rates.skipping,
-      heapBeforeMb: s.heapBefore / 2 ** 20,
-      // Only the last round's ledger is held now: the sample's ledgers were left in mainThreadRates.
-      heapOpenMb: heapUsed() / 2 ** 20,
     },
   };
 }

@@ -39,7 +39,12 @@ function admissionStart(size = workers): Promise<number> {
   return admissionSetup(getPool(size));
 }
 
-/** The main thread alone, and the heap with the ledger open (held until the next setup). */
+/** Drops the ledger held since the last admission row, so the heap can be read without it. */
+function release(): void {
+  held = undefined;
+}
+
+/** The main thread alone; the last round's ledger is held (for the heap) until `release`. */
 async function admissionEnd(mainThreadSample: number): Promise<AdmissionContext> {
   const { context, ledger } = await admissionFinish(mainThreadSample);
   held = ledger;
@@ -142,6 +147,7 @@ const api = {
   poolRound,
   admissionCosts,
   admissionEnd,
+  release,
   heldSize,
   merkle,
   hashPicked,

@@ -172,10 +172,7 @@ it('worker pool: admission, heap, Merkle hashing, file hashing (Chromium)', asyn
     console.log(`worker pool bench skipped: ${CHROMIUM_PATH} not found`);
     return;
   }
-  const bench = await openBundledPage(ENTRY, 'patchtrailPoolBench', [
-    '--js-flags=--expose-gc',
-    '--enable-precise-memory-info',
-  ]);
+  const bench = await openBundledPage(ENTRY, 'patchtrailPoolBench');
   try {
     const workers = await bench.page.evaluate(() => window.patchtrailPoolBench.workers);
     const lines = [

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { CDPSession } from 'playwright-core';
 import { it } from 'vitest';
 import { hasChromium, CHROMIUM_PATH } from '../e2e/browser.ts';
-import { openBundledPage } from './chromium-page.ts';
+import { heapAfterGc, openBundledPage } from './chromium-page.ts';
 import { profiled } from './cpu-profile.ts';
 import { benchLedger } from './pool-measure.ts';
 
@@ -36,11 +36,6 @@ async function taskTime<T>(cdp: CDPSession, step: () => Promise<T>): Promise<[T,
   return [result, ((await read()) - before) * 1000];
 }
 
-async function heapUsed(cdp: CDPSession): Promise<number> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
-}
-
 const range = (values: number[], digits = 0) => {
   const [low, high] = [Math.min(...values), Math.max(...values)];
   return low === high ? low.toFixed(digits) : `${low.toFixed(digits)}–${high.toFixed(digits)}`;
@@ -57,10 +52,10 @@ it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium
     const { page } = bench;
     const cdp = await bench.browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const heapBefore = await heapUsed(cdp);
+    const heapBefore = await heapAfterGc(cdp);
     // Admitted in this session (every line checked), held open: its heap beside a reopen's.
     const loaded = await page.evaluate((t) => window.patchtrailReopen.load(t, true), text);
-    const heapAdmitted = await heapUsed(cdp);
+    const heapAdmitted = await heapAfterGc(cdp);
     await page.evaluate(() => window.patchtrailReopen.release());
     const bytes = await page.evaluate((t) => window.patchtrailReopen.storeYjs(t), text);
     const store: { ms: number; readMs: number; rebuildMs: number; cpu: number; cached: number }[] =
@@ -81,7 +76,7 @@ it('ledger store: warm reopen against a bare Yjs doc of the same bytes (Chromium
         page.evaluate((id) => window.patchtrailReopen.reopen(id), loaded.ledgerId),
       );
     const held = await page.evaluate((id) => window.patchtrailReopen.hold(id), loaded.ledgerId);
-    const heapOpen = await heapUsed(cdp);
+    const heapOpen = await heapAfterGc(cdp);
     await page.evaluate(() => window.patchtrailReopen.release());
     const ratios = store.map((s, i) => s.ms / (yjs[i]?.ms ?? 1));
     const cpuRatios = store.map((s, i) => s.cpu / (yjs[i]?.cpu ?? 1));
