@@ -65,11 +65,11 @@ export class LedgerIndexes {
   add(entry: Entry): Indexed {
     this.entries.set(entry.id, entry);
     this.log.push(entry.id);
-    const seqs = this.seqs.get(entry.author) ?? new Map<number, string[]>();
-    const atSeq = seqs.get(entry.seq) ?? [];
-    atSeq.push(entry.id);
-    seqs.set(entry.seq, atSeq);
-    this.seqs.set(entry.author, seqs);
+    let seqs = this.seqs.get(entry.author);
+    if (seqs === undefined) this.seqs.set(entry.author, (seqs = new Map<number, string[]>()));
+    let atSeq = seqs.get(entry.seq);
+    if (atSeq === undefined) seqs.set(entry.seq, (atSeq = [entry.id]));
+    else atSeq.push(entry.id);
     if ((this.tops.get(entry.author) ?? -1) < entry.seq) this.tops.set(entry.author, entry.seq);
     push(this.kinds, entry.kind, entry.id);
     this.indexBody(entry);

@@ -21,16 +21,14 @@ import type { Entry } from './entry.ts';
  */
 export const RESTORE_RULES = 2; // 2: a signature has one spelling (standard, padded base64)
 
-/** The checks of `checkEntry` that depend on other entries (or the ledger's id). */
-export function checkVouched(
-  entry: Entry,
-  ledgerId: string,
-  get: (id: string) => Entry | undefined,
-): void {
+/**
+ * The checks of `checkEntry` that depend on other entries (or the ledger's id); `previous` is
+ * the admitted entry `entry.prev` names, if any.
+ */
+export function checkVouched(entry: Entry, ledgerId: string, previous: Entry | undefined): void {
   if (entry.kind === 'genesis') {
     if (entry.id !== ledgerId) reject('MALFORMED_INPUT', 'a second genesis entry');
     return;
   }
-  const previous = entry.prev === null ? undefined : get(entry.prev);
   if (previous !== undefined) checkLink(entry, previous);
 }
