@@ -18,6 +18,8 @@ import {
   type ErrorResponse,
 } from './protocol.ts';
 import { runReputationJob } from './reputation-job.ts';
+import { runReadSegments } from './segments-job.ts';
+import { isReadSegmentsRequest } from './segments-protocol.ts';
 import { isReputationRequest, type Posted } from './reputation-protocol.ts';
 import { runVerifyJob } from './verify-job.ts';
 
@@ -37,6 +39,7 @@ function route(message: unknown, context: JobContext): Promise<Posted<unknown>> 
   if (isAdmitCheckRequest(message)) return runAdmitCheck(message);
   if (isHashFileRequest(message)) return runHashFile(message, context).then(bare);
   if (isMerkleRequest(message)) return runMerkle(message);
+  if (isReadSegmentsRequest(message)) return runReadSegments(message, context);
   return undefined;
 }
 
@@ -55,6 +58,7 @@ export function makeDispatcher(post: Post): (message: unknown) => Promise<void> 
         if (cancelled.has(id)) throw abortError();
       },
       progress: (done, total) => post({ kind: 'progress', id, done, total }, []),
+      part: (message, transfer) => post(message, transfer),
     };
     try {
       const job = route(message, context);

@@ -5,7 +5,7 @@
  * ArrayBuffers (moved, not copied); an exception inside the worker comes back as a serialised
  * error rather than an `error` event. Both sides check the shape of what arrives. A worker
  * says `ready` once loaded (a worker that fails before that could not start), may send
- * `progress` for a request, and stops a request on `cancel`. Each job's own messages are in
+ * `progress` and `part`s of the answer for a request, and stops a request on `cancel`. Each job's own messages are in
  * its protocol file (reputation-protocol.ts, admit-protocol.ts, hash-protocol.ts).
  */
 // errors.ts rather than core/index.ts: the app's main chunk imports this file too.
@@ -51,6 +51,16 @@ export interface ProgressMessage {
   id: number;
   done: number;
   total: number;
+}
+
+/** Part of a request's answer, sent ahead of it (the job's protocol says what it holds). */
+export interface PartMessage {
+  kind: 'part';
+  id: number;
+}
+
+export function isPartMessage(value: unknown): value is PartMessage {
+  return isRecord(value) && value.kind === 'part' && Number.isSafeInteger(value.id);
 }
 
 /** Asks the worker to stop request `id`; it answers with an AbortError if it was still running. */

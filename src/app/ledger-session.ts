@@ -30,6 +30,7 @@ import {
 
 export type { ActionResult, ImportReport, SessionOptions };
 import type { WitnessOutcome } from './witness.ts';
+import { readSegmentsWith } from './worker-segments.ts';
 import {
   checkpointRows,
   entryRows,
@@ -157,6 +158,8 @@ export async function openTeamSession(
     // 1000-entry batch held the page for 80 ms or more (measured while scrolling the explorer).
     batchSize: WRITE_BATCH,
     ...(options.progress === undefined ? {} : { progress: options.progress }),
+    // A large store's segments are read and their digests checked in a worker.
+    ...(options.pool === undefined ? {} : { readSegments: readSegmentsWith(options.pool) }),
   });
   performance.mark(LEDGER_OPEN_MARKS.end);
   const { ledger } = store;

@@ -16,6 +16,7 @@
 import {
   deserializeError,
   isErrorResponse,
+  isPartMessage,
   isProgressMessage,
   isReadyMessage,
   isRecord,
@@ -64,6 +65,11 @@ export interface RunOptions<Answer> {
    */
   read: (value: unknown) => Answer;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Takes a part of the answer sent ahead of it (`kind: 'part'`); throws when it is not a
+   * fitting part, and then the worker is taken for broken, as for an unfit answer.
+   */
+  onPart?: (part: unknown) => void;
   signal?: AbortSignal;
 }
 
@@ -86,6 +92,7 @@ interface Pending {
   resolve(answer: unknown): void;
   reject(error: Error): void;
   onProgress?: ((done: number, total: number) => void) | undefined;
+  onPart?: ((part: unknown) => void) | undefined;
 }
 
 interface Slot {
@@ -152,6 +159,15 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     request.resolve(answer);
   }
 
+  function take(slot: Slot, request: Pending, part: unknown): void {
+    try {
+      if (request.onPart === undefined) throw new TypeError('no part was asked for');
+      request.onPart(part);
+    } catch (cause) {
+      fail(slot, `pool worker sent an unfit part: ${describe(cause)}`);
+    }
+  }
+
   function started(slot: Slot): void {
     slot.alive = true;
     clearTimeout(slot.watchdog);
@@ -172,6 +188,10 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     if (request === undefined) return; // cancelled: the late answer is dropped
     if (isProgressMessage(data)) {
       request.onProgress?.(data.done, data.total);
+      return;
+    }
+    if (isPartMessage(data)) {
+      take(slot, request, data);
       return;
     }
     slot.pending.delete(data.id as number);
@@ -231,6 +251,7 @@ export function makeWorkerPool(options: PoolOptions): WorkerPool {
     const answer = new Promise<Answer>((resolve, reject) => {
       const request: Pending = { read: job.read, resolve: resolve as (a: unknown) => void, reject };
       request.onProgress = job.onProgress;
+      request.onPart = job.onPart;
       slot.pending.set(id, request);
     });
     try {

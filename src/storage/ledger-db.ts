@@ -1,14 +1,14 @@
 /**
  * The IndexedDB database of one ledger's store: its schema, opening and deleting it.
  *
- * Version 2 keeps admitted entries in `segments` (ledger-segments.ts) with `ids` as the set of
+ * Version 2 keeps admitted entries in `segments` (core/ledger/segments.ts) with `ids` as the set of
  * stored ids, and the quarantine. Version 1 kept one row per entry in `entries` (ordered by
  * `pos`) and a `verified` cache of per-entry digests; a version-1 database keeps those stores
  * until the store has moved their rows into segments (ledger-legacy.ts), then empties them.
  */
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { QuarantineRecord } from '../core/ledger/ledger.ts';
-import type { SegmentRow } from './ledger-segments.ts';
+import type { SegmentRow } from '../core/ledger/segments.ts';
 
 const DB_VERSION = 2;
 

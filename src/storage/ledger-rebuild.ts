@@ -1,6 +1,6 @@
 /**
  * Reopening the ledger store: the ledger is rebuilt from its segments in stored order. A
- * segment whose digest vouches for it (ledger-segments.ts) is restored without the checks its
+ * segment whose digest vouches for it (core/ledger/segments.ts) is restored without the checks its
  * entries passed before (`Ledger.restore`); any other is admitted in full, signatures
  * included, and written again with a fresh digest. Stored entries the ledger refuses now go to
  * the quarantine and out of the store, and runs of small segments (left by entries that
@@ -17,7 +17,7 @@ import {
   type PackedEntry,
   type SegmentRow,
   type Unpacked,
-} from './ledger-segments.ts';
+} from '../core/ledger/segments.ts';
 import { digestMark, type WriteOp } from './ledger-writer.ts';
 
 /** Entries per progress report. */
@@ -48,6 +48,8 @@ export interface RebuildOptions {
 /** What a stored segment holds after the rebuild, and whether it must be written again. */
 interface Kept {
   key: number;
+  /** The entries the stored segment says it holds. */
+  stored: number;
   entries: PackedEntry[];
   bytes: number;
   changed: boolean;
@@ -58,15 +60,23 @@ interface Kept {
   digest: string;
 }
 
-/** Counts entries done and reports every PROGRESS_EVERY, and once at the end. */
-export function progressCounter(total: number, report?: (done: number, total: number) => void) {
+/**
+ * Counts entries done and reports every PROGRESS_EVERY, and once at the end. Without a total
+ * (segments read in a worker arrive before anyone has counted them) reports say 0 for it until
+ * the end, which gives the count done as the total.
+ */
+export function progressCounter(
+  total: number | undefined,
+  report?: (done: number, total: number) => void,
+) {
   let done = 0;
   return {
     step() {
-      if (++done % PROGRESS_EVERY === 0) report?.(done, total);
+      if (++done % PROGRESS_EVERY === 0) report?.(done, total ?? 0);
     },
     end() {
-      if (done % PROGRESS_EVERY !== 0 || done === 0) report?.(done, total);
+      if (done % PROGRESS_EVERY !== 0 || done === 0 || total === undefined)
+        report?.(done, total ?? done);
     },
   };
 }
@@ -113,6 +123,7 @@ async function rebuildSegment(
   const parsed = vouched && segment !== undefined ? parseAll(segment) : undefined;
   const kept: Kept = {
     key: row.key as number,
+    stored: Number.isSafeInteger(row.count) ? row.count : 0,
     entries: [],
     bytes: 0,
     changed: segment === undefined,
@@ -141,27 +152,57 @@ async function rebuildSegment(
   return kept;
 }
 
-/**
- * Every stored segment, in order, in one read (a few large values: the ledger keeps views
- * into them as its entries' bytes, so reading them in parts would save no memory).
- */
-export function readSegments(db: LedgerDb): Promise<SegmentRow[]> {
-  return db.getAll('segments');
+/** A stored segment as read, and whether its digest vouches for it (perhaps still checking). */
+export interface StoredSegment {
+  row: SegmentRow;
+  intact: boolean | Promise<boolean>;
 }
+
+/** What a reopen reads: every stored segment in key order, and the entries they hold in all. */
+export interface SegmentSource {
+  /** Stored entries, for progress (the segments' own counts), when known before reading. */
+  total: number | undefined;
+  segments: Iterable<StoredSegment> | AsyncIterable<StoredSegment>;
+}
+
+/** How a reopen reads the segments: here (`readSegmentsHere`), or in a worker (the app's). */
+export type ReadSegments = (db: LedgerDb, ledgerId: string) => Promise<SegmentSource>;
+
+/**
+ * The stored segments with a key above `after` (-1: all), in key order, in one read on this
+ * thread (a few large values: the ledger keeps views into them as its entries' bytes, so
+ * reading them in parts would save no memory), with every digest asked for at once: WebCrypto
+ * hashes them off this thread while entries are restored.
+ */
+export async function segmentsHere(
+  db: LedgerDb,
+  ledgerId: string,
+  after = -1,
+): Promise<StoredSegment[]> {
+  const rows = await db.getAll('segments', IDBKeyRange.lowerBound(after, true));
+  return rows.map((row) => ({ row, intact: segmentVouched(ledgerId, row) }));
+}
+
+export const readSegmentsHere: ReadSegments = async (db, ledgerId) => {
+  const segments = await segmentsHere(db, ledgerId);
+  const total = segments.reduce(
+    (n, { row }) => n + (Number.isSafeInteger(row.count) ? row.count : 0),
+    0,
+  );
+  return { total, segments };
+};
 
 /** Rebuilds the ledger from the segments, in order; the segments as they now stand. */
 export async function rebuildSegments(
   ledger: Ledger,
-  rows: readonly SegmentRow[],
+  segments: Iterable<StoredSegment> | AsyncIterable<StoredSegment>,
   report: StoreLoadReport,
   options: RebuildOptions,
   step: () => void,
 ): Promise<Kept[]> {
   const out: Kept[] = [];
-  // Every digest at once: WebCrypto hashes them off this thread while entries are restored.
-  const vouched = rows.map((row) => segmentVouched(ledger.id, row));
-  for (const [i, row] of rows.entries()) {
-    const intact = await (vouched[i] as Promise<boolean>);
+  for await (const { row, intact: vouched } of segments) {
+    const intact = await vouched;
     const full = !intact || options.ignoreCache === true;
     const kept = await rebuildSegment(ledger, row, !full, report, step);
     out.push(intact ? kept : { ...kept, changed: true });

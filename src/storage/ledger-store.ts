@@ -1,7 +1,7 @@
 /**
  * The browser's verified-entry store: one IndexedDB database per ledger (ledger-db.ts) that
  * holds the admitted entries in segments with the digest they were verified under
- * (ledger-segments.ts), and the quarantine. Opening it rebuilds a `Ledger` from the segments
+ * (core/ledger/segments.ts), and the quarantine. Opening it rebuilds a `Ledger` from the segments
  * in stored order (ledger-rebuild.ts); from then on everything the ledger admits or
  * quarantines is written back in batched transactions (ledger-writer.ts). A failed write is
  * reported through `onError`, kept queued and retried.
@@ -25,24 +25,36 @@ import {
 import { legacyCount, rebuildLegacy } from './ledger-legacy.ts';
 import {
   progressCounter,
-  readSegments,
+  readSegmentsHere,
   rebuildSegments,
   segmentRewrites,
+  type ReadSegments,
   type StoreLoadReport,
 } from './ledger-rebuild.ts';
-import { storedEntries } from './ledger-segments.ts';
+import { storedEntries } from '../core/ledger/segments.ts';
 import { BatchedWriter, quarantineOp, writeBatch, type WriteOp } from './ledger-writer.ts';
 
 export { deleteLedgerStore, ledgerStoreName, type StoredQuarantineRecord } from './ledger-db.ts';
-export type { StoreLoadReport } from './ledger-rebuild.ts';
+export type {
+  ReadSegments,
+  SegmentSource,
+  StoredSegment,
+  StoreLoadReport,
+} from './ledger-rebuild.ts';
+export { readSegmentsHere, segmentsHere } from './ledger-rebuild.ts';
 
 export interface LedgerStoreOptions {
   /** Hears every failed write. The writes stay queued; the next flush or admission retries. */
   onError: (error: unknown) => void;
-  /** Loading progress: stored entries done, stored entries in all (every 1000, and at the end). */
+  /**
+   * Loading progress: stored entries done, stored entries in all (every 1000, and at the end);
+   * 0 for the total while it is not known (segments read in a worker), until the end.
+   */
   progress?: (done: number, total: number) => void;
   /** Check every stored entry in full (hash and signature), whatever the digests say. */
   ignoreCache?: boolean;
+  /** Reads the stored segments (default: on this thread; the app's pool reads in a worker). */
+  readSegments?: ReadSegments;
   /** Writes per transaction, and the queue length that starts one at once (default 1000). */
   batchSize?: number;
   /** How long a queued write waits for company before it goes out alone (default 100 ms). */
@@ -110,17 +122,18 @@ async function rebuild(
 ): Promise<{ report: StoreLoadReport; tidy: WriteOp[]; empty: boolean }> {
   const report: StoreLoadReport = { admitted: 0, cached: 0, held: 0, rejected: [] };
   const started = performance.now();
-  const rows = await readSegments(db);
+  const source = await (options.readSegments ?? readSegmentsHere)(db, ledger.id);
   performance.measure(STORE_MEASURES.read, { start: started });
-  const stored = rows.reduce((n, row) => n + (Number.isSafeInteger(row.count) ? row.count : 0), 0);
-  const total = stored + (await legacyCount(db));
+  const legacy = await legacyCount(db);
+  const total = source.total === undefined ? undefined : source.total + legacy;
   const progress = progressCounter(total, options.progress);
-  const segments = await rebuildSegments(ledger, rows, report, options, progress.step);
+  const segments = await rebuildSegments(ledger, source.segments, report, options, progress.step);
   const moved = await rebuildLegacy(db, ledger, report, progress.step);
   performance.measure(STORE_MEASURES.rebuild, { start: started });
   progress.end();
   report.held = ledger.heldCount;
-  return { report, tidy: [...moved, ...segmentRewrites(segments)], empty: total === 0 };
+  const stored = segments.reduce((n, kept) => n + kept.stored, legacy);
+  return { report, tidy: [...moved, ...segmentRewrites(segments)], empty: stored === 0 };
 }
 
 /**

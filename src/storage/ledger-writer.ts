@@ -2,7 +2,7 @@
  * The ledger store's writes: what the ledger admits or quarantines (and what reopening
  * rewrites) is queued as idempotent operations and committed in batches, one transaction per
  * batch, one transaction at a time, in queue order. The entries a batch adds become one new
- * segment (ledger-segments.ts); a failed batch is reported, kept queued and retried.
+ * segment (core/ledger/segments.ts); a failed batch is reported, kept queued and retried.
  */
 import { unwrap, type IDBPObjectStore, type StoreNames } from 'idb';
 import { sha256Sync } from '../core/crypto/hash.ts';
@@ -15,7 +15,7 @@ import {
   type LedgerStoreSchema,
   type QuarantineRow,
 } from './ledger-db.ts';
-import { makeSegment, type PackedEntry } from './ledger-segments.ts';
+import { makeSegment, type PackedEntry } from '../core/ledger/segments.ts';
 
 type StoreName = StoreNames<LedgerStoreSchema>;
 

@@ -215,4 +215,44 @@ describe('worker pool', () => {
       [4, 4],
     ]);
   });
+
+  it('hands parts of an answer to the requester, and takes an unfit or unasked part for a broken worker', async () => {
+    const fakes = fakeWorkers('hold');
+    const pool = makeWorkerPool({ start: fakes.start, size: 1 });
+    const parts: unknown[] = [];
+    const answer = pool.run((id) => ({ kind: 'x', id }), {
+      read: echo,
+      onPart: (part) => {
+        if ((part as { n?: unknown }).n === 'bad') throw new TypeError('not a part of this job');
+        parts.push(part);
+      },
+    });
+    const worker = await untilRequested(() => fakes.started[0]);
+    const id = worker.requests[0]?.message.id;
+    worker.reply({ kind: 'part', id, n: 1 });
+    worker.reply({ kind: 'part', id, n: 2 });
+    worker.reply({ kind: 'y', id, n: 3 });
+    expect((await answer).n).toBe(3);
+    expect(parts).toEqual([
+      { kind: 'part', id, n: 1 },
+      { kind: 'part', id, n: 2 },
+    ]);
+
+    const unfit = pool.run((next) => ({ kind: 'x', id: next }), {
+      read: echo,
+      onPart: () => {
+        throw new TypeError('not a part of this job');
+      },
+    });
+    const again = await untilRequested(() => fakes.started[0], 2);
+    again.reply({ kind: 'part', id: again.requests[1]?.message.id, n: 'bad' });
+    await expect(unfit).rejects.toBeInstanceOf(WorkerUnavailableError);
+    expect(again.terminated).toBe(true);
+
+    // A part for a request that asked for none: the worker is not following the protocol.
+    const plain = pool.run((next) => ({ kind: 'x', id: next }), { read: echo });
+    const third = await untilRequested(() => fakes.started[1]);
+    third.reply({ kind: 'part', id: third.requests[0]?.message.id });
+    await expect(plain).rejects.toThrow(/unfit part/);
+  });
 });

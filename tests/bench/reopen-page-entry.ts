@@ -5,6 +5,12 @@
  * IndexedDB, read back and applied. `hold` keeps a reopened ledger open for a heap figure.
  */
 import * as Y from 'yjs';
+import { makeWorkerPool, startPoolWorker } from '../../src/app/worker-pool.ts';
+import {
+  readSegmentsWith,
+  WORKER_READ_MEASURE,
+  type WorkerReadDetail,
+} from '../../src/app/worker-segments.ts';
 import {
   openLedgerStore,
   STORE_MEASURES,
@@ -12,6 +18,9 @@ import {
 } from '../../src/storage/ledger-store.ts';
 
 let held: LedgerStore | undefined;
+/** The app's pool and reading (src/app/worker-segments.ts). */
+const pool = makeWorkerPool({ start: startPoolWorker });
+const readSegments = readSegmentsWith(pool);
 const errors: string[] = [];
 const onError = (error: unknown) => errors.push(String(error));
 const encoder = new TextEncoder();
@@ -38,17 +47,25 @@ async function load(text: string, keep = false): Promise<{ ledgerId: string; ent
 
 const measured = (name: string) => performance.getEntriesByName(name).at(-1)?.duration ?? NaN;
 
-/** Opens the stored ledger again, timed: in all, reading the segments, reading and rebuilding. */
-async function reopen(ledgerId: string) {
+/**
+ * Opens the stored ledger again, timed: in all, reading the segments (here: to start reading,
+ * in a worker), reading and rebuilding. `inWorker`: as the app does, segments read in a worker
+ * of the app's pool (warm after the first time); else all on this thread.
+ */
+async function reopen(ledgerId: string, inWorker: boolean) {
+  performance.clearMeasures(WORKER_READ_MEASURE);
   const started = performance.now();
-  const store = await openLedgerStore(ledgerId, { onError });
+  const store = await openLedgerStore(ledgerId, { onError, ...(inWorker ? { readSegments } : {}) });
   const ms = performance.now() - started;
+  const worker = performance.getEntriesByName(WORKER_READ_MEASURE).at(-1) as
+    PerformanceMeasure | undefined;
   const result = {
     ms,
     readMs: measured(STORE_MEASURES.read),
     rebuildMs: measured(STORE_MEASURES.rebuild),
     entries: store.ledger.size,
     cached: store.report.cached,
+    fromWorker: (worker?.detail as WorkerReadDetail | undefined)?.fromWorker ?? 0,
   };
   await store.close();
   return result;

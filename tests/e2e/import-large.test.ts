@@ -2,9 +2,12 @@
  * A technician imports a large ledger file (a teammate's export, carried on a USB stick) into
  * the app: its lines are read and their signatures checked in the worker pool, admitted in
  * order on the page between turns it gives itself, with progress, so the page never freezes.
- * Asserted as the user sees it: the import's summary, and no long task over 200 ms.
+ * Asserted as the user sees it: the import's summary, and no long task over 200 ms. After a
+ * reload the grown ledger (past WORKER_SEGMENTS segments) reopens with its segments read and
+ * their digests checked in a pool worker, every entry there.
  */
 import { expect, it } from 'vitest';
+import { WORKER_READ_MEASURE, WORKER_SEGMENTS } from '../../src/app/worker-segments.ts';
 import { describeBrowser, watchLongTasks } from './browser.ts';
 import { go, joinPlant4, workflowBrowser } from './workflow-steps.ts';
 
@@ -26,5 +29,29 @@ describeBrowser('a large ledger file imported in the app (Chromium)', () => {
     const tasks = await longTasks();
     console.log(`import of ${GROW} entries: long tasks ${JSON.stringify(tasks.map(Math.round))}`);
     expect(Math.max(0, ...tasks)).toBeLessThan(200);
+  }, 180_000);
+
+  it('reopens the grown ledger after a reload with its segments read in a pool worker', async () => {
+    const { page } = session;
+    const list = page.getByTestId('entry-list');
+    const before = Number(await list.getAttribute('data-count'));
+    expect(before).toBeGreaterThan(GROW);
+    await page.reload();
+    await go(page, 'Ledger');
+    await list.waitFor({ timeout: 120_000 });
+    expect(Number(await list.getAttribute('data-count'))).toBe(before);
+    // The app's own record of how it read the store (src/app/worker-segments.ts).
+    const read = await page.evaluate(
+      (name) =>
+        performance
+          .getEntriesByName(name)
+          .map(
+            (m) => (m as PerformanceMeasure).detail as { fromWorker: number; fellBack: boolean },
+          ),
+      WORKER_READ_MEASURE,
+    );
+    expect(read).toHaveLength(1);
+    expect(read[0]?.fellBack).toBe(false);
+    expect(read[0]?.fromWorker).toBeGreaterThanOrEqual(WORKER_SEGMENTS);
   }, 180_000);
 });

@@ -19,7 +19,7 @@ import {
   pack,
   storedEntries,
   type SegmentRow,
-} from '../../src/storage/ledger-segments.ts';
+} from '../../src/core/ledger/segments.ts';
 
 export const T = '2026-11-22T10:00:00Z';
 export const PATCH = `sha256:${'ef'.repeat(32)}`;

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Sync } from '../../src/core/crypto/hash.ts';
 import { Ledger, type Entry } from '../../src/core/index.ts';
 import { ledgerStoreName, openLedgerStore } from '../../src/storage/ledger-store.ts';
-import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { storedEntries, type SegmentRow } from '../../src/core/ledger/segments.ts';
 import { appendMany, founded, ids } from './ledger-store-fixture.ts';
 
 const onError = (error: unknown) => {

@@ -11,7 +11,7 @@ import type * as Ed25519 from '../../src/core/crypto/ed25519.ts';
 import { verify } from '../../src/core/crypto/ed25519.ts';
 import { utf8Decode, type Entry } from '../../src/core/index.ts';
 import { openLedgerStore } from '../../src/storage/ledger-store.ts';
-import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { storedEntries, type SegmentRow } from '../../src/core/ledger/segments.ts';
 import {
   alterSignature,
   alterStored,

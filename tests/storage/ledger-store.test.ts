@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Ledger, utf8Decode, utf8Encode, type Entry } from '../../src/core/index.ts';
 import { ledgerStoreName, openLedgerStore } from '../../src/storage/ledger-store.ts';
-import { storedEntries, type SegmentRow } from '../../src/storage/ledger-segments.ts';
+import { storedEntries, type SegmentRow } from '../../src/core/ledger/segments.ts';
 import { REQUEST_SLICE } from '../../src/storage/ledger-writer.ts';
 import { appendMany, founded, ids, options, rawDb } from './ledger-store-fixture.ts';
 

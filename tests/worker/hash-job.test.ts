@@ -70,6 +70,7 @@ describe('hash-file job', () => {
         if (++chunks > 2) throw abortError();
       },
       progress: () => undefined,
+      part: () => undefined,
     };
     const hashing = runHashFile({ kind: 'hash-file', id: 3, file: blob }, context, {
       wholeFileLimit: 0,

@@ -12,10 +12,12 @@
  * a segment whose digest still matches may be restored without them (`Ledger.restore`).
  * Digests are checked with WebCrypto (native, off the main thread) and written with the
  * synchronous hasher (inside the write transaction, which an await on WebCrypto would end).
+ * Pure bytes and digests, no storage: the store (src/storage) and the pool worker that reads
+ * a large store (worker/segments-job.ts) both use it.
  */
-import { sha256, sha256Sync } from '../core/crypto/hash.ts';
-import { bytesEqual, concatBytes, utf8Encode } from '../core/encoding/bytes.ts';
-import { RESTORE_RULES } from '../core/ledger/restore.ts';
+import { sha256, sha256Sync } from '../crypto/hash.ts';
+import { bytesEqual, concatBytes, utf8Encode } from '../encoding/bytes.ts';
+import { RESTORE_RULES } from './restore.ts';
 
 /** One stored entry: its id and its exact bytes. */
 export interface PackedEntry {
