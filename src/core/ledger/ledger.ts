@@ -78,9 +78,9 @@ const NEWCOMER_WAITS = {
 } as const;
 
 /**
- * Points a restored entry's ledger id, predecessor id and author at the equal strings the
- * ledger already holds, so that 100k entries keep one copy of each instead of one per entry
- * (less to keep, less for the garbage collector to move). Values are unchanged.
+ * Points an entry's ledger id, predecessor id and author at the equal strings the ledger
+ * already holds, so that 100k entries keep one copy of each instead of one per entry (less to
+ * keep, less for the garbage collector to move). Values are unchanged.
  */
 function shareStrings(entry: Entry, ledgerId: string, previous: Entry | undefined): void {
   if (entry.ledger === ledgerId) entry.ledger = ledgerId;
@@ -174,7 +174,6 @@ export class Ledger extends LedgerView {
       entry = vouchedEntry(bytes, id, parsed);
       previous = entry.prev === null ? undefined : this.indexes.get(entry.prev);
       checkVouched(entry, this.id, previous);
-      shareStrings(entry, this.id, previous);
     } catch (error) {
       return this.refuse(error, id, bytes);
     }
@@ -212,6 +211,7 @@ export class Ledger extends LedgerView {
       this.evict(this.waiting.hold(entry.author, { bytes, entry }));
       return { status: 'held', id: entry.id, released: [], ...NEWCOMER_WAITS };
     }
+    shareStrings(entry, this.id, previous);
     const released: string[] = [];
     this.accept(entry, released, linked !== undefined);
     return { status: 'admitted', id: entry.id, released: released.slice(1) };
