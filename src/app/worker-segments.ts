@@ -78,7 +78,8 @@ function fromWorker(
     )
     .catch((error: unknown) => {
       failed = true;
-      if (!(error instanceof WorkerUnavailableError))
+      // Stopped by the rebuild itself (it ended early), or the worker is gone: nothing to say.
+      if (!stop.signal.aborted && !(error instanceof WorkerUnavailableError))
         console.warn(`patchtrail: reading the ledger store in a worker failed: ${String(error)}`);
     })
     .finally(() => {
