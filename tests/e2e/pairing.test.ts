@@ -38,9 +38,23 @@ describeBrowser('pairing without a server (Chromium, loopback namespace)', () =>
       );
       await a.page.evaluate((code) => window.patchtrailPeers.pairComplete(code), answer.code);
 
-      expect(
-        await b.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), before),
-      ).toBe(true);
+      const arrived = await b.page.evaluate(
+        (ids) => window.patchtrailPeers.waitFor(ids, 15_000),
+        before,
+      );
+      if (!arrived) {
+        // Say what each side saw, so a failure here can be told apart: no channel, or no sync.
+        const seen = await Promise.all(
+          [a, b].map((p) =>
+            p.page.evaluate(async () => {
+              const { pairState, snapshot } = window.patchtrailPeers;
+              const s = await snapshot();
+              return { pair: pairState(), held: s?.ids.length, errors: s?.errors };
+            }),
+          ),
+        );
+        expect.fail(`B did not hold A's ${before.length} entries in 15 s: ${JSON.stringify(seen)}`);
+      }
       const back = await b.page.evaluate(() => window.patchtrailPeers.append(3, 2));
       expect(
         await a.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 10_000), back),
