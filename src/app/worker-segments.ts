@@ -21,9 +21,15 @@ import {
   type StoredSegment,
 } from '../storage/ledger-store.ts';
 import type { LedgerDb } from '../storage/ledger-db.ts';
+import { nextTask } from '../sync/yielding.ts';
 
 /** Below this many segments (about as many thousand entries) they are read on this thread. */
 export const WORKER_SEGMENTS = 16;
+/**
+ * Restoring what the worker sent ahead gives the page a turn after this long (one segment of
+ * 1,000 entries takes 4–6 ms more), so it paints the progress and takes input meanwhile.
+ */
+const SLICE_MS = 16;
 
 /**
  * Measured once the segments of a reading in a worker are all taken: its detail says how many
@@ -87,15 +93,23 @@ function fromWorker(
       wake?.();
     });
   async function* segments(): AsyncGenerator<StoredSegment> {
+    let slice = performance.now();
     try {
       for (;;) {
         const next = queue.shift();
         if (next !== undefined) {
+          if (performance.now() - slice > SLICE_MS) {
+            await nextTask();
+            slice = performance.now();
+          }
           last = next.row.key as number;
           taken++;
           yield next;
         } else if (finished) break;
-        else await new Promise<void>((resolve) => (wake = resolve));
+        else {
+          await new Promise<void>((resolve) => (wake = resolve));
+          slice = performance.now(); // a part's message: the page had its turn
+        }
       }
       // What the worker did not send: read here, after the last segment taken.
       if (failed) yield* await segmentsHere(db, ledgerId, last);

@@ -54,9 +54,16 @@ const measured = (name: string) => performance.getEntriesByName(name).at(-1)?.du
  */
 async function reopen(ledgerId: string, inWorker: boolean) {
   performance.clearMeasures(WORKER_READ_MEASURE);
+  const tasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) tasks.push(entry.duration);
+  });
+  observer.observe({ type: 'longtask' });
   const started = performance.now();
   const store = await openLedgerStore(ledgerId, { onError, ...(inWorker ? { readSegments } : {}) });
   const ms = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 100)); // long-task entries come later
+  observer.disconnect();
   const worker = performance.getEntriesByName(WORKER_READ_MEASURE).at(-1) as
     PerformanceMeasure | undefined;
   const result = {
@@ -66,6 +73,7 @@ async function reopen(ledgerId: string, inWorker: boolean) {
     entries: store.ledger.size,
     cached: store.report.cached,
     fromWorker: (worker?.detail as WorkerReadDetail | undefined)?.fromWorker ?? 0,
+    longestTaskMs: Math.max(0, ...tasks),
   };
   await store.close();
   return result;
