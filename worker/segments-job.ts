@@ -30,11 +30,24 @@ function openExisting(name: string): Promise<IDBDatabase> {
   });
 }
 
-/** The segment's bytes in a buffer of their own, so that buffer can be transferred. */
+/**
+ * The segment's bytes in a buffer of their own, so that buffer can be transferred. A damaged
+ * row (bytes that are not bytes) goes as it is, and the main thread, refusing the part, reads
+ * it itself: nothing here may throw on stored data.
+ */
 function ownBuffer(row: SegmentRow): SegmentRow {
-  const { packed } = row;
+  const { packed } = row as { packed: unknown };
+  if (!(packed instanceof Uint8Array)) return row;
   const whole = packed.byteOffset === 0 && packed.byteLength === packed.buffer.byteLength;
   return whole ? row : { ...row, packed: packed.slice() };
+}
+
+/** The buffers to move with a part: each segment's bytes, each buffer once. */
+function transfers(rows: readonly SegmentRow[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const { packed } of rows as readonly { packed: unknown }[])
+    if (packed instanceof Uint8Array) buffers.add(packed.buffer as ArrayBuffer);
+  return [...buffers];
 }
 
 function readParts(
@@ -57,10 +70,7 @@ function readParts(
           intact: await intact,
         };
         context.throwIfCancelled();
-        context.part(
-          part,
-          own.map((row) => row.packed.buffer as ArrayBuffer),
-        );
+        context.part(part, transfers(own));
         return count + own.length;
       });
       sent.catch(() => undefined); // seen once the transaction ends

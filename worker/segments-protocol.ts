@@ -45,7 +45,12 @@ export function isReadSegmentsRequest(value: unknown): value is ReadSegmentsRequ
   );
 }
 
-/** A stored segment as it came back: the fields a rebuild reads, of the right types. */
+/**
+ * A stored segment as it came back: the fields a rebuild reads, of the right types. A damaged
+ * stored row fails this too (bytes that are not bytes, a digest missing), and the part with
+ * it is refused: the main thread then reads that row itself and decides (ledger-rebuild.ts),
+ * rather than dropping a segment on a worker's word.
+ */
 function isSegmentRow(value: unknown): value is SegmentRow {
   return (
     isRecord(value) &&

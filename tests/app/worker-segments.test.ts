@@ -175,6 +175,38 @@ describe('reopening a ledger store with its segments read in a worker', () => {
     }
   });
 
+  it('reads rows whose stored fields are damaged or hostile as this thread would: the worker’s part is refused, the rest read here', async () => {
+    const reopened = [];
+    for (const minSegments of [Infinity, 1]) {
+      const { ledgerId } = await storeOf(120, 8);
+      const db = await rawDb(ledgerId);
+      const keys = await db.getAllKeys('segments');
+      const [, second, third, fourth, fifth] = keys as number[];
+      const row = async (key: number) => (await db.get('segments', key)) as Record<string, unknown>;
+      // Bytes that are not bytes, a digest missing, absurd counts, prototype keys as fields.
+      await db.put('segments', { ...(await row(second as number)), packed: 'not bytes' });
+      await db.put('segments', { ...(await row(third as number)), digest: undefined });
+      await db.put('segments', { ...(await row(fourth as number)), count: 1e300, rules: -1 });
+      const hostile = JSON.parse('{"__proto__": {"polluted": true}, "hasOwnProperty": 1}');
+      await db.put('segments', { ...(await row(fifth as number)), ...hostile });
+      db.close();
+      reopened.push(await reopen(ledgerId, fakeWorkers('answer'), minSegments));
+    }
+    const [here, there] = reopened;
+    expect(there?.requests).toEqual(['read-segments']);
+    // The first part holds the damaged second segment: refused whole, everything read here.
+    expect(there?.detail).toEqual({ fromWorker: 0, fellBack: true });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // Same outcome either way: the unreadable segment dropped, the others checked in full.
+    expect([there?.ids.length, there?.report.admitted, there?.report.cached]).toEqual([
+      here?.ids.length,
+      here?.report.admitted,
+      here?.report.cached,
+    ]);
+    expect(there?.report.cached).toBeLessThan(120 - 8 * 3);
+    expect(there?.errors).toEqual([]);
+  });
+
   it('reads a store of fewer segments than the threshold on this thread', async () => {
     const { ledgerId, expected } = await storeOf(40, 8);
     const result = await reopen(ledgerId, fakeWorkers('answer'), 16);
@@ -227,5 +259,30 @@ describe('the segment reading job', () => {
       { ...NO_CONTEXT, part: (message: unknown) => void other.push(message as never) },
     );
     expect(other.flatMap((p) => p.intact).some((v) => v)).toBe(false);
+  });
+
+  it('sends damaged rows as they are, without throwing on them', async () => {
+    const { ledgerId, segments } = await storeOf(48, 8);
+    const db = await rawDb(ledgerId);
+    const [first] = (await db.getAllKeys('segments')) as number[];
+    const row = (await db.get('segments', first as number)) as Record<string, unknown>;
+    await db.put('segments', { ...row, packed: null, digest: 'not bytes' });
+    db.close();
+    const parts: { rows: { packed: unknown }[]; intact: boolean[] }[] = [];
+    const context = {
+      ...NO_CONTEXT,
+      part: (message: unknown) => void parts.push(message as never),
+    };
+    const request = {
+      kind: 'read-segments',
+      id: 9,
+      database: ledgerStoreName(ledgerId),
+      ledger: ledgerId,
+      after: -1,
+    } as const;
+    const answer = await runReadSegments(request, context);
+    expect(answer.message.count).toBe(segments);
+    expect(parts[0]?.rows[0]?.packed).toBeNull();
+    expect(parts[0]?.intact[0]).toBe(false);
   });
 });
