@@ -23,7 +23,16 @@ export async function joinByInvitation(
   ledgerFile: string,
 ): Promise<void> {
   await page.goto(invitation);
-  await page.getByLabel(/name this device|Your device’s name/).fill(deviceName);
+  const name = page.getByLabel(/name this device|Your device’s name/);
+  await name.waitFor().catch(async (error: unknown) => {
+    // Say what the page showed instead, so a failure here can be told apart from a slow load.
+    const shown = await page
+      .locator('body')
+      .innerText({ timeout: 5_000 })
+      .catch(() => '?');
+    throw new Error(`${String(error)}\nthe page at ${page.url()} showed: ${shown.slice(0, 600)}`);
+  });
+  await name.fill(deviceName);
   await page.getByRole('button', { name: 'Save name' }).click();
   await page.getByRole('button', { name: 'Join this team' }).click();
   await page.getByTestId('waiting').waitFor();
