@@ -100,7 +100,10 @@ export async function publishPolicy(
   }
 }
 
-/** "1 of 2 admins have published version 4" */
+/**
+ * "Version 4 published by 1 admin (2 needed)": the count of its publishers beside the team's
+ * threshold (not the number of admins, which the panel states apart).
+ */
 export function progressText(signers: number, threshold: number, version: number): string {
-  return `${signers} of ${threshold} admin${threshold === 1 ? '' : 's'} ${threshold === 1 ? 'has' : 'have'} published version ${version}`;
+  return `Version ${version} published by ${signers} admin${signers === 1 ? '' : 's'} (${threshold} needed)`;
 }

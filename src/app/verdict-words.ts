@@ -5,7 +5,7 @@
  * anything, it only says what was decided.
  */
 import type { CheckResult } from '../core/agent/types.ts';
-import type { Identity } from '../core/ledger/registry.ts';
+import { systemRoot, type Identity } from '../core/ledger/registry.ts';
 import { holdsRole, label } from '../core/policy/chain.ts';
 import type { AttestationsRule, PolicyDecision, PolicyDocument } from '../core/policy/types.ts';
 
@@ -24,8 +24,13 @@ export type VerdictState =
 export interface MissingRow {
   /** "needs 1 more review by a reviewer" */
   text: string;
-  /** Registered names of the members who could supply it (in standing, not yet counted). */
+  /**
+   * Registered names of the members who could supply it (in standing, not yet counted, and not
+   * among those who marked the patch as failing).
+   */
   who: string[];
+  /** Registered names of the members who could have, but signed a "fail" verdict on it. */
+  failedIt: string[];
 }
 
 export interface Headline {
@@ -55,23 +60,32 @@ function byWhom(rule: AttestationsRule): string {
   return [...people, ...named].join(' or ') || 'anyone';
 }
 
-/** The members who could supply what a failing `attestations` rule lacks. */
+/**
+ * The members who could supply what a failing `attestations` rule lacks, and apart from them
+ * those who could but marked the patch as failing (`failed`: the verdicts rule's signers, by
+ * system, so a key rotated since the verdict is still that member): asking them again is not
+ * what the technician should be told first.
+ */
 function suppliers(
   rule: AttestationsRule,
   identities: ReadonlyMap<string, Identity>,
   counted: readonly string[],
-): string[] {
+  failed: ReadonlySet<string>,
+): { who: string[]; failedIt: string[] } {
   const named = new Set(rule.from.systems ?? []);
-  const names: string[] = [];
+  const who: string[] = [];
+  const failedIt: string[] = [];
   for (const identity of identities.values()) {
     if (identity.registered === '' || identity.malicious) continue;
     if (identity.revokedFrom !== undefined || identity.rotatedTo !== undefined) continue;
     if (counted.includes(identity.did)) continue;
     if (holdsRole(identity, rule.from.roles ?? []) === undefined && !named.has(identity.did))
       continue;
-    names.push(label(identities, identity.did));
+    const into = failed.has(systemRoot(identities, identity.did)) ? failedIt : who;
+    into.push(label(identities, identity.did));
   }
-  return names.sort((a, b) => a.localeCompare(b));
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return { who: who.sort(byName), failedIt: failedIt.sort(byName) };
 }
 
 /** What is missing, per failing `attestations` rule, with who could supply it. */
@@ -81,6 +95,10 @@ export function missingRows(
   identities: ReadonlyMap<string, Identity>,
 ): MissingRow[] {
   const rows: MissingRow[] = [];
+  const failed = new Set<string>();
+  for (const outcome of decision.rules)
+    if (outcome.kind === 'verdicts')
+      for (const did of outcome.signers) failed.add(systemRoot(identities, did));
   for (const outcome of decision.rules) {
     if (outcome.kind !== 'attestations' || outcome.outcome !== 'fail') continue;
     const rule = policy.rules.find((r) => r.id === outcome.id) as AttestationsRule | undefined;
@@ -89,7 +107,7 @@ export function missingRows(
     const [one, many] = NOUNS[rule.reason] ?? [rule.reason, rule.reason];
     rows.push({
       text: `needs ${need} more ${need === 1 ? one : many} by ${byWhom(rule)}`,
-      who: suppliers(rule, identities, outcome.signers),
+      ...suppliers(rule, identities, outcome.signers, failed),
     });
   }
   return rows;

@@ -177,7 +177,7 @@ describe('on a team ledger', () => {
   });
 
   it('words the threshold progress as people say it', () => {
-    expect(progressText(1, 2, 4)).toBe('1 of 2 admins have published version 4');
-    expect(progressText(1, 1, 2)).toBe('1 of 1 admin has published version 2');
+    expect(progressText(1, 2, 4)).toBe('Version 4 published by 1 admin (2 needed)');
+    expect(progressText(2, 1, 2)).toBe('Version 2 published by 2 admins (1 needed)');
   });
 });

@@ -142,7 +142,7 @@ describe('the patch workflow', () => {
     const verdict = await verdictOf(app, needs.key);
     expect(verdict.state).toBe('needs-review');
     expect(verdict.missing).toEqual([
-      { text: 'needs 1 more review by a reviewer', who: ['Rita', 'Sam'] },
+      { text: 'needs 1 more review by a reviewer', who: ['Rita', 'Sam'], failedIt: [] },
     ]);
     expect(verdict.codes).toEqual(['POLICY_DENIED']);
     expect(verdict.rules.find((r) => r.id === 'review')).toMatchObject({
@@ -162,6 +162,10 @@ describe('the patch workflow', () => {
     expect(app.workflow.verdict(failed.key)?.headline).toBe(
       'Do not apply: a registered reviewer marked this patch as failing (Rita)',
     );
+    // Rita holds the role, but she failed this patch: the one to ask is Sam.
+    expect(app.workflow.verdict(failed.key)?.missing).toEqual([
+      { text: 'needs 1 more review by a reviewer', who: ['Sam'], failedIt: ['Rita'] },
+    ]);
 
     const stranger = await app.inbox.open(fileOf('stranger.json', b.stranger));
     const unknown = await verdictOf(app, stranger.key);

@@ -103,7 +103,7 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     const inForce = page.getByTestId('in-force');
     expect(await inForce.textContent()).toContain('Version 1 — Plant policy');
     expect(await page.getByTestId('in-force-progress').textContent()).toContain(
-      '2 of 2 admins have published version 1',
+      'Version 1 published by 2 admins (2 needed)',
     );
     await expect.poll(() => summary(page)).toContain('Valid');
     expect(await page.getByLabel('Version', { exact: true }).inputValue()).toBe('2');
@@ -218,7 +218,7 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     await publishButton(page).click();
     const outcome = page.getByTestId('publish-outcome');
     await outcome.waitFor({ timeout: 60_000 });
-    expect(await outcome.textContent()).toContain('1 of 2 admins have published version 2');
+    expect(await outcome.textContent()).toContain('Version 2 published by 1 admin (2 needed)');
     const pending = page.locator('[data-testid="policy-version"][data-state="pending"]');
     await pending.waitFor();
     expect(await pending.textContent()).toContain('Admin desk');

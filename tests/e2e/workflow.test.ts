@@ -122,6 +122,11 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await rule.getAttribute('data-outcome')).toBe('fail');
     expect(await rule.textContent()).toContain('Rita marked the patch as failing');
     expect(await page.getByTestId('verdict-codes').textContent()).toContain('POLICY_DENIED');
+    // Rita failed it, so she is not offered as the one to supply the missing review.
+    expect(await page.getByTestId('missing-who').textContent()).toBe('Sam');
+    expect(await page.getByTestId('missing-failed-it').textContent()).toBe(
+      'Rita has marked it as failing.',
+    );
     await expectAccessible(page, 'patch detail, denied');
     await shoot(page, 'patch-denied');
   });
@@ -139,6 +144,11 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
       '0',
       expect.stringContaining('"count":1'),
     ]);
+    // The creator the authors rule observed: a did:key, shortened, whole in its title.
+    const authors = page.locator('[data-testid="rule"][data-rule="authors"]');
+    const did = authors.locator('dd').first().locator('code');
+    expect(await did.getAttribute('title')).toMatch(/^did:key:z6Mk\w{40,}$/);
+    expect(await did.textContent()).toMatch(/^did:key:z6Mk\w{2}…\w{6}$/);
     // The engine quotes names between backticks; the screen shows them as code instead.
     expect(await rule.locator('.rule-message .ticked').allTextContents()).toEqual(['reviewed']);
     expect(await page.getByTestId('verdict').textContent()).not.toContain('`');

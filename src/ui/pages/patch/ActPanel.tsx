@@ -8,6 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import type { ActOutcome, AttestChoice, PatchVerdict } from '../../../app/workflow.ts';
 import { ActResult } from './ActResult.tsx';
 import { ApplyPanel } from './ApplyPanel.tsx';
+import { localTime } from '../../components/format.ts';
 
 const REASONS: { value: AttestChoice; label: string }[] = [
   { value: 'reviewed', label: 'Reviewed: I read it and it is right' },
@@ -81,29 +82,33 @@ function AttestForm(props: { patchKey: string }) {
 function History(props: { verdict: PatchVerdict }) {
   return (
     <Show when={props.verdict.events.length > 0}>
-      <h3>What this device recorded</h3>
-      <ol class="plain-list small" data-testid="device-history">
-        <For each={props.verdict.events}>
-          {(event) => (
-            <li data-reason={event.reason}>
-              <strong>{event.reason}</strong>
-              <Show when={event.target !== ''}>
-                {' '}
-                on {event.target.split(':').slice(-2).join(' ')}
-              </Show>{' '}
-              <time datetime={event.time}>{event.time}</time>
-              <Show when={event.code}>
-                {(code) => (
-                  <>
-                    {' '}
-                    · <code>{code()}</code>
-                  </>
-                )}
-              </Show>
-            </li>
-          )}
-        </For>
-      </ol>
+      <div class="stack-tight act-history">
+        <h3>What this device recorded</h3>
+        <ol class="plain-list small" data-testid="device-history">
+          <For each={props.verdict.events}>
+            {(event) => (
+              <li data-reason={event.reason}>
+                <strong>{event.reason}</strong>
+                <Show when={event.target !== ''}>
+                  {' '}
+                  on {event.target.split(':').slice(-2).join(' ')}
+                </Show>{' '}
+                <time datetime={event.time} title={event.time}>
+                  {localTime(event.time)}
+                </time>
+                <Show when={event.code}>
+                  {(code) => (
+                    <>
+                      {' '}
+                      · <code>{code()}</code>
+                    </>
+                  )}
+                </Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </div>
     </Show>
   );
 }

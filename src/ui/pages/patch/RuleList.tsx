@@ -5,12 +5,26 @@
 import { For, Show } from 'solid-js';
 import type { PatchVerdict, RuleRow } from '../../../app/workflow.ts';
 import { TickedText } from '../../components/TickedText.tsx';
+import { Did } from '../../components/CopyButton.tsx';
 
 const OUTCOME_TEXT: Record<RuleRow['outcome'], string> = {
   pass: 'passes',
   fail: 'fails',
   warn: 'warning',
 };
+
+/** The did:key a rule observed (the `authors` rule's creator): JSON text of one did, or undefined. */
+const observedDid = (observed: string): string | undefined =>
+  /^"did:key:z[1-9A-HJ-NP-Za-km-z]{40,60}"$/.test(observed) ? observed.slice(1, -1) : undefined;
+
+/** A value as JSON text, or a did:key shortened (the name is in the rule's message). */
+function Value(props: { json: string }) {
+  return (
+    <Show when={observedDid(props.json)} fallback={<code>{props.json}</code>}>
+      {(did) => <Did did={did()} />}
+    </Show>
+  );
+}
 
 function RuleItem(props: { rule: RuleRow }) {
   return (
@@ -39,7 +53,7 @@ function RuleItem(props: { rule: RuleRow }) {
         <div>
           <dt>Observed</dt>
           <dd>
-            <code>{props.rule.observed}</code>
+            <Value json={props.rule.observed} />
           </dd>
         </div>
         <div>

@@ -75,9 +75,20 @@ function Missing(props: { verdict: PatchVerdict }) {
               <strong>{row.text}.</strong>{' '}
               <Show
                 when={row.who.length > 0}
-                fallback="Nobody in the team can supply it yet: an admin must endorse someone for it."
+                fallback={
+                  row.failedIt.length > 0
+                    ? 'Nobody else in the team can supply it.'
+                    : 'Nobody in the team can supply it yet: an admin must endorse someone for it.'
+                }
               >
                 Who could: <span data-testid="missing-who">{row.who.join(', ')}</span>.
+              </Show>
+              <Show when={row.failedIt.length > 0}>
+                {' '}
+                <span data-testid="missing-failed-it">
+                  {row.failedIt.join(', ')} {row.failedIt.length === 1 ? 'has' : 'have'} marked it
+                  as failing.
+                </span>
               </Show>
             </li>
           )}
