@@ -83,6 +83,10 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
       'Switch app.conf, second build',
     );
     expect(await refused.textContent()).toContain(fixture.keys.failed.slice(0, 19));
+    // In UTC, as the ledger explorer shows times, the exact value in the datetime attribute.
+    const time = refused.locator('time');
+    expect(await time.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(await time.getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT[\d:]{8}Z$/);
     await expectAccessible(page, 'audit, rows');
     await shoot(page, 'audit-rows');
   });

@@ -1,7 +1,7 @@
 /** Display helpers (src/ui/components/format.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, inlineName } from '../../src/ui/components/format.ts';
+import { formatCount, inlineName, ledgerTime } from '../../src/ui/components/format.ts';
 
 describe('inlineName', () => {
   it('keeps a name of up to 64 characters, and cuts a longer one at a whole code point', () => {
@@ -38,5 +38,13 @@ describe('formatCount', () => {
       }),
     );
     expect(formatCount(1.5)).toBe('1.5'); // not a whole number: as en-US writes it
+  });
+});
+
+describe('ledgerTime', () => {
+  it('shows a ledger time in UTC, as every device of the team reads it', () => {
+    expect(ledgerTime('2026-11-22T03:49:06Z')).toBe('2026-11-22 03:49:06 UTC');
+    // Only the trailing Z is the zone; nothing else in the text is touched.
+    expect(ledgerTime('2026-11-22T03:49:06.123Z')).toBe('2026-11-22 03:49:06.123 UTC');
   });
 });

@@ -47,6 +47,14 @@ export function localTime(then: string | number): string {
   return new Date(then).toLocaleString().replace(/[\u061c\u200e\u200f]/gu, '');
 }
 
+/**
+ * A ledger time ("2026-11-22T03:49:06Z") as the ledger and audit screens show it: "2026-11-22
+ * 03:49:06 UTC", the same on every device of a team whatever its time zone.
+ */
+export function ledgerTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/Z$/, ' UTC');
+}
+
 /** The first line of a text that is not blank, trimmed ('' when there is none). */
 export function firstLine(text: string): string {
   return (

@@ -7,7 +7,7 @@ import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { AuditRow } from '../../../app/audit.ts';
 import { Did } from '../../components/CopyButton.tsx';
-import { inlineName } from '../../components/format.ts';
+import { inlineName, ledgerTime } from '../../components/format.ts';
 
 const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
   applied: { label: 'Applied', tone: 'neutral' },
@@ -43,7 +43,8 @@ function AuditCard(props: {
           <span class="chip">this device</span>
         </Show>
         <span class="muted small">
-          on {targetLabel(row().target)} · <time datetime={row().time}>{row().time}</time>
+          on {targetLabel(row().target)} ·{' '}
+          <time datetime={row().time}>{ledgerTime(row().time)}</time>
         </span>
       </div>
       <p class="small">

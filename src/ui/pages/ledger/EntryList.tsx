@@ -9,6 +9,7 @@ import {
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { VirtualList } from '../../components/VirtualList.tsx';
+import { ledgerTime } from '../../components/format.ts';
 
 /** Each row's height in pixels (two lines of text and padding). */
 const ROW_HEIGHT = 60;
@@ -38,7 +39,7 @@ function Row(props: { row: EntryRow; selected: boolean; onSelect: () => void }) 
         <span class="chip">{props.row.kind}</span>
         <span class="entry-author">{props.row.authorName}</span>
         <time class="muted small" datetime={props.row.time}>
-          {props.row.time.replace('T', ' ').replace('Z', ' UTC')}
+          {ledgerTime(props.row.time)}
         </time>
         <span class={`chip ${props.row.status === 'verified' ? '' : 'chip-denied'} entry-status`}>
           {statusLabel(props.row)}

@@ -8,7 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import type { ActOutcome, AttestChoice, PatchVerdict } from '../../../app/workflow.ts';
 import { ActResult } from './ActResult.tsx';
 import { ApplyPanel } from './ApplyPanel.tsx';
-import { localTime } from '../../components/format.ts';
+import { ledgerTime } from '../../components/format.ts';
 
 const REASONS: { value: AttestChoice; label: string }[] = [
   { value: 'reviewed', label: 'Reviewed: I read it and it is right' },
@@ -93,9 +93,7 @@ function History(props: { verdict: PatchVerdict }) {
                   {' '}
                   on {event.target.split(':').slice(-2).join(' ')}
                 </Show>{' '}
-                <time datetime={event.time} title={event.time}>
-                  {localTime(event.time)}
-                </time>
+                <time datetime={event.time}>{ledgerTime(event.time)}</time>
                 <Show when={event.code}>
                   {(code) => (
                     <>
