@@ -9,7 +9,14 @@ import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { LineageGraph as Graph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
-import { layoutLineage, NODE_H, NODE_W, type PlacedNode } from './lineage-layout.ts';
+import {
+  layoutLineage,
+  NODE_H,
+  NODE_W,
+  TITLE_LINE,
+  TITLE_TOP,
+  type PlacedNode,
+} from './lineage-layout.ts';
 import { percentOf } from '../../components/ScoreReasons.tsx';
 import { LineageExplain } from './LineageExplain.tsx';
 import { inlineName } from '../../components/format.ts';
@@ -101,8 +108,14 @@ function Picture(props: { graph: Graph }) {
         >
           <For each={layout().columns}>
             {(column) => (
-              <text x={column.x} y="18" class="lineage-stage">
-                {STAGE_TITLES[column.stage]}
+              <text x={column.x} y={TITLE_TOP} class="lineage-stage">
+                <For each={column.title}>
+                  {(line, i) => (
+                    <tspan x={column.x} dy={i() === 0 ? 0 : TITLE_LINE}>
+                      {line}
+                    </tspan>
+                  )}
+                </For>
               </text>
             )}
           </For>

@@ -7,6 +7,7 @@
 import { For, Show } from 'solid-js';
 import type { SignerRow } from '../../../app/workflow.ts';
 import { Did } from '../../components/CopyButton.tsx';
+import { ledgerTime } from '../../components/format.ts';
 
 const STATUS_TEXT: Record<SignerRow['signature'], string> = {
   valid: '✓ valid',
@@ -98,7 +99,7 @@ function SignatureCard(props: { row: SignerRow }) {
             <div>
               <dt>Signed</dt>
               <dd>
-                <time datetime={time()}>{time()}</time>
+                <time datetime={time()}>{ledgerTime(time())}</time>
               </dd>
             </div>
           )}
