@@ -115,17 +115,47 @@ function deviceStateOf(events: readonly DeviceEvent[]): DeviceState {
   return last?.reason === 'applied' ? 'applied' : last === undefined ? undefined : 'rolled-back';
 }
 
+/**
+ * Why a file is refused, in plain words, by the problem's code: the headline and one sentence.
+ * The checker's own message (a parser's or the verifier's) stays below, with the code, for
+ * support; it is never the headline and not said twice.
+ */
+const REFUSED: Record<string, [headline: string, because: string]> = {
+  INVALID_SIGNATURE: [
+    'Do not apply: the signature does not match this bundle',
+    'It was changed after it was signed, or signed by a key other than the one it names. Nothing in it can be relied on.',
+  ],
+  INVALID_METADATA: [
+    'Do not apply: this bundle’s signed contents are not valid',
+    'The author signed it, but what it says about the patch is malformed or does not match the diff it carries.',
+  ],
+  INTERNAL_ERROR: [
+    'Do not apply: this file could not be checked',
+    'The check itself failed on this device (details below, for support). Try again, or check it on another device.',
+  ],
+  TOO_LARGE: [
+    'Do not apply: this file is too large to be a patch bundle',
+    'It is larger than this app accepts, so it was not read.',
+  ],
+};
+const NOT_A_BUNDLE: [string, string] = [
+  'Do not apply: this file is not a valid patch bundle',
+  'It is not a signed patch bundle: it could not be read as one.',
+];
+
 /** A verdict for a file that is not a valid bundle, or with no team ledger to judge it by. */
 function withoutLedger(check: BundleCheck): PatchVerdict {
   const invalid = check.verdict !== 'verified';
   const problem = check.problem;
+  const [refusal, why] =
+    (problem !== undefined && Object.hasOwn(REFUSED, problem.code)
+      ? REFUSED[problem.code]
+      : undefined) ?? NOT_A_BUNDLE;
   return {
     state: invalid ? 'invalid' : 'no-team',
-    headline: invalid
-      ? 'Do not apply: this file is not a valid patch bundle'
-      : 'Signed, but not by anyone this team trusts',
+    headline: invalid ? refusal : 'Signed, but not by anyone this team trusts',
     because: invalid
-      ? [problem?.message ?? 'It could not be checked.']
+      ? [why]
       : ['No team ledger is open on this device, so nobody’s signature can be trusted yet.'],
     rules: [],
     missing: [],

@@ -178,6 +178,45 @@ describe('the patch workflow', () => {
     app.dispose();
   });
 
+  it("says in plain words why a file is refused, the checker's message only for support", async () => {
+    const app = start();
+    const { author, rita } = await team(app);
+    const b = await bundles(author, rita);
+    const raw = (name: string, text: string) => {
+      const bytes = utf8Encode(text);
+      return { name, size: bytes.length, arrayBuffer: async () => bytes.slice().buffer };
+    };
+    // The author's signature over another payload: the payload changed after signing.
+    const tampered = {
+      ...b.plain,
+      envelope: { ...b.plain.envelope, payload: b.stranger.envelope.payload },
+    };
+    const cases = [
+      [
+        fileOf('tampered.json', tampered),
+        'INVALID_SIGNATURE',
+        'Do not apply: the signature does not match this bundle',
+        'It was changed after it was signed',
+      ],
+      [
+        raw('notes.txt', 'hello'),
+        'MALFORMED_INPUT',
+        'Do not apply: this file is not a valid patch bundle',
+        'It is not a signed patch bundle',
+      ],
+    ] as const;
+    for (const [file, code, headline, because] of cases) {
+      const item = await app.inbox.open(file);
+      const verdict = await verdictOf(app, item.key);
+      expect(verdict).toMatchObject({ state: 'invalid', headline, codes: [code] });
+      expect(verdict.because).toHaveLength(1);
+      expect(verdict.because[0]).toContain(because);
+      // The checker's own words are the problem's, shown beside the code, not the reason.
+      expect(verdict.because[0]).not.toContain(item.check.problem?.message ?? '');
+    }
+    app.dispose();
+  });
+
   it('keeps the Inbox across a restart and checks each bundle again', async () => {
     const app = start();
     const { author, rita } = await team(app);

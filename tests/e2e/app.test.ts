@@ -353,8 +353,13 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     });
     expect(verdict.message).toContain('does not verify');
     expect(await page.locator('.visually-hidden[role="status"]').textContent()).toBe(
-      'tampered.json: Do not apply: this file is not a valid patch bundle (INVALID_SIGNATURE)',
+      'tampered.json: Do not apply: the signature does not match this bundle (INVALID_SIGNATURE)',
     );
+    // In plain words first; the verifier's own message only once, beside the code, for support.
+    const panel = page.getByTestId('verdict');
+    expect(await panel.textContent()).toContain('It was changed after it was signed');
+    const said = (await panel.textContent())?.split('does not verify').length ?? 0;
+    expect(said - 1).toBe(1);
 
     expect(await signatureRows(page)).toEqual([
       {
