@@ -131,6 +131,16 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     await a.getByTestId('pending-notice').waitFor();
     const tablet = a.getByTestId('member').filter({ hasText: 'Field tablet' });
     expect(await tablet.getAttribute('data-standing')).toBe('pending');
+    // Beside the side navigation a 768px window leaves the list about 480px: the row lays
+    // itself out by that width, so the standing is never squeezed into a column a word wide.
+    const viewport = a.viewportSize();
+    for (const width of [768, 1024, 1280]) {
+      await a.setViewportSize({ width, height: 900 });
+      const standing = await tablet.getByTestId('member-standing').boundingBox();
+      expect(standing?.width, `the standing's width at ${width}px`).toBeGreaterThan(100);
+      expect(standing?.height, `the standing's height at ${width}px`).toBeLessThan(60);
+    }
+    if (viewport !== null) await a.setViewportSize(viewport);
     await shoot(a, 'team-admin-pending');
     await tablet.getByRole('button', { name: 'Endorse…' }).click();
     const dialog = a.getByRole('dialog', { name: 'Endorse Field tablet' });
