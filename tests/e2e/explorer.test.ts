@@ -228,6 +228,9 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
     expect(await page.getByTestId('quarantine-list').textContent()).toContain(
       'signature does not verify',
     );
+    // Imported from a file, line by line: no entry id travelled with them.
+    const rows = await page.getByTestId('quarantine-row').allTextContents();
+    for (const row of rows) expect(row).toMatch(/arrived without an entry id · [\d,]+ bytes$/);
     await shoot(page, 'ledger-quarantine');
 
     await page.getByRole('tab', { name: /Equivocations/ }).click();

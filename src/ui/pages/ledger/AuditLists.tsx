@@ -1,6 +1,7 @@
 /** The explorer's other tabs: the quarantine, equivocation proofs, checkpoints and cosignatures. */
 import { createResource, For, Show } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
+import { formatCount } from '../../components/format.ts';
 
 const short = (id: string) => (id.length > 24 ? `${id.slice(0, 22)}…` : id);
 
@@ -24,7 +25,14 @@ export function QuarantineList(props: { team: OpenTeam }) {
                   <li data-testid="quarantine-row" data-code={row.code}>
                     <span class="chip chip-denied">{row.code}</span> <span>{row.message}</span>
                     <div class="muted small">
-                      {row.key === '' ? 'no key' : <code>{short(row.key)}</code>} · {row.size} bytes
+                      {row.key === '' ? (
+                        'arrived without an entry id'
+                      ) : (
+                        <>
+                          sent as <code title={row.key}>{short(row.key)}</code>
+                        </>
+                      )}{' '}
+                      · {formatCount(row.size)} bytes
                     </div>
                   </li>
                 )}
