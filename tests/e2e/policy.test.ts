@@ -192,7 +192,9 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     const elapsed = Date.now() - started;
     const tasks = await longTasks();
     const denied = team.reviews[1].length;
-    expect(await result.textContent()).toContain(`${PATCHES} patches judged`);
+    expect(await result.textContent()).toContain(
+      `${PATCHES.toLocaleString('en-US')} patches judged`,
+    );
     expect(await result.textContent()).toContain(
       `${denied} would become denied, 0 would become allowed`,
     );

@@ -6,7 +6,7 @@
 import { For, Show } from 'solid-js';
 import type { PolicyService, SimulationState } from '../../../app/policy-service.ts';
 import type { SimulatedPatch, Simulation } from '../../../app/policy-simulate.ts';
-import { formatDuration } from '../../components/format.ts';
+import { formatCount, formatDuration } from '../../components/format.ts';
 import { TickedText } from '../../components/TickedText.tsx';
 
 const WORD = { allow: 'allowed', deny: 'denied' } as const;
@@ -65,10 +65,11 @@ function Result(props: { result: Simulation; stale: boolean; elapsed: number }) 
   return (
     <div class="stack">
       <p data-testid="sim-summary" role="status">
-        <strong>{r().total}</strong> patches judged in {formatDuration(props.elapsed)}.{' '}
+        <strong>{formatCount(r().total)}</strong> {r().total === 1 ? 'patch' : 'patches'} judged in{' '}
+        {formatDuration(props.elapsed)}.{' '}
         <Show when={r().compared} fallback="No policy is in force to compare with.">
-          {r().newlyDenied} would become denied, {r().newlyAllowed} would become allowed,{' '}
-          {r().total - r().newlyDenied - r().newlyAllowed} unchanged.
+          {formatCount(r().newlyDenied)} would become denied, {formatCount(r().newlyAllowed)} would
+          become allowed, {formatCount(r().total - r().newlyDenied - r().newlyAllowed)} unchanged.
         </Show>
       </p>
       <Show when={props.stale}>
