@@ -7,7 +7,12 @@
 import type { CheckResult } from '../core/agent/types.ts';
 import { systemRoot, type Identity } from '../core/ledger/registry.ts';
 import { holdsRole, label } from '../core/policy/chain.ts';
-import type { AttestationsRule, PolicyDecision, PolicyDocument } from '../core/policy/types.ts';
+import type {
+  AttestationsRule,
+  PolicyDecision,
+  PolicyDocument,
+  RuleOutcome,
+} from '../core/policy/types.ts';
 
 /** What the Inbox shows at a glance, and the colour the verdict takes. */
 export type VerdictState =
@@ -116,6 +121,25 @@ export function missingRows(
 const names = (identities: ReadonlyMap<string, Identity>, dids: readonly string[]) =>
   dids.map((did) => label(identities, did)).join(', ');
 
+/** The attestation a failing `attestations` rule counts (its expected `reason`), if it says. */
+function reasonOf(outcome: RuleOutcome): string | undefined {
+  const expected = outcome.expected;
+  if (typeof expected !== 'object' || expected === null || Array.isArray(expected)) return;
+  const reason = Object.hasOwn(expected, 'reason') ? expected.reason : undefined;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+/** "reviews", "builds and reviews": what the failing attestation rules lack, in plural nouns. */
+function lacking(failing: readonly RuleOutcome[]): string {
+  const nouns = [...new Set(failing.map((r) => reasonOf(r) ?? ''))].map((reason) =>
+    Object.hasOwn(NOUNS, reason) ? (NOUNS[reason] as [string, string])[1] : 'attestations',
+  );
+  const unique = [...new Set(nouns)];
+  return unique.length === 1
+    ? (unique[0] as string)
+    : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1) as string}`;
+}
+
 /** The headline of a policy's deny: the strongest reason first, in plain words. */
 function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identity>): Headline {
   const failing = decision.rules.filter((r) => r.outcome === 'fail');
@@ -148,7 +172,7 @@ function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identi
   if (failing.length > 0 && failing.every((r) => r.kind === 'attestations'))
     return {
       state: 'needs-review',
-      headline: 'Not yet: this patch needs more reviews before it can be applied here',
+      headline: `Not yet: this patch needs more ${lacking(failing)} before it can be applied here`,
       because: failing.map((r) => r.message),
     };
   return {

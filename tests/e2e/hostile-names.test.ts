@@ -187,6 +187,10 @@ describeBrowser('names shaped by an attacker, at a phone’s width (Chromium)', 
     await page.locator('[data-testid="verdict"][data-file="fix.json"]').waitFor();
     await page.getByTestId('meta-author-name').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(300); // the lineage and the decision fill in
+    // The policy asks for a build by a named system: the headline says so, not "reviews".
+    await expect
+      .poll(() => page.getByTestId('verdict-headline').textContent())
+      .toContain('Not yet: this patch needs more builds before it can be applied here');
     await shoot(page, 'hostile-names-patch');
     expect(await sideways(page)).toBe(0);
     expect(await invisible(page)).toEqual([]);
