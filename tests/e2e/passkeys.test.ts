@@ -150,7 +150,9 @@ describeBrowser('passkeys with Chromium’s virtual authenticator', () => {
     await panel.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByTestId('passkey-row').waitFor();
     expect(await page.getByTestId('passkey-row').textContent()).toContain('Laptop fingerprint');
-    expect(await page.getByTestId('passkey-outcome').textContent()).toContain('passkey bound');
+    expect(await page.getByTestId('passkey-outcome').textContent()).toBe(
+      'Passkey bound to this device’s identity on the team ledger.',
+    );
     await panel.scrollIntoViewIfNeeded();
     await expectAccessible(page, 'Settings with a passkey');
     await shoot(page, 'settings-passkeys');

@@ -1,7 +1,7 @@
 /** Display helpers (src/ui/components/format.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, inlineName, ledgerTime } from '../../src/ui/components/format.ts';
+import { formatCount, inlineName, ledgerTime, sentence } from '../../src/ui/components/format.ts';
 
 describe('inlineName', () => {
   it('keeps a name of up to 64 characters, and cuts a longer one at a whole code point', () => {
@@ -46,5 +46,14 @@ describe('ledgerTime', () => {
     expect(ledgerTime('2026-11-22T03:49:06Z')).toBe('2026-11-22 03:49:06 UTC');
     // Only the trailing Z is the zone; nothing else in the text is touched.
     expect(ledgerTime('2026-11-22T03:49:06.123Z')).toBe('2026-11-22 03:49:06.123 UTC');
+  });
+});
+
+describe('sentence', () => {
+  it('capitalises the first letter and ends with a full stop, once', () => {
+    expect(sentence('passkey bound to this device')).toBe('Passkey bound to this device.');
+    expect(sentence('Already a sentence.')).toBe('Already a sentence.');
+    expect(sentence('what now?')).toBe('What now?');
+    expect(sentence('  ')).toBe('');
   });
 });

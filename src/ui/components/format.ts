@@ -55,6 +55,14 @@ export function ledgerTime(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, ' UTC');
 }
 
+/** A message as a sentence of its own: its first letter capitalised, a full stop at the end. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (text === '') return text;
+  const first = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/u.test(first) ? first : `${first}.`;
+}
+
 /** The first line of a text that is not blank, trimmed ('' when there is none). */
 export function firstLine(text: string): string {
   return (

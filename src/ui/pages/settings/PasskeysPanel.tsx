@@ -6,6 +6,7 @@
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { PasskeyOutcome } from '../../../app/passkeys.ts';
+import { ledgerTime, sentence } from '../../components/format.ts';
 
 function shortId(id: string): string {
   return id.length <= 16 ? id : `${id.slice(0, 8)}…${id.slice(-6)}`;
@@ -44,7 +45,7 @@ export function PasskeysPanel() {
               <li data-testid="passkey-row">
                 <strong>{p.name ?? 'Passkey'}</strong>{' '}
                 <span class="muted small">
-                  bound {p.time} for {p.origin} · attestation “{p.format}” ·{' '}
+                  bound {ledgerTime(p.time)} for {p.origin} · attestation “{p.format}” ·{' '}
                   <code>{shortId(p.credential)}</code>
                 </span>
               </li>
@@ -85,7 +86,7 @@ export function PasskeysPanel() {
             role="status"
             data-testid="passkey-outcome"
           >
-            {done().message}
+            {sentence(done().message)}
           </p>
         )}
       </Show>
