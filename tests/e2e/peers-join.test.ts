@@ -240,6 +240,28 @@ describeBrowser('join a team over the network (Chromium, two profiles, loopback 
         .toBe('connected');
     expect(await a.getByTestId('sync-state').textContent()).toBe('Connected to 1 peer');
     await a.getByTestId('peer-list').scrollIntoViewIfNeeded();
+    // At every width the row's action keeps its words inside its button (at 768px, beside the
+    // side navigation, "Disconnect" ran out of a column too narrow for it).
+    const viewport = a.viewportSize();
+    const disconnect = a.getByTestId('paired-peer').getByRole('button', { name: 'Disconnect' });
+    for (const width of [390, 768, 1024, 1280]) {
+      await a.setViewportSize({ width, height: 900 });
+      const fits = await disconnect.evaluate((el) => {
+        const words = document.createRange();
+        words.selectNodeContents(el);
+        const [text, box] = [words.getBoundingClientRect(), el.getBoundingClientRect()];
+        const panel = el.closest('.panel')?.getBoundingClientRect();
+        // Inside its button, and the button inside its panel.
+        return (
+          text.left >= box.left &&
+          text.right <= box.right &&
+          panel !== undefined &&
+          box.right <= panel.right
+        );
+      });
+      expect(fits, `"Disconnect" fits its button at ${width}px`).toBe(true);
+    }
+    if (viewport !== null) await a.setViewportSize(viewport);
     await shoot(a, 'peers-paired');
 
     await go(a, 'Team');

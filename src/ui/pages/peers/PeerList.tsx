@@ -51,8 +51,8 @@ function PairedRow(props: { link: PairedLink; now: number; close: () => void }) 
     <li class="peer" data-testid="paired-peer" data-status={props.link.status}>
       <div class="peer-who">
         <strong>Paired device</strong>
-        <span class="muted small">direct link made by pairing</span>
       </div>
+      <span class="muted small">direct link made by pairing</span>
       <span class={`chip ${props.link.status === 'connected' ? '' : 'chip-review'}`}>
         {props.link.status}
       </span>
