@@ -246,6 +246,10 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
     expect(await checkpoint.getByTestId('cosignatures').textContent()).toBe(
       `Cosigned by ${fixture.names.witness}`,
     );
+    // Its size grouped, its time as the ledger shows times.
+    expect(await checkpoint.textContent()).toMatch(
+      /^Checkpoint of \d{1,3}(,\d{3})* entries by .+, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+    );
     await shoot(page, 'ledger-checkpoints');
   });
 

@@ -5,6 +5,7 @@
 import { For, Show } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 import type { ImportOutcome, ImportState } from '../../app/team.ts';
+import { formatCount } from './format.ts';
 
 export function LedgerFileImport(props: { label?: string }) {
   const { teams } = useServices();
@@ -67,8 +68,9 @@ function ImportReportView(props: { outcome: ImportOutcome }) {
     >
       {(report) => (
         <div class="notice" role="status" data-testid="import-report">
-          Imported: {report().admitted} new, {report().duplicate} already here, {report().held}{' '}
-          waiting for earlier entries, {report().rejected.length} refused.
+          Imported: {formatCount(report().admitted)} new, {formatCount(report().duplicate)} already
+          here, {formatCount(report().held)} waiting for earlier entries,{' '}
+          {formatCount(report().rejected.length)} refused.
           <Show when={report().rejected.length > 0}>
             <ul class="plain-list small">
               <For each={report().rejected.slice(0, 20)}>
