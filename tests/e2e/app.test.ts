@@ -275,6 +275,10 @@ describeBrowser('bundle page (Chromium, production build)', () => {
       'README.md',
     ]);
     expect(await page.locator(testid('meta-components')).textContent()).toContain('greeter');
+    // When it was signed, as the ledger shows times (the bundle says 2025-03-14T09:30:00Z).
+    expect(await page.locator(`${testid('meta-timestamp')} time`).textContent()).toBe(
+      '2025-03-14 09:30:00 UTC',
+    );
     expect(await page.locator(testid('meta-source-headers')).textContent()).toContain(
       'Ada Lovelace',
     );

@@ -4,6 +4,7 @@ import type { SignerRow } from '../../../app/workflow.ts';
 import type { BundleReport } from '../../../core/bundle/types.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { Field, ItemList } from '../../components/Field.tsx';
+import { ledgerTime } from '../../components/format.ts';
 
 export function BundleView(props: { report: BundleReport; signers: readonly SignerRow[] }) {
   const p = () => props.report.predicate;
@@ -30,7 +31,7 @@ export function BundleView(props: { report: BundleReport; signers: readonly Sign
           <Did did={p().creator_identity} />
         </Field>
         <Field label="Created" testid="meta-timestamp">
-          <time datetime={p().creation_timestamp}>{p().creation_timestamp}</time>
+          <time datetime={p().creation_timestamp}>{ledgerTime(p().creation_timestamp)}</time>
         </Field>
         <Field label="Components" testid="meta-components">
           <ItemList items={p().affected_components} />
