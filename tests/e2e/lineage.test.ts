@@ -97,7 +97,7 @@ describeBrowser('the lineage graph (Chromium, production build)', () => {
       /^\d+\.\d% of the team’s trust, rank \d+ of \d+/,
     );
     expect(await page.getByTestId('lineage-acts').textContent()).toMatch(
-      /^reviewer \(pass\), 2026-11-22T11:00:00Z — a signature in the bundle$/,
+      /^reviewer \(pass\), 2026-11-22 11:00:00 UTC — a signature in the bundle$/,
     );
     expect(await node(page, 'checked', fixture.dids.rita).getAttribute('aria-pressed')).toBe(
       'true',

@@ -108,6 +108,8 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
       'registered, in standing · reviewer',
     );
     expect(await rita.getAttribute('data-counted')).toBe('yes');
+    // One file changed: said in the singular.
+    expect(await page.locator('.diff-stats').textContent()).toBe('+1 −1 in 1 file');
     await expectAccessible(page, 'patch detail, allowed');
     await shoot(page, 'patch-allowed');
   });

@@ -35,7 +35,9 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
       </Show>
       <Show when={e().pending.length > 0}>
         <li>
-          {e().pending.length} attestation(s) will credit it once their evidence window closes.
+          {e().pending.length === 1
+            ? '1 attestation will credit it once its evidence window closes.'
+            : `${e().pending.length} attestations will credit it once their evidence window closes.`}
         </li>
       </Show>
     </ul>

@@ -133,7 +133,9 @@ export function DiffViewer(props: { diff: PatchDiffFields }) {
           {(m) => (
             <span class="diff-stats">
               <span class="stat-add">+{m().adds}</span> <span class="stat-del">−{m().dels}</span>{' '}
-              <span class="muted">in {m().files.length - 1} file(s)</span>
+              <span class="muted">
+                in {m().files.length - 1} {m().files.length - 1 === 1 ? 'file' : 'files'}
+              </span>
             </span>
           )}
         </Show>

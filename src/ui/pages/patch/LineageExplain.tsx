@@ -4,7 +4,7 @@
  * flowed, what held it back (posture, penalties, hard evidence), and what it did with this
  * patch. Plain words first, the numbers beside them.
  */
-import { inlineName } from '../../components/format.ts';
+import { inlineName, ledgerTime } from '../../components/format.ts';
 import { For, Show } from 'solid-js';
 import type { LineageGraph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
@@ -69,7 +69,7 @@ export function LineageExplain(props: { node: LineageNode; graph: LineageGraph }
               <strong>{act.reason}</strong>
               {act.verdict === undefined ? '' : ` (${act.verdict})`}
               {act.target === undefined ? '' : ` on ${act.target.split(':').slice(-2).join(' ')}`}
-              {act.time === undefined ? '' : `, ${act.time}`} —{' '}
+              {act.time === undefined ? '' : `, ${ledgerTime(act.time)}`} —{' '}
               {act.source === 'bundle' ? 'a signature in the bundle' : 'on the ledger'}
             </li>
           )}
