@@ -7,6 +7,7 @@ import { useServices } from '../../../app/context.ts';
 import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
+import { ledgerTime } from '../../components/format.ts';
 import { percentOf, ScoreReasons } from '../../components/ScoreReasons.tsx';
 import { ScoreChart } from './ScoreChart.tsx';
 
@@ -38,7 +39,7 @@ function Postures(props: { row: SystemRow }) {
         <For each={props.row.postures}>
           {(p) => (
             <li>
-              {p.time}, by {p.assessorName}:{' '}
+              <time datetime={p.time}>{ledgerTime(p.time)}</time>, by {p.assessorName}:{' '}
               {p.checks.map(([check, outcome]) => `${check} ${outcome}`).join(', ')}
             </li>
           )}
