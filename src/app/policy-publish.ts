@@ -107,3 +107,10 @@ export async function publishPolicy(
 export function progressText(signers: number, threshold: number, version: number): string {
   return `Version ${version} published by ${signers} admin${signers === 1 ? '' : 's'} (${threshold} needed)`;
 }
+
+/** "A version takes effect when 2 of the 3 admins have published it." */
+export function takesEffect(threshold: number, admins: number): string {
+  if (admins === 1) return 'A version takes effect when the team’s one admin has published it.';
+  const verb = threshold === 1 ? 'has' : 'have';
+  return `A version takes effect when ${threshold} of the ${admins} admins ${verb} published it.`;
+}

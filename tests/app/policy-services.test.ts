@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenTeam } from '../../src/app/ledger-session.ts';
 import { checkDocument, ledgerProblems, problemsAt } from '../../src/app/policy-problems.ts';
-import { progressText, publishPolicy } from '../../src/app/policy-publish.ts';
+import { progressText, publishPolicy, takesEffect } from '../../src/app/policy-publish.ts';
 import { simulatePolicy } from '../../src/app/policy-simulate.ts';
 import { publishRight, readPolicyStanding } from '../../src/app/policy-standing.ts';
 import {
@@ -179,5 +179,14 @@ describe('on a team ledger', () => {
   it('words the threshold progress as people say it', () => {
     expect(progressText(1, 2, 4)).toBe('Version 4 published by 1 admin (2 needed)');
     expect(progressText(2, 1, 2)).toBe('Version 2 published by 2 admins (1 needed)');
+    expect(takesEffect(2, 3)).toBe(
+      'A version takes effect when 2 of the 3 admins have published it.',
+    );
+    expect(takesEffect(1, 3)).toBe(
+      'A version takes effect when 1 of the 3 admins has published it.',
+    );
+    expect(takesEffect(1, 1)).toBe(
+      'A version takes effect when the team’s one admin has published it.',
+    );
   });
 });

@@ -4,7 +4,7 @@
  * conflict; policy entries that cannot count and why. Any version can be loaded into the draft.
  */
 import { For, Show } from 'solid-js';
-import { progressText } from '../../../app/policy-publish.ts';
+import { progressText, takesEffect } from '../../../app/policy-publish.ts';
 import type { PolicyStanding, PolicyVersion, Person } from '../../../app/policy-standing.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { inlineName } from '../../components/format.ts';
@@ -89,8 +89,7 @@ export function InForcePanel(props: {
         )}
       </Show>
       <p class="small muted">
-        A version takes effect when {s().threshold} of the {s().admins.length} admins have published
-        it. Admins:{' '}
+        {takesEffect(s().threshold, s().admins.length)} Admin{s().admins.length === 1 ? '' : 's'}:{' '}
         {s()
           .admins.map((a) => (a.name ? inlineName(a.name) : `${a.did.slice(0, 14)}…`))
           .join(', ')}
