@@ -199,6 +199,10 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
   it('searches and filters: by kind, by status, by text', async () => {
     await page.getByLabel('Kind').selectOption('checkpoint');
     await expect.poll(() => page.getByTestId('entry-count').textContent()).toMatch(/^1 of /);
+    // The total grouped, in the plural; one found would read "1 entry".
+    expect(await page.getByTestId('entry-count').textContent()).toMatch(
+      /^1 of \d{1,3}(,\d{3})+ entries$/,
+    );
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Status').selectOption('out');
 

@@ -1,7 +1,13 @@
 /** Display helpers (src/ui/components/format.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount, inlineName, ledgerTime, sentence } from '../../src/ui/components/format.ts';
+import {
+  counted,
+  formatCount,
+  inlineName,
+  ledgerTime,
+  sentence,
+} from '../../src/ui/components/format.ts';
 
 describe('inlineName', () => {
   it('keeps a name of up to 64 characters, and cuts a longer one at a whole code point', () => {
@@ -55,5 +61,13 @@ describe('sentence', () => {
     expect(sentence('Already a sentence.')).toBe('Already a sentence.');
     expect(sentence('what now?')).toBe('What now?');
     expect(sentence('  ')).toBe('');
+  });
+});
+
+describe('counted', () => {
+  it('groups the count and puts the noun in the right number', () => {
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(0, 'entry', 'entries')).toBe('0 entries');
+    expect(counted(10021, 'entry', 'entries')).toBe('10,021 entries');
   });
 });

@@ -1,5 +1,5 @@
 import { Show } from 'solid-js';
-import { formatCount } from './format.ts';
+import { counted, formatCount } from './format.ts';
 
 /**
  * Progress while a team ledger opens: its stored entries are checked again as they load. A
@@ -11,9 +11,9 @@ export function LoadingProgress(props: { done: number; total: number }) {
     <p role="status" data-testid="ledger-loading">
       Opening the team ledger…{' '}
       {props.total > 0
-        ? `${formatCount(props.done)} of ${formatCount(props.total)} entries checked`
+        ? `${formatCount(props.done)} of ${counted(props.total, 'entry', 'entries')} checked`
         : props.done > 0
-          ? `${formatCount(props.done)} entries checked`
+          ? `${counted(props.done, 'entry', 'entries')} checked`
           : ''}
       <Show
         when={props.total > 0}

@@ -1,6 +1,9 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
-export { formatCount, inlineName } from '../../core/encoding/display.ts';
+import { formatCount } from '../../core/encoding/display.ts';
+
+export { formatCount };
+export { inlineName } from '../../core/encoding/display.ts';
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {
@@ -53,6 +56,11 @@ export function localTime(then: string | number): string {
  */
 export function ledgerTime(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, ' UTC');
+}
+
+/** "1 entry", "10,021 entries": a count, grouped, with its noun in the right number. */
+export function counted(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** A message as a sentence of its own: its first letter capitalised, a full stop at the end. */

@@ -9,7 +9,7 @@ import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import type { AuditFilter, AuditRow, ProofPackOutcome } from '../../../app/audit.ts';
 import { useServices } from '../../../app/context.ts';
-import { firstLine } from '../../components/format.ts';
+import { counted, firstLine } from '../../components/format.ts';
 import { AuditFilters } from './AuditFilters.tsx';
 import { AuditList } from './AuditList.tsx';
 import './audit.css';
@@ -40,7 +40,8 @@ function ProofResult(props: { outcome: ProofPackOutcome }) {
     >
       {(made) => (
         <p class="notice" role="status" data-testid="proof-done">
-          Proof pack saved as <code>{made().fileName}</code>: {made().entries} entries
+          Proof pack saved as <code>{made().fileName}</code>:{' '}
+          {counted(made().entries, 'entry', 'entries')}
           {made().omitted > 0 ? `; ${made().omitted} newer entries are not covered yet` : ''}.
         </p>
       )}

@@ -1,7 +1,7 @@
 /** The explorer's other tabs: the quarantine, equivocation proofs, checkpoints and cosignatures. */
 import { createResource, For, Show } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
-import { formatCount, ledgerTime } from '../../components/format.ts';
+import { counted, formatCount, ledgerTime } from '../../components/format.ts';
 
 const short = (id: string) => (id.length > 24 ? `${id.slice(0, 22)}…` : id);
 
@@ -84,8 +84,10 @@ export function CheckpointList(props: { team: OpenTeam }) {
           {(row) => (
             <li data-testid="checkpoint-row" data-status={row.status}>
               Checkpoint of{' '}
-              <strong>{row.size === undefined ? '?' : formatCount(row.size)} entries</strong> by{' '}
-              {row.authorName}, <time datetime={row.time}>{ledgerTime(row.time)}</time>
+              <strong>
+                {row.size === undefined ? '? entries' : counted(row.size, 'entry', 'entries')}
+              </strong>{' '}
+              by {row.authorName}, <time datetime={row.time}>{ledgerTime(row.time)}</time>
               <div class="muted small">
                 <code>{row.origin}</code>
               </div>

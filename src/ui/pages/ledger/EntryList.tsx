@@ -9,7 +9,7 @@ import {
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { VirtualList } from '../../components/VirtualList.tsx';
-import { ledgerTime } from '../../components/format.ts';
+import { counted, formatCount, ledgerTime } from '../../components/format.ts';
 
 /** Each row's height in pixels (two lines of text and padding). */
 const ROW_HEIGHT = 60;
@@ -109,8 +109,8 @@ export function EntryList(props: { team: OpenTeam }) {
       </div>
       <p class="muted small" data-testid="entry-count" role="status">
         {rows().length === props.team.entries().length
-          ? `${rows().length} entries`
-          : `${rows().length} of ${props.team.entries().length} entries`}
+          ? counted(rows().length, 'entry', 'entries')
+          : `${formatCount(rows().length)} of ${counted(props.team.entries().length, 'entry', 'entries')}`}
       </p>
       <VirtualList items={rows()} rowHeight={ROW_HEIGHT} label="Ledger entries" testid="entry-list">
         {(row) => (

@@ -1,6 +1,7 @@
 /** A small line chart of a system's score at evenly spaced points of the ledger's history. */
 import { Show } from 'solid-js';
 import type { HistoryPoint } from '../../../app/reputation-service.ts';
+import { counted } from '../../components/format.ts';
 
 const W = 320;
 const H = 120;
@@ -14,7 +15,9 @@ export function ScoreChart(props: { points: HistoryPoint[]; name: string }) {
   const line = () => props.points.map((p) => `${x(p.entries)},${y(p.ppb)}`).join(' ');
   const label = () =>
     `${props.name}'s score at ${props.points.length} points of the ledger: ` +
-    props.points.map((p) => `${(p.ppb / 1e7).toFixed(1)}% after ${p.entries} entries`).join('; ');
+    props.points
+      .map((p) => `${(p.ppb / 1e7).toFixed(1)}% after ${counted(p.entries, 'entry', 'entries')}`)
+      .join('; ');
   return (
     <Show when={props.points.length > 0}>
       <svg
@@ -30,7 +33,7 @@ export function ScoreChart(props: { points: HistoryPoint[]; name: string }) {
           {(top() / 1e7).toFixed(1)}%
         </text>
         <text x={W - PAD} y={H - 6} class="rep-tick" text-anchor="end">
-          {last()} entries
+          {counted(last(), 'entry', 'entries')}
         </text>
         <polyline class="rep-line" points={line()} />
       </svg>

@@ -3,7 +3,7 @@ import { createSignal, For } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { ActionDialog } from '../../components/ActionDialog.tsx';
-import { inlineName } from '../../components/format.ts';
+import { formatCount, inlineName } from '../../components/format.ts';
 
 /** Roles the ledger's policies and the reputation engine already speak of. */
 const ROLES = ['reviewer', 'builder', 'tester', 'witness', 'assessor', 'kiosk', 'security'];
@@ -18,7 +18,7 @@ export function EndorseDialog(props: {
   const [stake, setStake] = createSignal(10);
   const threshold = () =>
     props.team.threshold > 1
-      ? ` It takes effect once ${props.team.threshold} admins have endorsed the same.`
+      ? ` It takes effect once ${formatCount(props.team.threshold)} admins have endorsed the same.`
       : '';
   return (
     <ActionDialog
