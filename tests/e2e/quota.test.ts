@@ -143,6 +143,6 @@ describeBrowser('a full quota (Chromium on a small tmpfs)', () => {
     await page.getByTestId('ledger-file-input').setInputFiles(fixture.grownLedgerFile);
     const report = page.getByTestId('import-report');
     await report.waitFor({ timeout: 60_000 });
-    expect(await report.textContent()).toMatch(/Imported: \d+ new/);
+    expect(await report.textContent()).toMatch(/Imported: [\d,]+ new/);
   });
 });

@@ -42,7 +42,10 @@ function ProofResult(props: { outcome: ProofPackOutcome }) {
         <p class="notice" role="status" data-testid="proof-done">
           Proof pack saved as <code>{made().fileName}</code>:{' '}
           {counted(made().entries, 'entry', 'entries')}
-          {made().omitted > 0 ? `; ${made().omitted} newer entries are not covered yet` : ''}.
+          {made().omitted > 0
+            ? `; ${counted(made().omitted, 'newer entry is', 'newer entries are')} not covered yet`
+            : ''}
+          .
         </p>
       )}
     </Show>

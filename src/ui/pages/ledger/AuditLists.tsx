@@ -26,10 +26,10 @@ export function QuarantineList(props: { team: OpenTeam }) {
                     <span class="chip chip-denied">{row.code}</span> <span>{row.message}</span>
                     <div class="muted small">
                       {row.key === '' ? (
-                        'arrived without an entry id'
+                        'no id recorded'
                       ) : (
                         <>
-                          sent as <code title={row.key}>{short(row.key)}</code>
+                          id <code title={row.key}>{short(row.key)}</code>
                         </>
                       )}{' '}
                       · {formatCount(row.size)} bytes
