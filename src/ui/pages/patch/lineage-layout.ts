@@ -18,8 +18,9 @@ const PAD = 8;
 export const TITLE_TOP = 18;
 export const TITLE_LINE = 14;
 /**
- * About how many characters of the 12px bold title fit above a node (152px, about 7px a character): a longer title
- * wraps at spaces, so it never runs into the next column or out of the picture.
+ * About how many characters of the 12px bold title fit above a node (152px, about 7px a
+ * character): a longer title wraps at spaces, so it never runs into the next column or out of
+ * the picture.
  */
 const TITLE_CHARS = 21;
 
