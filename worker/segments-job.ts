@@ -2,10 +2,10 @@
  * What a pool worker does with a `read-segments` request (segments-protocol.ts): opens the
  * ledger store's database (never creating it), reads its segments in one read-only transaction
  * (a consistent view, as the main thread's single read is), checks each segment's digest
- * (core/ledger/segments.ts, the same check), and posts them in parts of PART_SEGMENTS, in key order,
- * each segment's buffer transferred. Every read is asked for at once, inside the transaction;
- * digests and posting follow in order. The worker only reads: the main thread stays the
- * store's single writer.
+ * (core/ledger/segments.ts, the same check), and posts them in parts of PART_SEGMENTS, in key
+ * order, each segment's buffer transferred. Every read is asked for at once, inside the
+ * transaction; digests and posting follow in order. The worker only reads: the main thread
+ * stays the store's single writer.
  */
 import { segmentVouched, type SegmentRow } from '../src/core/ledger/segments.ts';
 import type { JobContext } from './job-context.ts';

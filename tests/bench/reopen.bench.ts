@@ -6,8 +6,9 @@
  * browser's CPU figure for that thread). Then the JS heap with the reopened ledger held open
  * (after a garbage collection, beside the page's heap before anything was loaded; target
  * ≤ 250 MB at 100k), and the entries' bytes, which live outside the JS heap in the segments'
- * buffers; and the heap of the same ledger just admitted (not reopened), held open the same way. The ledger's size is PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting
- * 100k first takes minutes on this shared machine). PATCHTRAIL_BENCH_PROFILE=<file> writes a
+ * buffers; and the heap of the same ledger just admitted (not reopened), held open the same
+ * way. The ledger's size is PATCHTRAIL_BENCH_REOPEN_ENTRIES (default 20000: admitting 100k
+ * first takes minutes on this shared machine). PATCHTRAIL_BENCH_PROFILE=<file> writes a
  * CPU profile of one more reopen and prints where its time goes.
  */
 import { fileURLToPath } from 'node:url';

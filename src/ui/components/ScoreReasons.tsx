@@ -5,7 +5,7 @@
  */
 import { For, Show } from 'solid-js';
 import type { ScoreExplanation } from '../../core/reputation/types.ts';
-import { inlineName } from './format.ts';
+import { counted, inlineName } from './format.ts';
 
 export const percentOf = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
 
@@ -35,9 +35,8 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
       </Show>
       <Show when={e().pending.length > 0}>
         <li>
-          {e().pending.length === 1
-            ? '1 attestation will credit it once its evidence window closes.'
-            : `${e().pending.length} attestations will credit it once their evidence window closes.`}
+          {counted(e().pending.length, 'attestation', 'attestations')} will credit it once{' '}
+          {e().pending.length === 1 ? 'its' : 'their'} evidence window closes.
         </li>
       </Show>
     </ul>

@@ -62,7 +62,7 @@ export function EquivocationList(props: { team: OpenTeam }) {
               <div class="muted small">
                 Conflicting: <For each={row.ids}>{(id) => <code>{short(id)} </code>}</For>
                 {row.proofs.length > 0
-                  ? ` · ${row.proofs.length} published ${row.proofs.length === 1 ? 'proof' : 'proofs'}`
+                  ? ` · ${counted(row.proofs.length, 'published proof', 'published proofs')}`
                   : ' · no proof published yet'}
               </div>
             </li>

@@ -8,6 +8,7 @@ import { Tabs } from '@kobalte/core/tabs';
 import { createEffect, createSignal, on, onCleanup, onMount, Show, type Accessor } from 'solid-js';
 import { patchDiffContent, type PatchDiffFields } from '../../../core/bundle/diff-encoding.ts';
 import { VirtualList } from '../../components/VirtualList.tsx';
+import { counted } from '../../components/format.ts';
 import { DiffLineText, type Highlighter } from './DiffLineText.tsx';
 import type { highlight, languageOf } from './highlight.ts';
 import {
@@ -133,9 +134,7 @@ export function DiffViewer(props: { diff: PatchDiffFields }) {
           {(m) => (
             <span class="diff-stats">
               <span class="stat-add">+{m().adds}</span> <span class="stat-del">−{m().dels}</span>{' '}
-              <span class="muted">
-                in {m().files.length - 1} {m().files.length - 1 === 1 ? 'file' : 'files'}
-              </span>
+              <span class="muted">in {counted(m().files.length - 1, 'file', 'files')}</span>
             </span>
           )}
         </Show>

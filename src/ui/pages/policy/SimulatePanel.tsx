@@ -6,7 +6,7 @@
 import { For, Show } from 'solid-js';
 import type { PolicyService, SimulationState } from '../../../app/policy-service.ts';
 import type { SimulatedPatch, Simulation } from '../../../app/policy-simulate.ts';
-import { formatCount, formatDuration } from '../../components/format.ts';
+import { counted, formatCount, formatDuration } from '../../components/format.ts';
 import { TickedText } from '../../components/TickedText.tsx';
 
 const WORD = { allow: 'allowed', deny: 'denied' } as const;
@@ -65,7 +65,7 @@ function Result(props: { result: Simulation; stale: boolean; elapsed: number }) 
   return (
     <div class="stack">
       <p data-testid="sim-summary" role="status">
-        <strong>{formatCount(r().total)}</strong> {r().total === 1 ? 'patch' : 'patches'} judged in{' '}
+        <strong>{counted(r().total, 'patch', 'patches')}</strong> judged in{' '}
         {formatDuration(props.elapsed)}.{' '}
         <Show when={r().compared} fallback="No policy is in force to compare with.">
           {formatCount(r().newlyDenied)} would become denied, {formatCount(r().newlyAllowed)} would
