@@ -49,7 +49,15 @@ describeBrowser('pairing without a server (Chromium, loopback namespace)', () =>
             p.page.evaluate(async () => {
               const { pairState, snapshot } = window.patchtrailPeers;
               const s = await snapshot();
-              return { pair: pairState(), held: s?.ids.length, errors: s?.errors };
+              // Parts applied and entries quarantined tell "nothing arrived" from "arrived,
+              // not admitted".
+              return {
+                pair: pairState(),
+                held: s?.ids.length,
+                parts: s?.partTransactions,
+                quarantined: s?.quarantined.length,
+                errors: s?.errors,
+              };
             }),
           ),
         );
