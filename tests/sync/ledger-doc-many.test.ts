@@ -26,7 +26,7 @@ import {
   type LedgerDocOptions,
 } from '../../src/sync/ledger-doc.ts';
 import { splitUpdate } from '../../src/sync/update-parts.ts';
-import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/delivery.ts';
+import { applyParts, makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/delivery.ts';
 
 const signer = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
 const at = (second: number) =>
@@ -200,6 +200,49 @@ describe('a large change through admitMany', () => {
     expect(got).toEqual(reference);
     expect(got.size).toBe(from.size);
   }, 30_000);
+
+  // Yjs applies an update inside a transaction even when it cannot read it, so the last part's
+  // origin still reaches the binding and releases what the earlier parts gathered.
+  it('admits what the earlier parts brought when the last part cannot be applied', async () => {
+    const from = await source(2, 40);
+    // In the ledger's own order, so the earlier parts hold registrations and what follows them.
+    const sender = new Y.Doc();
+    const map = sender.getMap<Uint8Array>(ENTRIES_MAP);
+    sender.transact(() => {
+      for (const entry of from.all()) map.set(entry.id, entry.bytes);
+    });
+    const parts = splitUpdate(Y.encodeStateAsUpdate(sender), 4096);
+    expect(parts?.length).toBeGreaterThan(2);
+    const t = await target(from);
+    const errors: unknown[] = [];
+    const quiet = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      // Every part but the last as sent; in its place, bytes Yjs cannot read.
+      const count = (parts as Uint8Array[]).length;
+      await applyParts(
+        t.doc,
+        {
+          count,
+          part: (i) =>
+            (i < count - 1 ? (parts as Uint8Array[])[i] : new Uint8Array([9, 255])) as Uint8Array,
+        },
+        { turn: () => Promise.resolve() },
+      );
+    } finally {
+      console.error = quiet;
+    }
+    expect(errors).toHaveLength(1); // the broken part, reported
+    await t.settled();
+    // What the earlier parts wrote went through the validator, not left gathered for ever.
+    const inDoc = [...t.doc.getMap<Uint8Array>(ENTRIES_MAP).keys()].filter((k) =>
+      k.startsWith('sha256:'),
+    );
+    expect(inDoc.length).toBeGreaterThan(1);
+    const held = new Set(t.ledger.held().map((h) => h.entry.id));
+    for (const id of inDoc) expect(t.ledger.get(id) !== undefined || held.has(id)).toBe(true);
+    expect(t.ledger.size).toBeGreaterThan(1);
+  });
 
   it(`leaves changes of fewer than ${MANY} values to the value-by-value path`, async () => {
     const from = await source(2, 10);
