@@ -49,7 +49,59 @@ async function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<strin
   return sdp;
 }
 
-function link(pc: RTCPeerConnection, channel: Promise<RTCDataChannel>): PairedLink {
+/** Bytes a peer may send before this side starts syncing; more closes the channel. */
+const MAX_EARLY_BYTES = 16 * 1024 * 1024;
+
+/** A channel's messages, from the moment the channel is ours (`inbox`). */
+export interface Inbox {
+  readonly channel: RTCDataChannel;
+  /** Hands every message so far, then each one as it comes, to `consumer`; undo with `drop`. */
+  take(consumer: (data: Uint8Array) => void): void;
+  /** Messages from now on are dropped. */
+  drop(): void;
+}
+
+/**
+ * Listens to a channel as soon as it exists and keeps what the peer sends until syncing takes
+ * it. A listener added later misses messages dispatched before it: Chromium dispatches a data
+ * channel's events from task queues of their own, so the peer's first sync message can come
+ * before the task that resolves the answer's `setRemoteDescription` (and so before `sync`); its
+ * step 1 lost, this side never sends its state (seen in CI: the peer held only the genesis).
+ */
+export function inbox(channel: RTCDataChannel): Inbox {
+  channel.binaryType = 'arraybuffer';
+  let early: Uint8Array[] = [];
+  let earlyBytes = 0;
+  let consumer: ((data: Uint8Array) => void) | undefined;
+  channel.addEventListener('message', (event: MessageEvent) => {
+    const data = bytesOf(event.data);
+    if (consumer !== undefined) return consumer(data);
+    earlyBytes += data.length;
+    if (earlyBytes > MAX_EARLY_BYTES) {
+      early = [];
+      channel.close();
+      return;
+    }
+    early.push(data);
+  });
+  return {
+    channel,
+    take(next) {
+      consumer = next;
+      const kept = early;
+      early = [];
+      earlyBytes = 0;
+      for (const data of kept) next(data);
+    },
+    drop() {
+      consumer = () => undefined;
+      early = [];
+    },
+  };
+}
+
+function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
+  const channel = opened.then((box) => box.channel);
   const open = channel.then(
     (c) =>
       new Promise<void>((done, fail) => {
@@ -69,9 +121,9 @@ function link(pc: RTCPeerConnection, channel: Promise<RTCDataChannel>): PairedLi
         stopped = true;
       };
       void open.then(async () => {
-        const c = await channel;
+        const box = await opened;
         if (stopped) return;
-        stop = syncDoc(doc, c, events);
+        stop = syncDoc(doc, box, events);
       });
       return () => stop();
     },
@@ -80,12 +132,8 @@ function link(pc: RTCPeerConnection, channel: Promise<RTCDataChannel>): PairedLi
 }
 
 /** Runs the Yjs sync protocol for `doc` over an open channel. */
-function syncDoc(
-  doc: Y.Doc,
-  channel: RTCDataChannel,
-  events: { heard?(): void; closed?(): void },
-): () => void {
-  channel.binaryType = 'arraybuffer';
+function syncDoc(doc: Y.Doc, box: Inbox, events: { heard?(): void; closed?(): void }): () => void {
+  const channel = box.channel;
   const origin = Symbol('paired-peer');
   const send = makeFramedSender({
     send: (f) => channel.send(f as Uint8Array<ArrayBuffer>),
@@ -113,9 +161,9 @@ function syncDoc(
     }
   };
   const deliver = makeDelivery(doc, handle, { closed: () => stopped, via: origin });
-  const onMessage = (event: MessageEvent) => {
+  const onMessage = (data: Uint8Array) => {
     events.heard?.();
-    const message = reassembler.push(bytesOf(event.data));
+    const message = reassembler.push(data);
     if (message !== undefined) deliver(message);
   };
   /** Updates go to the peer unless they came from it (whole, or in parts). */
@@ -124,13 +172,13 @@ function syncDoc(
     write((e) => syncProtocol.writeUpdate(e, update));
   };
   const onClose = () => events.closed?.();
-  channel.addEventListener('message', onMessage);
   channel.addEventListener('close', onClose);
   doc.on('update', onUpdate);
   write((e) => syncProtocol.writeSyncStep1(e, doc));
+  box.take(onMessage);
   return () => {
     stopped = true;
-    channel.removeEventListener('message', onMessage);
+    box.drop();
     channel.removeEventListener('close', onClose);
     doc.off('update', onUpdate);
   };
@@ -143,7 +191,7 @@ export async function createPairingOffer(options: PairingOptions): Promise<{
   cancel(): void;
 }> {
   const pc = new RTCPeerConnection({ iceServers: [...options.iceServers] });
-  const channel = pc.createDataChannel(CHANNEL, { ordered: true });
+  const channel = inbox(pc.createDataChannel(CHANNEL, { ordered: true }));
   await pc.setLocalDescription(await pc.createOffer());
   const offer = await gathered(pc, options.gatherTimeoutMs ?? 5000);
   return {
@@ -162,8 +210,8 @@ export async function answerPairingOffer(
   options: PairingOptions,
 ): Promise<{ answer: string; link: PairedLink }> {
   const pc = new RTCPeerConnection({ iceServers: [...options.iceServers] });
-  const channel = new Promise<RTCDataChannel>((done) =>
-    pc.addEventListener('datachannel', (event) => done(event.channel), { once: true }),
+  const channel = new Promise<Inbox>((done) =>
+    pc.addEventListener('datachannel', (event) => done(inbox(event.channel)), { once: true }),
   );
   await pc.setRemoteDescription({ type: 'offer', sdp: offer });
   await pc.setLocalDescription(await pc.createAnswer());

@@ -27,6 +27,7 @@ import { openLedgerStore, type LedgerStore } from '../../src/storage/ledger-stor
 import { ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
 import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../../src/sync/webrtc.ts';
+import { answerPairingOffer, createPairingOffer } from '../../src/sync/pairing.ts';
 
 const T = '2026-12-06T10:00:00Z';
 const PATCH = `sha256:${'ab'.repeat(32)}`;
@@ -250,6 +251,49 @@ async function pairComplete(answerCode: string): Promise<void> {
 
 const pairState = () => paired?.state();
 
+// --- a bare pairing link whose first device starts syncing late ----------------------------
+
+let linkOffered: Awaited<ReturnType<typeof createPairingOffer>> | undefined;
+/** This page's doc on the bare link: plain keys, no ledger. */
+const linkDoc = new Y.Doc();
+
+async function linkOffer(): Promise<string> {
+  linkOffered = await createPairingOffer({ iceServers: [] });
+  return linkOffered.offer;
+}
+
+/** Answers and syncs at once (the peer's first sync message goes out as the channel opens). */
+async function linkAnswer(offer: string): Promise<string> {
+  const { answer, link } = await answerPairingOffer(offer, { iceServers: [] });
+  link.sync(linkDoc);
+  return answer;
+}
+
+/**
+ * Completes the link with `keys` keys in this page's doc, but starts syncing only `delayMs`
+ * after the channel opened, when the peer's first message has long been dispatched here.
+ */
+async function linkCompleteLate(answer: string, keys: number, delayMs: number): Promise<void> {
+  if (linkOffered === undefined) throw new Error('no link offered');
+  const map = linkDoc.getMap<number>('late');
+  linkDoc.transact(() => {
+    for (let i = 0; i < keys; i++) map.set(`k${i}`, i);
+  });
+  const link = await linkOffered.accept(answer);
+  await link.open;
+  await new Promise((done) => setTimeout(done, delayMs));
+  link.sync(linkDoc);
+}
+
+/** Keys in this page's doc on the bare link, once it holds `want` or `timeoutMs` passed. */
+async function linkHeld(want: number, timeoutMs: number): Promise<number> {
+  const map = linkDoc.getMap<number>('late');
+  const until = performance.now() + timeoutMs;
+  while (map.size < want && performance.now() < until)
+    await new Promise((done) => setTimeout(done, 20));
+  return map.size;
+}
+
 /** Renders QR SVGs as a camera would see them and reads the code back. */
 async function scanSvgs(svgs: string[]): Promise<string | undefined> {
   const texts: string[] = [];
@@ -389,6 +433,10 @@ const api = {
   pairAnswer,
   pairComplete,
   pairState,
+  linkOffer,
+  linkAnswer,
+  linkCompleteLate,
+  linkHeld,
   scanSvgs,
   hostile,
   ghost,
