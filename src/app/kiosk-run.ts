@@ -29,6 +29,8 @@ import {
 } from './kiosk-ledger.ts';
 import type { InFlight, KioskMemoryStore, KioskSource, Recovery } from './kiosk-record.ts';
 import { applyToTarget, rollbackOnTarget, type ActOutcome } from './patch-actions.ts';
+import { plainReasons } from './verdict-words.ts';
+import type { PolicyDecision } from '../core/policy/types.ts';
 
 /** A bundle the kiosk holds and may take. */
 export interface KioskBundle {
@@ -152,7 +154,14 @@ async function takeBundle(
     return void result.waiting.push(row(bundle, 'stale', reasons, 'STALE_LEDGER'));
   const stop = check.steps.find((s) => !s.ok);
   const code = check.status === 'denied' ? 'POLICY_DENIED' : (stop?.code ?? 'FAILED');
-  const why = reasons.length > 0 ? reasons : [stop?.message ?? 'refused'];
+  const plain = plainReasons(
+    check,
+    check.decision?.explanation as PolicyDecision | undefined,
+    ctx.ledger.registry().identities,
+    ctx.policy.compiled?.policy,
+  );
+  const why =
+    plain.length > 0 ? plain : reasons.length > 0 ? reasons : [stop?.message ?? 'refused'];
   if (last === undefined) {
     // Recorded once: the agent checks again, refuses and records `rejected` with the code.
     const outcome = await applyToTarget(

@@ -140,10 +140,23 @@ function lacking(failing: readonly RuleOutcome[]): string {
     : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1) as string}`;
 }
 
+/** Failing rules that say "do not apply" whatever else passes, strongest first. */
+const STRONGEST: readonly RuleOutcome['kind'][] = ['verdicts', 'not-flagged', 'no-malicious'];
+
+/** The failing rule a deny's headline names, if one of `STRONGEST` failed. */
+function strongestFailure(failing: readonly RuleOutcome[]): RuleOutcome | undefined {
+  for (const kind of STRONGEST) {
+    const found = failing.find((r) => r.kind === kind);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** The headline of a policy's deny: the strongest reason first, in plain words. */
 function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identity>): Headline {
   const failing = decision.rules.filter((r) => r.outcome === 'fail');
-  const verdicts = failing.find((r) => r.kind === 'verdicts');
+  const strongest = strongestFailure(failing);
+  const verdicts = strongest?.kind === 'verdicts' ? strongest : undefined;
   if (verdicts !== undefined) {
     const who = names(identities, verdicts.signers);
     const one = verdicts.signers.length === 1;
@@ -155,14 +168,14 @@ function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identi
       ],
     };
   }
-  const flagged = failing.find((r) => r.kind === 'not-flagged');
+  const flagged = strongest?.kind === 'not-flagged' ? strongest : undefined;
   if (flagged !== undefined)
     return {
       state: 'denied',
       headline: `Do not apply: this patch was flagged as compromised (${names(identities, flagged.signers)})`,
       because: [flagged.message],
     };
-  const malicious = failing.find((r) => r.kind === 'no-malicious');
+  const malicious = strongest?.kind === 'no-malicious' ? strongest : undefined;
   if (malicious !== undefined)
     return {
       state: 'denied',
@@ -232,4 +245,46 @@ export function headlineOf(
       ],
     };
   return stoppedEarly(result);
+}
+
+/** A phrase as a sentence: its first letter capitalised, a full stop at the end. */
+const asSentence = (text: string): string => {
+  const first = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/u.test(first) ? first : `${first}.`;
+};
+
+/**
+ * Why a checked patch is not applied, as a few plain sentences for a screen with no room for
+ * the rules (the kiosk): the strongest reason in words, then each rule that failed for another
+ * reason by its id and message, then what is missing and who could supply it. Each fact once:
+ * an `attestations` rule is said only as what is missing.
+ */
+export function plainReasons(
+  result: CheckResult,
+  decision: PolicyDecision | undefined,
+  identities: ReadonlyMap<string, Identity>,
+  policy: PolicyDocument | undefined,
+): string[] {
+  const head = headlineOf(result, decision, identities);
+  if (head.state === 'allowed') return [];
+  if (decision === undefined || result.status !== 'denied')
+    return [asSentence(head.headline.replace(/^Do not apply: /, '')), ...head.because];
+  const failing = decision.rules.filter((r) => r.outcome === 'fail');
+  const strongest = strongestFailure(failing);
+  const lines: string[] = [];
+  if (strongest !== undefined) lines.push(asSentence(head.headline.replace(/^Do not apply: /, '')));
+  for (const rule of failing)
+    if (rule !== strongest && rule.kind !== 'attestations')
+      lines.push(`${rule.id}: ${rule.message}`);
+  const missing = policy === undefined ? [] : missingRows(policy, decision, identities);
+  for (const row of missing) {
+    const who =
+      row.who.length > 0
+        ? ` Who could: ${row.who.join(', ')}.`
+        : row.failedIt.length > 0
+          ? ' Nobody else in the team can supply it.'
+          : '';
+    lines.push(asSentence(row.text) + who);
+  }
+  return lines.length > 0 ? lines : head.because;
 }

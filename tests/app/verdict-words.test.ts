@@ -1,8 +1,12 @@
-/** The verdict's words (src/app/verdict-words.ts): the headline names what is missing. */
+/**
+ * The verdict's words (src/app/verdict-words.ts): the headline names what is missing, and the
+ * kiosk's plain reasons say each fact once.
+ */
 import { describe, expect, it } from 'vitest';
-import { headlineOf } from '../../src/app/verdict-words.ts';
+import { headlineOf, plainReasons } from '../../src/app/verdict-words.ts';
 import type { CheckResult } from '../../src/core/agent/types.ts';
-import type { PolicyDecision, RuleOutcome } from '../../src/core/policy/types.ts';
+import type { Identity } from '../../src/core/ledger/registry.ts';
+import type { PolicyDecision, PolicyDocument, RuleOutcome } from '../../src/core/policy/types.ts';
 
 const denied: CheckResult = { status: 'denied', steps: [] };
 
@@ -49,5 +53,98 @@ describe('the needs-review headline', () => {
       expect(headline(failing('x', reason))).toBe(
         'Not yet: this patch needs more attestations before it can be applied here',
       );
+  });
+});
+
+describe('plain reasons (the kiosk)', () => {
+  const member = (did: string, name: string, roles: string[]): Identity => ({
+    ...{ did, name, registered: '2026-12-01T00:00:00Z', admin: false, malicious: false },
+    roles: Object.fromEntries(roles.map((r) => [r, { stake: 1, by: [] }])),
+  });
+  const identities = new Map(
+    [
+      member('did:key:zSam', 'Sam', ['reviewer']),
+      member('did:key:zRita', 'Rita', ['reviewer']),
+      member('did:key:zBob', 'Bob\u001b[2J', ['builder']),
+    ].map((m) => [m.did, m]),
+  );
+  const policy = {
+    rules: [
+      {
+        id: 'review',
+        kind: 'attestations',
+        reason: 'reviewed',
+        count: 2,
+        from: { roles: ['reviewer'] },
+      },
+      {
+        id: 'build',
+        kind: 'attestations',
+        reason: 'built',
+        count: 1,
+        from: { roles: ['builder'] },
+      },
+    ],
+  } as unknown as PolicyDocument;
+  const attest = (id: string, reason: string, observed: number, signers: string[] = []) => ({
+    ...failing(id, reason),
+    observed,
+    signers,
+  });
+  const rule = (kind: string, id: string, message: string, signers: string[] = []) =>
+    ({ ...failing(id, ''), kind, message, signers, expected: null }) as unknown as RuleOutcome;
+
+  it('says only what is missing, and who could supply it, when reviews are all it lacks', () => {
+    const lines = plainReasons(
+      denied,
+      decision([attest('review', 'reviewed', 1, ['did:key:zSam']), attest('build', 'built', 0)]),
+      identities,
+      policy,
+    );
+    // Sam's review counted already: only Rita could add one. Names are text (the page renders
+    // them as text nodes): Bob's is kept as registered.
+    expect(lines).toEqual([
+      'Needs 1 more review by a reviewer. Who could: Rita.',
+      'Needs 1 more build by a builder. Who could: Bob\u001b[2J.',
+    ]);
+  });
+
+  it('puts the strongest reason first and says a failing verdict once', () => {
+    const lines = plainReasons(
+      denied,
+      decision([
+        rule('verdicts', 'implicit:fail-verdicts', 'Rita marked the patch as failing', [
+          'did:key:zRita',
+        ]),
+        rule('max-chain', 'chain', 'chain of 5 systems; at most 3'),
+        attest('review', 'reviewed', 0),
+      ]),
+      identities,
+      policy,
+    );
+    expect(lines).toEqual([
+      'A registered reviewer marked this patch as failing (Rita).',
+      'chain: chain of 5 systems; at most 3',
+      'Needs 2 more reviews by a reviewer. Who could: Sam.',
+    ]);
+  });
+
+  it('names the failing rules when no plainer words say it', () => {
+    expect(
+      plainReasons(denied, decision([rule('max-chain', 'chain', 'too long')]), identities, policy),
+    ).toEqual(['chain: too long']);
+  });
+
+  it('says nothing for an allowed patch, and the headline for a check that stopped early', () => {
+    expect(plainReasons({ status: 'allowed', steps: [] }, undefined, identities, policy)).toEqual(
+      [],
+    );
+    const stopped: CheckResult = {
+      status: 'failed',
+      steps: [{ step: 'author', ok: false, code: 'UNKNOWN_AUTHOR', message: 'unknown author' }],
+    } as unknown as CheckResult;
+    expect(plainReasons(stopped, undefined, identities, policy)[0]).toBe(
+      'Signed, but not by anyone this team trusts.',
+    );
   });
 });

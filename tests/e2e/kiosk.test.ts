@@ -112,14 +112,17 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
     const row = page.getByTestId('kiosk-waiting-row').filter({ hasText: 'Untested tweak' });
     await row.waitFor({ timeout: 20_000 });
     expect(await row.textContent()).toContain('Refused by the team’s policy');
-    expect(await row.textContent()).toContain('Rita');
+    // Plain words, each fact once: who failed it, then what is missing.
+    expect(await row.locator('li').allTextContents()).toEqual([
+      'A registered reviewer marked this patch as failing (Rita).',
+      'Needs 1 more review by a reviewer. Nobody else in the team can supply it.',
+    ]);
     expect(await row.textContent()).toContain('POLICY_DENIED');
     expect(await state()).toBe('needs-attention');
     await expect.poll(history).toContain('Refused “Untested tweak”');
-    // The policy's words quote names between backticks: shown as code, as in the waiting row.
-    const note = page.getByTestId('kiosk-last-note');
-    expect(await note.textContent()).not.toContain('`');
-    expect(await note.locator('code').first().textContent()).toBe('reviewed');
+    // The last update is that refusal: its recorded reasons are not repeated beside the list.
+    expect(await page.getByTestId('kiosk-last').getAttribute('data-what')).toBe('rejected');
+    expect(await page.getByTestId('kiosk-last-note').count()).toBe(0);
     expect(await appConf(page)).toBe('mode=new\n');
     await shoot(page, 'kiosk-needs-attention');
   });

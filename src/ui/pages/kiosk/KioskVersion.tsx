@@ -14,6 +14,13 @@ function When(props: { row: VersionRow; now: number }) {
   );
 }
 
+/**
+ * A refusal whose bundle is still waiting: the waiting list says why, in plain words, so the
+ * note the ledger recorded (the policy's own reasons) is not said a second time here.
+ */
+const saidBelow = (status: KioskStatus, last: VersionRow): boolean =>
+  last.what === 'rejected' && status.waiting.some((row) => row.patch === last.patch);
+
 export function KioskVersion(props: { status: KioskStatus; now: number }) {
   return (
     <section class="panel stack" aria-labelledby="kiosk-version-title">
@@ -42,7 +49,7 @@ export function KioskVersion(props: { status: KioskStatus; now: number }) {
               {eventWords[last().what]} “{last().name}” <When row={last()} now={props.now} />
               <Show when={last().code}>{(code) => <code class="small"> {code()}</code>}</Show>
             </p>
-            <Show when={last().note}>
+            <Show when={!saidBelow(props.status, last()) && last().note}>
               {(note) => (
                 <p class="muted small" data-testid="kiosk-last-note">
                   <TickedText text={note()} />
