@@ -42,7 +42,30 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
 
   it('explains a chosen system’s score and charts it over the ledger’s history', async () => {
     const longTasks = await watchLongTasks(page);
+    /** Each card's box, and whether its did:key and Copy lie inside the card's border. */
+    const cards = () =>
+      page.getByTestId('rep-system').evaluateAll((buttons) =>
+        buttons.map((b) => {
+          const card = b.parentElement as HTMLElement;
+          const box = card.getBoundingClientRect();
+          const list = (card.parentElement as HTMLElement).getBoundingClientRect();
+          const did = card.querySelector('.did-short')?.getBoundingClientRect();
+          return {
+            // Within the list: the page may scroll to the chosen system's detail.
+            box: [box.x - list.x, box.y - list.y, box.width, box.height],
+            bordered: getComputedStyle(card).borderTopWidth !== '0px',
+            didInside:
+              did !== undefined && did.top >= box.top && did.bottom <= box.bottom && did.height > 0,
+          };
+        }),
+      );
+    const before = await cards();
+    expect(before.every((c) => c.bordered && c.didInside)).toBe(true);
     await system(page, fixture.dids.rita).click();
+    // Choosing a system marks its card without moving any card (the list renders again).
+    await expect
+      .poll(async () => (await cards()).map((c) => c.box))
+      .toEqual(before.map((c) => c.box));
     const detail = page.getByTestId('rep-detail');
     expect(await detail.getByRole('heading', { level: 2 }).textContent()).toBe('Rita');
     expect(await page.getByTestId('rep-why').textContent()).toMatch(
