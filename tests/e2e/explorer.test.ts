@@ -166,6 +166,11 @@ describeBrowser('ledger explorer with 10k entries (Chromium, production build)',
       `explorer: first rows of ${expected} entries in ${ms.toFixed(0)} ms; ${inDom} rows in the DOM`,
     );
     expect(inDom).toBeLessThan(60);
+    // Counts are grouped as everywhere else in the app ("10,021", not "10021").
+    const grouped = new Intl.NumberFormat('en-US').format(expected);
+    expect(await page.getByRole('tab', { name: /^Entries/ }).textContent()).toBe(
+      `Entries (${grouped})`,
+    );
     const first = page.getByTestId('entry-row').first();
     expect(await first.getAttribute('data-kind')).toBe('genesis');
     await shoot(page, 'ledger-entries');

@@ -6,6 +6,7 @@
 import { Tabs } from '@kobalte/core/tabs';
 import { useServices } from '../../../app/context.ts';
 import { TeamGate } from '../../components/TeamGate.tsx';
+import { formatCount } from '../../components/format.ts';
 import { downloadFile, teamFileName } from '../../components/download.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { LedgerFileImport } from '../../components/LedgerFileImport.tsx';
@@ -23,16 +24,16 @@ function Explorer(props: { team: OpenTeam }) {
       <Tabs class="tabs" defaultValue="entries">
         <Tabs.List class="tab-list" aria-label="Ledger views">
           <Tabs.Trigger class="tab" value="entries">
-            Entries ({props.team.entries().length})
+            Entries ({formatCount(props.team.entries().length)})
           </Tabs.Trigger>
           <Tabs.Trigger class="tab" value="quarantine">
             Quarantine
           </Tabs.Trigger>
           <Tabs.Trigger class="tab" value="equivocations">
-            Equivocations ({props.team.equivocations().length})
+            Equivocations ({formatCount(props.team.equivocations().length)})
           </Tabs.Trigger>
           <Tabs.Trigger class="tab" value="checkpoints">
-            Checkpoints ({props.team.checkpoints().length})
+            Checkpoints ({formatCount(props.team.checkpoints().length)})
           </Tabs.Trigger>
         </Tabs.List>
         <Tabs.Content class="tab-panel" value="entries">
