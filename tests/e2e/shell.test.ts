@@ -32,6 +32,7 @@ function readDeviceRecord(page: Page) {
       privateKey: CryptoKey;
       publicKey: Uint8Array;
       name: string;
+      created: string;
     }>((done, fail) => {
       const request = db.transaction('device').objectStore('device').get('device');
       request.onsuccess = () => done(request.result);
@@ -57,6 +58,7 @@ function readDeviceRecord(page: Page) {
     return {
       publicKey: [...record.publicKey],
       name: record.name,
+      created: record.created,
       extractable: record.privateKey.extractable,
       exportError,
       verifies,
@@ -186,6 +188,9 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
     const did = didFromPublicKey(Uint8Array.from(record.publicKey));
     expect(await identity.locator('[data-did]').getAttribute('data-did')).toBe(did);
     expect(await identity.getByRole('button', { name: 'Copy the did:key' }).count()).toBe(1);
+    // When the key was made, in UTC like every time on the ledger, not in a locale's format.
+    const made = `${record.created.slice(0, 10)} ${record.created.slice(11, 19)} UTC`;
+    expect(await identity.textContent()).toContain(`Key made ${made}.`);
     const facts = await page.getByTestId('key-facts').textContent();
     expect(facts).toContain('cannot leave it');
     expect(facts).toContain('ask an admin to endorse it');

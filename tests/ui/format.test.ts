@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   counted,
+  deviceTime,
   formatCount,
   inlineName,
   ledgerTime,
@@ -52,6 +53,16 @@ describe('ledgerTime', () => {
     expect(ledgerTime('2026-11-22T03:49:06Z')).toBe('2026-11-22 03:49:06 UTC');
     // Only the trailing Z is the zone; nothing else in the text is touched.
     expect(ledgerTime('2026-11-22T03:49:06.123Z')).toBe('2026-11-22 03:49:06.123 UTC');
+  });
+});
+
+describe('deviceTime', () => {
+  it('shows a time this device recorded in UTC to the second, whatever its form', () => {
+    expect(deviceTime('2026-12-07T03:45:51.123Z')).toBe('2026-12-07 03:45:51 UTC');
+    expect(deviceTime(Date.UTC(2026, 11, 7, 3, 45, 51, 999))).toBe('2026-12-07 03:45:51 UTC');
+    // A stored record is not trusted to hold a time.
+    for (const bad of ['', 'yesterday', Number.NaN, 8.64e15 + 1])
+      expect(deviceTime(bad)).toBe('at an unknown time');
   });
 });
 

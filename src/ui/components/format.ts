@@ -43,11 +43,13 @@ export function formatAgo(then: string | number, now: number): string {
 }
 
 /**
- * A time in the reader's locale, without the direction marks some locales' formats hold (an
- * Arabic or Hebrew one): the page shows such marks as escapes (ui/visible-text.ts).
+ * A time this device recorded (an ISO string with milliseconds, or ms since the epoch) as the
+ * ledger's times are shown: "2026-12-07 03:45:51 UTC"; a time that is not one says so.
  */
-export function localTime(then: string | number): string {
-  return new Date(then).toLocaleString().replace(/[\u061c\u200e\u200f]/gu, '');
+export function deviceTime(then: string | number): string {
+  const date = new Date(then);
+  if (Number.isNaN(date.getTime())) return 'at an unknown time';
+  return ledgerTime(date.toISOString().replace(/\.\d{3}Z$/, 'Z'));
 }
 
 /**

@@ -8,7 +8,7 @@ import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
-import { localTime } from '../../components/format.ts';
+import { deviceTime } from '../../components/format.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 import { PasskeysPanel } from './PasskeysPanel.tsx';
 import { AppPanel } from './AppPanel.tsx';
@@ -62,7 +62,7 @@ export default function SettingsPage() {
                 <Did did={key().did} />
               </div>
               <p class="muted small">
-                Key made {localTime(key().created)}. Ed25519, kept in this browser’s storage as a
+                Key made {deviceTime(key().created)}. Ed25519, kept in this browser’s storage as a
                 non-exportable key.
               </p>
             </>
