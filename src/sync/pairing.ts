@@ -132,7 +132,11 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
 }
 
 /** Runs the Yjs sync protocol for `doc` over an open channel. */
-function syncDoc(doc: Y.Doc, box: Inbox, events: { heard?(): void; closed?(): void }): () => void {
+export function syncDoc(
+  doc: Y.Doc,
+  box: Inbox,
+  events: { heard?(): void; closed?(): void },
+): () => void {
   const channel = box.channel;
   const origin = Symbol('paired-peer');
   const send = makeFramedSender({
@@ -173,6 +177,8 @@ function syncDoc(doc: Y.Doc, box: Inbox, events: { heard?(): void; closed?(): vo
   };
   const onClose = () => events.closed?.();
   channel.addEventListener('close', onClose);
+  // Closed before syncing began (by the peer, or by the inbox's bound): its event has passed.
+  if (channel.readyState === 'closed') queueMicrotask(onClose);
   doc.on('update', onUpdate);
   write((e) => syncProtocol.writeSyncStep1(e, doc));
   box.take(onMessage);

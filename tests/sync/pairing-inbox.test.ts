@@ -5,8 +5,12 @@
  * starts has its channel closed. A fake channel (an EventTarget) stands in for RTCDataChannel;
  * tests/e2e/pairing.test.ts runs the same through two Chromiums.
  */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { describe, expect, it } from 'vitest';
-import { inbox } from '../../src/sync/pairing.ts';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import { inbox, syncDoc } from '../../src/sync/pairing.ts';
 
 class FakeChannel extends EventTarget {
   binaryType = 'blob';
@@ -71,5 +75,51 @@ describe('pairing inbox', () => {
     const seen: number[] = [];
     box.take((data) => seen.push(data.length));
     expect(seen).toEqual([]);
+  });
+});
+
+describe('pairing sync over a channel', () => {
+  it('says the link closed when the channel closed before syncing began', async () => {
+    const channel = Object.assign(new FakeChannel(), {
+      readyState: 'closed',
+      bufferedAmount: 0,
+      send() {
+        throw new DOMException('closed', 'InvalidStateError');
+      },
+    });
+    const box = inbox(channel as unknown as RTCDataChannel);
+    let closed = 0;
+    const stop = syncDoc(new Y.Doc(), box, { closed: () => closed++ });
+    await Promise.resolve();
+    expect(closed).toBe(1);
+    stop();
+  });
+
+  it('answers a step 1 that came before syncing began with this side’s state', () => {
+    const sent: Uint8Array[] = [];
+    const channel = Object.assign(new FakeChannel(), {
+      readyState: 'open',
+      bufferedAmount: 0,
+      send: (frame: Uint8Array) => void sent.push(frame.slice()),
+    });
+    const box = inbox(channel as unknown as RTCDataChannel);
+    const peer = new Y.Doc();
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, 0);
+    syncProtocol.writeSyncStep1(encoder, peer);
+    channel.receive(encoding.toUint8Array(encoder)); // before sync: kept by the inbox
+    const doc = new Y.Doc();
+    doc.getMap('late').set('k', 1);
+    let heard = 0;
+    const stop = syncDoc(doc, box, { heard: () => heard++ });
+    expect(heard).toBe(1);
+    // Our step 1, then our step 2 (the answer to the kept step 1): applied, the peer has k.
+    const replies = sent.map((m) => decoding.createDecoder(m));
+    for (const decoder of replies) {
+      expect(decoding.readVarUint(decoder)).toBe(0);
+      syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), peer, 'test');
+    }
+    expect(peer.getMap('late').get('k')).toBe(1);
+    stop();
   });
 });
