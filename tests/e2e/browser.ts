@@ -335,6 +335,8 @@ export async function shoot(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize();
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Colours that change with the scheme may fade (the drop zone's 0.15 s): let them settle.
+    await page.waitForTimeout(250);
     for (const width of SHOT_WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
       await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));

@@ -79,6 +79,10 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
     expect(points.length).toBeGreaterThanOrEqual(6);
     expect(points.at(-1)).toMatch(/after [\d,]+ entr(y|ies)$/);
     expect(await detail.textContent()).toContain('No posture reports about this system');
+    // Who vouched for it, in words: "(none yet)", "(1 system)", never "(trusted by 0)".
+    expect(await detail.textContent()).toMatch(
+      /vouched for its work: \d+\.\d% \((none yet|[\d,]+ systems?)\)\./,
+    );
     expect(await system(page, fixture.dids.rita).getAttribute('aria-pressed')).toBe('true');
     expect((await longTasks()).filter((ms) => ms > 200)).toEqual([]);
     await expectAccessible(page, 'reputation detail');

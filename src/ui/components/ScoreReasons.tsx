@@ -15,7 +15,8 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
     <ul class="plain-list small">
       <li>
         From pre-trust (admins and stake): {percentOf(e().pretrust.ppb)}; from other systems that
-        vouched for its work: {percentOf(e().fromOthers)} (trusted by {e().trustedBy}).
+        vouched for its work: {percentOf(e().fromOthers)} (
+        {e().trustedBy === 0 ? 'none yet' : counted(e().trustedBy, 'system', 'systems')}).
       </li>
       <For each={e().contributors}>
         {(c) => (
