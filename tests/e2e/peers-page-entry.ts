@@ -305,11 +305,17 @@ async function scanSvgs(svgs: string[]): Promise<string | undefined> {
     canvas.width = canvas.height = 800;
     const context = canvas.getContext('2d');
     if (context === null) throw new Error('no 2d context');
-    context.fillStyle = '#fff';
-    context.fillRect(0, 0, 800, 800);
-    context.drawImage(image, 40, 40, 720, 720);
-    const text = await scanQr(context.getImageData(0, 0, 800, 800));
-    if (text !== undefined) texts.push(text);
+    // A camera's frames see the code at one size after another, as the hand moves: the first
+    // that reads is taken (one size alone is misread now and then by the JS decoder).
+    for (const size of [720, 660, 600]) {
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, 800, 800);
+      context.drawImage(image, 40, 40, size, size);
+      const text = await scanQr(context.getImageData(0, 0, 800, 800));
+      if (text === undefined) continue;
+      texts.push(text);
+      break;
+    }
   }
   return joinQrParts(texts).code;
 }
