@@ -20,8 +20,12 @@ export type PairingStep =
   | { kind: 'preparing'; role: 'offer' | 'answer' }
   /** This device's offer, to show; the answer is awaited. */
   | { kind: 'offering'; code: string; parts: string[] }
-  /** This device's answer to an offer, to show back; the link opens once it is read. */
-  | { kind: 'answering'; code: string; parts: string[] }
+  /** This device's answer to an offer, to show back; `link` opens once it is read. */
+  | { kind: 'answering'; code: string; parts: string[]; link: number }
+  /** The answer was read here: `link` is opening. */
+  | { kind: 'linking'; link: number }
+  /** The link of the last pairing is open (it is listed among the links). */
+  | { kind: 'paired' }
   | { kind: 'failed'; code: ErrorCode | 'FAILED'; message: string };
 
 export interface PairedLink {
@@ -66,8 +70,12 @@ export function createPairings(
   let next = 1;
 
   const links = () => sessions().map(({ id, session }) => ({ id, ...session.state() }));
-  const adopt = (session: PairingSession) =>
-    setSessions((list) => [...list, { id: next++, session }]);
+  /** Keeps a session among the links; its id. */
+  const adopt = (session: PairingSession): number => {
+    const id = next++;
+    setSessions((list) => [...list, { id, session }]);
+    return id;
+  };
   const cancel = () => {
     offered?.cancel();
     offered = undefined;
@@ -98,14 +106,25 @@ export function createPairings(
     });
   });
 
+  // The answer shown, or the answer read: once that link opens, the pairing is done and its
+  // code is no longer shown (a technician would wonder whether to scan it again).
+  createEffect(() => {
+    const now = step();
+    if (now.kind !== 'answering' && now.kind !== 'linking') return;
+    const link = links().find((l) => l.id === now.link);
+    if (link?.status === 'connected') setStep({ kind: 'paired' });
+    else if (link?.status === 'closed')
+      setStep({ kind: 'failed', code: 'FAILED', message: 'the link closed before it opened' });
+  });
+
   async function answer(code: string): Promise<void> {
     offered?.cancel(); // the other device offered first: ours is not needed
     offered = undefined;
     setStep({ kind: 'preparing', role: 'answer' });
     const { answerPairing } = await load();
     const answered = await answerPairing(opened(), code, options());
-    adopt(answered.session);
-    setStep({ kind: 'answering', code: answered.code, parts: answered.parts });
+    const link = adopt(answered.session);
+    setStep({ kind: 'answering', code: answered.code, parts: answered.parts, link });
   }
 
   async function complete(code: string): Promise<void> {
@@ -113,8 +132,7 @@ export function createPairings(
       throw new Error('that code is an answer; show an offer on this device first');
     const session = await offered.complete(code);
     offered = undefined;
-    adopt(session);
-    setStep({ kind: 'idle' });
+    setStep({ kind: 'linking', link: adopt(session) });
   }
 
   return {

@@ -239,6 +239,9 @@ describeBrowser('join a team over the network (Chromium, two profiles, loopback 
         .poll(() => page.getByTestId('paired-peer').getAttribute('data-status'), LONG)
         .toBe('connected');
     expect(await a.getByTestId('sync-state').textContent()).toBe('Connected to 1 peer');
+    // Once the link is open, both say the pairing is done; the answer's code is gone from B.
+    for (const page of [a, b]) await page.getByTestId('pair-done').waitFor(LONG);
+    expect(await b.getByTestId('pair-answer').count()).toBe(0);
     await a.getByTestId('peer-list').scrollIntoViewIfNeeded();
     // At every width the row's action keeps its words inside its button (at 768px, beside the
     // side navigation, "Disconnect" ran out of a column too narrow for it).

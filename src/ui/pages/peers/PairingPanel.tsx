@@ -87,6 +87,17 @@ function Step() {
           </div>
         )}
       </Match>
+      <Match when={inPhase(pairings.step(), 'linking')}>
+        <p role="status" class="muted" data-testid="pair-linking">
+          Answer read: opening the link…
+        </p>
+      </Match>
+      <Match when={inPhase(pairings.step(), 'paired')}>
+        <p role="status" class="notice" data-testid="pair-done">
+          Paired: the link is open, and the other device is listed under Connected peers. Everything
+          it sends is checked before it counts.
+        </p>
+      </Match>
       <Match when={inPhase(pairings.step(), 'failed')}>
         {(step) => (
           <p class="notice notice-denied" role="alert" data-testid="pair-failed">
