@@ -17,6 +17,8 @@ export interface PairingState {
   status: 'connecting' | 'connected' | 'closed';
   /** When the paired device last sent anything (ms since epoch). */
   lastHeard?: number;
+  /** Why the link closed before it opened, in words. */
+  reason?: string;
 }
 
 export interface PairingSession {
@@ -53,7 +55,11 @@ function session(ledger: Ledger, link: PairedLink, options: PairingOptions): Pai
   const [state, setState] = createSignal<PairingState>({ status: 'connecting' });
   void link.open.then(
     () => setState((s) => (s.status === 'closed' ? s : { ...s, status: 'connected' })),
-    () => setState({ status: 'closed' }),
+    (error: unknown) =>
+      setState({
+        status: 'closed',
+        reason: (error instanceof Error ? error.message : String(error)).replace(/^pairing: /, ''),
+      }),
   );
   const stop = link.sync(doc, {
     heard: () => setState({ status: 'connected', lastHeard: now() }),

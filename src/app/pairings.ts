@@ -33,6 +33,8 @@ export interface PairedLink {
   status: 'connecting' | 'connected' | 'closed';
   /** When the paired device last sent anything (ms since the epoch). */
   lastHeard?: number;
+  /** Why it closed before it opened, in words. */
+  reason?: string;
 }
 
 export interface PairingService {
@@ -114,7 +116,11 @@ export function createPairings(
     const link = links().find((l) => l.id === now.link);
     if (link?.status === 'connected') setStep({ kind: 'paired' });
     else if (link?.status === 'closed')
-      setStep({ kind: 'failed', code: 'FAILED', message: 'the link closed before it opened' });
+      setStep({
+        kind: 'failed',
+        code: 'FAILED',
+        message: link.reason ?? 'the link closed before it opened',
+      });
   });
 
   async function answer(code: string): Promise<void> {

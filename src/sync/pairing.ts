@@ -100,9 +100,26 @@ export function inbox(channel: RTCDataChannel): Inbox {
   };
 }
 
+/**
+ * Rejects once the connection has failed (ICE found no path between the devices): the channel
+ * would never open, and on the answering side the channel never even arrives.
+ */
+function connectionFailed(pc: RTCPeerConnection): Promise<never> {
+  return new Promise((_, fail) => {
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'failed')
+        fail(
+          new Error(
+            'pairing: the devices could not reach each other: they must be on one network, or reach each other through ICE servers set in Settings',
+          ),
+        );
+    });
+  });
+}
+
 function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
   const channel = opened.then((box) => box.channel);
-  const open = channel.then(
+  const channelOpen = channel.then(
     (c) =>
       new Promise<void>((done, fail) => {
         if (c.readyState === 'open') return done();
@@ -112,6 +129,11 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
         });
       }),
   );
+  const failed = connectionFailed(pc);
+  const open = Promise.race([channelOpen, failed]);
+  // Either may settle after the race did (a link that fails once open closes its channel too).
+  channelOpen.catch(() => undefined);
+  failed.catch(() => undefined);
   open.catch(() => undefined);
   return {
     open,

@@ -1,27 +1,18 @@
 /**
- * The pairing link's inbox (src/sync/pairing.ts): a data channel's messages are kept from the
- * moment the channel exists until syncing takes them, in order, so the peer's first sync
- * message is never dispatched to nobody; a peer that sends more than the bound before syncing
- * starts has its channel closed. A fake channel (an EventTarget) stands in for RTCDataChannel;
- * tests/e2e/pairing.test.ts runs the same through two Chromiums.
+ * Pairing's link (src/sync/pairing.ts) over stand-ins for the browser's objects (EventTargets):
+ * the inbox keeps a data channel's messages from the moment the channel exists until syncing
+ * takes them, in order, so the peer's first sync message is never dispatched to nobody, and a
+ * peer that sends more than the bound before syncing starts has its channel closed; a channel
+ * closed before syncing shows the link closed; devices that cannot reach each other are told
+ * so. tests/e2e/pairing.test.ts runs the link through two Chromiums.
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { inbox, syncDoc } from '../../src/sync/pairing.ts';
-
-class FakeChannel extends EventTarget {
-  binaryType = 'blob';
-  closed = 0;
-  close(): void {
-    this.closed++;
-  }
-  receive(data: unknown): void {
-    this.dispatchEvent(new MessageEvent('message', { data }));
-  }
-}
+import { answerPairingOffer, createPairingOffer, inbox, syncDoc } from '../../src/sync/pairing.ts';
+import { FakeChannel, FakePeerConnection } from './fake-rtc.ts';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -121,5 +112,44 @@ describe('pairing sync over a channel', () => {
     }
     expect(peer.getMap('late').get('k')).toBe(1);
     stop();
+  });
+});
+
+describe('a pairing whose devices cannot reach each other', () => {
+  it('says so on both sides, where the link waited for good', async () => {
+    vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+    try {
+      const offer = await createPairingOffer({ iceServers: [] });
+      const offering = FakePeerConnection.last as FakePeerConnection;
+      const { link: answered } = await answerPairingOffer('v=0 offer', { iceServers: [] });
+      const answering = FakePeerConnection.last as FakePeerConnection;
+      const linked = await offer.accept('v=0 answer');
+      offering.fail();
+      answering.fail(); // the answering side never even got its channel
+      await expect(linked.open).rejects.toThrow(/could not reach each other/);
+      await expect(answered.open).rejects.toThrow(/could not reach each other/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('leaves an open link to its channel: a later failure is no unhandled rejection', async () => {
+    vi.stubGlobal('RTCPeerConnection', FakePeerConnection);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const offer = await createPairingOffer({ iceServers: [] });
+      const pc = FakePeerConnection.last as FakePeerConnection;
+      const linked = await offer.accept('v=0 answer');
+      Object.assign(pc.channel, { readyState: 'open' }).dispatchEvent(new Event('open'));
+      await linked.open;
+      pc.fail();
+      await new Promise((done) => setTimeout(done, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      vi.unstubAllGlobals();
+    }
   });
 });
