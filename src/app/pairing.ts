@@ -10,7 +10,13 @@ import { yieldingLedger } from '../sync/yielding.ts';
 import { bindLedgerDoc } from '../sync/ledger-doc.ts';
 import { bindingAdmission } from './worker-admission.ts';
 import type { WorkerPool } from './worker-pool.ts';
-import { answerPairingOffer, createPairingOffer, type PairedLink } from '../sync/pairing.ts';
+import {
+  answerPairingOffer,
+  createPairingOffer,
+  newCounters,
+  type PairedLink,
+  type PairingCounters,
+} from '../sync/pairing.ts';
 import { decodePairingCode, encodePairingCode, qrSvgs, splitForQr } from './pairing-code.ts';
 
 export interface PairingState {
@@ -23,6 +29,8 @@ export interface PairingState {
 
 export interface PairingSession {
   readonly state: Accessor<PairingState>;
+  /** What the link's sync did so far (frames, messages, errors), for support. */
+  readonly counters: Readonly<PairingCounters>;
   /** Resolves once everything the peer sent so far went through the validator. */
   settled(): Promise<void>;
   close(): void;
@@ -61,12 +69,18 @@ function session(ledger: Ledger, link: PairedLink, options: PairingOptions): Pai
         reason: (error instanceof Error ? error.message : String(error)).replace(/^pairing: /, ''),
       }),
   );
-  const stop = link.sync(doc, {
-    heard: () => setState({ status: 'connected', lastHeard: now() }),
-    closed: () => setState((s) => ({ ...s, status: 'closed' })),
-  });
+  const counters = newCounters();
+  const stop = link.sync(
+    doc,
+    {
+      heard: () => setState({ status: 'connected', lastHeard: now() }),
+      closed: () => setState((s) => ({ ...s, status: 'closed' })),
+    },
+    counters,
+  );
   return {
     state,
+    counters,
     settled: () => binding.settled(),
     close() {
       stop();

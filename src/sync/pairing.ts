@@ -25,12 +25,23 @@ export interface PairingOptions {
 export interface PairedLink {
   /** Resolves when the data channel opens. */
   readonly open: Promise<void>;
-  /** Syncs `doc` over the channel once it opens; returns a stop function. */
-  sync(doc: Y.Doc, events?: { heard?(): void; closed?(): void }): () => void;
+  /** Syncs `doc` over the channel once it opens, counting in `counters`; returns a stop. */
+  sync(
+    doc: Y.Doc,
+    events?: { heard?(): void; closed?(): void },
+    counters?: PairingCounters,
+  ): () => void;
   close(): void;
 }
 
 const CHANNEL = 'patchtrail-ledger';
+/**
+ * How often each side asks again for what it lacks (a sync step 1; the answer is a step 2 with
+ * only what is missing, a few bytes when nothing is), as y-websocket's `resyncInterval` does:
+ * one lost message must not leave a device behind for as long as the link stays open (CI saw a
+ * device hold only the genesis, every message after the first exchange missing).
+ */
+export const RESYNC_MS = 10_000;
 const MESSAGE_SYNC = 0;
 
 async function gathered(pc: RTCPeerConnection, timeoutMs: number): Promise<string> {
@@ -137,7 +148,7 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
   open.catch(() => undefined);
   return {
     open,
-    sync(doc, events = {}) {
+    sync(doc, events = {}, counters = newCounters()) {
       let stopped = false;
       let stop = () => {
         stopped = true;
@@ -145,7 +156,7 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
       void open.then(async () => {
         const box = await opened;
         if (stopped) return;
-        stop = syncDoc(doc, box, events);
+        stop = syncDoc(doc, box, events, counters);
       });
       return () => stop();
     },
@@ -153,18 +164,58 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
   };
 }
 
+/** What a link's sync did, for support and for tests that must say why a sync stalled. */
+export interface PairingCounters {
+  /** Frames heard, and the bytes in them. */
+  framesIn: number;
+  bytesIn: number;
+  /** Whole messages reassembled, and messages the reassembler dropped. */
+  messagesIn: number;
+  droppedIn: number;
+  /** Sync messages handled by type (0: step 1, 1: step 2, 2: update), and those that threw. */
+  handled: [number, number, number];
+  handleErrors: number;
+  /** Messages and frames sent, and sends the channel refused (the first one's words). */
+  messagesOut: number;
+  framesOut: number;
+  sendErrors: number;
+  firstError?: string;
+}
+
+export const newCounters = (): PairingCounters => ({
+  ...{ framesIn: 0, bytesIn: 0, messagesIn: 0, droppedIn: 0, handled: [0, 0, 0] },
+  ...{ handleErrors: 0, messagesOut: 0, framesOut: 0, sendErrors: 0 },
+});
+
 /** Runs the Yjs sync protocol for `doc` over an open channel. */
 export function syncDoc(
   doc: Y.Doc,
   box: Inbox,
   events: { heard?(): void; closed?(): void },
+  counters: PairingCounters = newCounters(),
 ): () => void {
   const channel = box.channel;
   const origin = Symbol('paired-peer');
-  const send = makeFramedSender({
-    send: (f) => channel.send(f as Uint8Array<ArrayBuffer>),
+  const noted = (error: unknown) => {
+    counters.firstError ??= error instanceof Error ? `${error.name}: ${error.message}` : 'error';
+  };
+  const framed = makeFramedSender({
+    send: (f) => {
+      try {
+        channel.send(f as Uint8Array<ArrayBuffer>);
+        counters.framesOut++;
+      } catch (error) {
+        counters.sendErrors++;
+        noted(error);
+        throw error;
+      }
+    },
     channel: () => channel,
   });
+  const send = (message: Uint8Array) => {
+    counters.messagesOut++;
+    framed(message);
+  };
   const reassembler = makeReassembler({ maxMessageBytes: MAX_MESSAGE_BYTES, maxPartial: 4 });
   const write = (fill: (encoder: encoding.Encoder) => void) => {
     const encoder = encoding.createEncoder();
@@ -178,19 +229,28 @@ export function syncDoc(
     try {
       const decoder = decoding.createDecoder(message);
       if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return;
+      const type = message[1] ?? 0;
+      if (type <= 2) counters.handled[type as 0 | 1 | 2]++;
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, MESSAGE_SYNC);
       syncProtocol.readSyncMessage(decoder, encoder, doc, origin);
       if (encoding.length(encoder) > 1) send(encoding.toUint8Array(encoder));
-    } catch {
+    } catch (error) {
       // A malformed message from the peer: ignored (what it carried never reached the ledger).
+      counters.handleErrors++;
+      noted(error);
     }
   };
   const deliver = makeDelivery(doc, handle, { closed: () => stopped, via: origin });
   const onMessage = (data: Uint8Array) => {
     events.heard?.();
+    counters.framesIn++;
+    counters.bytesIn += data.length;
     const message = reassembler.push(data);
-    if (message !== undefined) deliver(message);
+    counters.droppedIn = reassembler.dropped;
+    if (message === undefined) return;
+    counters.messagesIn++;
+    deliver(message);
   };
   /** Updates go to the peer unless they came from it (whole, or in parts). */
   const onUpdate = (update: Uint8Array, from: unknown) => {
@@ -202,10 +262,16 @@ export function syncDoc(
   // Closed before syncing began (by the peer, or by the inbox's bound): its event has passed.
   if (channel.readyState === 'closed') queueMicrotask(onClose);
   doc.on('update', onUpdate);
+  const askAgain = () => {
+    if (channel.readyState === 'open') write((e) => syncProtocol.writeSyncStep1(e, doc));
+  };
+  const resync = setInterval(askAgain, RESYNC_MS);
+  channel.addEventListener('close', () => clearInterval(resync), { once: true });
   write((e) => syncProtocol.writeSyncStep1(e, doc));
   box.take(onMessage);
   return () => {
     stopped = true;
+    clearInterval(resync);
     box.drop();
     channel.removeEventListener('close', onClose);
     doc.off('update', onUpdate);

@@ -250,6 +250,7 @@ async function pairComplete(answerCode: string): Promise<void> {
 }
 
 const pairState = () => paired?.state();
+const pairCounters = () => (paired === undefined ? undefined : { ...paired.counters });
 
 // --- a bare pairing link whose first device starts syncing late ----------------------------
 
@@ -439,6 +440,7 @@ const api = {
   pairAnswer,
   pairComplete,
   pairState,
+  pairCounters,
   linkOffer,
   linkAnswer,
   linkCompleteLate,

@@ -11,7 +11,14 @@ import * as encoding from 'lib0/encoding';
 import { describe, expect, it, vi } from 'vitest';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { answerPairingOffer, createPairingOffer, inbox, syncDoc } from '../../src/sync/pairing.ts';
+import {
+  answerPairingOffer,
+  createPairingOffer,
+  inbox,
+  newCounters,
+  RESYNC_MS,
+  syncDoc,
+} from '../../src/sync/pairing.ts';
 import { FakeChannel, FakePeerConnection } from './fake-rtc.ts';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -150,6 +157,37 @@ describe('a pairing whose devices cannot reach each other', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
       vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('resync', () => {
+  it('heals a lost first exchange: each side asks again every RESYNC_MS', () => {
+    vi.useFakeTimers();
+    try {
+      const toA = Object.assign(new FakeChannel(), { readyState: 'open' });
+      const toB = Object.assign(new FakeChannel(), { readyState: 'open' });
+      let lost = 2; // A's step 1, then A's answer to B's step 1: B learns nothing from A
+      toA.send = (frame: Uint8Array) => void (lost-- > 0 ? undefined : toB.receive(frame.slice()));
+      toB.send = (frame: Uint8Array) => toA.receive(frame.slice());
+      const [a, b] = [new Y.Doc(), new Y.Doc()];
+      a.getMap('late').set('k', 1);
+      const counters = newCounters();
+      const stops = [
+        syncDoc(a, inbox(toA as never), {}),
+        syncDoc(b, inbox(toB as never), {}, counters),
+      ];
+      expect(b.getMap('late').get('k')).toBeUndefined();
+      vi.advanceTimersByTime(RESYNC_MS);
+      expect(b.getMap('late').get('k')).toBe(1);
+      expect(counters.handled[1]).toBeGreaterThanOrEqual(1); // a step 2 reached B
+      // Stopped, a side asks no more.
+      for (const stop of stops) stop();
+      const sent = counters.messagesOut;
+      vi.advanceTimersByTime(3 * RESYNC_MS);
+      expect(counters.messagesOut).toBe(sent);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });
