@@ -153,11 +153,14 @@ function link(pc: RTCPeerConnection, opened: Promise<Inbox>): PairedLink {
       let stop = () => {
         stopped = true;
       };
-      void open.then(async () => {
-        const box = await opened;
-        if (stopped) return;
-        stop = syncDoc(doc, box, events, counters);
-      });
+      void open.then(
+        async () => {
+          const box = await opened;
+          if (stopped) return;
+          stop = syncDoc(doc, box, events, counters);
+        },
+        () => undefined, // never opened: `open` says why to whoever awaits it
+      );
       return () => stop();
     },
     close: () => pc.close(),

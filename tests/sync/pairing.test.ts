@@ -131,10 +131,20 @@ describe('a pairing whose devices cannot reach each other', () => {
       const { link: answered } = await answerPairingOffer('v=0 offer', { iceServers: [] });
       const answering = FakePeerConnection.last as FakePeerConnection;
       const linked = await offer.accept('v=0 answer');
+      // Syncing was asked for already (as the app does at once): it must not leave a rejection
+      // that nobody handles when the link never opens.
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      linked.sync(new Y.Doc());
+      answered.sync(new Y.Doc());
       offering.fail();
       answering.fail(); // the answering side never even got its channel
       await expect(linked.open).rejects.toThrow(/could not reach each other/);
       await expect(answered.open).rejects.toThrow(/could not reach each other/);
+      await new Promise((done) => setTimeout(done, 10));
+      process.off('unhandledRejection', onUnhandled);
+      expect(unhandled).toEqual([]);
     } finally {
       vi.unstubAllGlobals();
     }
