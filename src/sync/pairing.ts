@@ -74,10 +74,9 @@ export interface Inbox {
 
 /**
  * Listens to a channel as soon as it exists and keeps what the peer sends until syncing takes
- * it. A listener added later misses messages dispatched before it: Chromium dispatches a data
- * channel's events from task queues of their own, so the peer's first sync message can come
- * before the task that resolves the answer's `setRemoteDescription` (and so before `sync`); its
- * step 1 lost, this side never sends its state (seen in CI: the peer held only the genesis).
+ * it. A listener added later misses what was dispatched before it (a test that starts syncing
+ * 300 ms after the channel opened lost the peer's step 1, and with it this side's whole state
+ * for the peer): nothing guarantees the peer's first message comes after `sync` is called.
  */
 export function inbox(channel: RTCDataChannel): Inbox {
   channel.binaryType = 'arraybuffer';
@@ -260,16 +259,18 @@ export function syncDoc(
     if (from === origin || (from instanceof UpdatePart && from.via === origin)) return;
     write((e) => syncProtocol.writeUpdate(e, update));
   };
-  const onClose = () => events.closed?.();
-  channel.addEventListener('close', onClose);
-  // Closed before syncing began (by the peer, or by the inbox's bound): its event has passed.
-  if (channel.readyState === 'closed') queueMicrotask(onClose);
-  doc.on('update', onUpdate);
   const askAgain = () => {
     if (channel.readyState === 'open') write((e) => syncProtocol.writeSyncStep1(e, doc));
   };
   const resync = setInterval(askAgain, RESYNC_MS);
-  channel.addEventListener('close', () => clearInterval(resync), { once: true });
+  const onClose = () => {
+    clearInterval(resync);
+    events.closed?.();
+  };
+  channel.addEventListener('close', onClose);
+  // Closed before syncing began (by the peer, or by the inbox's bound): its event has passed.
+  if (channel.readyState === 'closed') queueMicrotask(onClose);
+  doc.on('update', onUpdate);
   write((e) => syncProtocol.writeSyncStep1(e, doc));
   box.take(onMessage);
   return () => {

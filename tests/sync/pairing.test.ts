@@ -87,10 +87,16 @@ describe('pairing sync over a channel', () => {
     });
     const box = inbox(channel as unknown as RTCDataChannel);
     let closed = 0;
-    const stop = syncDoc(new Y.Doc(), box, { closed: () => closed++ });
-    await Promise.resolve();
-    expect(closed).toBe(1);
-    stop();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const stop = syncDoc(new Y.Doc(), box, { closed: () => closed++ });
+      await Promise.resolve();
+      expect(closed).toBe(1);
+      expect(vi.getTimerCount()).toBe(0); // and it stopped asking again
+      stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers a step 1 that came before syncing began with this side’s state', () => {
