@@ -186,7 +186,11 @@ function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identi
     return {
       state: 'needs-review',
       headline: `Not yet: this patch needs more ${lacking(failing)} before it can be applied here`,
-      because: failing.map((r) => r.message),
+      // What is missing, and who could supply it, are listed under it (missingRows); the rules'
+      // own words ("0 of 1 `reviewed` attestation…") follow in the rule list.
+      because: [
+        'Every other rule of the policy in force passes: with what is listed below, it can be applied here.',
+      ],
     };
   return {
     state: 'denied',

@@ -141,6 +141,10 @@ describe('the patch workflow', () => {
     const needs = await app.inbox.open(fileOf('plain.json', b.plain));
     const verdict = await verdictOf(app, needs.key);
     expect(verdict.state).toBe('needs-review');
+    // Under the headline, plain words; the rule's own ("0 of 1 `reviewed`…") only in the list.
+    expect(verdict.because).toEqual([
+      'Every other rule of the policy in force passes: with what is listed below, it can be applied here.',
+    ]);
     expect(verdict.missing).toEqual([
       { text: 'needs 1 more review by a reviewer', who: ['Rita', 'Sam'], failedIt: [] },
     ]);
