@@ -5,6 +5,7 @@
  * anything, it only says what was decided.
  */
 import type { CheckResult } from '../core/agent/types.ts';
+import { sentence } from '../core/encoding/display.ts';
 import { systemRoot, type Identity } from '../core/ledger/registry.ts';
 import { holdsRole, label } from '../core/policy/chain.ts';
 import type {
@@ -251,12 +252,6 @@ export function headlineOf(
   return stoppedEarly(result);
 }
 
-/** A phrase as a sentence: its first letter capitalised, a full stop at the end. */
-const asSentence = (text: string): string => {
-  const first = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?…]$/u.test(first) ? first : `${first}.`;
-};
-
 /**
  * Why a checked patch is not applied, as a few plain sentences for a screen with no room for
  * the rules (the kiosk): the strongest reason in words, then each rule that failed for another
@@ -271,12 +266,12 @@ export function plainReasons(
 ): string[] {
   const head = headlineOf(result, decision, identities);
   if (head.state === 'allowed') return [];
-  if (decision === undefined || result.status !== 'denied')
-    return [asSentence(head.headline.replace(/^Do not apply: /, '')), ...head.because];
+  const outcome = sentence(head.headline.replace(/^Do not apply: /, ''));
+  if (decision === undefined || result.status !== 'denied') return [outcome, ...head.because];
   const failing = decision.rules.filter((r) => r.outcome === 'fail');
   const strongest = strongestFailure(failing);
   const lines: string[] = [];
-  if (strongest !== undefined) lines.push(asSentence(head.headline.replace(/^Do not apply: /, '')));
+  if (strongest !== undefined) lines.push(outcome);
   for (const rule of failing)
     if (rule !== strongest && rule.kind !== 'attestations')
       lines.push(`${rule.id}: ${rule.message}`);
@@ -288,7 +283,7 @@ export function plainReasons(
         : row.failedIt.length > 0
           ? ' Nobody else in the team can supply it.'
           : '';
-    lines.push(asSentence(row.text) + who);
+    lines.push(sentence(row.text) + who);
   }
   return lines.length > 0 ? lines : head.because;
 }

@@ -22,3 +22,11 @@ export function inlineName(name: string, max = 64): string {
   const points = Array.from(name);
   return points.length <= max ? name : `${points.slice(0, max).join('')}…`;
 }
+
+/** A message as a sentence of its own: its first letter capitalised, a full stop at the end. */
+export function sentence(message: string): string {
+  const text = message.trim();
+  if (text === '') return text;
+  const first = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?…]$/u.test(first) ? first : `${first}.`;
+}

@@ -3,7 +3,7 @@
 import { formatCount } from '../../core/encoding/display.ts';
 
 export { formatCount };
-export { inlineName } from '../../core/encoding/display.ts';
+export { inlineName, sentence } from '../../core/encoding/display.ts';
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {
@@ -63,14 +63,6 @@ export function ledgerTime(iso: string): string {
 /** "1 entry", "10,021 entries": a count, grouped, with its noun in the right number. */
 export function counted(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
-}
-
-/** A message as a sentence of its own: its first letter capitalised, a full stop at the end. */
-export function sentence(message: string): string {
-  const text = message.trim();
-  if (text === '') return text;
-  const first = text.charAt(0).toUpperCase() + text.slice(1);
-  return /[.!?…]$/u.test(first) ? first : `${first}.`;
 }
 
 /** The first line of a text that is not blank, trimmed ('' when there is none). */
