@@ -1,5 +1,6 @@
 /**
- * Mounts the app: applies the chosen theme, makes the services once, provides them and renders
+ * Mounts the app: applies the chosen theme, sends a page opened at the root home (ui/home.ts),
+ * makes the services once, provides them and renders
  * the routes, with every text on the page made visible (ui/visible-text.ts). src/main.tsx
  * calls it for the page; the offline end-to-end tests mount the same app through it from a
  * test entry that also hands the services to the test.
@@ -10,6 +11,7 @@ import { ServicesContext } from './app/context.ts';
 import { applyStoredTheme } from './app/theme.ts';
 import { makeAppServices, type WiringOptions } from './app/wiring.ts';
 import { App } from './ui/App.tsx';
+import { openAtHome } from './ui/home.ts';
 import { guardVisibleText } from './ui/visible-text.ts';
 import './ui/tokens.css';
 import './ui/base.css';
@@ -21,6 +23,7 @@ export interface MountOptions extends WiringOptions {
 
 export function mountApp(root: HTMLElement, options: MountOptions = {}): () => void {
   applyStoredTheme();
+  openAtHome(root.ownerDocument.defaultView ?? window);
   const unguard = guardVisibleText(root.ownerDocument.body);
   const dispose = render(() => {
     const { onServices, ...wiring } = options;

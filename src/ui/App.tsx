@@ -6,6 +6,7 @@
  */
 import { HashRouter, Navigate, Route } from '@solidjs/router';
 import { lazy } from 'solid-js';
+import { HOME_ROUTE } from './home.ts';
 import { Frame } from './shell/Frame.tsx';
 
 const InboxPage = lazy(() => import('./pages/inbox/InboxPage.tsx'));
@@ -24,8 +25,8 @@ const NotFoundPage = lazy(() => import('./pages/NotFoundPage.tsx'));
 export function App() {
   return (
     <HashRouter root={Frame}>
-      <Route path="/" component={() => <Navigate href="/inbox" />} />
-      <Route path="/inbox" component={InboxPage} />
+      <Route path="/" component={() => <Navigate href={HOME_ROUTE} />} />
+      <Route path={HOME_ROUTE} component={InboxPage} />
       <Route path="/patch/:key" component={PatchPage} />
       <Route path="/ledger" component={LedgerPage} />
       <Route path="/audit" component={AuditPage} />

@@ -232,4 +232,37 @@ describeBrowser('app shell and device identity (Chromium, production build)', ()
     expect(await scheme()).toBe('light dark');
     await page.emulateMedia({ colorScheme: null });
   });
+  it('opens the root at the Inbox before any screen’s code loads, and a link opened then stays', async () => {
+    // Its own browser, service worker kept out so that page.route sees every chunk: the
+    // Inbox's code is held back, as on a slow start; the root's address must already be the
+    // Inbox's (replaced, so Back does not return to it), and an invitation opened at that
+    // moment must not be overwritten when the Inbox's code arrives.
+    const own = await launchChromium({ serviceWorkers: 'block' });
+    try {
+      let release = () => {};
+      const held = new Promise<void>((done) => (release = done));
+      let asked = false;
+      await own.page.route(/\/assets\/InboxPage-[^/]*\.js$/, async (route) => {
+        asked = true;
+        await held;
+        await route.continue();
+      });
+      const entries = () => own.page.evaluate(() => history.length);
+      const before = await entries();
+      await own.page.goto(server.url);
+      expect(new URL(own.page.url()).hash).toBe('#/inbox');
+      expect(await entries()).toBe(before + 1);
+      await own.page.goto(
+        `${server.url}#/join?ledger=${'a'.repeat(64)}&secret=c2VjcmV0LXNlY3JldC1zZWNyZXQ`,
+      );
+      await heading(own.page, 'Invitation').waitFor();
+      release();
+      await own.page.waitForTimeout(500);
+      expect(asked).toBe(true);
+      expect(new URL(own.page.url()).hash).toMatch(/^#\/join\?/);
+      await heading(own.page, 'Invitation').waitFor();
+    } finally {
+      await own.close();
+    }
+  });
 });
