@@ -204,6 +204,14 @@ function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identi
 function stoppedEarly(result: CheckResult): Headline {
   const stop = result.steps.find((s) => !s.ok);
   const why = stop?.message ?? 'the check stopped';
+  if (stop?.code === 'MALFORMED_INPUT' && stop.step === 'extract-metadata')
+    return {
+      state: 'denied',
+      headline: 'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+      because: [
+        `The change to ${why.replace(/^binary patches cannot be applied exactly: /, '')} is a binary patch, and patchtrail applies only changes it can check line by line against the files here: an apply of this bundle would be refused before anything is written. Ask its author for a bundle without the binary change.`,
+      ],
+    };
   switch (stop?.code) {
     case 'UNKNOWN_AUTHOR':
       return {

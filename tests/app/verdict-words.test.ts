@@ -148,3 +148,31 @@ describe('plain reasons (the kiosk)', () => {
     );
   });
 });
+
+describe('a bundle no apply can carry out', () => {
+  it('says so as the outcome, with the files, and what to ask the author for', () => {
+    const stopped: CheckResult = {
+      status: 'rejected',
+      steps: [
+        { step: 'verify-signature', ok: true, message: 'checked' },
+        {
+          step: 'extract-metadata',
+          ok: false,
+          code: 'MALFORMED_INPUT',
+          message: 'binary patches cannot be applied exactly: logo.png',
+        },
+      ],
+    };
+    const head = headlineOf(stopped, undefined, new Map());
+    expect(head.state).toBe('denied');
+    expect(head.headline).toBe(
+      'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+    );
+    expect(head.because[0]).toMatch(/^The change to logo\.png is a binary patch, and /);
+    expect(head.because[0]).toContain('Ask its author for a bundle without the binary change.');
+    // The kiosk says the same, in the same words.
+    expect(plainReasons(stopped, undefined, new Map(), undefined)[0]).toBe(
+      'It changes a binary file, which patchtrail cannot apply exactly.',
+    );
+  });
+});

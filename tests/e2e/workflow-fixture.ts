@@ -34,6 +34,11 @@ export const OLD_CONF = 'mode=old\nlevel=1\n';
 export const NEW_CONF = 'mode=new\nlevel=1\n';
 const DIFF =
   'diff --git a/app.conf b/app.conf\n--- a/app.conf\n+++ b/app.conf\n@@ -1,2 +1,2 @@\n-mode=old\n+mode=new\n level=1\n';
+/** `git diff --binary` of a 6-byte file grown to 7 bytes: a change no apply carries out. */
+const BINARY =
+  'diff --git a/logo.bin b/logo.bin\n' +
+  'index 677273046bce3115f56c248238f3b83f77cfc239..4e0e1df897e1d1c62cc34ba4198ecc6c02b2c878 100644\n' +
+  'GIT binary patch\nliteral 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n';
 
 export const POLICY = {
   format: 'urn:patchtrail:policy:v1',
@@ -72,7 +77,7 @@ export interface WorkflowFixture {
   checkpoint(file: Uint8Array): Promise<{ file: Uint8Array; logKey: VerifierKey }>;
 }
 
-const NAMES = ['reviewed', 'failed', 'plain', 'stranger', 'flagged'] as const;
+const NAMES = ['reviewed', 'failed', 'plain', 'stranger', 'flagged', 'binary'] as const;
 export type BundleName = (typeof NAMES)[number];
 
 const seed = (n: number): Promise<Signer> => makeSeedSigner(new Uint8Array(32).fill(n));
@@ -94,10 +99,21 @@ async function bundlesOf(author: Signer, rita: Signer, stranger: Signer) {
     ...{ signer: rita, role: 'reviewer', verdict: 'pass' as const },
     ...{ note: 'Looked fine at the time.', now: new Date(T) },
   });
+  const binary = await appendAttestation(
+    await createBundle({
+      ...{ diff: DIFF + BINARY, signer: author, reason: 'Switch app.conf and its logo' },
+      ...{ components: ['app'], now: new Date(T) },
+    }),
+    {
+      ...{ signer: rita, role: 'reviewer', verdict: 'pass' as const },
+      ...{ note: 'The logo too.', now: new Date(T) },
+    },
+  );
   return {
     reviewed,
     failed,
     flagged,
+    binary,
     plain: await make('Switch app.conf, not reviewed yet'),
     stranger: await make('Switch app.conf, from nobody we know', stranger),
     elsewhere: await make('A patch only the ledger has heard of'),

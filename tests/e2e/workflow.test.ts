@@ -174,6 +174,23 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await shoot(page, 'patch-unknown-author');
   });
 
+  it('says do not apply for a bundle with a binary patch, which no apply carries out', async () => {
+    await openBundle(page, fixture.bundles.binary);
+    await showPatch(page, fixture.keys.binary);
+    const verdict = page.getByTestId('verdict');
+    await expect.poll(() => verdict.getAttribute('data-state')).toBe('denied');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain(
+      'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+    );
+    expect(await verdict.textContent()).toContain('The change to logo.bin is a binary patch');
+    expect(await page.getByTestId('verdict-codes').textContent()).toContain('MALFORMED_INPUT');
+    const apply = page.getByTestId('act').getByRole('button', { name: 'Apply', exact: true });
+    expect(await apply.isDisabled()).toBe(true);
+    expect(await page.getByTestId('apply-why').textContent()).toContain('binary file');
+    await expectAccessible(page, 'patch detail, binary patch');
+    await shoot(page, 'patch-binary');
+  });
+
   it('attests in one step with the device key', async () => {
     await showPatch(page, fixture.keys.plain);
     await page.getByLabel('What you did').selectOption('tested');

@@ -2,10 +2,13 @@
 import { basename } from 'node:path';
 import {
   appendAttestation,
+  binaryPaths,
   createBundle,
+  encodePatchDiff,
   makeSeedSigner,
   MAX_BUNDLE_BYTES,
   MAX_DIFF_BYTES,
+  parseDiff,
   readBundle,
   serializeBundle,
   type Signer,
@@ -13,6 +16,7 @@ import {
 import type { CreateBundleInput } from '../../core/index.ts';
 import { UsageError } from '../errors.ts';
 import { digestReference, readInput, readKey, writeAtomic } from '../io.ts';
+import { shown } from '../terminal.ts';
 import type { CliContext, Command } from '../context.ts';
 
 export async function signerFrom(path: unknown): Promise<Signer> {
@@ -36,6 +40,23 @@ function parseStrip(value: unknown): number {
   const n = Number(value);
   if (n > 64) throw new UsageError('--strip takes a whole number from 0 to 64');
   return n;
+}
+
+/**
+ * The bundle carries any bytes, a binary patch too, but no apply carries one out: the author
+ * hears it now, on stderr (the bundle is still written, and the exit is 0), not from every
+ * device that refuses it later.
+ */
+function warnBinary(diff: Uint8Array, strip: number, context: CliContext): void {
+  const bytes = Buffer.from(diff.buffer, diff.byteOffset, diff.byteLength);
+  // Read again only when a binary patch's marker is there at all (diffs run to 64 MiB).
+  if (!bytes.includes('GIT binary patch') && !bytes.includes('Binary files ')) return;
+  const carried = encodePatchDiff(diff); // read as the bundle's own diff is
+  const content = carried.patch_diff_encoding === undefined ? carried.patch_diff : diff;
+  for (const path of binaryPaths(parseDiff(content, strip)))
+    context.stderr(
+      `warning: ${shown(path)}: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n`,
+    );
 }
 
 export const create: Command = {
@@ -79,6 +100,7 @@ export const create: Command = {
     }
     const bundle = await createBundle(input);
     await emit(serializeBundle(bundle), values.out, context);
+    warnBinary(diff, strip, context);
     return 0;
   },
 };

@@ -36,6 +36,9 @@ function describeReport(report: BundleReport): string {
     `created:     ${p.creation_timestamp}`,
     `components:  ${list(p.affected_components) || '(none)'}`,
     `files:       ${list(p.files)}`,
+    ...(report.binary.length === 0
+      ? []
+      : [`binary:      ${list(report.binary)} (binary patches: no apply carries them out)`]),
     `path strip:  ${p.path_strip}`,
     `diff:        sha256:${report.diffDigest}${p.patch_diff_encoding === 'base64' ? ' (not UTF-8: carried in base64)' : ''}`,
     `payload:     sha256:${report.payloadDigest}`,

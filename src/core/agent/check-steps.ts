@@ -26,8 +26,27 @@ export async function verifySignature(bytes: Uint8Array): Promise<StepValue<Bund
   return passed(verified.report, `author signature and ${n} attestation(s) checked`);
 }
 
+/** Up to three names, cut, and how many more: for a message about a list of paths. */
+function someNames(names: readonly string[]): string {
+  const shown = names
+    .slice(0, 3)
+    .map((n) => inlineName(n))
+    .join(', ');
+  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+}
+
+/**
+ * What the bundle says it changes. A diff with a binary patch in it stops here: no apply can
+ * carry it out (the diff's planner refuses it), so no check may call the bundle applicable.
+ */
 export function extractMetadata(report: BundleReport): StepValue<PatchPredicate> {
   const p = report.predicate;
+  const binary = report.binary;
+  if (binary.length > 0)
+    return stopped(
+      'MALFORMED_INPUT',
+      `binary patches cannot be applied exactly: ${someNames(binary)}`,
+    );
   const components = p.affected_components.join(', ') || '-';
   return passed(p, `${p.files.length} file(s), components ${components}`);
 }

@@ -76,6 +76,8 @@ export interface BundleReport {
   payloadDigest: string;
   diffDigest: string;
   predicate: PatchPredicate;
+  /** Files the diff changes by a binary patch, which no apply carries out (diff/parse.ts). */
+  binary: string[];
   author: SignatureReport;
   attestations: SignatureReport[];
   /** Distinct keys with a valid attestation (a key counts once however often it signs). */

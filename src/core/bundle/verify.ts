@@ -12,7 +12,7 @@ import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { sha256Hex } from '../crypto/hash.ts';
 import { verifyEnvelopeSignature, type Envelope } from '../envelope/dsse.ts';
 import { isPatchtrailError, reject, type PatchtrailError } from '../errors.ts';
-import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { binaryPaths, parseDiff, touchedPaths } from '../diff/parse.ts';
 import { patchDiffContent } from './diff-encoding.ts';
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
@@ -94,8 +94,11 @@ async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
     reject('INVALID_METADATA', 'subject digest does not match sha256 of the diff');
   }
   let files: string[];
+  let binary: string[];
   try {
-    files = touchedPaths(parseDiff(diff, predicate.path_strip));
+    const parsed = parseDiff(diff, predicate.path_strip);
+    files = touchedPaths(parsed);
+    binary = binaryPaths(parsed);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return reject('INVALID_METADATA', `patch_diff is not a usable diff: ${message}`);
@@ -103,7 +106,8 @@ async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
   if (canonicalJson(files) !== canonicalJson(predicate.files)) {
     reject('INVALID_METADATA', 'files does not list the paths the diff touches');
   }
-  return { did: signed.did, payloadDigest: await sha256Hex(signed.payload), diffDigest, predicate };
+  const payloadDigest = await sha256Hex(signed.payload);
+  return { did: signed.did, payloadDigest, diffDigest, predicate, binary };
 }
 
 async function verifyAttestation(
@@ -233,6 +237,7 @@ export async function verifyParsedBundle(
       payloadDigest: author.payloadDigest,
       diffDigest: author.diffDigest,
       predicate: author.predicate,
+      binary: author.binary,
       author: {
         did: author.did,
         role: 'author',

@@ -258,6 +258,15 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
 }
 
 /** The target paths a diff touches, after stripping, in order and without repeats. */
+/**
+ * The files whose change is a binary patch ("GIT binary patch", "Binary files … differ"), by
+ * the name they end with: carried in a bundle like any bytes, but never applied (plan.ts refuses
+ * them, as nothing in them can be checked line by line against the target).
+ */
+export function binaryPaths(diff: ParsedDiff): string[] {
+  return diff.files.filter((f) => f.binary).map((f) => f.newPath ?? f.oldPath ?? '');
+}
+
 export function touchedPaths(diff: ParsedDiff): string[] {
   const seen = new Set<string>();
   for (const file of diff.files) {

@@ -1,0 +1,94 @@
+/**
+ * A git diff with a binary patch in it (a real `git diff --binary` of a changed file beside a
+ * text change): `create` still signs it (a bundle carries any bytes) but warns its author on
+ * stderr, `verify` lists the binary files, a ledger `check` stops it before the policy with
+ * MALFORMED_INPUT, and `apply` refuses it with nothing written.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace } from '../helpers/cli.ts';
+
+const { at, ok, pt } = cliWorkspace('pt-binary-');
+const L = () => ['--ledger', at('team.ledger')];
+// `git diff --binary` of b.bin (6 bytes to 7) after a text change to a.txt.
+const DIFF =
+  'diff --git a/a.txt b/a.txt\nindex 94954ab..c4c0417 100644\n--- a/a.txt\n+++ b/a.txt\n' +
+  '@@ -1,2 +1,2 @@\n hello\n-world\n+there\n' +
+  'diff --git a/b.bin b/b.bin\n' +
+  'index 677273046bce3115f56c248238f3b83f77cfc239..4e0e1df897e1d1c62cc34ba4198ecc6c02b2c878 100644\n' +
+  'GIT binary patch\nliteral 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n';
+
+beforeAll(async () => {
+  for (const who of ['admin', 'dev']) await ok(['keygen', '--out', at(`${who}.pem`)]);
+  await ok(['ledger', 'init', '--key', at('admin.pem'), ...L()]);
+  await ok(['ledger', 'register', '--key', at('dev.pem'), '--name', 'dev', ...L()]);
+  writeFileSync(at('bin.diff'), DIFF);
+  writeFileSync(
+    at('allow.json'),
+    JSON.stringify({
+      format: 'urn:patchtrail:policy:v1',
+      version: 1,
+      name: 'short chains',
+      mode: 'enforce',
+      rules: [{ id: 'short', kind: 'max-chain-length', mode: 'enforce', max: 5 }],
+    }),
+  );
+  mkdirSync(at('target'));
+  writeFileSync(at('target/a.txt'), 'hello\nworld\n');
+  writeFileSync(at('target/b.bin'), Buffer.from([0, 1, 2, 0x62, 0x69, 0x6e]));
+});
+
+describe('a diff with a binary patch', () => {
+  it('is signed by create, which warns on stderr and exits 0', async () => {
+    const args = ['--key', at('dev.pem'), '--reason', 'r', '--out', at('b.json')];
+    const r = await pt(['create', '--diff', at('bin.diff'), ...args]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'warning: b.bin: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n',
+    );
+    expect(JSON.parse(readFileSync(at('b.json'), 'utf8'))).toHaveProperty('envelope');
+    // A text-only diff gets no warning.
+    writeFileSync(at('text.diff'), DIFF.slice(0, DIFF.indexOf('diff --git a/b.bin')));
+    const text = await pt(['create', '--diff', at('text.diff'), ...args, '--out', at('t.json')]);
+    expect([text.code, text.stderr]).toEqual([0, '']);
+  });
+
+  it('is listed by verify, in words and in --json', async () => {
+    const out = await ok(['verify', at('b.json')]);
+    expect(out).toMatch(/^files: +a\.txt, b\.bin$/m);
+    expect(out).toMatch(/^binary: +b\.bin \(binary patches: no apply carries them out\)$/m);
+    const json = JSON.parse(await ok(['verify', at('b.json'), '--json'])) as {
+      report: { binary: string[] };
+    };
+    expect(json.report.binary).toEqual(['b.bin']);
+    expect(await ok(['verify', at('t.json')])).not.toMatch(/^binary:/m);
+  });
+
+  it('is stopped by a ledger check before the policy, and refused by apply, nothing written', async () => {
+    const check = await pt(['check', at('b.json'), '--policy', at('allow.json'), '--json', ...L()]);
+    expect(check.code).not.toBe(0);
+    const result = JSON.parse(check.stdout) as {
+      status: string;
+      steps: { step: string; code?: string }[];
+    };
+    expect(result.status).toBe('rejected');
+    expect(result.steps.at(-1)).toMatchObject({
+      step: 'extract-metadata',
+      code: 'MALFORMED_INPUT',
+    });
+    const apply = await pt([
+      'apply',
+      at('b.json'),
+      '--dir',
+      at('target'),
+      '--trust',
+      at('dev.pem'),
+    ]);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toContain(
+      'MALFORMED_INPUT: b.bin: binary patches cannot be applied exactly',
+    );
+    expect(readFileSync(at('target/a.txt'), 'utf8')).toBe('hello\nworld\n');
+    expect([...readFileSync(at('target/b.bin'))]).toEqual([0, 1, 2, 0x62, 0x69, 0x6e]);
+  });
+});
