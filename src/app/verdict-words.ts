@@ -207,9 +207,9 @@ function stoppedEarly(result: CheckResult): Headline {
   if (stop?.code === 'MALFORMED_INPUT' && stop.step === 'extract-metadata')
     return {
       state: 'denied',
-      headline: 'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+      headline: 'Do not apply: it holds a change patchtrail cannot apply exactly',
       because: [
-        `The change to ${why.replace(/^binary patches cannot be applied exactly: /, '')} is a binary patch, and patchtrail applies only changes it can check line by line against the files here: an apply of this bundle would be refused before anything is written. Ask its author for a bundle without the binary change.`,
+        `This bundle changes ${why.replace(/^no apply carries out /, '')}, and patchtrail applies only changes to regular files that it can check line by line against the files here: an apply of it would be refused before anything is written. Ask its author for a bundle without such changes.`,
       ],
     };
   switch (stop?.code) {

@@ -26,7 +26,12 @@ export { defaultBackend, type Ed25519Backend, type Ed25519Verifier } from './cry
 export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
 export { bytesEqual, toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
 export { applyDiff, type ApplyOptions, type ApplyResult, type FileResult } from './diff/apply.ts';
-export { binaryPaths, parseDiff, touchedPaths } from './diff/parse.ts';
+export { parseDiff, touchedPaths } from './diff/parse.ts';
+export {
+  describeUnappliable,
+  unappliableChanges,
+  type UnappliableChange,
+} from './diff/unappliable.ts';
 export { treeHash } from './diff/tree-hash.ts';
 export { makeMemoryTree, type MemoryTree } from './diff/memory-tree.ts';
 export {

@@ -159,20 +159,20 @@ describe('a bundle no apply can carry out', () => {
           step: 'extract-metadata',
           ok: false,
           code: 'MALFORMED_INPUT',
-          message: 'binary patches cannot be applied exactly: logo.png',
+          message: 'no apply carries out logo.png (a binary patch), link (a symbolic link)',
         },
       ],
     };
     const head = headlineOf(stopped, undefined, new Map());
     expect(head.state).toBe('denied');
-    expect(head.headline).toBe(
-      'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+    expect(head.headline).toBe('Do not apply: it holds a change patchtrail cannot apply exactly');
+    expect(head.because[0]).toMatch(
+      /^This bundle changes logo\.png \(a binary patch\), link \(a symbolic link\), and patchtrail /,
     );
-    expect(head.because[0]).toMatch(/^The change to logo\.png is a binary patch, and /);
-    expect(head.because[0]).toContain('Ask its author for a bundle without the binary change.');
+    expect(head.because[0]).toContain('Ask its author for a bundle without such changes.');
     // The kiosk says the same, in the same words.
     expect(plainReasons(stopped, undefined, new Map(), undefined)[0]).toBe(
-      'It changes a binary file, which patchtrail cannot apply exactly.',
+      'It holds a change patchtrail cannot apply exactly.',
     );
   });
 });

@@ -70,7 +70,7 @@ describe('checkVerified', () => {
     }
   });
 
-  it('stops a bundle with a binary patch before the policy, whichever way it is checked', async () => {
+  it('stops a bundle with a change no apply carries out before the policy, either way', async () => {
     const [admin, dev] = [await signer(1), await signer(2)];
     const ledger = await Ledger.found(admin, { name: 't', admins: [admin.did], threshold: 1 }, T);
     await ledger.append(dev, 'register', { name: 'dev' }, T);
@@ -78,12 +78,18 @@ describe('checkVerified', () => {
       'diff --git a/logo.png b/logo.png\nindex 1111111..2222222 100644\n' +
       'Binary files a/logo.png and b/logo.png differ\n' +
       'diff --git a/b.bin b/b.bin\nindex 6772730..4e0e1df 100644\nGIT binary patch\n' +
-      'literal 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n';
+      'literal 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n' +
+      'diff --git a/link b/link\nnew file mode 120000\nindex 0000000..d09b807\n--- /dev/null\n' +
+      '+++ b/link\n@@ -0,0 +1 @@\n+../outside\n\\ No newline at end of file\n';
     const bundle = await createBundle({ diff: DIFF + binary, signer: dev, reason: 'x', now: NOW });
     const bytes = utf8Encode(serializeBundle(bundle));
     const report = await reportOf(bytes);
-    expect(report.binary).toEqual(['logo.png', 'b.bin']);
-    expect(report.predicate.files).toEqual(['a.txt', 'logo.png', 'b.bin']);
+    expect(report.unappliable).toEqual([
+      { path: 'logo.png', what: 'binary patch' },
+      { path: 'b.bin', what: 'binary patch' },
+      { path: 'link', what: 'symbolic link' },
+    ]);
+    expect(report.predicate.files).toEqual(['a.txt', 'logo.png', 'b.bin', 'link']);
     const options = { ledger, decide, now: NOW };
     for (const result of [await checkPatch(bytes, options), await checkVerified(report, options)]) {
       expect(result.status).toBe('rejected');
@@ -92,11 +98,12 @@ describe('checkVerified', () => {
         step: 'extract-metadata',
         ok: false,
         code: 'MALFORMED_INPUT',
-        message: 'binary patches cannot be applied exactly: logo.png, b.bin',
+        message:
+          'no apply carries out logo.png (a binary patch), b.bin (a binary patch), link (a symbolic link)',
       });
     }
     // A text-only bundle from the same author is allowed: the stop is the binary patch's.
     const text = await createBundle({ diff: DIFF, signer: dev, reason: 'x', now: NOW });
-    expect((await reportOf(utf8Encode(serializeBundle(text)))).binary).toEqual([]);
+    expect((await reportOf(utf8Encode(serializeBundle(text)))).unappliable).toEqual([]);
   });
 });

@@ -180,13 +180,17 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     const verdict = page.getByTestId('verdict');
     await expect.poll(() => verdict.getAttribute('data-state')).toBe('denied');
     expect(await page.getByTestId('verdict-headline').textContent()).toContain(
-      'Do not apply: it changes a binary file, which patchtrail cannot apply exactly',
+      'Do not apply: it holds a change patchtrail cannot apply exactly',
     );
-    expect(await verdict.textContent()).toContain('The change to logo.bin is a binary patch');
+    expect(await verdict.textContent()).toContain(
+      'This bundle changes logo.bin (a binary patch), and',
+    );
     expect(await page.getByTestId('verdict-codes').textContent()).toContain('MALFORMED_INPUT');
     const apply = page.getByTestId('act').getByRole('button', { name: 'Apply', exact: true });
     expect(await apply.isDisabled()).toBe(true);
-    expect(await page.getByTestId('apply-why').textContent()).toContain('binary file');
+    expect(await page.getByTestId('apply-why').textContent()).toContain(
+      'a change patchtrail cannot apply exactly',
+    );
     await expectAccessible(page, 'patch detail, binary patch');
     await shoot(page, 'patch-binary');
   });

@@ -2,13 +2,13 @@
 import { basename } from 'node:path';
 import {
   appendAttestation,
-  binaryPaths,
   createBundle,
   encodePatchDiff,
   makeSeedSigner,
   MAX_BUNDLE_BYTES,
   MAX_DIFF_BYTES,
   parseDiff,
+  unappliableChanges,
   readBundle,
   serializeBundle,
   type Signer,
@@ -43,19 +43,20 @@ function parseStrip(value: unknown): number {
 }
 
 /**
- * The bundle carries any bytes, a binary patch too, but no apply carries one out: the author
- * hears it now, on stderr (the bundle is still written, and the exit is 0), not from every
- * device that refuses it later.
+ * The bundle carries any bytes, a binary patch or a symbolic link too, but no apply carries
+ * those out: the author hears it now, on stderr (the bundle is still written, and the exit is
+ * 0), not from every device that refuses it later.
  */
-function warnBinary(diff: Uint8Array, strip: number, context: CliContext): void {
+function warnUnappliable(diff: Uint8Array, strip: number, context: CliContext): void {
   const bytes = Buffer.from(diff.buffer, diff.byteOffset, diff.byteLength);
-  // Read again only when a binary patch's marker is there at all (diffs run to 64 MiB).
-  if (!bytes.includes('GIT binary patch') && !bytes.includes('Binary files ')) return;
+  // Read again only when a marker of such a change is there at all (diffs run to 64 MiB).
+  const markers = ['GIT binary patch', 'Binary files ', ' 120000', ' 160000'];
+  if (!markers.some((m) => bytes.includes(m))) return;
   const carried = encodePatchDiff(diff); // read as the bundle's own diff is
   const content = carried.patch_diff_encoding === undefined ? carried.patch_diff : diff;
-  for (const path of binaryPaths(parseDiff(content, strip)))
+  for (const change of unappliableChanges(parseDiff(content, strip)))
     context.stderr(
-      `warning: ${shown(path)}: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n`,
+      `warning: ${shown(change.path)}: a ${change.what}; apply refuses it, so this bundle cannot be applied as it is\n`,
     );
 }
 
@@ -100,7 +101,7 @@ export const create: Command = {
     }
     const bundle = await createBundle(input);
     await emit(serializeBundle(bundle), values.out, context);
-    warnBinary(diff, strip, context);
+    warnUnappliable(diff, strip, context);
     return 0;
   },
 };

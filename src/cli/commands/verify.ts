@@ -36,9 +36,11 @@ function describeReport(report: BundleReport): string {
     `created:     ${p.creation_timestamp}`,
     `components:  ${list(p.affected_components) || '(none)'}`,
     `files:       ${list(p.files)}`,
-    ...(report.binary.length === 0
+    ...(report.unappliable.length === 0
       ? []
-      : [`binary:      ${list(report.binary)} (binary patches: no apply carries them out)`]),
+      : [
+          `unappliable: ${report.unappliable.map((c) => `${shown(c.path)} (a ${c.what})`).join(', ')}: no apply carries these out`,
+        ]),
     `path strip:  ${p.path_strip}`,
     `diff:        sha256:${report.diffDigest}${p.patch_diff_encoding === 'base64' ? ' (not UTF-8: carried in base64)' : ''}`,
     `payload:     sha256:${report.payloadDigest}`,

@@ -10,6 +10,7 @@
 import { inlineName } from '../encoding/display.ts';
 import { checkPatchMetadata } from '../bundle/metadata.ts';
 import type { BundleReport, PatchPredicate } from '../bundle/types.ts';
+import { describeUnappliable, type UnappliableChange } from '../diff/unappliable.ts';
 import { readBundle, verifyParsedBundle } from '../bundle/verify.ts';
 import type { PublishBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -26,26 +27,21 @@ export async function verifySignature(bytes: Uint8Array): Promise<StepValue<Bund
   return passed(verified.report, `author signature and ${n} attestation(s) checked`);
 }
 
-/** Up to three names, cut, and how many more: for a message about a list of paths. */
-function someNames(names: readonly string[]): string {
-  const shown = names
-    .slice(0, 3)
-    .map((n) => inlineName(n))
-    .join(', ');
-  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
-}
-
 /**
- * What the bundle says it changes. A diff with a binary patch in it stops here: no apply can
- * carry it out (the diff's planner refuses it), so no check may call the bundle applicable.
+ * What the bundle says it changes. A diff with a change no apply carries out (a binary patch,
+ * a symbolic link, a submodule: the diff's planner refuses each) stops here, so no check calls
+ * the bundle applicable.
  */
+/** Names someone else chose, each cut to a length a sentence can hold. */
+const cut = (changes: readonly UnappliableChange[]) =>
+  changes.map((c) => ({ ...c, path: inlineName(c.path) }));
+
 export function extractMetadata(report: BundleReport): StepValue<PatchPredicate> {
   const p = report.predicate;
-  const binary = report.binary;
-  if (binary.length > 0)
+  if (report.unappliable.length > 0)
     return stopped(
       'MALFORMED_INPUT',
-      `binary patches cannot be applied exactly: ${someNames(binary)}`,
+      `no apply carries out ${describeUnappliable(cut(report.unappliable))}`,
     );
   const components = p.affected_components.join(', ') || '-';
   return passed(p, `${p.files.length} file(s), components ${components}`);

@@ -1,6 +1,7 @@
 /** The patch bundle's data types; `bundle.schema.json` is their normative definition. */
 import type { Envelope } from '../envelope/dsse.ts';
 import type { Statement } from '../envelope/statement.ts';
+import type { UnappliableChange } from '../diff/unappliable.ts';
 import type { ErrorCode } from '../errors.ts';
 import type { SourceHeaders } from './source-headers.ts';
 
@@ -76,8 +77,8 @@ export interface BundleReport {
   payloadDigest: string;
   diffDigest: string;
   predicate: PatchPredicate;
-  /** Files the diff changes by a binary patch, which no apply carries out (diff/parse.ts). */
-  binary: string[];
+  /** The diff's file changes that no apply carries out: binary patches, links (diff/parse.ts). */
+  unappliable: UnappliableChange[];
   author: SignatureReport;
   attestations: SignatureReport[];
   /** Distinct keys with a valid attestation (a key counts once however often it signs). */

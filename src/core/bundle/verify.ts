@@ -12,7 +12,8 @@ import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { sha256Hex } from '../crypto/hash.ts';
 import { verifyEnvelopeSignature, type Envelope } from '../envelope/dsse.ts';
 import { isPatchtrailError, reject, type PatchtrailError } from '../errors.ts';
-import { binaryPaths, parseDiff, touchedPaths } from '../diff/parse.ts';
+import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { unappliableChanges, type UnappliableChange } from '../diff/unappliable.ts';
 import { patchDiffContent } from './diff-encoding.ts';
 import { MAX_BUNDLE_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
@@ -94,11 +95,11 @@ async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
     reject('INVALID_METADATA', 'subject digest does not match sha256 of the diff');
   }
   let files: string[];
-  let binary: string[];
+  let unappliable: UnappliableChange[];
   try {
     const parsed = parseDiff(diff, predicate.path_strip);
     files = touchedPaths(parsed);
-    binary = binaryPaths(parsed);
+    unappliable = unappliableChanges(parsed);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     return reject('INVALID_METADATA', `patch_diff is not a usable diff: ${message}`);
@@ -107,7 +108,7 @@ async function verifyAuthor(bundle: Bundle, options: VerifyOptions) {
     reject('INVALID_METADATA', 'files does not list the paths the diff touches');
   }
   const payloadDigest = await sha256Hex(signed.payload);
-  return { did: signed.did, payloadDigest, diffDigest, predicate, binary };
+  return { did: signed.did, payloadDigest, diffDigest, predicate, unappliable };
 }
 
 async function verifyAttestation(
@@ -237,7 +238,7 @@ export async function verifyParsedBundle(
       payloadDigest: author.payloadDigest,
       diffDigest: author.diffDigest,
       predicate: author.predicate,
-      binary: author.binary,
+      unappliable: author.unappliable,
       author: {
         did: author.did,
         role: 'author',

@@ -35,6 +35,8 @@ export interface FilePatch {
   newPath: string | null;
   oldMode?: string;
   newMode?: string;
+  /** The mode on git's `index` line, given when the change keeps the file's mode. */
+  indexMode?: string;
   /** "Binary files differ" or "GIT binary patch": content is not in hunks. */
   binary: boolean;
   hunks: Hunk[];

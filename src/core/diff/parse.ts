@@ -136,6 +136,7 @@ interface RawFile {
   newPath?: string | null;
   oldMode?: string;
   newMode?: string;
+  indexMode?: string;
   binary: boolean;
   hunks: Hunk[];
 }
@@ -157,7 +158,10 @@ function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
     else if (key === 'new mode') file.newMode = value;
     else if (key === 'new file mode') [git.created, file.newMode] = [true, value];
     else if (key === 'deleted file mode') [git.deleted, file.oldMode] = [true, value];
-    else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
+    else if (key === 'index') {
+      const mode = /^[0-9a-f]+\.\.[0-9a-f]+ ([0-7]+)$/.exec(value)?.[1];
+      if (mode !== undefined) file.indexMode = mode;
+    } else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
       const [kind, side] = key.split(' ') as ['rename' | 'copy', 'from' | 'to'];
       const path = headerPath(pathLine(cursor).slice(key.length + 1));
       if (git[side] !== undefined) fail(cursor, `a second "${kind} ${side}"`);
@@ -223,6 +227,7 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   const patch: FilePatch = { kind, oldPath, newPath, binary: raw.binary, hunks: raw.hunks };
   if (raw.oldMode !== undefined) patch.oldMode = raw.oldMode;
   if (raw.newMode !== undefined) patch.newMode = raw.newMode;
+  if (raw.indexMode !== undefined) patch.indexMode = raw.indexMode;
   if (raw.git === undefined) patch.traditional = true;
   if (!raw.binary && raw.hunks.length === 0 && raw.git === undefined) {
     reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
@@ -258,15 +263,6 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
 }
 
 /** The target paths a diff touches, after stripping, in order and without repeats. */
-/**
- * The files whose change is a binary patch ("GIT binary patch", "Binary files … differ"), by
- * the name they end with: carried in a bundle like any bytes, but never applied (plan.ts refuses
- * them, as nothing in them can be checked line by line against the target).
- */
-export function binaryPaths(diff: ParsedDiff): string[] {
-  return diff.files.filter((f) => f.binary).map((f) => f.newPath ?? f.oldPath ?? '');
-}
-
 export function touchedPaths(diff: ParsedDiff): string[] {
   const seen = new Set<string>();
   for (const file of diff.files) {

@@ -8,6 +8,7 @@ import { applyHunks, type HunkPlacement } from './hunks.ts';
 import { MAX_FILE_BYTES, MAX_WRITE_BYTES } from './limits.ts';
 import type { FileChangeKind, FilePatch, ParsedDiff } from './model.ts';
 import type { Tree, TreeChange, TreeEntry } from './tree.ts';
+import { unappliableKind } from './unappliable.ts';
 
 export interface FileResult {
   path: string;
@@ -95,8 +96,14 @@ async function planFile(
 ) {
   const file = await resolveTraditional(tree, given, plan, entries);
   const name = file.newPath ?? file.oldPath ?? '';
-  if (file.binary)
+  const unappliable = unappliableKind(file);
+  if (unappliable === 'binary patch')
     reject('MALFORMED_INPUT', `${name}: binary patches cannot be applied exactly; refused`);
+  if (unappliable !== undefined)
+    reject(
+      'MALFORMED_INPUT',
+      `${name}: a ${unappliable}; patchtrail writes regular files only; refused`,
+    );
   const source =
     file.oldPath === null ? undefined : await current(tree, plan, entries, file.oldPath);
   if (file.oldPath !== null && source === undefined)

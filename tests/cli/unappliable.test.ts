@@ -1,10 +1,10 @@
 /**
- * A git diff with a binary patch in it (a real `git diff --binary` of a changed file beside a
- * text change): `create` still signs it (a bundle carries any bytes) but warns its author on
- * stderr, `verify` lists the binary files, a ledger `check` stops it before the policy with
- * MALFORMED_INPUT, and `apply` refuses it with nothing written.
+ * A git diff with changes no apply carries out (a real `git diff --binary` of a changed file and
+ * of a new symbolic link, beside a text change): `create` still signs it (a bundle carries any
+ * bytes) but warns its author on stderr, `verify` lists them, a ledger `check` stops it before
+ * the policy with MALFORMED_INPUT, and `apply` refuses it with nothing written.
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace } from '../helpers/cli.ts';
 
@@ -16,7 +16,9 @@ const DIFF =
   '@@ -1,2 +1,2 @@\n hello\n-world\n+there\n' +
   'diff --git a/b.bin b/b.bin\n' +
   'index 677273046bce3115f56c248238f3b83f77cfc239..4e0e1df897e1d1c62cc34ba4198ecc6c02b2c878 100644\n' +
-  'GIT binary patch\nliteral 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n';
+  'GIT binary patch\nliteral 7\nOcmZQzWKPP=GXeku?E!EA\n\nliteral 6\nNcmZQzWJ=1+0{{Yf0X+Z!\n\n' +
+  'diff --git a/link b/link\nnew file mode 120000\nindex 0000000..d09b807\n--- /dev/null\n' +
+  '+++ b/link\n@@ -0,0 +1 @@\n+../outside\n\\ No newline at end of file\n';
 
 beforeAll(async () => {
   for (const who of ['admin', 'dev']) await ok(['keygen', '--out', at(`${who}.pem`)]);
@@ -38,13 +40,14 @@ beforeAll(async () => {
   writeFileSync(at('target/b.bin'), Buffer.from([0, 1, 2, 0x62, 0x69, 0x6e]));
 });
 
-describe('a diff with a binary patch', () => {
+describe('a diff with a binary patch and a symbolic link', () => {
   it('is signed by create, which warns on stderr and exits 0', async () => {
     const args = ['--key', at('dev.pem'), '--reason', 'r', '--out', at('b.json')];
     const r = await pt(['create', '--diff', at('bin.diff'), ...args]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      'warning: b.bin: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n',
+      'warning: b.bin: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n' +
+        'warning: link: a symbolic link; apply refuses it, so this bundle cannot be applied as it is\n',
     );
     expect(JSON.parse(readFileSync(at('b.json'), 'utf8'))).toHaveProperty('envelope');
     // A text-only diff gets no warning.
@@ -55,13 +58,18 @@ describe('a diff with a binary patch', () => {
 
   it('is listed by verify, in words and in --json', async () => {
     const out = await ok(['verify', at('b.json')]);
-    expect(out).toMatch(/^files: +a\.txt, b\.bin$/m);
-    expect(out).toMatch(/^binary: +b\.bin \(binary patches: no apply carries them out\)$/m);
+    expect(out).toMatch(/^files: +a\.txt, b\.bin, link$/m);
+    expect(out).toMatch(
+      /^unappliable: b\.bin \(a binary patch\), link \(a symbolic link\): no apply carries these out$/m,
+    );
     const json = JSON.parse(await ok(['verify', at('b.json'), '--json'])) as {
-      report: { binary: string[] };
+      report: { unappliable: unknown[] };
     };
-    expect(json.report.binary).toEqual(['b.bin']);
-    expect(await ok(['verify', at('t.json')])).not.toMatch(/^binary:/m);
+    expect(json.report.unappliable).toEqual([
+      { path: 'b.bin', what: 'binary patch' },
+      { path: 'link', what: 'symbolic link' },
+    ]);
+    expect(await ok(['verify', at('t.json')])).not.toMatch(/^unappliable:/m);
   });
 
   it('is stopped by a ledger check before the policy, and refused by apply, nothing written', async () => {
@@ -89,6 +97,7 @@ describe('a diff with a binary patch', () => {
       'MALFORMED_INPUT: b.bin: binary patches cannot be applied exactly',
     );
     expect(readFileSync(at('target/a.txt'), 'utf8')).toBe('hello\nworld\n');
+    expect(existsSync(at('target/link'))).toBe(false);
     expect([...readFileSync(at('target/b.bin'))]).toEqual([0, 1, 2, 0x62, 0x69, 0x6e]);
   });
 });
