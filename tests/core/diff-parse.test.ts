@@ -128,6 +128,33 @@ describe('unified diff parser', () => {
     expect(parseDiff(text).files[0]).toMatchObject({ binary: true, newPath: 'img.png' });
   });
 
+  it('names the diff formats it does not take: a context diff, a merge’s combined diff', () => {
+    const refusal = (text: string) => {
+      try {
+        parseDiff(text);
+        return 'parsed';
+      } catch (error) {
+        return `${(error as { code: string }).code}: ${(error as Error).message}`;
+      }
+    };
+    // diff -c d1/sub/x d2/sub/x, as GNU diffutils 3.8 prints it
+    const context =
+      '*** d1/sub/x\t2026-12-07 05:58:26.300922866 +0000\n--- d2/sub/x\t2026-12-07 05:58:26.300922866 +0000\n' +
+      '***************\n*** 1 ****\n! x\n--- 1 ----\n! y\n';
+    expect(refusal(context)).toBe(
+      'MALFORMED_INPUT: not a unified diff: this is a context diff (diff -c); make it with diff -u',
+    );
+    // git show of a merge commit with a conflict resolved by hand
+    const combined =
+      'diff --cc f.txt\nindex 1,2..3\n--- a/f.txt\n+++ b/f.txt\n@@@ -1,1 -1,1 +1,1 @@@\n- a\n -b\n++c\n';
+    expect(refusal(combined)).toBe(
+      'MALFORMED_INPUT: diff line 1: a combined diff (a merge against its parents) cannot be applied; give a diff against one parent',
+    );
+    expect(refusal(`--- a/g\n+++ b/g\n@@ -1 +1 @@\n-a\n+b\n${combined}`)).toMatch(
+      /^MALFORMED_INPUT: diff line 6: a combined diff/,
+    );
+  });
+
   it.each([
     ['prose', 'This is not a diff at all.\nJust words.\n'],
     ['an empty string', ''],

@@ -235,6 +235,16 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   return patch;
 }
 
+/** A merge's combined diff (`git show` of a merge, `diff --cc`) says nothing one tree can take. */
+function refuseCombined(cursor: Cursor): void {
+  const line = cursor.lines[cursor.at] ?? '';
+  if (line.startsWith('diff --cc ') || line.startsWith('diff --combined '))
+    fail(
+      cursor,
+      'a combined diff (a merge against its parents) cannot be applied; give a diff against one parent',
+    );
+}
+
 /**
  * Parses a unified diff, given as text or as its exact bytes (which need not be UTF-8: content
  * lines that are not keep their bytes, see `HunkLine.bytes`; paths must be UTF-8). `strip`
@@ -246,10 +256,14 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
     throw new RangeError('parseDiff: strip must be a whole number');
   const source = readDiffLines(diff);
   const cursor: Cursor = { lines: source.text, source, at: 0 };
-  while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) cursor.at++;
+  while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) {
+    refuseCombined(cursor);
+    cursor.at++;
+  }
   const preamble = Array.from({ length: cursor.at }, (_, i) => shownLine(source, i)).join('\n');
   const files: FilePatch[] = [];
   while (cursor.at < cursor.lines.length) {
+    refuseCombined(cursor);
     if (isFileStart(cursor.lines, cursor.at)) {
       files.push(finishFile(parseFile(cursor), strip));
     } else if ((cursor.lines[cursor.at] ?? '').startsWith('@@') && files.length > 0) {
@@ -258,7 +272,13 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
       cursor.at++; // prose between or after files ("-- " signatures, "Index:" lines)
     }
   }
-  if (files.length === 0) reject('MALFORMED_INPUT', 'not a unified diff: no file patch found');
+  if (files.length === 0)
+    reject(
+      'MALFORMED_INPUT',
+      cursor.lines.includes('***************')
+        ? 'not a unified diff: this is a context diff (diff -c); make it with diff -u'
+        : 'not a unified diff: no file patch found',
+    );
   return { preamble, files };
 }
 
