@@ -3,6 +3,7 @@
  * anything is written. Traditional (`diff -u`, quilt) file patches resolve their name as GNU
  * patch does; hunks are placed by ./hunks.ts.
  */
+import { bytesEqual } from '../encoding/bytes.ts';
 import { reject } from '../errors.ts';
 import { applyHunks, type HunkPlacement } from './hunks.ts';
 import { MAX_FILE_BYTES, MAX_WRITE_BYTES } from './limits.ts';
@@ -28,10 +29,18 @@ export interface Planned {
   reads: Map<string, Uint8Array>;
   files: FileResult[];
   hunks: PlacedHunk[];
+  /** Copies being undone, checked once every other file is planned (`undoCopy`). */
+  undoneCopies: (FilePatch & { oldPath: string; newPath: string })[];
 }
 
+/** A file as the diff leaves it so far: the overlay's state, else the tree's. */
 async function current(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
   if (plan.overlay.has(path)) return plan.overlay.get(path) ?? undefined;
+  return original(tree, plan, entries, path);
+}
+
+/** A file as the tree holds it before the diff (a copy's source, as git apply reads it). */
+async function original(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
   const entry = entries.get(path);
   if (entry === undefined) return undefined;
   if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
@@ -87,6 +96,38 @@ async function resolveTraditional(
   return { ...file, oldPath: name, newPath: name };
 }
 
+/**
+ * Undoes a copy (a copy's file patch, reversed): the copy is removed, but only while it still
+ * is what the patch made it, its source with the patch's changes (its hunks, undone on the
+ * copy, give back the source's bytes exactly). The source is compared as the rest of the undo
+ * leaves it, since a copy is made from the source as it was before the patch (which may also
+ * change the source); so this runs after every other file is planned. Reversed as written, a
+ * copy would copy the copy back over its source, which exists: git apply -R refuses it
+ * ("already exists"), and so did this, so a patch with a copy could be neither rolled back
+ * nor recognised as applied.
+ */
+async function undoCopy(
+  tree: Tree,
+  file: FilePatch & { oldPath: string; newPath: string },
+  plan: Planned,
+  entries: Map<string, TreeEntry>,
+  fuzz: number,
+) {
+  const copy = await current(tree, plan, entries, file.oldPath);
+  if (copy === undefined) reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
+  const source = await current(tree, plan, entries, file.newPath);
+  if (source === undefined) reject('APPLY_CONFLICT', `${file.newPath}: does not exist`);
+  const undone = applyHunks(copy.content, file.hunks, file.oldPath, fuzz);
+  if (!bytesEqual(undone.content, source.content))
+    reject(
+      'APPLY_CONFLICT',
+      `${file.oldPath}: is no longer ${file.newPath} with the patch's changes; not removed`,
+    );
+  for (const p of undone.placements) plan.hunks.push({ ...p, path: file.oldPath });
+  plan.overlay.set(file.oldPath, null);
+  plan.files.push({ path: file.oldPath, kind: 'delete' });
+}
+
 async function planFile(
   tree: Tree,
   given: FilePatch,
@@ -94,6 +135,16 @@ async function planFile(
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ) {
+  if (
+    given.kind === 'copy' &&
+    given.reversed === true &&
+    given.oldPath !== null &&
+    given.newPath !== null &&
+    unappliableKind(given) === undefined
+  ) {
+    plan.undoneCopies.push({ ...given, oldPath: given.oldPath, newPath: given.newPath });
+    return;
+  }
   const file = await resolveTraditional(tree, given, plan, entries);
   const name = file.newPath ?? file.oldPath ?? '';
   const unappliable = unappliableKind(file);
@@ -104,8 +155,10 @@ async function planFile(
       'MALFORMED_INPUT',
       `${name}: a ${unappliable}; patchtrail writes regular files only; refused`,
     );
-  const source =
-    file.oldPath === null ? undefined : await current(tree, plan, entries, file.oldPath);
+  // A copy is made from its source as it was before the diff, as git apply makes it: the diff
+  // may change the source too, in a file patch before the copy's.
+  const read = file.kind === 'copy' ? original : current;
+  const source = file.oldPath === null ? undefined : await read(tree, plan, entries, file.oldPath);
   if (file.oldPath !== null && source === undefined)
     reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
   if (file.kind === 'create' && (await current(tree, plan, entries, name)) !== undefined) {
@@ -147,8 +200,12 @@ export async function plan(
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ): Promise<Planned> {
-  const planned: Planned = { overlay: new Map(), reads: new Map(), files: [], hunks: [] };
+  const planned: Planned = {
+    ...{ overlay: new Map(), reads: new Map(), files: [], hunks: [] },
+    undoneCopies: [],
+  };
   for (const file of diff.files) await planFile(tree, file, planned, entries, fuzz);
+  for (const copy of planned.undoneCopies) await undoCopy(tree, copy, planned, entries, fuzz);
   return planned;
 }
 
