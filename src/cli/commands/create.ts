@@ -8,9 +8,9 @@ import {
   MAX_BUNDLE_BYTES,
   MAX_DIFF_BYTES,
   parseDiff,
-  unappliableChanges,
   readBundle,
   serializeBundle,
+  unappliableChanges,
   type Signer,
 } from '../../core/index.ts';
 import type { CreateBundleInput } from '../../core/index.ts';

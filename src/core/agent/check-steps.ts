@@ -27,15 +27,15 @@ export async function verifySignature(bytes: Uint8Array): Promise<StepValue<Bund
   return passed(verified.report, `author signature and ${n} attestation(s) checked`);
 }
 
+/** Names someone else chose, each cut to a length a sentence can hold. */
+const cut = (changes: readonly UnappliableChange[]) =>
+  changes.map((c) => ({ ...c, path: inlineName(c.path) }));
+
 /**
  * What the bundle says it changes. A diff with a change no apply carries out (a binary patch,
  * a symbolic link, a submodule: the diff's planner refuses each) stops here, so no check calls
  * the bundle applicable.
  */
-/** Names someone else chose, each cut to a length a sentence can hold. */
-const cut = (changes: readonly UnappliableChange[]) =>
-  changes.map((c) => ({ ...c, path: inlineName(c.path) }));
-
 export function extractMetadata(report: BundleReport): StepValue<PatchPredicate> {
   const p = report.predicate;
   if (report.unappliable.length > 0)

@@ -77,7 +77,7 @@ export interface BundleReport {
   payloadDigest: string;
   diffDigest: string;
   predicate: PatchPredicate;
-  /** The diff's file changes that no apply carries out: binary patches, links (diff/parse.ts). */
+  /** The diff's file changes that no apply carries out: binary patches, links (diff/unappliable.ts). */
   unappliable: UnappliableChange[];
   author: SignatureReport;
   attestations: SignatureReport[];
