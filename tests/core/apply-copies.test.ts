@@ -34,6 +34,64 @@ const RENAME_AND_COPY =
   'diff --git a/a b/c\nsimilarity index 90%\ncopy from a\ncopy to c\n--- a/a\n+++ b/c\n' +
   '@@ -1,3 +1,3 @@\n-1\n+one\n 2\n 3\n';
 
+/**
+ * `git format-patch -C -C -2 --stdout`: commit 1 changes b.txt's line 10, commit 2 copies b.txt
+ * to c.txt with line 2 changed. The copy reads b.txt as commit 1 left it (git apply, given the
+ * series at once, reads every copy from before the whole series).
+ */
+const SERIES =
+  'From 46d2bc6f019c58462e6325e9a393b0f726b9c0da Mon Sep 17 00:00:00 2001\n' +
+  'From: a <a@b>\n' +
+  'Date: Mon, 7 Dec 2026 06:07:58 +0000\n' +
+  'Subject: [PATCH 1/2] one\n' +
+  '\n' +
+  '---\n' +
+  ' b.txt | 2 +-\n' +
+  ' 1 file changed, 1 insertion(+), 1 deletion(-)\n' +
+  '\n' +
+  'diff --git a/b.txt b/b.txt\n' +
+  'index 08fe19c..32fda7a 100644\n' +
+  '--- a/b.txt\n' +
+  '+++ b/b.txt\n' +
+  '@@ -7,6 +7,6 @@\n' +
+  ' 7\n' +
+  ' 8\n' +
+  ' 9\n' +
+  '-10\n' +
+  '+ten\n' +
+  ' 11\n' +
+  ' 12\n' +
+  '-- \n' +
+  '2.39.5\n' +
+  '\n' +
+  '\n' +
+  'From e5e1c6dbff13f56fa948df1f7f440d3632ec4e04 Mon Sep 17 00:00:00 2001\n' +
+  'From: a <a@b>\n' +
+  'Date: Mon, 7 Dec 2026 06:07:58 +0000\n' +
+  'Subject: [PATCH 2/2] two\n' +
+  '\n' +
+  '---\n' +
+  ' b.txt => c.txt | 2 +-\n' +
+  ' 1 file changed, 1 insertion(+), 1 deletion(-)\n' +
+  ' copy b.txt => c.txt (86%)\n' +
+  '\n' +
+  'diff --git a/b.txt b/c.txt\n' +
+  'similarity index 86%\n' +
+  'copy from b.txt\n' +
+  'copy to c.txt\n' +
+  'index 32fda7a..dc07e55 100644\n' +
+  '--- a/b.txt\n' +
+  '+++ b/c.txt\n' +
+  '@@ -1,5 +1,5 @@\n' +
+  ' 1\n' +
+  '-2\n' +
+  '+two\n' +
+  ' 3\n' +
+  ' 4\n' +
+  ' 5\n' +
+  '-- \n' +
+  '2.39.5\n';
+
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -92,5 +150,16 @@ describe('copies, as git apply makes and undoes them', () => {
       );
       expect(await treeHash(tree)).toBe(before);
     }
+  });
+
+  it('in a format-patch series, copies the source as the commits before left it, and undoes it', async () => {
+    const tree = makeMemoryTree({ 'b.txt': seq(12) });
+    const original = await treeHash(tree);
+    await applyDiff(tree, SERIES);
+    expect(text(tree, 'b.txt')).toBe(seq(12, { 10: 'ten' }));
+    expect(text(tree, 'c.txt')).toBe(seq(12, { 2: 'two', 10: 'ten' }));
+    expect((await applyDiff(tree, SERIES)).status).toBe('already-applied');
+    expect((await applyDiff(tree, SERIES, { reverse: true })).status).toBe('reversed');
+    expect(await treeHash(tree)).toBe(original);
   });
 });

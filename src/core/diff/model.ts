@@ -37,6 +37,12 @@ export interface FilePatch {
   newMode?: string;
   /** The mode on git's `index` line, given when the change keeps the file's mode. */
   indexMode?: string;
+  /**
+   * Which commit of a `git format-patch` series this file patch belongs to (0, the first, when
+   * absent): a series' commits apply in order, and a copy reads its source as its own commit's
+   * start left it (plan.ts).
+   */
+  commit?: number;
   /** "Binary files differ" or "GIT binary patch": content is not in hunks. */
   binary: boolean;
   hunks: Hunk[];

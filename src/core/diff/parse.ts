@@ -235,6 +235,9 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   return patch;
 }
 
+/** The line `git format-patch` starts each commit's mail with (a fixed date, not a real one). */
+const MBOX_FROM = /^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$/;
+
 /** A merge's combined diff (`git show` of a merge, `diff --cc`) says nothing one tree can take. */
 function refuseCombined(cursor: Cursor): void {
   const line = cursor.lines[cursor.at] ?? '';
@@ -262,10 +265,17 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
   }
   const preamble = Array.from({ length: cursor.at }, (_, i) => shownLine(source, i)).join('\n');
   const files: FilePatch[] = [];
+  // Commits of a format-patch series after the first: each starts with its mbox "From" line.
+  let commit = 0;
   while (cursor.at < cursor.lines.length) {
     refuseCombined(cursor);
     if (isFileStart(cursor.lines, cursor.at)) {
-      files.push(finishFile(parseFile(cursor), strip));
+      const file = finishFile(parseFile(cursor), strip);
+      if (commit > 0) file.commit = commit;
+      files.push(file);
+    } else if (files.length > 0 && MBOX_FROM.test(cursor.lines[cursor.at] ?? '')) {
+      commit++;
+      cursor.at++;
     } else if ((cursor.lines[cursor.at] ?? '').startsWith('@@') && files.length > 0) {
       fail(cursor, 'hunk outside a file');
     } else {

@@ -29,8 +29,10 @@ export interface Planned {
   reads: Map<string, Uint8Array>;
   files: FileResult[];
   hunks: PlacedHunk[];
-  /** Copies being undone, checked once every other file is planned (`undoCopy`). */
+  /** Copies being undone, checked once the rest of their commit is planned (`undoCopy`). */
   undoneCopies: (FilePatch & { oldPath: string; newPath: string })[];
+  /** The files as the current commit of a series started: the overlay then (`original`). */
+  commitStart: Overlay;
 }
 
 /** A file as the diff leaves it so far: the overlay's state, else the tree's. */
@@ -39,8 +41,12 @@ async function current(tree: Tree, plan: Planned, entries: Map<string, TreeEntry
   return original(tree, plan, entries, path);
 }
 
-/** A file as the tree holds it before the diff (a copy's source, as git apply reads it). */
+/**
+ * A file as its commit found it: as the tree holds it before the diff (a copy's source, as git
+ * apply reads it), or in a series, as the commits before this one left it.
+ */
 async function original(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
+  if (plan.commitStart.has(path)) return plan.commitStart.get(path) ?? undefined;
   const entry = entries.get(path);
   if (entry === undefined) return undefined;
   if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
@@ -100,8 +106,8 @@ async function resolveTraditional(
  * Undoes a copy (a copy's file patch, reversed): the copy is removed, but only while it still
  * is what the patch made it, its source with the patch's changes (its hunks, undone on the
  * copy, give back the source's bytes exactly). The source is compared as the rest of the undo
- * leaves it, since a copy is made from the source as it was before the patch (which may also
- * change the source); so this runs after every other file is planned. Reversed as written, a
+ * of its commit leaves it, since a copy is made from the source as its commit found it (the
+ * commit may also change the source); so this runs once the rest of that commit is planned. Reversed as written, a
  * copy would copy the copy back over its source, which exists: git apply -R refuses it
  * ("already exists"), and so did this, so a patch with a copy could be neither rolled back
  * nor recognised as applied.
@@ -202,10 +208,22 @@ export async function plan(
 ): Promise<Planned> {
   const planned: Planned = {
     ...{ overlay: new Map(), reads: new Map(), files: [], hunks: [] },
-    undoneCopies: [],
+    ...{ undoneCopies: [], commitStart: new Map() },
   };
-  for (const file of diff.files) await planFile(tree, file, planned, entries, fuzz);
-  for (const copy of planned.undoneCopies) await undoCopy(tree, copy, planned, entries, fuzz);
+  const endCommit = async () => {
+    for (const copy of planned.undoneCopies.splice(0))
+      await undoCopy(tree, copy, planned, entries, fuzz);
+    planned.commitStart = new Map(planned.overlay);
+  };
+  let commit = diff.files[0]?.commit ?? 0;
+  for (const file of diff.files) {
+    if ((file.commit ?? 0) !== commit) {
+      await endCommit();
+      commit = file.commit ?? 0;
+    }
+    await planFile(tree, file, planned, entries, fuzz);
+  }
+  await endCommit();
   return planned;
 }
 

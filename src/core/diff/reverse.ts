@@ -20,6 +20,7 @@ function reverseFile(file: FilePatch): FilePatch {
   if (file.newMode !== undefined) reversed.oldMode = file.newMode;
   if (file.oldMode !== undefined) reversed.newMode = file.oldMode;
   if (file.indexMode !== undefined) reversed.indexMode = file.indexMode;
+  if (file.commit !== undefined) reversed.commit = file.commit;
   if (file.traditional === true) reversed.traditional = true;
   if (file.reversed !== true) reversed.reversed = true;
   return reversed;
