@@ -40,9 +40,10 @@ const GROUPS: Readonly<Record<string, readonly Command[]>> = {
 };
 
 function overview(): string {
-  const lines = [...COMMANDS, ...LEDGER_COMMANDS, ...POLICY_COMMANDS].map(
-    (c) => `  ${c.name.padEnd(16)} ${c.summary}`,
-  );
+  const all = [...COMMANDS, ...LEDGER_COMMANDS, ...POLICY_COMMANDS];
+  // One column for the summaries, past the longest name ("ledger verify-proof").
+  const width = Math.max(...all.map((c) => c.name.length));
+  const lines = all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'patchtrail: signed patch bundles and their provenance',
     '',

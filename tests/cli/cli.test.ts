@@ -50,7 +50,14 @@ describe('patchtrail CLI', () => {
       expect(help.code, command).toBe(0);
       expect(help.stdout).toContain(`usage: patchtrail ${command}`);
     }
-    expect((await patchtrail(['--help'])).stdout).toContain('keygen');
+    const overview = (await patchtrail(['--help'])).stdout;
+    expect(overview).toContain('keygen');
+    // Every summary starts in one column, clear of the longest name.
+    const rows = overview.split('\n').filter((l) => /^  [a-z]/.test(l));
+    const columns = new Set(rows.map((l) => /^ {2}[a-z-]+(?: [a-z-]+)? {2,}/.exec(l)?.[0].length));
+    expect(rows.length).toBeGreaterThan(30);
+    expect(columns.size).toBe(1);
+    expect(overview).toMatch(/^ {2}ledger verify-proof {2}verify a proof pack/m);
     expect((await patchtrail([])).code).toBe(2);
     expect((await patchtrail(['frobnicate'])).code).toBe(2);
     expect((await patchtrail(['verify', '--bogus', 'x'])).code).toBe(2);
