@@ -53,7 +53,7 @@ describe('patchtrail CLI', () => {
     const overview = (await patchtrail(['--help'])).stdout;
     expect(overview).toContain('keygen');
     // Every summary starts in one column, clear of the longest name.
-    const rows = overview.split('\n').filter((l) => /^  [a-z]/.test(l));
+    const rows = overview.split('\n').filter((l) => /^ {2}[a-z]/.test(l));
     const columns = new Set(rows.map((l) => /^ {2}[a-z-]+(?: [a-z-]+)? {2,}/.exec(l)?.[0].length));
     expect(rows.length).toBeGreaterThan(30);
     expect(columns.size).toBe(1);
