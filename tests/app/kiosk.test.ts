@@ -103,6 +103,38 @@ describe('the kiosk', () => {
     app.dispose();
   });
 
+  it('refuses a reviewed bundle holding a symbolic link no apply carries out, and says why', async () => {
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const folder = new Map<string, Uint8Array>();
+    const app = start(tree, folder, memoryStore());
+    const { open, author, rita } = await team(app);
+    app.kiosk.enter({ components: [] });
+    const link =
+      'diff --git a/current b/current\nnew file mode 120000\nindex 0000000..d09b807\n' +
+      '--- /dev/null\n+++ b/current\n@@ -0,0 +1 @@\n+/etc\n\\ No newline at end of file\n';
+    const plain = await createBundle({
+      diff: DIFF + link,
+      signer: author,
+      reason: 'r',
+      now: new Date(T),
+    });
+    const reviewed = await appendAttestation(plain, {
+      ...{ signer: rita, role: 'reviewer', verdict: 'pass' as const, now: new Date(T) },
+    });
+    folder.set('link.json', bytesOf(reviewed));
+    const row = await until(() => app.kiosk.status().waiting[0], 'a waiting row');
+    expect(row).toMatchObject({ state: 'refused', code: 'MALFORMED_INPUT', source: 'folder' });
+    expect(row.why[0]).toBe('It holds a change patchtrail cannot apply exactly.');
+    expect(row.why[1]).toMatch(/^This bundle changes current \(a symbolic link\), and /);
+    expect(app.kiosk.status().state).toBe('needs-attention');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const events = targetEvents(open.ledger, `${(await app.device.ready()).did}:workspace:kiosk`);
+    expect(events.map((e) => [e.reason, e.code])).toEqual([['rejected', 'MALFORMED_INPUT']]);
+    expect(content(tree)).toBe('mode=old\n');
+    expect([...tree.snapshot().keys()]).toEqual(['app.conf']);
+    app.dispose();
+  });
+
   it('rolls back an applied patch when an admin flags it, and records it', async () => {
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
     const folder = new Map<string, Uint8Array>();
