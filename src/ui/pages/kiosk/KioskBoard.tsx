@@ -8,7 +8,7 @@ import { useServices } from '../../../app/context.ts';
 import { PERMISSION_WORDS, type KioskStatus } from '../../../app/kiosk.ts';
 import { formatAgo, formatSpan } from '../../components/format.ts';
 import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
-import { STATE_WORDS, WAITING_WORDS } from './kiosk-words.ts';
+import { STATE_WORDS, waitingWords } from './kiosk-words.ts';
 import { TickedText } from '../../components/TickedText.tsx';
 
 /** "The update folder needs permission again." when a picked folder lost its permission. */
@@ -66,7 +66,7 @@ function Waiting(props: { rows: KioskStatus['waiting'] }) {
           <For each={props.rows}>
             {(row) => (
               <li data-state={row.state} data-testid="kiosk-waiting-row">
-                <strong>{row.name}</strong> — {WAITING_WORDS[row.state]}
+                <strong>{row.name}</strong> — {waitingWords(row)}
                 <ul>
                   <For each={row.why}>
                     {(why) => (

@@ -26,13 +26,23 @@ export const eventWords: Record<VersionRow['what'], string> = {
   rejected: 'Refused',
 };
 
-export const WAITING_WORDS: Record<WaitingRow['state'], string> = {
+const WAITING_WORDS: Record<WaitingRow['state'], string> = {
   refused: 'Refused by the team’s policy',
   stale: 'Waiting for a fresher ledger',
   flagged: 'Flagged by an admin: not applied',
   'no-policy': 'No policy in force: nothing is applied',
   failed: 'Could not be applied',
 };
+
+/**
+ * Why a bundle waits, in a few words. A refusal is the policy's only when the policy denied
+ * it; the check may refuse a bundle before the policy is asked (an author the team does not
+ * know, a change no apply carries out), and its reasons, listed under it, say which.
+ */
+export function waitingWords(row: Pick<WaitingRow, 'state' | 'code'>): string {
+  if (row.state === 'refused' && row.code !== 'POLICY_DENIED') return 'Refused';
+  return WAITING_WORDS[row.state];
+}
 
 /** "sha256:abcd…" shortened to its first 12 hex digits. */
 export const shortHash = (hash: string): string =>
