@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDiff, touchedPaths } from '../../src/core/diff/parse.ts';
+import { applyDiff, makeMemoryTree } from '../../src/core/index.ts';
 import { PatchtrailError } from '../../src/core/errors.ts';
 
 const GIT_DIFF = `diff --git a/src/app.c b/src/app.c
@@ -126,6 +127,35 @@ describe('unified diff parser', () => {
     const text =
       'diff --git a/img.png b/img.png\nindex 1..2 100644\nBinary files a/img.png and b/img.png differ\n';
     expect(parseDiff(text).files[0]).toMatchObject({ binary: true, newPath: 'img.png' });
+  });
+
+  it('reads a patch saved with CRLF line endings as git apply does: its structure without the CR, its lines exact', async () => {
+    const crlf = (text: string) => text.replaceAll('\n', '\r\n');
+    const diff = crlf(
+      'From 46d2bc6f019c58462e6325e9a393b0f726b9c0da Mon Sep 17 00:00:00 2001\nSubject: [PATCH] x\n\n' +
+        'diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@ section\n a\n-b\n+c\n' +
+        'diff --git a/link b/link\nnew file mode 120000\nindex 0000000..d09b807\n--- /dev/null\n' +
+        '+++ b/link\n@@ -0,0 +1 @@\n+../outside\n' +
+        'diff --git a/b.bin b/b.bin\nindex 1..2 100644\nGIT binary patch\nliteral 7\nOcmZQzWKPP=GXeku?E!EA\n\n',
+    );
+    const parsed = parseDiff(diff);
+    expect(parsed.files.map((f) => [f.kind, f.newPath, f.binary])).toEqual([
+      ['modify', 'f', false],
+      ['create', 'link', false],
+      ['modify', 'b.bin', true],
+    ]);
+    expect(parsed.files[0]?.hunks[0]?.section).toBe('section');
+    expect(parsed.files[0]?.hunks[0]?.lines.map((l) => l.text)).toEqual(['a\r', 'b\r', 'c\r']);
+    expect(parsed.files[1]?.newMode).toBe('120000');
+    // Its lines are the file's: it applies to the file with CRLF endings, byte for byte, and
+    // not to the same file with LF endings.
+    const one = crlf('--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
+    const windows = makeMemoryTree({ f: 'a\r\nb\r\n' });
+    await applyDiff(windows, one);
+    expect(new TextDecoder().decode(windows.snapshot().get('f')?.content)).toBe('a\r\nc\r\n');
+    await expect(applyDiff(makeMemoryTree({ f: 'a\nb\n' }), one)).rejects.toMatchObject({
+      code: 'APPLY_CONFLICT',
+    });
   });
 
   it('names the diff formats it does not take: a context diff, a merge’s combined diff', () => {

@@ -54,6 +54,15 @@ function isFileStart(lines: string[], at: number): boolean {
   return (lines[at] ?? '').startsWith('diff --git ') || isUnifiedStart(lines, at);
 }
 
+/**
+ * A line of the diff's own structure (a header, a hunk header, git's extended headers) without
+ * the carriage return a patch saved with CRLF line endings leaves on it, as git apply reads
+ * them. Content lines keep every byte: a CR there is the file's.
+ */
+function structural(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
 function count(text: string | undefined, cursor: Cursor): number {
   if (text === undefined) return 1;
   const n = Number(text);
@@ -62,7 +71,7 @@ function count(text: string | undefined, cursor: Cursor): number {
 }
 
 function parseHunk(cursor: Cursor): Hunk {
-  const match = HUNK_HEADER.exec(shownLine(cursor.source, cursor.at));
+  const match = HUNK_HEADER.exec(structural(shownLine(cursor.source, cursor.at)));
   if (match === null) return fail(cursor, 'malformed hunk header');
   const hunk: Hunk = {
     oldStart: count(match[1], cursor),
@@ -144,7 +153,8 @@ interface RawFile {
 /** Reads git's extended header lines after "diff --git" (git-diff(1), "EXTENDED HEADERS"). */
 function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
   for (;;) {
-    const line = cursor.lines[cursor.at];
+    const given = cursor.lines[cursor.at];
+    const line = given === undefined ? undefined : structural(given);
     if (
       line === undefined ||
       line.startsWith('--- ') ||
@@ -186,7 +196,7 @@ function parseFile(cursor: Cursor): RawFile {
   const file: RawFile = { binary: false, hunks: [] };
   const first = pathLine(cursor);
   if (first.startsWith('diff --git ')) {
-    file.git = { header: first.slice('diff --git '.length), line: cursor.at + 1 };
+    file.git = { header: structural(first.slice('diff --git '.length)), line: cursor.at + 1 };
     cursor.at++;
     parseGitHeaders(cursor, file, file.git);
     if (file.binary) return file;
@@ -273,7 +283,7 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
       const file = finishFile(parseFile(cursor), strip);
       if (commit > 0) file.commit = commit;
       files.push(file);
-    } else if (files.length > 0 && MBOX_FROM.test(cursor.lines[cursor.at] ?? '')) {
+    } else if (files.length > 0 && MBOX_FROM.test(structural(cursor.lines[cursor.at] ?? ''))) {
       commit++;
       cursor.at++;
     } else if ((cursor.lines[cursor.at] ?? '').startsWith('@@') && files.length > 0) {
