@@ -125,6 +125,10 @@ const row = (b: KioskBundle, state: WaitingRow['state'], why: string[], code?: s
   return out;
 };
 
+/** What a bundle waiting for fresher evidence waits for. */
+export const STALE_NEXT =
+  'It is applied here once this kiosk has the team’s newer ledger entries, from a peer or a ledger file.';
+
 /** One bundle: handled already, flagged, allowed, stale or refused. */
 async function takeBundle(
   ctx: KioskContext,
@@ -150,8 +154,10 @@ async function takeBundle(
     if (!outcome.ok) result.waiting.push(row(bundle, 'failed', [outcome.message], outcome.code));
     return;
   }
+  // How old the ledger is, against the policy's limit, is said once beside the list (the
+  // kiosk's evidence line): the row says what happens next, not the rule's line again.
   if (check.status === 'denied' && deniedOnlyForFreshness(check.decision?.explanation))
-    return void result.waiting.push(row(bundle, 'stale', reasons, 'STALE_LEDGER'));
+    return void result.waiting.push(row(bundle, 'stale', [STALE_NEXT], 'STALE_LEDGER'));
   const stop = check.steps.find((s) => !s.ok);
   const code = check.status === 'denied' ? 'POLICY_DENIED' : (stop?.code ?? 'FAILED');
   const plain = plainReasons(

@@ -11,6 +11,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { makeKioskMemory } from '../../src/app/kiosk-record.ts';
 import { targetEvents } from '../../src/app/kiosk-ledger.ts';
+import { STALE_NEXT } from '../../src/app/kiosk-run.ts';
 import { appendAttestation, createBundle, makeMemoryTree, treeHash } from '../../src/core/index.ts';
 import { publishBody } from '../helpers/publish.ts';
 import {
@@ -239,6 +240,8 @@ describe('the kiosk', () => {
     folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
     const row = await until(() => app.kiosk.status().waiting[0], 'a waiting row');
     expect(row).toMatchObject({ state: 'stale', code: 'STALE_LEDGER' });
+    // The ledger's age against the limit is the evidence line's to say; the row says what next.
+    expect(row.why).toEqual([STALE_NEXT]);
     expect(app.kiosk.status().freshness).toMatchObject({ stale: true, budgetSeconds: 3600 });
     expect(content(tree)).toBe('mode=old\n');
     const events = targetEvents(open.ledger, `${(await app.device.ready()).did}:workspace:kiosk`);
