@@ -29,6 +29,20 @@ describe('a ledger file against its own checkpoints', () => {
     return { code: r.code, report: JSON.parse(r.stdout) as Record<string, unknown> };
   };
 
+  it('reads a copy with CRLF line endings as the file it was copied from, checkpoints included', async () => {
+    const original = await checkpointed('crlf-source.ledger');
+    writeFileSync(at('crlf.ledger'), `${original.join('\r\n')}\r\n`);
+    const { code, report } = await verifyJson('crlf.ledger');
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ ok: true, rejected: [], checkpoints: [] });
+    // Imported into a new copy, its entries are the source's bytes, CRs gone.
+    await ok(['ledger', 'import', at('crlf.ledger'), '--ledger', at('from-crlf.ledger')]);
+    expect(readFileSync(at('from-crlf.ledger'), 'utf8')).toBe(`${original.join('\n')}\n`);
+    // A CR anywhere but at a line's end is still not canonical JSON.
+    writeFileSync(at('cr-inside.ledger'), `${original.join('\n').replace('{', '{\r')}\n`);
+    expect((await verifyJson('cr-inside.ledger')).code).toBe(1);
+  });
+
   it('reordered covered lines fail verify, and checkpoint refuses to sign the new order', async () => {
     const original = await checkpointed('reordered.ledger');
     const swapped = [...original];

@@ -16,6 +16,7 @@ import { MAX_LEDGER_FILE_BYTES } from './limits.ts';
 import type { EntryReader, EntryReceipt } from './receipt.ts';
 
 const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
 
 export interface LoadReport {
   admitted: number;
@@ -41,7 +42,12 @@ export interface LedgerLines {
   tail: number;
 }
 
-/** Splits a ledger file into its lines (without the newlines); blank lines are skipped. */
+/**
+ * Splits a ledger file into its lines (without the newlines); blank lines are skipped. A line
+ * ending in CR LF, as a copy through Windows or a mail client may leave it, is read without the
+ * CR: an entry is canonical JSON, which never ends in a CR, so the entry's bytes (and the log's
+ * leaf for the line) are the same as in the file it was copied from.
+ */
 export function ledgerLines(bytes: Uint8Array): LedgerLines {
   if (bytes.length > MAX_LEDGER_FILE_BYTES)
     reject(
@@ -54,8 +60,9 @@ export function ledgerLines(bytes: Uint8Array): LedgerLines {
   // indexOf is a native scan; a loop over every byte in JS costs a few µs per line.
   for (let i = bytes.indexOf(NEWLINE); i !== -1; i = bytes.indexOf(NEWLINE, start)) {
     number++;
-    if (i > start) {
-      split.lines.push(bytes.subarray(start, i));
+    const end = i > start && bytes[i - 1] === CARRIAGE_RETURN ? i - 1 : i;
+    if (end > start) {
+      split.lines.push(bytes.subarray(start, end));
       split.numbers.push(number);
       split.ends.push(i + 1);
     }
