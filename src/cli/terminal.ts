@@ -5,26 +5,31 @@
  * reverse what a path appears to say. Two defences:
  *
  * - `shown(text)` for every untrusted value interpolated into human output: every control
- *   character (C0 including line breaks and tab, DEL, C1), every bidirectional formatting
- *   character, the line and paragraph separators, and the backslash itself are written as
- *   `\u{...}`-style escapes, so the value occupies exactly the characters it appears to.
+ *   character (C0 including line breaks and tab, DEL, C1), every format character (the
+ *   bidirectional controls, and those that show as nothing: zero-width space, byte order mark,
+ *   soft hyphen, tag characters; but the zero-width joiners scripts and emoji need), the line
+ *   and paragraph separators, the blank letters, and the backslash itself are written as
+ *   `\uXXXX` escapes, so the value occupies exactly the characters it appears to: "A\u200bda"
+ *   cannot pass for "Ada". The same set the app escapes (core/encoding/visible.ts).
  * - `terminalSafe(text)`, applied by `main` to everything the CLI writes: the same escapes for
  *   everything except line feed and tab, which our own output uses. It is written as `\uXXXX`,
  *   which is also a valid JSON string escape, so `--json` output keeps its meaning.
  */
 
-/* eslint-disable no-control-regex -- matching control characters is this module's job */
+import { INVISIBLE_SOURCE } from '../core/encoding/visible.ts';
 
-/** Control and bidi characters a terminal acts on or reorders by (never printable as such). */
-const UNSAFE_IN_OUTPUT =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+/** Characters a terminal acts on, reorders by or shows as nothing (core/encoding/visible.ts). */
+const UNSAFE_IN_OUTPUT = new RegExp(INVISIBLE_SOURCE, 'gu');
 /** The same plus line feed, tab and backslash: for one value inside a line. */
-const UNSAFE_IN_VALUE =
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\\]/gu;
+const UNSAFE_IN_VALUE = new RegExp(String.raw`${INVISIBLE_SOURCE}|[\n\t\\]`, 'gu');
 
+/** `\uXXXX` for each UTF-16 unit (a tag character is two), as JSON writes it; `\\` for `\`. */
 function escapeChar(char: string): string {
   if (char === '\\') return '\\\\';
-  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  let out = '';
+  for (let i = 0; i < char.length; i++)
+    out += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  return out;
 }
 
 /** One untrusted value, escaped so it cannot change the terminal or fake a line. */

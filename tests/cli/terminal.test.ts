@@ -22,6 +22,14 @@ const hostileChar = fc
       0x2067,
       0x2068,
       0x2069,
+      0x200b,
+      0xfeff,
+      0x00ad,
+      0x2060,
+      0x115f,
+      0x034f,
+      0xe0041,
+      0x200d,
     ),
     fc.integer({ min: 0x20, max: 0x7e }),
     fc.integer({ min: 0xa0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff),
@@ -63,5 +71,18 @@ describe('terminal text', () => {
     expect(shown('name\nNOT trusted')).toBe('name\\u000aNOT trusted');
     expect(shown('file\u202etxt.exe')).toBe('file\\u202etxt.exe');
     expect(terminalSafe('ok\r\u009b31m')).toBe('ok\\u000d\\u009b31m');
+  });
+
+  it('escapes what shows as nothing, so a name cannot pass for another, and keeps the joiners', () => {
+    expect(shown('A\u200bda')).toBe('A\\u200bda');
+    expect(shown('\ufeffAda')).toBe('\\ufeffAda');
+    expect(shown('Ada\u00ad')).toBe('Ada\\u00ad');
+    // A tag character is outside the BMP: both of its UTF-16 units, as JSON would write it.
+    expect(shown('Ada\u{e0041}')).toBe('Ada\\udb40\\udc41');
+    expect(JSON.parse(`"${terminalSafe('Ada\u{e0041}')}"`)).toBe('Ada\u{e0041}');
+    // The zero-width joiner and non-joiner are how emoji and some scripts are written.
+    expect(shown('👩\u200d💻 \u0645\u06cc\u200c\u062e\u0648\u0627\u0645')).toBe(
+      '👩\u200d💻 \u0645\u06cc\u200c\u062e\u0648\u0627\u0645',
+    );
   });
 });

@@ -15,7 +15,7 @@
  */
 
 // U+034F, a combining mark, stands outside the class: in one it would combine with its neighbour.
-const INVISIBLE_SOURCE = String.raw`(?![\u200C\u200D])(?:[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\u2028\u2029\u115F\u1160\u3164\uFFA0]|\u034F)`;
+export const INVISIBLE_SOURCE = String.raw`(?![\u200C\u200D])(?:[\u0000-\u0008\u000B-\u001F\u007F-\u009F\p{Cf}\u2028\u2029\u115F\u1160\u3164\uFFA0]|\u034F)`;
 
 /** Every character `visible` escapes (global: for matchAll and replace). */
 export const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'gu');
