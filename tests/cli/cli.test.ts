@@ -176,6 +176,14 @@ describe('patchtrail CLI', () => {
       ),
     ).toMatchObject({ ok: false, code: 'UNKNOWN_AUTHOR' });
     expect((await patchtrail(['verify', at('b.json'), '--trust', 'did:key:nope'])).code).toBe(2);
+    // Saved again by an editor that adds a byte order mark and CRLF line endings: the same bundle.
+    const notepad = `\ufeff${readFileSync(at('b.json'), 'utf8').replaceAll('\n', '\r\n')}`;
+    writeFileSync(at('b-notepad.json'), notepad);
+    const again = await patchtrail(['verify', at('b-notepad.json'), '--trust', did, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).report.payloadDigest).toBe(
+      JSON.parse(json.stdout).report.payloadDigest,
+    );
   });
 
   it('create takes provenance from git format-patch headers, digests from files, and a diff on stdin', async () => {

@@ -4,7 +4,9 @@ import {
   canonicalBytes,
   canonicalJson,
   parseCanonicalJson,
+  parseJson,
 } from '../../src/core/encoding/canonical-json.ts';
+import { utf8Encode } from '../../src/core/encoding/bytes.ts';
 import { PatchtrailError } from '../../src/core/errors.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -63,6 +65,14 @@ describe('canonical JSON (RFC 8785)', () => {
           expect(error).toBeInstanceOf(PatchtrailError);
         }
       }),
+    );
+  });
+
+  it('ignores a byte order mark before JSON text, but not where the bytes must be canonical', () => {
+    expect(parseJson('\ufeff{"a":1}', 'bundle')).toEqual({ a: 1 });
+    expect(() => parseJson('{"a":1}\ufeff', 'bundle')).toThrow(PatchtrailError);
+    expect(() => parseCanonicalJson(utf8Encode('\ufeff{"a":1}'))).toThrow(
+      'payload is not in RFC 8785 canonical form',
     );
   });
 });

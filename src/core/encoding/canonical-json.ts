@@ -21,10 +21,14 @@ export function canonicalBytes(value: unknown): Uint8Array {
   return utf8Encode(canonicalJson(value));
 }
 
-/** Parses attacker-controlled JSON text; a syntax error becomes `MALFORMED_INPUT`. */
+/**
+ * Parses attacker-controlled JSON text; a syntax error becomes `MALFORMED_INPUT`. A byte order
+ * mark before it (Windows Notepad saves one) is ignored, as RFC 8259 §8.1 lets a parser do;
+ * where bytes must be canonical (`parseCanonicalJson`), the comparison still refuses it.
+ */
 export function parseJson(text: string, what = 'input'): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
     return reject('MALFORMED_INPUT', `${what} is not valid JSON (${detail})`);
