@@ -67,4 +67,22 @@ describe('PEM keys (PKCS#8 and SPKI, RFC 8410)', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('says how to get a key it reads from an encrypted or an OpenSSH one, and nothing for a constructor', () => {
+    const message = (label: string) => {
+      try {
+        parsePem(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`);
+        return 'parsed';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    expect(message('ENCRYPTED PRIVATE KEY')).toMatch(
+      /: the key is encrypted; write it out unencrypted \(openssl pkey /,
+    );
+    expect(message('OPENSSH PRIVATE KEY')).toMatch(/: an OpenSSH key, .* patchtrail keygen/);
+    expect(message('CONSTRUCTOR')).toBe(
+      'unsupported PEM type "CONSTRUCTOR" (want PRIVATE KEY or PUBLIC KEY)',
+    );
+  });
 });

@@ -122,11 +122,20 @@ export function parsePem(text: string): PemKey {
   const der = fromBase64((match[2] ?? '').replace(/\s+/g, ''), 'PEM body');
   if (match[1] === 'PRIVATE KEY') return parsePkcs8(der);
   if (match[1] === 'PUBLIC KEY') return parseSpki(der);
+  const how = Object.hasOwn(CONVERT, match[1] ?? '') ? `: ${CONVERT[match[1] ?? '']}` : '';
   return reject(
     'MALFORMED_INPUT',
-    `unsupported PEM type "${match[1]}" (want PRIVATE KEY or PUBLIC KEY)`,
+    `unsupported PEM type "${match[1]}" (want PRIVATE KEY or PUBLIC KEY)${how}`,
   );
 }
+
+/** How to turn keys people already have into the PKCS#8 form read here. */
+const CONVERT: Readonly<Record<string, string>> = {
+  'ENCRYPTED PRIVATE KEY':
+    'the key is encrypted; write it out unencrypted (openssl pkey -in KEY -out PLAIN.pem) and keep that file as safe',
+  'OPENSSH PRIVATE KEY':
+    'an OpenSSH key, which ssh-keygen cannot write as PKCS#8 for Ed25519; make a signing key with patchtrail keygen (or openssl genpkey -algorithm ed25519)',
+};
 
 function pem(label: string, der: Uint8Array): string {
   const body = toBase64(der).replace(/.{1,64}/g, '$&\n');
