@@ -107,10 +107,10 @@ async function resolveTraditional(
  * is what the patch made it, its source with the patch's changes (its hunks, undone on the
  * copy, give back the source's bytes exactly). The source is compared as the rest of the undo
  * of its commit leaves it, since a copy is made from the source as its commit found it (the
- * commit may also change the source); so this runs once the rest of that commit is planned. Reversed as written, a
- * copy would copy the copy back over its source, which exists: git apply -R refuses it
- * ("already exists"), and so did this, so a patch with a copy could be neither rolled back
- * nor recognised as applied.
+ * commit may also change the source); so this runs once the rest of that commit is planned.
+ * Reversed as written, a copy would copy the copy back over its source, which exists: git
+ * apply -R refuses it ("already exists"), and so did this, so a patch with a copy could be
+ * neither rolled back nor recognised as applied.
  */
 async function undoCopy(
   tree: Tree,
@@ -161,8 +161,9 @@ async function planFile(
       'MALFORMED_INPUT',
       `${name}: a ${unappliable}; patchtrail writes regular files only; refused`,
     );
-  // A copy is made from its source as it was before the diff, as git apply makes it: the diff
-  // may change the source too, in a file patch before the copy's.
+  // A copy is made from its source as its commit found it (before the diff, as git apply makes
+  // it; in a series, as the commits before left it): the commit may also change the source, in
+  // a file patch before the copy's.
   const read = file.kind === 'copy' ? original : current;
   const source = file.oldPath === null ? undefined : await read(tree, plan, entries, file.oldPath);
   if (file.oldPath !== null && source === undefined)
@@ -210,20 +211,20 @@ export async function plan(
     ...{ overlay: new Map(), reads: new Map(), files: [], hunks: [] },
     ...{ undoneCopies: [], commitStart: new Map() },
   };
-  const endCommit = async () => {
+  const endCommit = async (last: boolean) => {
     for (const copy of planned.undoneCopies.splice(0))
       await undoCopy(tree, copy, planned, entries, fuzz);
-    planned.commitStart = new Map(planned.overlay);
+    if (!last) planned.commitStart = new Map(planned.overlay);
   };
   let commit = diff.files[0]?.commit ?? 0;
   for (const file of diff.files) {
     if ((file.commit ?? 0) !== commit) {
-      await endCommit();
+      await endCommit(false);
       commit = file.commit ?? 0;
     }
     await planFile(tree, file, planned, entries, fuzz);
   }
-  await endCommit();
+  await endCommit(true);
   return planned;
 }
 
