@@ -5,6 +5,7 @@
  * UNVERIFIED. The bytes are attacker-controlled; this never throws for bad input.
  */
 import {
+  parseDiff,
   peekUnverifiedPredicate,
   readBundle,
   verifyBundle,
@@ -26,6 +27,8 @@ export interface VerifyJobResult {
   result: VerifyResult;
   /** Set only when verification failed and the file was at least a well-formed bundle. */
   unverified?: UnverifiedView;
+  /** Set when the file is no bundle but a diff as it is, unsigned: how many files it changes. */
+  plainDiff?: { files: number };
 }
 
 export interface VerifyJobOptions {
@@ -57,5 +60,16 @@ export async function runVerifyJob(
   );
   if (result.ok) return { result };
   const unverified = readUnverified(bytes);
-  return unverified === undefined ? { result } : { result, unverified };
+  if (unverified !== undefined) return { result, unverified };
+  const plainDiff = readPlainDiff(bytes);
+  return plainDiff === undefined ? { result } : { result, plainDiff };
+}
+
+/** A diff handed over where a bundle was expected (a `.patch` file from a mail or a forge). */
+function readPlainDiff(bytes: Uint8Array): { files: number } | undefined {
+  try {
+    return { files: parseDiff(bytes).files.length };
+  } catch {
+    return undefined;
+  }
 }

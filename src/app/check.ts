@@ -49,6 +49,8 @@ export interface BundleCheck {
   report?: BundleReport;
   claims?: UnverifiedClaims;
   signatures: SignatureRow[];
+  /** The file is a diff as it is, signed by nobody (how many files it changes). */
+  plainDiff?: { files: number };
 }
 
 const MAX_CLAIM_CHARS = 4096;
@@ -142,6 +144,8 @@ export function describeCheck(
     check.signatures = unverifiedRows(job.unverified, result.problem);
     const claims = readClaims(job.unverified.predicate);
     if (claims !== undefined) check.claims = claims;
+  } else if (job.plainDiff !== undefined) {
+    check.plainDiff = { files: job.plainDiff.files };
   }
   return check;
 }

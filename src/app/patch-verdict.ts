@@ -138,6 +138,10 @@ const REFUSED: Record<string, [headline: string, because: string]> = {
     'It is larger than this app accepts, so it was not read.',
   ],
 };
+const PLAIN_DIFF: [string, string] = [
+  'Do not apply: this is a plain diff, not a signed patch bundle',
+  'Nobody signed it, so nothing says who wrote it or that it is unchanged since. Ask its author for a signed bundle: patchtrail create makes one from this diff.',
+];
 const NOT_A_BUNDLE: [string, string] = [
   'Do not apply: this file is not a valid patch bundle',
   'It is not a signed patch bundle: it could not be read as one.',
@@ -148,9 +152,11 @@ function withoutLedger(check: BundleCheck): PatchVerdict {
   const invalid = check.verdict !== 'verified';
   const problem = check.problem;
   const [refusal, why] =
-    (problem !== undefined && Object.hasOwn(REFUSED, problem.code)
-      ? REFUSED[problem.code]
-      : undefined) ?? NOT_A_BUNDLE;
+    (check.plainDiff !== undefined
+      ? PLAIN_DIFF
+      : problem !== undefined && Object.hasOwn(REFUSED, problem.code)
+        ? REFUSED[problem.code]
+        : undefined) ?? NOT_A_BUNDLE;
   return {
     state: invalid ? 'invalid' : 'no-team',
     headline: invalid ? refusal : 'Signed, but not by anyone this team trusts',

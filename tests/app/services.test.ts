@@ -84,4 +84,14 @@ describe('verify service', () => {
     expect(check.claims?.reason).toBe('Fix greeting tpyo');
     expect(check.report).toBeUndefined();
   });
+
+  it('tells a plain diff from other files that are no bundle, never reading one as a bundle', async () => {
+    const encode = (text: string) => new TextEncoder().encode(text);
+    const diff = '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n--- a/g\n+++ b/g\n@@ -1 +1 @@\n-c\n+d\n';
+    const plain = await runVerifyJob(encode(diff));
+    expect(plain.result.ok).toBe(false);
+    expect(plain.plainDiff).toEqual({ files: 2 });
+    for (const other of ['hello', '{"not":"a bundle"}', '@@ -1 +1 @@\n-a\n+b\n'])
+      expect((await runVerifyJob(encode(other))).plainDiff).toBeUndefined();
+  });
 });

@@ -208,6 +208,13 @@ describe('the patch workflow', () => {
         'Do not apply: this file is not a valid patch bundle',
         'It is not a signed patch bundle',
       ],
+      // The diff itself, as a forge or a mail hands it over: said to be unsigned, and how to sign it.
+      [
+        raw('fix.patch', DIFF),
+        'MALFORMED_INPUT',
+        'Do not apply: this is a plain diff, not a signed patch bundle',
+        'Nobody signed it, so nothing says who wrote it',
+      ],
     ] as const;
     for (const [file, code, headline, because] of cases) {
       const item = await app.inbox.open(file);
