@@ -69,4 +69,27 @@ describe('apply agrees with independent diff generators', () => {
       { numRuns: 60 },
     );
   });
+
+  it('a git copy (its source also changed, or not): applied as git apply makes it, and undone', async () => {
+    const hunks = (from: string, to: string) =>
+      createPatch('f', from, to, '', '', { context: 2 }).replace(/^[\s\S]*?(?=^@@)/m, '');
+    await fc.assert(
+      fc.asyncProperty(fileText, fileText, fileText, async (a, b, c) => {
+        fc.pre(a !== b);
+        const change =
+          a === c ? '' : `diff --git a/src b/src\n--- a/src\n+++ b/src\n${hunks(a, c)}`;
+        const copy =
+          'diff --git a/src b/dst\ncopy from src\ncopy to dst\n--- a/src\n+++ b/dst\n' +
+          hunks(a, b);
+        const tree = makeMemoryTree({ src: a });
+        const text = (path: string) => new TextDecoder().decode(tree.snapshot().get(path)?.content);
+        await applyDiff(tree, change + copy);
+        expect([text('src'), text('dst')]).toEqual([c, b]);
+        await applyDiff(tree, change + copy, { reverse: true });
+        expect([...tree.snapshot().keys()]).toEqual(['src']);
+        expect(text('src')).toBe(a);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
