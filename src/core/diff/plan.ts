@@ -20,8 +20,14 @@ export interface FileResult {
 
 export type PlacedHunk = HunkPlacement & { path: string };
 
-/** The in-memory state of the files a diff touches, overlaid on the tree. */
-export type Overlay = Map<string, { content: Uint8Array; executable: boolean } | null>;
+/** A file's bytes and executable bit, as a plan holds them. */
+export interface FileState {
+  content: Uint8Array;
+  executable: boolean;
+}
+
+/** The in-memory state of the files a diff touches, overlaid on the tree (null: deleted). */
+export type Overlay = Map<string, FileState | null>;
 
 export interface Planned {
   overlay: Overlay;
@@ -29,24 +35,45 @@ export interface Planned {
   reads: Map<string, Uint8Array>;
   files: FileResult[];
   hunks: PlacedHunk[];
+}
+
+/** A plan being made: what it keeps for itself until every file is planned. */
+interface Planning extends Planned {
   /** Copies being undone, checked once the rest of their commit is planned (`undoCopy`). */
   undoneCopies: (FilePatch & { oldPath: string; newPath: string })[];
-  /** The files as the current commit of a series started: the overlay then (`original`). */
-  commitStart: Overlay;
+  /**
+   * Each file the current commit of a series changed, as it was before that commit's first
+   * change of it ('tree': as the tree holds it), for `original`. Kept per change, not as a copy
+   * of the overlay per commit: a diff of thousands of one-file commits stays linear.
+   */
+  beforeCommit: Map<string, FileState | null | 'tree'>;
+}
+
+/** Sets a file's state in the overlay, keeping what it was before its commit changed it. */
+function change(plan: Planning, path: string, state: FileState | null) {
+  if (!plan.beforeCommit.has(path))
+    plan.beforeCommit.set(path, plan.overlay.has(path) ? (plan.overlay.get(path) ?? null) : 'tree');
+  plan.overlay.set(path, state);
 }
 
 /** A file as the diff leaves it so far: the overlay's state, else the tree's. */
-async function current(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
+async function current(tree: Tree, plan: Planning, entries: Map<string, TreeEntry>, path: string) {
   if (plan.overlay.has(path)) return plan.overlay.get(path) ?? undefined;
-  return original(tree, plan, entries, path);
+  return fromTree(tree, plan, entries, path);
 }
 
 /**
  * A file as its commit found it: as the tree holds it before the diff (a copy's source, as git
  * apply reads it), or in a series, as the commits before this one left it.
  */
-async function original(tree: Tree, plan: Planned, entries: Map<string, TreeEntry>, path: string) {
-  if (plan.commitStart.has(path)) return plan.commitStart.get(path) ?? undefined;
+async function original(tree: Tree, plan: Planning, entries: Map<string, TreeEntry>, path: string) {
+  const before = plan.beforeCommit.get(path);
+  if (before === undefined) return current(tree, plan, entries, path);
+  return before === 'tree' ? fromTree(tree, plan, entries, path) : (before ?? undefined);
+}
+
+/** A file as the tree holds it (read once). */
+async function fromTree(tree: Tree, plan: Planning, entries: Map<string, TreeEntry>, path: string) {
   const entry = entries.get(path);
   if (entry === undefined) return undefined;
   if (entry.kind !== 'file') reject('APPLY_CONFLICT', `${path}: not a regular file`);
@@ -82,7 +109,7 @@ function bestName(names: readonly string[]): string {
 async function resolveTraditional(
   tree: Tree,
   file: FilePatch,
-  plan: Planned,
+  plan: Planning,
   entries: Map<string, TreeEntry>,
 ): Promise<FilePatch> {
   if (file.traditional !== true || file.kind !== 'modify') return file;
@@ -115,7 +142,7 @@ async function resolveTraditional(
 async function undoCopy(
   tree: Tree,
   file: FilePatch & { oldPath: string; newPath: string },
-  plan: Planned,
+  plan: Planning,
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ) {
@@ -130,14 +157,14 @@ async function undoCopy(
       `${file.oldPath}: is no longer ${file.newPath} with the patch's changes; not removed`,
     );
   for (const p of undone.placements) plan.hunks.push({ ...p, path: file.oldPath });
-  plan.overlay.set(file.oldPath, null);
+  change(plan, file.oldPath, null);
   plan.files.push({ path: file.oldPath, kind: 'delete' });
 }
 
 async function planFile(
   tree: Tree,
   given: FilePatch,
-  plan: Planned,
+  plan: Planning,
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ) {
@@ -187,13 +214,13 @@ async function planFile(
   if (kind === 'delete') {
     if (applied.content.length !== 0)
       reject('APPLY_CONFLICT', `${name}: deleting a file that has other content`);
-    plan.overlay.set(name, null);
+    change(plan, name, null);
   } else {
     if (applied.content.length > MAX_FILE_BYTES)
       reject('TOO_LARGE', `${name}: result larger than ${MAX_FILE_BYTES} bytes`);
     const executable = modeBit(file.newMode, source?.executable ?? false);
-    plan.overlay.set(file.newPath ?? name, { content: applied.content, executable });
-    if (file.kind === 'rename' && file.oldPath !== null) plan.overlay.set(file.oldPath, null);
+    change(plan, file.newPath ?? name, { content: applied.content, executable });
+    if (file.kind === 'rename' && file.oldPath !== null) change(plan, file.oldPath, null);
   }
   const result: FileResult = { path: name, kind };
   if ((file.kind === 'rename' || file.kind === 'copy') && file.oldPath !== null)
@@ -207,24 +234,24 @@ export async function plan(
   entries: Map<string, TreeEntry>,
   fuzz: number,
 ): Promise<Planned> {
-  const planned: Planned = {
+  const planned: Planning = {
     ...{ overlay: new Map(), reads: new Map(), files: [], hunks: [] },
-    ...{ undoneCopies: [], commitStart: new Map() },
+    ...{ undoneCopies: [], beforeCommit: new Map() },
   };
-  const endCommit = async (last: boolean) => {
+  const endCommit = async () => {
     for (const copy of planned.undoneCopies.splice(0))
       await undoCopy(tree, copy, planned, entries, fuzz);
-    if (!last) planned.commitStart = new Map(planned.overlay);
+    planned.beforeCommit.clear();
   };
   let commit = diff.files[0]?.commit ?? 0;
   for (const file of diff.files) {
     if ((file.commit ?? 0) !== commit) {
-      await endCommit(false);
+      await endCommit();
       commit = file.commit ?? 0;
     }
     await planFile(tree, file, planned, entries, fuzz);
   }
-  await endCommit(true);
+  await endCommit();
   return planned;
 }
 
