@@ -5,6 +5,7 @@
  * anything, it only says what was decided.
  */
 import type { CheckResult } from '../core/agent/types.ts';
+import { UNAPPLIABLE_LEAD } from '../core/diff/unappliable.ts';
 import { sentence } from '../core/encoding/display.ts';
 import { systemRoot, type Identity } from '../core/ledger/registry.ts';
 import { holdsRole, label } from '../core/policy/chain.ts';
@@ -209,7 +210,7 @@ function stoppedEarly(result: CheckResult): Headline {
       state: 'denied',
       headline: 'Do not apply: it holds a change patchtrail cannot apply exactly',
       because: [
-        `This bundle changes ${why.replace(/^no apply carries out /, '')}, and patchtrail applies only changes to regular files that it can check line by line against the files here: an apply of it would be refused before anything is written. Ask its author for a bundle without such changes.`,
+        `This bundle changes ${why.startsWith(UNAPPLIABLE_LEAD) ? why.slice(UNAPPLIABLE_LEAD.length) : why}, and patchtrail applies only changes to regular files that it can check line by line against the files here: an apply of it would be refused before anything is written. Ask its author for a bundle without such changes.`,
       ],
     };
   switch (stop?.code) {

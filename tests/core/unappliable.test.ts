@@ -58,6 +58,15 @@ describe('changes no apply carries out', () => {
     expect(found(SUBMODULE)).toEqual([{ path: 'lib', what: 'submodule' }]);
     expect(found(BINARY)).toEqual([{ path: 'b.bin', what: 'binary patch' }]);
     expect(found(EXECUTABLE)).toEqual([]);
+    // Mode lines are the attacker's words, read as git reads them (an octal number): a link
+    // spelled with a leading zero or a trailing space is still a link; words name nothing.
+    const modeChange = (mode: string) =>
+      found(`diff --git a/f b/f\nold mode 100644\nnew mode ${mode}\n`);
+    for (const mode of ['0120000', '120000 ', '120777'])
+      expect(modeChange(mode)).toEqual([{ path: 'f', what: 'symbolic link' }]);
+    expect(modeChange('0160000')).toEqual([{ path: 'f', what: 'submodule' }]);
+    for (const mode of ['constructor', '__proto__', 'hasOwnProperty', '100755', '40000', ''])
+      expect(modeChange(mode)).toEqual([]);
     // An index line with no mode, or one that is not git's form, names nothing.
     expect(
       found('diff --git a/f b/f\nindex 1..2\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-x\n+y\n'),

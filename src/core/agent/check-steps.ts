@@ -10,7 +10,11 @@
 import { inlineName } from '../encoding/display.ts';
 import { checkPatchMetadata } from '../bundle/metadata.ts';
 import type { BundleReport, PatchPredicate } from '../bundle/types.ts';
-import { describeUnappliable, type UnappliableChange } from '../diff/unappliable.ts';
+import {
+  describeUnappliable,
+  UNAPPLIABLE_LEAD,
+  type UnappliableChange,
+} from '../diff/unappliable.ts';
 import { readBundle, verifyParsedBundle } from '../bundle/verify.ts';
 import type { PublishBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -41,7 +45,7 @@ export function extractMetadata(report: BundleReport): StepValue<PatchPredicate>
   if (report.unappliable.length > 0)
     return stopped(
       'MALFORMED_INPUT',
-      `no apply carries out ${describeUnappliable(cut(report.unappliable))}`,
+      `${UNAPPLIABLE_LEAD}${describeUnappliable(cut(report.unappliable))}`,
     );
   const components = p.affected_components.join(', ') || '-';
   return passed(p, `${p.files.length} file(s), components ${components}`);

@@ -12,11 +12,16 @@ export interface UnappliableChange {
   what: 'binary patch' | 'symbolic link' | 'submodule';
 }
 
-/** git's modes for a symbolic link and a submodule (a "gitlink"). */
-const UNAPPLIABLE_MODES: Readonly<Record<string, UnappliableChange['what']>> = {
-  '120000': 'symbolic link',
-  '160000': 'submodule',
-};
+/** The file-type bits of a mode, and git's types for a symbolic link and a submodule. */
+const TYPE_BITS = 0o170000;
+const SYMBOLIC_LINK = 0o120000;
+const GITLINK = 0o160000;
+
+/** What a mode line's type says, read as git reads it (an octal number; "0120000" too). */
+function typeOf(mode: string): UnappliableChange['what'] | undefined {
+  const type = Number.parseInt(mode, 8) & TYPE_BITS; // NaN (not a number) & bits is 0
+  return type === SYMBOLIC_LINK ? 'symbolic link' : type === GITLINK ? 'submodule' : undefined;
+}
 
 /**
  * Why no apply carries out this file's change, or undefined: a binary patch ("GIT binary
@@ -26,9 +31,10 @@ const UNAPPLIABLE_MODES: Readonly<Record<string, UnappliableChange['what']>> = {
  */
 export function unappliableKind(file: FilePatch): UnappliableChange['what'] | undefined {
   if (file.binary) return 'binary patch';
-  for (const mode of [file.oldMode, file.newMode, file.indexMode])
-    if (mode !== undefined && Object.hasOwn(UNAPPLIABLE_MODES, mode))
-      return UNAPPLIABLE_MODES[mode];
+  for (const mode of [file.oldMode, file.newMode, file.indexMode]) {
+    const what = mode === undefined ? undefined : typeOf(mode);
+    if (what !== undefined) return what;
+  }
   return undefined;
 }
 
@@ -41,6 +47,9 @@ export function unappliableChanges(diff: ParsedDiff): UnappliableChange[] {
   }
   return found;
 }
+
+/** How the agent's check words its stop for such changes; the app reads the list back after it. */
+export const UNAPPLIABLE_LEAD = 'no apply carries out ';
 
 /** "b.bin (a binary patch), link (a symbolic link)": at most `max` named, then how many more. */
 export function describeUnappliable(changes: readonly UnappliableChange[], max = 3): string {
