@@ -24,5 +24,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default: less than one of the app's once-a-second sync
+    // state reports, and less than a loaded CI machine may need to render a screen.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
