@@ -41,11 +41,14 @@ export interface EntryRow {
   haystack: string;
 }
 
-/** The name to show for a did: its registered name, the founder's label, or "unregistered". */
+/**
+ * The name to show for a did: its registered name; for a founder that never registered one,
+ * "Founder" (the genesis names the ledger, not its founder); otherwise "unregistered".
+ */
 export function nameOf(registry: Registry, genesis: Entry<'genesis'>, did: string): string {
-  if (did === genesis.author) return 'Founder'; // genesis names the ledger, not its device
   const name = registry.identities.get(did)?.name ?? '';
-  return name === '' ? 'unregistered' : name;
+  if (name !== '') return name;
+  return did === genesis.author ? 'Founder' : 'unregistered';
 }
 
 const short = (id: string) => `${id.slice(0, 15)}…`;

@@ -210,13 +210,15 @@ export async function foundLedger(
   signer: Signer,
   name: string,
   now: Date,
-): Promise<{ id: string; bytes: Uint8Array }> {
-  const founded = await Ledger.found(
-    signer,
-    { name, admins: [signer.did], threshold: 1 },
-    utcTimestamp(now),
-  );
-  return { id: founded.id, bytes: founded.genesis.bytes };
+  /** This device's name: registered right after the genesis, as a joiner registers its own. */
+  deviceName = '',
+): Promise<{ id: string; bytes: Uint8Array; registration?: Uint8Array }> {
+  const time = utcTimestamp(now);
+  const founded = await Ledger.found(signer, { name, admins: [signer.did], threshold: 1 }, time);
+  const genesis = { id: founded.id, bytes: founded.genesis.bytes };
+  if (deviceName === '') return genesis;
+  const registration = await founded.append(signer, 'register', { name: deviceName }, time);
+  return { ...genesis, registration: registration.bytes };
 }
 
 /** A joiner's own `register` entry for `ledgerId`, signed before the ledger itself arrives. */

@@ -193,7 +193,7 @@ class Teams {
     try {
       const key = await this.device.ready();
       const { foundLedger } = await session();
-      const genesis = await foundLedger(key, name, new Date());
+      const genesis = await foundLedger(key, name, new Date(), key.name);
       const membership: Membership = {
         ledgerId: genesis.id,
         name,
@@ -201,6 +201,8 @@ class Teams {
         signaling: [],
         origin: 'founder',
         joinedAt: new Date().toISOString(),
+        // Admitted on open, as a joiner's is: teammates see the founder by this device's name.
+        ...(genesis.registration === undefined ? {} : { registration: genesis.registration }),
       };
       await this.remember(membership);
       await this.open(membership, genesis.bytes);

@@ -58,6 +58,16 @@ describe('ledger rows', () => {
     expect(by(liar.did)?.standingText).toContain('equivocation');
   });
 
+  it('names a founder by the name it registered, and "Founder" only while it has none', async () => {
+    const { ledger, admin } = await team();
+    await ledger.append(admin, 'register', { name: 'Olga (admin)' }, T);
+    expect(memberRows(ledger).find((m) => m.did === admin.did)).toMatchObject({
+      name: 'Olga (admin)',
+      founder: true,
+    });
+    expect(entryRows(ledger)[0]).toMatchObject({ kind: 'genesis', authorName: 'Olga (admin)' });
+  });
+
   it('marks each entry verified or out of standing, with names and a searchable summary', async () => {
     const { ledger, lost, liar } = await team();
     const rows = entryRows(ledger);

@@ -69,6 +69,12 @@ describe('teams on this device', () => {
     expect(team.members().map((m) => ({ did: m.did, admin: m.admin, founder: m.founder }))).toEqual(
       [{ did, admin: true, founder: true }],
     );
+    // The founder registers this device's name right after the genesis, so teammates see it.
+    await until(() => (team.members()[0]?.name === 'Admin laptop' ? true : undefined), 'a name');
+    expect(team.entries().map((e) => [e.kind, e.authorName])).toEqual([
+      ['genesis', 'Admin laptop'],
+      ['register', 'Admin laptop'],
+    ]);
     expect(app.sync.state()).toEqual({ kind: 'not-connected', reason: expect.any(String) });
     await team.close();
     app.dispose();

@@ -149,7 +149,7 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     const again = await a.getByTestId('import-report').textContent();
     await a.getByTestId('ledger-file-input').setInputFiles(files.at(-1) ?? '');
     await expect.poll(() => a.getByTestId('import-report').textContent()).not.toBe(again);
-    expect(await a.getByTestId('import-report').textContent()).toContain('0 new, 2 already here');
+    expect(await a.getByTestId('import-report').textContent()).toContain('0 new, 3 already here');
     await dialog.getByLabel('Role').selectOption('reviewer');
     await dialog.getByLabel('Stake').fill('25');
     await shoot(a, 'team-endorse-dialog');
@@ -170,6 +170,9 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     expect(await b.getByTestId('my-standing').textContent()).toBe(
       'This device is endorsed as reviewer (stake 25).',
     );
+    // The founder registered its device's name with the genesis: teammates see it by that name.
+    const admin = b.getByTestId('member').filter({ hasText: 'Admin laptop' });
+    expect(await admin.getAttribute('data-standing')).toBe('active');
     await shoot(b, 'team-joiner-endorsed');
   });
 

@@ -22,7 +22,8 @@ function Member(props: {
   return (
     <li class="member" data-testid="member" data-did={m().did} data-standing={m().standing}>
       <div class="member-who">
-        {/* The ledger names a founder by its team (genesis has no device name): say ours. */}
+        {/* A founder that never registered a name (teams founded before founders did) is
+            "Founder" on the ledger: on its own device, say the device's name. */}
         <strong class="member-name clamp-2">
           {m().founder && m().did === props.me && props.myName !== '' ? props.myName : m().name}
         </strong>
