@@ -9,8 +9,8 @@
  * open ledger's members.
  */
 import { createSignal, type Accessor } from 'solid-js';
-import type { Invitation } from './invitation.ts';
-import { invitationLink, newRoomSecret } from './invitation.ts';
+import type { Invitation } from '../core/ledger/invitation.ts';
+import { invitationLink, newRoomSecret } from '../core/ledger/invitation.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
 import type { BusyRegistry } from './busy.ts';

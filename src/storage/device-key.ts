@@ -11,6 +11,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { didFromPublicKey } from '../core/crypto/did-key.ts';
 import type { Signer } from '../core/crypto/signer.ts';
+import { oneLineName } from '../core/encoding/visible.ts';
 
 export const DEVICE_DB = 'patchtrail-device';
 const RECORD_ID = 'device';
@@ -43,14 +44,6 @@ function openDeviceDb(): Promise<IDBPDatabase<DeviceSchema>> {
       db.createObjectStore('device', { keyPath: 'id' });
     },
   });
-}
-
-// eslint-disable-next-line no-control-regex -- control characters are what it removes
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-
-/** A name as kept: one line (control and line-break characters become spaces), trimmed, cut. */
-export function oneLineName(text: string, max: number): string {
-  return text.replace(CONTROL, ' ').trim().slice(0, max);
 }
 
 /** A device name as kept: one line, at most MAX_DEVICE_NAME characters. */

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { it } from 'vitest';
-import { invitationLink } from '../../src/app/invitation.ts';
+import { invitationLink } from '../../src/core/ledger/invitation.ts';
 import { LEDGER_OPEN_MARKS } from '../../src/app/ledger-session.ts';
 import {
   CHROMIUM_PATH,

@@ -4,7 +4,7 @@
  * that joins this way goes through `joinByInvitation`.
  */
 import type { Page } from 'playwright-core';
-import { invitationLink } from '../../src/app/invitation.ts';
+import { invitationLink } from '../../src/core/ledger/invitation.ts';
 
 /** An invitation to `team` with no signaling (the page is given the ledger file instead). */
 const teamInvitation = (app: string, team: { ledgerId: string; name: string }): string =>

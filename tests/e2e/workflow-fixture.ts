@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invitationLink } from '../../src/app/invitation.ts';
+import { invitationLink } from '../../src/core/ledger/invitation.ts';
 import {
   appendAttestation,
   createBundle,

@@ -6,6 +6,7 @@
 import type { Command } from '../context.ts';
 import { exportCommand, importCommand, log } from './ledger-files.ts';
 import { endorse, init, register, revoke, rotate } from './ledger-identity.ts';
+import { invite } from './ledger-invite.ts';
 import { PACK_COMMANDS } from './ledger-packs.ts';
 import { posture } from './ledger-posture.ts';
 import { PROOF_COMMANDS } from './ledger-proofs.ts';
@@ -26,6 +27,7 @@ export const LEDGER_COMMANDS: readonly Command[] = [
   verifyCommand,
   importCommand,
   exportCommand,
+  invite,
   ...LEDGER_QUERY_COMMANDS,
   ...PROOF_COMMANDS,
   ...PACK_COMMANDS,

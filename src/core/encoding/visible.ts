@@ -38,3 +38,11 @@ export function visible(text: string): string {
 export function hasInvisible(text: string): boolean {
   return ANY_INVISIBLE.test(text);
 }
+
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** A name as kept: one line (control and line-break characters become spaces), trimmed, cut. */
+export function oneLineName(text: string, max: number): string {
+  return text.replace(LINE_BREAKING, ' ').trim().slice(0, max);
+}

@@ -7,7 +7,7 @@
 import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { readInvitation, type Invitation } from '../../../app/invitation.ts';
+import { readInvitation, type Invitation } from '../../../core/ledger/invitation.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 
 function JoinForm(props: { invitation: Invitation }) {

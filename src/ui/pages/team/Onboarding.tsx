@@ -2,7 +2,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { readInvitationLink } from '../../../app/invitation.ts';
+import { readInvitationLink } from '../../../core/ledger/invitation.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 
 function FoundForm(props: { named: boolean }) {

@@ -7,9 +7,9 @@ import {
   readInvitation,
   readInvitationLink,
   type Invitation,
-} from '../../src/app/invitation.ts';
+} from '../../src/core/ledger/invitation.ts';
 import { qrPath } from '../../src/app/qr-draw.ts';
-import { oneLineName } from '../../src/storage/device-key.ts';
+import { oneLineName } from '../../src/core/encoding/visible.ts';
 
 const LEDGER = `sha256:${'0123456789abcdef'.repeat(4)}`;
 const SECRET = newRoomSecret((bytes) => bytes.fill(0xab));

@@ -3,10 +3,16 @@
  * any signaling addresses — carried in a link's fragment (`#/join?…`), which browsers never send
  * to a server. An invitation carries no trust: the joining device registers itself, and an
  * admin endorses it. A link arrives from anywhere, so reading one is strict and never throws.
+ *
+ * The app draws a team's room secret at random when it founds the team; the CLI, which keeps
+ * no state beside the ledger file, derives one from the inviting key (`roomSecretOf`), so every
+ * invitation made with that key opens the same room.
  */
-import { toBase64 } from '../core/encoding/bytes.ts';
-import type { ErrorCode } from '../core/errors.ts';
-import { oneLineName } from '../storage/device-key.ts';
+import { sha256 } from '../crypto/hash.ts';
+import type { Signer } from '../crypto/signer.ts';
+import { toBase64Url, utf8Encode } from '../encoding/bytes.ts';
+import { oneLineName } from '../encoding/visible.ts';
+import type { ErrorCode } from '../errors.ts';
 
 export interface Invitation {
   ledgerId: string;
@@ -29,8 +35,23 @@ const MAX_NAME = 64;
 
 /** A new room secret from `random` (crypto.getRandomValues in the app), base64url. */
 export function newRoomSecret(random: (bytes: Uint8Array) => Uint8Array): string {
-  const bytes = random(new Uint8Array(ROOM_SECRET_BYTES));
-  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(random(new Uint8Array(ROOM_SECRET_BYTES)));
+}
+
+/**
+ * The room secret `signer` derives for a ledger: SHA-256 of its Ed25519 signature over a
+ * message of its own (RFC 8032 signatures are deterministic, so the same key gives the same
+ * secret, 256 bits, base64url). The signature is never shown; no entry, checkpoint or
+ * cosignature signs a message of this form.
+ */
+export async function roomSecretOf(signer: Signer, ledgerId: string): Promise<string> {
+  const signature = await signer.sign(utf8Encode(`patchtrail room secret v1\n${ledgerId}\n`));
+  return toBase64Url(await sha256(signature));
+}
+
+/** Whether `text` is a room secret an invitation may carry (base64url, 128 bits or more). */
+export function isRoomSecret(text: string): boolean {
+  return SECRET.test(text);
 }
 
 /** The link to share: the app's address with the invitation in its fragment. */
