@@ -36,7 +36,9 @@ export function runGnuPatch(dir, patchFile, { strip, fuzz = 0, dryRun = false })
   );
   if (dryRun) args.push('--dry-run');
   args.push('-i', patchFile);
-  const run = spawnSync('patch', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+  // Its messages are read below in English: a translated locale would hide every offset.
+  const env = { ...process.env, LC_ALL: 'C' };
+  const run = spawnSync('patch', args, { cwd: dir, encoding: 'utf8', stdio: 'pipe', env });
   const stdout = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   return { exitCode: run.status ?? -1, ...readOutput(stdout) };
 }

@@ -25,7 +25,9 @@ export function run(cmd: string, args: string[], cwd?: string): Promise<Run> {
     execFile(
       cmd,
       args,
-      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      // diff's "Files … differ" is read in English: in a translated locale no line would match
+      // and a difference would pass unseen.
+      { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
         resolve({ code, stdout, stderr: stderr || (error?.message ?? '') });
@@ -88,9 +90,12 @@ async function differingContent(expected: string, actual: string): Promise<Set<s
   const differ = new Set<string>();
   const prefix = `${expected}/`;
   for (const line of compared.stdout.split('\n')) {
+    // Presence and type (a file where a link was) are the listings' to compare.
+    if (line === '' || line.startsWith('Only in ') || / while file /.test(line)) continue;
     const head = ['Files ', 'Symbolic links '].find((h) => line.startsWith(h));
     const end = line.indexOf(` and ${actual}/`);
-    if (head === undefined || end < 0 || !line.endsWith(' differ')) continue;
+    if (head === undefined || end < 0 || !line.endsWith(' differ'))
+      throw new Error(`diff -rq said something this harness cannot read: ${line}`);
     const left = line.slice(head.length, end);
     if (left.startsWith(prefix)) differ.add(left.slice(prefix.length));
   }
