@@ -1,7 +1,7 @@
 /**
  * What an open team ledger does on request (ledger-session.ts builds it): admit untrusted
  * input (a joiner's own register entry, a ledger file's lines), sign this device's actions
- * (endorse, revoke, a witness's cosignature), and write the ledger out as a file, whole or
+ * (endorse, revoke, a new name, a witness's cosignature), and write the ledger out as a file, whole or
  * what is new since a peer's heads. Each action is durable in the store before it is reported
  * done, and moves the screens' revision at once.
  */
@@ -94,6 +94,9 @@ export function actions(store: LedgerStore, options: SessionOptions, touched: ()
         const from = (ledger.head(subject)?.seq ?? -1) + 1;
         return ledger.append(signer, 'revoke', { subject, from, reason }, time);
       }),
+    /** This device's new name: a `register` entry after its first renames it for everyone. */
+    rename: (name: string) =>
+      signed((signer, time) => ledger.append(signer, 'register', { name }, time)),
   };
 }
 

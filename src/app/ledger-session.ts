@@ -66,6 +66,8 @@ export interface OpenTeam {
   entryText(id: string): string | undefined;
   endorse(subject: string, role: string, stake: number): Promise<ActionResult>;
   revoke(subject: string, reason: string): Promise<ActionResult>;
+  /** Records this device's new name on the ledger (it must be registered there). */
+  rename(name: string): Promise<ActionResult>;
   /** Admits untrusted bytes (a joiner's own register entry, an entry from a file). */
   admit(bytes: Uint8Array): Promise<ActionResult>;
   /** The ledger in the CLI's file format (one entry per line, genesis first), or only what

@@ -63,6 +63,12 @@ export interface TeamService {
   importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
   /** The link that invites a device into the current team. */
   invitation(appAddress: string): string | undefined;
+  /**
+   * Records this device's name on the open team's ledger when the device is registered there
+   * under another name; undefined when there is nothing to record (no team open, not
+   * registered, revoked, or the ledger has this name already).
+   */
+  recordName(name: string): Promise<ActionResult | undefined>;
 }
 
 const session = () => import('./ledger-session.ts');
@@ -295,6 +301,19 @@ export function createTeams(
         teams.setImports({ fileName, done: 0, total: 0, outcome });
         return outcome;
       }),
+    async recordName(name) {
+      const now = teams.phase();
+      const did = device.key()?.did;
+      if (now.kind !== 'open' || did === undefined || name === '') return undefined;
+      const identity = now.team.ledger.registry().identities.get(did);
+      if (identity === undefined || identity.registered === '') return undefined;
+      const outOfStanding =
+        identity.revokedFrom !== undefined ||
+        identity.rotatedTo !== undefined ||
+        identity.malicious;
+      if (outOfStanding || identity.name === name) return undefined;
+      return now.team.rename(name);
+    },
     invitation(appAddress) {
       const held = teams.current();
       if (held === undefined) return undefined;

@@ -87,6 +87,22 @@ describe('teams on this device', () => {
     again.dispose();
   });
 
+  it('records a new device name on the open team ledger, and nothing when there is no change', async () => {
+    const app = start();
+    await until(() => (app.teams.phase().kind === 'none' ? true : undefined), 'no team');
+    expect(await app.teams.recordName('Nobody yet')).toBeUndefined(); // no team open
+    await app.device.rename('Admin laptop');
+    await app.teams.found('Crew');
+    const team = await openTeam(app.teams);
+    await until(() => (team.members()[0]?.name === 'Admin laptop' ? true : undefined), 'a name');
+    expect(await app.teams.recordName('Admin laptop')).toBeUndefined(); // the ledger has it
+    expect(await app.teams.recordName('Ops laptop')).toEqual({ ok: true });
+    expect(team.members()[0]?.name).toBe('Ops laptop');
+    expect(team.entries().map((e) => e.kind)).toEqual(['genesis', 'register', 'register']);
+    await team.close();
+    app.dispose();
+  });
+
   it('joins by invitation, waits for the genesis, refuses other bytes, and registers on arrival', async () => {
     const founder = await makeSeedSigner(new Uint8Array(32).fill(7));
     const ledger = await Ledger.found(

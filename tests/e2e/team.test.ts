@@ -176,6 +176,25 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     await shoot(b, 'team-joiner-endorsed');
   });
 
+  it('renames the joiner in Settings: recorded on the ledger, and the admin sees the new name', async () => {
+    await go(b, 'Settings');
+    const form = b.getByTestId('device-identity').locator('form');
+    expect(await form.getByRole('status').textContent()).toContain(
+      'saving a new one records it on the team ledger',
+    );
+    await form.getByLabel('Device name').fill('Tablet 7, line 3');
+    await form.getByRole('button', { name: 'Save name' }).click();
+    await expect
+      .poll(() => form.getByRole('status').textContent())
+      .toBe('Saved, and recorded on the team ledger.');
+    await go(b, 'Team');
+    await carryLedger(b, a, files);
+    await go(a, 'Team');
+    await expect
+      .poll(() => a.getByTestId('member').filter({ hasText: 'Tablet 7, line 3' }).count())
+      .toBe(1);
+  });
+
   it('refuses a link that is not an invitation, saying why', async () => {
     await b.goto(`${server.url}#/join?ledger=sha256:12&secret=short`);
     const refused = b.getByTestId('invitation-refused');

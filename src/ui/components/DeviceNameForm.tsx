@@ -3,17 +3,20 @@ import { createSignal } from 'solid-js';
 
 export function DeviceNameForm(props: {
   name: string;
+  /** Saves the name; a string returned is said instead of "Saved.". */
   onSave: (name: string) => Promise<unknown>;
   /** Shown above the field. */
   label?: string;
+  /** Shown below it until something is saved. */
+  hint?: string | undefined;
 }) {
   const [draft, setDraft] = createSignal(props.name);
   const [said, setSaid] = createSignal('');
   const save = async (event: SubmitEvent) => {
     event.preventDefault();
     try {
-      await props.onSave(draft());
-      setSaid('Saved.');
+      const said = await props.onSave(draft());
+      setSaid(typeof said === 'string' ? said : 'Saved.');
     } catch (error) {
       setSaid(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -38,7 +41,7 @@ export function DeviceNameForm(props: {
       </div>
       <p class="muted small" role="status">
         {said() === ''
-          ? 'Teammates see this name; it goes into the team ledger when you join.'
+          ? (props.hint ?? 'Teammates see this name; it goes into the team ledger when you join.')
           : said()}
       </p>
     </form>

@@ -56,7 +56,21 @@ export default function SettingsPage() {
         <Show when={device.key()} fallback={<p class="muted">Reading this device’s key…</p>}>
           {(key) => (
             <>
-              <DeviceNameForm name={key().name} onSave={(name) => device.rename(name)} />
+              <DeviceNameForm
+                name={key().name}
+                hint={
+                  teams.phase().kind === 'open'
+                    ? 'Teammates see this name: saving a new one records it on the team ledger.'
+                    : undefined
+                }
+                onSave={async (name) => {
+                  const renamed = await device.rename(name);
+                  const recorded = await teams.recordName(renamed.name);
+                  if (recorded === undefined) return 'Saved.';
+                  if (recorded.ok) return 'Saved, and recorded on the team ledger.';
+                  return `Saved on this device; not recorded on the team ledger: ${recorded.message}`;
+                }}
+              />
               <div class="stack-tight">
                 <span class="label">Identity (did:key)</span>
                 <Did did={key().did} />
