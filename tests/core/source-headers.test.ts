@@ -51,6 +51,44 @@ describe('provenance from diff headers', () => {
     });
   });
 
+  // `git format-patch --cover-letter --stdout` (git 2.39), up to the first patch's diff.
+  const series = (coverSubject: string) =>
+    [
+      'From 8e89149f5ee29bd6f381dc44739c341e716364d1 Mon Sep 17 00:00:00 2001',
+      'From: A B <a@b.c>',
+      'Date: Mon, 7 Dec 2026 08:22:40 +0000',
+      `Subject: [PATCH 0/2] ${coverSubject}`,
+      '',
+      '*** BLURB HERE ***',
+      '',
+      'A B (2):',
+      '  second: upper two',
+      '  third: upper three, add g',
+      '',
+      '-- ',
+      '2.39.5',
+      '',
+      'From 4936734bbb98e3f78653a53c94935807f4fe37a7 Mon Sep 17 00:00:00 2001',
+      'From: Cy D <cy@d.e>',
+      'Date: Mon, 7 Dec 2026 08:22:41 +0000',
+      'Subject: [PATCH 1/2] second: upper two',
+      '',
+      '---',
+    ].join('\n');
+
+  it('reads a series by its cover letter, or by its first patch while the letter is git’s template', () => {
+    expect(readSourceHeaders(series('Upper-case the config'))?.fields).toEqual({
+      from: 'A B <a@b.c>',
+      date: 'Mon, 7 Dec 2026 08:22:40 +0000',
+      subject: '[PATCH 0/2] Upper-case the config',
+    });
+    expect(readSourceHeaders(series('*** SUBJECT HERE ***'))?.fields).toEqual({
+      from: 'Cy D <cy@d.e>',
+      date: 'Mon, 7 Dec 2026 08:22:41 +0000',
+      subject: '[PATCH 1/2] second: upper two',
+    });
+  });
+
   it('finds nothing in plain prose or an empty preamble', () => {
     expect(readSourceHeaders('')).toBeUndefined();
     expect(readSourceHeaders('Just some words about the change.\n')).toBeUndefined();

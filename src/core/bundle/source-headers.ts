@@ -47,11 +47,25 @@ function readFields(lines: readonly string[]): Map<string, string> {
   return fields;
 }
 
+/** What `git format-patch --cover-letter` writes for a cover letter nobody edited. */
+const UNEDITED_COVER = '*** SUBJECT HERE ***';
+
+/**
+ * The mail whose headers speak for a `git format-patch` series: the first, unless it is a
+ * cover letter left as git wrote it (its subject a placeholder), then the first patch's.
+ */
+function speakingMail(lines: readonly string[]): readonly string[] {
+  const next = lines.findIndex((line, i) => i > 0 && MBOX_FROM.test(line));
+  if (next === -1) return lines;
+  const subject = readFields(lines.slice(1, next)).get('subject') ?? '';
+  return subject.includes(UNEDITED_COVER) ? lines.slice(next) : lines;
+}
+
 /** Finds git format-patch or DEP-3 headers in a diff's preamble; undefined when none. */
 export function readSourceHeaders(preamble: string): SourceHeaders | undefined {
   const lines = preamble.split('\n');
   if (MBOX_FROM.test(lines[0] ?? '')) {
-    const fields = readFields(lines.slice(1));
+    const fields = readFields(speakingMail(lines).slice(1));
     const out: Record<string, string> = {};
     for (const name of GIT_FIELDS) {
       const value = fields.get(name);
