@@ -174,6 +174,19 @@ describe('unified diff parser', () => {
     expect(refusal(context)).toBe(
       'MALFORMED_INPUT: not a unified diff: this is a context diff (diff -c); make it with diff -u',
     );
+    // diff a/g b/g and diff -e a/g b/g, as GNU diffutils 3.8 prints them: no file named
+    expect(refusal('2c2\n< b\n---\n> B\n4c4,5\n< d\n---\n> x\n> y\n')).toBe(
+      'MALFORMED_INPUT: not a unified diff: this is a normal diff (diff without -u), which names no file; make it with diff -u',
+    );
+    const ed =
+      'MALFORMED_INPUT: not a unified diff: this is an ed script (diff -e), which names no file; make it with diff -u';
+    expect(refusal('4c\nx\ny\n.\n2c\nB\n.\n')).toBe(ed);
+    expect(refusal('2d\n')).toBe(ed);
+    expect(refusal('2c\r\nz\r\n.\r\n')).toBe(ed);
+    // Prose that happens to hold such a line is not called one.
+    expect(refusal('Release 2c\nSee 12d above.\n')).toBe(
+      'MALFORMED_INPUT: not a unified diff: no file patch found',
+    );
     // git show of a merge commit with a conflict resolved by hand
     const combined =
       'diff --cc f.txt\nindex 1,2..3\n--- a/f.txt\n+++ b/f.txt\n@@@ -1,1 -1,1 +1,1 @@@\n- a\n -b\n++c\n';

@@ -293,13 +293,29 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
     }
   }
   if (files.length === 0)
-    reject(
-      'MALFORMED_INPUT',
-      cursor.lines.includes('***************')
-        ? 'not a unified diff: this is a context diff (diff -c); make it with diff -u'
-        : 'not a unified diff: no file patch found',
-    );
+    reject('MALFORMED_INPUT', `not a unified diff: ${otherFormat(cursor.lines)}`);
   return { preamble, files };
+}
+
+/** A normal diff's command line ("2c2", "5,7d4", "3a4,6") and an ed script's ("2c", "5,7d"). */
+const NORMAL_COMMAND = /^\d+(?:,\d+)?[acd]\d+(?:,\d+)?$/;
+const ED_COMMAND = /^\d+(?:,\d+)?[acd]$/;
+
+/** What the text is instead, when it holds no file patch: the formats diff writes, named. */
+function otherFormat(lines: readonly string[]): string {
+  const at = (i: number) => structural(lines[i] ?? '');
+  // An ed script's appended or changed text ends with a line holding only ".".
+  let lastDot = -1;
+  for (let i = lines.length - 1; i >= 0 && lastDot === -1; i--) if (at(i) === '.') lastDot = i;
+  for (let i = 0; i < lines.length; i++) {
+    const line = at(i);
+    if (line === '***************') return 'this is a context diff (diff -c); make it with diff -u';
+    if (NORMAL_COMMAND.test(line) && /^[<>] /.test(at(i + 1)))
+      return 'this is a normal diff (diff without -u), which names no file; make it with diff -u';
+    if (ED_COMMAND.test(line) && (line.endsWith('d') || i < lastDot))
+      return 'this is an ed script (diff -e), which names no file; make it with diff -u';
+  }
+  return 'no file patch found';
 }
 
 /** The target paths a diff touches, after stripping, in order and without repeats. */
