@@ -1,9 +1,9 @@
 /**
  * What an open team ledger does on request (ledger-session.ts builds it): admit untrusted
  * input (a joiner's own register entry, a ledger file's lines), sign this device's actions
- * (endorse, revoke, a new name, a witness's cosignature), and write the ledger out as a file, whole or
- * what is new since a peer's heads. Each action is durable in the store before it is reported
- * done, and moves the screens' revision at once.
+ * (endorse, revoke, a new name, a witness's cosignature), and write the ledger out as a file,
+ * whole or what is new since a peer's heads. Each action is durable in the store before it is
+ * reported done, and moves the screens' revision at once.
  */
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
