@@ -4,6 +4,7 @@
  */
 import { createSignal, type Accessor } from 'solid-js';
 import { loadOrCreateDeviceKey, renameDevice, type DeviceKey } from '../storage/device-key.ts';
+import { insecureContext } from './secure-context.ts';
 
 export interface DeviceService {
   /** Undefined until the key is loaded (or made). */
@@ -25,7 +26,9 @@ export function createDevice(): DeviceService {
     },
     (error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      setFailure(`This browser could not make or read a device key: ${message}`);
+      setFailure(
+        insecureContext() ?? `This browser could not make or read a device key: ${message}`,
+      );
       throw error;
     },
   );

@@ -110,9 +110,14 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       setChecking(input.name);
       // Over the limit: refused before reading (TOO_LARGE), and nothing of it is kept.
       const tooLarge = input.size > bundles.maxBundleBytes;
-      const bytes = tooLarge ? new Uint8Array() : new Uint8Array(await input.arrayBuffer());
-      const check = await bundles.verifyBundleFile(tooLarge ? input : fileOf(input.name, bytes));
-      if (ticket === latest) setChecking(undefined);
+      let bytes: Uint8Array;
+      let check: BundleCheck;
+      try {
+        bytes = tooLarge ? new Uint8Array() : new Uint8Array(await input.arrayBuffer());
+        check = await bundles.verifyBundleFile(tooLarge ? input : fileOf(input.name, bytes));
+      } finally {
+        if (ticket === latest) setChecking(undefined); // a failure says so; it never hangs here
+      }
       const key = await keyOf(check, bytes);
       const receivedAt = now();
       let kept = check.verdict !== 'error' && !tooLarge;

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   process.stdout.write(`patchtrail: y-webrtc signaling at ${server.signalingUrl}\n`);
   if (!isLoopback(host))
     process.stdout.write(
-      'patchtrail: reachable from the network on that address; rooms are password-encrypted, but anyone there can load the app and use the signaling server\n',
+      'patchtrail: reachable from the network on that address; rooms are password-encrypted, but anyone there can load the app and use the signaling server\n' +
+        'patchtrail: a browser on another machine treats plain http as insecure and withholds the cryptography the app needs: serve it to them over https (a TLS reverse proxy in front of this)\n',
     );
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

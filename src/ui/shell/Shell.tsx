@@ -1,9 +1,11 @@
 /**
- * The frame around every page: top bar, navigation, the update banner, and the routed page
- * with a loading state. Files the installed app was launched with open from here.
+ * The frame around every page: top bar, navigation, the insecure-page and update banners, and
+ * the routed page with a loading state. Files the installed app was launched with open from
+ * here.
  */
 import type { RouteSectionProps } from '@solidjs/router';
 import { Suspense } from 'solid-js';
+import { InsecureBanner } from './InsecureBanner.tsx';
 import { LaunchedFiles } from './LaunchedFiles.tsx';
 import { NavBar } from './NavBar.tsx';
 import { TopBar } from './TopBar.tsx';
@@ -19,6 +21,7 @@ export function Shell(props: RouteSectionProps) {
       <TopBar />
       <NavBar />
       <main id="main" class="shell-main" tabindex="-1">
+        <InsecureBanner />
         <UpdateBanner />
         <LaunchedFiles />
         <Suspense fallback={<p class="muted">Loading…</p>}>{props.children}</Suspense>

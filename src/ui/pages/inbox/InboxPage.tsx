@@ -5,9 +5,10 @@
  * comes in (picker, or drop anywhere on the page). Opening one shows its Patch detail.
  */
 import { A, useNavigate } from '@solidjs/router';
-import { For, Show } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
+import { insecureContext } from '../../../app/secure-context.ts';
 import { formatAgo } from '../../components/format.ts';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
@@ -69,9 +70,16 @@ function EmptyInbox() {
 export default function InboxPage() {
   const { bundles, inbox, workflow } = useServices();
   const navigate = useNavigate();
+  const [problem, setProblem] = createSignal<string>();
   const open = async (file: File, source: InboxSource) => {
-    const item = await inbox.open(file, source);
-    navigate(`/patch/${item.key}`);
+    setProblem(undefined);
+    try {
+      const item = await inbox.open(file, source);
+      navigate(`/patch/${item.key}`);
+    } catch (error) {
+      const why = insecureContext() ?? (error instanceof Error ? error.message : String(error));
+      setProblem(`Could not open ${file.name}: ${why}`);
+    }
   };
   return (
     <section class="page" aria-labelledby="inbox-title">
@@ -82,6 +90,13 @@ export default function InboxPage() {
         onFile={(file, source) => void open(file, source)}
         maxBytes={bundles.maxBundleBytes}
       />
+      <Show when={problem()}>
+        {(said) => (
+          <p class="notice notice-denied" role="alert" data-testid="open-problem">
+            {said()}
+          </p>
+        )}
+      </Show>
       <Show when={inbox.checking()}>
         {(name) => (
           <p class="notice" role="status" data-testid="checking">
