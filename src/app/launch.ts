@@ -7,6 +7,7 @@
  */
 import { createSignal, type Accessor } from 'solid-js';
 import type { InboxService } from './inbox.ts';
+import { insecureContext } from './secure-context.ts';
 
 /** The parts of the File Handling API used here (not in TypeScript's DOM library yet). */
 export interface LaunchFileHandle {
@@ -31,6 +32,8 @@ export interface Launch {
   readonly keys?: readonly string[];
   /** Files the browser handed over but would not let the app read. */
   readonly unreadable: readonly string[];
+  /** Files read but not opened into the Inbox, and why (the others still open). */
+  readonly failed?: readonly { name: string; why: string }[];
 }
 
 export interface LaunchService {
@@ -65,12 +68,25 @@ export function createLaunches(
     setLatest({ id, files: handles.length, unreadable: [] });
     const keys: string[] = [];
     const unreadable: string[] = [];
+    const failed: { name: string; why: string }[] = [];
     for (const handle of handles) {
       const file = await readHandle(handle);
       if (file === undefined) unreadable.push(handle.name);
-      else keys.push((await inbox.open(file)).key);
+      else
+        try {
+          keys.push((await inbox.open(file)).key);
+        } catch (error) {
+          const why = insecureContext() ?? (error instanceof Error ? error.message : String(error));
+          failed.push({ name: handle.name, why });
+        }
     }
-    setLatest({ id, files: handles.length, keys, unreadable });
+    setLatest({
+      id,
+      files: handles.length,
+      keys,
+      unreadable,
+      ...(failed.length > 0 ? { failed } : {}),
+    });
   }
 
   queue?.setConsumer((params) => void consume(params));

@@ -96,6 +96,27 @@ describe('files launched with the installed app', () => {
     });
   });
 
+  it('says why a file it read could not be opened, and still opens the others', async () => {
+    const { inbox, opened } = fakeInbox();
+    const failing: InboxService = {
+      ...inbox,
+      async open(file) {
+        if (file.name === 'broken.json') throw new Error('the store is gone');
+        return inbox.open(file);
+      },
+    };
+    const launchQueue = queue();
+    const launches = createRoot(() => createLaunches(failing, launchQueue));
+    launchQueue.launch({ files: [fileHandle('broken.json'), fileHandle('ok.json')] });
+    await settle();
+    expect(opened).toEqual(['ok.json']);
+    expect(launches.latest()).toMatchObject({
+      keys: ['sha256:ok.json'],
+      unreadable: [],
+      failed: [{ name: 'broken.json', why: expect.stringContaining('the store is gone') }],
+    });
+  });
+
   it('does nothing where the browser has no launch queue', () => {
     const { inbox } = fakeInbox();
     const launches = createRoot(() => createLaunches(inbox, undefined));

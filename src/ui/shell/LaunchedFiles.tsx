@@ -4,7 +4,7 @@
  * Files the browser would not let the app read are named in a notice.
  */
 import { useNavigate } from '@solidjs/router';
-import { createEffect, on, Show } from 'solid-js';
+import { createEffect, For, on, Show } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 
 export function LaunchedFiles() {
@@ -18,11 +18,20 @@ export function LaunchedFiles() {
     }),
   );
   return (
-    <Show when={launches.latest()?.unreadable.length}>
-      <p class="notice notice-denied" role="alert" data-testid="launch-unreadable">
-        The browser would not let patchtrail read {launches.latest()?.unreadable.join(', ')}. Open
-        it from the Inbox instead.
-      </p>
-    </Show>
+    <>
+      <Show when={launches.latest()?.unreadable.length}>
+        <p class="notice notice-denied" role="alert" data-testid="launch-unreadable">
+          The browser would not let patchtrail read {launches.latest()?.unreadable.join(', ')}. Open
+          it from the Inbox instead.
+        </p>
+      </Show>
+      <For each={launches.latest()?.failed ?? []}>
+        {(failure) => (
+          <p class="notice notice-denied" role="alert" data-testid="launch-failed">
+            Could not open {failure.name}: {failure.why}
+          </p>
+        )}
+      </For>
+    </>
   );
 }
