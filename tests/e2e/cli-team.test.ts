@@ -7,7 +7,7 @@
  * ledger, is "Safe to apply" in the app, applies to a workspace byte for byte as the CLI
  * applies it, and the app's `applied` record reads back in the CLI's audit.
  */
-import { cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ const VIM = join(ROOT, 'tests/fixtures/vim');
 const PATCH = join(VIM, 'CVE-2023-4738.patch');
 const BEFORE = join(VIM, 'CVE-2023-4738/before');
 
-const { at, ok, pt } = cliWorkspace('pt-cli-team-');
+const { dir, at, ok, pt } = cliWorkspace('pt-cli-team-');
 const L = () => ['--ledger', at('team.ledger')];
 const dids: Record<string, string> = {};
 
@@ -175,6 +175,7 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    for (const path of [dir, ...files]) rmSync(path, { recursive: true, force: true });
   });
   afterEach(() => {
     expect(withoutSignaling(errors)).toEqual([]);
