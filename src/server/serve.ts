@@ -25,9 +25,19 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** What to do about a failure to start, where the answer is not in the message itself. */
+function hint(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE')
+    return ' (another program, perhaps another patchtrail, listens there: stop it, or choose another port with --port N)';
+  if (code === 'EADDRNOTAVAIL') return ' (this machine has no such address: see `ip addr`)';
+  if (code === 'EACCES') return ' (a port below 1024 needs privileges: choose one above it)';
+  return '';
+}
+
 main().catch((error: unknown) => {
   process.stderr.write(
-    `patchtrail serve: ${error instanceof Error ? error.message : String(error)}\n`,
+    `patchtrail serve: ${error instanceof Error ? error.message : String(error)}${hint(error)}\n`,
   );
   process.exitCode = 2;
 });
