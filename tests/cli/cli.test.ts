@@ -315,6 +315,18 @@ describe('patchtrail CLI', () => {
         'INVALID_SIGNATURE',
       ],
     ];
+    // No --reason, and a plain diff with no header to take one from: it says where one comes from.
+    const noReason = await patchtrail([
+      'create',
+      '--diff',
+      at('sample.diff'),
+      '--key',
+      at('author.pem'),
+    ]);
+    expect(noReason.code).toBe(1);
+    expect(noReason.stderr).toBe(
+      'INVALID_METADATA: a reason for the patch is required, and the diff states none (no Subject: or Description: header)\n',
+    );
     for (const [args, code] of cases) {
       const result = await patchtrail(args);
       expect(result.code, args.join(' ')).toBe(1);

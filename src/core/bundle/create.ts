@@ -52,7 +52,11 @@ function buildPredicate(input: CreateBundleInput, diff: Uint8Array): PatchPredic
     headers?.fields.subject?.replace(/^\[PATCH[^\]]*\]\s*/, '') ||
     headers?.fields.description ||
     '';
-  if (reason === '') reject('INVALID_METADATA', 'a reason for the patch is required');
+  if (reason === '')
+    reject(
+      'INVALID_METADATA',
+      'a reason for the patch is required, and the diff states none (no Subject: or Description: header)',
+    );
   const predicate: PatchPredicate = {
     format_version: 1,
     creation_timestamp: utcTimestamp(input.now),
