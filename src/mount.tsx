@@ -1,9 +1,9 @@
 /**
  * Mounts the app: applies the chosen theme, sends a page opened at the root home (ui/home.ts),
- * makes the services once, provides them and renders
- * the routes, with every text on the page made visible (ui/visible-text.ts). src/main.tsx
- * calls it for the page; the offline end-to-end tests mount the same app through it from a
- * test entry that also hands the services to the test.
+ * makes the services once, provides them and renders the routes, with every text on the page
+ * made visible (ui/visible-text.ts). src/main.tsx calls it for the page; the offline
+ * end-to-end tests mount the same app through it from a test entry that also hands the
+ * services to the test.
  */
 import { render } from 'solid-js/web';
 import type { AppServices } from './app/context.ts';

@@ -7,7 +7,7 @@
  */
 import { createSignal, type Accessor } from 'solid-js';
 import type { InboxService } from './inbox.ts';
-import { insecureContext } from './secure-context.ts';
+import { failureWords } from './secure-context.ts';
 
 /** The parts of the File Handling API used here (not in TypeScript's DOM library yet). */
 export interface LaunchFileHandle {
@@ -76,8 +76,7 @@ export function createLaunches(
         try {
           keys.push((await inbox.open(file)).key);
         } catch (error) {
-          const why = insecureContext() ?? (error instanceof Error ? error.message : String(error));
-          failed.push({ name: handle.name, why });
+          failed.push({ name: handle.name, why: failureWords(error) });
         }
     }
     setLatest({

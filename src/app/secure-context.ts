@@ -24,3 +24,8 @@ export function insecureContext(page: PageFacts = globalThis as PageFacts): stri
     'https, or at http://localhost or http://127.0.0.1 on the machine that serves it.'
   );
 }
+
+/** Why something given to the app could not be opened: this page's problem first, if it has one. */
+export function failureWords(error: unknown): string {
+  return insecureContext() ?? (error instanceof Error ? error.message : String(error));
+}

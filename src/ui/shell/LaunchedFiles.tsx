@@ -1,7 +1,8 @@
 /**
  * Where bundle files opened from the operating system land (app/launch.ts): the Inbox while
  * they are checked, then the Patch detail of a single file, as if it had been chosen there.
- * Files the browser would not let the app read are named in a notice.
+ * Files the browser would not let the app read, and files that could not be opened (with why),
+ * are named in a notice.
  */
 import { useNavigate } from '@solidjs/router';
 import { createEffect, For, on, Show } from 'solid-js';

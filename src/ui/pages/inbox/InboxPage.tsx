@@ -8,7 +8,7 @@ import { A, useNavigate } from '@solidjs/router';
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
-import { insecureContext } from '../../../app/secure-context.ts';
+import { failureWords } from '../../../app/secure-context.ts';
 import { formatAgo } from '../../components/format.ts';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
@@ -77,8 +77,7 @@ export default function InboxPage() {
       const item = await inbox.open(file, source);
       navigate(`/patch/${item.key}`);
     } catch (error) {
-      const why = insecureContext() ?? (error instanceof Error ? error.message : String(error));
-      setProblem(`Could not open ${file.name}: ${why}`);
+      setProblem(`Could not open ${file.name}: ${failureWords(error)}`);
     }
   };
   return (
