@@ -152,6 +152,18 @@ describe('copies, as git apply makes and undoes them', () => {
     }
   });
 
+  it('reads a series from a repository of SHA-256 objects the same way (64-digit commit ids)', async () => {
+    // git 2.39 `git init --object-format=sha256`, then `git format-patch`: only the ids differ.
+    const sha256Series = SERIES.replace(
+      /^From ([0-9a-f]{40}) /gm,
+      (_, id: string) => `From ${id}${id.slice(0, 24)} `,
+    );
+    expect(sha256Series.match(/^From [0-9a-f]{64} Mon Sep/gm)).toHaveLength(2);
+    const tree = makeMemoryTree({ 'b.txt': seq(12) });
+    await applyDiff(tree, sha256Series);
+    expect(text(tree, 'c.txt')).toBe(seq(12, { 2: 'two', 10: 'ten' }));
+  });
+
   it('in a format-patch series, copies the source as the commits before left it, and undoes it', async () => {
     const tree = makeMemoryTree({ 'b.txt': seq(12) });
     const original = await treeHash(tree);

@@ -245,8 +245,11 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   return patch;
 }
 
-/** The line `git format-patch` starts each commit's mail with (a fixed date, not a real one). */
-const MBOX_FROM = /^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$/;
+/**
+ * The line `git format-patch` starts each commit's mail with (a fixed date, not a real one):
+ * a SHA-1 commit id, or in a repository of SHA-256 objects, a 64-digit one.
+ */
+const MBOX_FROM = /^From [0-9a-f]{40}(?:[0-9a-f]{24})? Mon Sep 17 00:00:00 2001$/;
 
 /** A merge's combined diff (`git show` of a merge, `diff --cc`) says nothing one tree can take. */
 function refuseCombined(cursor: Cursor): void {
