@@ -1,7 +1,12 @@
 /** The public surface of the pure core, for the CLI, the app and workers. */
 export * from './errors.ts';
 export * from './bundle/types.ts';
-export { createBundle, serializeBundle, type CreateBundleInput } from './bundle/create.ts';
+export {
+  createBundle,
+  createBundleReport,
+  serializeBundle,
+  type CreateBundleInput,
+} from './bundle/create.ts';
 export { appendAttestation, type AttestInput } from './bundle/attest.ts';
 export {
   peekUnverifiedPredicate,

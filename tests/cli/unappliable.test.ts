@@ -50,6 +50,16 @@ describe('a diff with a binary patch and a symbolic link', () => {
         'warning: link: a symbolic link; apply refuses it, so this bundle cannot be applied as it is\n',
     );
     expect(JSON.parse(readFileSync(at('b.json'), 'utf8'))).toHaveProperty('envelope');
+    // A link however its mode is spelt (an octal number git reads as one: '0120000').
+    writeFileSync(
+      at('link0.diff'),
+      DIFF.slice(DIFF.indexOf('diff --git a/link')).replace('mode 120000', 'mode 0120000'),
+    );
+    const link = await pt(['create', '--diff', at('link0.diff'), ...args, '--out', at('l.json')]);
+    expect([link.code, link.stderr]).toEqual([
+      0,
+      'warning: link: a symbolic link; apply refuses it, so this bundle cannot be applied as it is\n',
+    ]);
     // A text-only diff gets no warning.
     writeFileSync(at('text.diff'), DIFF.slice(0, DIFF.indexOf('diff --git a/b.bin')));
     const text = await pt(['create', '--diff', at('text.diff'), ...args, '--out', at('t.json')]);

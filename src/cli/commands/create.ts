@@ -2,16 +2,14 @@
 import { basename } from 'node:path';
 import {
   appendAttestation,
-  createBundle,
-  encodePatchDiff,
+  createBundleReport,
   makeSeedSigner,
   MAX_BUNDLE_BYTES,
   MAX_DIFF_BYTES,
-  parseDiff,
   readBundle,
   serializeBundle,
-  unappliableChanges,
   type Signer,
+  type UnappliableChange,
 } from '../../core/index.ts';
 import type { CreateBundleInput } from '../../core/index.ts';
 import { UsageError } from '../errors.ts';
@@ -47,14 +45,8 @@ function parseStrip(value: unknown): number {
  * those out: the author hears it now, on stderr (the bundle is still written, and the exit is
  * 0), not from every device that refuses it later.
  */
-function warnUnappliable(diff: Uint8Array, strip: number, context: CliContext): void {
-  const bytes = Buffer.from(diff.buffer, diff.byteOffset, diff.byteLength);
-  // Read again only when a marker of such a change is there at all (diffs run to 64 MiB).
-  const markers = ['GIT binary patch', 'Binary files ', ' 120000', ' 160000'];
-  if (!markers.some((m) => bytes.includes(m))) return;
-  const carried = encodePatchDiff(diff); // read as the bundle's own diff is
-  const content = carried.patch_diff_encoding === undefined ? carried.patch_diff : diff;
-  for (const change of unappliableChanges(parseDiff(content, strip)))
+function warnUnappliable(changes: readonly UnappliableChange[], context: CliContext): void {
+  for (const change of changes)
     context.stderr(
       `warning: ${shown(change.path)}: a ${change.what}; apply refuses it, so this bundle cannot be applied as it is\n`,
     );
@@ -99,9 +91,9 @@ export const create: Command = {
     if (typeof values.tests === 'string') {
       input.validationTests = await digestReference(values.tests, '--tests');
     }
-    const bundle = await createBundle(input);
+    const { bundle, unappliable } = await createBundleReport(input);
     await emit(serializeBundle(bundle), values.out, context);
-    warnUnappliable(diff, strip, context);
+    warnUnappliable(unappliable, context);
     return 0;
   },
 };

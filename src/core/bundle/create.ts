@@ -10,6 +10,7 @@ import { signEnvelope } from '../envelope/dsse.ts';
 import { IN_TOTO_PAYLOAD_TYPE, makeStatement } from '../envelope/statement.ts';
 import { reject } from '../errors.ts';
 import { parseDiff, touchedPaths } from '../diff/parse.ts';
+import { unappliableChanges, type UnappliableChange } from '../diff/unappliable.ts';
 import { encodePatchDiff } from './diff-encoding.ts';
 import { MAX_DIFF_BYTES, MAX_PAYLOAD_BYTES } from './limits.ts';
 import { assertSchema } from './schema.ts';
@@ -39,7 +40,11 @@ export interface CreateBundleInput {
   subjectName?: string;
 }
 
-function buildPredicate(input: CreateBundleInput, diff: Uint8Array): PatchPredicate {
+/** The predicate, and the diff's changes no apply carries out (read from the same parse). */
+function buildPredicate(
+  input: CreateBundleInput,
+  diff: Uint8Array,
+): { predicate: PatchPredicate; unappliable: UnappliableChange[] } {
   const strip = input.strip ?? 1;
   const carried = encodePatchDiff(diff);
   const parsed = parseDiff(
@@ -70,7 +75,7 @@ function buildPredicate(input: CreateBundleInput, diff: Uint8Array): PatchPredic
   if (input.buildEnvironment !== undefined) predicate.build_environment = input.buildEnvironment;
   if (input.validationTests !== undefined) predicate.validation_tests = input.validationTests;
   if (headers !== undefined) predicate.source_headers = headers;
-  return predicate;
+  return { predicate, unappliable: unappliableChanges(parsed) };
 }
 
 /** The diff's bytes; text must be well-formed Unicode (an unpaired surrogate has no bytes). */
@@ -81,11 +86,21 @@ function diffBytesOf(diff: string | Uint8Array): Uint8Array {
 }
 
 export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
+  return (await createBundleReport(input)).bundle;
+}
+
+/**
+ * The bundle, and the changes in its diff that no apply carries out (a binary patch, a link, a
+ * submodule: diff/unappliable.ts), which the bundle still carries: its author should hear it.
+ */
+export async function createBundleReport(
+  input: CreateBundleInput,
+): Promise<{ bundle: Bundle; unappliable: UnappliableChange[] }> {
   const diffBytes = diffBytesOf(input.diff);
   if (diffBytes.length > MAX_DIFF_BYTES) {
     reject('TOO_LARGE', `diff is ${diffBytes.length} bytes; the limit is ${MAX_DIFF_BYTES}`);
   }
-  const predicate = buildPredicate(input, diffBytes);
+  const { predicate, unappliable } = buildPredicate(input, diffBytes);
   const statement = makeStatement(
     [{ name: input.subjectName ?? 'patch.diff', digest: { sha256: await sha256Hex(diffBytes) } }],
     PATCH_PREDICATE_TYPE,
@@ -101,7 +116,10 @@ export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
     );
   }
   const envelope = await signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, input.signer);
-  return { mediaType: BUNDLE_MEDIA_TYPE, envelope, attestation_signatures: [] };
+  return {
+    bundle: { mediaType: BUNDLE_MEDIA_TYPE, envelope, attestation_signatures: [] },
+    unappliable,
+  };
 }
 
 /** The bundle file's text: indented JSON, ending in a newline. */
