@@ -79,6 +79,19 @@ describe('ledger invite', () => {
     });
   });
 
+  it('never prints a name’s control or bidi characters raw, in the link or in --json', async () => {
+    const name = 'Night\u202Eshift\u001b[2J\nline two';
+    const text = await invite('--key', at('admin.pem'), '--name', name);
+    const json = await invite('--key', at('admin.pem'), '--name', name, '--json');
+    for (const out of [text.stdout, json.stdout]) {
+      // eslint-disable-next-line no-control-regex -- control characters are what must not appear
+      expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+      expect(out.trimEnd().split('\n')).toHaveLength(1);
+    }
+    const read = readInvitationLink(text.stdout.trim());
+    expect(read.ok && read.invitation.name).toBe('Night\u202Eshift [2J line two');
+  });
+
   it('keeps the app address but its fragment', async () => {
     const r = await pt([
       'ledger',
