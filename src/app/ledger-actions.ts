@@ -9,8 +9,10 @@ import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
 import { ledgerLines } from '../core/ledger/file.ts';
+import { equivocatorsOf, newlyEquivocated } from '../core/ledger/queries.ts';
 import type { LedgerStore } from '../storage/ledger-store.ts';
 import { admitFileLines, exportLedgerFile, headsOf } from './file-sync.ts';
+import { nameOf } from './ledger-rows.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { witnessNewestCheckpoint, type WitnessOutcome } from './witness.ts';
 
@@ -22,6 +24,8 @@ export interface ImportReport {
   duplicate: number;
   held: number;
   rejected: { line: number; code: string; message: string }[];
+  /** Identities this import showed signing two entries at one position, named as the team sees them. */
+  equivocators: { did: string; name: string; seq: number }[];
 }
 
 export interface SessionOptions {
@@ -59,6 +63,7 @@ export function intake(store: LedgerStore, touched: () => void, pool?: WorkerPoo
       progress?: (done: number, total: number) => void,
     ): Promise<ImportReport> {
       const { lines, numbers } = ledgerLines(bytes);
+      const before = equivocatorsOf(ledger);
       const report = await admitFileLines(ledger, lines, numbers, {
         ...(pool === undefined ? {} : { pool }),
         ...(progress === undefined ? {} : { progress }),
@@ -66,7 +71,13 @@ export function intake(store: LedgerStore, touched: () => void, pool?: WorkerPoo
       await store.flush();
       touched();
       const { admitted, duplicate, held, rejected } = report;
-      return { admitted, duplicate, held, rejected };
+      const registry = ledger.registry();
+      const equivocators = newlyEquivocated(ledger, before).map(({ did, seq }) => ({
+        did,
+        seq,
+        name: nameOf(registry, ledger.genesis, did),
+      }));
+      return { admitted, duplicate, held, rejected, equivocators };
     },
   };
 }

@@ -187,7 +187,10 @@ const STANDING_TEXT: Record<MemberRow['standing'], string> = {
   rotated: 'moved to a new key',
 };
 
-/** Everyone who registered (or founded), pending registrations first, then by name. */
+/**
+ * Everyone who registered (or founded): first whoever is proven to lie (what an admin must see),
+ * then registrations waiting for an endorsement (what an admin can act on), then by name.
+ */
 export function memberRows(ledger: Ledger): MemberRow[] {
   const registry = ledger.registry();
   const founderDid = ledger.genesis.author;
@@ -210,7 +213,8 @@ export function memberRows(ledger: Ledger): MemberRow[] {
         registeredAt: registered?.time ?? '',
       };
     });
-  const rank = (row: MemberRow) => (row.standing === 'pending' ? 0 : 1);
+  const rank = (row: MemberRow) =>
+    row.standing === 'malicious' ? 0 : row.standing === 'pending' ? 1 : 2;
   return rows.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 

@@ -86,9 +86,12 @@ export { receiptFor, receiptWith, type EntryReader, type EntryReceipt } from './
 export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';
 export {
   auditTrail,
+  equivocatorsOf,
   identities,
+  newlyEquivocated,
   provenance,
   type AuditEvent,
+  type Equivocator,
   type Hop,
   type IdentityView,
   type Provenance,

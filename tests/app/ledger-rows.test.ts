@@ -40,13 +40,13 @@ async function team() {
 }
 
 describe('ledger rows', () => {
-  it('lists members with pending registrations first, roles, and standing in words', async () => {
+  it('lists members with liars first, then pending registrations, roles, and standing in words', async () => {
     const { ledger, admin, reviewer, newcomer, lost, liar } = await team();
     const rows = memberRows(ledger);
     expect(rows.map((m) => [m.name, m.standing])).toEqual([
+      ['Liar', 'malicious'],
       ['Newcomer', 'pending'],
       ['Founder', 'active'],
-      ['Liar', 'malicious'],
       ['Lost laptop', 'revoked'],
       ['Zed reviewer', 'active'],
     ]);

@@ -299,6 +299,55 @@ describe('patchtrail ledger', () => {
     expect(verified.malicious).toEqual([dids.reviewer]);
   });
 
+  it('an import that reveals an equivocation names the liar, once, and identities says why', async () => {
+    copyFileSync(at('team.ledger'), at('fork2.ledger'));
+    const T = ['--key', at('dev.pem'), '--reason'];
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'tested', '--ledger', at('team.ledger')]);
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'analyzed', '--ledger', at('fork2.ledger')]);
+    const importFork = () =>
+      ok(['ledger', 'import', at('fork2.ledger'), '--ledger', at('team.ledger')]);
+    const said = await importFork();
+    const line = said.split('\n').find((l) => l.startsWith('proven malicious: '));
+    expect(line).toMatch(
+      new RegExp(
+        `^proven malicious: "build box" ${dids.dev} signed 2 different entries at #(\\d+) \\(sha256:[0-9a-f]{12}, sha256:[0-9a-f]{12}\\); its entries from #\\1 on are out of standing$`,
+      ),
+    );
+    expect(said).toContain('import again with --key KEY.pem');
+    // Known now: a second import of the same copy reports nothing new.
+    expect(await importFork()).not.toContain('proven malicious');
+    const seq = /at #(\d+)/.exec(line as string)?.[1];
+    const identities = await ok(['ledger', 'identities', '--ledger', at('team.ledger')]);
+    const row = identities.split('\n').find((l) => l.startsWith(dids.dev as string));
+    expect(row).toContain(`MALICIOUS (signed two entries at #${seq})`);
+  });
+
+  it('an equivocation in an import is in --json: who, at which sequence number, which entries', async () => {
+    await ok(['keygen', '--out', at('builder.pem')]);
+    await ok(['ledger', 'register', '--key', at('builder.pem'), '--ledger', at('team.ledger')]);
+    dids.builder = (await ok(['id', at('builder.pem')])).trim();
+    copyFileSync(at('team.ledger'), at('fork3.ledger'));
+    const T = ['--key', at('builder.pem'), '--reason'];
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'built', '--ledger', at('team.ledger')]);
+    await ok(['ledger', 'attest', at('b.json'), ...T, 'forwarded', '--ledger', at('fork3.ledger')]);
+    const result = JSON.parse(
+      await ok(['ledger', 'import', at('fork3.ledger'), '--json', '--ledger', at('team.ledger')]),
+    ) as { equivocators: { did: string; seq: number; entries: string[] }[] };
+    expect(result.equivocators).toHaveLength(1);
+    expect(result.equivocators[0]?.did).toBe(dids.builder);
+    expect(result.equivocators[0]?.entries).toHaveLength(2);
+    const log = JSON.parse(
+      await ok(['ledger', 'log', '--json', '--ledger', at('team.ledger')]),
+    ) as {
+      entries: { id: string; seq: number; author: string }[];
+    };
+    const atSeq = log.entries
+      .filter((e) => e.author === dids.builder && e.seq === result.equivocators[0]?.seq)
+      .map((e) => e.id)
+      .sort();
+    expect([...(result.equivocators[0]?.entries ?? [])].sort()).toEqual(atSeq);
+  });
+
   it('usage errors exit 2; a missing ledger file is a usage error', async () => {
     expect((await pt(['ledger'])).code).toBe(2);
     expect((await pt(['ledger', 'frobnicate'])).code).toBe(2);

@@ -253,4 +253,36 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
     expect(provenance).toContain('Rita Reviewer');
     expect(provenance).toMatch(/applied.*Field tablet|Field tablet.*applied/);
   });
+
+  it('names a reviewer the next ledger file proves to have forked, first among the members, and the bundle is no longer safe', async () => {
+    // The reviewer's key signs two different stories at one sequence number, one per copy.
+    cpSync(at('team.ledger'), at('fork.ledger'));
+    const T = ['--key', at('reviewer.pem'), '--reason'];
+    await ok(['ledger', 'attest', at('vim-cve.json'), ...T, 'tested', ...L()]);
+    await ok([
+      'ledger',
+      'attest',
+      at('vim-cve.json'),
+      ...T,
+      'analyzed',
+      '--ledger',
+      at('fork.ledger'),
+    ]);
+    const cli = await ok(['ledger', 'import', at('fork.ledger'), ...L()]);
+    expect(cli).toContain(`proven malicious: "Rita Reviewer" ${dids.reviewer}`);
+
+    await go(page, 'Team');
+    await page.getByTestId('ledger-file-input').setInputFiles(at('team.ledger'));
+    const alert = page.getByTestId('import-equivocator');
+    await expect.poll(() => alert.count()).toBe(1);
+    expect(await alert.innerText()).toMatch(
+      /Rita Reviewer signing two different entries at position \d+/,
+    );
+    expect(await page.locator('.member-name').first().textContent()).toBe('Rita Reviewer');
+    await shoot(page, 'cli-team-equivocator');
+
+    await openBundle(page, at('vim-cve.json'));
+    expect(await page.getByTestId('verdict').getAttribute('data-state')).toBe('denied');
+    expect(await page.getByTestId('verdict-headline').textContent()).toContain('Rita Reviewer');
+  });
 });

@@ -8,6 +8,9 @@ import {
   serializeEntries,
   type Entry,
   type Equivocation,
+  type Equivocator,
+  equivocatorsOf,
+  newlyEquivocated,
 } from '../../core/index.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -80,9 +83,10 @@ export const importCommand: Command = {
     const incoming = ledgerLines(await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import'));
     const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
     const started = await startCopy(path, incoming.lines[0]);
-    const { report, proofs, held, digest } = await withLedger(
+    const { report, proofs, held, digest, liars } = await withLedger(
       values,
       async (ledger, time) => {
+        const before = equivocatorsOf(ledger);
         const report = await withSignatureChecks(incoming.lines.length > POOL_THRESHOLD, (checks) =>
           admitLines(ledger, incoming.lines, { numbers: incoming.numbers, ...checks }),
         );
@@ -90,7 +94,14 @@ export const importCommand: Command = {
         if (signer !== undefined)
           for (const e of newEquivocations(ledger))
             if ((await ledger.publishEquivocation(signer, e, time)) !== undefined) proofs++;
-        return { report, proofs, held: ledger.held().length, digest: await ledger.digest() };
+        const liars = newlyEquivocated(ledger, before);
+        return {
+          report,
+          proofs,
+          held: ledger.held().length,
+          digest: await ledger.digest(),
+          liars,
+        };
       },
       context,
     );
@@ -108,6 +119,7 @@ export const importCommand: Command = {
       held,
       rejected: report.rejected,
       equivocationProofs: proofs,
+      equivocators: liars,
       digest,
     };
     const notes = [
@@ -123,7 +135,7 @@ export const importCommand: Command = {
       context,
       values,
       summary,
-      `${started ? `new copy ${shown(path)}: ` : ''}${summary.admitted} admitted, ${summary.duplicate} already known${notes.map((n) => `, ${n}`).join('')}\n`,
+      `${started ? `new copy ${shown(path)}: ` : ''}${summary.admitted} admitted, ${summary.duplicate} already known${notes.map((n) => `, ${n}`).join('')}\n${liars.map(liarLine).join('')}${liars.length > 0 && signer === undefined ? 'record the proof for peers that hold only one of the two entries: import again with --key KEY.pem\n' : ''}`,
     );
     return 0;
   },
@@ -137,6 +149,18 @@ async function startCopy(path: string, first: Uint8Array | undefined): Promise<b
   const { genesis } = await Ledger.open(first);
   await createLedgerFile(path, genesis);
   return true;
+}
+
+/** What an admin must read about an equivocator the import revealed. */
+function liarLine(liar: Equivocator): string {
+  const who = liar.name === '' ? liar.did : `"${shown(liar.name)}" ${liar.did}`;
+  const entries = liar.entries.map((id) => id.slice(0, 19)).join(', ');
+  // Both entries held here, or a peer's proof entry about a fork of which this copy holds one.
+  const what =
+    liar.entries.length > 1
+      ? `signed ${liar.entries.length} different entries at #${liar.seq} (${entries})`
+      : `signed two different entries at #${liar.seq} (a peer's proof entry shows the fork)`;
+  return `proven malicious: ${who} ${what}; its entries from #${liar.seq} on are out of standing\n`;
 }
 
 /** Equivocations visible in the ledger that no proof entry covers yet. */

@@ -103,13 +103,13 @@ const identitiesCommand: Command = {
         .map(([role, r]) => `${role}:${r.stake}`)
         .join(',');
       const state = i.malicious
-        ? 'MALICIOUS'
+        ? `MALICIOUS${i.equivocatedAt === undefined ? '' : ` (signed two entries at #${i.equivocatedAt})`}`
         : i.revokedFrom !== undefined
           ? `revoked from #${i.revokedFrom}`
           : i.rotatedTo !== undefined
             ? 'rotated'
             : 'in standing';
-      return `${i.did} "${shown(i.name)}" ${i.admin ? 'admin ' : ''}${roles === '' ? '-' : roles} ${state}; ${i.entries} entries`;
+      return `${i.did} "${shown(i.name)}" ${i.admin ? 'admin ' : ''}${roles === '' ? '-' : roles} ${state}; ${i.entries} ${i.entries === 1 ? 'entry' : 'entries'}`;
     });
     context.stdout(`${lines.join('\n')}\n`);
     return 0;

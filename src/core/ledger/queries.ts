@@ -142,3 +142,42 @@ export function auditTrail(ledger: Ledger, target: string): AuditEvent[] {
     return event;
   });
 }
+
+/** An identity the ledger holds as signing two entries at one sequence number. */
+export interface Equivocator {
+  did: string;
+  name: string;
+  seq: number;
+  entries: string[];
+}
+
+/** Identities the ledger holds as equivocators, each with the sequence number it forked at. */
+export function equivocatorsOf(ledger: Ledger): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const identity of ledger.registry().identities.values())
+    if (identity.equivocatedAt !== undefined) found.set(identity.did, identity.equivocatedAt);
+  return found;
+}
+
+/**
+ * Equivocations the ledger holds now that it did not hold `before` (from `equivocatorsOf`): new
+ * liars, or an earlier fork of a known one. `entries` are the forked entries this copy holds (one
+ * when a peer's proof entry showed the fork).
+ */
+export function newlyEquivocated(
+  ledger: Ledger,
+  before: ReadonlyMap<string, number>,
+): Equivocator[] {
+  const found: Equivocator[] = [];
+  for (const identity of ledger.registry().identities.values()) {
+    const seq = identity.equivocatedAt;
+    if (seq === undefined || before.get(identity.did) === seq) continue;
+    found.push({
+      did: identity.did,
+      name: identity.name,
+      seq,
+      entries: [...ledger.idsAt(identity.did, seq)],
+    });
+  }
+  return found;
+}

@@ -71,6 +71,15 @@ function ImportReportView(props: { outcome: ImportOutcome }) {
           Imported: {formatCount(report().admitted)} new, {formatCount(report().duplicate)} already
           here, {formatCount(report().held)} waiting for earlier entries,{' '}
           {formatCount(report().rejected.length)} refused.
+          <For each={report().equivocators}>
+            {(liar) => (
+              <p class="notice notice-denied" role="alert" data-testid="import-equivocator">
+                This file shows <strong>{liar.name}</strong> signing two different entries at
+                position {liar.seq}: it is marked malicious, and nothing it signed from there on
+                counts.
+              </p>
+            )}
+          </For>
           <Show when={report().rejected.length > 0}>
             <ul class="plain-list small">
               <For each={report().rejected.slice(0, 20)}>

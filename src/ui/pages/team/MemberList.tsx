@@ -1,5 +1,5 @@
 /**
- * The team's identities: name, did:key, roles with stake, standing; pending registrations first
+ * The team's identities: name, did:key, roles with stake, standing; proven liars first, then pending registrations
  * and, for admins, the actions (endorse, revoke).
  */
 import { createMemo, createSignal, For, Show } from 'solid-js';
