@@ -113,6 +113,11 @@ export interface SyncService {
   /** Starts the current target again (after the settings changed). */
   reconnect(): void;
   paired(links: PairedLinks): void;
+  /**
+   * This device took a ledger file of `ledgerId` at `at` (a sync by hand, as carrying the ledger
+   * offline is): it counts as a sync, remembered at once.
+   */
+  syncedByFile(ledgerId: string, at: number): void;
 }
 
 /** Writes the remembered last sync at most this often while peers keep talking. */
@@ -222,6 +227,14 @@ export function createSync(
     paired(next) {
       setLinks(next);
       heard(next.lastHeard);
+    },
+    syncedByFile(ledgerId, at) {
+      if (followed?.ledgerId === ledgerId) {
+        if (at <= (lastSync() ?? 0)) return;
+        setLastSync(at);
+        remembered = at;
+      }
+      options.memory?.write(ledgerId, at).catch(() => undefined);
     },
   };
 }

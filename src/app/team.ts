@@ -299,6 +299,9 @@ export function createTeams(
           teams.setImports({ fileName, done, total }),
         );
         teams.setImports({ fileName, done: 0, total: 0, outcome });
+        const ledgerId = teams.current()?.ledgerId;
+        const taken = outcome.ok && outcome.report.admitted + outcome.report.duplicate > 0;
+        if (taken && ledgerId !== undefined) sync.syncedByFile(ledgerId, Date.now());
         return outcome;
       }),
     async recordName(name) {

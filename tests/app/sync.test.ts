@@ -121,6 +121,29 @@ describe('the sync service', () => {
     expect(sync.state()).toEqual({ kind: 'connected', peers: 2, lastSync: 9_000 });
   });
 
+  it('counts a ledger file taken as a sync, remembered at once, and never moves the time back', async () => {
+    const kept = memory();
+    const { transport } = recording();
+    const sync = createRoot(() => createSync(transport, { memory: kept }));
+    sync.follow(target());
+    await tick();
+    expect(sync.lastSync()).toBeUndefined();
+    sync.syncedByFile(LEDGER, 2_000_000);
+    expect(sync.lastSync()).toBe(2_000_000);
+    await tick();
+    expect(kept.held.get(LEDGER)).toBe(2_000_000);
+    sync.syncedByFile(LEDGER, 1_000_000); // a clock that stepped back
+    expect(sync.lastSync()).toBe(2_000_000);
+    await tick();
+    expect(kept.held.get(LEDGER)).toBe(2_000_000);
+    // Another team's file is remembered for that team, and leaves this one's time alone.
+    const other = `sha256:${'cd'.repeat(32)}`;
+    sync.syncedByFile(other, 3_000_000);
+    expect(sync.lastSync()).toBe(2_000_000);
+    await tick();
+    expect(kept.held.get(other)).toBe(3_000_000);
+  });
+
   it('remembers the newest sync per ledger, so an offline restart says how old the ledger is', async () => {
     const kept = memory();
     const first = recording();

@@ -219,6 +219,9 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
     await expect
       .poll(() => page.getByTestId('my-standing').getAttribute('data-standing'))
       .toBe('active');
+    // No peer ever connected here: the ledger files taken are this device's syncs.
+    await go(page, 'Peers');
+    expect(await page.getByTestId('last-synced').textContent()).toBe('just now');
   });
 
   it('calls the reviewed real-world bundle safe to apply, naming its author and reviewer', async () => {

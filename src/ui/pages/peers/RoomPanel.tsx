@@ -64,7 +64,7 @@ export function RoomPanel(props: { now: number }) {
     <section class="panel stack" aria-labelledby="room-title" data-testid="room">
       <h2 id="room-title">Room</h2>
       <p data-testid="peers-state">
-        <strong>{syncText(sync.state())}.</strong> This ledger last synced with a peer:{' '}
+        <strong>{syncText(sync.state())}.</strong> This ledger last synced (with a peer or a file):{' '}
         <span data-testid="last-synced">{synced()}</span>.
       </p>
       <Show
