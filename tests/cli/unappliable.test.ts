@@ -4,7 +4,8 @@
  * bytes) but warns its author on stderr, `verify` lists them, a ledger `check` stops it before
  * the policy with MALFORMED_INPUT, and `apply` refuses it with nothing written.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace } from '../helpers/cli.ts';
 
@@ -109,5 +110,50 @@ describe('a diff with a binary patch and a symbolic link', () => {
     expect(readFileSync(at('target/a.txt'), 'utf8')).toBe('hello\nworld\n');
     expect(existsSync(at('target/link'))).toBe(false);
     expect([...readFileSync(at('target/b.bin'))]).toEqual([0, 1, 2, 0x62, 0x69, 0x6e]);
+  });
+});
+
+describe('a real `diff -ruN` of two trees where a file that is not text changed', () => {
+  it('is warned about by create, stopped by check and refused by apply, as the git form is', async () => {
+    for (const side of ['old', 'new']) mkdirSync(at(side));
+    writeFileSync(at('old/t.txt'), 'a\nb\n');
+    writeFileSync(at('new/t.txt'), 'a\nc\n');
+    writeFileSync(at('old/bin.dat'), Buffer.from([0, 1, 2]));
+    writeFileSync(at('new/bin.dat'), Buffer.from([0, 1, 3]));
+    // GNU diff: exit 1 when the trees differ; its "Binary files … differ" line carries nothing.
+    const diff = spawnSync('diff', ['-ruN', 'old', 'new'], {
+      cwd: at('.'),
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    expect(diff.status).toBe(1);
+    expect(diff.stdout.toString()).toContain('Binary files old/bin.dat and new/bin.dat differ');
+    writeFileSync(at('du.diff'), diff.stdout);
+    const args = ['--key', at('dev.pem'), '--reason', 'r', '--out', at('du.json')];
+    const created = await pt(['create', '--diff', at('du.diff'), ...args]);
+    expect([created.code, created.stderr]).toEqual([
+      0,
+      'warning: bin.dat: a binary patch; apply refuses it, so this bundle cannot be applied as it is\n',
+    ]);
+    expect(await ok(['verify', at('du.json')])).toMatch(/^files: +bin\.dat, t\.txt$/m);
+    const check = await pt([
+      'check',
+      at('du.json'),
+      '--policy',
+      at('allow.json'),
+      '--json',
+      ...L(),
+    ]);
+    expect((JSON.parse(check.stdout) as { status: string }).status).toBe('rejected');
+    cpSync(at('old'), at('du-target'), { recursive: true });
+    const apply = await pt([
+      'apply',
+      at('du.json'),
+      '--dir',
+      at('du-target'),
+      '--trust',
+      at('dev.pem'),
+    ]);
+    expect(apply.code).toBe(1);
+    expect(readFileSync(at('du-target/t.txt'), 'utf8')).toBe('a\nb\n');
   });
 });

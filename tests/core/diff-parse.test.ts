@@ -129,6 +129,33 @@ describe('unified diff parser', () => {
     expect(parseDiff(text).files[0]).toMatchObject({ binary: true, newPath: 'img.png' });
   });
 
+  it('marks a binary difference in a `diff -ruN` (no git header) as a binary patch, wherever it stands', () => {
+    // GNU diff -ruN writes this line alone for files that are not text: the change exists, its
+    // content is not in the diff, so it must not pass as a text patch that leaves the file be.
+    const text =
+      'Binary files old/bin.dat and new/bin.dat differ\n' +
+      'diff -ruN old/t.txt new/t.txt\n--- old/t.txt\t2026-12-07 09:42:48 +0000\n' +
+      '+++ new/t.txt\t2026-12-07 09:42:48 +0000\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n' +
+      'Binary files old/x and y.bin and new/x and y.bin differ\r\n';
+    const parsed = parseDiff(text);
+    expect(parsed.files.map((f) => [f.kind, f.oldPath, f.newPath, f.binary])).toEqual([
+      ['modify', 'bin.dat', 'bin.dat', true],
+      ['modify', 't.txt', 't.txt', false],
+      ['modify', 'x and y.bin', 'x and y.bin', true],
+    ]);
+    expect(parsed.preamble).toBe('');
+    expect(parseDiff('Binary files a/only.bin and b/only.bin differ\n').files).toHaveLength(1);
+    // Prose that merely starts so is not a file patch.
+    expect(() => parseDiff('Binary files differ\n')).toThrow(/no file patch found/);
+  });
+
+  it('reads a hostile "Binary files" line of a million " and " in bounded work', () => {
+    // No split of it gives two names that agree: after 64 tries the first split is taken.
+    const line = `Binary files a/x${' and'.repeat(1_000_000)} and b/z differ\n`;
+    const [file] = parseDiff(line).files;
+    expect(file).toMatchObject({ binary: true, oldPath: 'x', newPath: 'z' });
+  });
+
   it('reads a patch saved with CRLF line endings as git apply does: its structure without the CR, its lines exact', async () => {
     const crlf = (text: string) => text.replaceAll('\n', '\r\n');
     const diff = crlf(

@@ -51,7 +51,53 @@ function isUnifiedStart(lines: string[], at: number): boolean {
 }
 
 function isFileStart(lines: string[], at: number): boolean {
-  return (lines[at] ?? '').startsWith('diff --git ') || isUnifiedStart(lines, at);
+  const line = lines[at] ?? '';
+  return (
+    line.startsWith('diff --git ') ||
+    isUnifiedStart(lines, at) ||
+    isTraditionalBinary(structural(line))
+  );
+}
+
+/**
+ * `diff -r`'s line for two files that differ and are not text (GNU and BSD diff alike): the
+ * change exists and the diff carries none of it, as a git diff's "Binary files … differ" line.
+ */
+function isTraditionalBinary(line: string): boolean {
+  // Not a regular expression: two greedy groups would backtrack over a hostile long line.
+  return (
+    line.startsWith(BINARY_LEAD) &&
+    line.endsWith(BINARY_END) &&
+    line.indexOf(' and ', BINARY_LEAD.length) > BINARY_LEAD.length &&
+    line.length > BINARY_LEAD.length + BINARY_END.length + ' and '.length
+  );
+}
+const BINARY_LEAD = 'Binary files ';
+const BINARY_END = ' differ';
+
+/**
+ * The two names of a traditional "Binary files A and B differ" line. A name may hold " and ":
+ * of the ways to split, the one whose names agree after the usual one leading component
+ * (old/x, new/x) is taken, else the first.
+ */
+function binaryNames(line: string): [string, string] {
+  const both = line.slice(BINARY_LEAD.length, -BINARY_END.length);
+  const split = (at: number): [string, string] => [
+    both.slice(0, at),
+    both.slice(at + ' and '.length),
+  ];
+  const tail = (path: string) => path.slice(path.indexOf('/') + 1);
+  const first = both.indexOf(' and ');
+  // A bounded number of tries: a hostile line may hold " and " a million times.
+  for (
+    let at = first, tries = 0;
+    at > 0 && tries < 64;
+    at = both.indexOf(' and ', at + 1), tries++
+  ) {
+    const [a, b] = split(at);
+    if (tail(a) === tail(b)) return [a, b];
+  }
+  return split(first);
 }
 
 /**
@@ -200,6 +246,13 @@ function parseFile(cursor: Cursor): RawFile {
     cursor.at++;
     parseGitHeaders(cursor, file, file.git);
     if (file.binary) return file;
+  }
+  const binary = file.git === undefined && isTraditionalBinary(structural(first));
+  if (binary) {
+    [file.oldPath, file.newPath] = binaryNames(structural(first));
+    file.binary = true;
+    cursor.at++;
+    return file;
   }
   if (isUnifiedStart(cursor.lines, cursor.at)) {
     const oldHeader = pathLine(cursor).slice(4);
