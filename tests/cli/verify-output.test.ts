@@ -74,4 +74,21 @@ describe('verify output', () => {
     );
     expect(out).toContain('attesters:   1 pass, 0 fail (distinct keys, not the author)');
   });
+
+  it('shows every line of a reason, indented under the first, each escaped', async () => {
+    writeFileSync(at('fix2.diff'), '--- a/y\n+++ b/y\n@@ -1 +1 @@\n-a\n+b\n');
+    const reason = 'Fix typo\nAlso: adds a user to /etc/passwd\n\u001b[2Kauthor:\r fake';
+    const args = ['--key', at('dev.pem'), '--reason', reason, '--out', at('r.json')];
+    await ok(['create', '--diff', at('fix2.diff'), ...args]);
+    for (const word of ['verify', 'inspect']) {
+      const lines = (await ok([word, at('r.json')])).split('\n');
+      const at0 = lines.findIndex((l) => l.startsWith('reason:'));
+      expect(lines.slice(at0, at0 + 4)).toEqual([
+        'reason:      Fix typo',
+        '             Also: adds a user to /etc/passwd',
+        '             \\u001b[2Kauthor:\\u000d fake',
+        `author:      ${dids.dev}`,
+      ]);
+    }
+  });
 });

@@ -31,7 +31,11 @@ const list = (items: readonly string[]) => items.map(shown).join(', ');
 function describeReport(report: BundleReport): string {
   const p = report.predicate;
   const lines = [
-    `reason:      ${shown(p.reason_for_patch.split('\n')[0] ?? '')}`,
+    // Every line of it: a second line may say what the first does not ("Also: adds a user").
+    `reason:      ${p.reason_for_patch
+      .split('\n')
+      .map(shown)
+      .join(`\n${' '.repeat(13)}`)}`,
     `author:      ${shown(p.creator_identity)}`,
     `created:     ${p.creation_timestamp}`,
     `components:  ${list(p.affected_components) || '(none)'}`,
