@@ -25,6 +25,8 @@ export interface TargetService {
   /** Asks for a folder (call from a click); undefined when the user cancels. */
   pickFolder(): Promise<TargetChoice | undefined>;
   open(choice: TargetChoice): Promise<OpenedTarget | undefined>;
+  /** A workspace's tree when it exists, without creating it; undefined otherwise. */
+  existingWorkspace(name: string): Promise<Tree | undefined>;
   /** How the screens name it: "workspace “main”", "folder “firmware”". */
   label(choice: TargetChoice): string;
   /** Its name in the audit trail (what `applied` and `rolled-back` record as `target`). */
@@ -61,6 +63,11 @@ export function makeTargets(deviceDid: () => string | undefined): TargetService 
       const { openWorkspace } = await storage();
       const { tree } = await openWorkspace(choice.name);
       return { name: recordName(choice), tree };
+    },
+    async existingWorkspace(name) {
+      if (!WORKSPACE_NAME.test(name)) return undefined;
+      const { findWorkspace } = await storage();
+      return (await findWorkspace(name))?.tree;
     },
     label: (choice) => `${choice.kind} “${choice.name}”`,
     recordName,

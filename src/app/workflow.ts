@@ -7,6 +7,7 @@
  * lazily, with the first verdict, so the first screen stays small.
  */
 import { createEffect, createSignal, type Accessor } from 'solid-js';
+import { isPatchtrailError } from '../core/errors.ts';
 import type { DeviceService } from './device.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { InboxItem, InboxService } from './inbox.ts';
@@ -16,6 +17,8 @@ import type { ActOutcome, AttestChoice, Passkey } from './patch-actions.ts';
 import type { PatchVerdict } from './patch-verdict.ts';
 import type { TeamService } from './team.ts';
 import { makeTargets, type TargetChoice, type TargetService } from './targets.ts';
+import type { FillReport, PickedFolder } from './workspace-files.ts';
+import type { Tree } from '../core/diff/tree.ts';
 
 export type { ActOutcome, AttestChoice, PatchVerdict, PublishedPatch, TargetChoice };
 export type { DeviceEvent, MissingRow, RuleRow, SignerRow } from './patch-verdict.ts';
@@ -30,12 +33,29 @@ export type InboxStatus =
 
 export type ActKind = 'attest' | 'dry-run' | 'apply' | 'rollback';
 
-/** What is under way now, for progress. */
+/** What is under way now, for progress: an action on a bundle, or a workspace's files moving. */
 export interface Activity {
+  /** The bundle's Inbox key ('' for a workspace's files). */
   key: string;
-  kind: ActKind;
+  kind: ActKind | 'fill' | 'download';
   target?: string;
 }
+
+/** A workspace's files in and out (workspace-files.ts), one at a time with the actions. */
+export interface WorkspaceFiles {
+  /** How many files the workspace holds; undefined when it cannot be read. */
+  count(name: string): Promise<number | undefined>;
+  /** Makes the workspace a copy of `folder`, all or nothing. */
+  fill(
+    name: string,
+    folder: PickedFolder,
+    progress?: (done: number, total: number) => void,
+  ): Promise<Done<FillReport>>;
+  /** The workspace's files as a ZIP archive. */
+  zip(name: string, progress?: (done: number, total: number) => void): Promise<Done<Uint8Array>>;
+}
+
+export type Done<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 export interface WorkflowService {
   /** The verdict for an Inbox key (undefined while it is being judged). */
@@ -47,6 +67,7 @@ export interface WorkflowService {
   readonly newestEntry: Accessor<string>;
   readonly activity: Accessor<Activity | undefined>;
   readonly targets: TargetService;
+  readonly workspaces: WorkspaceFiles;
   /** Records an attestation; with `passkey`, backed by an assertion over the entry (passkeys.ts). */
   attest(key: string, reason: AttestChoice, note: string, passkey?: Passkey): Promise<ActOutcome>;
   act(key: string, kind: Exclude<ActKind, 'attest'>, target: TargetChoice): Promise<ActOutcome>;
@@ -55,6 +76,7 @@ export interface WorkflowService {
 const verdictCode = () => import('./patch-verdict.ts');
 const actionCode = () => import('./patch-actions.ts');
 const patchesCode = () => import('./ledger-patches.ts');
+const filesCode = () => import('./workspace-files.ts');
 
 function openTeamOf(teams: TeamService): OpenTeam | undefined {
   const phase = teams.phase();
@@ -146,7 +168,59 @@ export function createWorkflow(
     }
   }
 
+  /** Work on a workspace's files, while no action runs (and none starts until it ends). */
+  async function onWorkspace<T>(
+    kind: 'fill' | 'download',
+    name: string,
+    work: (tree: Tree) => Promise<T>,
+  ): Promise<Done<T>> {
+    const choice: TargetChoice = { kind: 'workspace', name };
+    if (activity() !== undefined)
+      return {
+        ok: false,
+        code: 'FAILED',
+        message: 'another action is under way: wait for it to finish',
+      };
+    const target = targets.label(choice);
+    setActivity({ key: '', kind, target });
+    try {
+      const opened = await targets.open(choice);
+      if (opened === undefined)
+        return { ok: false, code: 'FAILED', message: `“${name}” is not a workspace name` };
+      const run = () => work(opened.tree);
+      // Filling writes the workspace: a new version of the app waits for it, as for an apply.
+      const value =
+        busy === undefined || kind === 'download'
+          ? await run()
+          : await busy.run('apply', `copying a folder into ${target}`, run);
+      return { ok: true, value };
+    } catch (error) {
+      const code = isPatchtrailError(error) ? error.code : 'FAILED';
+      return { ok: false, code, message: error instanceof Error ? error.message : String(error) };
+    } finally {
+      setActivity(undefined);
+    }
+  }
+
+  const workspaces: WorkspaceFiles = {
+    async count(name) {
+      try {
+        const tree = await targets.existingWorkspace(name);
+        return tree === undefined ? 0 : (await filesCode()).fileCount(tree);
+      } catch {
+        return undefined;
+      }
+    },
+    fill: (name, folder, progress) =>
+      onWorkspace('fill', name, async (tree) =>
+        (await filesCode()).fillTree(tree, folder, progress),
+      ),
+    zip: (name, progress) =>
+      onWorkspace('download', name, async (tree) => (await filesCode()).zipOfTree(tree, progress)),
+  };
+
   return {
+    workspaces,
     verdict: (key) => verdicts().get(key),
     status(key) {
       const verdict = verdicts().get(key);

@@ -47,6 +47,23 @@ export async function openWorkspace(
   return { handle, tree: makeDirectoryTree(handle, { ...failpoints, lockName }) };
 }
 
+/** The OPFS workspace `name` if it exists (never created: a name being typed is not one). */
+export async function findWorkspace(name: string): Promise<OpenedTree | undefined> {
+  checkWorkspaceName(name);
+  const opfs = await navigator.storage.getDirectory();
+  try {
+    const all = await opfs.getDirectoryHandle(WORKSPACES_DIR);
+    const handle = await all.getDirectoryHandle(name);
+    return {
+      handle,
+      tree: makeDirectoryTree(handle, { lockName: `patchtrail:workspace:${name}` }),
+    };
+  } catch (error) {
+    if (isDomError(error, 'NotFoundError')) return undefined;
+    throw error;
+  }
+}
+
 /** The OPFS directory `name` (created when new), e.g. a folder a kiosk watches in tests. */
 export async function opfsDirectory(name: string): Promise<FileSystemDirectoryHandle> {
   checkWorkspaceName(name);

@@ -9,7 +9,7 @@ import { MAX_NAME_BYTES, MAX_PATH_BYTES } from './limits.ts';
 import { RESERVED_DIRS, type Tree, type TreeEntry } from './tree.ts';
 
 /** Windows and NTFS spellings that reach a reserved directory: ".GIT", ".git.", "git~1". */
-function isReservedComponent(normalized: string): boolean {
+export function isReservedComponent(normalized: string): boolean {
   const trimmed = normalized.toLowerCase().replace(/[. ]+$/, '');
   return RESERVED_DIRS.some((dir) => trimmed === dir) || trimmed === 'git~1';
 }

@@ -5,8 +5,16 @@
  */
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import type { ActOutcome, PatchVerdict, TargetChoice } from '../../../app/workflow.ts';
+import { WORKSPACE_NAME } from '../../../app/targets.ts';
+import type {
+  ActKind,
+  ActOutcome,
+  Activity,
+  PatchVerdict,
+  TargetChoice,
+} from '../../../app/workflow.ts';
 import { ActResult } from './ActResult.tsx';
+import { WorkspaceFiles } from './WorkspaceFiles.tsx';
 
 const VERBS = {
   'dry-run': 'Checking',
@@ -14,6 +22,12 @@ const VERBS = {
   rollback: 'Rolling back',
   attest: 'Recording',
 };
+
+function actionUnderWay(now: Activity | undefined): (Activity & { kind: ActKind }) | undefined {
+  return now === undefined || now.kind === 'fill' || now.kind === 'download'
+    ? undefined
+    : (now as Activity & { kind: ActKind });
+}
 
 export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
   const { workflow } = useServices();
@@ -60,6 +74,9 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
               autocomplete="off"
               onInput={(event) => setWorkspace(event.currentTarget.value)}
             />
+            <Show when={WORKSPACE_NAME.test(workspace().trim())}>
+              <WorkspaceFiles name={workspace().trim()} />
+            </Show>
           </div>
         </Show>
         <label class="target-choice">
@@ -116,7 +133,8 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
           Apply is off: {props.verdict.headline.replace(/^Do not apply: /, '')}.
         </p>
       </Show>
-      <Show when={workflow.activity()}>
+      {/* A workspace's files moving show their own progress (WorkspaceFiles). */}
+      <Show when={actionUnderWay(workflow.activity())}>
         {(now) => (
           <p role="status" data-testid="act-progress">
             {VERBS[now().kind]}
