@@ -4,7 +4,7 @@
  * downloaded as a ZIP archive after an apply. Nothing else can reach a workspace: it lives in
  * the browser's private storage.
  */
-import { createResource, createSignal, Show } from 'solid-js';
+import { createEffect, createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { pickedFolder, type PickedFolder } from '../../../app/workspace-files.ts';
 import { downloadFile } from '../../components/download.ts';
@@ -16,11 +16,24 @@ export function WorkspaceFiles(props: { name: string }) {
   const { workflow } = useServices();
   const [revision, setRevision] = createSignal(0);
   // Counted again after anything that may have changed the workspace (an apply, a copy).
-  // Not while an action runs (the count would read a tree being written): the last one stays.
-  const [count] = createResource(
-    () => workflow.activity() === undefined && ([props.name, revision()] as const),
-    ([name]) => workflow.workspaces.count(name),
-  );
+  // Counted again after anything that may have changed the workspace (an apply, a copy), but
+  // not while an action runs (it would read a tree being written): the last count stays. A
+  // signal, not a resource: a resource would suspend the whole page (and its results) each time.
+  const [count, setCount] = createSignal<number | undefined>();
+  const [counting, setCounting] = createSignal(true);
+  let asked = 0;
+  createEffect(() => {
+    if (workflow.activity() !== undefined) return;
+    const name = props.name;
+    revision();
+    const mine = ++asked;
+    setCounting(true);
+    void workflow.workspaces.count(name).then((n) => {
+      if (mine !== asked) return;
+      setCount(n);
+      setCounting(false);
+    });
+  });
   const [pending, setPending] = createSignal<PickedFolder>();
   const [progress, setProgress] = createSignal<{ done: number; total: number }>();
   const [said, setSaid] = createSignal<Said>();
@@ -81,7 +94,7 @@ export function WorkspaceFiles(props: { name: string }) {
         <Show
           when={count() !== undefined}
           fallback={
-            count.loading ? 'Reading the workspace…' : 'This browser cannot read the workspace.'
+            counting() ? 'Reading the workspace…' : 'This browser cannot read the workspace.'
           }
         >
           <Show
