@@ -6,6 +6,7 @@
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
 import type { AuditRow } from '../../../app/audit.ts';
+import { targetLabel } from '../../../app/audit-rows.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { inlineName, ledgerTime } from '../../components/format.ts';
 
@@ -15,8 +16,6 @@ const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
   rejected: { label: 'Refused', tone: 'denied' },
 };
 
-/** "workspace main" from "did:key:…:workspace:main". */
-const targetLabel = (target: string) => inlineName(target.split(':').slice(-2).join(' '));
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 function AuditCard(props: {
@@ -43,7 +42,7 @@ function AuditCard(props: {
           <span class="chip">this device</span>
         </Show>
         <span class="muted small">
-          on {targetLabel(row().target)} ·{' '}
+          on {targetLabel(row().target, row().device)} ·{' '}
           <time datetime={row().time}>{ledgerTime(row().time)}</time>
         </span>
       </div>

@@ -1,0 +1,22 @@
+/**
+ * Where an audit row says a patch was applied (src/app/audit-rows.ts, shown by src/ui/pages/audit/AuditList.tsx): the app's
+ * workspaces and folders by kind and name, the CLI's default target (the device's own did, when
+ * no --target was named) in words rather than as a did too long for a phone, and any other name
+ * the CLI was given whole, colons and all.
+ */
+import { describe, expect, it } from 'vitest';
+import { targetLabel } from '../../src/app/audit-rows.ts';
+
+const DEVICE = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
+
+describe('an audit row’s target', () => {
+  it('names the app’s workspaces and folders, the CLI’s default target, and other names whole', () => {
+    expect(targetLabel(`${DEVICE}:workspace:main`, DEVICE)).toBe('workspace main');
+    expect(targetLabel(`${DEVICE}:folder:firmware`, DEVICE)).toBe('folder firmware');
+    expect(targetLabel(DEVICE, DEVICE)).toBe('its default target');
+    expect(targetLabel('plant-A', DEVICE)).toBe('plant-A');
+    expect(targetLabel('line:3:press', DEVICE)).toBe('line:3:press');
+    // Another device's default target is a did, not this row's device: shown as it is.
+    expect(targetLabel('did:key:z6MkOther', DEVICE)).toBe('did:key:z6MkOther');
+  });
+});
