@@ -348,6 +348,25 @@ describe('patchtrail ledger', () => {
     expect([...(result.equivocators[0]?.entries ?? [])].sort()).toEqual(atSeq);
   });
 
+  it('a key that never registered is told so (UNKNOWN_AUTHOR) by every writing word, and nothing is written', async () => {
+    await ok(['keygen', '--out', at('newcomer.pem')]);
+    const before = readFileSync(at('team.ledger'));
+    const did = (await ok(['id', at('newcomer.pem')])).trim();
+    const K = ['--key', at('newcomer.pem'), '--ledger', at('team.ledger')];
+    for (const args of [
+      ['ledger', 'attest', at('b.json'), '--reason', 'built', ...K],
+      ['ledger', 'flag', at('b.json'), '--evidence', 'x', ...K],
+      ['ledger', 'checkpoint', ...K],
+    ]) {
+      const r = await pt(args);
+      expect([r.code, r.stderr], args.join(' ')).toEqual([
+        1,
+        `UNKNOWN_AUTHOR: ${did} is not registered on this ledger: a key registers before it signs anything else\n`,
+      ]);
+    }
+    expect(readFileSync(at('team.ledger'))).toEqual(before);
+  });
+
   it('usage errors exit 2; a missing ledger file is a usage error', async () => {
     expect((await pt(['ledger'])).code).toBe(2);
     expect((await pt(['ledger', 'frobnicate'])).code).toBe(2);

@@ -90,6 +90,23 @@ describe('ledger entries', () => {
   });
 });
 
+describe('appending as a key the ledger does not know', () => {
+  it('is UNKNOWN_AUTHOR, in the signer’s terms, for every kind but register; nothing is admitted', async () => {
+    const { ledger, dev } = await team();
+    const before = [...ledger.all()].length;
+    const error = await ledger
+      .append(dev, 'attest', { patch: PATCH, reason: 'built' }, T)
+      .catch((e: { code: string; message: string }) => e);
+    expect(error).toMatchObject({
+      code: 'UNKNOWN_AUTHOR',
+      message: `${dev.did} is not registered on this ledger: a key registers before it signs anything else`,
+    });
+    expect([...ledger.all()].length).toBe(before);
+    await ledger.append(dev, 'register', { name: 'dev' }, T);
+    expect([...ledger.all()].length).toBe(before + 1);
+  });
+});
+
 describe('standing', () => {
   it('endorsement sets role and stake; revocation puts later entries out of standing', async () => {
     const { ledger, admin, dev } = await team();

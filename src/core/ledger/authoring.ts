@@ -46,6 +46,12 @@ export async function appendEntry<K extends EntryKind>(
   options: AppendOptions = {},
 ): Promise<Entry<K>> {
   const head = ledger.head(signer.did);
+  // Said in the signer's terms, before the validator's "first entry must register it".
+  if (head === undefined && kind !== 'genesis' && kind !== 'register')
+    reject(
+      'UNKNOWN_AUTHOR',
+      `${signer.did} is not registered on this ledger: a key registers before it signs anything else`,
+    );
   const fields: Omit<EntryFields<K>, 'v' | 'author'> = {
     ledger: ledger.id,
     seq: head === undefined ? 0 : head.seq + 1,
