@@ -16,6 +16,9 @@ import {
 } from '../reputation/index.ts';
 import type { Entry } from '../ledger/entry.ts';
 import { passkeyBacked } from '../ledger/passkeys.ts';
+import { inlineName } from '../encoding/display.ts';
+import type { Provenance } from '../ledger/queries.ts';
+import type { Identity } from '../ledger/registry.ts';
 import { describeSelfReport, inflatedSelfReports } from './self-report.ts';
 import type { DecisionOutcome, DecisionRequest } from './types.ts';
 
@@ -32,6 +35,25 @@ export interface DeciderOptions {
 /** Every rule that failed in `warn` mode: reported, never denying, always said. */
 function warningsOf(result: PolicyDecision): string[] {
   return result.rules.filter((r) => r.outcome === 'warn').map((r) => `${r.id}: ${r.message}`);
+}
+
+/**
+ * A compromise flag the policy does not look at (it has no `not-flagged` rule) is still said:
+ * the answer may be allow, and nobody should apply a flagged patch without knowing. A policy
+ * with the rule has said whose flags count, and its outcome says the rest.
+ */
+function unheededFlags(
+  policy: CompiledPolicy,
+  provenance: Provenance,
+  names: ReadonlyMap<string, Identity>,
+): string[] {
+  if (policy.policy.rules.some((rule) => rule.kind === 'not-flagged')) return [];
+  return provenance.flags
+    .filter((flag) => flag.compromised)
+    .map((flag) => {
+      const who = names.get(flag.author)?.name || flag.author;
+      return `flagged compromised by ${who} (“${inlineName(flag.evidence, 120)}”); the policy in force has no not-flagged rule, so the flag does not deny`;
+    });
 }
 
 export function policyDecider(
@@ -81,7 +103,7 @@ export function policyDecider(
       decision: result.decision,
       hash: result.hashes.decision,
       reasons: [...result.reasons, ...result.missing],
-      warnings: [...warningsOf(result), ...flags],
+      warnings: [...warningsOf(result), ...flags, ...unheededFlags(policy, provenance, names)],
       selfReports: inflated,
       explanation: result,
     };
