@@ -71,6 +71,30 @@ describe('applying a diff', () => {
     expect(text(noEol, 'n.txt')).toBe('x\ny\n');
   });
 
+  it('says when a hunk fails on line endings alone: a diff saved with CR LF on an LF file, and the reverse', async () => {
+    const messageOf = (work: Promise<unknown>) =>
+      work.then(
+        () => 'no error',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      );
+    const lf = makeMemoryTree({ 'w.txt': 'a\nb\nc\n' });
+    const saved = '--- a/w.txt\r\n+++ b/w.txt\r\n@@ -1,3 +1,3 @@\r\n a\r\n-b\r\n+B\r\n c\r\n';
+    expect(await messageOf(applyDiff(lf, saved))).toBe(
+      'APPLY_CONFLICT w.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match: its lines end in CR LF and the file’s in LF alone (a diff saved with Windows line endings: save it again with LF endings, e.g. dos2unix)',
+    );
+    const crlf = makeMemoryTree({ 'w.txt': 'a\r\nb\r\nc\r\n' });
+    expect(
+      await messageOf(
+        applyDiff(crlf, '--- a/w.txt\n+++ b/w.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n'),
+      ),
+    ).toMatch(/does not match: the file’s lines end in CR LF and the diff’s in LF alone/);
+    // A hunk that fails for another reason says nothing of line endings.
+    expect(
+      await messageOf(applyDiff(lf, '--- a/w.txt\n+++ b/w.txt\n@@ -1,3 +1,3 @@\n a\n-x\n+B\n c\n')),
+    ).toBe('APPLY_CONFLICT w.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match');
+    expect(text(lf, 'w.txt')).toBe('a\nb\nc\n');
+  });
+
   it('keeps bytes that are not UTF-8 exactly', async () => {
     const latin1 = Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6f, 0x6c, 0x64, 0x0a]); // "café\nold\n" in Latin-1
     const tree = makeMemoryTree({ 'l.txt': latin1 });

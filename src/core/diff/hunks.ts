@@ -20,7 +20,7 @@ import {
   type LineIds,
   type PlacementWork,
 } from './line-search.ts';
-import { lineEquals, Output, splitLines, type FileLines } from './file-lines.ts';
+import { lineEquals, lineStart, Output, splitLines, type FileLines } from './file-lines.ts';
 import type { Hunk, HunkLine } from './model.ts';
 
 export type { PlacementWork } from './line-search.ts';
@@ -186,6 +186,35 @@ function locate(
   return undefined;
 }
 
+const CR = 13;
+const LF = 10;
+const endsInCrLf = (line: Uint8Array) =>
+  line.length >= 2 && line[line.length - 2] === CR && line[line.length - 1] === LF;
+
+/**
+ * Why a hunk may not match when nothing is wrong with it but its line endings: every line it
+ * expects ends in CR LF and the file's end in LF alone (a diff saved with Windows line endings;
+ * `git apply` refuses it too, where GNU patch strips the CRs), or the other way round. Read
+ * only when a hunk failed: the first 1,000 lines of the file are enough to tell.
+ */
+function lineEndingHint(file: FileLines, expected: readonly Uint8Array[]): string {
+  const ended = expected.filter((line) => line[line.length - 1] === LF);
+  if (ended.length === 0) return '';
+  let crlf = 0;
+  let lf = 0;
+  for (let i = 0; i < Math.min(file.count, 1000); i++) {
+    const end = lineStart(file, i + 1);
+    if (file.bytes[end - 1] !== LF) continue;
+    if (file.bytes[end - 2] === CR) crlf++;
+    else lf++;
+  }
+  if (ended.every(endsInCrLf) && crlf === 0 && lf > 0)
+    return ': its lines end in CR LF and the file’s in LF alone (a diff saved with Windows line endings: save it again with LF endings, e.g. dos2unix)';
+  if (!ended.some(endsInCrLf) && lf === 0 && crlf > 0)
+    return ': the file’s lines end in CR LF and the diff’s in LF alone (the diff was made from a copy with other line endings)';
+  return '';
+}
+
 const range = (hunk: Hunk) =>
   `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`;
 
@@ -212,7 +241,8 @@ export function applyHunks(
     const h = prepare(hunk);
     const found = locate(search, h, h.stated + carried, frozen, maxFuzz);
     const name = `${path}: hunk #${index + 1} (${range(hunk)})`;
-    if (found === undefined) reject('APPLY_CONFLICT', `${name} does not match`);
+    if (found === undefined)
+      reject('APPLY_CONFLICT', `${name} does not match${lineEndingHint(search.lines, h.old)}`);
     let line = found.at;
     for (const { op, line: bytes } of h.ops) {
       if (op === ' ') {
