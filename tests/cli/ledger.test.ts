@@ -365,6 +365,12 @@ describe('patchtrail ledger', () => {
       ]);
     }
     expect(readFileSync(at('team.ledger'))).toEqual(before);
+    // Registered, no role yet: identities says what the app's Team page says.
+    await ok(['ledger', 'register', '--key', at('newcomer.pem'), '--name', 'New', ...K.slice(2)]);
+    const rows = (await ok(['ledger', 'identities', ...K.slice(2)])).split('\n');
+    expect(rows.find((r) => r.startsWith(did))).toBe(
+      `${did} "New" - in standing, waiting for an admin to endorse it; 1 entry`,
+    );
   });
 
   it('usage errors exit 2; a missing ledger file is a usage error', async () => {

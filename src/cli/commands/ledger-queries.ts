@@ -108,7 +108,9 @@ const identitiesCommand: Command = {
           ? `revoked from #${i.revokedFrom}`
           : i.rotatedTo !== undefined
             ? 'rotated'
-            : 'in standing';
+            : roles === '' && !i.admin
+              ? 'in standing, waiting for an admin to endorse it' // as the app's Team page says
+              : 'in standing';
       return `${i.did} "${shown(i.name)}" ${i.admin ? 'admin ' : ''}${roles === '' ? '-' : roles} ${state}; ${i.entries} ${i.entries === 1 ? 'entry' : 'entries'}`;
     });
     context.stdout(`${lines.join('\n')}\n`);
