@@ -7,6 +7,8 @@ export interface ListenOptions {
   port: number;
   /** Other string options the entry asked for. */
   extra: Record<string, string | undefined>;
+  /** --help or -h: print the usage and do nothing else. */
+  help: boolean;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -24,12 +26,14 @@ export function parseListenArgs(
   const { values } = parseArgs({
     args: [...argv],
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(defaults.port) },
       ...Object.fromEntries(extra.map((name) => [name, { type: 'string' as const }])),
     },
     strict: true,
   });
+  if (values.help === true) return { host: '', port: 0, extra: {}, help: true };
   const host = String(values.host);
   if (host !== 'localhost' && isIP(host) === 0)
     throw new Error(`--host must be an IP address (e.g. a LAN address), found "${host}"`);
@@ -41,5 +45,5 @@ export function parseListenArgs(
     const value = (values as Record<string, unknown>)[name];
     chosen[name] = typeof value === 'string' ? value : undefined;
   }
-  return { host, port, extra: chosen };
+  return { host, port, extra: chosen, help: false };
 }

@@ -5,8 +5,16 @@
 import { isLoopback, parseListenArgs } from './args.ts';
 import { startRelay } from './relay.ts';
 
+const USAGE = `usage: npm run relay -- [--host ADDRESS] [--port N]   (or node bin/relay.mjs ...)
+
+Runs the optional y-websocket relay for bigger teams (put its address in Settings, Relay).
+  --host ADDRESS  where to listen (default 127.0.0.1)
+  --port N        default 4455; 0 picks a free port
+`;
+
 async function main(): Promise<void> {
-  const { host, port } = parseListenArgs(process.argv.slice(2), { port: 4455 });
+  const { host, port, help } = parseListenArgs(process.argv.slice(2), { port: 4455 });
+  if (help) return void process.stdout.write(USAGE);
   const relay = await startRelay({ host, port });
   process.stdout.write(`patchtrail: relay at ${relay.url} (put it in Settings → Relay)\n`);
   if (!isLoopback(host))

@@ -7,8 +7,20 @@ import { join, resolve } from 'node:path';
 import { isLoopback, parseListenArgs } from './args.ts';
 import { startLocalServer } from './local-server.ts';
 
+const USAGE = `usage: npm start -- [--host ADDRESS] [--port N] [--root DIR]   (or node bin/serve.mjs ...)
+
+Serves the app and its y-webrtc signaling (ws://ADDRESS:PORT/signal) on one origin.
+  --host ADDRESS  where to listen (default 127.0.0.1); a LAN address lets teammates' apps reach
+                  the signaling (each opens the app itself from localhost or https)
+  --port N        default 4173; 0 picks a free port
+  --root DIR      the built app (default dist/web, made by npm run build:web)
+`;
+
 async function main(): Promise<void> {
-  const { host, port, extra } = parseListenArgs(process.argv.slice(2), { port: 4173 }, ['root']);
+  const { host, port, extra, help } = parseListenArgs(process.argv.slice(2), { port: 4173 }, [
+    'root',
+  ]);
+  if (help) return void process.stdout.write(USAGE);
   const root = resolve(extra.root ?? 'dist/web');
   if (!existsSync(join(root, 'index.html')))
     throw new Error(`${root} has no index.html; build the app first (npm run build:web)`);

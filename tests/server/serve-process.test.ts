@@ -1,6 +1,7 @@
 /**
  * `npm start`'s server as a process (dist/server, built by the global setup): a failure to
- * listen says what to do about it, with exit status 2, rather than only the system's words.
+ * listen says what to do about it, with exit status 2, rather than only the system's words;
+ * --help prints the usage.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
@@ -36,5 +37,30 @@ describe('npm start when it cannot listen', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('EADDRNOTAVAIL');
     expect(run.stderr).toContain('this machine has no such address');
+  });
+});
+
+describe('npm start and npm run relay asked for help', () => {
+  it('print their usage and exit 0, listening nowhere', () => {
+    for (const flag of ['--help', '-h']) {
+      const run = serve(flag);
+      expect([run.status, run.stderr]).toEqual([0, '']);
+      expect(run.stdout).toMatch(
+        /^usage: npm start -- \[--host ADDRESS\] \[--port N\] \[--root DIR\]/,
+      );
+      expect(run.stdout).not.toContain('app at');
+    }
+    const relay = spawnSync(process.execPath, [`${ROOT}bin/relay.mjs`, '--help'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(relay.status).toBe(0);
+    expect(relay.stdout).toMatch(/^usage: npm run relay -- /);
+  });
+
+  it('still call an unknown option a usage error (exit 2)', () => {
+    const run = serve('--frobnicate');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("Unknown option '--frobnicate'");
   });
 });
