@@ -10,26 +10,53 @@ import { SAMPLE_DIFF } from '../helpers/bundles.ts';
 let dir: string;
 const at = (name: string) => join(dir, name);
 
-function gitFormatPatch(): string {
-  const repo = at('repo');
+/** A fresh repository at `name` and a git that commits there as `user`. */
+function gitRepo(name: string, user: string): (...args: string[]) => string {
+  const repo = at(name);
   mkdirSync(repo);
-  const git = (...args: string[]) => {
+  const [userName, email] = user.split(' <');
+  return (...args: string[]) => {
     const r = run(
       'git',
-      ['-c', 'user.name=Ada Lovelace', '-c', 'user.email=ada@example.org', ...args],
+      [
+        '-c',
+        `user.name=${userName}`,
+        '-c',
+        `user.email=${(email ?? '').replace('>', '')}`,
+        ...args,
+      ],
       repo,
     );
     if (r.code !== 0) throw new Error(r.stderr);
     return r.stdout;
   };
+}
+
+/** `git format-patch` of one commit by `user` that changes `file` from `before` to `after`. */
+function oneCommitMail(
+  user: string,
+  file: string,
+  [before, after]: string[],
+  subject: string,
+): string {
+  const name = `repo-${file}`;
+  const git = gitRepo(name, user);
   git('init', '-q');
-  writeFileSync(join(repo, 'calc.py'), 'def add(a, b):\n    return a - b\n');
+  writeFileSync(at(`${name}/${file}`), before ?? '');
   git('add', '.');
   git('commit', '-qm', 'initial');
-  writeFileSync(join(repo, 'calc.py'), 'def add(a, b):\n    return a + b\n');
-  git('commit', '-qam', 'calc: add really adds');
+  writeFileSync(at(`${name}/${file}`), after ?? '');
+  git('commit', '-qam', subject);
   return git('format-patch', '-1', '--stdout');
 }
+
+const gitFormatPatch = () =>
+  oneCommitMail(
+    'Ada Lovelace <ada@example.org>',
+    'calc.py',
+    ['def add(a, b):\n    return a - b\n', 'def add(a, b):\n    return a + b\n'],
+    'calc: add really adds',
+  );
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pt-cli-'));
@@ -184,6 +211,35 @@ describe('patchtrail CLI', () => {
     expect(JSON.parse(again.stdout).report.payloadDigest).toBe(
       JSON.parse(json.stdout).report.payloadDigest,
     );
+  });
+
+  it('create reads a format-patch whose author and subject are not ASCII as git wrote them (RFC 2047), decoded', async () => {
+    // Long enough that git folds the encoded subject over two lines.
+    const mail = oneCommitMail(
+      'Jürgen Müller <jm@example.org>',
+      'menu.txt',
+      ['cafe\n', 'café\n'],
+      'Spell café with its accent — a naïve fix for the menu’s résumé page',
+    );
+    expect(mail).toMatch(/^Subject: \[PATCH\] =\?UTF-8\?q\?/m);
+    writeFileSync(at('utf8.patch'), mail);
+    const created = await patchtrail([
+      'create',
+      '--diff',
+      at('utf8.patch'),
+      '--key',
+      at('author.pem'),
+      '--out',
+      at('u.json'),
+    ]);
+    expect(created.code, created.stderr).toBe(0);
+    const { predicate } = JSON.parse(
+      (await patchtrail(['inspect', at('u.json'), '--json'])).stdout,
+    ).report;
+    expect(predicate.reason_for_patch).toBe(
+      'Spell café with its accent — a naïve fix for the menu’s résumé page',
+    );
+    expect(predicate.source_headers.fields.from).toBe('Jürgen Müller <jm@example.org>');
   });
 
   it('create takes provenance from git format-patch headers, digests from files, and a diff on stdin', async () => {

@@ -1,9 +1,11 @@
 /**
  * Provenance a diff carries in its own preamble: the mail headers of `git format-patch`
  * (From, Date, Subject) and the Debian DEP-3 patch tagging fields (Description, Author,
- * Origin, Bug; DEP-3 allows Subject and From as aliases). Kept verbatim as metadata; the text
- * is the patch author's claim, not something we verified.
+ * Origin, Bug; DEP-3 allows Subject and From as aliases). Kept as metadata, a mail's headers
+ * with their RFC 2047 encoded-words decoded (git writes a Subject or From that is not ASCII so);
+ * the text is the patch author's claim, not something we verified.
  */
+import { decodeEncodedWords } from '../encoding/encoded-words.ts';
 
 export interface SourceHeaders {
   format: 'git-format-patch' | 'dep3';
@@ -69,7 +71,7 @@ export function readSourceHeaders(preamble: string): SourceHeaders | undefined {
     const out: Record<string, string> = {};
     for (const name of GIT_FIELDS) {
       const value = fields.get(name);
-      if (value !== undefined) out[name] = value.replace(/\n/g, ' ').trim();
+      if (value !== undefined) out[name] = decodeEncodedWords(value.replace(/\n/g, ' ').trim());
     }
     return Object.keys(out).length > 0 ? { format: 'git-format-patch', fields: out } : undefined;
   }
