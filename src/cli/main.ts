@@ -173,7 +173,9 @@ export async function main(argv: readonly string[], context: CliContext): Promis
           `${JSON.stringify({ ok: false, code: cause.code, message: cause.message })}\n`,
         );
       } else {
-        context.stderr(`${cause.code}: ${cause.message}\n`);
+        // One line, whatever the message quotes (a parser's snippet of the input can hold any byte).
+        // (Other characters that move the cursor are escaped on the way out, terminalSafe.)
+        context.stderr(`${cause.code}: ${cause.message.replaceAll('\n', '\\u000a')}\n`);
       }
       return 1;
     }

@@ -91,4 +91,13 @@ describe('verify output', () => {
       ]);
     }
   });
+
+  it('says a coded rejection on one line, whatever of the input its message quotes', async () => {
+    // V8's JSON error quotes the start of the input: here a line break and a screen clear.
+    writeFileSync(at('bad.json'), 'x\n\u001b[2J\u001b[31mOK: bundle verified\n');
+    const r = await pt(['verify', at('bad.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')).toHaveLength(2); // one line and its end
+    expect(r.stderr).toMatch(/^MALFORMED_INPUT: bundle is not valid JSON .*x\\u000a\\u001b\[2J/);
+  });
 });
