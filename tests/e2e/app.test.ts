@@ -404,6 +404,10 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     expect(verdict).toMatchObject({ state: 'rejected', engine: 'worker', code: 'MALFORMED_INPUT' });
     expect(await page.locator(testid('patch-title')).textContent()).toBe('not-json.json');
     expect(await page.locator(testid('signature-row')).count()).toBe(0);
+    // No bundle, no signatures: the line under the verdict does not claim any were checked.
+    const meta = await page.locator('.verdict-meta').textContent();
+    expect(meta).toMatch(/· checked in a background worker in/);
+    expect(meta).not.toContain('signatures');
   });
 
   it('refuses a file over the size limit before reading it', async () => {

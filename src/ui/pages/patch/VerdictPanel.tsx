@@ -150,7 +150,9 @@ export function VerdictPanel(props: {
         </Match>
       </Switch>
       <p class="verdict-meta">
-        {props.check.fileName} · {formatBytes(props.check.fileSize)} · signatures checked{' '}
+        {/* "Signatures" only when there was a bundle to find them in (not for a file that is not JSON). */}
+        {props.check.fileName} · {formatBytes(props.check.fileSize)} ·{' '}
+        {props.check.report === undefined ? 'checked' : 'signatures checked'}{' '}
         {ENGINES[props.check.engine]}
         <Show when={props.check.engine !== 'none'}>
           {' '}
