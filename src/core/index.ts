@@ -30,7 +30,13 @@ export { parsePem, privateKeyPem, publicKeyPem, type PemKey } from './crypto/pem
 export { defaultBackend, type Ed25519Backend, type Ed25519Verifier } from './crypto/ed25519.ts';
 export { sha256Hex, createStreamingSha256 } from './crypto/hash.ts';
 export { bytesEqual, toHex, utf8Decode, utf8Encode } from './encoding/bytes.ts';
-export { applyDiff, type ApplyOptions, type ApplyResult, type FileResult } from './diff/apply.ts';
+export {
+  applyDiff,
+  describeFileCount,
+  type ApplyOptions,
+  type ApplyResult,
+  type FileResult,
+} from './diff/apply.ts';
 export { parseDiff, touchedPaths } from './diff/parse.ts';
 export {
   describeUnappliable,

@@ -12,6 +12,13 @@ const BASE = { keep: 'old\n' };
 
 const DIFFS = {
   fix: '--- a/keep\n+++ b/keep\n@@ -1 +1 @@\n-old\n+new\n',
+  /** A format-patch series of two commits, both changing keep, the second also adding more. */
+  series:
+    'From 1111111111111111111111111111111111111111 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 1/2] one\n\n---\n' +
+    'diff --git a/keep b/keep\n--- a/keep\n+++ b/keep\n@@ -1 +1 @@\n-old\n+mid\n' +
+    'From 2222222222222222222222222222222222222222 Mon Sep 17 00:00:00 2001\nSubject: [PATCH 2/2] two\n\n---\n' +
+    'diff --git a/keep b/keep\n--- a/keep\n+++ b/keep\n@@ -1 +1 @@\n-mid\n+new\n' +
+    'diff --git a/more b/more\nnew file mode 100644\n--- /dev/null\n+++ b/more\n@@ -0,0 +1 @@\n+x\n',
   longName: `--- /dev/null\n+++ b/${'n'.repeat(300)}\n@@ -0,0 +1 @@\n+x\n`,
   /** Names with ESC, U+202E and a tab (git quotes them). */
   oddNames:
@@ -81,5 +88,13 @@ describe('apply output', () => {
     const result = await apply('oddNames', dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^APPLY_CONFLICT: tab\\u0009here: already exists\n$/);
+  });
+
+  it('counts changes and files apart when a series changes a file twice', async () => {
+    const one = await apply('fix', target());
+    expect(one.stdout).toMatch(/^applied: 1 file\(s\); tree /);
+    const two = await apply('series', target());
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toMatch(/^applied: 3 change\(s\) to 2 file\(s\); tree /);
   });
 });

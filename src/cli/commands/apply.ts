@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import {
   applyDiff,
   checkPatchMetadata,
+  describeFileCount,
   isPatchtrailError,
   MAX_BUNDLE_BYTES,
   patchDiffContent,
@@ -47,7 +48,7 @@ const PENDING = {
 /** The human report. Paths come from the diff: every one goes through shown(). */
 function describe(result: ApplyResult): string {
   const lines = [
-    `${VERBS[result.status]}: ${result.files.length} file(s); tree ${result.treeBefore} -> ${result.treeAfter}`,
+    `${VERBS[result.status]}: ${describeFileCount(result.files)}; tree ${result.treeBefore} -> ${result.treeAfter}`,
   ];
   for (const file of result.files) {
     const from = file.from === undefined ? '' : `${shown(file.from)} -> `;

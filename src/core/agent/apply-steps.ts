@@ -10,7 +10,7 @@ import { readBundle } from '../bundle/verify.ts';
 import { utcTimestamp } from '../bundle/time.ts';
 import type { Signer } from '../crypto/signer.ts';
 import { sha256Hex } from '../crypto/hash.ts';
-import { applyDiff, type ApplyResult } from '../diff/apply.ts';
+import { applyDiff, describeFileCount, type ApplyResult } from '../diff/apply.ts';
 import type { Tree } from '../diff/tree.ts';
 import { fromBase64 } from '../encoding/bytes.ts';
 import { isPatchtrailError, type ErrorCode } from '../errors.ts';
@@ -39,7 +39,7 @@ export async function applyChange(
     fuzz: options.fuzz ?? 0,
     reverse: options.reverse === true,
   });
-  const summary = `${result.files.length} file(s), ${result.treeBefore} -> ${result.treeAfter}`;
+  const summary = `${describeFileCount(result.files)}, ${result.treeBefore} -> ${result.treeAfter}`;
   return passed(result, `${result.status}: ${summary}`);
 }
 

@@ -48,7 +48,7 @@ export function extractMetadata(report: BundleReport): StepValue<PatchPredicate>
       `${UNAPPLIABLE_LEAD}${describeUnappliable(cut(report.unappliable))}`,
     );
   const components = p.affected_components.join(', ') || '-';
-  return passed(p, `${p.files.length} file(s), components ${components}`);
+  return passed(p, `${p.files.length} path(s), components ${components}`);
 }
 
 /** A system in a step's detail: its registered name (cut: it may be 4,096 characters), else its did. */

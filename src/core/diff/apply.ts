@@ -175,3 +175,14 @@ async function landed(
   }
   return after;
 }
+
+/**
+ * "7 file(s)", or "8 change(s) to 7 file(s)" when a series changes a file more than once: how
+ * the CLI and the agent count what an apply did.
+ */
+export function describeFileCount(files: readonly FileResult[]): string {
+  const distinct = new Set(files.map((f) => f.path)).size;
+  return files.length === distinct
+    ? `${distinct} file(s)`
+    : `${files.length} change(s) to ${distinct} file(s)`;
+}
