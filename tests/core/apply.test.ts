@@ -95,6 +95,29 @@ describe('applying a diff', () => {
     expect(text(lf, 'w.txt')).toBe('a\nb\nc\n');
   });
 
+  it('says when a hunk fails because the file already holds its result (applied before)', async () => {
+    const messageOf = (work: Promise<unknown>) =>
+      work.then(
+        () => 'no error',
+        (e: { code: string; message: string }) => `${e.code} ${e.message}`,
+      );
+    // w.txt holds the patch's result already, y.txt does not: the whole is not "already
+    // applied" (which apply reports as such), and the hunk that stops it says why.
+    const tree = makeMemoryTree({ 'w.txt': 'a\nB\nc\n', 'y.txt': 'p\nq\nr\n' });
+    const diff =
+      '--- a/w.txt\n+++ b/w.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n' +
+      '--- a/y.txt\n+++ b/y.txt\n@@ -1,3 +1,3 @@\n p\n-q\n+Q\n r\n';
+    expect(await messageOf(applyDiff(tree, diff))).toBe(
+      'APPLY_CONFLICT w.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match: the file already holds what it would make (the patch looks applied already)',
+    );
+    // Not said of a hunk that only inserts with no context: its result is just some lines.
+    const bare = makeMemoryTree({ 'x.txt': 'b\n' });
+    expect(
+      await messageOf(applyDiff(bare, '--- a/x.txt\n+++ b/x.txt\n@@ -5,0 +6 @@\n+b\n')),
+    ).not.toContain('applied already');
+    expect(text(tree, 'w.txt')).toBe('a\nB\nc\n');
+  });
+
   it('keeps bytes that are not UTF-8 exactly', async () => {
     const latin1 = Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x0a, 0x6f, 0x6c, 0x64, 0x0a]); // "café\nold\n" in Latin-1
     const tree = makeMemoryTree({ 'l.txt': latin1 });

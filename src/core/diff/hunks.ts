@@ -22,6 +22,7 @@ import {
 } from './line-search.ts';
 import { lineEquals, lineStart, Output, splitLines, type FileLines } from './file-lines.ts';
 import type { Hunk, HunkLine } from './model.ts';
+import { reverseHunk } from './reverse.ts';
 
 export type { PlacementWork } from './line-search.ts';
 
@@ -241,8 +242,17 @@ export function applyHunks(
     const h = prepare(hunk);
     const found = locate(search, h, h.stated + carried, frozen, maxFuzz);
     const name = `${path}: hunk #${index + 1} (${range(hunk)})`;
-    if (found === undefined)
-      reject('APPLY_CONFLICT', `${name} does not match${lineEndingHint(search.lines, h.old)}`);
+    if (found === undefined) {
+      // GNU patch: "Reversed (or previously applied) patch detected!" Not for a hunk that only
+      // inserts lines with no context: its undo matches wherever those lines are.
+      const undo = prepare(reverseHunk(hunk));
+      const applied =
+        hunk.oldLines > 0 && locate(search, undo, undo.stated + carried, frozen, 0) !== undefined;
+      const why = applied
+        ? ': the file already holds what it would make (the patch looks applied already)'
+        : lineEndingHint(search.lines, h.old);
+      reject('APPLY_CONFLICT', `${name} does not match${why}`);
+    }
     let line = found.at;
     for (const { op, line: bytes } of h.ops) {
       if (op === ' ') {

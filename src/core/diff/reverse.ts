@@ -1,5 +1,17 @@
 /** The inverse of a parsed diff: applying it undoes the original, byte for byte. */
-import type { FilePatch, ParsedDiff } from './model.ts';
+import type { FilePatch, Hunk, ParsedDiff } from './model.ts';
+
+/** A hunk that undoes `h`: its added lines removed, its removed lines added back. */
+export function reverseHunk(h: Hunk): Hunk {
+  return {
+    oldStart: h.newStart,
+    oldLines: h.newLines,
+    newStart: h.oldStart,
+    newLines: h.oldLines,
+    section: h.section,
+    lines: h.lines.map((l) => ({ ...l, op: l.op === '+' ? '-' : l.op === '-' ? '+' : ' ' })),
+  };
+}
 
 function reverseFile(file: FilePatch): FilePatch {
   const kind = file.kind === 'create' ? 'delete' : file.kind === 'delete' ? 'create' : file.kind;
@@ -8,14 +20,7 @@ function reverseFile(file: FilePatch): FilePatch {
     oldPath: file.newPath,
     newPath: file.oldPath,
     binary: file.binary,
-    hunks: file.hunks.map((h) => ({
-      oldStart: h.newStart,
-      oldLines: h.newLines,
-      newStart: h.oldStart,
-      newLines: h.oldLines,
-      section: h.section,
-      lines: h.lines.map((l) => ({ ...l, op: l.op === '+' ? '-' : l.op === '-' ? '+' : ' ' })),
-    })),
+    hunks: file.hunks.map(reverseHunk),
   };
   if (file.newMode !== undefined) reversed.oldMode = file.newMode;
   if (file.oldMode !== undefined) reversed.newMode = file.oldMode;
