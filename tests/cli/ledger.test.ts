@@ -373,6 +373,21 @@ describe('patchtrail ledger', () => {
     );
   });
 
+  it('an import into a new copy says what the file lacks: any line at all, or a complete one', async () => {
+    writeFileSync(at('blank.ledger'), '\n\n');
+    writeFileSync(at('noline.ledger'), Buffer.from([0xff, 0x00, 0x7b, 0x22]));
+    const blank = await pt(['ledger', 'import', at('blank.ledger'), '--ledger', at('new1.ledger')]);
+    expect([blank.code, blank.stderr]).toEqual([
+      1,
+      'MALFORMED_INPUT: the import is empty: no genesis to start from\n',
+    ]);
+    const cut = await pt(['ledger', 'import', at('noline.ledger'), '--ledger', at('new2.ledger')]);
+    expect([cut.code, cut.stderr]).toEqual([
+      1,
+      'MALFORMED_INPUT: the import holds no complete line (4 bytes and no line break): a ledger file is one JSON entry per line, its genesis first\n',
+    ]);
+  });
+
   it('usage errors exit 2; a missing ledger file is a usage error', async () => {
     expect((await pt(['ledger'])).code).toBe(2);
     expect((await pt(['ledger', 'frobnicate'])).code).toBe(2);

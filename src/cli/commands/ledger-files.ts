@@ -82,7 +82,7 @@ export const importCommand: Command = {
     const path = ledgerPath(values);
     const incoming = ledgerLines(await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import'));
     const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
-    const started = await startCopy(path, incoming.lines[0]);
+    const started = await startCopy(path, incoming.lines[0], incoming.tail);
     const { report, proofs, held, digest, liars } = await withLedger(
       values,
       async (ledger, time) => {
@@ -142,10 +142,20 @@ export const importCommand: Command = {
 };
 
 /** A new copy of a ledger from an export or another copy: its first line must be a genesis. */
-async function startCopy(path: string, first: Uint8Array | undefined): Promise<boolean> {
+async function startCopy(
+  path: string,
+  first: Uint8Array | undefined,
+  /** Bytes after the last line break: a line cut off, or a file that is no ledger at all. */
+  tail: number,
+): Promise<boolean> {
   if (await exists(path)) return false;
   if (first === undefined)
-    reject('MALFORMED_INPUT', 'the import is empty: no genesis to start from');
+    reject(
+      'MALFORMED_INPUT',
+      tail > 0
+        ? `the import holds no complete line (${tail} bytes and no line break): a ledger file is one JSON entry per line, its genesis first`
+        : 'the import is empty: no genesis to start from',
+    );
   const { genesis } = await Ledger.open(first);
   await createLedgerFile(path, genesis);
   return true;
