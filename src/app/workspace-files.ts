@@ -87,6 +87,8 @@ export async function fillTree(
       `the folder holds ${Math.ceil(folder.bytes / 2 ** 20)} MiB; at most ${MAX_FILL_BYTES / 2 ** 20} MiB`,
     );
   for (const { path } of folder.files) checkPathSyntax(path);
+  // A commit a crash interrupted is finished (or discarded) first, as an apply does.
+  await tree.recover();
   const changes: TreeChange[] = [];
   let done = 0;
   progress(0, folder.bytes);
@@ -113,6 +115,8 @@ export async function zipOfTree(
   tree: Tree,
   progress: (done: number, total: number) => void = () => undefined,
 ): Promise<Uint8Array> {
+  // Never the half of a commit a crash interrupted: it is finished (or discarded) first.
+  await tree.recover();
   const entries = (await tree.list())
     .filter((entry) => entry.kind === 'file')
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -97,6 +97,27 @@ describe('copying a folder into a workspace', () => {
   });
 });
 
+describe('a workspace a crash left mid-commit', () => {
+  it('is settled (the commit finished or discarded) before a copy or a download reads it', async () => {
+    const tree = makeMemoryTree({ 'a.txt': 'a\n' });
+    const calls: string[] = [];
+    const watched = {
+      ...tree,
+      recover: () => (calls.push('recover'), tree.recover()),
+      list: () => (calls.push('list'), tree.list()),
+      commit: (changes: Parameters<typeof tree.commit>[0]) => (
+        calls.push('commit'),
+        tree.commit(changes)
+      ),
+    };
+    await fillTree(watched, pickedFolder(picked('f', { 'b.txt': 'b\n' })));
+    expect(calls).toEqual(['recover', 'list', 'commit']);
+    calls.length = 0;
+    await zipOfTree(watched);
+    expect(calls).toEqual(['recover', 'list']);
+  });
+});
+
 describe('a ZIP archive of a workspace', () => {
   it('computes CRC-32 as ISO 3309 defines it', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);

@@ -134,4 +134,14 @@ describeBrowser('a workspace’s files in and out (Chromium, production build)',
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
     await expect.poll(() => count(page)).toBe('2');
   });
+
+  it('says a folder that holds no files holds none, and copies nothing', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    await page.getByTestId('workspace-folder-input').setInputFiles(empty);
+    await expect
+      .poll(() => said(page).textContent())
+      .toBe('Not copied: that folder holds no files.');
+    await expect.poll(() => count(page)).toBe('2');
+  });
 });

@@ -73,7 +73,9 @@ export function WorkspaceFiles(props: { name: string }) {
     const input = event.currentTarget;
     const folder = pickedFolder([...(input.files ?? [])]);
     input.value = '';
-    if (folder.files.length === 0 && folder.skipped === 0) return; // cancelled
+    // A cancelled picker fires no change event: no files here is a folder that holds none.
+    if (folder.files.length === 0 && folder.skipped === 0)
+      return void setSaid({ ok: false, text: 'Not copied: that folder holds no files.' });
     if ((count() ?? 0) > 0) setPending(folder);
     else void fill(folder);
   };
