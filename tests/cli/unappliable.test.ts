@@ -156,4 +156,21 @@ describe('a real `diff -ruN` of two trees where a file that is not text changed'
     expect(apply.code).toBe(1);
     expect(readFileSync(at('du-target/t.txt'), 'utf8')).toBe('a\nb\n');
   });
+
+  it('warns of the files a `diff -ru` without -N names as in one tree only, which no bundle carries', async () => {
+    writeFileSync(at('new/extra.txt'), 'added\n');
+    const diff = spawnSync('diff', ['-ru', 'old', 'new'], {
+      cwd: at('.'),
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    expect(diff.stdout.toString()).toContain('Only in new: extra.txt');
+    writeFileSync(at('ru.diff'), diff.stdout);
+    const args = ['--key', at('dev.pem'), '--reason', 'r', '--out', at('ru.json')];
+    const created = await pt(['create', '--diff', at('ru.diff'), ...args]);
+    expect(created.code).toBe(0);
+    expect(created.stderr.split('\n')).toContain(
+      'warning: new/extra.txt: in one tree only (diff -r without -N leaves such a file out); this bundle does not carry it',
+    );
+    expect(await ok(['verify', at('ru.json')])).toMatch(/^files: +bin\.dat, t\.txt$/m);
+  });
 });

@@ -147,6 +147,17 @@ describe('unified diff parser', () => {
     expect(parseDiff('Binary files a/only.bin and b/only.bin differ\n').files).toHaveLength(1);
     // Prose that merely starts so is not a file patch.
     expect(() => parseDiff('Binary files differ\n')).toThrow(/no file patch found/);
+    expect(parsed.onlyIn).toEqual([]);
+    // `diff -r` without -N: files in one tree only, named for the author's warning, the first 100.
+    const only = parseDiff(
+      'Only in new: extra.txt\n' +
+        '--- old/t.txt\n+++ new/t.txt\n@@ -1 +1 @@\n-b\n+c\n' +
+        'Only in old/sub/: gone.c\r\n' +
+        'Only in nothing\n' +
+        Array.from({ length: 120 }, (_, i) => `Only in new: f${i}\n`).join(''),
+    );
+    expect(only.onlyIn.slice(0, 3)).toEqual(['new/extra.txt', 'old/sub/gone.c', 'new/f0']);
+    expect(only.onlyIn).toHaveLength(100);
   });
 
   it('reads a hostile "Binary files" line of a million " and " in bounded work', () => {

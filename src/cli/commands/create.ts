@@ -91,9 +91,13 @@ export const create: Command = {
     if (typeof values.tests === 'string') {
       input.validationTests = await digestReference(values.tests, '--tests');
     }
-    const { bundle, unappliable } = await createBundleReport(input);
+    const { bundle, unappliable, onlyIn } = await createBundleReport(input);
     await emit(serializeBundle(bundle), values.out, context);
     warnUnappliable(unappliable, context);
+    for (const path of onlyIn)
+      context.stderr(
+        `warning: ${shown(path)}: in one tree only (diff -r without -N leaves such a file out); this bundle does not carry it\n`,
+      );
     return 0;
   },
 };

@@ -44,7 +44,7 @@ export interface CreateBundleInput {
 function buildPredicate(
   input: CreateBundleInput,
   diff: Uint8Array,
-): { predicate: PatchPredicate; unappliable: UnappliableChange[] } {
+): { predicate: PatchPredicate; unappliable: UnappliableChange[]; onlyIn: string[] } {
   const strip = input.strip ?? 1;
   const carried = encodePatchDiff(diff);
   const parsed = parseDiff(
@@ -75,7 +75,7 @@ function buildPredicate(
   if (input.buildEnvironment !== undefined) predicate.build_environment = input.buildEnvironment;
   if (input.validationTests !== undefined) predicate.validation_tests = input.validationTests;
   if (headers !== undefined) predicate.source_headers = headers;
-  return { predicate, unappliable: unappliableChanges(parsed) };
+  return { predicate, unappliable: unappliableChanges(parsed), onlyIn: parsed.onlyIn };
 }
 
 /** The diff's bytes; text must be well-formed Unicode (an unpaired surrogate has no bytes). */
@@ -91,16 +91,17 @@ export async function createBundle(input: CreateBundleInput): Promise<Bundle> {
 
 /**
  * The bundle, and the changes in its diff that no apply carries out (a binary patch, a link, a
- * submodule: diff/unappliable.ts), which the bundle still carries: its author should hear it.
+ * submodule: diff/unappliable.ts), which the bundle still carries, and the files `diff -r`
+ * named as in one tree only (a diff made without -N leaves them out): its author should hear it.
  */
 export async function createBundleReport(
   input: CreateBundleInput,
-): Promise<{ bundle: Bundle; unappliable: UnappliableChange[] }> {
+): Promise<{ bundle: Bundle; unappliable: UnappliableChange[]; onlyIn: string[] }> {
   const diffBytes = diffBytesOf(input.diff);
   if (diffBytes.length > MAX_DIFF_BYTES) {
     reject('TOO_LARGE', `diff is ${diffBytes.length} bytes; the limit is ${MAX_DIFF_BYTES}`);
   }
-  const { predicate, unappliable } = buildPredicate(input, diffBytes);
+  const { predicate, unappliable, onlyIn } = buildPredicate(input, diffBytes);
   const statement = makeStatement(
     [{ name: input.subjectName ?? 'patch.diff', digest: { sha256: await sha256Hex(diffBytes) } }],
     PATCH_PREDICATE_TYPE,
@@ -119,6 +120,7 @@ export async function createBundleReport(
   return {
     bundle: { mediaType: BUNDLE_MEDIA_TYPE, envelope, attestation_signatures: [] },
     unappliable,
+    onlyIn,
   };
 }
 

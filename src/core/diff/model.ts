@@ -60,4 +60,10 @@ export interface ParsedDiff {
   /** Text before the first file: commit message, DEP-3 headers, prose. */
   preamble: string;
   files: FilePatch[];
+  /**
+   * `diff -r`'s "Only in DIR: NAME" lines (the first 100), as "DIR/NAME": files in one of the
+   * two trees that a diff made without -N does not carry. Nothing applies them; the author
+   * should hear it.
+   */
+  onlyIn: string[];
 }

@@ -325,8 +325,14 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
     throw new RangeError('parseDiff: strip must be a whole number');
   const source = readDiffLines(diff);
   const cursor: Cursor = { lines: source.text, source, at: 0 };
+  const onlyIn: string[] = [];
+  const noteOnlyIn = () => {
+    const named = onlyInName(structural(cursor.lines[cursor.at] ?? ''));
+    if (named !== undefined && onlyIn.length < 100) onlyIn.push(named);
+  };
   while (cursor.at < cursor.lines.length && !isFileStart(cursor.lines, cursor.at)) {
     refuseCombined(cursor);
+    noteOnlyIn();
     cursor.at++;
   }
   const preamble = Array.from({ length: cursor.at }, (_, i) => shownLine(source, i)).join('\n');
@@ -345,12 +351,22 @@ export function parseDiff(diff: string | Uint8Array, strip = 1): ParsedDiff {
     } else if ((cursor.lines[cursor.at] ?? '').startsWith('@@') && files.length > 0) {
       fail(cursor, 'hunk outside a file');
     } else {
+      noteOnlyIn();
       cursor.at++; // prose between or after files ("-- " signatures, "Index:" lines)
     }
   }
   if (files.length === 0)
     reject('MALFORMED_INPUT', `not a unified diff: ${otherFormat(cursor.lines)}`);
-  return { preamble, files };
+  return { preamble, files, onlyIn };
+}
+
+/** "DIR/NAME" of `diff -r`'s "Only in DIR: NAME" (GNU and BSD diff), else undefined. */
+function onlyInName(line: string): string | undefined {
+  if (!line.startsWith('Only in ')) return undefined;
+  const colon = line.indexOf(': ', 'Only in '.length);
+  if (colon < 0 || colon + 2 >= line.length) return undefined;
+  const dir = line.slice('Only in '.length, colon);
+  return `${dir.endsWith('/') ? dir : `${dir}/`}${line.slice(colon + 2)}`;
 }
 
 /** A normal diff's command line ("2c2", "5,7d4", "3a4,6") and an ed script's ("2c", "5,7d"). */

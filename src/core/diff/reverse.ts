@@ -33,5 +33,9 @@ function reverseFile(file: FilePatch): FilePatch {
 
 /** Files in reverse order, so renames and later edits of one file unwind correctly. */
 export function reverseDiff(diff: ParsedDiff): ParsedDiff {
-  return { preamble: diff.preamble, files: [...diff.files].reverse().map(reverseFile) };
+  return {
+    preamble: diff.preamble,
+    files: [...diff.files].reverse().map(reverseFile),
+    onlyIn: diff.onlyIn,
+  };
 }
