@@ -56,7 +56,7 @@ export const create: Command = {
   name: 'create',
   summary: 'sign a unified diff into a patch bundle',
   usage:
-    'patchtrail create --diff FILE|- --key KEY.pem --reason TEXT [--component NAME]...\n' +
+    'patchtrail create --diff FILE|- --key KEY.pem [--reason TEXT] [--component NAME]...\n' +
     '                  [--build-env FILE|sha256:HEX] [--tests FILE|sha256:HEX] [--strip N] [--out FILE]',
   options: {
     diff: { type: 'string' },
