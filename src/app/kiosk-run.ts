@@ -149,6 +149,15 @@ async function takeBundle(
   const check = await checkPatch(bundle.bytes, options);
   const reasons = check.decision?.reasons ?? [];
   if (check.status === 'allowed') {
+    // An apply this target refused before (the tree did not take the diff) is tried as a dry
+    // run first, which records nothing: it is applied, and recorded, only once it would
+    // succeed. Else every pass would sign another `rejected` for every peer to carry.
+    if (last?.reason === 'rejected') {
+      const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+      const trial = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, true);
+      if (!trial.ok)
+        return void result.waiting.push(row(bundle, 'failed', [trial.message], trial.code));
+    }
     const outcome = await applyRemembered(ctx, bundle, check.decision?.hash ?? '');
     result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
     if (!outcome.ok) result.waiting.push(row(bundle, 'failed', [outcome.message], outcome.code));

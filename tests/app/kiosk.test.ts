@@ -12,7 +12,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { makeKioskMemory } from '../../src/app/kiosk-record.ts';
 import { targetEvents } from '../../src/app/kiosk-ledger.ts';
 import { STALE_NEXT } from '../../src/app/kiosk-run.ts';
-import { appendAttestation, createBundle, makeMemoryTree, treeHash } from '../../src/core/index.ts';
+import {
+  appendAttestation,
+  createBundle,
+  makeMemoryTree,
+  treeHash,
+  utf8Encode,
+} from '../../src/core/index.ts';
 import { publishBody } from '../helpers/publish.ts';
 import {
   bundles,
@@ -101,6 +107,31 @@ describe('the kiosk', () => {
     const events = targetEvents(open.ledger, `${(await app.device.ready()).did}:workspace:kiosk`);
     expect(events.map((e) => [e.reason, e.code])).toEqual([['rejected', 'POLICY_DENIED']]);
     expect(content(tree)).toBe('mode=old\n');
+    app.dispose();
+  });
+
+  it('records an allowed update its tree cannot take once, not at every pass, and applies it once it can', async () => {
+    // The kiosk's tree lacks the file the patch changes: every apply would fail.
+    const tree = makeMemoryTree({ 'other.txt': 'x\n' });
+    const folder = new Map<string, Uint8Array>();
+    const app = start(tree, folder, memoryStore());
+    const { open, author, rita } = await team(app);
+    app.kiosk.enter({ components: [] });
+    folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+    const row = await until(() => app.kiosk.status().waiting[0], 'a waiting row');
+    expect(row).toMatchObject({ state: 'failed', code: 'APPLY_CONFLICT' });
+    await new Promise((resolve) => setTimeout(resolve, 400)); // many more passes
+    const target = `${(await app.device.ready()).did}:workspace:kiosk`;
+    expect(targetEvents(open.ledger, target).map((e) => [e.reason, e.code])).toEqual([
+      ['rejected', 'APPLY_CONFLICT'],
+    ]);
+    // Once the tree holds the file, the next pass applies the update and records it.
+    await tree.commit([
+      { action: 'write', path: 'app.conf', content: utf8Encode('mode=old\n'), executable: false },
+    ]);
+    await until(() => app.kiosk.status().current, 'the applied version');
+    expect(content(tree)).toBe('mode=new\n');
+    expect(targetEvents(open.ledger, target).map((e) => e.reason)).toEqual(['rejected', 'applied']);
     app.dispose();
   });
 
