@@ -15,6 +15,7 @@ import { sha256Sync as sha256 } from '../core/crypto/hash.ts';
 import type { DeviceService } from './device.ts';
 import { bindingFromRegistration } from './passkey-registration.ts';
 import type { TeamService } from './team.ts';
+import type { OpenTeam } from './ledger-session.ts';
 import { browserWebAuthn, type WebAuthnClient } from './webauthn-browser.ts';
 
 export type { PasskeyAssertion, PasskeyBinding };
@@ -37,6 +38,11 @@ export interface PasskeyService {
    * mode") with a passkey bound on the ledger: a fresh random challenge, verified here.
    */
   confirmAdmin(purpose: string): Promise<AdminConfirmation>;
+  /**
+   * Whether an admin of the open team has a passkey bound for this app's address: without one,
+   * nothing an admin does here can confirm (leaving kiosk mode among it).
+   */
+  adminPasskeyHere(): boolean;
 }
 
 export interface PasskeyOptions {
@@ -98,14 +104,20 @@ export function createPasskeys(
     return client.get({ challenge: challengeDigest, credentials: here });
   }
 
-  async function confirmAdmin(purpose: string): Promise<AdminConfirmation> {
-    const team = openTeam();
-    if (team === undefined) return { ok: false, reason: 'no team is open on this device' };
+  /** The open team's admins, and the passkeys they bound for this origin. */
+  function adminBindings(team: OpenTeam) {
     const registry = team.ledger.registry();
     const admins = [...registry.identities.values()].filter((i) => i.admin).map((i) => i.did);
     const bound = passkeyBindings(team.ledger).filter(
       (b) => admins.includes(b.author) && b.origin === client.origin,
     );
+    return { admins, bound };
+  }
+
+  async function confirmAdmin(purpose: string): Promise<AdminConfirmation> {
+    const team = openTeam();
+    if (team === undefined) return { ok: false, reason: 'no team is open on this device' };
+    const { admins, bound } = adminBindings(team);
     if (bound.length === 0) return { ok: false, reason: 'no admin has bound a passkey here' };
     const challenge = sha256(
       concatBytes(utf8Encode(`patchtrail admin presence v1\n${purpose}\n`), random(32)),
@@ -124,5 +136,11 @@ export function createPasskeys(
     }
   }
 
-  return { supported: client.supported, mine, add, assertPasskey, confirmAdmin };
+  const adminPasskeyHere = () => {
+    const team = openTeam();
+    team?.revision();
+    return team !== undefined && adminBindings(team).bound.length > 0;
+  };
+
+  return { supported: client.supported, mine, add, assertPasskey, confirmAdmin, adminPasskeyHere };
 }

@@ -86,6 +86,7 @@ describeBrowser('a kiosk on picked folders (Chromium, production build)', () => 
       .toBe('picked-player');
     await expectAccessible(page, 'kiosk setup with picked folders');
     await shoot(page, 'kiosk-setup-folders');
+    await page.getByTestId('kiosk-no-exit-ok').check(); // no admin passkey in this test
     await page.getByRole('button', { name: 'Enter kiosk mode' }).click();
     await expect.poll(state, { timeout: 15_000 }).toBe('up-to-date');
   }, 180_000);

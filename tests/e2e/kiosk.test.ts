@@ -86,6 +86,12 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
       new TextEncoder().encode('mode=old\n'),
     );
     await page.goto(`${server.url}#/kiosk`);
+    // No admin bound a passkey here: entering says what that means, and asks to be sure.
+    const warning = page.getByTestId('kiosk-no-admin-passkey');
+    expect(await warning.textContent()).toContain('nobody could leave it');
+    await page.getByRole('button', { name: 'Enter kiosk mode' }).click();
+    expect(await page.getByTestId('kiosk').count()).toBe(0); // the box is not ticked yet
+    await page.getByTestId('kiosk-no-exit-ok').check();
     await page.getByRole('button', { name: 'Enter kiosk mode' }).click();
     await page.getByTestId('kiosk').waitFor();
     await expect.poll(state, { timeout: 15_000 }).toBe('up-to-date');

@@ -16,7 +16,7 @@ function askFullScreen(): void {
 }
 
 export function KioskSetup() {
-  const { kiosk } = useServices();
+  const { kiosk, passkeys } = useServices();
   const [components, setComponents] = createSignal('');
   const [refusal, setRefusal] = createSignal<string>();
   const [folders, setFolders] = createSignal<PickedFolders>({});
@@ -56,6 +56,20 @@ export function KioskSetup() {
               />
             </label>
             <KioskFolders picked={folders()} onChange={setFolders} />
+            {/* Leaving needs an admin's passkey: without one bound, kiosk mode is a dead end. */}
+            <Show when={!passkeys.adminPasskeyHere()}>
+              <div class="notice notice-review stack-tight" data-testid="kiosk-no-admin-passkey">
+                <p>
+                  No admin of this team has bound a passkey for this address, and leaving kiosk mode
+                  needs one. Once in kiosk mode, nobody could leave it but by clearing this site’s
+                  data, this device’s key with it. An admin binds a passkey first, in Settings.
+                </p>
+                <label class="form-row">
+                  <input type="checkbox" required data-testid="kiosk-no-exit-ok" />
+                  Enter anyway: this device stays a kiosk until its data is cleared
+                </label>
+              </div>
+            </Show>
             <button class="button" type="submit">
               Enter kiosk mode
             </button>
