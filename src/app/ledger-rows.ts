@@ -175,7 +175,8 @@ function standingOf(identity: Identity, founder: boolean): MemberRow['standing']
   if (identity.malicious) return 'malicious';
   if (identity.revokedFrom !== undefined) return 'revoked';
   if (identity.rotatedTo !== undefined) return 'rotated';
-  if (!identity.admin && !founder && Object.keys(identity.roles).length === 0) return 'pending';
+  const held = Object.values(identity.roles).some((role) => role.stake > 0);
+  if (!identity.admin && !founder && !held) return 'pending';
   return 'active';
 }
 
@@ -206,7 +207,8 @@ export function memberRows(ledger: Ledger): MemberRow[] {
         admin: identity.admin,
         founder,
         roles: Object.entries(identity.roles)
-          .filter(([, held]) => held.stake >= 0)
+          // A stake of 0 withdraws a role (it no longer counts): not shown as held.
+          .filter(([, held]) => held.stake > 0)
           .map(([role, held]) => ({ role, stake: held.stake, by: held.by })),
         standing,
         standingText: STANDING_TEXT[standing],

@@ -58,6 +58,22 @@ describe('ledger rows', () => {
     expect(by(liar.did)?.standingText).toContain('equivocation');
   });
 
+  it('shows a role withdrawn by a stake of 0 as not held: the member waits for an endorsement again', async () => {
+    const { ledger, admin, reviewer } = await team();
+    // Later than the endorsement (at one time, the larger stake wins: registry.ts).
+    const later = '2026-11-22T12:00:00Z';
+    await ledger.append(
+      admin,
+      'endorse',
+      { subject: reviewer.did, role: 'reviewer', stake: 0 },
+      later,
+    );
+    expect(memberRows(ledger).find((m) => m.did === reviewer.did)).toMatchObject({
+      roles: [],
+      standing: 'pending',
+    });
+  });
+
   it('names a founder by the name it registered, and "Founder" only while it has none', async () => {
     const { ledger, admin } = await team();
     await ledger.append(admin, 'register', { name: 'Olga (admin)' }, T);

@@ -371,6 +371,16 @@ describe('patchtrail ledger', () => {
     expect(rows.find((r) => r.startsWith(did))).toBe(
       `${did} "New" - in standing, waiting for an admin to endorse it; 1 entry`,
     );
+    // A role given, then withdrawn with a stake of 0, is not held.
+    const A = ['--key', at('admin.pem'), '--ledger', at('team.ledger')];
+    await ok(['ledger', 'endorse', did, '--role', 'builder', ...A]);
+    // A second later: at one time the larger stake wins (registry.ts), and times are seconds.
+    await new Promise((done) => setTimeout(done, 1100));
+    await ok(['ledger', 'endorse', did, '--role', 'builder', '--stake', '0', ...A]);
+    const after = (await ok(['ledger', 'identities', ...K.slice(2)])).split('\n');
+    expect(after.find((r) => r.startsWith(did))).toBe(
+      `${did} "New" - in standing, waiting for an admin to endorse it; 1 entry`,
+    );
   });
 
   it('an import into a new copy says what the file lacks: any line at all, or a complete one', async () => {

@@ -99,7 +99,9 @@ const identitiesCommand: Command = {
       return 0;
     }
     const lines = all.map((i) => {
+      // A stake of 0 withdraws a role (--json still lists it, with its stake).
       const roles = Object.entries(i.roles)
+        .filter(([, r]) => r.stake > 0)
         .map(([role, r]) => `${role}:${r.stake}`)
         .join(',');
       const state = i.malicious

@@ -6,7 +6,17 @@ import { ActionDialog } from '../../components/ActionDialog.tsx';
 import { formatCount, inlineName } from '../../components/format.ts';
 
 /** Roles the ledger's policies and the reputation engine already speak of. */
-const ROLES = ['reviewer', 'builder', 'tester', 'witness', 'assessor', 'kiosk', 'security'];
+/** Suggested roles; any role name the ledger accepts may be typed (a policy may name its own). */
+const ROLES = [
+  'developer',
+  'reviewer',
+  'builder',
+  'tester',
+  'witness',
+  'assessor',
+  'kiosk',
+  'security',
+];
 
 export function EndorseDialog(props: {
   team: OpenTeam;
@@ -33,9 +43,17 @@ export function EndorseDialog(props: {
       }}
     >
       <label for="endorse-role">Role</label>
-      <select id="endorse-role" value={role()} onChange={(e) => setRole(e.currentTarget.value)}>
-        <For each={ROLES}>{(name) => <option value={name}>{name}</option>}</For>
-      </select>
+      <input
+        id="endorse-role"
+        list="endorse-roles"
+        required
+        autocomplete="off"
+        value={role()}
+        onInput={(e) => setRole(e.currentTarget.value.trim())}
+      />
+      <datalist id="endorse-roles">
+        <For each={ROLES}>{(name) => <option value={name} />}</For>
+      </datalist>
       <label for="endorse-stake">Stake</label>
       <input
         id="endorse-stake"
@@ -43,9 +61,15 @@ export function EndorseDialog(props: {
         min="0"
         max="1000000"
         step="1"
+        aria-describedby="endorse-stake-hint"
         value={stake()}
         onInput={(e) => setStake(Math.max(0, Math.trunc(Number(e.currentTarget.value) || 0)))}
       />
+      <p id="endorse-stake-hint" class="muted small">
+        {stake() === 0
+          ? 'A stake of 0 withdraws this role: it no longer counts for the policy.'
+          : 'The role counts for the policy while its stake is above 0.'}
+      </p>
     </ActionDialog>
   );
 }
