@@ -98,6 +98,22 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
   const files: string[] = [];
   let link = '';
 
+  /** The link `ledger invite` prints for the served app (`extra`: more options). */
+  async function invite(...extra: string[]): Promise<string> {
+    const r = await pt([
+      'ledger',
+      'invite',
+      '--app',
+      server.url,
+      '--key',
+      at('admin.pem'),
+      ...extra,
+      ...L(),
+    ]);
+    expect(r.code).toBe(0);
+    return r.stdout.trim();
+  }
+
   beforeAll(async () => {
     for (const who of ['admin', 'author', 'reviewer'])
       dids[who] = await ok(['keygen', '--out', at(`${who}.pem`)]);
@@ -160,17 +176,7 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
     [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
     page = browser.page;
     errors = collectPageErrors(page);
-    const invited = await pt([
-      'ledger',
-      'invite',
-      '--app',
-      server.url,
-      '--key',
-      at('admin.pem'),
-      ...L(),
-    ]);
-    expect(invited.code).toBe(0);
-    link = invited.stdout.trim();
+    link = await invite();
   });
   afterAll(async () => {
     await browser?.close();
@@ -179,6 +185,17 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
   });
   afterEach(() => {
     expect(withoutSignaling(errors)).toEqual([]);
+  });
+
+  it('shows, before joining, every signaling server an invitation would connect this device to', async () => {
+    // TEST-NET-2 (RFC 5737): nobody answers there, and nothing is contacted before Join.
+    await page.goto(await invite('--signal', 'ws://198.51.100.7:4444/signal'));
+    const list = page.getByTestId('invitation-signaling');
+    await list.waitFor();
+    expect(await list.locator('code').allTextContents()).toEqual(['ws://198.51.100.7:4444/signal']);
+    await page.goto(link);
+    await page.getByTestId('invitation').waitFor();
+    expect(await page.getByTestId('invitation-signaling').count()).toBe(0);
   });
 
   it('joins by the link `ledger invite` printed, with the ledger file the CLI keeps', async () => {
@@ -255,6 +272,33 @@ describeBrowser('a team kept by the CLI, a technician in the app (Chromium)', ()
     const provenance = await ok(['ledger', 'provenance', at('vim-cve.json'), ...L()]);
     expect(provenance).toContain('Rita Reviewer');
     expect(provenance).toMatch(/applied.*Field tablet|Field tablet.*applied/);
+  });
+
+  it('drops an action’s refusal once the verdict it contradicts has changed (this device reviews)', async () => {
+    const who = JSON.parse(await ok(['ledger', 'identities', '--json', ...L()])) as {
+      identities: { did: string; name: string }[];
+    };
+    const tablet = who.identities.find((i) => i.name === 'Field tablet')?.did ?? '';
+    await ok(['ledger', 'endorse', tablet, '--role', 'reviewer', '--key', at('admin.pem'), ...L()]);
+    await go(page, 'Team');
+    await page.getByTestId('ledger-file-input').setInputFiles(at('team.ledger'));
+    await expect.poll(() => page.getByTestId('my-standing').textContent()).toContain('reviewer');
+    const created = await ok([
+      'create',
+      ...['--diff', PATCH, '--key', at('author.pem'), '--reason', 'The same fix, rebuilt'],
+      ...['--out', at('rebuilt.json')],
+    ]);
+    expect(created).toBe('');
+    await openBundle(page, at('rebuilt.json'));
+    expect(await page.getByTestId('verdict').getAttribute('data-state')).toBe('needs-review');
+    const applyPanel = page.getByTestId('apply-panel');
+    await clickAct(page, 'Dry run');
+    expect(await applyPanel.getByTestId('act-error').textContent()).toContain('POLICY_DENIED');
+    // This device reviews it, on this page: the verdict turns, and the old refusal goes.
+    await page.getByLabel('What you did').selectOption('reviewed');
+    await page.getByRole('button', { name: 'Sign and record' }).click();
+    await expect.poll(() => page.getByTestId('verdict').getAttribute('data-state')).toBe('allowed');
+    expect(await applyPanel.getByTestId('act-error').count()).toBe(0);
   });
 
   it('names a reviewer the next ledger file proves to have forked, first among the members, and the bundle is no longer safe', async () => {

@@ -5,7 +5,7 @@
  * must endorse it.
  */
 import { useLocation, useNavigate } from '@solidjs/router';
-import { createSignal, Match, Show, Switch } from 'solid-js';
+import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { readInvitation, type Invitation } from '../../../core/ledger/invitation.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
@@ -31,6 +31,26 @@ function JoinForm(props: { invitation: Invitation }) {
         The team’s name above is what the invitation says; the team’s own ledger confirms it once it
         arrives.
       </p>
+      {/* A link may name any server: joining connects to it, so the user sees which first. */}
+      <Show when={props.invitation.signaling.length > 0}>
+        <div class="stack-tight" data-testid="invitation-signaling">
+          <p>
+            Joining connects this device to the signaling server
+            {props.invitation.signaling.length === 1 ? '' : 's'} the invitation names, which will
+            learn when it is online and its network addresses:
+          </p>
+          <ul class="plain-list">
+            <For each={props.invitation.signaling}>
+              {(url) => (
+                <li>
+                  <code>{url}</code>
+                </li>
+              )}
+            </For>
+          </ul>
+          <p class="muted small">Join only if you expect these from whoever sent you the link.</p>
+        </div>
+      </Show>
       <Show when={device.key()}>
         {(key) => (
           <DeviceNameForm

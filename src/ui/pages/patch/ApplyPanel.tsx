@@ -3,7 +3,7 @@
  * disabled, with the reason beside it, unless the policy in force allows the patch on this
  * device (the service refuses too). Progress shows while the agent runs.
  */
-import { createSignal, Show } from 'solid-js';
+import { createEffect, createSignal, on, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { WORKSPACE_NAME } from '../../../app/targets.ts';
 import type {
@@ -35,6 +35,18 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
   const [workspace, setWorkspace] = createSignal('main');
   const [folder, setFolder] = createSignal<TargetChoice>();
   const [outcome, setOutcome] = createSignal<ActOutcome>();
+  // A result says what was so when it ran: once the verdict changes (an attestation arrived,
+  // the policy moved), an old refusal beside a new verdict would contradict it.
+  createEffect(
+    on(
+      () => props.verdict.state,
+      // A new verdict object for the same state (every ledger change) is no change.
+      (now, before) => {
+        if (before !== undefined && now !== before) setOutcome(undefined);
+      },
+      { defer: true },
+    ),
+  );
   const target = (): TargetChoice | undefined =>
     kind() === 'workspace' ? { kind: 'workspace', name: workspace().trim() } : folder();
   const busy = () => workflow.activity() !== undefined;

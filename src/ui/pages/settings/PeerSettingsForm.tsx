@@ -17,13 +17,12 @@ function LanHelp() {
         <code>npm start</code> serves the app and its signaling server on this computer only
         (127.0.0.1). To let teammates on the same network in, start it on a LAN address:{' '}
         <code>npm start -- --host 0.0.0.0</code> (every interface) or{' '}
-        <code>npm start -- --host 192.168.1.20</code> (this computer’s address), and have them open{' '}
-        <code>http://192.168.1.20:4173</code>. The app signals through the server it was opened
-        from, so nothing needs typing here; invitations made from that address carry it.
-      </p>
-      <p>
-        Each teammate running their own <code>npm start</code> instead? Add one shared server here,
-        for example <code>ws://192.168.1.20:4173/signal</code>. Peers on one LAN need no ICE
+        <code>npm start -- --host 192.168.1.20</code> (this computer’s address). Each teammate opens
+        the app from a secure address (their own <code>npm start</code> on localhost, or your server
+        behind https): a browser opening plain <code>http://192.168.1.20:4173</code> from another
+        machine withholds the cryptography the app needs. Add this computer’s signaling here on
+        their devices, <code>ws://192.168.1.20:4173/signal</code>, or invite them from a device that
+        has it: invitations carry the signaling servers they name. Peers on one LAN need no ICE
         servers. Teams larger than about 20 devices add a relay (<code>npm run relay</code>, then{' '}
         <code>ws://192.168.1.20:4455</code>).
       </p>
