@@ -15,7 +15,6 @@ type Said = { ok: boolean; text: string };
 export function WorkspaceFiles(props: { name: string }) {
   const { workflow } = useServices();
   const [revision, setRevision] = createSignal(0);
-  // Counted again after anything that may have changed the workspace (an apply, a copy).
   // Counted again after anything that may have changed the workspace (an apply, a copy), but
   // not while an action runs (it would read a tree being written): the last count stays. A
   // signal, not a resource: a resource would suspend the whole page (and its results) each time.
