@@ -8,7 +8,7 @@
 import type { AttestBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { auditTrail } from '../core/ledger/queries.ts';
-import { inlineName } from '../core/encoding/display.ts';
+export { targetLabel } from './target-words.ts';
 
 export type AuditOutcome = 'applied' | 'rolled-back' | 'rejected';
 const OUTCOMES = new Set<string>(['applied', 'rolled-back', 'rejected']);
@@ -129,15 +129,4 @@ export function auditJson(rows: readonly AuditRow[]): string {
     null,
     2,
   )}\n`;
-}
-
-/**
- * Where it was done, in words: "workspace main" from the app's "did:key:…:workspace:main", "its
- * default target" for the CLI's (the device's own did, when no --target was named), else the
- * name the CLI was given.
- */
-export function targetLabel(target: string, device: string): string {
-  if (target === device) return 'its default target';
-  const app = /^did:key:[^:]+:(workspace|folder):(.+)$/.exec(target);
-  return inlineName(app === null ? target : `${app[1]} ${app[2]}`);
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { targetLabel } from '../../src/app/audit-rows.ts';
+import { deviceLine } from '../../src/app/target-words.ts';
 
 const DEVICE = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
@@ -18,5 +19,24 @@ describe('an audit row’s target', () => {
     expect(targetLabel('line:3:press', DEVICE)).toBe('line:3:press');
     // Another device's default target is a did, not this row's device: shown as it is.
     expect(targetLabel('did:key:z6MkOther', DEVICE)).toBe('did:key:z6MkOther');
+  });
+
+  it('says what this device last did with a patch, applied or rolled back, where and when', () => {
+    const at = (reason: 'applied' | 'rolled-back', time: string) => ({
+      id: `sha256:${time}`,
+      reason,
+      target: `${DEVICE}:workspace:main`,
+      time,
+    });
+    expect(deviceLine([])).toBeUndefined();
+    expect(deviceLine([at('applied', '2026-12-07T10:00:00Z')])).toBe(
+      'Applied on this device, to workspace main, at 2026-12-07 10:00:00 UTC.',
+    );
+    expect(
+      deviceLine([
+        at('applied', '2026-12-07T10:00:00Z'),
+        at('rolled-back', '2026-12-07T10:05:00Z'),
+      ]),
+    ).toBe('Rolled back on this device, on workspace main, at 2026-12-07 10:05:00 UTC.');
   });
 });

@@ -74,9 +74,16 @@ describeBrowser('a workspace’s files in and out (Chromium, production build)',
     expect(await readOpfs(page, ['workspaces', 'main', 'docs'], 'readme.txt')).toBe('hello\n');
     await shoot(page, 'workspace-filled');
 
+    expect(await page.getByTestId('verdict-device').count()).toBe(0);
     await clickAct(page, 'Apply');
     expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('applied');
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(NEW_CONF);
+    // The top of the page says it is applied here, under the verdict that it may be.
+    await expect
+      .poll(() => page.getByTestId('verdict-device').textContent())
+      .toMatch(
+        /^Applied on this device, to workspace main, at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/,
+      );
   });
 
   it('downloads the workspace as a ZIP archive that unzip reads back byte for byte', async () => {

@@ -6,6 +6,7 @@
  */
 import { For, Match, Show, Switch } from 'solid-js';
 import type { BundleCheck } from '../../../app/check.ts';
+import { deviceLine } from '../../../app/target-words.ts';
 import type { PatchVerdict } from '../../../app/workflow.ts';
 import { formatBytes, formatDuration } from '../../components/format.ts';
 import { TickedText } from '../../components/TickedText.tsx';
@@ -125,6 +126,14 @@ export function VerdictPanel(props: {
                 </span>{' '}
                 {verdict().headline}
               </h2>
+              {/* Whether it may be applied, above; whether this device did, here. */}
+              <Show when={deviceLine(verdict().events)}>
+                {(line) => (
+                  <p class="verdict-device" data-testid="verdict-device">
+                    <strong>{line()}</strong>
+                  </p>
+                )}
+              </Show>
               <For each={verdict().because}>
                 {(line) => (
                   <p class="prose">

@@ -1,0 +1,32 @@
+/**
+ * Targets in words, for the screens: where a patch was applied (an audit row, the top of a
+ * patch's page). No ledger code here: the patch page shows these before the ledger code loads.
+ */
+import { inlineName } from '../core/encoding/display.ts';
+import type { DeviceEvent } from './patch-verdict.ts';
+
+/**
+ * Where it was done, in words: "workspace main" from the app's "did:key:…:workspace:main", "its
+ * default target" for the CLI's (the device's own did, when no --target was named), else the
+ * name the CLI was given.
+ */
+export function targetLabel(target: string, device: string): string {
+  if (target === device) return 'its default target';
+  const app = /^did:key:[^:]+:(workspace|folder):(.+)$/.exec(target);
+  return inlineName(app === null ? target : `${app[1]} ${app[2]}`);
+}
+
+/**
+ * What this device last did with the patch, in words for the top of its page ("Applied on this
+ * device, to workspace main, at 2026-12-07 10:00:00 UTC"); undefined when it did nothing yet.
+ * The verdict says whether the patch may be applied; this says whether it is.
+ */
+export function deviceLine(events: readonly DeviceEvent[]): string | undefined {
+  const last = events.filter((e) => e.reason === 'applied' || e.reason === 'rolled-back').at(-1);
+  if (last === undefined) return undefined;
+  const where = targetLabel(last.target, '');
+  const when = last.time.replace('T', ' ').replace(/Z$/, ' UTC');
+  return last.reason === 'applied'
+    ? `Applied on this device, to ${where}, at ${when}.`
+    : `Rolled back on this device, on ${where}, at ${when}.`;
+}
