@@ -16,6 +16,7 @@ import { effectivePolicyAsync, type EffectivePolicy } from '../core/policy/effec
 import type { PolicyDecision } from '../core/policy/types.ts';
 import type { BundleCheck } from './check.ts';
 import { signerRows, type SignerRow } from './signer-rows.ts';
+import { lastDeviceAct } from './target-words.ts';
 import { headlineOf, missingRows, type MissingRow, type VerdictState } from './verdict-words.ts';
 
 export type { MissingRow, SignerRow, VerdictState };
@@ -111,7 +112,7 @@ export function deviceEvents(
 }
 
 function deviceStateOf(events: readonly DeviceEvent[]): DeviceState {
-  const last = events.filter((e) => e.reason === 'applied' || e.reason === 'rolled-back').at(-1);
+  const last = lastDeviceAct(events);
   return last?.reason === 'applied' ? 'applied' : last === undefined ? undefined : 'rolled-back';
 }
 

@@ -2,8 +2,14 @@
  * Targets in words, for the screens: where a patch was applied (an audit row, the top of a
  * patch's page). No ledger code here: the patch page shows these before the ledger code loads.
  */
-import { inlineName } from '../core/encoding/display.ts';
-import type { DeviceEvent } from './patch-verdict.ts';
+import { inlineName, ledgerTime } from '../core/encoding/display.ts';
+
+/** What these words need of a device event (patch-verdict.ts's DeviceEvent). */
+interface DeviceAct {
+  reason: string;
+  target: string;
+  time: string;
+}
 
 /**
  * Where it was done, in words: "workspace main" from the app's "did:key:…:workspace:main", "its
@@ -21,12 +27,17 @@ export function targetLabel(target: string, device: string): string {
  * device, to workspace main, at 2026-12-07 10:00:00 UTC"); undefined when it did nothing yet.
  * The verdict says whether the patch may be applied; this says whether it is.
  */
-export function deviceLine(events: readonly DeviceEvent[]): string | undefined {
-  const last = events.filter((e) => e.reason === 'applied' || e.reason === 'rolled-back').at(-1);
+export function deviceLine(events: readonly DeviceAct[]): string | undefined {
+  const last = lastDeviceAct(events);
   if (last === undefined) return undefined;
   const where = targetLabel(last.target, '');
-  const when = last.time.replace('T', ' ').replace(/Z$/, ' UTC');
+  const when = ledgerTime(last.time);
   return last.reason === 'applied'
     ? `Applied on this device, to ${where}, at ${when}.`
     : `Rolled back on this device, on ${where}, at ${when}.`;
+}
+
+/** This device's newest apply or rollback of the patch among its events, if any. */
+export function lastDeviceAct<E extends DeviceAct>(events: readonly E[]): E | undefined {
+  return events.filter((e) => e.reason === 'applied' || e.reason === 'rolled-back').at(-1);
 }

@@ -30,3 +30,11 @@ export function sentence(message: string): string {
   const first = text.charAt(0).toUpperCase() + text.slice(1);
   return /[.!?…]$/u.test(first) ? first : `${first}.`;
 }
+
+/**
+ * A ledger time ("2026-11-22T03:49:06Z") as the ledger and audit screens show it: "2026-11-22
+ * 03:49:06 UTC", the same on every device of a team whatever its time zone.
+ */
+export function ledgerTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/Z$/, ' UTC');
+}

@@ -1,8 +1,8 @@
 /** Small display helpers shared by components; pure, no DOM. */
 
-import { formatCount } from '../../core/encoding/display.ts';
+import { formatCount, ledgerTime } from '../../core/encoding/display.ts';
 
-export { formatCount };
+export { formatCount, ledgerTime };
 export { inlineName, sentence } from '../../core/encoding/display.ts';
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
@@ -50,14 +50,6 @@ export function deviceTime(then: string | number): string {
   const date = new Date(then);
   if (Number.isNaN(date.getTime())) return 'at an unknown time';
   return ledgerTime(date.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-}
-
-/**
- * A ledger time ("2026-11-22T03:49:06Z") as the ledger and audit screens show it: "2026-11-22
- * 03:49:06 UTC", the same on every device of a team whatever its time zone.
- */
-export function ledgerTime(iso: string): string {
-  return iso.replace('T', ' ').replace(/Z$/, ' UTC');
 }
 
 /** "1 entry", "10,021 entries": a count, grouped, with its noun in the right number. */
