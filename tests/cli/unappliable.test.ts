@@ -173,4 +173,17 @@ describe('a real `diff -ruN` of two trees where a file that is not text changed'
     );
     expect(await ok(['verify', at('ru.json')])).toMatch(/^files: +bin\.dat, t\.txt$/m);
   });
+
+  it('prints an "Only in" name escaped: its control and bidi characters never reach the terminal raw', async () => {
+    writeFileSync(
+      at('only-hostile.diff'),
+      'Only in new: red\u001b[31m\u202egnp.exe\n--- a/t.txt\n+++ b/t.txt\n@@ -1 +1 @@\n-a\n+b\n',
+    );
+    const args = ['--key', at('dev.pem'), '--reason', 'r', '--out', at('oh.json')];
+    const created = await pt(['create', '--diff', at('only-hostile.diff'), ...args]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toBe(
+      'warning: new/red\\u001b[31m\\u202egnp.exe: in one tree only (diff -r without -N leaves such a file out); this bundle does not carry it\n',
+    );
+  });
 });
