@@ -22,14 +22,22 @@ export interface PolicyDraft {
   edit(path: JsonPath, value: unknown): void;
   /** A form edit: two items of the array at `path` swapped. */
   swap(path: JsonPath, from: number, to: number): void;
-  /** Starts again from `value` (the policy in force, a pending version). */
+  /**
+   * Starts again from `value` (the policy in force, a pending version, a template). Edits it
+   * replaces are kept for `restore` until the draft is edited again.
+   */
   load(value: unknown): void;
+  /** The text a load replaced while it held edits, until the draft is edited again. */
+  readonly replaced: Accessor<string | undefined>;
+  /** Brings back the edited text a load replaced. */
+  restore(): void;
 }
 
 /** Call inside a reactive owner (the memos live as long as it does). */
 export function createPolicyDraft(initial: unknown): PolicyDraft {
   const [text, setTextSignal] = createSignal(jsonText(initial));
   const [touched, setTouched] = createSignal(false);
+  const [replaced, setReplaced] = createSignal<string | undefined>(undefined);
   const parsed = createMemo(() => parseJsonText(text()));
   let lastGood: unknown = initial;
   const value = createMemo(() => {
@@ -41,6 +49,7 @@ export function createPolicyDraft(initial: unknown): PolicyDraft {
   const write = (next: unknown) => {
     setTextSignal(jsonText(next));
     setTouched(true);
+    setReplaced(undefined);
   };
   return {
     text,
@@ -51,6 +60,7 @@ export function createPolicyDraft(initial: unknown): PolicyDraft {
     setText(next) {
       setTextSignal(next);
       setTouched(true);
+      setReplaced(undefined);
     },
     edit(path, next) {
       if (editable()) write(setAt(value(), path, next));
@@ -59,8 +69,19 @@ export function createPolicyDraft(initial: unknown): PolicyDraft {
       if (editable()) write(swapAt(value(), path, from, to));
     },
     load(next) {
-      setTextSignal(jsonText(next));
+      const loaded = jsonText(next);
+      // Edits are kept (a second load keeps the first one's edits, not the loaded text).
+      if (touched() && text() !== loaded) setReplaced(text());
+      setTextSignal(loaded);
       setTouched(false);
+    },
+    replaced,
+    restore() {
+      const edits = replaced();
+      if (edits === undefined) return;
+      setTextSignal(edits);
+      setTouched(true);
+      setReplaced(undefined);
     },
   };
 }

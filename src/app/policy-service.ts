@@ -66,9 +66,28 @@ function draftOf(ledgerId: string, initial: () => unknown): PolicyDraft {
   return draft;
 }
 
-function initialDraft(team: OpenTeam, standing: PolicyStanding): unknown {
+function initialDraft(teamName: string, standing: PolicyStanding): unknown {
   const current = standing.current?.document;
-  return current === undefined ? starterPolicy(team.name) : nextVersionOf(current);
+  return current === undefined ? starterPolicy(teamName) : nextVersionOf(current);
+}
+
+/**
+ * What a load puts in the draft. A pending version as it is (another admin's signature on the
+ * same text counts towards it); the template, and a copy of the version in force or of a
+ * superseded one, numbered after the version in force: at or below it they could never take
+ * effect.
+ */
+export function loadedDraft(
+  from: PolicyVersion | 'next' | 'starter',
+  teamName: string,
+  standing: PolicyStanding,
+): unknown {
+  const next = (standing.current?.version ?? 0) + 1;
+  if (from === 'next') return initialDraft(teamName, standing);
+  if (from === 'starter') return { ...starterPolicy(teamName), version: next };
+  if (from.document === undefined) return undefined;
+  const copy = readable(from.document);
+  return from.state === 'pending' ? copy : { ...(copy as object), version: next };
 }
 
 /** Call inside a component (the Policy page): runs stop when it unmounts. */
@@ -108,7 +127,7 @@ export function createPolicyService(services: AppServices): PolicyService {
     const open = team();
     const now = standing();
     if (open === undefined || now === undefined) return undefined;
-    return draftOf(open.ledgerId, () => initialDraft(open, now));
+    return draftOf(open.ledgerId, () => initialDraft(open.name, now));
   });
   const check = createDraftCheck(draft, () => standing()?.facts);
   const right = createMemo(() => {
@@ -166,9 +185,8 @@ export function createPolicyService(services: AppServices): PolicyService {
       const now = standing();
       const current = draft();
       if (open === undefined || now === undefined || current === undefined) return;
-      if (from === 'starter') current.load(starterPolicy(open.name));
-      else if (from === 'next') current.load(initialDraft(open, now));
-      else if (from.document !== undefined) current.load(readable(from.document));
+      const value = loadedDraft(from, open.name, now);
+      if (value !== undefined) current.load(value);
       setPublishing({ kind: 'idle' });
     },
   };

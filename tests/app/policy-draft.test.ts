@@ -34,6 +34,33 @@ describe('the policy draft', () => {
     draft.setText(good);
     expect(draft.editable()).toBe(true);
   });
+
+  it('sets edits aside when a template replaces them, and brings them back once', () => {
+    const draft = inRoot(() => createPolicyDraft(starterPolicy('Plant')));
+    draft.load(starterPolicy('Other'));
+    expect(draft.replaced()).toBeUndefined(); // nothing edited, nothing to keep
+    draft.edit(['rules', 2, 'count'], 2);
+    const edited = draft.text();
+    draft.load(starterPolicy('Plant'));
+    expect(draft.replaced()).toBe(edited);
+    draft.load(starterPolicy('Other')); // a second load keeps the edits, not the first load
+    expect(draft.replaced()).toBe(edited);
+    draft.restore();
+    expect(draft.text()).toBe(edited);
+    expect(draft.touched()).toBe(true);
+    expect(draft.replaced()).toBeUndefined();
+  });
+
+  it('forgets the set-aside edits once the new draft is edited', () => {
+    const draft = inRoot(() => createPolicyDraft(starterPolicy('Plant')));
+    draft.setText(draft.text().replace('"version": 1', '"version": 4'));
+    draft.load(starterPolicy('Plant'));
+    expect(draft.replaced()).toContain('"version": 4');
+    draft.edit(['version'], 5);
+    expect(draft.replaced()).toBeUndefined();
+    draft.restore();
+    expect(JSON.parse(draft.text())).toMatchObject({ version: 5 });
+  });
 });
 
 describe('the draft check', () => {

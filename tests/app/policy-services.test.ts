@@ -10,6 +10,7 @@ import type { OpenTeam } from '../../src/app/ledger-session.ts';
 import { checkDocument, ledgerProblems, problemsAt } from '../../src/app/policy-problems.ts';
 import { progressText, publishPolicy, takesEffect } from '../../src/app/policy-publish.ts';
 import { simulatePolicy } from '../../src/app/policy-simulate.ts';
+import { loadedDraft } from '../../src/app/policy-service.ts';
 import { publishRight, readPolicyStanding } from '../../src/app/policy-standing.ts';
 import {
   KINDS,
@@ -174,6 +175,25 @@ describe('on a team ledger', () => {
       'mode',
     ]);
     expect(compilePolicy(next).policy.rules).toEqual(current.rules);
+  });
+
+  it('numbers a template and a copy of a version after the one in force, and loads a pending one as it is', async () => {
+    const standing = await readPolicyStanding(team.ledger);
+    const inForce = standing.current;
+    if (inForce === undefined) throw new Error('no policy in force');
+    const next = inForce.version + 1;
+    const starter = loadedDraft('starter', 'Plant', standing) as { version: number; name: string };
+    expect(starter).toMatchObject({ version: next, name: 'Plant policy' });
+    const compiled = compilePolicy(starter);
+    expect(ledgerProblems(compiled.policy, compiled.hash, standing.facts)).toEqual([]);
+    expect(loadedDraft(inForce, 'Plant', standing)).toMatchObject({ version: next });
+    for (const old of standing.superseded)
+      expect(loadedDraft(old, 'Plant', standing)).toMatchObject({ version: next });
+    const pending = { ...inForce, state: 'pending' as const, version: next + 3 };
+    if (pending.document === undefined) throw new Error('no document');
+    pending.document = { ...pending.document, version: next + 3 };
+    expect(loadedDraft(pending, 'Plant', standing)).toMatchObject({ version: next + 3 });
+    expect(loadedDraft('next', 'Plant', standing)).toMatchObject({ version: next });
   });
 
   it('words the threshold progress as people say it', () => {

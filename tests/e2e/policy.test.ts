@@ -134,6 +134,20 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     await name.fill('Plant policy, two reviews');
   });
 
+  it('sets the edits aside when a template replaces the draft, and brings them back', async () => {
+    const name = page.getByLabel('Policy name');
+    expect(await name.inputValue()).toBe('Plant policy, two reviews');
+    await page.getByRole('button', { name: 'Start from a template' }).click();
+    const aside = page.getByTestId('draft-replaced');
+    expect(await aside.textContent()).toContain('your edits were set aside');
+    expect(await name.inputValue()).not.toBe('Plant policy, two reviews');
+    await shoot(page, 'policy-draft-replaced');
+    await page.getByRole('button', { name: 'Bring back my edits' }).click();
+    expect(await name.inputValue()).toBe('Plant policy, two reviews');
+    expect(await page.getByLabel('How many').inputValue()).toBe('2');
+    expect(await aside.count()).toBe(0);
+  });
+
   it('shows a JSON syntax error at its line and column, and the form takes no edits then', async () => {
     await page.getByRole('tab', { name: 'JSON' }).click();
     const json = page.getByLabel('Policy as JSON');

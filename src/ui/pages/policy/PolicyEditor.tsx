@@ -78,6 +78,19 @@ export function PolicyEditor(props: { service: PolicyService; standing: PolicySt
           This device cannot publish (see Publish below): a draft and its simulation stay here.
         </p>
       </Show>
+      <Show when={props.service.draft()?.replaced() !== undefined}>
+        <p class="notice" role="status" data-testid="draft-replaced">
+          The draft started again, and your edits were set aside: they stay until you edit this
+          draft.{' '}
+          <button
+            type="button"
+            class="button button-quiet button-small"
+            onClick={() => props.service.draft()?.restore()}
+          >
+            Bring back my edits
+          </button>
+        </p>
+      </Show>
       <CheckSummary service={props.service} />
       <Show when={props.service.draft()}>
         {(draft) => (
