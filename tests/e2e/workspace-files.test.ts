@@ -151,4 +151,25 @@ describeBrowser('a workspace’s files in and out (Chromium, production build)',
       .toBe('Not copied: that folder holds no files.');
     await expect.poll(() => count(page)).toBe('2');
   });
+
+  it('removes the bundle from the Inbox after saying a rollback needs it; Cancel keeps it, a reload does not bring it back', async () => {
+    const panel = page.getByTestId('remove-bundle');
+    await panel.getByRole('button', { name: /Remove from this device/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Remove this bundle from the Inbox?' });
+    expect(await dialog.getByTestId('remove-applied').textContent()).toContain(
+      'Rolling it back needs the bundle',
+    );
+    await shoot(page, 'inbox-remove');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByTestId('patch-title').count()).toBe(1);
+
+    await panel.getByRole('button', { name: /Remove from this device/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+    await page.waitForURL(/#\/inbox$/);
+    await page.goto(`${page.url().split('#')[0]}#/patch/${fixture.keys.reviewed}`);
+    await page.reload();
+    await expect
+      .poll(() => page.getByTestId('patch-missing').textContent())
+      .toContain('This patch is not in this device’s Inbox.');
+  });
 });

@@ -42,7 +42,8 @@ export function ActionDialog(props: ActionDialogProps) {
               {props.children}
               <Show when={problem()}>{(why) => <p class="notice notice-denied">{why()}</p>}</Show>
               <div class="form-row dialog-actions">
-                <Dialog.CloseButton class="button button-quiet" type="button">
+                {/* Kobalte names its close button "Dismiss"; the name must be the word shown. */}
+                <Dialog.CloseButton class="button button-quiet" type="button" aria-label="Cancel">
                   Cancel
                 </Dialog.CloseButton>
                 <button

@@ -2,7 +2,7 @@
  * Patch detail: which patch it is (its reason's first line, small), then the verdict (plain
  * words, rules, codes), what this device can do with the patch (Act), the signed metadata, the
  * signatures against the ledger's identities, the lineage graph (who built, checked, forwarded
- * and applied it), and the diff.
+ * and applied it), the diff, and removing the bundle from this device.
  */
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
@@ -13,6 +13,7 @@ import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
 import { DiffViewer } from './DiffViewer.tsx';
 import { LineageGraph } from './LineageGraph.tsx';
+import { RemoveFromInbox } from './RemoveFromInbox.tsx';
 import { SignatureCards } from './SignatureCards.tsx';
 import { VerdictPanel } from './VerdictPanel.tsx';
 import './patch.css';
@@ -96,6 +97,7 @@ export default function PatchPage() {
             <Show when={found().check.report}>
               {(report) => <DiffViewer diff={report().predicate} />}
             </Show>
+            <RemoveFromInbox item={found()} />
           </div>
         )}
       </Show>
