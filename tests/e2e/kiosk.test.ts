@@ -23,7 +23,7 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
-import { kioskWorld, type KioskWorld } from './kiosk-fixture.ts';
+import { kioskWorld, TEAM, type KioskWorld } from './kiosk-fixture.ts';
 import {
   exportLedger as exportLedgerFile,
   importLedger as importLedgerFile,
@@ -97,6 +97,10 @@ describeBrowser('kiosk mode (Chromium, production build)', () => {
     await expect.poll(state, { timeout: 15_000 }).toBe('up-to-date');
     expect(await page.getByTestId('kiosk-current').textContent()).toContain('the original version');
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    // Which kiosk, whose: the top bar with the names is gone in kiosk mode.
+    expect(await page.getByTestId('kiosk-identity').textContent()).toBe(
+      `Kiosk “Lobby kiosk”, of team “${TEAM}”`,
+    );
     await expectAccessible(page, 'kiosk board');
   });
 

@@ -1,12 +1,12 @@
 /**
- * The kiosk's status board, readable from a metre away: one large state, the version it runs
+ * The kiosk's status board, readable from a metre away: which kiosk it is, one large state, the version it runs
  * now, its last update and where it came from, what waits and why, how old its evidence is,
  * what a restart found; and, small at the bottom, leaving kiosk mode (an admin's job).
  */
 import { createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { PERMISSION_WORDS, type KioskStatus } from '../../../app/kiosk.ts';
-import { formatAgo, formatSpan } from '../../components/format.ts';
+import { formatAgo, formatSpan, inlineName } from '../../components/format.ts';
 import { KioskHistory, KioskVersion } from './KioskVersion.tsx';
 import { STATE_WORDS, waitingWords } from './kiosk-words.ts';
 import { TickedText } from '../../components/TickedText.tsx';
@@ -144,12 +144,33 @@ function Leave() {
   );
 }
 
+/** Which kiosk this is, and whose: what a passer-by reports, and an admin with several checks. */
+function Identity() {
+  const { device, teams } = useServices();
+  const text = () => {
+    const phase = teams.phase();
+    const team = phase.kind === 'open' ? phase.membership.name : '';
+    const name = device.key()?.name ?? '';
+    const parts = [
+      name === '' ? 'This kiosk has no name' : `Kiosk “${inlineName(name)}”`,
+      team === '' ? undefined : `team “${inlineName(team)}”`,
+    ];
+    return parts.filter((p) => p !== undefined).join(', of ');
+  };
+  return (
+    <p class="muted kiosk-identity" data-testid="kiosk-identity">
+      {text()}
+    </p>
+  );
+}
+
 export function KioskBoard() {
   const { kiosk } = useServices();
   const status = () => kiosk.status();
   const now = () => Date.now();
   return (
     <main class="kiosk" data-testid="kiosk">
+      <Identity />
       <StateBanner status={status()} />
       <div class="kiosk-grid">
         <div class="stack">
