@@ -125,6 +125,25 @@ describe('standing', () => {
     ]);
   });
 
+  it('an endorsement withdrawn in the same second is withdrawn, and a re-endorsement after it counts', async () => {
+    const { ledger, admin, dev } = await team();
+    await ledger.append(dev, 'register', { name: 'dev' }, T);
+    const stake = (n: number) => ({ subject: dev.did, role: 'builder', stake: n });
+    const first = await ledger.append(admin, 'endorse', stake(10), T);
+    const withdrawn = await ledger.append(admin, 'endorse', stake(0), T);
+    // The registry settles one role's endorsements by time, a tie by the larger stake: the
+    // withdrawal is dated after what it withdraws, and another role or subject is not moved.
+    expect([first.time, withdrawn.time]).toEqual([T, '2026-11-22T08:00:01Z']);
+    expect(ledger.registry().identities.get(dev.did)?.roles.builder?.stake).toBe(0);
+    const again = await ledger.append(admin, 'endorse', stake(4), T);
+    expect(again.time).toBe('2026-11-22T08:00:02Z');
+    expect(ledger.registry().identities.get(dev.did)?.roles.builder?.stake).toBe(4);
+    const other = await ledger.append(admin, 'endorse', { ...stake(2), role: 'tester' }, T);
+    expect(other.time).toBe(T);
+    const later = await ledger.append(admin, 'endorse', stake(1), '2026-11-22T09:00:00Z');
+    expect(later.time).toBe('2026-11-22T09:00:00Z');
+  });
+
   it('endorse by a non-admin has no effect and is out of standing', async () => {
     const { ledger, dev, other } = await team();
     await ledger.append(dev, 'register', { name: 'dev' }, T);

@@ -4,12 +4,13 @@
  * validator as everyone else's entries.
  */
 import type { Signer } from '../crypto/signer.ts';
+import { utcTimestamp } from '../bundle/time.ts';
 import { toBase64 } from '../encoding/bytes.ts';
 import { reject, type ErrorCode } from '../errors.ts';
 import type { AdmitOptions } from './admission.ts';
 import { passkeyChallenge, signEntry, type Entry, type EntryFields } from './entry.ts';
 import type { Equivocation } from './indexes.ts';
-import type { EntryBody, EntryKind, PasskeyAssertion } from './kinds.ts';
+import type { EndorseBody, EntryBody, EntryKind, PasskeyAssertion } from './kinds.ts';
 import { MAX_REFS } from './limits.ts';
 
 /** Refs an appended entry cites (other authors' heads); the format allows up to MAX_REFS. */
@@ -36,6 +37,36 @@ export interface AppendOptions {
   passkey?: (challenge: Uint8Array) => Promise<PasskeyAssertion>;
 }
 
+/** `time` one second later. */
+function secondAfter(time: string): string {
+  return utcTimestamp(new Date(Date.parse(time) + 1000));
+}
+
+/**
+ * The time of an endorsement: `time`, unless the same author already endorsed that subject for
+ * that role at `time` or later (a withdrawal, stake 0, in the second of the endorsement it
+ * withdraws): then a second after the latest such. The registry settles one role's conflicting
+ * endorsements by time, and would settle a tie by the larger stake, keeping what was withdrawn.
+ * Only the author's entries dated `time` or later are read.
+ */
+function endorsementTime(
+  ledger: AuthoringLedger,
+  head: Entry | undefined,
+  body: EndorseBody,
+  time: string,
+): string {
+  let latest: string | undefined;
+  for (let entry = head; entry !== undefined && entry.time >= time;) {
+    if (entry.kind === 'endorse') {
+      const earlier = entry.body as EndorseBody;
+      const same = earlier.subject === body.subject && earlier.role === body.role;
+      if (same && (latest === undefined || entry.time > latest)) latest = entry.time;
+    }
+    entry = entry.prev === null ? undefined : ledger.get(entry.prev);
+  }
+  return latest === undefined ? time : secondAfter(latest);
+}
+
 /** Signs and admits `signer`'s next entry; refused input rejects with the validator's code. */
 export async function appendEntry<K extends EntryKind>(
   ledger: AuthoringLedger,
@@ -57,7 +88,7 @@ export async function appendEntry<K extends EntryKind>(
     seq: head === undefined ? 0 : head.seq + 1,
     prev: head?.id ?? null,
     refs: ledger.recentHeads(signer.did, REFS_CITED),
-    time,
+    time: kind === 'endorse' ? endorsementTime(ledger, head, body as EndorseBody, time) : time,
     kind,
     body,
   };
