@@ -17,6 +17,7 @@ import {
   ledgerLines,
   serializeEntries,
   tally,
+  type LedgerLines,
   type LoadReport,
 } from '../core/ledger/file.ts';
 import { entriesSince, headsOf } from '../core/ledger/frontier.ts';
@@ -46,6 +47,57 @@ export async function readLedgerFile(bytes: Uint8Array): Promise<LedgerFile> {
   if (genesis.kind !== 'genesis')
     reject('MALFORMED_INPUT', `a ledger file starts with its genesis entry, found ${genesis.kind}`);
   return { genesis, lines: rest, numbers: numbers.slice(1), truncatedTail: tail };
+}
+
+/** "sha256:1a2b3c4d5e6f…": a ledger named short enough to read. */
+const shortId = (id: string) => `${id.slice(0, 'sha256:'.length + 12)}…`;
+
+/**
+ * Why a file offered to this ledger's import is not one of its files, in words, or undefined
+ * when its lines are worth admitting one by one: a file with no complete line, one JSON
+ * document (a patch bundle, say) rather than one entry per line, or another ledger's file
+ * (its first line is another genesis). Each of these would otherwise be counted as nothing
+ * imported, or as every line refused, which says less.
+ */
+export async function notThisLedger(
+  ledger: Ledger,
+  bytes: Uint8Array,
+  split: Pick<LedgerLines, 'lines' | 'tail'>,
+): Promise<string | undefined> {
+  const [first] = split.lines;
+  if (first === undefined)
+    return split.tail > 0
+      ? `it holds no complete line (${split.tail} bytes and no line break): a ledger file is one entry per line`
+      : 'the file is empty';
+  if (oneJsonDocument(bytes, split.lines.length))
+    return 'it is one JSON document, not a ledger file (one entry per line); a patch bundle opens in the Inbox';
+  let genesis: Entry;
+  try {
+    genesis = await decodeEntry(first);
+  } catch {
+    return undefined; // its first line is refused with the rest, by the validator
+  }
+  if (genesis.kind === 'genesis' && genesis.id !== ledger.id)
+    return `it is the file of another ledger (${shortId(genesis.id)}), not of this team’s (${shortId(ledger.id)})`;
+  return undefined;
+}
+
+/** Files up to this size are tried as one JSON document (a bundle is well under it). */
+const ONE_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/** True when the whole file is one JSON value that is no ledger entry: spread over lines, or
+ * an object without an entry's `kind` and `sig`. */
+function oneJsonDocument(bytes: Uint8Array, lines: number): boolean {
+  if (bytes.length > ONE_DOCUMENT_BYTES) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return false;
+  }
+  if (lines > 1) return true;
+  if (value === null || typeof value !== 'object') return true;
+  return !(Object.hasOwn(value, 'kind') && Object.hasOwn(value, 'sig'));
 }
 
 export interface AdmitFileOptions {

@@ -7,11 +7,11 @@
  */
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
-import { isPatchtrailError, type ErrorCode } from '../core/errors.ts';
+import { isPatchtrailError, reject, type ErrorCode } from '../core/errors.ts';
 import { ledgerLines } from '../core/ledger/file.ts';
 import { equivocatorsOf, newlyEquivocated } from '../core/ledger/queries.ts';
 import type { LedgerStore } from '../storage/ledger-store.ts';
-import { admitFileLines, exportLedgerFile, headsOf } from './file-sync.ts';
+import { admitFileLines, exportLedgerFile, headsOf, notThisLedger } from './file-sync.ts';
 import { nameOf } from './ledger-rows.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { witnessNewestCheckpoint, type WitnessOutcome } from './witness.ts';
@@ -23,7 +23,11 @@ export interface ImportReport {
   admitted: number;
   duplicate: number;
   held: number;
+  /** The first LISTED_LINES refused lines; `rejectedCount` counts them all. */
   rejected: { line: number; code: string; message: string }[];
+  rejectedCount: number;
+  /** Bytes after the file's last line break: an incomplete last line, not imported. */
+  truncatedTail: number;
   /** Identities this import showed signing two entries at one position, named as the team sees them. */
   equivocators: { did: string; name: string; seq: number }[];
 }
@@ -62,7 +66,10 @@ export function intake(store: LedgerStore, touched: () => void, pool?: WorkerPoo
       bytes: Uint8Array,
       progress?: (done: number, total: number) => void,
     ): Promise<ImportReport> {
-      const { lines, numbers } = ledgerLines(bytes);
+      const split = ledgerLines(bytes);
+      const { lines, numbers } = split;
+      const not = await notThisLedger(ledger, bytes, split);
+      if (not !== undefined) reject('MALFORMED_INPUT', not);
       const before = equivocatorsOf(ledger);
       const report = await admitFileLines(ledger, lines, numbers, {
         ...(pool === undefined ? {} : { pool }),
@@ -70,14 +77,15 @@ export function intake(store: LedgerStore, touched: () => void, pool?: WorkerPoo
       });
       await store.flush();
       touched();
-      const { admitted, duplicate, held, rejected } = report;
+      const { admitted, duplicate, held, rejected, rejectedCount } = report;
       const registry = ledger.registry();
       const equivocators = newlyEquivocated(ledger, before).map(({ did, seq }) => ({
         did,
         seq,
         name: nameOf(registry, ledger.genesis, did),
       }));
-      return { admitted, duplicate, held, rejected, equivocators };
+      const truncatedTail = split.tail;
+      return { admitted, duplicate, held, rejected, rejectedCount, truncatedTail, equivocators };
     },
   };
 }

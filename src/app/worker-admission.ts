@@ -16,6 +16,7 @@
 import { toHex } from '../core/encoding/bytes.ts';
 import { formatCount } from '../core/encoding/display.ts';
 import { MAX_PROOF_ENTRY_BYTES } from '../core/ledger/limits.ts';
+import { LISTED_LINES } from '../core/ledger/file.ts';
 import type { AdmitOptions, AdmitResult, AdmitStatus } from '../core/ledger/ledger.ts';
 import {
   SIGNATURE_VERIFIED,
@@ -57,7 +58,7 @@ export interface AdmitBatchOptions {
 
 export interface AdmissionReport {
   counts: Record<AdmitStatus, number>;
-  /** Rejected entries: their index in the input, code and message. */
+  /** Rejected entries, the first LISTED_LINES (`counts.rejected` counts them all): their index in the input, code and message. */
   rejected: { index: number; code: string; message: string }[];
   /** Entries a worker read and checked (receipts given); the rest were read on the main thread. */
   checkedInWorkers: number;
@@ -185,7 +186,7 @@ async function admitBatch(
     const result = await ledger.admit(bytes, options);
     onResult?.(batch.start + i, result);
     report.counts[result.status]++;
-    if (result.status === 'rejected')
+    if (result.status === 'rejected' && report.rejected.length < LISTED_LINES)
       report.rejected.push({
         index: batch.start + i,
         code: result.code ?? 'MALFORMED_INPUT',

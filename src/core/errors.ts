@@ -32,7 +32,14 @@ export class PatchtrailError extends Error {
     message: string,
     options: { cause?: unknown; details?: readonly string[] } = {},
   ) {
+    // A coded error is an expected outcome, a refused input, thrown and caught by the thousand
+    // when junk floods in; its stack is never shown, and capturing one cost more than most
+    // checks do (7 µs a line of a junk ledger file). Where the engine has no such limit, this
+    // changes nothing.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.code = code;
     this.details = options.details ?? [];
   }

@@ -83,6 +83,7 @@ export {
 export {
   admitLines,
   ledgerLines,
+  LISTED_LINES,
   type LedgerLines,
   loadLedgerFile,
   serializeEntries,

@@ -169,6 +169,88 @@ describe('ledger import', () => {
   });
 });
 
+describe('junk, torn and foreign ledger files', () => {
+  const junkLines = 3_000;
+  /** A copy of the base ledger with junk lines after its own; the number of its first. */
+  const junk = (name: string): { path: string; first: number } => {
+    const path = copy(name);
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, `${text}${'x\n'.repeat(junkLines)}`);
+    return { path, first: text.split('\n').length };
+  };
+
+  it('verify says a file of junk lines in a bounded number of lines, and counts them all in --json', async () => {
+    const { first } = junk('junk.ledger');
+    const run = await pt(['ledger', 'verify', ...L('junk.ledger')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('MALFORMED_INPUT: ledger has rejected lines\n');
+    const said = run.stdout.trim().split('\n');
+    expect(said.length).toBeLessThan(60);
+    expect(said.at(-1)).toBe(
+      `and ${(junkLines - 50).toLocaleString('en-US')} more rejected lines (${junkLines.toLocaleString('en-US')} in all; --json lists the first 1,000)`,
+    );
+    const json = JSON.parse(
+      (await pt(['ledger', 'verify', '--json', ...L('junk.ledger')])).stdout,
+    ) as { rejected: { line: number }[]; rejectedCount: number };
+    expect(json.rejectedCount).toBe(junkLines);
+    expect(json.rejected).toHaveLength(1000);
+    expect(json.rejected[0]?.line).toBe(first);
+  });
+
+  it('import keeps the first 1,000 junk lines as evidence and one record for the rest, each time', async () => {
+    const source = junk('junk-source.ledger').path;
+    const path = copy('junk-target.ledger');
+    const said = await ok(['ledger', 'import', source, ...L('junk-target.ledger')]);
+    expect(said).toContain(`${junkLines} rejected (kept in`);
+    const evidence = lines(`${path}.quarantine`).filter((l) => l !== '');
+    expect(evidence).toHaveLength(1001);
+    const last = JSON.parse(evidence.at(-1) as string) as { message: string; bytes: string };
+    expect(last.message).toMatch(
+      /^2000 more rejected lines, not kept one by one: the source's SHA-256 is [0-9a-f]{64}$/,
+    );
+    await ok(['ledger', 'import', source, ...L('junk-target.ledger')]);
+    expect(lines(`${path}.quarantine`).filter((l) => l !== '')).toHaveLength(2002);
+    expect(lines(path)).toEqual(lines(at('base.ledger'))); // nothing of it admitted
+  });
+
+  it('import says a torn last line was not imported, and keeps its bytes as evidence', async () => {
+    const source = copy('torn-source.ledger');
+    await ok(
+      ['ledger', 'attest', at('b.json'), '--key', at('dev.pem'), '--reason', 'tested'].concat(
+        L('torn-source.ledger'),
+      ),
+    );
+    const whole = readFileSync(source);
+    writeFileSync(source, whole.subarray(0, whole.length - 1)); // the last line's newline lost
+    const path = copy('torn-target.ledger');
+    const said = await ok(['ledger', 'import', source, ...L('torn-target.ledger')]);
+    const tail = whole.length - 1 - whole.subarray(0, -1).lastIndexOf(0x0a) - 1;
+    expect(said).toContain(
+      `its last ${tail} bytes are not a complete line (no line break at the end), not imported (kept in`,
+    );
+    const kept = JSON.parse(lines(`${path}.quarantine`)[0] as string) as { bytes: string };
+    expect(Buffer.from(kept.bytes, 'base64').toString()).toBe(
+      whole.subarray(whole.length - 1 - tail, whole.length - 1).toString(),
+    );
+    const json = JSON.parse(
+      await ok(['ledger', 'import', source, '--json', ...L('torn-target.ledger')]),
+    ) as { tornTail: number };
+    expect(json.tornTail).toBe(tail);
+  });
+
+  it('import refuses another ledger’s file whole, and changes nothing', async () => {
+    await ok(['ledger', 'init', '--key', at('dev.pem'), ...L('other.ledger')]);
+    const path = copy('foreign-target.ledger');
+    const run = await pt(['ledger', 'import', at('other.ledger'), ...L('foreign-target.ledger')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /^MALFORMED_INPUT: .*other\.ledger is the file of another ledger \(sha256:[0-9a-f]{64}\), not of this one \(sha256:[0-9a-f]{64}\): nothing imported\n$/,
+    );
+    expect(lines(path)).toEqual(lines(at('base.ledger')));
+    expect(existsSync(`${path}.quarantine`)).toBe(false);
+  });
+});
+
 describe('names', () => {
   it('init names the ledger, --admin-name names its founder, and register again renames', async () => {
     const N = L('named.ledger');

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeedSigner, type Signer } from '../../src/core/index.ts';
 import { signatureValid, type ReadEntry } from '../../src/core/ledger/entry.ts';
-import { loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
+import { LISTED_LINES, loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
+import { MAX_QUARANTINE } from '../../src/core/ledger/limits.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
 const T = '2026-11-22T08:00:00Z';
@@ -62,5 +63,28 @@ describe('loading a ledger file', () => {
     expect(ahead.report.rejected).toMatchObject([{ line: 201, code: 'INVALID_SIGNATURE' }]);
     expect([...ahead.ledger.all()].map((e) => e.id)).toEqual([...inTurn.all()].map((e) => e.id));
     expect(await ahead.ledger.digest()).toBe(await inTurn.digest());
+  });
+
+  it('lists the first 1,000 junk and repeated lines, counts them all, and keeps the quarantine bounded', async () => {
+    const good = await file(5);
+    const first = new TextDecoder().decode(good).split('\n')[1] as string;
+    const junk = ['x', '{"v":1,}', ' {}', '[1]', '"{}"'];
+    const lines = Array.from({ length: 2_500 }, (_, i) => junk[i % junk.length]).join('\n');
+    const repeats = `${first}\n`.repeat(1_200);
+    const bytes = new TextEncoder().encode(`${new TextDecoder().decode(good)}${lines}\n${repeats}`);
+    const { report, ledger } = await loadLedgerFile(bytes);
+    expect(report.rejectedCount).toBe(2_500);
+    expect(report.rejected).toHaveLength(LISTED_LINES);
+    expect(report.rejected[0]).toEqual({
+      line: 6,
+      code: 'MALFORMED_INPUT',
+      message: 'ledger entry is not canonical JSON of an object ({ to })',
+    });
+    // A line that is an object from { to } still goes through the parser and says why.
+    expect(report.rejected[1]?.message).toMatch(/^ledger entry is not valid JSON/);
+    expect(report.duplicate).toBe(1_200);
+    expect(report.repeated).toHaveLength(LISTED_LINES);
+    expect(ledger.size).toBe(5);
+    expect(ledger.quarantined().length).toBeLessThanOrEqual(MAX_QUARANTINE);
   });
 });

@@ -11,12 +11,21 @@ import {
   type Equivocator,
   equivocatorsOf,
   newlyEquivocated,
+  type LedgerLines,
+  type LoadReport,
 } from '../../core/index.ts';
+import { OVERSIZED_EVIDENCE_BYTES } from '../../core/ledger/limits.ts';
+import { sha256Hex } from '../node-crypto.ts';
 import type { Command } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { shown } from '../terminal.ts';
 import { exists, readInput, writeAtomic } from '../io.ts';
-import { createLedgerFile, quarantineLines, withSignatureChecks } from '../ledger-file.ts';
+import {
+  createLedgerFile,
+  quarantineLines,
+  withSignatureChecks,
+  type EvidenceRecord,
+} from '../ledger-file.ts';
 import { POOL_THRESHOLD } from '../verify-pool.ts';
 import { signerFrom } from './create.ts';
 import { entriesSince } from '../../core/ledger/frontier.ts';
@@ -80,12 +89,14 @@ export const importCommand: Command = {
   positionals: 1,
   async run(values, [source = ''], context) {
     const path = ledgerPath(values);
-    const incoming = ledgerLines(await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import'));
+    const input = await readInput(source, MAX_LEDGER_FILE_BYTES, 'ledger import');
+    const incoming = ledgerLines(input);
     const signer = typeof values.key === 'string' ? await signerFrom(values.key) : undefined;
     const started = await startCopy(path, incoming.lines[0], incoming.tail);
     const { report, proofs, held, digest, liars } = await withLedger(
       values,
       async (ledger, time) => {
+        await refuseForeign(ledger.id, incoming.lines[0], source);
         const before = equivocatorsOf(ledger);
         const report = await withSignatureChecks(incoming.lines.length > POOL_THRESHOLD, (checks) =>
           admitLines(ledger, incoming.lines, { numbers: incoming.numbers, ...checks }),
@@ -105,19 +116,18 @@ export const importCommand: Command = {
       },
       context,
     );
-    const index = new Map(incoming.numbers.map((number, i) => [number, i]));
-    const rejected = report.rejected.map((r) => ({
-      ...r,
-      bytes: incoming.lines[index.get(r.line) ?? -1] ?? new Uint8Array(0),
-    }));
-    await quarantineLines(path, source, rejected);
+    const tornTail = incoming.tail;
+    await quarantineLines(path, source, evidence(input, incoming, report));
     const summary = {
       ok: true,
       created: started,
       admitted: report.admitted,
       duplicate: report.duplicate - (started ? 1 : 0),
       held,
+      // The first LISTED_LINES rejected lines; rejectedCount counts them all.
       rejected: report.rejected,
+      rejectedCount: report.rejectedCount,
+      tornTail,
       equivocationProofs: proofs,
       equivocators: liars,
       digest,
@@ -126,8 +136,13 @@ export const importCommand: Command = {
       ...(held > 0
         ? [`${held} held (kept in ${shown(path)}.held until what they wait for arrives)`]
         : []),
-      ...(rejected.length > 0
-        ? [`${rejected.length} rejected (kept in ${shown(path)}.quarantine)`]
+      ...(report.rejectedCount > 0
+        ? [`${report.rejectedCount} rejected (kept in ${shown(path)}.quarantine)`]
+        : []),
+      ...(tornTail > 0
+        ? [
+            `its last ${tornTail} bytes are not a complete line (no line break at the end), not imported (kept in ${shown(path)}.quarantine)`,
+          ]
         : []),
       ...(proofs > 0 ? [`${proofs} equivocation proof(s) published`] : []),
     ];
@@ -140,6 +155,58 @@ export const importCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * What an import keeps beside the ledger: each rejected line the report lists (the first
+ * LISTED_LINES), one record counting the rest with the source's SHA-256 (a file of a million
+ * junk lines is its own evidence, and must not cost a record a line each time it is imported),
+ * and the torn tail, if any, up to OVERSIZED_EVIDENCE_BYTES of it.
+ */
+function evidence(input: Uint8Array, incoming: LedgerLines, report: LoadReport): EvidenceRecord[] {
+  const index = new Map(incoming.numbers.map((number, i) => [number, i]));
+  const records: EvidenceRecord[] = report.rejected.map((r) => ({
+    ...r,
+    bytes: incoming.lines[index.get(r.line) ?? -1] ?? new Uint8Array(0),
+  }));
+  const unlisted = report.rejectedCount - report.rejected.length;
+  if (unlisted > 0)
+    records.push({
+      code: 'MALFORMED_INPUT',
+      message: `${unlisted} more rejected lines, not kept one by one: the source's SHA-256 is ${sha256Hex(input)}`,
+      bytes: new Uint8Array(0),
+    });
+  if (incoming.tail > 0)
+    records.push({
+      offset: input.length - incoming.tail,
+      code: 'MALFORMED_INPUT',
+      message: `an incomplete last line of ${incoming.tail} bytes (no line break at the end)`,
+      bytes: input.slice(input.length - incoming.tail).slice(0, OVERSIZED_EVIDENCE_BYTES),
+    });
+  return records;
+}
+
+/**
+ * An import of another ledger's file is refused whole: each of its lines would be rejected
+ * one by one as belonging elsewhere, which says the same thing a thousand times, backwards.
+ */
+async function refuseForeign(
+  id: string,
+  first: Uint8Array | undefined,
+  source: string,
+): Promise<void> {
+  if (first === undefined) return;
+  let genesis: string;
+  try {
+    genesis = (await Ledger.open(first)).id;
+  } catch {
+    return; // not a genesis: an export of new entries, or lines the validator will judge
+  }
+  if (genesis !== id)
+    reject(
+      'MALFORMED_INPUT',
+      `${shown(source)} is the file of another ledger (${genesis}), not of this one (${id}): nothing imported`,
+    );
+}
 
 /** A new copy of a ledger from an export or another copy: its first line must be a genesis. */
 async function startCopy(

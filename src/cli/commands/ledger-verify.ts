@@ -3,11 +3,28 @@
  * file as a whole: no torn last line, no repeated line, and still the log its own checkpoints
  * signed (core/ledger/log-check.ts).
  */
+import { LISTED_LINES } from '../../core/index.ts';
 import { inconsistentCheckpoints } from '../../core/ledger/log-check.ts';
 import type { Command } from '../context.ts';
 import { openLedgerFile } from '../ledger-file.ts';
 import { shown } from '../terminal.ts';
 import { ledgerOption, ledgerPath, out } from './ledger-common.ts';
+
+/** Rejected lines, and repeated ones, said one by one; the rest are counted (--json lists more). */
+const SHOWN_LINES = 50;
+
+/** "and 999,950 more rejected lines", when there are more than SHOWN_LINES. */
+function more(count: number, what: string, code = 'MALFORMED_INPUT'): [string, string, string][] {
+  if (count <= SHOWN_LINES) return [];
+  const listed = Math.min(count, LISTED_LINES).toLocaleString('en-US');
+  return [
+    [
+      code,
+      `ledger has ${what} lines`,
+      `and ${(count - SHOWN_LINES).toLocaleString('en-US')} more ${what} lines (${count.toLocaleString('en-US')} in all; --json lists the first ${listed})`,
+    ],
+  ];
+}
 
 export const verifyCommand: Command = {
   name: 'ledger verify',
@@ -20,33 +37,44 @@ export const verifyCommand: Command = {
     const malicious = [...ledger.registry().identities.values()]
       .filter((i) => i.malicious)
       .map((i) => i.did);
-    const { held, rejected, repeated, truncatedTail: tornTail } = report;
+    const { held, rejected, rejectedCount, repeated, truncatedTail: tornTail } = report;
+    const repeatedCount = report.duplicate;
     const checkpoints = await inconsistentCheckpoints(ledger);
     const summary = {
-      ok: rejected.length + held + tornTail + repeated.length + checkpoints.length === 0,
+      ok: rejectedCount + held + tornTail + repeatedCount + checkpoints.length === 0,
       ledger: ledger.id,
       entries: ledger.size,
       digest: await ledger.digest(),
       outOfStanding: ledger.outOfStanding().length,
       held,
+      // The first LISTED_LINES of each; the counts are of them all.
       rejected,
+      rejectedCount,
       tornTail,
       repeated,
+      repeatedCount,
       checkpoints,
       malicious,
     };
     // Each problem: its code, what stderr says about the file, and its line in the report.
+    // A file of junk lines is read in bounded memory, and said in a bounded number of lines.
     const problems: [string, string, string][] = [
-      ...rejected.map((r): [string, string, string] => [
-        r.code,
-        'ledger has rejected lines',
-        `line ${r.line}: ${r.code}: ${shown(r.message)}`,
-      ]),
-      ...repeated.map((r): [string, string, string] => [
-        'MALFORMED_INPUT',
-        'ledger repeats a line',
-        `line ${r.line} repeats entry ${r.id}`,
-      ]),
+      ...rejected
+        .slice(0, SHOWN_LINES)
+        .map((r): [string, string, string] => [
+          r.code,
+          'ledger has rejected lines',
+          `line ${r.line}: ${r.code}: ${shown(r.message)}`,
+        ]),
+      ...more(rejectedCount, 'rejected', rejected[0]?.code),
+      ...repeated
+        .slice(0, SHOWN_LINES)
+        .map((r): [string, string, string] => [
+          'MALFORMED_INPUT',
+          'ledger repeats a line',
+          `line ${r.line} repeats entry ${r.id}`,
+        ]),
+      ...more(repeatedCount, 'repeated', 'MALFORMED_INPUT'),
       ...checkpoints.map((c): [string, string, string] => [
         'INVALID_METADATA',
         'ledger does not match its own checkpoint',

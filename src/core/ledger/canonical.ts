@@ -142,6 +142,10 @@ function notCanonical(what: string): never {
 export function readCanonicalEntry(bytes: Uint8Array, what: string): CanonicalEntry {
   // Comparing strings is comparing bytes: the decoder is strict, and canonical text has no
   // lone surrogates (they do not serialize), so UTF-8 encoding is one-to-one on both sides.
+  // Canonical JSON of an object runs from `{` to `}`: anything else is refused before the
+  // decoder and the parser, each of which costs a thrown error on junk.
+  if (bytes[0] !== 0x7b || bytes[bytes.length - 1] !== 0x7d)
+    reject('MALFORMED_INPUT', `${what} is not canonical JSON of an object ({ to })`);
   const text = utf8Decode(bytes, what);
   const value = parseJson(text, what);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -22,13 +22,26 @@ export interface LoadReport {
   admitted: number;
   duplicate: number;
   held: number;
-  /** Lines the validator refused, by their line number in the file (1-based, blank lines counted). */
+  /**
+   * Lines the validator refused, by their line number in the file (1-based, blank lines
+   * counted): the first LISTED_LINES of them; `rejectedCount` counts them all.
+   */
   rejected: { line: number; code: string; message: string }[];
+  rejectedCount: number;
   /** Bytes after the last newline: a write cut short, ignored. */
   truncatedTail: number;
-  /** Lines that repeat an entry admitted before (normal in an import, a defect in a file). */
+  /**
+   * Lines that repeat an entry admitted before (normal in an import, a defect in a file): the
+   * first LISTED_LINES of them; `duplicate` counts them all.
+   */
   repeated: { line: number; id: string }[];
 }
+
+/**
+ * Rejected and repeated lines a report lists one by one; past these it only counts them. A
+ * file of a million junk lines would otherwise cost a record (and a line of output) each.
+ */
+export const LISTED_LINES = 1000;
 
 /** A file's non-blank lines, each with where it is. */
 export interface LedgerLines {
@@ -199,20 +212,28 @@ function readAhead(
 
 /** A report with nothing in it yet. */
 export function emptyLoadReport(): LoadReport {
-  return { admitted: 0, duplicate: 0, held: 0, rejected: [], truncatedTail: 0, repeated: [] };
+  return {
+    admitted: 0,
+    duplicate: 0,
+    held: 0,
+    rejected: [],
+    rejectedCount: 0,
+    truncatedTail: 0,
+    repeated: [],
+  };
 }
 
 /** Adds one line's admission outcome to a report (`line`: its number in the file). */
 export function tally(report: LoadReport, result: AdmitResult, line: number): void {
-  if (result.status === 'rejected')
-    report.rejected.push({
-      line,
-      code: result.code ?? 'MALFORMED_INPUT',
-      message: result.message ?? '',
-    });
-  else if (result.status === 'held') report.held++;
+  if (result.status === 'rejected') {
+    if (report.rejectedCount++ < LISTED_LINES)
+      report.rejected.push({
+        line,
+        code: result.code ?? 'MALFORMED_INPUT',
+        message: result.message ?? '',
+      });
+  } else if (result.status === 'held') report.held++;
   else if (result.status === 'duplicate') {
-    report.duplicate++;
-    report.repeated.push({ line, id: result.id ?? '' });
+    if (report.duplicate++ < LISTED_LINES) report.repeated.push({ line, id: result.id ?? '' });
   } else report.admitted += 1 + result.released.length;
 }

@@ -25,6 +25,14 @@ export interface QuarantineRecord {
 
 export class Quarantine {
   private readonly records = new Map<string, QuarantineRecord>();
+  /**
+   * Every record added, oldest first, from `first` on: what goes when over the bounds (one
+   * replaced by a newer record of its slot is skipped then). Not the Map's own order: starting
+   * an iteration of a Map walks past the slots deleted since it last grew, thousands of them
+   * per rejection once a flood of junk keeps it full.
+   */
+  private order: { slot: string; record: QuarantineRecord }[] = [];
+  private first = 0;
   private bytes = 0;
   private rejections = 0;
 
@@ -47,11 +55,24 @@ export class Quarantine {
     this.bytes -= this.records.get(slot)?.bytes.length ?? 0;
     this.records.delete(slot);
     this.records.set(slot, record);
+    this.order.push({ slot, record });
     this.bytes += kept.length;
-    for (const [oldest, old] of this.records) {
-      if (this.records.size <= MAX_QUARANTINE && this.bytes <= MAX_QUARANTINE_BYTES) break;
-      this.records.delete(oldest);
-      this.bytes -= old.bytes.length;
+    while (this.records.size > MAX_QUARANTINE || this.bytes > MAX_QUARANTINE_BYTES) {
+      const oldest = this.order[this.first++];
+      if (oldest === undefined) break;
+      if (this.records.get(oldest.slot) !== oldest.record) continue; // replaced since
+      this.records.delete(oldest.slot);
+      this.bytes -= oldest.record.bytes.length;
+    }
+    // Kept to about twice the records: the gone ones at the front, and the replaced ones.
+    if (this.order.length - this.first > 2 * this.records.size + 1024) {
+      this.order = this.order
+        .slice(this.first)
+        .filter(({ slot, record }) => this.records.get(slot) === record);
+      this.first = 0;
+    } else if (this.first > 1024 && this.first * 2 > this.order.length) {
+      this.order.splice(0, this.first);
+      this.first = 0;
     }
     return record;
   }

@@ -39,7 +39,11 @@ export function ImportStatus() {
     <Show when={teams.imports()}>
       {(state) => (
         <Show when={state().outcome} fallback={<ImportProgress state={state()} />}>
-          {(outcome) => <ImportReportView outcome={outcome()} />}
+          {(outcome) => (
+            <div data-testid="import-outcome" data-file={state().fileName}>
+              <ImportReportView outcome={outcome()} />
+            </div>
+          )}
         </Show>
       )}
     </Show>
@@ -70,7 +74,14 @@ function ImportReportView(props: { outcome: ImportOutcome }) {
         <div class="notice" role="status" data-testid="import-report">
           Imported: {formatCount(report().admitted)} new, {formatCount(report().duplicate)} already
           here, {formatCount(report().held)} waiting for earlier entries,{' '}
-          {formatCount(report().rejected.length)} refused.
+          {formatCount(report().rejectedCount)} refused.
+          <Show when={report().truncatedTail > 0}>
+            <p class="notice notice-review" data-testid="import-torn">
+              Its last {formatCount(report().truncatedTail)} bytes are not a complete line (no line
+              break at the end: a copy or a download cut short), so they were not imported. Take the
+              file again from where it came.
+            </p>
+          </Show>
           <For each={report().equivocators}>
             {(liar) => (
               <p class="notice notice-denied" role="alert" data-testid="import-equivocator">
@@ -90,6 +101,11 @@ function ImportReportView(props: { outcome: ImportOutcome }) {
                 )}
               </For>
             </ul>
+            <Show when={report().rejectedCount > 20}>
+              <p class="small muted">
+                and {formatCount(report().rejectedCount - 20)} more refused lines.
+              </p>
+            </Show>
           </Show>
         </div>
       )}
