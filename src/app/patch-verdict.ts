@@ -61,6 +61,8 @@ export interface PatchVerdict {
   signers: SignerRow[];
   /** Whether this device's key is registered (and so can attest, apply and record). */
   deviceRegistered: boolean;
+  /** This device registered on the team's ledger and was revoked there. */
+  deviceRevoked: boolean;
   events: DeviceEvent[];
   deviceState: DeviceState;
 }
@@ -171,6 +173,7 @@ function withoutLedger(check: BundleCheck): PatchVerdict {
     steps: [],
     signers: signerRows(check.signatures, undefined),
     deviceRegistered: false,
+    deviceRevoked: false,
     events: [],
     deviceState: undefined,
   };
@@ -195,6 +198,8 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
   const { ledger, policy } = team;
   const identities = ledger.registry().identities;
   const deviceRegistered = registered(identities, input.deviceDid);
+  const deviceRevoked =
+    input.deviceDid !== undefined && identities.get(input.deviceDid)?.revokedFrom !== undefined;
   const decide = policy.compiled === undefined ? noPolicy : policyDecider(policy.compiled, { now });
   // The verify worker checked the signatures already: a large bundle is not verified twice
   // on the page's thread (an apply verifies the bytes again).
@@ -223,6 +228,7 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
     steps: result.steps,
     signers: signerRows(check.signatures, identities, result.attesters ?? []),
     deviceRegistered,
+    deviceRevoked,
     events,
     deviceState: deviceStateOf(events),
   };

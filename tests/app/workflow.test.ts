@@ -246,6 +246,32 @@ describe('the patch workflow', () => {
     again.dispose();
   });
 
+  it('says a revoked device was revoked, not that it is in no team', async () => {
+    const app = start();
+    const { author, rita, open, admin } = await team(app);
+    const b = await bundles(author, rita);
+    const item = await app.inbox.open(fileOf('plain.json', b.plain));
+    expect(await verdictOf(app, item.key)).toMatchObject({
+      deviceRegistered: true,
+      deviceRevoked: false,
+    });
+    // This device, the founding admin of a threshold-1 team, revokes itself from its next entry.
+    const next = (open.ledger.head(admin.did)?.seq ?? 0) + 1;
+    await open.ledger.append(
+      admin,
+      'revoke',
+      { subject: admin.did, from: next, reason: 'lost' },
+      T,
+    );
+    await open.settle();
+    await until(
+      () => (app.workflow.verdict(item.key)?.deviceRevoked === true ? true : undefined),
+      'the verdict of a revoked device',
+    );
+    expect(app.workflow.verdict(item.key)).toMatchObject({ deviceRegistered: false });
+    app.dispose();
+  });
+
   it('attests in one step with the device key', async () => {
     const app = start();
     const { author, rita, open } = await team(app);

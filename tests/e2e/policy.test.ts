@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { buildPolicyTeam, type PolicyTeam } from '../helpers/policy-team.ts';
+import { buildPolicyTeam, POLICY_V1, type PolicyTeam } from '../helpers/policy-team.ts';
 import { expectAccessible } from './accessibility.ts';
 import { joinWithLedgerFile } from './join.ts';
 import {
@@ -146,6 +146,20 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     expect(await name.inputValue()).toBe('Plant policy, two reviews');
     expect(await page.getByLabel('How many').inputValue()).toBe('2');
     expect(await aside.count()).toBe(0);
+  });
+
+  it('offers nothing to publish while the draft is the policy in force', async () => {
+    await page.getByRole('tab', { name: 'JSON' }).click();
+    const json = page.getByLabel('Policy as JSON');
+    const edited = await json.inputValue();
+    await json.fill(JSON.stringify(POLICY_V1, null, 2));
+    await expect
+      .poll(() => page.getByTestId('publish-blocked').textContent())
+      .toBe('This draft is the policy in force: start from it to make the next version.');
+    expect(await publishButton(page).isDisabled()).toBe(true);
+    await json.fill(edited);
+    await page.getByRole('tab', { name: 'Form' }).click();
+    await expect.poll(() => publishButton(page).isDisabled()).toBe(false);
   });
 
   it('shows a JSON syntax error at its line and column, and the form takes no edits then', async () => {

@@ -119,8 +119,19 @@ export function ActPanel(props: { patchKey: string; verdict: PatchVerdict }) {
         when={props.verdict.deviceRegistered}
         fallback={
           <p class="notice" data-testid="act-unavailable">
-            This device is not a registered member of a team, so it cannot attest or apply: open the{' '}
-            <a href="#/team">Team</a> page to found or join one.
+            <Show
+              when={props.verdict.deviceRevoked}
+              fallback={
+                <>
+                  This device is not a registered member of a team, so it cannot attest or apply:
+                  open the <a href="#/team">Team</a> page to found or join one.
+                </>
+              }
+            >
+              This device was revoked in this team, so it cannot attest or apply here, and what it
+              signs no longer counts. An admin of the team can say why (the{' '}
+              <a href="#/team">Team</a> page lists them).
+            </Show>
           </p>
         }
       >

@@ -53,7 +53,14 @@ export function PublishPanel(props: { service: PolicyService }) {
     if (c.celPending) return 'Checking the CEL conditions…';
     if (c.errors > 0)
       return `The draft has ${c.errors} problem${c.errors === 1 ? '' : 's'}: fix them first.`;
+    if (inForce())
+      return 'This draft is the policy in force: start from it to make the next version.';
     return undefined;
+  };
+  // Publishing the policy in force again would add nothing (it is in force already).
+  const inForce = () => {
+    const hash = valid()?.hash;
+    return hash !== undefined && hash === props.service.standing()?.current?.hash;
   };
   const busy = () => props.service.publishing().kind === 'publishing';
   const last = () => {
@@ -81,7 +88,7 @@ export function PublishPanel(props: { service: PolicyService }) {
         <button
           type="button"
           class="button"
-          disabled={right()?.allowed !== true || valid() === undefined || busy()}
+          disabled={right()?.allowed !== true || valid() === undefined || inForce() || busy()}
           onClick={() => void props.service.publish()}
         >
           {busy()
