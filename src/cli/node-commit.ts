@@ -36,6 +36,7 @@ import {
   type JournalOp,
 } from '../core/diff/journal.ts';
 import type { PendingCommit, RecoveryOutcome, Tree } from '../core/diff/tree.ts';
+import { keptMode, newFileMode } from './file-modes.ts';
 import { lstatOrUndefined, syncAll } from './node-fs.ts';
 import {
   createTxn,
@@ -132,10 +133,29 @@ export function makeNodeCommits(
     opsToReplay(journal, stagedBlobs, tree.probe);
 
   /**
+   * The mode and owner a written file gets: those of the file it keeps (itself when modified,
+   * the source of a rename or copy) with the diff's executable bit (file-modes.ts), read before
+   * anything moves; a new file's mode otherwise. Staged files carry them, so a rename into place
+   * and a recovery's roll forward give the same; the journal needs no field for them.
+   */
+  function keptAttributes(keeps: string | undefined, executable: boolean) {
+    const info = keeps === undefined ? undefined : lstatOrUndefined(tree.locate(keeps));
+    if (info === undefined || !info.isFile()) return { mode: newFileMode(executable) };
+    return {
+      mode: keptMode(info.mode, executable),
+      owner: { uid: info.uid, gid: info.gid },
+    };
+  }
+
+  /**
    * Steps 1 and 2: every new file staged, the journal naming each one's SHA-256 written, and
    * all of it made durable in one round; its end is the commit point.
    */
-  async function stageAndJournal(ops: readonly JournalOp[], blobs: Map<string, Uint8Array>) {
+  async function stageAndJournal(
+    ops: readonly JournalOp[],
+    blobs: Map<string, Uint8Array>,
+    keeps: ReadonlyMap<string, string>,
+  ) {
     createTxn(paths, inspectTxn(paths));
     const staged: string[] = [];
     const summed = ops.map((op) => {
@@ -143,7 +163,8 @@ export function makeNodeCommits(
       const file = join(paths.staged, op.blob);
       const content = blobs.get(op.blob) ?? new Uint8Array();
       mark(`stage ${op.path}`);
-      writeNewFile(file, content, op.executable ? 0o755 : 0o644);
+      const kept = keptAttributes(keeps.get(op.path), op.executable);
+      writeNewFile(file, content, kept.mode, kept.owner);
       staged.push(file);
       return { ...op, sha256: sha256Hex(content) };
     });
@@ -173,8 +194,12 @@ export function makeNodeCommits(
         throw new Error('an interrupted commit is pending in this directory: recover() first');
       const { ops, blobs } = planCommit(changes);
       await checkCommit(tree.probe, ops);
+      const keeps = new Map<string, string>();
+      for (const change of changes)
+        if (change.action === 'write' && change.keeps !== undefined)
+          keeps.set(change.path, change.keeps);
       step = 0;
-      await stageAndJournal(ops, blobs);
+      await stageAndJournal(ops, blobs, keeps);
       await replayWithRetry(ops);
     },
     async recover(): Promise<RecoveryOutcome> {

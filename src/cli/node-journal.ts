@@ -12,6 +12,7 @@ import {
   closeSync,
   constants,
   fchmodSync,
+  fchownSync,
   fstatSync,
   mkdirSync,
   openSync,
@@ -32,6 +33,7 @@ import {
   TXN_DIR,
   type StagedKind,
 } from '../core/diff/journal.ts';
+import { modeForOwner } from './file-modes.ts';
 import { lstatOrUndefined } from './node-fs.ts';
 
 export interface TxnPaths {
@@ -133,13 +135,54 @@ export function readStaged(
   return { content: bytes, executable: (mode & 0o100) !== 0 };
 }
 
-/** Creates a new file (never through a symlink, never over anything) with exactly `mode`. */
-export function writeNewFile(path: string, content: Uint8Array, mode: number): void {
+/** The owner and group a staged file is to keep (those of the file it replaces). */
+export interface FileOwner {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Gives the open file `owner` where the process may: root may set both, the file's owner its
+ * group when they are a member of it. Says which of the two the file has now.
+ */
+function keepOwner(fd: number, owner: FileOwner): { uid: boolean; gid: boolean } {
+  const now = fstatSync(fd);
+  if (now.uid === owner.uid && now.gid === owner.gid) return { uid: true, gid: true };
+  for (const [uid, gid] of [
+    [owner.uid, owner.gid],
+    [-1, owner.gid],
+  ] as const) {
+    try {
+      fchownSync(fd, uid, gid);
+      return { uid: uid !== -1 || now.uid === owner.uid, gid: true };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EPERM' && code !== 'EINVAL') throw error; // EINVAL: an id this system lacks
+    }
+  }
+  return { uid: now.uid === owner.uid, gid: false };
+}
+
+/**
+ * Creates a new file (never through a symlink, never over anything) with exactly `mode`, and,
+ * when given, the owner and group of the file it replaces (as far as the process may give
+ * them: modeForOwner). It is created readable by its creator only and given its mode last, so
+ * a private file's bytes are never readable by others, not even for an instant.
+ */
+export function writeNewFile(
+  path: string,
+  content: Uint8Array,
+  mode: number,
+  owner?: FileOwner,
+): void {
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const fd = openSync(path, flags, mode);
+  const fd = openSync(path, flags, 0o600);
   try {
     for (let at = 0; at < content.length;) at += writeSync(fd, content, at);
-    fchmodSync(fd, mode); // the umask may have cleared bits of `mode`
+    const final = owner === undefined ? mode : modeForOwner(mode, keepOwner(fd, owner));
+    // After fchown, which clears set-user-ID and set-group-ID; the umask may have cleared
+    // bits of the mode given to open, which fchmod does not apply.
+    fchmodSync(fd, final);
   } finally {
     closeSync(fd);
   }

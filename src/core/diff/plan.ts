@@ -24,6 +24,8 @@ export type PlacedHunk = HunkPlacement & { path: string };
 export interface FileState {
   content: Uint8Array;
   executable: boolean;
+  /** The tree's file whose mode and owner it keeps (`TreeChange`); absent for a new file. */
+  keeps?: string;
 }
 
 /** The in-memory state of the files a diff touches, overlaid on the tree (null: deleted). */
@@ -81,7 +83,7 @@ async function fromTree(tree: Tree, plan: Planning, entries: Map<string, TreeEnt
   if (content.length > MAX_FILE_BYTES)
     reject('TOO_LARGE', `${path}: larger than ${MAX_FILE_BYTES} bytes`);
   plan.reads.set(path, content);
-  return { content, executable: entry.executable };
+  return { content, executable: entry.executable, keeps: path };
 }
 
 function modeBit(mode: string | undefined, fallback: boolean): boolean {
@@ -219,7 +221,10 @@ async function planFile(
     if (applied.content.length > MAX_FILE_BYTES)
       reject('TOO_LARGE', `${name}: result larger than ${MAX_FILE_BYTES} bytes`);
     const executable = modeBit(file.newMode, source?.executable ?? false);
-    change(plan, file.newPath ?? name, { content: applied.content, executable });
+    const state: FileState = { content: applied.content, executable };
+    // A modified, renamed or copied file keeps the mode and owner of the file it came from.
+    if (source?.keeps !== undefined) state.keeps = source.keeps;
+    change(plan, file.newPath ?? name, state);
     if (file.kind === 'rename' && file.oldPath !== null) change(plan, file.oldPath, null);
   }
   const result: FileResult = { path: name, kind };
@@ -263,7 +268,14 @@ export function changesOf(overlay: Overlay, entries: Map<string, TreeEntry>): Tr
       if (entries.has(path)) changes.push({ action: 'delete', path });
     } else {
       total += state.content.length;
-      changes.push({ action: 'write', path, content: state.content, executable: state.executable });
+      const { content, executable, keeps } = state;
+      changes.push({
+        action: 'write',
+        path,
+        content,
+        executable,
+        ...(keeps !== undefined ? { keeps } : {}),
+      });
     }
   }
   if (total > MAX_WRITE_BYTES)

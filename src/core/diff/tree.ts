@@ -21,7 +21,18 @@ export interface TreeEntry {
 }
 
 export type TreeChange =
-  | { action: 'write'; path: string; content: Uint8Array; executable: boolean }
+  | {
+      action: 'write';
+      path: string;
+      content: Uint8Array;
+      executable: boolean;
+      /**
+       * The file in the tree whose permission bits and owner the written file keeps: the file
+       * itself when modified, the source of a rename or copy; absent for a new file. Trees with
+       * modes (the Node directory) keep them as GNU patch does; the others ignore it.
+       */
+      keeps?: string;
+    }
   | { action: 'delete'; path: string };
 
 export type RecoveryOutcome = 'none' | 'rolled-forward' | 'discarded';
