@@ -5,8 +5,13 @@
  * The signature is checked before the payload is parsed (DSSE protocol.md, "Verify"). All
  * input here is attacker-controlled: every failure is a coded result, never an exception.
  */
-import { fromBase64, utf8Decode, utf8Encode } from '../encoding/bytes.ts';
-import { canonicalJson, parseCanonicalJson, parseJson } from '../encoding/canonical-json.ts';
+import { fromBase64, toBase64, utf8Decode, utf8Encode } from '../encoding/bytes.ts';
+import {
+  canonicalJson,
+  parseCanonicalJson,
+  parseJson,
+  parseUnambiguousJson,
+} from '../encoding/canonical-json.ts';
 import type { Ed25519Backend } from '../crypto/ed25519.ts';
 import { publicKeyFromDid } from '../crypto/did-key.ts';
 import { sha256Hex } from '../crypto/hash.ts';
@@ -33,14 +38,37 @@ export interface VerifyOptions {
   backend?: Ed25519Backend;
 }
 
-/** Size, UTF-8, JSON and schema checks; `MALFORMED_INPUT` or `TOO_LARGE` on failure. */
+/**
+ * One spelling per envelope: the signature and payload are outside what is signed, so another
+ * spelling of either (URL-safe or unpadded base64, which DSSE lets a verifier accept) would be
+ * other bytes for one signed content. The schema allows the standard alphabet only; this adds
+ * whole 4-character quanta, and for the signature, zero trailing bits (the payload's are checked
+ * when it is decoded, before its signature). Same rule and code as a ledger entry's signature.
+ */
+function checkSpelling(envelope: Envelope, which: string): void {
+  if (envelope.payload.length % 4 !== 0)
+    reject('MALFORMED_INPUT', `${which} payload must be standard, padded base64`);
+  for (const { sig } of envelope.signatures)
+    if (sig.length % 4 !== 0 || toBase64(fromBase64(sig, `${which} signature`)) !== sig)
+      reject('MALFORMED_INPUT', `${which} signature must be standard, padded base64`);
+}
+
+/**
+ * Size, UTF-8, JSON (no member named twice in an object: readers could take either value),
+ * schema and base64 spelling checks; `MALFORMED_INPUT` or `TOO_LARGE` on failure.
+ */
 export function readBundle(bytes: Uint8Array): Bundle {
   if (bytes.length > MAX_BUNDLE_BYTES) {
     reject('TOO_LARGE', `bundle is ${bytes.length} bytes; the limit is ${MAX_BUNDLE_BYTES}`);
   }
-  const value = parseJson(utf8Decode(bytes, 'bundle'), 'bundle');
+  const value = parseUnambiguousJson(utf8Decode(bytes, 'bundle'), 'bundle');
   assertSchema('bundle', value, 'MALFORMED_INPUT', 'bundle');
-  return value as Bundle;
+  const bundle = value as Bundle;
+  checkSpelling(bundle.envelope, 'the author envelope');
+  bundle.attestation_signatures.forEach((envelope, i) =>
+    checkSpelling(envelope, `attestation ${i + 1}`),
+  );
+  return bundle;
 }
 
 interface SignedPayload {

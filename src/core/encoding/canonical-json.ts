@@ -7,6 +7,7 @@
 import canonicalize from 'canonicalize';
 import { reject } from '../errors.ts';
 import { utf8Decode, utf8Encode, bytesEqual } from './bytes.ts';
+import { pointerText, repeatedMember } from './json-members.ts';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -33,6 +34,25 @@ export function parseJson(text: string, what = 'input'): unknown {
     const detail = cause instanceof Error ? cause.message : String(cause);
     return reject('MALFORMED_INPUT', `${what} is not valid JSON (${detail})`);
   }
+}
+
+/**
+ * `parseJson` for text every reader must read alike: an object that names a member twice
+ * (json-members.ts) is `MALFORMED_INPUT`, naming the member and the object.
+ */
+export function parseUnambiguousJson(text: string, what = 'input'): unknown {
+  const value = parseJson(text, what);
+  const repeated = repeatedMember(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  if (repeated !== undefined) {
+    const { name, path } = repeated;
+    const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
+    const where = path.length === 0 ? 'the top-level object' : `the object at ${pointerText(path)}`;
+    reject(
+      'MALFORMED_INPUT',
+      `${what} names the member ${shown} twice in ${where}; readers could take either value`,
+    );
+  }
+  return value;
 }
 
 /**
