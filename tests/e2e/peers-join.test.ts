@@ -119,6 +119,22 @@ describeBrowser('join a team over the network (Chromium, two profiles, loopback 
     },
   );
 
+  needsNetns(
+    'opening the invitation again as a member offers the team, not a second join',
+    async () => {
+      await b.goto(invitation);
+      const member = b.getByTestId('invitation-member');
+      await member.waitFor();
+      expect(await member.getByRole('heading').textContent()).toBe(
+        `This device is already in “${TEAM}”`,
+      );
+      expect(await b.getByRole('button', { name: 'Join this team' }).count()).toBe(0);
+      await member.getByRole('button', { name: `Open “${TEAM}”` }).click();
+      await b.getByTestId('team-title').waitFor(LONG);
+      expect(await b.getByTestId('my-standing').getAttribute('data-standing')).toBe('active');
+    },
+  );
+
   needsNetns('shows the room, its signaling server and the other device by name', async () => {
     await go(a, 'Peers');
     const room = a.getByTestId('room');

@@ -101,6 +101,10 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
       'pass',
       'pass',
     ]);
+    // Three rules written in the policy, and the engine's own about failing verdicts.
+    expect(await page.locator('details.rules > summary').textContent()).toBe(
+      'Every rule of the policy (3, and 1 built in; 0 not passing)',
+    );
     expect(await page.getByTestId('meta-author-name').textContent()).toBe('Ada');
     const rita = page.locator('[data-testid="signature-row"][data-role="reviewer"]');
     expect(await rita.getByTestId('signature-name').textContent()).toBe('Rita');
@@ -214,7 +218,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await result.getAttribute('data-status')).toBe('dry-run');
     expect(await result.getByTestId('act-files').textContent()).toContain('app.conf — modify');
     expect(await result.getByTestId('act-hunk').allTextContents()).toEqual([
-      'hunk 1 at line 1, where it said',
+      'hunk 1 at line 1, where the diff said',
     ]);
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
     await shoot(page, 'patch-dry-run');

@@ -8,6 +8,7 @@ import { useLocation, useNavigate } from '@solidjs/router';
 import { createSignal, For, Match, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { readInvitation, type Invitation } from '../../../core/ledger/invitation.ts';
+import type { Membership } from '../../../app/team.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 
 function JoinForm(props: { invitation: Invitation }) {
@@ -73,8 +74,34 @@ function JoinForm(props: { invitation: Invitation }) {
   );
 }
 
+/** A member opening its team's invitation again: nothing to join, the team to open instead. */
+function AlreadyIn(props: { membership: Membership }) {
+  const { teams } = useServices();
+  const navigate = useNavigate();
+  const open = async () => {
+    await teams.choose(props.membership.ledgerId);
+    navigate('/team');
+  };
+  const name = () => (props.membership.name === '' ? 'this team' : `“${props.membership.name}”`);
+  return (
+    <section class="panel stack" data-testid="invitation-member">
+      <h2>This device is already in {name()}</h2>
+      <p>
+        The invitation is for a team this device joined or founded: there is nothing to join again.
+      </p>
+      <div>
+        <button type="button" class="button" onClick={() => void open()}>
+          Open {name()}
+        </button>
+      </div>
+    </section>
+  );
+}
+
 export default function JoinPage() {
   const location = useLocation();
+  const { teams } = useServices();
+  const held = (ledgerId: string) => teams.memberships().find((m) => m.ledgerId === ledgerId);
   const read = () => readInvitation(location.search);
   return (
     <section class="page" aria-labelledby="join-title">
@@ -88,7 +115,14 @@ export default function JoinPage() {
             return r.ok ? r.invitation : undefined;
           })()}
         >
-          {(invitation) => <JoinForm invitation={invitation()} />}
+          {(invitation) => (
+            <Show
+              when={held(invitation().ledgerId)}
+              fallback={<JoinForm invitation={invitation()} />}
+            >
+              {(membership) => <AlreadyIn membership={membership()} />}
+            </Show>
+          )}
         </Match>
         <Match
           when={(() => {

@@ -66,7 +66,7 @@ function ChangedFiles(props: { files: readonly FileRow[]; hunks: readonly HunkRo
                     <li data-testid="act-hunk">
                       hunk {hunk.hunk} at line {hunk.line}
                       {hunk.offset === 0
-                        ? ', where it said'
+                        ? ', where the diff said'
                         : `, offset ${hunk.offset > 0 ? '+' : ''}${hunk.offset}`}
                       {hunk.fuzz > 0 ? `, fuzz ${hunk.fuzz}` : ''}
                     </li>

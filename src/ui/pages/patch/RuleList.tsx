@@ -69,12 +69,19 @@ function RuleItem(props: { rule: RuleRow }) {
 
 export function RuleList(props: { verdict: PatchVerdict }) {
   const failing = () => props.verdict.rules.filter((r) => r.outcome !== 'pass').length;
+  // The engine adds a rule the policy does not write (a registered reviewer's `fail` denies,
+  // id "implicit:…"): counted apart, so the count matches the rules the policy lists.
+  const builtIn = () => props.verdict.rules.filter((r) => r.id.startsWith('implicit:')).length;
+  const count = () => {
+    const written = props.verdict.rules.length - builtIn();
+    return builtIn() > 0 ? `${written}, and ${builtIn()} built in` : `${written}`;
+  };
   return (
     <>
       <Show when={props.verdict.rules.length > 0}>
         <details class="rules" open={failing() > 0}>
           <summary>
-            Every rule of the policy ({props.verdict.rules.length}, {failing()} not passing)
+            Every rule of the policy ({count()}; {failing()} not passing)
           </summary>
           <ul class="rule-list">
             <For each={props.verdict.rules}>{(rule) => <RuleItem rule={rule} />}</For>

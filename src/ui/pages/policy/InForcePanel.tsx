@@ -68,8 +68,10 @@ export function InForcePanel(props: {
         when={s().current}
         fallback={
           <p class="notice notice-review">
-            No policy is in force: every patch is denied until {s().threshold} of the team’s admins
-            publish the same policy.
+            No policy is in force: every patch is denied until{' '}
+            {s().threshold === 1
+              ? 'one of the team’s admins publishes a policy.'
+              : `${s().threshold} of the team’s admins publish the same policy.`}
           </p>
         }
       >

@@ -86,8 +86,9 @@ export function MemberList(props: { team: OpenTeam; me: string; myName: string }
       </h2>
       <Show when={admin() && pending() > 0}>
         <p class="notice notice-review" data-testid="pending-notice">
-          {pending() === 1 ? '1 device asks' : `${pending()} devices ask`} to join: check who it is,
-          then endorse it with a role.
+          {pending() === 1
+            ? '1 device asks to join: check who it is, then endorse it with a role.'
+            : `${pending()} devices ask to join: check who each one is, then endorse it with a role.`}
         </p>
       </Show>
       <ul class="members">
