@@ -17,8 +17,10 @@ import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import { storageFailure } from './persistence.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
+import { deleteLedgerStore } from '../storage/ledger-db.ts';
 import {
   chooseCurrent,
+  forgetMembership,
   readMemberships,
   saveMembership,
   type Membership,
@@ -59,6 +61,13 @@ export interface TeamService {
   found(name: string): Promise<ActionResult>;
   join(invitation: Invitation): Promise<ActionResult>;
   choose(ledgerId: string): Promise<void>;
+  /**
+   * Forgets a team on this device: its membership and this device's copy of its ledger go
+   * (other devices and files keep theirs). The current team is closed first and the oldest other
+   * one opened. `blocked` is true when another tab still holds the ledger open: its copy goes
+   * once that tab closes it.
+   */
+  forget(ledgerId: string): Promise<ActionResult & { blocked?: boolean }>;
   /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
   importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
   /** The link that invites a device into the current team. */
@@ -244,6 +253,32 @@ class Teams {
     }
   }
 
+  async forget(ledgerId: string): Promise<ActionResult & { blocked?: boolean }> {
+    try {
+      const wasCurrent = this.current()?.ledgerId === ledgerId;
+      if (wasCurrent) {
+        this.opening++; // an open under way closes what it opens
+        const now = this.phase();
+        if (now.kind === 'open') await now.team.close();
+        this.sync.follow(undefined);
+        this.setPhase({ kind: 'none' });
+      }
+      await forgetMembership(ledgerId);
+      let blocked = false;
+      const deleted = deleteLedgerStore(ledgerId, () => (blocked = true));
+      // Deleted, or blocked by another tab: then it goes when that tab lets go, not now.
+      await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      void deleted.catch((error: unknown) =>
+        console.error('patchtrail: could not delete a forgotten ledger', error),
+      );
+      if (wasCurrent) await this.start();
+      else this.setMemberships((await readMemberships()).memberships);
+      return { ok: true, blocked };
+    } catch (error) {
+      return failed(error);
+    }
+  }
+
   async choose(ledgerId: string, again = false): Promise<void> {
     const chosen = this.memberships().find((m) => m.ledgerId === ledgerId);
     if (chosen === undefined || (!again && chosen.ledgerId === this.current()?.ledgerId)) return;
@@ -289,6 +324,7 @@ export function createTeams(
     found: (name) => teams.found(name),
     join: (invitation) => teams.join(invitation),
     choose: (ledgerId) => teams.choose(ledgerId),
+    forget: (ledgerId) => teams.forget(ledgerId),
     // A ledger file is a sync by hand: it writes the store, so an update waits for it.
     importFile: (file) =>
       busy.run('sync', `importing ${file.name}`, async () => {

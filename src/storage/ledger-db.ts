@@ -46,9 +46,12 @@ export function ledgerStoreName(ledgerId: string): string {
   return `patchtrail-ledger:${ledgerId}`;
 }
 
-/** Deletes a ledger's store (waits while another tab holds it open). */
-export async function deleteLedgerStore(ledgerId: string): Promise<void> {
-  await deleteDB(ledgerStoreName(ledgerId));
+/**
+ * Deletes a ledger's store. While another tab holds it open the deletion waits for that tab to
+ * close it: `onBlocked` hears of that (the promise resolves only once it is deleted).
+ */
+export async function deleteLedgerStore(ledgerId: string, onBlocked?: () => void): Promise<void> {
+  await deleteDB(ledgerStoreName(ledgerId), onBlocked === undefined ? {} : { blocked: onBlocked });
 }
 
 /** Whether the database still has version-1 stores (empty or not). */

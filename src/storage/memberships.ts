@@ -91,6 +91,21 @@ export function saveMembership(membership: Membership): Promise<void> {
   });
 }
 
+/**
+ * Forgets a team on this device: its membership goes, and it stops being the current team (the
+ * oldest other one is current then, as readMemberships picks it). Its ledger store is
+ * deleteLedgerStore's to remove.
+ */
+export function forgetMembership(ledgerId: string): Promise<void> {
+  return withDb(async (db) => {
+    const tx = db.transaction(['memberships', 'settings'], 'readwrite');
+    await tx.objectStore('memberships').delete(ledgerId);
+    const current = await tx.objectStore('settings').get(CURRENT);
+    if (current?.value === ledgerId) await tx.objectStore('settings').delete(CURRENT);
+    await tx.done;
+  });
+}
+
 /** Makes another held team the current one. */
 export function chooseCurrent(ledgerId: string): Promise<void> {
   return withDb(async (db) => {

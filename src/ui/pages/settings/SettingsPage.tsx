@@ -4,7 +4,7 @@
  * device holds, and the app's version and offline copy.
  */
 import { A } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { currentTheme, setTheme, type Theme } from '../../../app/theme.ts';
 import { Did } from '../../components/CopyButton.tsx';
@@ -13,6 +13,7 @@ import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 import { PasskeysPanel } from './PasskeysPanel.tsx';
 import { AppPanel } from './AppPanel.tsx';
 import { StoragePanel } from './StoragePanel.tsx';
+import { TeamsPanel } from './TeamsPanel.tsx';
 import { PeerSettingsSection } from './PeerSettingsForm.tsx';
 import './settings.css';
 
@@ -100,26 +101,7 @@ export default function SettingsPage() {
         </select>
       </section>
       <PeerSettingsSection />
-      <section class="panel stack" aria-labelledby="teams-title">
-        <h2 id="teams-title">Teams on this device</h2>
-        <Show
-          when={teams.memberships().length > 0}
-          fallback={<p class="muted">None yet: found or join one on the Team page.</p>}
-        >
-          <ul class="plain-list">
-            <For each={teams.memberships()}>
-              {(m) => (
-                <li>
-                  <strong class="clamp-2">{m.name === '' ? 'Unnamed team' : m.name}</strong>{' '}
-                  <span class="muted small">
-                    {m.origin === 'founder' ? 'founded here' : 'joined by invitation'}
-                  </span>
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-      </section>
+      <TeamsPanel />
       <AppPanel />
       <section class="panel stack" aria-labelledby="kiosk-title">
         <h2 id="kiosk-title">Kiosk mode</h2>

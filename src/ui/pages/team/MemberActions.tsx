@@ -86,7 +86,7 @@ export function RevokeDialog(props: {
       open={props.open}
       onOpenChange={props.onOpenChange}
       title={`Revoke ${inlineName(props.member.name)}`}
-      description="From its next entry on, nothing this device signs counts in this team. What it signed before stays. Use it for a lost or compromised device."
+      description="From its next entry on, nothing this device signs counts in this team. What it signed before stays. Use it for a lost or compromised device. It keeps the room's secret, so it can still read what the team syncs: to shut it out, start a new team and invite the others again."
       submitLabel="Revoke"
       danger
       onSubmit={async () => {
