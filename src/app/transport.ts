@@ -32,6 +32,7 @@ export function syncStateOf(
   since: number,
   now: number,
   offlineAfterMs: number,
+  online = globalThis.navigator?.onLine !== false,
 ): SyncState {
   const live = state.peers.filter((p) => p.connected);
   const heard = live.map((p) => p.lastHeard ?? 0).filter((t) => t > 0);
@@ -48,6 +49,8 @@ export function syncStateOf(
     };
   if (state.signaling.length === 0 && state.relay === undefined)
     return { kind: 'connected', peers: 0 }; // tabs only: nothing to wait for
+  // The browser knows it has no network at all: say so now, not after the wait.
+  if (!online) return { kind: 'offline' };
   return now - since >= offlineAfterMs ? { kind: 'offline' } : { kind: 'connecting' };
 }
 

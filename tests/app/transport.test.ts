@@ -38,6 +38,26 @@ describe('sync state for the top bar', () => {
     });
   });
 
+  it('says offline at once when the browser has no network, connecting for a while otherwise', () => {
+    const state: PeersState = {
+      ...base,
+      signaling: [{ url: 'ws://127.0.0.1:4173/signal', connected: false }],
+      peers: [],
+    };
+    expect(syncStateOf(state, 0, 2_000, 10_000, true)).toEqual({ kind: 'connecting' });
+    expect(syncStateOf(state, 0, 2_000, 10_000, false)).toEqual({ kind: 'offline' });
+    expect(syncStateOf(state, 0, 12_000, 10_000, true)).toEqual({ kind: 'offline' });
+    // A tab of the same browser still counts as a peer with the network off.
+    const tab = {
+      ...state,
+      peers: [{ id: 't', via: 'tab' as const, connected: true, synced: true }],
+    };
+    expect(syncStateOf(tab, 0, 2_000, 10_000, false)).toMatchObject({
+      kind: 'connected',
+      peers: 1,
+    });
+  });
+
   it('carries the checking of a large change from peers into the state, paired links counted in', () => {
     const state: PeersState = {
       ...base,
