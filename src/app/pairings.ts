@@ -158,6 +158,12 @@ export function createPairings(
     async accept(text) {
       const code = text.replace(/\s+/g, '');
       try {
+        // This device's own offer, pasted back: answering it would pair the device with itself
+        // and drop the offer the other device is to read.
+        if (offered !== undefined && code === offered.code.replace(/\s+/g, ''))
+          throw new Error(
+            'that is this device’s own offer: read the code the other device shows instead',
+          );
         if (code.startsWith('PT1:a:')) await complete(code);
         else await answer(code);
       } catch (error) {

@@ -76,4 +76,25 @@ describe('pairing steps on the Peers screen', () => {
     expect(service.links().map((l) => l.status)).toEqual(['closed']);
     dispose();
   });
+
+  it('refuses its own offer pasted back, makes no link, and still completes with the real answer', async () => {
+    const { service, dispose } = await pairings();
+    await service.offer();
+    await until(service, 'offering');
+    const step = service.step();
+    const own = step.kind === 'offering' ? step.code : '';
+    const pc = FakePeerConnection.last as FakePeerConnection;
+    await service.accept(`  ${own}\n`);
+    await until(service, 'failed');
+    const failed = service.step();
+    expect(failed.kind === 'failed' && failed.message).toBe(
+      'that is this device’s own offer: read the code the other device shows instead',
+    );
+    expect(service.links()).toEqual([]);
+    await service.accept(await encodePairingCode('answer', FAKE_SDP));
+    await until(service, 'linking');
+    pc.channel.opened();
+    await until(service, 'paired');
+    dispose();
+  });
 });
