@@ -63,6 +63,8 @@ export interface PatchVerdict {
   deviceRegistered: boolean;
   /** This device registered on the team's ledger and was revoked there. */
   deviceRevoked: boolean;
+  /** The roles this device holds with a stake above 0 (what role rules count). */
+  deviceRoles: string[];
   events: DeviceEvent[];
   deviceState: DeviceState;
 }
@@ -174,6 +176,7 @@ function withoutLedger(check: BundleCheck): PatchVerdict {
     signers: signerRows(check.signatures, undefined),
     deviceRegistered: false,
     deviceRevoked: false,
+    deviceRoles: [],
     events: [],
     deviceState: undefined,
   };
@@ -198,8 +201,12 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
   const { ledger, policy } = team;
   const identities = ledger.registry().identities;
   const deviceRegistered = registered(identities, input.deviceDid);
-  const deviceRevoked =
-    input.deviceDid !== undefined && identities.get(input.deviceDid)?.revokedFrom !== undefined;
+  const mine = input.deviceDid === undefined ? undefined : identities.get(input.deviceDid);
+  const deviceRevoked = mine?.revokedFrom !== undefined;
+  const deviceRoles = Object.entries(mine?.roles ?? {})
+    .filter(([, held]) => held.stake > 0)
+    .map(([role]) => role)
+    .sort();
   const decide = policy.compiled === undefined ? noPolicy : policyDecider(policy.compiled, { now });
   // The verify worker checked the signatures already: a large bundle is not verified twice
   // on the page's thread (an apply verifies the bytes again).
@@ -229,6 +236,7 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
     signers: signerRows(check.signatures, identities, result.attesters ?? []),
     deviceRegistered,
     deviceRevoked,
+    deviceRoles,
     events,
     deviceState: deviceStateOf(events),
   };

@@ -246,15 +246,23 @@ describe('the patch workflow', () => {
     again.dispose();
   });
 
-  it('says a revoked device was revoked, not that it is in no team', async () => {
+  it('knows the roles this device holds, and says a revoked device was revoked, not that it is in no team', async () => {
     const app = start();
     const { author, rita, open, admin } = await team(app);
     const b = await bundles(author, rita);
     const item = await app.inbox.open(fileOf('plain.json', b.plain));
+    // The founding admin holds no role: the Act panel says what its records count for.
     expect(await verdictOf(app, item.key)).toMatchObject({
       deviceRegistered: true,
       deviceRevoked: false,
+      deviceRoles: [],
     });
+    await open.ledger.append(admin, 'endorse', { subject: admin.did, role: 'tester', stake: 2 }, T);
+    await open.settle();
+    await until(
+      () => (app.workflow.verdict(item.key)?.deviceRoles.join() === 'tester' ? true : undefined),
+      'the role this device holds',
+    );
     // This device, the founding admin of a threshold-1 team, revokes itself from its next entry.
     const next = (open.ledger.head(admin.did)?.seq ?? 0) + 1;
     await open.ledger.append(

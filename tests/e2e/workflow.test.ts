@@ -201,6 +201,10 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
 
   it('attests in one step with the device key', async () => {
     await showPatch(page, fixture.keys.plain);
+    // Registered, never endorsed: the form says its record counts for no rule asking a role.
+    expect(await page.getByTestId('attest-no-role').textContent()).toContain(
+      'This device holds no role in the team',
+    );
     await page.getByLabel('What you did').selectOption('tested');
     await page.getByLabel('Note (optional)').fill('Ran the plant 4 bench suite.');
     await page.getByRole('button', { name: 'Sign and record' }).click();

@@ -18,7 +18,7 @@ const REASONS: { value: AttestChoice; label: string }[] = [
   { value: 'rejected', label: 'Rejected: it must not be applied' },
 ];
 
-function AttestForm(props: { patchKey: string }) {
+function AttestForm(props: { patchKey: string; roles: readonly string[] }) {
   const { workflow, passkeys, device } = useServices();
   const [reason, setReason] = createSignal<AttestChoice>('reviewed');
   const [withPasskey, setWithPasskey] = createSignal(false);
@@ -59,6 +59,13 @@ function AttestForm(props: { patchKey: string }) {
           onInput={(e) => setNote(e.currentTarget.value)}
         />
       </div>
+      <Show when={props.roles.length === 0}>
+        <p class="muted small" data-testid="attest-no-role">
+          This device holds no role in the team: what it records is kept and shown, but counts for
+          no rule that asks for a role (a reviewer’s review, say). An admin gives roles on the Team
+          page.
+        </p>
+      </Show>
       <Show when={passkeys.mine().length > 0}>
         <label class="check">
           <input
@@ -137,7 +144,7 @@ export function ActPanel(props: { patchKey: string; verdict: PatchVerdict }) {
       >
         <div class="act-grid">
           <ApplyPanel patchKey={props.patchKey} verdict={props.verdict} />
-          <AttestForm patchKey={props.patchKey} />
+          <AttestForm patchKey={props.patchKey} roles={props.verdict.deviceRoles} />
         </div>
         <History verdict={props.verdict} />
       </Show>
