@@ -107,10 +107,11 @@ export function actions(store: LedgerStore, options: SessionOptions, touched: ()
   return {
     endorse: (subject: string, role: string, stake: number) =>
       signed((signer, time) => ledger.append(signer, 'endorse', { subject, role, stake }, time)),
-    revoke: (subject: string, reason: string) =>
+    revoke: (subject: string, reason: string, at?: number) =>
       signed((signer, time) => {
-        // From its next entry on: what it signed before stays (a lost device did honest work).
-        const from = (ledger.head(subject)?.seq ?? -1) + 1;
+        // By default from its next entry on: what it signed before stays (a lost device did
+        // honest work); a stolen key's entries count no more from the first the thief signed.
+        const from = at ?? (ledger.head(subject)?.seq ?? -1) + 1;
         return ledger.append(signer, 'revoke', { subject, from, reason }, time);
       }),
     /** This device's new name: a `register` entry after its first renames it for everyone. */

@@ -65,7 +65,8 @@ export interface OpenTeam {
   /** The full bytes of an entry, pretty-printed for the detail view. */
   entryText(id: string): string | undefined;
   endorse(subject: string, role: string, stake: number): Promise<ActionResult>;
-  revoke(subject: string, reason: string): Promise<ActionResult>;
+  /** From entry number `from` of the subject on; by default from its next entry. */
+  revoke(subject: string, reason: string, from?: number): Promise<ActionResult>;
   /** Records this device's new name on the ledger (it must be registered there). */
   rename(name: string): Promise<ActionResult>;
   /** Admits untrusted bytes (a joiner's own register entry, an entry from a file). */

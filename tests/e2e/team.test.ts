@@ -195,6 +195,26 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
       .toBe(1);
   });
 
+  it('revokes the joiner from an earlier entry: its rename stops counting, and it reads revoked', async () => {
+    const tablet = a.getByTestId('member').filter({ hasText: 'Tablet 7, line 3' });
+    await tablet.getByRole('button', { name: 'Revoke…' }).click();
+    const dialog = a.getByRole('dialog', { name: 'Revoke Tablet 7, line 3' });
+    const from = dialog.getByLabel('From its entry number');
+    // Its register entry (0) and its rename (1): the next would be 2.
+    expect(await from.inputValue()).toBe('2');
+    expect(await dialog.getByTestId('revoke-from-hint').textContent()).toMatch(
+      /^Its entries are numbered 0 to 1, the newest from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; 2 is its next\./,
+    );
+    await from.fill('1');
+    await dialog.getByLabel('Reason (recorded in the ledger)').fill('key copied on 3 March');
+    await shoot(a, 'team-revoke-dialog');
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The rename at entry 1 no longer counts: the device is known by its first name again.
+    const revoked = a.getByTestId('member').filter({ hasText: 'Field tablet' });
+    await expect.poll(() => revoked.getAttribute('data-standing')).toBe('revoked');
+  });
+
   it('refuses a link that is not an invitation, saying why', async () => {
     await b.goto(`${server.url}#/join?ledger=sha256:12&secret=short`);
     const refused = b.getByTestId('invitation-refused');

@@ -1,9 +1,9 @@
 /** An admin's actions on a member: endorse a role with a stake, or revoke the device. */
-import { createSignal, For } from 'solid-js';
+import { createSignal, For, Show } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { ActionDialog } from '../../components/ActionDialog.tsx';
-import { formatCount, inlineName } from '../../components/format.ts';
+import { formatCount, inlineName, ledgerTime } from '../../components/format.ts';
 
 /** Roles the ledger's policies and the reputation engine already speak of. */
 /** Suggested roles; any role name the ledger accepts may be typed (a policy may name its own). */
@@ -81,19 +81,41 @@ export function RevokeDialog(props: {
   onOpenChange: (open: boolean) => void;
 }) {
   const [reason, setReason] = createSignal('');
+  const head = () => props.team.ledger.head(props.member.did);
+  const next = () => (head()?.seq ?? -1) + 1;
+  const [from, setFrom] = createSignal<number>();
+  const chosen = () => Math.min(from() ?? next(), next());
   return (
     <ActionDialog
       open={props.open}
       onOpenChange={props.onOpenChange}
       title={`Revoke ${inlineName(props.member.name)}`}
-      description="From its next entry on, nothing this device signs counts in this team. What it signed before stays. Use it for a lost or compromised device. It keeps the room's secret, so it can still read what the team syncs: to shut it out, start a new team and invite the others again."
+      description="From the entry chosen below on, nothing this device signs counts in this team; what it signed before stays. Use it for a lost or compromised device. It keeps the room’s secret, so it can still read what the team syncs: to shut it out, start a new team and invite the others again."
       submitLabel="Revoke"
       danger
       onSubmit={async () => {
-        const done = await props.team.revoke(props.member.did, reason().trim());
+        const done = await props.team.revoke(props.member.did, reason().trim(), chosen());
         return done.ok ? undefined : `${done.message} (${done.code})`;
       }}
     >
+      <label for="revoke-from">From its entry number</label>
+      <input
+        id="revoke-from"
+        type="number"
+        min="0"
+        max={next()}
+        step="1"
+        aria-describedby="revoke-from-hint"
+        value={chosen()}
+        onInput={(e) => setFrom(Math.max(0, Math.trunc(Number(e.currentTarget.value) || 0)))}
+      />
+      <p id="revoke-from-hint" class="muted small" data-testid="revoke-from-hint">
+        <Show when={head()} fallback="It has signed nothing yet: 0 is its next entry.">
+          {(last) =>
+            `Its entries are numbered 0 to ${last().seq}, the newest from ${ledgerTime(last().time)}; ${next()} is its next. For a stolen key, choose the first entry the thief signed: that one and every later one stop counting.`
+          }
+        </Show>
+      </p>
       <label for="revoke-reason">Reason (recorded in the ledger)</label>
       <input
         id="revoke-reason"
