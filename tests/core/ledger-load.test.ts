@@ -87,4 +87,13 @@ describe('loading a ledger file', () => {
     expect(ledger.size).toBe(5);
     expect(ledger.quarantined().length).toBeLessThanOrEqual(MAX_QUARANTINE);
   });
+
+  it('says a file with no line break is not empty, and suspects CR-only line ends', async () => {
+    const good = await file(3);
+    const cr = new TextDecoder().decode(good).replaceAll('\n', '\r');
+    await expect(loadLedgerFile(new TextEncoder().encode(cr))).rejects.toThrow(
+      `the ledger file holds no complete line: ${good.length} bytes and no line break (lines that end in a CR alone, as old Mac files did?)`,
+    );
+    await expect(loadLedgerFile(new Uint8Array())).rejects.toThrow('the ledger file is empty');
+  });
 });

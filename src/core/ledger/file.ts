@@ -125,7 +125,13 @@ export async function loadLedgerFile(
 ): Promise<{ ledger: Ledger; report: LoadReport; lines: LedgerLines }> {
   const split = ledgerLines(bytes);
   const [first] = split.lines;
-  if (first === undefined) reject('MALFORMED_INPUT', 'the ledger file is empty');
+  if (first === undefined)
+    reject(
+      'MALFORMED_INPUT',
+      split.tail === 0
+        ? 'the ledger file is empty'
+        : `the ledger file holds no complete line: ${split.tail} bytes and no line break${bytes.includes(CARRIAGE_RETURN) ? ' (lines that end in a CR alone, as old Mac files did?)' : ''}`,
+    );
   const ledger = await Ledger.open(first, options.events);
   const verified = options.verifiedBytes ?? 0;
   const report = await admitLines(ledger, split.lines, {
