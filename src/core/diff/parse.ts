@@ -127,6 +127,10 @@ function parseHunk(cursor: Cursor): Hunk {
     section: (match[5] ?? '').trim(),
     lines: [],
   };
+  // "-1,0 +1,0" says the hunk has no lines at all: whatever follows it would be read as prose,
+  // shown to a reviewer as a change and never applied (git apply: "corrupt patch").
+  if (hunk.oldLines === 0 && hunk.newLines === 0)
+    fail(cursor, 'a hunk with no lines (its header counts are 0 and 0)');
   cursor.at++;
   let oldLeft = hunk.oldLines;
   let newLeft = hunk.newLines;
@@ -267,7 +271,33 @@ function parseFile(cursor: Cursor): RawFile {
       fail(cursor, 'expected a hunk after "+++"');
   }
   while ((cursor.lines[cursor.at] ?? '').startsWith('@@')) file.hunks.push(parseHunk(cursor));
+  refuseStrayLines(cursor);
   return file;
+}
+
+/**
+ * Where a file patch ends (its last hunk's counts met, or a git header with no hunk), the next
+ * line that is not blank must not look like a hunk line: a "+", "-" or " " line there is shown
+ * to a reviewer as part of the change and never applied (GNU patch drops it silently, git apply
+ * says "corrupt patch"). A hunk whose header counts too few lines is refused here. `git
+ * format-patch`'s signature ("-- ", or "--" once a mailer trims it) is not such a line: what
+ * follows it is the mail's, and so is prose that is not blank (`diff -ruN`'s "diff" lines,
+ * "Index:" lines, `git log -p`'s "commit" lines and the indented message after them).
+ */
+function refuseStrayLines(cursor: Cursor): void {
+  let at = cursor.at;
+  while (at < cursor.lines.length && structural(cursor.lines[at] ?? '') === '') at++;
+  const line = cursor.lines[at];
+  if (line === undefined || isFileStart(cursor.lines, at)) return;
+  const text = structural(line).trimEnd();
+  if (text === '--') return;
+  if (line.startsWith('+') || line.startsWith('-') || line.startsWith(' ')) {
+    cursor.at = at;
+    fail(
+      cursor,
+      `a "${line[0]}" line after the hunk is complete (its header counts fewer lines than follow it; they would be shown and never applied)`,
+    );
+  }
 }
 
 /** A `diff -u` / quilt file patch's names: `diff -N` marks a missing side with the epoch. */

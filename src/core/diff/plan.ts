@@ -197,6 +197,18 @@ async function planFile(
   const source = file.oldPath === null ? undefined : await read(tree, plan, entries, file.oldPath);
   if (file.oldPath !== null && source === undefined)
     reject('APPLY_CONFLICT', `${file.oldPath}: does not exist`);
+  // A rename moves a file its commit found (the target's, or in a series, as the commits before
+  // left it), as git apply reads it: never one an earlier file patch of the same commit made.
+  // Else "rename f to g" and "rename g to f" with no g would say two renames and do nothing.
+  if (
+    file.kind === 'rename' &&
+    file.oldPath !== null &&
+    (await original(tree, plan, entries, file.oldPath)) === undefined
+  )
+    reject(
+      'APPLY_CONFLICT',
+      `${file.oldPath}: does not exist (only an earlier file patch of the same commit makes it; a rename moves a file as its commit found it, as git apply does)`,
+    );
   if (file.kind === 'create' && (await current(tree, plan, entries, name)) !== undefined) {
     reject('APPLY_CONFLICT', `${name}: already exists`);
   }
