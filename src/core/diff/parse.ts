@@ -214,13 +214,18 @@ function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
       return;
     const key = GIT_HEADER_KEYS.find((k) => line.startsWith(`${k} `));
     const value = key === undefined ? '' : line.slice(key.length + 1);
-    if (key === 'old mode') file.oldMode = value;
-    else if (key === 'new mode') file.newMode = value;
-    else if (key === 'new file mode') [git.created, file.newMode] = [true, value];
-    else if (key === 'deleted file mode') [git.deleted, file.oldMode] = [true, value];
+    if (key === 'old mode') file.oldMode = gitMode(cursor, key, value);
+    else if (key === 'new mode') file.newMode = gitMode(cursor, key, value);
+    else if (key === 'new file mode')
+      [git.created, file.newMode] = [true, gitMode(cursor, key, value)];
+    else if (key === 'deleted file mode')
+      [git.deleted, file.oldMode] = [true, gitMode(cursor, key, value)];
     else if (key === 'index') {
-      const mode = /^[0-9a-f]+\.\.[0-9a-f]+ ([0-7]+)$/.exec(value)?.[1];
-      if (mode !== undefined) file.indexMode = mode;
+      // "index <hash>..<hash>", then the mode when the change keeps it (git's gitdiff_index).
+      const hashes = /^[0-9a-f]+\.\.[0-9a-f]+/.exec(value)?.[0];
+      const mode = hashes === undefined ? '' : value.slice(hashes.length);
+      if (mode.startsWith(' ') && mode.trim() !== '')
+        file.indexMode = gitMode(cursor, key, mode.trim());
     } else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
       const [kind, side] = key.split(' ') as ['rename' | 'copy', 'from' | 'to'];
       const path = headerPath(pathLine(cursor).slice(key.length + 1));
@@ -235,6 +240,25 @@ function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
     }
     cursor.at++;
   }
+}
+
+/**
+ * The mode a git mode line gives, as git writes it for a file: 100644 or 100755 (git's legacy
+ * 100664 is read as 100644, as git reads it), or a symbolic link (120000) or a submodule
+ * (160000), which the planner refuses by name (unappliable.ts; git reads any permission bits on
+ * those as the same type, so 120777 is a link too). Leading zeros and trailing spaces are read
+ * as git reads them. Anything else is refused: before, a mode was read by its 0o100 bit alone,
+ * so a directory's 40755 made an executable file, 104755 dropped its setuid bit without a word,
+ * and a 20-digit number made a 0644 file.
+ */
+function gitMode(cursor: Cursor, key: string, value: string): string {
+  const given = value.trimEnd();
+  const mode = /^0*(100644|100755|100664|12[0-7]{4}|16[0-7]{4})$/.exec(given)?.[1];
+  if (mode === undefined) {
+    const shown = given.length > 40 ? `${given.slice(0, 40)}…` : given;
+    return fail(cursor, `"${key} ${shown}": not a mode git gives a file (100644 or 100755)`);
+  }
+  return mode === '100664' ? '100644' : mode;
 }
 
 function skipBinary(cursor: Cursor): void {
