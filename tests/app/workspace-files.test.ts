@@ -76,6 +76,13 @@ describe('copying a folder into a workspace', () => {
       ['nul\u0000name', 'UNSAFE_PATH'],
       ['line\nbreak', 'UNSAFE_PATH'],
       ['x'.repeat(300), 'UNSAFE_PATH'],
+      // Control characters a terminal acts on when ls or git prints the name, and bidi controls.
+      ['gr\u001b[31meeting.txt', 'UNSAFE_PATH'],
+      ['bell\u0007', 'UNSAFE_PATH'],
+      ['c1\u009b31m', 'UNSAFE_PATH'],
+      ['del\u007f', 'UNSAFE_PATH'],
+      ['txt.\u202eexe', 'UNSAFE_PATH'],
+      ['d/\u2066x', 'UNSAFE_PATH'],
     ] as const) {
       const tree = makeMemoryTree(before);
       const folder = pickedFolder(picked('f', { 'ok.txt': 'fine\n', [path]: 'x' }));

@@ -3,7 +3,7 @@
  * (exit 1) with a clear message, never an internal error (70); a reverse says it reversed; and
  * paths from the diff reach the terminal escaped.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isTerminalSafe } from '../../src/cli/terminal.ts';
 import { applyWorkspace } from '../helpers/apply-workspace.ts';
@@ -24,6 +24,10 @@ const DIFFS = {
   oddNames:
     'diff --git "a/red\\033[31m.txt" "b/red\\033[31m.txt"\nnew file mode 100644\n--- /dev/null\n+++ "b/red\\033[31m.txt"\n@@ -0,0 +1 @@\n+x\n' +
     'diff --git "a/\u202etxt.exe" "b/\u202etxt.exe"\nnew file mode 100644\n--- /dev/null\n+++ "b/\u202etxt.exe"\n@@ -0,0 +1 @@\n+x\n' +
+    'diff --git "a/tab\\there" "b/tab\\there"\nnew file mode 100644\n--- /dev/null\n+++ "b/tab\\there"\n@@ -0,0 +1 @@\n+x\n',
+  bidiName:
+    'diff --git "a/\u202etxt.exe" "b/\u202etxt.exe"\nnew file mode 100644\n--- /dev/null\n+++ "b/\u202etxt.exe"\n@@ -0,0 +1 @@\n+x\n',
+  tabName:
     'diff --git "a/tab\\there" "b/tab\\there"\nnew file mode 100644\n--- /dev/null\n+++ "b/tab\\there"\n@@ -0,0 +1 @@\n+x\n',
 };
 
@@ -66,28 +70,23 @@ describe('apply --reverse says what happened', () => {
 });
 
 describe('apply output', () => {
-  it('escapes every control and bidi character of a path in human output, tab included', async () => {
-    const dir = target();
-    const result = await apply('oddNames', dir);
-    expect(result.code, result.stderr).toBe(0);
-    expect(isTerminalSafe(result.stdout)).toBe(true);
-    expect(result.stdout).not.toContain('\t');
-    expect(result.stdout).toContain('red\\u001b[31m.txt');
-    expect(result.stdout).toContain('\\u202etxt.exe');
-    expect(result.stdout).toContain('tab\\u0009here');
-    const json = JSON.parse((await apply('oddNames', target(), '--json')).stdout);
-    expect(json.files.map((f: { path: string }) => f.path)).toEqual([
-      'red\u001b[31m.txt',
-      '\u202etxt.exe',
-      'tab\there',
-    ]);
-  });
-
-  it('escapes a path inside a rejection message', async () => {
-    const dir = target({ 'tab\there': 'already\n' });
-    const result = await apply('oddNames', dir);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^APPLY_CONFLICT: tab\\u0009here: already exists\n$/);
+  it('refuses a name holding a control or bidi character (UNSAFE_PATH), escaped in the message, writing nothing', async () => {
+    const cases: [keyof typeof DIFFS, string][] = [
+      // The message names the path as JSON does ("\u001b", "\t"), and the terminal's escaping
+      // then shows each backslash doubled; what JSON leaves raw (U+202E) is escaped once.
+      ['oddNames', 'unsafe path "red\\\\u001b[31m.txt": holds a control character (U+001B)'],
+      ['bidiName', 'unsafe path "\\u202etxt.exe": holds a control character (U+202E)'],
+      ['tabName', 'unsafe path "tab\\\\there": holds a control character (U+0009)'],
+    ];
+    for (const [name, message] of cases) {
+      const dir = target();
+      const result = await apply(name, dir);
+      expect(result.code, result.stderr).toBe(1);
+      expect(isTerminalSafe(result.stderr)).toBe(true);
+      expect(result.stderr).not.toContain('\t');
+      expect(result.stderr).toContain(`UNSAFE_PATH: ${message}`);
+      expect(readdirSync(dir).sort()).toEqual(Object.keys(BASE).sort());
+    }
   });
 
   it('counts changes and files apart when a series changes a file twice', async () => {

@@ -19,12 +19,69 @@ function fold(text: string): string {
   return text.normalize('NFKC');
 }
 
+/**
+ * A C0 or C1 control character or DEL (a terminal acts on ESC and BEL when ls, git or a shell
+ * later prints the name as it is), or a bidi control, which reorders how the name is shown
+ * (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069).
+ */
+function isControl(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/**
+ * Unicode's default-ignorable code points: shown as nothing, so "gre\u200Beting.txt" looks like
+ * "greeting.txt" in ls, git and the browser. Names that differ only by them collide.
+ */
+const IGNORABLE: readonly (readonly [number, number])[] = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xfff0, 0xfff8], // unassigned, and default-ignorable should they ever be assigned
+  [0x1bca0, 0x1bca3],
+  [0x1d173, 0x1d17a],
+  [0xe0000, 0xe0fff],
+];
+
+function isIgnorable(code: number): boolean {
+  return IGNORABLE.some(([from, to]) => code >= from && code <= to);
+}
+
+function withoutIgnorables(text: string): string {
+  let kept = '';
+  for (const char of text) if (!isIgnorable(char.codePointAt(0) ?? 0)) kept += char;
+  return kept;
+}
+
 /** Checks one target-relative path's spelling; returns it unchanged when safe. */
 export function checkPathSyntax(path: string): string {
   const bad = (why: string): never =>
     reject('UNSAFE_PATH', `unsafe path ${JSON.stringify(path)}: ${why}`);
   if (path === '') bad('empty');
   if (/[\0\r\n]/.test(path)) bad('contains NUL or a line break');
+  for (const char of path) {
+    const code = char.codePointAt(0) ?? 0;
+    if (isControl(code))
+      bad(
+        `holds a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')}), which a terminal or a bidi display acts on`,
+      );
+  }
   if (path.includes('\\')) bad('contains a backslash');
   if (path.startsWith('/')) bad('absolute');
   if (/^[A-Za-z]:/.test(path)) bad('starts with a drive letter');
@@ -35,6 +92,8 @@ export function checkPathSyntax(path: string): string {
     if (component === '' || component === '.' || component === '..')
       bad(`has a "${component}" component`);
     if (/^[. ]+$/.test(component)) bad('has a component of only dots and spaces');
+    if (/^[. ]*$/.test(withoutIgnorables(component)))
+      bad('has a component of only dots, spaces and invisible characters');
     if (isReservedComponent(component))
       bad('reaches into a reserved directory (.git, .patchtrail)');
   }
@@ -49,11 +108,21 @@ export function checkPathSyntax(path: string): string {
 }
 
 /** Key under which two names collide on a case-insensitive, normalizing filesystem. */
-export function collisionKey(path: string): string {
+function foldKey(path: string): string {
   // ASCII is its own NFKC and NFC form: only the case fold is left (a third of the cost on a
   // listing of thousands of paths, which are nearly all ASCII).
   if (isAscii(path)) return path.toLowerCase();
   return fold(path).toLowerCase().normalize('NFC');
+}
+
+/**
+ * Key under which two names collide: on a case-insensitive, normalizing filesystem, or to the
+ * eye, once invisible (default-ignorable) code points are removed, before folding and after
+ * (NFKC turns U+3164 and U+FFA0 into U+1160, itself invisible).
+ */
+export function collisionKey(path: string): string {
+  if (isAscii(path)) return path.toLowerCase();
+  return withoutIgnorables(foldKey(withoutIgnorables(path)));
 }
 
 function isAscii(text: string): boolean {
@@ -79,7 +148,7 @@ export async function checkPathsAgainstTree(
     if (other !== undefined && other !== path) {
       reject(
         'UNSAFE_PATH',
-        `unsafe path ${JSON.stringify(path)}: collides with "${other}" under case folding`,
+        `unsafe path ${JSON.stringify(path)}: collides with "${other}" ${foldKey(path) === foldKey(other) ? 'under case folding' : 'once invisible characters are removed'}`,
       );
     }
     inDiff.set(key, path);
