@@ -324,7 +324,8 @@ export function createTeams(
     found: (name) => teams.found(name),
     join: (invitation) => teams.join(invitation),
     choose: (ledgerId) => teams.choose(ledgerId),
-    forget: (ledgerId) => teams.forget(ledgerId),
+    // It closes the team and deletes its store: an app update waits for it, as for a sync.
+    forget: (ledgerId) => busy.run('sync', 'forgetting a team', () => teams.forget(ledgerId)),
     // A ledger file is a sync by hand: it writes the store, so an update waits for it.
     importFile: (file) =>
       busy.run('sync', `importing ${file.name}`, async () => {
