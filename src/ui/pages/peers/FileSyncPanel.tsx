@@ -46,7 +46,7 @@ export function FileSyncPanel(props: { team: OpenTeam }) {
         No connection at all? Carry the ledger as a file (the same format the command line reads and
         writes). Every entry in an imported file is checked before it counts.
       </p>
-      <div class="button-row">
+      <div class="button-row file-actions">
         <button type="button" class="button button-quiet" onClick={() => save([])}>
           Export the whole ledger
         </button>
