@@ -42,6 +42,11 @@ describe('invitation links', () => {
         expect(url.search).toBe('?x=1');
         expect(url.hash.startsWith('#/join?')).toBe(true);
         expect(readInvitationLink(link)).toEqual({ ok: true, invitation: wanted });
+        // Pasted with the message it came in: the link is the word that holds it.
+        expect(readInvitationLink(`Hi Dave, join us:\n${link} thanks!`)).toEqual({
+          ok: true,
+          invitation: wanted,
+        });
       }),
     );
   });

@@ -56,6 +56,11 @@ export function isRoomSecret(text: string): boolean {
 
 /** The link to share: the app's address with the invitation in its fragment. */
 export function invitationLink(appAddress: string, invitation: Invitation): string {
+  return `${appAddress.split('#')[0] ?? appAddress}#/join?${invitationQuery(invitation)}`;
+}
+
+/** The invitation as the query of the app's `#/join?` route. */
+export function invitationQuery(invitation: Invitation): string {
   const query = new URLSearchParams({
     ledger: invitation.ledgerId,
     secret: invitation.roomSecret,
@@ -64,7 +69,7 @@ export function invitationLink(appAddress: string, invitation: Invitation): stri
     name: oneLineName(invitation.name, MAX_NAME),
   });
   for (const address of invitation.signaling) query.append('signal', address);
-  return `${appAddress.split('#')[0] ?? appAddress}#/join?${query.toString()}`;
+  return query.toString();
 }
 
 function isSignalingAddress(text: string): boolean {
@@ -99,7 +104,10 @@ export function readInvitation(query: string): InvitationRead {
 }
 
 /** Reads an invitation from a whole link someone pasted (anything after `#/join?`). */
-export function readInvitationLink(link: string): InvitationRead {
+export function readInvitationLink(text: string): InvitationRead {
+  // A link never holds white space (the builder encodes it): pasted with the message it came
+  // in ("join us: <link> thanks"), the link is the word that holds "#/join?".
+  const link = text.split(/\s+/).find((word) => word.includes('#/join?')) ?? text;
   const at = link.indexOf('#/join?');
   if (at === -1) return refused('this is not an invitation link (it has no #/join? part)');
   return readInvitation(link.slice(at + '#/join?'.length));

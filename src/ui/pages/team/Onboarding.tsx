@@ -2,7 +2,7 @@
 import { useNavigate } from '@solidjs/router';
 import { createSignal, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { readInvitationLink } from '../../../core/ledger/invitation.ts';
+import { invitationQuery, readInvitationLink } from '../../../core/ledger/invitation.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
 
 function FoundForm(props: { named: boolean }) {
@@ -51,7 +51,7 @@ function JoinByLink() {
     event.preventDefault();
     const read = readInvitationLink(link().trim());
     if (!read.ok) return void setProblem(read.message);
-    navigate(`/join?${link().trim().split('#/join?')[1] ?? ''}`);
+    navigate(`/join?${invitationQuery(read.invitation)}`);
   };
   return (
     <form class="panel stack" onSubmit={go} aria-labelledby="join-title">
