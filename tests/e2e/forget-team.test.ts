@@ -23,6 +23,15 @@ import { go, nameDevice } from './app-steps.ts';
 const TEAM = 'Harbour crew';
 const BOGUS = `sha256:${'ab'.repeat(32)}`;
 
+/** A mistyped invitation: a ledger nobody holds, so a device joining it waits for ever. */
+const bogusInvitation = (app: string) =>
+  invitationLink(app, {
+    ledgerId: BOGUS,
+    roomSecret: 'bm8tb25lLWhvbGRzLXRoaXMtcm9vbQ',
+    signaling: [],
+    name: TEAM,
+  });
+
 /** The names of this origin's ledger stores in IndexedDB. */
 const ledgerStores = (page: Page) =>
   page.evaluate(async () =>
@@ -61,12 +70,7 @@ describeBrowser('forgetting a team on this device (Chromium, production build)',
     expect(founded).toMatch(/^patchtrail-ledger:sha256:/);
 
     // A mistyped invitation: a ledger nobody holds, so the device waits for it for ever.
-    const link = invitationLink(server.url, {
-      ledgerId: BOGUS,
-      roomSecret: 'bm8tb25lLWhvbGRzLXRoaXMtcm9vbQ',
-      signaling: [],
-      name: TEAM,
-    });
+    const link = bogusInvitation(server.url);
     await page.goto(link);
     await page.getByRole('button', { name: 'Join this team' }).click();
     await page.getByTestId('waiting').waitFor();
@@ -104,6 +108,14 @@ describeBrowser('forgetting a team on this device (Chromium, production build)',
     await expect.poll(() => ledgerStores(page)).toEqual([]);
     await page.reload();
     await expect.poll(() => page.getByTestId('team-name').textContent()).toBe('No team');
+    // Back to joining: an invitation pasted with the message it came in opens as the link.
+    await go(page, 'Team');
+    const link = bogusInvitation(server.url);
+    await page.getByLabel('Invitation link').fill(`Hi, join us:\n${link} thanks!`);
+    await page.getByRole('button', { name: 'Open the invitation' }).click();
+    await expect
+      .poll(() => page.getByTestId('invitation').getByRole('heading').textContent())
+      .toBe(`Join “${TEAM}”`);
     // The app looks for its room at once; this static server has no signaling to find.
     expect(withoutSignaling(errors)).toEqual([]);
   });
