@@ -17,6 +17,8 @@ export interface AuditRow {
   id: string;
   time: string;
   device: string;
+  /** The entry's number among its device's entries: its order, where times are to the second. */
+  seq: number;
   /** The device's registered name, '' when the ledger does not know it. */
   deviceName: string;
   mine: boolean;
@@ -43,16 +45,30 @@ export function auditRows(ledger: Ledger, deviceDid: string | undefined): AuditR
   for (const target of targets)
     for (const event of auditTrail(ledger, target)) {
       if (!OUTCOMES.has(event.reason)) continue;
-      const body = ledger.get(event.id)?.body as (AttestBody & { code?: string }) | undefined;
+      const entry = ledger.get(event.id);
+      const body = entry?.body as (AttestBody & { code?: string }) | undefined;
       rows.push({
         ...{ id: event.id, time: event.time, device: event.by, mine: event.by === deviceDid },
+        seq: entry?.seq ?? 0,
         ...{ deviceName: names.get(event.by)?.name ?? '', outcome: event.reason as AuditOutcome },
         ...{ patch: event.patch, target, code: typeof body?.code === 'string' ? body.code : '' },
         ...{ treeBefore: event.treeBefore ?? '', treeAfter: event.treeAfter ?? '' },
         outOfStanding: event.outOfStanding ?? '',
       });
     }
-  return rows.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : a.id < b.id ? -1 : 1));
+  return rows.sort(newestFirst);
+}
+
+/**
+ * Newest first. Times are to the second, so one device's apply, rollback and refusal often share
+ * one: within a second a device's rows go by its own order (seq), which its chain fixes, and
+ * devices by their did, so that the order is total and the same on every device.
+ */
+function newestFirst(a: AuditRow, b: AuditRow): number {
+  if (a.time !== b.time) return a.time < b.time ? 1 : -1;
+  if (a.device !== b.device) return a.device < b.device ? -1 : 1;
+  if (a.seq !== b.seq) return b.seq - a.seq;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export interface AuditFilter {
@@ -101,6 +117,7 @@ const COLUMNS = [
   'time',
   'outcome',
   'device',
+  'seq',
   'deviceName',
   'patch',
   'target',

@@ -18,8 +18,14 @@ interface DeviceAct {
  */
 export function targetLabel(target: string, device: string): string {
   if (target === device) return 'its default target';
-  const app = /^did:key:[^:]+:(workspace|folder):(.+)$/.exec(target);
-  return inlineName(app === null ? target : `${app[1]} ${app[2]}`);
+  const app = /^(did:key:[^:]+):(workspace|folder):(.+)$/.exec(target);
+  if (app === null) return inlineName(target);
+  const [, owner = '', kind = '', name = ''] = app;
+  // A target is what the signer wrote: one naming another device's workspace is not its own
+  // (any device may write any target), so it is not shown as if it were.
+  if (device !== '' && owner !== device)
+    return inlineName(`${kind} ${name} of another device (${owner.slice(0, 20)}…)`, 128);
+  return inlineName(`${kind} ${name}`);
 }
 
 /**

@@ -93,6 +93,7 @@ export { receiptFor, receiptWith, type EntryReader, type EntryReceipt } from './
 export { MAX_ENTRY_BYTES, MAX_LEDGER_FILE_BYTES } from './ledger/limits.ts';
 export {
   auditTrail,
+  deviceAuditTrail,
   equivocatorsOf,
   identities,
   newlyEquivocated,

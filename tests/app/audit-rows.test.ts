@@ -5,13 +5,22 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auditCsv, csvCell, filterAudit, type AuditRow } from '../../src/app/audit-rows.ts';
+import {
+  auditCsv,
+  auditRows,
+  csvCell,
+  filterAudit,
+  type AuditRow,
+} from '../../src/app/audit-rows.ts';
+import { Ledger, makeSeedSigner } from '../../src/core/index.ts';
+import type { AttestBody } from '../../src/core/ledger/kinds.ts';
 
 /** What a spreadsheet reads back from one quoted cell. */
 const unquote = (cell: string) => cell.slice(1, -1).replace(/""/g, '"');
 
 const row = (over: Partial<AuditRow>): AuditRow => ({
-  ...{ id: 'e', time: '2026-11-22T11:00:00Z', device: 'did:a', deviceName: 'A', mine: false },
+  ...{ id: 'e', time: '2026-11-22T11:00:00Z', device: 'did:a', seq: 1, deviceName: 'A' },
+  mine: false,
   ...{ outcome: 'applied', patch: 'sha256:aa', target: 'did:a:workspace:main' },
   ...{ treeBefore: '', treeAfter: '', code: '', outOfStanding: '' },
   ...over,
@@ -82,5 +91,42 @@ describe('filterAudit', () => {
     expect(keep('abc')).toEqual(['1']);
     expect(keep('new mode')).toEqual(['3']);
     expect(keep('nothing like it')).toEqual([]);
+  });
+});
+
+describe('auditRows', () => {
+  it('puts one device’s apply, rollback and refusal of one second in the order it signed them', async () => {
+    const T = '2026-11-22T11:00:00Z';
+    const [admin, kiosk, tablet] = await Promise.all(
+      [1, 2, 3].map((n) => makeSeedSigner(new Uint8Array(32).fill(n))),
+    );
+    if (admin === undefined || kiosk === undefined || tablet === undefined) throw new Error('keys');
+    const ledger = await Ledger.found(admin, { name: 't', admins: [admin.did], threshold: 1 }, T);
+    await ledger.append(kiosk, 'register', { name: 'Kiosk 1' }, T);
+    await ledger.append(tablet, 'register', { name: 'Tablet' }, T);
+    const patch = `sha256:${'ab'.repeat(32)}`;
+    const hash = (n: number) => `sha256:${String(n).repeat(64)}`;
+    const act = (who: typeof kiosk, reason: AttestBody['reason'], extra: object = {}) =>
+      ledger.append(who, 'attest', { patch, reason, target: 'line,1', ...extra }, T);
+    const trees = (a: number, b: number) => ({ treeBefore: hash(a), treeAfter: hash(b) });
+    const signed = [
+      await act(kiosk, 'applied', trees(1, 2)),
+      await act(kiosk, 'rolled-back', trees(2, 1)),
+      await act(kiosk, 'rejected', { code: 'POLICY_DENIED' }),
+      await act(tablet, 'applied', trees(1, 2)),
+      await act(kiosk, 'applied', trees(1, 2)),
+    ];
+    const rows = auditRows(ledger, undefined);
+    const kioskRows = rows.filter((r) => r.device === kiosk.did);
+    expect(kioskRows.map((r) => [r.seq, r.outcome])).toEqual([
+      [4, 'applied'],
+      [3, 'rejected'],
+      [2, 'rolled-back'],
+      [1, 'applied'],
+    ]);
+    // Devices within one second by did: the same order on every device, whatever arrived first.
+    const byDevice = rows.map((r) => r.device);
+    expect(byDevice).toEqual([...byDevice].sort());
+    expect(new Set(rows.map((r) => r.id))).toEqual(new Set(signed.map((e) => e.id)));
   });
 });

@@ -19,6 +19,11 @@ describe('an audit row’s target', () => {
     expect(targetLabel('line:3:press', DEVICE)).toBe('line:3:press');
     // Another device's default target is a did, not this row's device: shown as it is.
     expect(targetLabel('did:key:z6MkOther', DEVICE)).toBe('did:key:z6MkOther');
+    // Any device may write any target: one naming another device's workspace is not shown as
+    // the signer's own.
+    expect(targetLabel('did:key:z6MkOtherDevice1234:workspace:line-2', DEVICE)).toBe(
+      'workspace line-2 of another device (did:key:z6MkOtherDev…)',
+    );
   });
 
   it('says what this device last did with a patch, applied or rolled back, where and when', () => {

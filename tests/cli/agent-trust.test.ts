@@ -83,6 +83,29 @@ describe('apply --ledger records every attempt', () => {
   });
 });
 
+describe('ledger audit DID', () => {
+  it('gives what a device did on every target it named, with refusal codes, where the target alone gave nothing', async () => {
+    const dir = await target('t-by-did');
+    await pt(applyArgs('failed.json', dir, 'plant-4/line,1'));
+    const kiosk = dids.kiosk ?? '';
+    const text = await ok(['ledger', 'audit', kiosk, ...L()]);
+    expect(text).not.toContain('nothing recorded');
+    // Each line: time, outcome, patch, by whom, on which target, and a refusal's code.
+    expect(text).toMatch(
+      / rejected {4}sha256:\S+ by did:key:\S+ on plant-4\/line,1 POLICY_DENIED$/m,
+    );
+    expect(text).toContain(' on kiosk-d ');
+    const json = JSON.parse(await ok(['ledger', 'audit', kiosk, '--json', ...L()])) as {
+      events: { by: string; target: string; code?: string }[];
+    };
+    expect(json.events.length).toBeGreaterThanOrEqual(3);
+    expect(json.events.every((e) => e.by === kiosk)).toBe(true);
+    expect(json.events).toContainEqual(
+      expect.objectContaining({ target: 'plant-4/line,1', code: 'POLICY_DENIED' }),
+    );
+  });
+});
+
 describe('rollback', () => {
   it('undoes what this target applied, records `rolled-back`, and refuses a second time', async () => {
     const dir = await target('t-roll');

@@ -125,7 +125,7 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     });
     const csv = (await save('Export CSV')).split('\r\n');
     expect(csv[0]).toBe(
-      'time,outcome,device,deviceName,patch,target,treeBefore,treeAfter,code,outOfStanding,id',
+      'time,outcome,device,seq,deviceName,patch,target,treeBefore,treeAfter,code,outOfStanding,id',
     );
     expect(csv[1]).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv[1]).toContain('"POLICY_DENIED"');

@@ -1,6 +1,7 @@
 /** `patchtrail ledger provenance|identities|audit`: questions asked of the verified ledger. */
 import {
   auditTrail,
+  deviceAuditTrail,
   identities,
   MAX_BUNDLE_BYTES,
   provenance,
@@ -128,14 +129,17 @@ const auditCommand: Command = {
   positionals: 1,
   async run(values, [target = ''], context) {
     const ledger = await open(values, context);
-    const events = auditTrail(ledger, target);
+    // A device's did: all it did on any target (the app's workspaces, a CLI --target), and
+    // what others recorded about its default target; any other name: that target's trail.
+    const device = target.startsWith('did:key:');
+    const events = device ? deviceAuditTrail(ledger, target) : auditTrail(ledger, target);
     if (values.json === true) {
       context.stdout(`${JSON.stringify({ ok: true, target, events })}\n`);
       return 0;
     }
     const lines = events.map(
       (e) =>
-        `${e.time} ${e.reason.padEnd(11)} ${short(e.patch)} by ${short(e.by)}${e.treeBefore === undefined ? '' : ` ${short(e.treeBefore)} -> ${short(e.treeAfter ?? '')}`}${e.outOfStanding === undefined ? '' : ' [out of standing]'}`,
+        `${e.time} ${e.reason.padEnd(11)} ${short(e.patch)} by ${short(e.by)}${device && e.target !== undefined && e.target !== target ? ` on ${shown(e.target)}` : ''}${e.treeBefore === undefined ? '' : ` ${short(e.treeBefore)} -> ${short(e.treeAfter ?? '')}`}${e.code === undefined ? '' : ` ${e.code}`}${e.outOfStanding === undefined ? '' : ' [out of standing]'}`,
     );
     context.stdout(
       lines.length === 0 ? `nothing recorded for ${shown(target)}\n` : `${lines.join('\n')}\n`,

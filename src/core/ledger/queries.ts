@@ -120,27 +120,63 @@ export interface AuditEvent {
   patch: string;
   treeBefore?: string;
   treeAfter?: string;
+  /** The target it names (a device's trail spans its targets). */
+  target?: string;
+  /** The code a refusal recorded. */
+  code?: string;
   outOfStanding?: string;
+}
+
+function auditEvent(ledger: Ledger, entry: Entry): AuditEvent {
+  const body = entry.body as AttestBody & { code?: string };
+  const event: AuditEvent = {
+    id: entry.id,
+    time: entry.time,
+    by: entry.author,
+    reason: body.reason,
+    patch: body.patch,
+  };
+  if (body.treeBefore !== undefined) event.treeBefore = body.treeBefore;
+  if (body.treeAfter !== undefined) event.treeAfter = body.treeAfter;
+  if (body.target !== undefined) event.target = body.target;
+  if (typeof body.code === 'string') event.code = body.code;
+  const why = ledger.registry().standing(entry);
+  if (why !== undefined) event.outOfStanding = why.message;
+  return event;
 }
 
 /** What was applied to, rolled back from or rejected by a target, in ledger order. */
 export function auditTrail(ledger: Ledger, target: string): AuditEvent[] {
-  const registry = ledger.registry();
-  return ledger.aboutTarget(target).map((entry) => {
-    const body = entry.body as AttestBody;
-    const event: AuditEvent = {
-      id: entry.id,
-      time: entry.time,
-      by: entry.author,
-      reason: body.reason,
-      patch: body.patch,
-    };
-    if (body.treeBefore !== undefined) event.treeBefore = body.treeBefore;
-    if (body.treeAfter !== undefined) event.treeAfter = body.treeAfter;
-    const why = registry.standing(entry);
-    if (why !== undefined) event.outOfStanding = why.message;
-    return event;
-  });
+  return ledger.aboutTarget(target).map((entry) => auditEvent(ledger, entry));
+}
+
+const AUDITED = new Set(['applied', 'rolled-back', 'rejected']);
+
+/**
+ * A device's trail: every apply, rollback and refusal it signed, on any target (its default
+ * target is its did, the app's are "<did>:workspace:<name>", the CLI's any --target), and
+ * whatever others recorded about its default target; in time order, a device's own entries in
+ * its order within a second.
+ */
+export function deviceAuditTrail(ledger: Ledger, did: string): AuditEvent[] {
+  const entries = new Map<string, Entry>();
+  for (const entry of ledger.aboutTarget(did)) entries.set(entry.id, entry);
+  for (const entry of ledger.byAuthor(did))
+    if (entry.kind === 'attest' && AUDITED.has((entry.body as AttestBody).reason))
+      entries.set(entry.id, entry);
+  return [...entries.values()]
+    .sort((a, b) =>
+      a.time !== b.time
+        ? a.time < b.time
+          ? -1
+          : 1
+        : a.author !== b.author
+          ? a.author < b.author
+            ? -1
+            : 1
+          : a.seq - b.seq,
+    )
+    .map((entry) => auditEvent(ledger, entry));
 }
 
 /** An identity the ledger holds as signing two entries at one sequence number. */
