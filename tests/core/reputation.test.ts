@@ -182,6 +182,8 @@ describe('malice', () => {
     const clean = computeReputation(graph(team, edges), params());
     expect(clean.scores.get('bad')).toBeGreaterThan(0);
     expect(clean.scores.get('c')).toBeGreaterThan(0);
+    const before = explainScore(graph(team, edges), clean, 'c');
+    expect(before).toMatchObject({ trustedBy: 1, givingTrust: 1 });
     const cut = computeReputation(graph(team, edges, [equivocation]), params());
     expect(cut.scores.get('bad')).toBe(0);
     expect(cut.scores.get('c')).toBe(0); // its only source was cut
@@ -192,6 +194,7 @@ describe('malice', () => {
       zeroed: true,
       multiplier: 0,
       trustedBy: 0,
+      givingTrust: 0,
       penalties: [equivocation],
     });
   });

@@ -81,7 +81,7 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
     expect(await detail.textContent()).toContain('No posture reports about this system');
     // Who vouched for it, in words: "(none yet)", "(1 system)", never "(trusted by 0)".
     expect(await detail.textContent()).toMatch(
-      /vouched for its work: \d+\.\d% \((none yet|[\d,]+ systems?)\)\./,
+      /vouched for its work: \d+\.\d% \((none yet|[\d,]+ systems?(, of which [\d,]+ gave nothing that counts)?)\)\./,
     );
     expect(await system(page, fixture.dids.rita).getAttribute('aria-pressed')).toBe('true');
     expect((await longTasks()).filter((ms) => ms > 200)).toEqual([]);

@@ -50,6 +50,7 @@ export function explainScore(
     fromOthers: ppb - fromPretrust,
     contributors: contributors.filter((c) => c.ppb > 0).slice(0, limit),
     trustedBy: contributors.length,
+    givingTrust: contributors.filter((c) => c.ppb > 0).length,
     multiplier: model.multiplier[i] as number,
     zeroed: model.zeroed[i] === 1,
     penalties: input.penalties.filter((p) => p.did === did),

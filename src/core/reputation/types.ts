@@ -118,6 +118,8 @@ export interface ScoreExplanation {
   contributors: Contribution[];
   /** Systems with an edge to this one that carries trust (a non-zero matrix entry). */
   trustedBy: number;
+  /** Of those, the ones whose trust gave it more than 0 ppb (a system with none gives none). */
+  givingTrust: number;
   /** Parts per 1024 of incoming trust let through (posture × soft penalties); 0 when zeroed. */
   multiplier: number;
   /** Hard evidence: the score is zero and every edge, in and out, is cut. */

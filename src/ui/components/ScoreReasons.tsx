@@ -16,7 +16,12 @@ export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: strin
       <li>
         From pre-trust (admins and stake): {percentOf(e().pretrust.ppb)}; from other systems that
         vouched for its work: {percentOf(e().fromOthers)} (
-        {e().trustedBy === 0 ? 'none yet' : counted(e().trustedBy, 'system', 'systems')}).
+        {e().trustedBy === 0 ? 'none yet' : counted(e().trustedBy, 'system', 'systems')}
+        {/* A system whose own trust is nothing vouches for nothing: counted, not listed below. */}
+        {e().trustedBy > e().givingTrust
+          ? `, of which ${e().trustedBy - e().givingTrust} gave nothing that counts`
+          : ''}
+        ).
       </li>
       <For each={e().contributors}>
         {(c) => (
