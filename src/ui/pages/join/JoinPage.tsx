@@ -10,6 +10,7 @@ import { useServices } from '../../../app/context.ts';
 import { readInvitation, type Invitation } from '../../../core/ledger/invitation.ts';
 import type { Membership } from '../../../app/team.ts';
 import { DeviceNameForm } from '../../components/DeviceNameForm.tsx';
+import { inlineName } from '../../components/format.ts';
 
 function JoinForm(props: { invitation: Invitation }) {
   const { device, teams } = useServices();
@@ -82,7 +83,8 @@ function AlreadyIn(props: { membership: Membership }) {
     await teams.choose(props.membership.ledgerId);
     navigate('/team');
   };
-  const name = () => (props.membership.name === '' ? 'this team' : `“${props.membership.name}”`);
+  const name = () =>
+    props.membership.name === '' ? 'this team' : `“${inlineName(props.membership.name)}”`;
   return (
     <section class="panel stack" data-testid="invitation-member">
       <h2>This device is already in {name()}</h2>

@@ -1,5 +1,5 @@
 /** An admin's actions on a member: endorse a role with a stake, or revoke the device. */
-import { createSignal, For, Show } from 'solid-js';
+import { createEffect, createSignal, For, Show } from 'solid-js';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import type { MemberRow } from '../../../app/ledger-rows.ts';
 import { ActionDialog } from '../../components/ActionDialog.tsx';
@@ -83,7 +83,12 @@ export function RevokeDialog(props: {
   const [reason, setReason] = createSignal('');
   const head = () => props.team.ledger.head(props.member.did);
   const next = () => (head()?.seq ?? -1) + 1;
+  // Untouched, the revocation starts at the entry after the device's newest when it is signed
+  // (an entry arriving while the dialog is open is its newest then); each opening starts so.
   const [from, setFrom] = createSignal<number>();
+  createEffect(() => {
+    if (props.open) setFrom(undefined);
+  });
   const chosen = () => Math.min(from() ?? next(), next());
   return (
     <ActionDialog
@@ -94,7 +99,8 @@ export function RevokeDialog(props: {
       submitLabel="Revoke"
       danger
       onSubmit={async () => {
-        const done = await props.team.revoke(props.member.did, reason().trim(), chosen());
+        const at = from() === undefined ? undefined : chosen();
+        const done = await props.team.revoke(props.member.did, reason().trim(), at);
         return done.ok ? undefined : `${done.message} (${done.code})`;
       }}
     >
