@@ -3,6 +3,7 @@
  * patch's page). No ledger code here: the patch page shows these before the ledger code loads.
  */
 import { inlineName, ledgerTime } from '../core/encoding/display.ts';
+import { escapeInvisible } from '../core/encoding/visible.ts';
 
 /** What these words need of a device event (patch-verdict.ts's DeviceEvent). */
 interface DeviceAct {
@@ -16,8 +17,11 @@ interface DeviceAct {
  * default target" for the CLI's (the device's own did, when no --target was named), else the
  * name the CLI was given.
  */
-export function targetLabel(target: string, device: string): string {
-  if (target === device) return 'its default target';
+export function targetLabel(named: string, device: string): string {
+  if (named === device) return 'its default target';
+  // A target sits inside a sentence: a line break or a tab in it is shown, not laid out (the
+  // page's guard escapes every other invisible character; the CLI escapes these too).
+  const target = named.replace(/[\n\t]/g, escapeInvisible);
   const app = /^(did:key:[^:]+):(workspace|folder):(.+)$/.exec(target);
   if (app === null) return inlineName(target);
   const [, owner = '', kind = '', name = ''] = app;

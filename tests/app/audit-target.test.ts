@@ -17,6 +17,7 @@ describe('an audit row’s target', () => {
     expect(targetLabel(DEVICE, DEVICE)).toBe('its default target');
     expect(targetLabel('plant-A', DEVICE)).toBe('plant-A');
     expect(targetLabel('line:3:press', DEVICE)).toBe('line:3:press');
+    expect(targetLabel('line2\n"q"\tx', DEVICE)).toBe('line2\\x0A"q"\\x09x');
     // Another device's default target is a did, not this row's device: shown as it is.
     expect(targetLabel('did:key:z6MkOther', DEVICE)).toBe('did:key:z6MkOther');
     // Any device may write any target: one naming another device's workspace is not shown as

@@ -89,6 +89,15 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     expect(await time.getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT[\d:]{8}Z$/);
     await expectAccessible(page, 'audit, rows');
     await shoot(page, 'audit-rows');
+    // On a phone, a shortened tree hash wraps as a whole, never as "sha25" over "6:4a2c…".
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 900 });
+    const pieces = await page
+      .locator('.audit-trees .digest')
+      .evaluateAll((codes) => codes.map((code) => code.getClientRects().length));
+    expect(pieces.length).toBeGreaterThan(0);
+    expect(pieces.every((n) => n === 1)).toBe(true);
+    if (viewport !== null) await page.setViewportSize(viewport);
   });
 
   it('filters by outcome, patch, device and time', async () => {
