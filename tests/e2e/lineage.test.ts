@@ -85,6 +85,15 @@ describeBrowser('the lineage graph (Chromium, production build)', () => {
     expect(await node(page, 'author', author).getAttribute('aria-label')).toContain('Ada');
     await expectAccessible(page, 'patch detail with lineage');
     await shootPanel(page, 'lineage-path');
+    // Five stages fit a wide window; on a phone the page says the picture scrolls sideways.
+    const wider = page.getByTestId('lineage-wider');
+    expect(await wider.count()).toBe(0);
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 900 });
+    await expect.poll(() => wider.count()).toBe(1);
+    expect(await wider.textContent()).toContain('scroll it sideways');
+    if (size !== null) await page.setViewportSize(size);
+    await expect.poll(() => wider.count()).toBe(0);
   });
 
   it('explains a node’s score when it is chosen with the keyboard', async () => {

@@ -5,7 +5,7 @@
  * drawn bold. Every node is a button (Tab, Enter or Space, click or tap) that explains its score
  * below the picture.
  */
-import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js';
+import { createMemo, createSignal, For, Match, onCleanup, Show, Switch } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { LineageGraph as Graph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
@@ -95,9 +95,29 @@ function Picture(props: { graph: Graph }) {
   const layout = createMemo(() => layoutLineage(props.graph));
   const [chosen, setChosen] = createSignal<string>();
   const selected = () => props.graph.nodes.find((n) => n.id === chosen());
+  // On a phone the later stages (who applied it) lie past the edge: say so, as the cut-off box
+  // alone does not.
+  const [overflowing, setOverflowing] = createSignal(false);
+  const watch = (scroller: HTMLDivElement) => {
+    const measure = () => setOverflowing(scroller.scrollWidth > scroller.clientWidth + 1);
+    const observer = new ResizeObserver(measure);
+    observer.observe(scroller);
+    // The picture grows with the chain while the box around it keeps its width.
+    queueMicrotask(() => {
+      const picture = scroller.firstElementChild;
+      if (picture !== null) observer.observe(picture);
+    });
+    onCleanup(() => observer.disconnect());
+  };
   return (
     <>
-      <div class="lineage-scroll">
+      <Show when={overflowing()}>
+        <p class="muted small" data-testid="lineage-wider">
+          The picture is wider than the screen: scroll it sideways to see every stage, through who
+          applied it.
+        </p>
+      </Show>
+      <div class="lineage-scroll" ref={watch}>
         <svg
           class="lineage-svg"
           width={layout().width}
