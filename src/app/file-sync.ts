@@ -14,6 +14,7 @@ import { decodeEntry, type Entry } from '../core/ledger/entry.ts';
 import {
   admitLines,
   emptyLoadReport,
+  genesisIdOf,
   ledgerLines,
   serializeEntries,
   tally,
@@ -69,16 +70,12 @@ export async function notThisLedger(
     return split.tail > 0
       ? `it holds no complete line (${split.tail} bytes and no line break): a ledger file is one entry per line`
       : 'the file is empty';
-  if (oneJsonDocument(bytes, split.lines.length))
+  if (oneJsonDocument(bytes, split.lines))
     return 'it is one JSON document, not a ledger file (one entry per line); a patch bundle opens in the Inbox';
-  let genesis: Entry;
-  try {
-    genesis = await decodeEntry(first);
-  } catch {
-    return undefined; // its first line is refused with the rest, by the validator
-  }
-  if (genesis.kind === 'genesis' && genesis.id !== ledger.id)
-    return `it is the file of another ledger (${shortId(genesis.id)}), not of this team’s (${shortId(ledger.id)})`;
+  // Not a genesis: an export of new entries, or lines the validator judges one by one.
+  const genesis = await genesisIdOf(first);
+  if (genesis !== undefined && genesis !== ledger.id)
+    return `it is the file of another ledger (${shortId(genesis)}), not of this team’s (${shortId(ledger.id)})`;
   return undefined;
 }
 
@@ -87,15 +84,19 @@ const ONE_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /** True when the whole file is one JSON value that is no ledger entry: spread over lines, or
  * an object without an entry's `kind` and `sig`. */
-function oneJsonDocument(bytes: Uint8Array, lines: number): boolean {
-  if (bytes.length > ONE_DOCUMENT_BYTES) return false;
+function oneJsonDocument(bytes: Uint8Array, lines: readonly Uint8Array[]): boolean {
+  // Lines that each run from { to } are a ledger file's: such a file is not decoded whole
+  // (every import of a large ledger would pay for it).
+  const [first] = lines;
+  const entryShaped = first !== undefined && first[0] === 0x7b && first.at(-1) === 0x7d;
+  if ((lines.length > 1 && entryShaped) || bytes.length > ONE_DOCUMENT_BYTES) return false;
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return false;
   }
-  if (lines > 1) return true;
+  if (lines.length > 1) return true;
   if (value === null || typeof value !== 'object') return true;
   return !(Object.hasOwn(value, 'kind') && Object.hasOwn(value, 'sig'));
 }

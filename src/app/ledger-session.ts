@@ -10,8 +10,8 @@
 import { createMemo, createSignal, type Accessor } from 'solid-js';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
-import { decodeEntry, signEntry } from '../core/ledger/entry.ts';
-import { ledgerLines } from '../core/ledger/file.ts';
+import { signEntry } from '../core/ledger/entry.ts';
+import { genesisIdOf, ledgerLines } from '../core/ledger/file.ts';
 import { Ledger } from '../core/ledger/ledger.ts';
 import { isPatchtrailError } from '../core/errors.ts';
 import {
@@ -199,13 +199,7 @@ export async function openTeamSession(
 
 /** True when `bytes` are the genesis entry whose id is `ledgerId` (untrusted bytes). */
 export async function isGenesisOf(bytes: Uint8Array, ledgerId: string): Promise<boolean> {
-  try {
-    const entry = await decodeEntry(bytes, ledgerId);
-    return entry.kind === 'genesis';
-  } catch (error) {
-    if (isPatchtrailError(error)) return false;
-    throw error;
-  }
+  return (await genesisIdOf(bytes)) === ledgerId;
 }
 
 /** A new ledger founded by `signer` as its only admin: the genesis entry's bytes. */

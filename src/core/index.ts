@@ -82,6 +82,7 @@ export {
 } from './ledger/ledger.ts';
 export {
   admitLines,
+  genesisIdOf,
   ledgerLines,
   LISTED_LINES,
   type LedgerLines,

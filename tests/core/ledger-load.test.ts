@@ -5,7 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { makeSeedSigner, type Signer } from '../../src/core/index.ts';
 import { signatureValid, type ReadEntry } from '../../src/core/ledger/entry.ts';
-import { LISTED_LINES, loadLedgerFile, serializeEntries } from '../../src/core/ledger/file.ts';
+import {
+  genesisIdOf,
+  LISTED_LINES,
+  loadLedgerFile,
+  serializeEntries,
+} from '../../src/core/ledger/file.ts';
 import { MAX_QUARANTINE } from '../../src/core/ledger/limits.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
@@ -95,5 +100,16 @@ describe('loading a ledger file', () => {
       `the ledger file holds no complete line: ${good.length} bytes and no line break (lines that end in a CR alone, as old Mac files did?)`,
     );
     await expect(loadLedgerFile(new Uint8Array())).rejects.toThrow('the ledger file is empty');
+  });
+
+  it('names the ledger a genesis line founds, and nothing for any other line', async () => {
+    const good = await file(3);
+    const [genesis = '', register = ''] = new TextDecoder().decode(good).split('\n');
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const { ledger } = await loadLedgerFile(good);
+    expect(await genesisIdOf(enc(genesis))).toBe(ledger.id);
+    const forged = genesis.replace('"name":"t"', '"name":"u"');
+    for (const line of [register, forged, 'x', '{}', '{"__proto__":{"kind":"genesis"}}', ''])
+      expect(await genesisIdOf(enc(line)), line.slice(0, 40)).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import {
   type Equivocation,
   type Equivocator,
   equivocatorsOf,
+  genesisIdOf,
   newlyEquivocated,
   type LedgerLines,
   type LoadReport,
@@ -195,13 +196,9 @@ async function refuseForeign(
   source: string,
 ): Promise<void> {
   if (first === undefined) return;
-  let genesis: string;
-  try {
-    genesis = (await Ledger.open(first)).id;
-  } catch {
-    return; // not a genesis: an export of new entries, or lines the validator will judge
-  }
-  if (genesis !== id)
+  // Not a genesis: an export of new entries, or lines the validator will judge.
+  const genesis = await genesisIdOf(first);
+  if (genesis !== undefined && genesis !== id)
     reject(
       'MALFORMED_INPUT',
       `${shown(source)} is the file of another ledger (${genesis}), not of this one (${id}): nothing imported`,

@@ -3,8 +3,8 @@
  * first — the same bytes peers exchange (entries are canonical JSON, so never contain a
  * newline). Reading it goes through the validator like any other input.
  */
-import { reject } from '../errors.ts';
-import type { Entry } from './entry.ts';
+import { isPatchtrailError, reject } from '../errors.ts';
+import { decodeEntry, type Entry } from './entry.ts';
 import {
   Ledger,
   type AdmitOptions,
@@ -83,6 +83,20 @@ export function ledgerLines(bytes: Uint8Array): LedgerLines {
   }
   split.tail = bytes.length - start;
   return split;
+}
+
+/**
+ * The ledger a line founds: its id when the line is a genesis entry whose signature checks,
+ * else undefined (untrusted bytes). What tells another ledger's file from this one's.
+ */
+export async function genesisIdOf(line: Uint8Array): Promise<string | undefined> {
+  try {
+    const entry = await decodeEntry(line);
+    return entry.kind === 'genesis' ? entry.id : undefined;
+  } catch (error) {
+    if (isPatchtrailError(error)) return undefined;
+    throw error;
+  }
 }
 
 /** The file form of entries: each one's bytes and a newline (one copy, any number of entries). */

@@ -164,19 +164,14 @@ export function deviceAuditTrail(ledger: Ledger, did: string): AuditEvent[] {
   for (const entry of ledger.byAuthor(did))
     if (entry.kind === 'attest' && AUDITED.has((entry.body as AttestBody).reason))
       entries.set(entry.id, entry);
-  return [...entries.values()]
-    .sort((a, b) =>
-      a.time !== b.time
-        ? a.time < b.time
-          ? -1
-          : 1
-        : a.author !== b.author
-          ? a.author < b.author
-            ? -1
-            : 1
-          : a.seq - b.seq,
-    )
-    .map((entry) => auditEvent(ledger, entry));
+  return [...entries.values()].sort(inTimeOrder).map((entry) => auditEvent(ledger, entry));
+}
+
+/** By time, then by author, an author's entries of one second in its own (seq) order. */
+function inTimeOrder(a: Entry, b: Entry): number {
+  if (a.time !== b.time) return a.time < b.time ? -1 : 1;
+  if (a.author !== b.author) return a.author < b.author ? -1 : 1;
+  return a.seq - b.seq;
 }
 
 /** An identity the ledger holds as signing two entries at one sequence number. */
