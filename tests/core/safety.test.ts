@@ -56,6 +56,18 @@ describe('path safety (untrusted diffs)', () => {
       1,
     ],
     ['a path that collides with an existing file under case folding', gitCreate('readme.md'), 1],
+    ['a new file in "SRC/" beside the directory "src/"', gitCreate('SRC/b.c'), 1],
+    ['a new file "Src" beside the directory "src/"', gitCreate('Src'), 1],
+    [
+      'two new directories that collide under case folding',
+      `${gitCreate('lib/a.c')}${gitCreate('Lib/b.c')}`,
+      1,
+    ],
+    [
+      'a directory that collides once invisible characters are removed',
+      gitCreate('s\u200drc/b.c'),
+      1,
+    ],
     [
       'a rename whose source is outside',
       'diff --git a/../x b/y\nsimilarity index 100%\nrename from ../x\nrename to y\n',
@@ -63,6 +75,16 @@ describe('path safety (untrusted diffs)', () => {
     ],
   ])('refuses %s with UNSAFE_PATH before writing anything', async (_why, diff, strip) => {
     expect(await refusal(diff, strip)).toBe('UNSAFE_PATH');
+  });
+
+  it('says which directory a new name collides with, and writes into one spelled as it is', async () => {
+    const tree = makeMemoryTree({ 'src/a.c': 'a\n' });
+    await expect(applyDiff(tree, gitCreate('Src/lib/b.c'))).rejects.toMatchObject({
+      code: 'UNSAFE_PATH',
+      message: 'unsafe path "Src" (in "Src/lib/b.c"): collides with "src" under case folding',
+    });
+    await applyDiff(tree, `${gitCreate('src/lib/b.c')}${gitCreate('src/Lib2/c.c')}`);
+    expect([...tree.snapshot().keys()].sort()).toEqual(['src/Lib2/c.c', 'src/a.c', 'src/lib/b.c']);
   });
 
   it('accepts ordinary unusual names: spaces, dots inside names, non-ASCII letters', async () => {

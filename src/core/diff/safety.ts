@@ -139,19 +139,39 @@ export async function checkPathsAgainstTree(
   entries: readonly TreeEntry[],
   touched: readonly string[],
 ): Promise<void> {
+  // Every name the tree holds: its files and the directories they lie in ("Dir/x" lands in
+  // "dir/" on a case-insensitive filesystem as surely as "README" lands on "readme").
   const seen = new Map<string, string>();
-  for (const entry of entries) seen.set(collisionKey(entry.path), entry.path);
+  const parents = new Set<string>();
+  for (const entry of entries) {
+    seen.set(collisionKey(entry.path), entry.path);
+    for (
+      let cut = entry.path.lastIndexOf('/');
+      cut > 0;
+      cut = entry.path.lastIndexOf('/', cut - 1)
+    ) {
+      const parent = entry.path.slice(0, cut);
+      if (parents.has(parent)) break; // and so were its own parents
+      parents.add(parent);
+      seen.set(collisionKey(parent), parent);
+    }
+  }
   const inDiff = new Map<string, string>();
   for (const path of touched) {
-    const key = collisionKey(path);
-    const other = inDiff.get(key) ?? seen.get(key);
-    if (other !== undefined && other !== path) {
-      reject(
-        'UNSAFE_PATH',
-        `unsafe path ${JSON.stringify(path)}: collides with "${other}" ${foldKey(path) === foldKey(other) ? 'under case folding' : 'once invisible characters are removed'}`,
-      );
+    for (let cut = path.indexOf('/'); ; cut = path.indexOf('/', cut + 1)) {
+      const name = cut === -1 ? path : path.slice(0, cut);
+      const key = collisionKey(name);
+      const other = inDiff.get(key) ?? seen.get(key);
+      if (other !== undefined && other !== name) {
+        const spelled = name === path ? '' : ` (in ${JSON.stringify(path)})`;
+        reject(
+          'UNSAFE_PATH',
+          `unsafe path ${JSON.stringify(name)}${spelled}: collides with "${other}" ${foldKey(name) === foldKey(other) ? 'under case folding' : 'once invisible characters are removed'}`,
+        );
+      }
+      inDiff.set(key, name);
+      if (cut === -1) break;
     }
-    inDiff.set(key, path);
   }
   const checked = new Set<string>();
   for (const path of touched) {
