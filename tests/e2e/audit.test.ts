@@ -14,6 +14,7 @@ import { describeBrowser, shoot, type WebServer } from './browser.ts';
 import { OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
   clickAct,
+  rollBack,
   go,
   joinPlant4,
   openBundle,
@@ -60,7 +61,7 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     await writeOpfs(page, ['workspaces', 'main'], 'app.conf', OLD_CONF);
     await showPatch(page, fixture.keys.reviewed);
     await clickAct(page, 'Apply');
-    await clickAct(page, 'Roll back');
+    await rollBack(page);
     await showPatch(page, fixture.keys.failed);
     const apply = page.getByTestId('act').getByRole('button', { name: 'Apply', exact: true });
     await apply.evaluate((button) => button.removeAttribute('disabled'));

@@ -100,6 +100,14 @@ export async function clickAct(page: Page, name: string): Promise<void> {
   await expect.poll(() => page.getByTestId('act-progress').count()).toBe(0);
 }
 
+/** Rolls back on the chosen target, agreeing in the dialog that asks first. */
+export async function rollBack(page: Page): Promise<void> {
+  await page.getByTestId('act').getByRole('button', { name: 'Roll back…', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Roll back', exact: true }).click();
+  await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+  await expect.poll(() => page.getByTestId('act-progress').count()).toBe(0);
+}
+
 /** Joins the fixture's team by invitation, takes its ledger file, and returns this device's did. */
 export async function joinPlant4(
   page: Page,

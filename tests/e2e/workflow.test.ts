@@ -14,6 +14,7 @@ import { describeBrowser, shoot, type WebServer } from './browser.ts';
 import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
   clickAct,
+  rollBack,
   exportLedger,
   go,
   joinPlant4,
@@ -258,9 +259,18 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await shoot(page, 'patch-denied-refused');
   });
 
-  it('rolls back: the old bytes, and a rolled-back status', async () => {
+  it('rolls back, asked first: the old bytes, and a rolled-back status', async () => {
     await showPatch(page, fixture.keys.reviewed);
-    await clickAct(page, 'Roll back');
+    await page.getByTestId('act').getByRole('button', { name: 'Roll back…', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByTestId('rollback-target').textContent()).toBe(
+      'On the workspace “main”.',
+    );
+    await shoot(page, 'patch-rollback-asked');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(NEW_CONF);
+    await rollBack(page);
     expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('rolled-back');
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
     await go(page, 'Inbox');

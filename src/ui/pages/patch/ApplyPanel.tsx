@@ -13,6 +13,8 @@ import type {
   PatchVerdict,
   TargetChoice,
 } from '../../../app/workflow.ts';
+import { ActionDialog } from '../../components/ActionDialog.tsx';
+import { inlineName } from '../../components/format.ts';
 import { ActResult } from './ActResult.tsx';
 import { WorkspaceFiles } from './WorkspaceFiles.tsx';
 
@@ -35,6 +37,7 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
   const [workspace, setWorkspace] = createSignal('main');
   const [folder, setFolder] = createSignal<TargetChoice>();
   const [outcome, setOutcome] = createSignal<ActOutcome>();
+  const [askRollback, setAskRollback] = createSignal(false);
   // A result says what was so when it ran: once the verdict changes (an attestation arrived,
   // the policy moved), an old refusal beside a new verdict would contradict it.
   createEffect(
@@ -135,11 +138,33 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
           type="button"
           class="button button-danger"
           disabled={busy() || target() === undefined || !appliedHere()}
-          onClick={() => void run('rollback')}
+          onClick={() => setAskRollback(true)}
         >
-          Roll back
+          Roll back…
         </button>
       </div>
+      <ActionDialog
+        open={askRollback()}
+        onOpenChange={setAskRollback}
+        title="Roll back this patch?"
+        description="The files it changed go back to what they were before it was applied. The rollback is recorded on the team’s ledger; applying the patch again brings the change back."
+        submitLabel="Roll back"
+        danger
+        onSubmit={() => {
+          // The dialog closes at once; the panel shows the rollback's progress and result.
+          void run('rollback');
+          return Promise.resolve(undefined);
+        }}
+      >
+        <Show when={target()}>
+          {(chosen) => (
+            <p data-testid="rollback-target">
+              On {chosen().kind === 'workspace' ? 'the workspace' : 'the folder'} “
+              {inlineName(chosen().name)}”.
+            </p>
+          )}
+        </Show>
+      </ActionDialog>
       <Show when={!allowed()}>
         <p id="apply-why" class="muted small" data-testid="apply-why">
           Apply is off: {props.verdict.headline.replace(/^Do not apply: /, '')}.
