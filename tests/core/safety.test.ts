@@ -87,6 +87,43 @@ describe('path safety (untrusted diffs)', () => {
     expect([...tree.snapshot().keys()].sort()).toEqual(['src/Lib2/c.c', 'src/a.c', 'src/lib/b.c']);
   });
 
+  it('patches twins the tree already holds (xt_MARK.h beside xt_mark.h), alone or together, and refuses a third spelling', async () => {
+    const modify = (path: string) =>
+      `diff --git a/${path} b/${path}\n--- a/${path}\n+++ b/${path}\n@@ -1 +1 @@\n-old\n+${path}\n`;
+    const twins = () => makeMemoryTree({ 'xt_MARK.h': 'old\n', 'xt_mark.h': 'old\n' });
+    for (const diff of [
+      modify('xt_MARK.h'),
+      modify('xt_mark.h'),
+      modify('xt_MARK.h') + modify('xt_mark.h'),
+    ]) {
+      const tree = twins();
+      const result = await applyDiff(tree, diff);
+      expect(result.status).toBe('applied');
+    }
+    const both = twins();
+    await applyDiff(both, modify('xt_MARK.h') + modify('xt_mark.h'));
+    expect(new TextDecoder().decode(both.snapshot().get('xt_MARK.h')?.content)).toBe('xt_MARK.h\n');
+    expect(new TextDecoder().decode(both.snapshot().get('xt_mark.h')?.content)).toBe('xt_mark.h\n');
+    expect(await refusal(gitCreate('XT_MARK.h'), 1, twins())).toBe('UNSAFE_PATH');
+  });
+
+  it('replaces a directory by a file and reverses it (the file the reverse deletes is no obstacle), but not a file the diff keeps', async () => {
+    const tree = makeMemoryTree({ 'd/x': 'x\n', keep: 'k\n' });
+    const diff =
+      'diff --git a/d b/d\nnew file mode 100644\n--- /dev/null\n+++ b/d\n@@ -0,0 +1 @@\n+file\n' +
+      'diff --git a/d/x b/d/x\ndeleted file mode 100644\n--- a/d/x\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n';
+    const applied = await applyDiff(tree, diff);
+    expect([applied.status, [...tree.snapshot().keys()].sort()]).toEqual([
+      'applied',
+      ['d', 'keep'],
+    ]);
+    const reversed = await applyDiff(tree, diff, { reverse: true });
+    expect([reversed.status, reversed.treeAfter]).toEqual(['reversed', applied.treeBefore]);
+    expect(new TextDecoder().decode(tree.snapshot().get('d/x')?.content)).toBe('x\n');
+    const underKept = makeMemoryTree({ keep: 'k\n' });
+    expect(await refusal(gitCreate('keep/x'), 1, underKept)).toBe('APPLY_CONFLICT');
+  });
+
   it('accepts ordinary unusual names: spaces, dots inside names, non-ASCII letters', async () => {
     const tree = makeMemoryTree();
     await applyDiff(

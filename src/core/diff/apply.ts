@@ -120,7 +120,12 @@ export async function applyDiff(
   const entries = new Map(listed.map((e) => [e.path, e]));
   const before = await treeHashState(view, listed);
   const treeBefore = before.hash;
-  await checkPathsAgainstTree(view, listed, touched);
+  const leaving = new Set(
+    diff.files.flatMap((f) =>
+      (f.kind === 'delete' || f.kind === 'rename') && f.oldPath !== null ? [f.oldPath] : [],
+    ),
+  );
+  await checkPathsAgainstTree(view, listed, touched, leaving);
   const base = { treeBefore, ...recovery };
   let planned;
   try {

@@ -131,20 +131,51 @@ function isAscii(text: string): boolean {
 }
 
 /**
- * Checks every path the diff touches against each other and the tree: distinct paths that
- * collide under case folding, and paths through (or onto) symlinks, are refused.
+ * The names a tree holds, by collision key. Two names the tree already holds may collide with
+ * each other (Linux's own headers hold `xt_MARK.h` beside `xt_mark.h`): each stays a name as
+ * it is spelled, and only a new name colliding with either is refused.
+ */
+class Names {
+  private readonly byKey = new Map<string, string>();
+  private readonly twins = new Set<string>();
+
+  add(name: string): void {
+    const key = collisionKey(name);
+    const other = this.byKey.get(key);
+    if (other === undefined) this.byKey.set(key, name);
+    else if (other !== name) this.twins.add(other).add(name);
+  }
+
+  /** Whether the tree holds `name` as it is spelled. */
+  holds(name: string, key: string): boolean {
+    return this.byKey.get(key) === name || this.twins.has(name);
+  }
+
+  /** The name under `key`, however spelled. */
+  under(key: string): string | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+/**
+ * Checks every path the diff touches against each other and the tree: a new name that collides
+ * under case folding, or once invisible characters are removed, with a name the tree holds or
+ * the diff gives otherwise (a file's, or a directory's on the way to one), and paths through
+ * (or onto) symlinks, are refused; so is a path under a file, unless the diff takes that file
+ * away (`leaving`: deleted, or renamed from), as a diff replacing a file by a directory does.
  */
 export async function checkPathsAgainstTree(
   tree: Tree,
   entries: readonly TreeEntry[],
   touched: readonly string[],
+  leaving: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   // Every name the tree holds: its files and the directories they lie in ("Dir/x" lands in
   // "dir/" on a case-insensitive filesystem as surely as "README" lands on "readme").
-  const seen = new Map<string, string>();
+  const held = new Names();
   const parents = new Set<string>();
   for (const entry of entries) {
-    seen.set(collisionKey(entry.path), entry.path);
+    held.add(entry.path);
     for (
       let cut = entry.path.lastIndexOf('/');
       cut > 0;
@@ -153,7 +184,7 @@ export async function checkPathsAgainstTree(
       const parent = entry.path.slice(0, cut);
       if (parents.has(parent)) break; // and so were its own parents
       parents.add(parent);
-      seen.set(collisionKey(parent), parent);
+      held.add(parent);
     }
   }
   const inDiff = new Map<string, string>();
@@ -161,15 +192,19 @@ export async function checkPathsAgainstTree(
     for (let cut = path.indexOf('/'); ; cut = path.indexOf('/', cut + 1)) {
       const name = cut === -1 ? path : path.slice(0, cut);
       const key = collisionKey(name);
-      const other = inDiff.get(key) ?? seen.get(key);
-      if (other !== undefined && other !== name) {
-        const spelled = name === path ? '' : ` (in ${JSON.stringify(path)})`;
-        reject(
-          'UNSAFE_PATH',
-          `unsafe path ${JSON.stringify(name)}${spelled}: collides with "${other}" ${foldKey(name) === foldKey(other) ? 'under case folding' : 'once invisible characters are removed'}`,
-        );
+      // A name the tree holds as spelled is no new name (twins it holds may both be patched).
+      if (!held.holds(name, key)) {
+        const given = inDiff.get(key);
+        const other = given !== undefined && given !== name ? given : held.under(key);
+        if (other !== undefined) {
+          const spelled = name === path ? '' : ` (in ${JSON.stringify(path)})`;
+          reject(
+            'UNSAFE_PATH',
+            `unsafe path ${JSON.stringify(name)}${spelled}: collides with "${other}" ${foldKey(name) === foldKey(other) ? 'under case folding' : 'once invisible characters are removed'}`,
+          );
+        }
+        inDiff.set(key, name);
       }
-      inDiff.set(key, name);
       if (cut === -1) break;
     }
   }
@@ -187,7 +222,7 @@ export async function checkPathsAgainstTree(
           `unsafe path ${JSON.stringify(path)}: "${prefix}" is a symbolic link`,
         );
       }
-      if (i < parts.length && entry !== undefined && entry.kind !== 'dir') {
+      if (i < parts.length && entry !== undefined && entry.kind !== 'dir' && !leaving.has(prefix)) {
         reject('APPLY_CONFLICT', `${path}: "${prefix}" is a file, not a directory`);
       }
     }
