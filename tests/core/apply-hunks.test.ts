@@ -33,9 +33,21 @@ describe('misordered and overlapping hunks', () => {
     const diff = '--- a/f\n+++ b/f\n@@ -2 +2 @@\n-b\n+B\n@@ -2 +2 @@\n-b\n+C\n';
     await expect(applyDiff(tree, diff)).rejects.toMatchObject({
       code: 'APPLY_CONFLICT',
-      message: expect.stringMatching(/^f: hunk #2 .*hunks overlap or are out of order/),
+      message: expect.stringMatching(/^f: hunk #2 .*hunks overlap/),
     });
     expect(decode(tree.snapshot().get('f')?.content ?? new Uint8Array())).toBe('a\nb\nc\n');
+  });
+
+  it('refuses a hunk whose leading context is a line the hunk before it removed (GNU patch applies it; reversing the result then fails)', async () => {
+    const tree = makeMemoryTree({ f: '1\n2\n3\n4\n5\n' });
+    const diff =
+      '--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n 1\n-2\n+two\n 3\n@@ -2,3 +2,3 @@\n 2\n-3\n+three\n 4\n';
+    await expect(applyDiff(tree, diff)).rejects.toMatchObject({
+      code: 'APPLY_CONFLICT',
+      message:
+        'f: hunk #2 (@@ -2,3 +2,3 @@) matches only where its context takes line 2, which an earlier hunk removed (hunks overlap)',
+    });
+    expect(decode(tree.snapshot().get('f')?.content ?? new Uint8Array())).toBe('1\n2\n3\n4\n5\n');
   });
 
   it('refuses hunks out of order (a later line first) instead of garbling the file', async () => {
@@ -51,9 +63,13 @@ describe('misordered and overlapping hunks', () => {
     expect(await codeOf(() => applyDiff(tree, diff))).toBe('APPLY_CONFLICT');
   });
 
-  it('still applies hunks in order whose contexts touch', () => {
+  it('still applies hunks in order whose contexts touch, and reverses them', async () => {
     const body = '@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -2,2 +2,2 @@\n b\n-c\n+C\n';
     expect(place('a\nb\nc\n', body).text).toBe('A\nb\nC\n');
+    const tree = makeMemoryTree({ f: 'a\nb\nc\n' });
+    await applyDiff(tree, `--- a/f\n+++ b/f\n${body}`);
+    await applyDiff(tree, `--- a/f\n+++ b/f\n${body}`, { reverse: true });
+    expect(decode(tree.snapshot().get('f')?.content ?? new Uint8Array())).toBe('a\nb\nc\n');
   });
 });
 

@@ -234,3 +234,49 @@ describe('a rename whose source only the same diff makes', () => {
     });
   });
 });
+
+describe('a git file patch with no hunk', () => {
+  const git = (path: string, header: string, to = path) =>
+    `diff --git a/${path} b/${to}\n${header}`;
+  const edit = git('a', 'index 1111111..2222222 100644\n--- a/a\n+++ b/a\n@@ -1 +1 @@\n-a\n+A\n');
+
+  it('refuses one cut short after its index line (it was signed, listed and "applied" as a change never made)', () => {
+    const cut = `${edit}${git('b', 'index 1234567..89abcde 100644\n')}`;
+    expect(refusal(() => parseDiff(cut))).toBe(
+      'MALFORMED_INPUT: diff line 8: git\'s index line for "b" says its content changes (1234567..89abcde), but no hunk follows (a diff cut short?)',
+    );
+    expect(refusal(() => parseDiff(`${edit}diff --git a/b b/b\n`))).toMatch(
+      /^MALFORMED_INPUT: diff line 8: the git header for "b" changes nothing/,
+    );
+    for (const cut of [
+      git('b', 'new file mode 100644\nindex 0000000..1234567\n'),
+      git('b', 'deleted file mode 100644\nindex 1234567..0000000\n'),
+      git(
+        'b',
+        'similarity index 90%\nrename from b\nrename to c\nindex 1234567..89abcde 100644\n',
+        'c',
+      ),
+    ])
+      expect(refusal(() => parseDiff(`${edit}${cut}`))).toMatch(
+        /^MALFORMED_INPUT: diff line 8: git's index line for "[bc]" says its content changes/,
+      );
+  });
+
+  it('reads what a header alone carries: an empty file made or deleted, a mode change, a rename, a binary change', () => {
+    const headers = {
+      create: 'new file mode 100644\nindex 0000000..e69de29\n',
+      createWhole:
+        'new file mode 100644\nindex 0000000..e69de29bb2d1d6434b8b29ae775ad8c2e48c5391\n',
+      createSha256: 'new file mode 100644\nindex 0000000..473a0f4c3be8\n',
+      delete: 'deleted file mode 100644\nindex e69de29..0000000\n',
+      mode: 'old mode 100644\nnew mode 100755\n',
+    };
+    const alone = Object.entries(headers).map(([why, header]) => [why, git('b', header)]);
+    alone.push(['rename', git('b', 'similarity index 100%\nrename from b\nrename to c\n', 'c')]);
+    for (const [why, header] of alone)
+      expect([why, refusal(() => parseDiff(`${edit}${header}`))]).toEqual([why, 'accepted']);
+    // Mercurial's word for a binary change it does not carry.
+    const hg = parseDiff(`${edit}${git('b.bin', 'Binary file b.bin has changed\n')}`);
+    expect(hg.files[1]?.binary).toBe(true);
+  });
+});

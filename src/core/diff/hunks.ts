@@ -237,6 +237,10 @@ export function applyHunks(
   const out = new Output(search.lines);
   const placements: HunkPlacement[] = [];
   let frozen = 0;
+  // One past the last line an earlier hunk removed: GNU patch lets a hunk's leading context
+  // reach back over lines an earlier hunk passed, and so matches it against a line that is no
+  // longer there. The result differs from what any diff describes, and reversing it fails.
+  let removedTo = 0;
   let carried = 0;
   hunks.forEach((hunk, index) => {
     const h = prepare(hunk);
@@ -253,6 +257,12 @@ export function applyHunks(
         : lineEndingHint(search.lines, h.old);
       reject('APPLY_CONFLICT', `${name} does not match${why}`);
     }
+    if (found.at < removedTo) {
+      reject(
+        'APPLY_CONFLICT',
+        `${name} matches only where its context takes line ${removedTo}, which an earlier hunk removed (hunks overlap)`,
+      );
+    }
     let line = found.at;
     for (const { op, line: bytes } of h.ops) {
       if (op === ' ') {
@@ -266,7 +276,7 @@ export function applyHunks(
         );
       }
       out.copy(frozen, line);
-      if (op === '-') line++;
+      if (op === '-') removedTo = ++line;
       else out.add(bytes);
       frozen = line;
     }

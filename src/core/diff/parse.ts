@@ -109,10 +109,10 @@ function structural(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-function count(text: string | undefined, cursor: Cursor): number {
+function count(text: string | undefined, cursor: Cursor, what: 'number' | 'count'): number {
   if (text === undefined) return 1;
   const n = Number(text);
-  if (n > MAX_COUNT) fail(cursor, 'hunk line count out of range');
+  if (n > MAX_COUNT) fail(cursor, `hunk line ${what} out of range`);
   return n;
 }
 
@@ -120,10 +120,10 @@ function parseHunk(cursor: Cursor): Hunk {
   const match = HUNK_HEADER.exec(structural(shownLine(cursor.source, cursor.at)));
   if (match === null) return fail(cursor, 'malformed hunk header');
   const hunk: Hunk = {
-    oldStart: count(match[1], cursor),
-    oldLines: count(match[2], cursor),
-    newStart: count(match[3], cursor),
-    newLines: count(match[4], cursor),
+    oldStart: count(match[1], cursor, 'number'),
+    oldLines: count(match[2], cursor, 'count'),
+    newStart: count(match[3], cursor, 'number'),
+    newLines: count(match[4], cursor, 'count'),
     section: (match[5] ?? '').trim(),
     lines: [],
   };
@@ -196,6 +196,8 @@ interface RawFile {
   oldMode?: string;
   newMode?: string;
   indexMode?: string;
+  /** git's "index OLD..NEW" blob names, as written (abbreviated or whole). */
+  index?: { old: string; new: string };
   binary: boolean;
   hunks: Hunk[];
 }
@@ -222,8 +224,9 @@ function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
       [git.deleted, file.oldMode] = [true, gitMode(cursor, key, value)];
     else if (key === 'index') {
       // "index <hash>..<hash>", then the mode when the change keeps it (git's gitdiff_index).
-      const hashes = /^[0-9a-f]+\.\.[0-9a-f]+/.exec(value)?.[0];
-      const mode = hashes === undefined ? '' : value.slice(hashes.length);
+      const hashes = /^([0-9a-f]+)\.\.([0-9a-f]+)/.exec(value);
+      if (hashes !== null) file.index = { old: hashes[1] ?? '', new: hashes[2] ?? '' };
+      const mode = hashes === null ? '' : value.slice(hashes[0].length);
       if (mode.startsWith(' ') && mode.trim() !== '')
         file.indexMode = gitMode(cursor, key, mode.trim());
     } else if (key !== undefined && /^(rename|copy) (from|to)$/.test(key)) {
@@ -231,7 +234,8 @@ function parseGitHeaders(cursor: Cursor, file: RawFile, git: GitNames): void {
       const path = headerPath(pathLine(cursor).slice(key.length + 1));
       if (git[side] !== undefined) fail(cursor, `a second "${kind} ${side}"`);
       git[side] = { kind, path: path ?? '/dev/null' };
-    } else if (line.startsWith('Binary files ') || line === 'GIT binary patch') {
+    } else if (/^Binary files? /.test(line) || line === 'GIT binary patch') {
+      // "Binary files a/x and b/x differ" (git), "Binary file x has changed" (Mercurial).
       file.binary = true;
       skipBinary(cursor);
       return;
@@ -349,7 +353,46 @@ function finishFile(raw: RawFile, strip: number): FilePatch {
   if (!raw.binary && raw.hunks.length === 0 && raw.git === undefined) {
     reject('MALFORMED_INPUT', `file "${newPath ?? oldPath}" has no hunks`);
   }
+  if (!raw.binary && raw.hunks.length === 0 && raw.git !== undefined)
+    refuseEmptyGitChange(raw, patch);
   return patch;
+}
+
+/** The empty blob's name, in a repository of SHA-1 objects and of SHA-256 ones. */
+const EMPTY_BLOBS = [
+  'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391',
+  '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813',
+];
+const isEmptyBlob = (name: string) =>
+  name.length >= 7 && EMPTY_BLOBS.some((blob) => blob.startsWith(name));
+
+/**
+ * A git file patch with no hunk carries a change only in its header: a new or deleted empty
+ * file, a rename or copy, a mode change. One whose index line says the content changes (other
+ * than to or from the empty file), or that says nothing at all, is a diff cut short: it would
+ * be signed, listed and "applied" as a change that is never made. git apply refuses it ("patch
+ * with only garbage"); GNU patch skips it silently.
+ */
+function refuseEmptyGitChange(raw: RawFile, patch: FilePatch): void {
+  const name = JSON.stringify(patch.newPath ?? patch.oldPath);
+  const at = `diff line ${raw.git?.line ?? 0}`;
+  const index = raw.index;
+  if (index !== undefined && index.old !== index.new) {
+    const empty =
+      (patch.kind === 'create' && isEmptyBlob(index.new)) ||
+      (patch.kind === 'delete' && isEmptyBlob(index.old));
+    if (!empty)
+      reject(
+        'MALFORMED_INPUT',
+        `${at}: git's index line for ${name} says its content changes (${index.old}..${index.new}), but no hunk follows (a diff cut short?)`,
+      );
+  }
+  const modeChange = patch.oldMode !== undefined && patch.newMode !== undefined;
+  if (patch.kind === 'modify' && !modeChange)
+    reject(
+      'MALFORMED_INPUT',
+      `${at}: the git header for ${name} changes nothing (no hunk, mode change, rename or copy follows; a diff cut short?)`,
+    );
 }
 
 /**
