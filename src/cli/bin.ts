@@ -4,8 +4,22 @@ import { runCli } from './main.ts';
 import { nodeSha256 } from './node-crypto.ts';
 import { isVerifyWorker, runVerifyWorker } from './verify-pool.ts';
 
+/**
+ * Writes to a stream until its reader goes away. A reader that stops early (`| head`) closes
+ * the pipe: the writes after that fail with EPIPE, and unhandled, that error printed a stack
+ * and ended the process with exit 1, the status that means "input rejected", in the middle of
+ * the work (an apply included). The output ends there; the command finishes and exits with its
+ * own status, as ripgrep does.
+ */
 function write(stream: NodeJS.WriteStream): (text: string) => void {
-  return (text) => void stream.write(text);
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(text);
+  };
 }
 
 // SHA-256 through Node's OpenSSL, for ids and receipts (node-crypto.ts).

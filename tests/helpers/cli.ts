@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli/main.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = `${ROOT}bin/patchtrail.mjs`;
+export const BIN = `${ROOT}bin/patchtrail.mjs`;
 
 export interface Run {
   code: number;
