@@ -122,7 +122,7 @@ describe('git file patch names', () => {
     expect(refusal(diff, 0).code).toBe('MALFORMED_INPUT');
   });
 
-  it('accepts what git writes: renames, copies, mode changes, quoted and spaced names, any prefix', () => {
+  it('accepts what git writes: renames, copies, mode changes, quoted and spaced names (one ending in a space), any prefix', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pt-git-names-'));
     const git = (...args: string[]) =>
       execFileSync('git', ['-c', 'core.quotePath=true', ...args], { cwd: dir, encoding: 'utf8' });
@@ -133,7 +133,7 @@ describe('git file patch names', () => {
     try {
       git('init', '-q');
       const body = Array.from({ length: 12 }, (_, i) => `line ${i}\n`).join('');
-      const names = ['plain.c', 'x b', 'dir b/a b/c', 't\tq', 'é ü.txt', 'copy-src.txt'];
+      const names = ['plain.c', 'x b', 'dir b/a b/c', 't\tq', 'é ü.txt', 'copy-src.txt', 'trail '];
       for (const name of names) write(name, `${name}\n${body}`);
       git('add', '-A');
       git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'base');
@@ -143,6 +143,7 @@ describe('git file patch names', () => {
       git('mv', 't\tq', 'u\tq');
       git('mv', 'é ü.txt', 'ñ.txt');
       write('plain.c', `plain.c\n${body.replace('line 3', 'LINE 3')}`);
+      write('trail ', `trail \n${body.replace('line 7', 'LINE 7')}`);
       write('moved b', `x b\n${body.replace('line 5', 'LINE 5')}`);
       write('copied.txt', `copy-src.txt\n${body}`);
       execFileSync('chmod', ['+x', join(dir, 'ñ.txt')]);
@@ -160,6 +161,8 @@ describe('git file patch names', () => {
         expect(kinds).toContain('rename t\tq -> u\tq');
         expect(kinds).toContain('rename é ü.txt -> ñ.txt');
         expect(kinds).toContain('modify plain.c -> plain.c');
+        // git ends a name holding a space with a tab: the name's own trailing space stays.
+        expect(kinds).toContain('modify trail  -> trail ');
       }
       const copies = parseDiff(git('diff', '--cached', '-C', '--find-copies-harder'));
       expect(copies.files.map((f) => [f.kind, f.oldPath, f.newPath])).toContainEqual([

@@ -54,7 +54,12 @@ export function unquoteGitPath(text: string): string {
   }
 }
 
-/** The path of a `---`/`+++` line: quoting undone, a trailing tab-separated timestamp dropped. */
+/**
+ * The path of a `---`/`+++` line: quoting undone, a trailing tab-separated timestamp dropped.
+ * Before a tab the name is as written: git ends a name holding a space with a tab, so a name
+ * ending in spaces keeps them (`diff -u` puts its timestamp after one). With no tab, trailing
+ * white space is what a mailer or an editor left.
+ */
 export function headerPath(rest: string): string | null {
   let path = rest;
   if (path.startsWith('"')) {
@@ -62,8 +67,7 @@ export function headerPath(rest: string): string | null {
     path = unquoteGitPath(path.slice(0, end + 1));
   } else {
     const tab = path.indexOf('\t');
-    if (tab >= 0) path = path.slice(0, tab);
-    path = path.replace(/\s+$/, '');
+    path = tab >= 0 ? path.slice(0, tab) : path.replace(/\s+$/, '');
   }
   return path === '/dev/null' ? null : path;
 }
