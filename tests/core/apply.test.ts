@@ -108,13 +108,18 @@ describe('applying a diff', () => {
       '--- a/w.txt\n+++ b/w.txt\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n' +
       '--- a/y.txt\n+++ b/y.txt\n@@ -1,3 +1,3 @@\n p\n-q\n+Q\n r\n';
     expect(await messageOf(applyDiff(tree, diff))).toBe(
-      'APPLY_CONFLICT w.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match: the file already holds what it would make (the patch looks applied already)',
+      'APPLY_CONFLICT w.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match: the file already holds what it would make (this change looks made already)',
+    );
+    // Reversing, the words hold the other way round: y.txt is already as the reverse makes it.
+    const half = makeMemoryTree({ 'w.txt': 'a\nB\nc\n', 'y.txt': 'p\nq\nr\n' });
+    expect(await messageOf(applyDiff(half, diff, { reverse: true }))).toBe(
+      'APPLY_CONFLICT y.txt: hunk #1 (@@ -1,3 +1,3 @@) does not match: the file already holds what it would make (this change looks made already)',
     );
     // Not said of a hunk that only inserts with no context: its result is just some lines.
     const bare = makeMemoryTree({ 'x.txt': 'b\n' });
     expect(
       await messageOf(applyDiff(bare, '--- a/x.txt\n+++ b/x.txt\n@@ -5,0 +6 @@\n+b\n')),
-    ).not.toContain('applied already');
+    ).not.toContain('made already');
     expect(text(tree, 'w.txt')).toBe('a\nB\nc\n');
   });
 

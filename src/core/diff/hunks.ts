@@ -253,7 +253,7 @@ export function applyHunks(
       const applied =
         hunk.oldLines > 0 && locate(search, undo, undo.stated + carried, frozen, 0) !== undefined;
       const why = applied
-        ? ': the file already holds what it would make (the patch looks applied already)'
+        ? ': the file already holds what it would make (this change looks made already)'
         : lineEndingHint(search.lines, h.old);
       reject('APPLY_CONFLICT', `${name} does not match${why}`);
     }
