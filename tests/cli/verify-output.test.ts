@@ -92,6 +92,20 @@ describe('verify output', () => {
     }
   });
 
+  it('shows a DEP-3 header folded over lines as one JSON string, escaped once', async () => {
+    writeFileSync(
+      at('dep3.diff'),
+      'Description: Fix the things\n that need \u202efixing\nAuthor: J\u00f6hn <j@example.org>\n---\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n',
+    );
+    await ok(['create', '--diff', at('dep3.diff'), '--key', at('dev.pem'), '--out', at('d.json')]);
+    const line = (await ok(['inspect', at('d.json')]))
+      .split('\n')
+      .find((l) => l.startsWith('headers:'));
+    expect(line).toBe(
+      'headers:     dep3: author="J\u00f6hn <j@example.org>" description="Fix the things\\nthat need \\u202efixing"',
+    );
+  });
+
   it('says a coded rejection on one line, whatever of the input its message quotes', async () => {
     // V8's JSON error quotes the start of the input: here a line break and a screen clear.
     writeFileSync(at('bad.json'), 'x\n\u001b[2J\u001b[31mOK: bundle verified\n');

@@ -10,7 +10,7 @@ import {
   type VerifyResult,
 } from '../../core/index.ts';
 import { readInput } from '../io.ts';
-import { shown } from '../terminal.ts';
+import { shown, terminalSafe } from '../terminal.ts';
 import { trustedSet } from './trust.ts';
 import type { CliContext, Command } from '../context.ts';
 
@@ -53,7 +53,9 @@ function describeReport(report: BundleReport): string {
   ];
   if (p.source_headers !== undefined) {
     const fields = Object.entries(p.source_headers.fields).map(
-      ([k, v]) => `${shown(k)}=${shown(JSON.stringify(v))}`,
+      // JSON's own escapes (\n for a folded Description line) once; what JSON leaves as it
+      // is (bidi and invisible characters) escaped as JSON would: the value stays one line.
+      ([k, v]) => `${shown(k)}=${terminalSafe(JSON.stringify(v))}`,
     );
     lines.push(`headers:     ${shown(p.source_headers.format)}: ${fields.join(' ')}`);
   }
