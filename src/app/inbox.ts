@@ -14,6 +14,7 @@ import {
   type InboxSource,
   type StoredBundle,
 } from '../storage/inbox-store.ts';
+import { mergeAttestations, readBundle, serializeBundle } from '../core/index.ts';
 import type { BundleCheck } from './check.ts';
 import type { BundleFile, Services } from './services.ts';
 
@@ -31,6 +32,11 @@ export interface InboxItem {
   bytes: Uint8Array;
   /** False when this browser would not keep it (storage full or refused): gone after a reload. */
   kept: boolean;
+  /**
+   * Set when this file was another copy of a patch the Inbox held: its file name and how many
+   * attestations it added to the kept copy (0: nothing new). Not kept across reloads.
+   */
+  copy?: { fileName: string; added: number };
 }
 
 export interface InboxService {
@@ -87,6 +93,52 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       ),
     );
 
+  /**
+   * Another copy of a patch the Inbox holds (same payload, both author signatures verified):
+   * the kept bundle takes the attestations the copy adds, so a review on either is never lost.
+   * Undefined when the merged bundle would not verify (over a limit), and the copy is then
+   * filed as before.
+   */
+  async function mergeCopy(
+    held: InboxItem,
+    bytes: Uint8Array,
+    fileName: string,
+  ): Promise<InboxItem | undefined> {
+    let merged;
+    try {
+      merged = mergeAttestations(readBundle(held.bytes), readBundle(bytes));
+    } catch {
+      return undefined;
+    }
+    const copy = { fileName, added: merged.added };
+    if (merged.added === 0) {
+      const item = { ...held, copy };
+      file(item);
+      return item;
+    }
+    const joined = new TextEncoder().encode(serializeBundle(merged.bundle));
+    const check = await bundles.verifyBundleFile(fileOf(held.fileName, joined));
+    if (check.verdict === 'error' || check.report === undefined) return undefined;
+    let kept = held.kept;
+    if (kept) {
+      try {
+        await store.keepBundle({
+          key: held.key,
+          fileName: held.fileName,
+          bytes: joined,
+          source: held.source,
+          receivedAt: held.receivedAt,
+        });
+      } catch (error) {
+        console.error('patchtrail: could not keep a bundle on this device', error);
+        kept = false;
+      }
+    }
+    const item: InboxItem = { ...held, check, bytes: joined, kept, copy };
+    file(item);
+    return item;
+  }
+
   async function restore(): Promise<void> {
     try {
       for (const kept of await store.readInbox()) {
@@ -119,6 +171,11 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
         if (ticket === latest) setChecking(undefined); // a failure says so; it never hangs here
       }
       const key = await keyOf(check, bytes);
+      const held = items().find((item) => item.key === key);
+      if (held !== undefined && check.report !== undefined && held.check.report !== undefined) {
+        const merged = await mergeCopy(held, bytes, input.name);
+        if (merged !== undefined) return merged;
+      }
       const receivedAt = now();
       let kept = check.verdict !== 'error' && !tooLarge;
       if (kept) {

@@ -7,7 +7,7 @@ export {
   serializeBundle,
   type CreateBundleInput,
 } from './bundle/create.ts';
-export { appendAttestation, type AttestInput } from './bundle/attest.ts';
+export { appendAttestation, mergeAttestations, type AttestInput } from './bundle/attest.ts';
 export {
   peekUnverifiedPredicate,
   readBundle,

@@ -246,6 +246,50 @@ describe('the patch workflow', () => {
     again.dispose();
   });
 
+  it('keeps every review when another copy of a patch arrives, in either order, and across a restart', async () => {
+    const app = start();
+    const { author, rita } = await team(app);
+    const b = await bundles(author, rita);
+    const reviewed = await app.inbox.open(fileOf('reviewed.json', b.reviewed), 'drop');
+    await until(
+      () => (app.workflow.status(reviewed.key) === 'allowed' ? true : undefined),
+      'allowed',
+    );
+    // An older copy without the review: it adds nothing, and the review stays.
+    const plain = await app.inbox.open(fileOf('plain.json', b.plain), 'drop');
+    expect([plain.key, plain.fileName, plain.copy]).toEqual([
+      reviewed.key,
+      'reviewed.json',
+      { fileName: 'plain.json', added: 0 },
+    ]);
+    expect(app.inbox.items()).toHaveLength(1);
+    expect(app.workflow.status(reviewed.key)).toBe('allowed');
+    app.dispose();
+    // The other order, on a fresh device: the review arrives on the second copy and joins it.
+    globalThis.indexedDB = new IDBFactory();
+    const other = start();
+    const second = await team(other);
+    const c = await bundles(second.author, second.rita);
+    await other.inbox.open(fileOf('plain.json', c.plain), 'drop');
+    const joined = await other.inbox.open(fileOf('reviewed.json', c.reviewed), 'drop');
+    expect([joined.fileName, joined.copy, joined.check.report?.attestations.length]).toEqual([
+      'plain.json',
+      { fileName: 'reviewed.json', added: 1 },
+      1,
+    ]);
+    await until(
+      () => (other.workflow.status(joined.key) === 'allowed' ? true : undefined),
+      'allowed',
+    );
+    other.dispose();
+    const again = start();
+    await until(() => (again.inbox.loaded() ? true : undefined), 'the kept Inbox');
+    expect(again.inbox.items().map((i) => [i.key, i.check.report?.attestations.length])).toEqual([
+      [joined.key, 1],
+    ]);
+    again.dispose();
+  });
+
   it('knows the roles this device holds, and says a revoked device was revoked, not that it is in no team', async () => {
     const app = start();
     const { author, rita, open, admin } = await team(app);

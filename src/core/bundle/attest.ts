@@ -60,3 +60,26 @@ export async function appendAttestation(
     : [...bundle.attestation_signatures, envelope];
   return { ...bundle, attestation_signatures: attestations };
 }
+
+/**
+ * One bundle from two copies of the same patch: the kept copy, with each attestation the other
+ * copy carries that it does not (the same envelope, byte for byte as canonical JSON, counts
+ * once). Copies travel separately (one reviewed, one not), and taking the newer file in place
+ * of the kept one lost the review. The author envelope is the kept copy's; callers check both
+ * name the same payload, and check the result again.
+ */
+export function mergeAttestations(kept: Bundle, other: Bundle): { bundle: Bundle; added: number } {
+  const have = new Set(kept.attestation_signatures.map((e) => canonicalJson(e)));
+  const added: Bundle['attestation_signatures'] = [];
+  for (const envelope of other.attestation_signatures) {
+    const text = canonicalJson(envelope);
+    if (have.has(text)) continue;
+    have.add(text);
+    added.push(envelope);
+  }
+  if (added.length === 0) return { bundle: kept, added: 0 };
+  return {
+    bundle: { ...kept, attestation_signatures: [...kept.attestation_signatures, ...added] },
+    added: added.length,
+  };
+}

@@ -7,7 +7,7 @@
 import { A, useParams } from '@solidjs/router';
 import { Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
-import { firstLine, formatAgo } from '../../components/format.ts';
+import { counted, firstLine, formatAgo, inlineName } from '../../components/format.ts';
 import { ActPanel } from './ActPanel.tsx';
 import { BundleView } from './BundleView.tsx';
 import { ClaimsView } from './ClaimsView.tsx';
@@ -75,6 +75,15 @@ export default function PatchPage() {
             <h1 class="patch-title clamp-2" data-testid="patch-title">
               {patchTitle(found().check.report?.predicate.reason_for_patch, found().fileName)}
             </h1>
+            <Show when={found().copy}>
+              {(copy) => (
+                <p class="notice" role="status" data-testid="patch-copy">
+                  {copy().added === 0
+                    ? `${inlineName(copy().fileName)} is another copy of this patch, already in the Inbox: it carries no signature the kept one lacks.`
+                    : `${inlineName(copy().fileName)} is another copy of this patch, already in the Inbox: its ${counted(copy().added, 'signature', 'signatures')} the kept one lacked ${copy().added === 1 ? 'was' : 'were'} added to it.`}
+                </p>
+              )}
+            </Show>
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
             {/* Keyed by the patch: a target, a note or a result never carries over to another. */}
             <Show when={found().key} keyed>
