@@ -34,7 +34,8 @@ export interface InboxItem {
   kept: boolean;
   /**
    * Set when this file was another copy of a patch the Inbox held: its file name and how many
-   * attestations it added to the kept copy (0: nothing new). Not kept across reloads.
+   * attestations it added to the kept copy or replaced there by a newer one of the same key
+   * (0: nothing new). Not kept across reloads.
    */
   copy?: { fileName: string; added: number };
 }
@@ -101,17 +102,23 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
    */
   async function mergeCopy(
     held: InboxItem,
-    bytes: Uint8Array,
+    other: { bytes: Uint8Array; check: BundleCheck },
     fileName: string,
   ): Promise<InboxItem | undefined> {
+    const heldReport = held.check.report;
+    const otherReport = other.check.report;
+    if (heldReport === undefined || otherReport === undefined) return undefined;
     let merged;
     try {
-      merged = mergeAttestations(readBundle(held.bytes), readBundle(bytes));
+      merged = mergeAttestations(
+        { bundle: readBundle(held.bytes), attestations: heldReport.attestations },
+        { bundle: readBundle(other.bytes), attestations: otherReport.attestations },
+      );
     } catch {
       return undefined;
     }
-    const copy = { fileName, added: merged.added };
-    if (merged.added === 0) {
+    const copy = { fileName, added: merged.added + merged.replaced };
+    if (copy.added === 0) {
       const item = { ...held, copy };
       file(item);
       return item;
@@ -173,7 +180,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       const key = await keyOf(check, bytes);
       const held = items().find((item) => item.key === key);
       if (held !== undefined && check.report !== undefined && held.check.report !== undefined) {
-        const merged = await mergeCopy(held, bytes, input.name);
+        const merged = await mergeCopy(held, { bytes, check }, input.name);
         if (merged !== undefined) return merged;
       }
       const receivedAt = now();

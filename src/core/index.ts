@@ -7,7 +7,12 @@ export {
   serializeBundle,
   type CreateBundleInput,
 } from './bundle/create.ts';
-export { appendAttestation, mergeAttestations, type AttestInput } from './bundle/attest.ts';
+export {
+  appendAttestation,
+  mergeAttestations,
+  type AttestInput,
+  type CheckedCopy,
+} from './bundle/attest.ts';
 export {
   peekUnverifiedPredicate,
   readBundle,

@@ -14,6 +14,7 @@ import {
   ATTESTATION_PREDICATE_TYPE,
   type AttestationPredicate,
   type Bundle,
+  type SignatureReport,
   type Verdict,
 } from './types.ts';
 import { verifyParsedBundle, type VerifyOptions } from './verify.ts';
@@ -61,25 +62,55 @@ export async function appendAttestation(
   return { ...bundle, attestation_signatures: attestations };
 }
 
+/** A bundle with its verified attestations, one report per envelope, in order. */
+export interface CheckedCopy {
+  bundle: Bundle;
+  attestations: readonly SignatureReport[];
+}
+
+/** Whether `a` stands over `b` for one key: the newer, and at one time, a fail over a pass. */
+function supersedes(a: SignatureReport, b: SignatureReport): boolean {
+  const at = a.timestamp ?? '';
+  const bt = b.timestamp ?? '';
+  if (at !== bt) return at > bt;
+  return a.verdict === 'fail' && b.verdict !== 'fail';
+}
+
 /**
- * One bundle from two copies of the same patch: the kept copy, with each attestation the other
- * copy carries that it does not (the same envelope, byte for byte as canonical JSON, counts
- * once). Copies travel separately (one reviewed, one not), and taking the newer file in place
- * of the kept one lost the review. The author envelope is the kept copy's; callers check both
- * name the same payload, and check the result again.
+ * One bundle from two copies of the same patch (callers check both name the same payload, and
+ * check the result again). Copies travel separately, one reviewed and one not, and taking the
+ * newer file in place of the kept one lost the review. The result is the kept copy with, from
+ * the other, each valid attestation it lacks: by a key that has none in the kept copy, added;
+ * by a key that has, in place of that one when it is newer, or of the same time and a fail
+ * where that is a pass (a bundle counts a key's first attestation only, so appending would
+ * hide a reviewer's later fail). Invalid attestations are not carried over.
  */
-export function mergeAttestations(kept: Bundle, other: Bundle): { bundle: Bundle; added: number } {
-  const have = new Set(kept.attestation_signatures.map((e) => canonicalJson(e)));
-  const added: Bundle['attestation_signatures'] = [];
-  for (const envelope of other.attestation_signatures) {
+export function mergeAttestations(
+  kept: CheckedCopy,
+  other: CheckedCopy,
+): { bundle: Bundle; added: number; replaced: number } {
+  const envelopes = [...kept.bundle.attestation_signatures];
+  const reports = [...kept.attestations];
+  const have = new Set(envelopes.map((e) => canonicalJson(e)));
+  let added = 0;
+  let replaced = 0;
+  other.bundle.attestation_signatures.forEach((envelope, index) => {
+    const report = other.attestations[index];
     const text = canonicalJson(envelope);
-    if (have.has(text)) continue;
+    if (report?.status !== 'valid' || have.has(text)) return;
     have.add(text);
-    added.push(envelope);
-  }
-  if (added.length === 0) return { bundle: kept, added: 0 };
-  return {
-    bundle: { ...kept, attestation_signatures: [...kept.attestation_signatures, ...added] },
-    added: added.length,
-  };
+    const same = reports.findIndex((r) => r.status === 'valid' && r.did === report.did);
+    const prior = reports[same];
+    if (prior === undefined) {
+      envelopes.push(envelope);
+      reports.push(report);
+      added++;
+    } else if (supersedes(report, prior)) {
+      envelopes[same] = envelope;
+      reports[same] = report;
+      replaced++;
+    }
+  });
+  if (added + replaced === 0) return { bundle: kept.bundle, added, replaced };
+  return { bundle: { ...kept.bundle, attestation_signatures: envelopes }, added, replaced };
 }
