@@ -12,7 +12,7 @@ import { appliedNow, freshnessBudget, targetEvents, type TargetEvent } from './k
 import { NAME_POINTS, PERMISSION_WORDS, type FolderNeed } from './kiosk-io.ts';
 import type { KioskMemory, KioskSource, Recovery } from './kiosk-record.ts';
 import type { WaitingRow } from './kiosk-run.ts';
-import { reputationClock } from '../core/reputation/inputs.ts';
+import { evidenceClock } from '../core/reputation/inputs.ts';
 import { publishedPatches } from './ledger-patches.ts';
 import { inlineName } from '../core/encoding/display.ts';
 
@@ -56,6 +56,8 @@ export interface KioskStatus {
 
 export interface StatusInput {
   ledger: Ledger;
+  /** This kiosk's key: its own entries do not make its evidence fresh (`evidenceClock`). */
+  device?: string;
   policy: EffectivePolicy;
   target: string;
   names: ReadonlyMap<string, string>;
@@ -88,8 +90,13 @@ const HISTORY = 6;
 const FUTURE_SKEW_SECONDS = 300;
 
 /** How old the evidence is, measured as the policy's freshness rule measures it. */
-export function freshnessOf(ledger: Ledger, policy: EffectivePolicy, now: Date): Freshness {
-  const newest = reputationClock(ledger);
+export function freshnessOf(
+  ledger: Ledger,
+  policy: EffectivePolicy,
+  now: Date,
+  device?: string,
+): Freshness {
+  const newest = evidenceClock(ledger, device);
   const ageSeconds = Math.floor((now.getTime() - Date.parse(newest)) / 1000);
   const budgetSeconds = freshnessBudget(policy.compiled);
   const fresh: Freshness = { newest, ageSeconds, stale: false };
@@ -113,7 +120,7 @@ export function kioskStatus(input: StatusInput): KioskStatus {
   const events = targetEvents(ledger, input.target);
   const current = appliedNow(events).at(-1);
   const last = events.at(-1);
-  const freshness = freshnessOf(ledger, input.policy, input.now);
+  const freshness = freshnessOf(ledger, input.policy, input.now, input.device);
   // A refused or flagged bundle, a stale ledger, a kiosk that cannot work: someone should look.
   // ... and so does an update that failed its post-apply check, until a newer one lands.
   const failed = last?.reason === 'rolled-back' && last.code === 'POST_APPLY_FAILED';

@@ -228,7 +228,7 @@ function makeLoop(deps: LoopDeps) {
     const needs = (await deps.io.access?.(mode)) ?? [];
     if (needs.length > 0) {
       const names = new Map(deps.inbox.items().map((i) => [i.key, nameOf(i)]));
-      const known = { ledger: team.ledger, policy, target: targetName, names };
+      const known = { ledger: team.ledger, device: signer.did, policy, target: targetName, names };
       const memory = deps.memory.get();
       return void deps.setStatus(
         status.needsPermission({ ...known, memory, now: deps.now() }, needs),
@@ -250,7 +250,8 @@ function makeLoop(deps: LoopDeps) {
       const names = new Map(bundles.map((b) => [b.patch, b.name]));
       const memory = deps.memory.get();
       const problems = [...new Set(notBundles)];
-      const input = { ...base, policy, target: tree?.name ?? '', names, waiting, memory };
+      const target = tree?.name ?? '';
+      const input = { ...base, device: signer.did, policy, target, names, waiting, memory };
       const next = status.kioskStatus({ ...input, problems, now: deps.now() });
       deps.setStatus(activity === undefined ? next : { ...next, state: 'updating', activity });
     };

@@ -6,6 +6,7 @@
  */
 import type { PublishBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
+import { evidenceClock } from '../core/reputation/inputs.ts';
 
 export interface PublishedPatch {
   /** `sha256:<payload digest>`: the Inbox key the bundle will have. */
@@ -38,9 +39,11 @@ export function publishedPatches(ledger: Ledger): PublishedPatch[] {
   return [...seen.values()].sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
 }
 
-/** The advisory time of the newest entry this device holds: how fresh its evidence is. */
-export function newestEntryTime(ledger: Ledger): string {
-  let newest = ledger.genesis.time;
-  for (const entry of ledger.all()) if (entry.time > newest) newest = entry.time;
-  return newest;
+/**
+ * How fresh this device's evidence is, as the policy's freshness rule measures it: the newest
+ * entry by a teammate in standing (`evidenceClock`). This device's own entries are no news
+ * from the team, and counting them said "just now" beside a verdict that said three days.
+ */
+export function newestEntryTime(ledger: Ledger, device: string | undefined): string {
+  return evidenceClock(ledger, device);
 }

@@ -9,7 +9,7 @@ import { holdsRole } from '../core/policy/chain.ts';
 import { compilePolicyAsync } from '../core/policy/evaluate.ts';
 import type { PolicyDocument } from '../core/policy/types.ts';
 import { defaultReputationParams } from '../core/reputation/params.ts';
-import { reputationClock, reputationInputs } from '../core/reputation/inputs.ts';
+import { evidenceClock, reputationClock, reputationInputs } from '../core/reputation/inputs.ts';
 import type { OpenTeam } from './ledger-session.ts';
 import type { Services } from './services.ts';
 import { simulatePolicy, SimulationCancelled, type Simulation } from './policy-simulate.ts';
@@ -70,7 +70,7 @@ async function simulate(input: RunInput, output: RunOutput): Promise<SimulationS
       scores: scored.result.scores,
       scoreHash: scored.result.scoreHash,
       now: utcNow(),
-      newestLedgerTime: clock,
+      newestLedgerTime: evidenceClock(ledger, input.device),
       actingRole: deviceRole(ledger, input.device),
     },
     {

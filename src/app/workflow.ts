@@ -125,7 +125,7 @@ export function createWorkflow(
     const { publishedPatches, newestEntryTime } = await patchesCode();
     const held = new Set(items.map((item) => item.key));
     setPublished(publishedPatches(team.ledger).filter((p) => !held.has(p.patch)));
-    setNewestEntry(newestEntryTime(team.ledger));
+    setNewestEntry(newestEntryTime(team.ledger, did));
   }
 
   createEffect(() => {

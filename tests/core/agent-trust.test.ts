@@ -17,6 +17,7 @@ import {
   toBase64,
   utf8Encode,
   type Bundle,
+  type PolicyDecision,
   type PolicyRule,
   type Signer,
 } from '../../src/core/index.ts';
@@ -271,5 +272,41 @@ describe('rollback through the agent', () => {
     expect(stop(again)?.message).toMatch(/already rolled back/);
     const elsewhere = await rollbackPatch(bytes(w.bundle), { ...run, target: 'kiosk-2' });
     expect(stop(elsewhere)?.message).toMatch(/records no `applied` of it there/);
+  });
+});
+
+describe('freshness counts news from the team, not what the device signed itself', () => {
+  it("a kiosk cut off for three days stays stale however many entries it signs, and its own fast clock is not the team's", async () => {
+    const w = await team();
+    const later = new Date(NOW.getTime() + 3 * 86_400_000);
+    const stamp = later.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const fresh = rules({ id: 'fresh', kind: 'freshness', mode: 'enforce', maxAgeSeconds: 86_400 });
+    const check = (deviceDid?: string) =>
+      checkPatch(bytes(w.bundle), {
+        ledger: w.ledger,
+        now: later,
+        decide: policyDecider(fresh, { now: later }),
+        ...(deviceDid === undefined ? {} : { deviceDid }),
+      });
+    // The kiosk signs an entry three days on, cut off: its own, dated now.
+    await w.ledger.append(
+      w.kiosk,
+      'attest',
+      { patch: `sha256:${'00'.repeat(32)}`, reason: 'reviewed' },
+      stamp,
+    );
+    const own = await check(w.kiosk.did);
+    expect(own.status).toBe('denied');
+    const explained = own.decision?.explanation as PolicyDecision | undefined;
+    const rule = explained?.rules.find((r) => r.id === 'fresh');
+    expect(rule).toMatchObject({ outcome: 'fail', observed: 3 * 86_400 });
+    // Another member's entry of the same time is news from the team: fresh.
+    await w.ledger.append(
+      w.reviewer,
+      'attest',
+      { patch: `sha256:${'11'.repeat(32)}`, reason: 'reviewed' },
+      stamp,
+    );
+    expect((await check(w.kiosk.did)).status).toBe('allowed');
   });
 });

@@ -11,6 +11,7 @@ import type { PolicyDecision } from '../policy/types.ts';
 import {
   computeReputation,
   defaultReputationParams,
+  evidenceClock,
   reputationClock,
   reputationInputs,
 } from '../reputation/index.ts';
@@ -28,7 +29,10 @@ export interface DeciderOptions {
   tree?: Tree;
   /** Installed components and their versions, from the device's state (device-state.ts). */
   components?: Readonly<Record<string, string>>;
-  /** The newest ledger time this device trusts (its last sync); default: the ledger's clock. */
+  /**
+   * The newest ledger time this device trusts (its last sync); default: the newest entry in
+   * standing by a team member other than the deciding device (`evidenceClock`).
+   */
   newestLedgerTime?: string;
 }
 
@@ -60,7 +64,8 @@ export function policyDecider(
   policy: CompiledPolicy,
   options: DeciderOptions,
 ): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
-  return async ({ patch, report, provenance, ledger, fuzz, via, attesters, actingRole }) => {
+  return async (request) => {
+    const { patch, report, provenance, ledger, fuzz, via, attesters, actingRole } = request;
     const clock = reputationClock(ledger);
     const params = defaultReputationParams(clock);
     const scores = computeReputation(reputationInputs(ledger, params), params);
@@ -85,7 +90,7 @@ export function policyDecider(
       scoreHash: scores.scoreHash,
       ledgerDigest: await ledger.digest(),
       now: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      newestLedgerTime: options.newestLedgerTime ?? clock,
+      newestLedgerTime: options.newestLedgerTime ?? evidenceClock(ledger, request.device),
       system: {
         treeHash: options.tree === undefined ? '' : await treeHash(options.tree),
         components: options.components ?? {},

@@ -78,6 +78,7 @@ async function runChecks(
     ...{ patch, report, provenance: chain, ledger, fuzz: options.fuzz ?? 0, attesters },
     ...(via === undefined ? {} : { via }),
     ...(role === undefined ? {} : { actingRole: role }),
+    ...(options.deviceDid === undefined ? {} : { device: options.deviceDid }),
   };
   const decision = await log.run('policy', () =>
     decidePolicy(request, options.decide, (d) => (result.decision = d)),

@@ -84,6 +84,8 @@ export interface DecisionRequest {
   via?: string;
   /** The acting role, from the device key's registration (see `CheckOptions.role`). */
   actingRole?: string;
+  /** The device deciding, when known: its own entries do not make its evidence fresh. */
+  device?: string;
 }
 
 /** What it answers: allow or deny, with the hash that reproduces it and its explanation. */

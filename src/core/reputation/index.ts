@@ -5,7 +5,7 @@
  */
 export { computeReputation } from './compute.ts';
 export { explainScore } from './explain.ts';
-export { reputationClock, reputationInputs } from './inputs.ts';
+export { evidenceClock, reputationClock, reputationInputs } from './inputs.ts';
 export { scoreHashOf } from './result.ts';
 export { MAX_EDGE_WEIGHT, MAX_EDGES, MAX_NODES, ONE, PPB, UNIT } from './integer.ts';
 export {

@@ -27,17 +27,34 @@ import {
  * future-dated entry by an unendorsed key cannot age everyone's history.
  */
 export function reputationClock(ledger: Ledger): string {
+  return newestMemberTime(ledger, undefined);
+}
+
+/** The newest time of an entry in standing by a team member other than `except`'s system. */
+function newestMemberTime(ledger: Ledger, except: string | undefined): string {
   const team = readTeam(ledger);
   const registry = ledger.registry();
+  const own = except === undefined ? undefined : team.systemOf(except);
   let newest = ledger.genesis.time;
   for (const entry of ledger.all())
     if (
       entry.time > newest &&
       team.isMember(team.systemOf(entry.author)) &&
+      (own === undefined || team.systemOf(entry.author) !== own) &&
       registry.standing(entry) === undefined
     )
       newest = entry.time;
   return newest;
+}
+
+/**
+ * How fresh a device's evidence is: the reputation clock without the device's own entries. What
+ * it signed itself (an apply, a refusal, a review) brings no news from the team: a device cut
+ * off for a week that went on recording would otherwise count as synced a moment ago, and one
+ * whose clock ran fast once would read every later time as the future.
+ */
+export function evidenceClock(ledger: Ledger, device: string | undefined): string {
+  return newestMemberTime(ledger, device);
 }
 
 /**

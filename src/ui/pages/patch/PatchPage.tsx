@@ -27,7 +27,7 @@ function useEvidenceAge() {
     if (state.kind === 'connected' || state.kind === 'no-team') return undefined;
     const newest = workflow.newestEntry();
     if (newest === '') return undefined;
-    return `Not connected to the team: the newest entry on this device’s ledger is from ${formatAgo(newest, Date.now())}.`;
+    return `Not connected to the team: the newest entry from a teammate is from ${formatAgo(newest, Date.now())}.`;
   };
 }
 
