@@ -253,8 +253,17 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await apply.click({ force: true });
     const refused = page.getByTestId('act-error');
     await refused.waitFor();
+    // What did not happen, in words, first; the code after; the ledger's word as Audit's.
+    expect(await refused.locator('strong').first().textContent()).toBe(
+      'Not applied: the policy in force does not allow it here.',
+    );
     expect(await refused.textContent()).toContain('POLICY_DENIED');
-    expect(await refused.textContent()).toContain('recorded on the ledger');
+    expect(await refused.textContent()).toContain('recorded on the ledger as refused');
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="device-history"] [data-reason="rejected"]').textContent(),
+      )
+      .toMatch(/^refused on workspace denied/);
     expect(await readOpfs(page, ['workspaces', 'denied'], 'app.conf')).toBe(OLD_CONF);
     await shoot(page, 'patch-denied-refused');
   });

@@ -95,7 +95,8 @@ function History(props: { verdict: PatchVerdict }) {
           <For each={props.verdict.events}>
             {(event) => (
               <li data-reason={event.reason}>
-                <strong>{event.reason}</strong>
+                {/* The ledger's `rejected` is an attempt refused here, as Audit says. */}
+                <strong>{event.reason === 'rejected' ? 'refused' : event.reason}</strong>
                 <Show when={event.target !== ''}>
                   {' '}
                   on {event.target.split(':').slice(-2).join(' ')}

@@ -8,17 +8,24 @@ import type { ActOutcome } from '../../../app/workflow.ts';
 import { FIRST_ITEMS, moreItems } from '../../components/paging.ts';
 
 const NEXT: Record<string, string> = {
-  POLICY_DENIED:
-    'The policy in force does not allow it here: the verdict above says what is missing.',
-  APPLY_CONFLICT:
-    'The target’s files are not what the patch expects. Check that you chose the right target, or roll back what changed it first.',
-  UNSAFE_PATH: 'The patch writes where it must not. Do not apply it; tell whoever sent it.',
-  UNKNOWN_AUTHOR:
-    'Nobody in this team vouches for the author: ask an admin to register and endorse them.',
-  REVOKED_KEY: 'The author’s key is out of standing: ask for a bundle signed by a current key.',
+  POLICY_DENIED: 'The verdict above says what is missing.',
+  APPLY_CONFLICT: 'Check that you chose the right target, or roll back what changed it first.',
+  UNSAFE_PATH: 'Do not apply it; tell whoever sent it.',
+  UNKNOWN_AUTHOR: 'Ask an admin to register and endorse them.',
+  REVOKED_KEY: 'Ask for a bundle signed by a current key.',
   INVALID_METADATA: 'The ledger disagrees with this action: see the message above.',
   TOO_LARGE: 'The patch or a file it touches is over a limit: apply it with the CLI instead.',
   FAILED: 'Try again; if it keeps failing, reload the page.',
+};
+
+/** What did not happen, first, in words: the code and the checker's message come after. */
+const NOT_DONE: Record<string, string> = {
+  POLICY_DENIED: 'Not applied: the policy in force does not allow it here',
+  APPLY_CONFLICT: 'Not applied: the files here do not match what the patch expects',
+  UNSAFE_PATH: 'Not applied: the patch would write where it must not',
+  UNKNOWN_AUTHOR: 'Not applied: nobody in this team vouches for the author',
+  REVOKED_KEY: 'Not applied: the author’s key is out of standing',
+  TOO_LARGE: 'Not done: over a limit',
 };
 
 const DONE: Record<string, string> = {
@@ -96,15 +103,18 @@ export function ActResult(props: { outcome: ActOutcome }) {
       fallback={
         <div class="notice notice-denied" role="alert" data-testid="act-error">
           <p>
-            <strong>Not done.</strong>{' '}
+            <strong>{NOT_DONE[(props.outcome as { code: string }).code] ?? 'Not done'}.</strong>{' '}
+            {NEXT[(props.outcome as { code: string }).code] ?? NEXT.FAILED}
+          </p>
+          <p class="small">
             <code class="code">{(props.outcome as { code: string }).code}</code>{' '}
             <span class="prose">{(props.outcome as { message: string }).message}</span>
           </p>
-          <p>{NEXT[(props.outcome as { code: string }).code] ?? NEXT.FAILED}</p>
           <Show when={props.outcome.entry}>
             {(entry) => (
               <p class="small">
-                This attempt is recorded on the ledger as <code class="digest">{entry()}</code>.
+                This attempt is recorded on the ledger as refused, entry{' '}
+                <code class="digest">{entry()}</code>.
               </p>
             )}
           </Show>
