@@ -178,7 +178,10 @@ async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Pr
   map.observe(look);
   look();
   return {
-    detail: () => ({ room, ...transport.status(), waiting: true }),
+    detail: () => {
+      const { signaling, peers } = transport.status();
+      return { room, signaling, peers, waiting: true };
+    },
     close() {
       map.unobserve(look);
       transport.destroy();

@@ -4,11 +4,13 @@
  * the ledger's validator like every other transport, so what the relay injects is quarantined
  * and what it deletes is put back. y-websocket's own unencrypted BroadcastChannel is off: tabs
  * already share through y-webrtc's encrypted one. A large update from the relay (a whole
- * state) is applied in parts, a task each, as over WebRTC (`makeDelivery`).
+ * state) is applied in parts, a task each, as over WebRTC (`makeDelivery`), and a message
+ * y-websocket cannot read is dropped rather than thrown (`gatePeerMessages`).
  */
 import type * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { bytesOf, makeDelivery } from './delivery.ts';
+import { gatePeerMessages, noRefusals, RELAY_MESSAGES } from './peer-messages.ts';
 
 export interface RelayOptions {
   /** ws:// or wss:// address of the relay. */
@@ -42,6 +44,7 @@ export function partedWebSocket(
   doc: Y.Doc,
   closed: () => boolean,
 ): typeof WebSocket {
+  const refused = noRefusals();
   return class PartedWebSocket extends Base {
     #handler: MessageHandler = null;
     override get onmessage(): MessageHandler {
@@ -53,11 +56,15 @@ export function partedWebSocket(
         super.onmessage = null;
         return;
       }
-      const deliver = makeDelivery(
-        doc,
+      // y-websocket's reader throws, out of the socket's event handler, on an awareness
+      // message that is not UTF-8 JSON: such a message is dropped (peer-messages.ts).
+      const read = gatePeerMessages(
         (message) => handler.call(this, { data: message } as unknown as MessageEvent),
-        { closed: () => closed() || this.#handler !== handler },
+        { accepts: RELAY_MESSAGES, counts: refused, label: `the relay ${this.url}` },
       );
+      const deliver = makeDelivery(doc, read, {
+        closed: () => closed() || this.#handler !== handler,
+      });
       super.onmessage = (event: MessageEvent) => deliver(bytesOf(event.data));
     }
   };

@@ -18,6 +18,9 @@
  *   of this room is known (a tab that joins announces itself and is sent the whole state). A
  *   whole state from another tab is opened here (y-webrtc's AES-GCM format) and applied in
  *   parts too.
+ * - A peer's messages reach y-webrtc's reader only when they are of a type a WebRTC peer may
+ *   send, and one the reader throws on is dropped (peer-messages.ts): y-webrtc would take the
+ *   tabs' own announcement (`messageBcPeerId`) from any peer, and made-up tabs from an insider.
  * - Per peer it records when a message last arrived, for "last sync" on the Peers screen.
  * - A connection that has not opened within `CONNECT_TIMEOUT_MS` (plus up to half as much again,
  *   at random, so two peers do not retry in step) is dropped. y-webrtc keeps a connection that
@@ -43,6 +46,12 @@ import {
   PART_BYTES,
   partsOf,
 } from './delivery.ts';
+import {
+  gatePeerMessages,
+  noRefusals,
+  WEBRTC_MESSAGES,
+  type RefusalCounts,
+} from './peer-messages.ts';
 
 export interface WebrtcOptions {
   /** The room name, from `roomNameFor(ledgerId)`. */
@@ -76,6 +85,8 @@ export interface WebrtcPeer {
 export interface WebrtcStatus {
   signaling: { url: string; connected: boolean }[];
   peers: WebrtcPeer[];
+  /** Messages from WebRTC peers dropped unread, or unreadable, since the transport started. */
+  refused: RefusalCounts;
 }
 
 export interface WebrtcTransport {
@@ -130,14 +141,24 @@ interface ConnLike {
  * Frames outgoing messages, waits for a full channel to drain, reassembles incoming ones and
  * applies a large update in parts.
  */
-function adoptConn(doc: Y.Doc, conn: ConnLike, heard: () => void, closed: () => boolean): void {
+function adoptConn(
+  doc: Y.Doc,
+  conn: ConnLike,
+  events: { heard: () => void; closed: () => boolean; refused: RefusalCounts; label: string },
+): void {
   const { peer } = conn;
   const reassembler = makeReassembler({ maxMessageBytes: MAX_MESSAGE_BYTES, maxPartial: 4 });
   const emit = peer.emit.bind(peer);
-  const deliver = makeDelivery(doc, (message) => emit('data', message), { closed });
+  // y-webrtc's reader (its 'data' listener) sees only what a peer may send (peer-messages.ts).
+  const read = gatePeerMessages((message) => emit('data', message), {
+    accepts: WEBRTC_MESSAGES,
+    counts: events.refused,
+    label: events.label,
+  });
+  const deliver = makeDelivery(doc, read, { closed: events.closed });
   peer.emit = (event: string, ...args: unknown[]) => {
     if (event !== 'data') return emit(event, ...args);
-    heard();
+    events.heard();
     const whole = reassembler.push(bytesOf(args[0]));
     if (whole === undefined) return false;
     deliver(whole);
@@ -237,16 +258,15 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
   const timeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   const random = options.random ?? Math.random;
   let lastNotice = 0;
+  const refused = noRefusals();
 
   const adoptNew = () => {
     for (const [id, conn] of provider.room?.webrtcConns ?? []) {
       if (deadlines.has(conn)) continue;
       deadlines.set(conn, now() + timeout * (1 + random() / 2));
       const like = conn as unknown as ConnLike;
-      adoptConn(
-        doc,
-        like,
-        () => {
+      adoptConn(doc, like, {
+        heard: () => {
           const at = now();
           lastHeard.set(id, at);
           if (at - lastNotice >= 500) {
@@ -254,8 +274,10 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
             changed();
           }
         },
-        () => destroyed,
-      );
+        closed: () => destroyed,
+        refused,
+        label: `WebRTC peer ${id.slice(0, 8)}`,
+      });
       like.peer.on('connect', changed);
       like.peer.on('close', changed);
     }
@@ -300,7 +322,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
         url: c.url,
         connected: c.connected,
       }));
-      return { signaling, peers };
+      return { signaling, peers, refused: { ...refused } };
     },
     onChange(listener) {
       listeners.add(listener);

@@ -6,6 +6,7 @@
  * the room changes nothing either. The relay refuses bad room names and too many rooms.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { getYDoc } from '@y/websocket-server/utils';
@@ -191,6 +192,31 @@ describe('the relay is a transport, not an authority', () => {
       expect(client.ledger.size).toBe(5);
     }
     expect(await b.ledger.digest()).toBe(await a.ledger.digest());
+  });
+
+  it('drops an awareness message from the relay that y-websocket cannot read', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 });
+    const { genesis, id } = await founded();
+    const room = await roomNameFor(id);
+    const a = await honest(genesis, relay.url, room);
+    await expect.poll(() => a.transport.status().synced).toBe(true);
+    const roomDoc = getYDoc(room);
+    // An awareness update for one client whose state is not UTF-8: y-protocols' reader throws,
+    // and y-websocket threw it out of the socket's message handler (an uncaught error, which
+    // fails this run).
+    const update = encoding.createEncoder();
+    for (const n of [1, 4242, 1]) encoding.writeVarUint(update, n);
+    encoding.writeVarUint8Array(update, new Uint8Array([0xff, 0xfe, 0x80]));
+    const garbage = encoding.createEncoder();
+    encoding.writeVarUint(garbage, 1);
+    encoding.writeVarUint8Array(garbage, encoding.toUint8Array(update));
+    const { conns } = roomDoc as unknown as { conns: Map<{ send(b: Uint8Array): void }, unknown> };
+    for (const conn of conns.keys()) conn.send(encoding.toUint8Array(garbage));
+    // The connection goes on: what is written next still arrives.
+    const b = await honest(genesis, relay.url, room);
+    const written = await write(b, 2, 2);
+    await converged([a, b], written);
+    expect(a.transport.status()).toMatchObject({ connected: true, synced: true });
   });
 
   it('refuses bad room names and rooms beyond its limit', async () => {

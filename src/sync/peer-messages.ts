@@ -1,0 +1,110 @@
+/**
+ * The gate in front of y-webrtc's and y-websocket's message readers: which message types a
+ * remote peer (attacker-controlled bytes, for anyone holding the room secret) may send, and
+ * what happens when reading one throws.
+ *
+ * y-webrtc reads every message the same way whatever carried it, so a peer could send over its
+ * data channel the message meant only for tabs of one browser over the BroadcastChannel
+ * (`messageBcPeerId`, type 4): each made-up id became a "tab" (the top bar counted it as a
+ * connected peer, for good), y-webrtc emitted `peers` with the whole set on each (10,000 of
+ * them cost about 26 s of main-thread time), and it ignores signaling from any id it holds as a
+ * tab, so an insider could stop a real pair from handshaking again. And y-protocols' awareness
+ * reader throws on bytes that are not UTF-8 JSON (lib0's fatal TextDecoder), out of the data
+ * channel's event handler, uncaught, on every honest page. Here a message of a type the
+ * transport does not take is dropped before the reader sees it, and an exception from the
+ * reader drops that message; each is counted, and logged once per kind and connection.
+ */
+import * as decoding from 'lib0/decoding';
+
+/** y-protocols' message types, as y-webrtc and y-websocket number them. */
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+/** y-websocket only: the server refusing access ("permission denied"). */
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+/** y-webrtc only: a tab of this browser announcing (or withdrawing) its peer id. */
+export const MESSAGE_BC_PEER_ID = 4;
+
+/** What a WebRTC peer may send: never `MESSAGE_BC_PEER_ID`, which only the BroadcastChannel carries. */
+export const WEBRTC_MESSAGES: ReadonlySet<number> = new Set([
+  MESSAGE_SYNC,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+]);
+
+/** What a y-websocket relay may send. */
+export const RELAY_MESSAGES: ReadonlySet<number> = new Set([
+  MESSAGE_SYNC,
+  MESSAGE_AWARENESS,
+  MESSAGE_AUTH,
+  MESSAGE_QUERY_AWARENESS,
+]);
+
+/**
+ * Why a peer's message was dropped: `tab-only` (the BroadcastChannel's message over a
+ * connection), `unknown-type` (a type this transport does not take, or no type at all),
+ * `unreadable` (the reader threw on it).
+ */
+export type RefusalKind = 'tab-only' | 'unknown-type' | 'unreadable';
+
+export type RefusalCounts = Record<RefusalKind, number>;
+
+export const noRefusals = (): RefusalCounts => ({
+  'tab-only': 0,
+  'unknown-type': 0,
+  unreadable: 0,
+});
+
+/** The message type a peer's message starts with, or undefined when it has none. */
+export function messageTypeOf(message: Uint8Array): number | undefined {
+  if (message.length === 0) return undefined;
+  try {
+    return decoding.readVarUint(decoding.createDecoder(message));
+  } catch {
+    return undefined; // a varuint running past the end, or past 2^53
+  }
+}
+
+export interface GateOptions {
+  /** The message types this transport takes. */
+  accepts: ReadonlySet<number>;
+  /** Counts shared by the gates of one transport (each kind added to). */
+  counts: RefusalCounts;
+  /** Names the connection in the log line. */
+  label: string;
+  /** Default: console.warn. */
+  log?: (line: string, error?: unknown) => void;
+}
+
+/**
+ * `read` (the transport's own reader) given only messages of an accepted type, and guarded: a
+ * message it throws on is dropped. The first refusal of each kind is logged.
+ */
+export function gatePeerMessages(
+  read: (message: Uint8Array) => void,
+  options: GateOptions,
+): (message: Uint8Array) => void {
+  const log = options.log ?? ((line, error) => console.warn(line, error ?? ''));
+  const logged = new Set<RefusalKind>();
+  const refuse = (kind: RefusalKind, detail: string, error?: unknown) => {
+    options.counts[kind]++;
+    if (logged.has(kind)) return;
+    logged.add(kind);
+    log(
+      `patchtrail: dropped a message from ${options.label} (${kind}: ${detail}); further ones are only counted`,
+      error,
+    );
+  };
+  return (message) => {
+    const type = messageTypeOf(message);
+    if (type === MESSAGE_BC_PEER_ID && !options.accepts.has(type))
+      return refuse('tab-only', 'a tab announcement, which only the BroadcastChannel carries');
+    if (type === undefined || !options.accepts.has(type))
+      return refuse('unknown-type', `type ${type ?? 'none'}`);
+    try {
+      read(message);
+    } catch (error) {
+      refuse('unreadable', `type ${type}`, error);
+    }
+  };
+}
