@@ -7,6 +7,7 @@
  * that hash to the invited id; the app then follows again with the opened ledger.
  */
 import * as Y from 'yjs';
+import { keepOnlyMaps } from '../sync/foreign-roots.ts';
 import { ENTRIES_MAP } from '../sync/ledger-doc.ts';
 import { connectWebrtc, roomNameFor } from '../sync/webrtc.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
@@ -159,6 +160,8 @@ const MAX_OFFERS = 64;
 async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Promise<Watched> {
   const doc = new Y.Doc();
   const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+  // Nothing but the genesis is wanted here; what peers write elsewhere is not kept either.
+  const stopKeeping = keepOnlyMaps(doc, [ENTRIES_MAP]);
   const room = await roomNameFor(target.ledgerId);
   const transport = connectWebrtc(doc, {
     room,
@@ -184,6 +187,7 @@ async function awaitGenesis(target: TransportTarget, settings: PeerSettings): Pr
     },
     close() {
       map.unobserve(look);
+      stopKeeping();
       transport.destroy();
       doc.destroy();
     },

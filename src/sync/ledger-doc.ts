@@ -9,6 +9,8 @@
  *   waiting for an endorsement) stay while it holds them; holding is bounded (limits.ts), and
  *   what the ledger drops from it is removed from the map, so junk that can never resolve
  *   does not travel to every peer for ever.
+ * - Whatever peers write outside the map (other root types, list content under its root) is
+ *   deleted as it arrives (foreign-roots.ts), so it is not handed on to every joiner.
  * - Everything the ledger admits, from any source, is written to the map if it is missing.
  * - `reseed` writes the verified store into the map again (on binding; a slice per task).
  * - A large change (a fresh peer's first sync, a flood) is admitted in each author's order
@@ -27,6 +29,7 @@
  */
 import type * as Y from 'yjs';
 import { bytesEqual, type AdmitResult, type Entry, type Ledger } from '../core/index.ts';
+import { keepOnlyMaps } from './foreign-roots.ts';
 import { UpdatePart } from './update-parts.ts';
 import { nextTask } from './yielding.ts';
 
@@ -120,6 +123,7 @@ export function bindLedgerDoc(
   options: LedgerDocOptions = {},
 ): LedgerDocBinding {
   const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+  const stopKeeping = keepOnlyMaps(doc, [ENTRIES_MAP]);
   let work: Promise<void> = Promise.resolve();
   let destroyed = false;
 
@@ -312,6 +316,7 @@ export function bindLedgerDoc(
       destroyed = true;
       map.unobserve(observer);
       doc.off('afterTransaction', afterTransaction);
+      stopKeeping();
       unsubscribe();
     },
   };
