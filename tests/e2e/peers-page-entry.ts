@@ -28,6 +28,7 @@ import { ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
 import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../../src/sync/webrtc.ts';
 import { answerPairingOffer, createPairingOffer } from '../../src/sync/pairing.ts';
+import { insider } from './peers-insider.ts';
 
 const T = '2026-12-06T10:00:00Z';
 const PATCH = `sha256:${'ab'.repeat(32)}`;
@@ -448,6 +449,7 @@ const api = {
   scanSvgs,
   hostile,
   ghost,
+  insider,
   admittedAt,
 };
 
