@@ -25,6 +25,12 @@ function rootOf(type: AnyType): AnyType {
   return at;
 }
 
+/** Whether a list from `item` on holds anything not deleted. */
+function hasLive(item: Y.Item | null): boolean {
+  for (let at = item; at !== null; at = at.right) if (!at.deleted) return true;
+  return false;
+}
+
 /** Deletes what `type` holds as a list, and as a map unless `listOnly`. */
 function clear(type: AnyType, transaction: Y.Transaction, listOnly: boolean) {
   for (let item = type._start; item !== null; item = item.right)
@@ -55,7 +61,10 @@ export function keepOnlyMaps(doc: Y.Doc, maps: readonly string[]): () => void {
   };
 
   const sweep = (whole: Set<AnyType>, lists: Set<AnyType>) => {
-    if (whole.size === 0 && lists.size === 0) return;
+    // No transaction of ours when there is nothing to delete (binding a doc with no junk).
+    const live = (type: AnyType, listOnly: boolean) =>
+      hasLive(type._start) || (!listOnly && [...type._map.values()].some((i) => !i.deleted));
+    if (![...whole].some((t) => live(t, false)) && ![...lists].some((t) => live(t, true))) return;
     doc.transact((transaction) => {
       for (const root of whole) clear(root, transaction, false);
       for (const root of lists) clear(root, transaction, true);
