@@ -47,6 +47,21 @@ export function deviceLine(events: readonly DeviceAct[]): string | undefined {
     : `Rolled back on this device, on ${where}, at ${when}.`;
 }
 
+/**
+ * Where this device last applied or rolled back the patch, as the Act panel's choice: its own
+ * app target ("did:key:…:workspace:main"), else undefined (the CLI's, or another device's).
+ */
+export function lastTarget(
+  events: readonly DeviceAct[],
+  device: string | undefined,
+): { kind: 'workspace' | 'folder'; name: string } | undefined {
+  const last = lastDeviceAct(events);
+  const app =
+    last === undefined ? null : /^(did:key:[^:]+):(workspace|folder):(.+)$/.exec(last.target);
+  if (app === null || app[1] !== device) return undefined;
+  return { kind: app[2] === 'folder' ? 'folder' : 'workspace', name: app[3] ?? '' };
+}
+
 /** This device's newest apply or rollback of the patch among its events, if any. */
 export function lastDeviceAct<E extends DeviceAct>(events: readonly E[]): E | undefined {
   return events.filter((e) => e.reason === 'applied' || e.reason === 'rolled-back').at(-1);

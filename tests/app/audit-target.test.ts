@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { targetLabel } from '../../src/app/audit-rows.ts';
-import { deviceLine } from '../../src/app/target-words.ts';
+import { deviceLine, lastTarget } from '../../src/app/target-words.ts';
 
 const DEVICE = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK';
 
@@ -44,5 +44,30 @@ describe('an audit row’s target', () => {
         at('rolled-back', '2026-12-07T10:05:00Z'),
       ]),
     ).toBe('Rolled back on this device, on workspace main, at 2026-12-07 10:05:00 UTC.');
+  });
+});
+
+describe('where the Act panel starts', () => {
+  const at = (reason: string, target: string) => ({ reason, target, time: '2026-12-07T10:00:00Z' });
+  it('is where this device last applied or rolled back the patch, in the app, and nowhere else', () => {
+    expect(lastTarget([at('applied', `${DEVICE}:folder:fw:v2`)], DEVICE)).toEqual({
+      kind: 'folder',
+      name: 'fw:v2',
+    });
+    expect(
+      lastTarget(
+        [
+          at('applied', `${DEVICE}:folder:fw`),
+          at('rolled-back', `${DEVICE}:workspace:lab`),
+          at('reviewed', ''),
+        ],
+        DEVICE,
+      ),
+    ).toEqual({ kind: 'workspace', name: 'lab' });
+    // The CLI's target, another device's workspace, or no act at all: the panel's default.
+    expect(lastTarget([at('applied', DEVICE)], DEVICE)).toBeUndefined();
+    expect(lastTarget([at('applied', `did:key:z6MkOther:workspace:main`)], DEVICE)).toBeUndefined();
+    expect(lastTarget([at('reviewed', '')], DEVICE)).toBeUndefined();
+    expect(lastTarget([at('applied', `${DEVICE}:workspace:main`)], undefined)).toBeUndefined();
   });
 });

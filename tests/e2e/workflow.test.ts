@@ -304,6 +304,14 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await readOpfs(page, ['picked-folder'], 'app.conf')).toBe(NEW_CONF);
     await expectAccessible(page, 'patch detail, applied to a folder');
     await shoot(page, 'patch-applied-folder');
+    // After a reload the folder's handle is gone: the panel starts on the folder, named.
+    await page.reload();
+    await showPatch(page, fixture.keys.reviewed);
+    await expect.poll(() => page.getByLabel('A folder on this computer').isChecked()).toBe(true);
+    expect(await page.getByTestId('folder-last').textContent()).toContain('“picked-folder”');
+    // And a patch last applied to a workspace starts on that workspace.
+    await showPatch(page, fixture.keys.plain);
+    expect(await page.getByLabel('A workspace in this browser').isChecked()).toBe(true);
   });
 
   it('leaves every action on the ledger: attest, applied and rolled-back with tree hashes, the refusal', async () => {

@@ -6,6 +6,7 @@
 import { createEffect, createSignal, on, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import { WORKSPACE_NAME } from '../../../app/targets.ts';
+import { lastTarget } from '../../../app/target-words.ts';
 import type {
   ActKind,
   ActOutcome,
@@ -32,10 +33,25 @@ function actionUnderWay(now: Activity | undefined): (Activity & { kind: ActKind 
 }
 
 export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
-  const { workflow } = useServices();
+  const { device, workflow } = useServices();
   const [kind, setKind] = createSignal<'workspace' | 'folder'>('workspace');
   const [workspace, setWorkspace] = createSignal('main');
   const [folder, setFolder] = createSignal<TargetChoice>();
+  // Where this device last applied or rolled back the patch is the choice to start from (a
+  // rollback goes there), until the user chooses; a folder's handle is not kept across a
+  // reload, so it is named and picked again.
+  const [touched, setTouched] = createSignal(false);
+  const last = () => lastTarget(props.verdict.events, device.key()?.did);
+  createEffect(() => {
+    const where = last();
+    if (touched() || where === undefined) return;
+    setKind(where.kind === 'folder' && workflow.targets.canPickFolder() ? 'folder' : 'workspace');
+    if (where.kind === 'workspace') setWorkspace(where.name);
+  });
+  const choose = (how: () => void) => {
+    setTouched(true);
+    how();
+  };
   const [outcome, setOutcome] = createSignal<ActOutcome>();
   const [askRollback, setAskRollback] = createSignal(false);
   // A result says what was so when it ran: once the verdict changes (an attestation arrived,
@@ -63,7 +79,7 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
   };
   const pick = async () => {
     const chosen = await workflow.targets.pickFolder();
-    if (chosen !== undefined) setFolder(chosen);
+    if (chosen !== undefined) choose(() => setFolder(chosen));
   };
   return (
     <div class="stack" data-testid="apply-panel">
@@ -75,7 +91,7 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
             type="radio"
             name="target"
             checked={kind() === 'workspace'}
-            onChange={() => setKind('workspace')}
+            onChange={() => choose(() => setKind('workspace'))}
           />
           A workspace in this browser
         </label>
@@ -87,7 +103,10 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
               value={workspace()}
               pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}"
               autocomplete="off"
-              onInput={(event) => setWorkspace(event.currentTarget.value)}
+              onInput={(event) => {
+                const value = event.currentTarget.value;
+                choose(() => setWorkspace(value));
+              }}
             />
             <Show when={WORKSPACE_NAME.test(workspace().trim())}>
               <WorkspaceFiles name={workspace().trim()} />
@@ -100,7 +119,7 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
             name="target"
             checked={kind() === 'folder'}
             disabled={!workflow.targets.canPickFolder()}
-            onChange={() => setKind('folder')}
+            onChange={() => choose(() => setKind('folder'))}
           />
           A folder on this computer
           <Show when={!workflow.targets.canPickFolder()}>
@@ -114,6 +133,15 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
             </button>
             <span data-testid="folder-name">{folder()?.name ?? 'none chosen'}</span>
           </div>
+          <Show when={folder() === undefined && last()?.kind === 'folder' ? last() : undefined}>
+            {(where) => (
+              <p class="muted small target-detail" data-testid="folder-last">
+                This device last worked on it in the folder “{inlineName(where().name)}”: choose it
+                again to roll back or apply there (a browser forgets a folder it was given when the
+                page reloads).
+              </p>
+            )}
+          </Show>
         </Show>
       </fieldset>
       <div class="form-row">
