@@ -8,6 +8,7 @@ import { classifyDiff } from '../../src/ui/pages/patch/diff-lines.ts';
 import {
   buildDiffModel,
   buildDiffModelInSlices,
+  lineColumns,
   utf8InSlices,
 } from '../../src/ui/pages/patch/diff-rows.ts';
 import { highlight, languageOf } from '../../src/ui/pages/patch/highlight.ts';
@@ -60,6 +61,23 @@ describe('the diff model', () => {
       'context|context',
       '-|add',
     ]);
+  });
+
+  it('knows the widest line on each side of the side by side view, in columns', () => {
+    const diff = [
+      'diff --git a/greeting.txt b/greeting.txt',
+      '@@ -1,2 +1,2 @@',
+      ' same',
+      '-Good morning',
+      '+Good morning, plant 4! The shift starts at six.',
+      '',
+    ].join('\n');
+    // The halves are sized from these (diff.css): a side narrower than its widest line cut
+    // that line at the half with no way to see its end.
+    expect(buildDiffModel(utf8(diff)).columns).toEqual({ left: 13, right: 48, full: 40 });
+    expect(lineColumns('+\tx')).toBe(6); // a tab is up to a whole stop
+    expect(lineColumns('+日本')).toBe(5); // wide characters count double
+    expect(lineColumns('+🙂')).toBe(3);
   });
 
   it('keeps every line, in order, whole or in slices, for any diff text', async () => {

@@ -4,9 +4,9 @@
  * network at all: a reload, joining the Plant 4 team and opening its ledger from a file, a
  * bundle verified in the pool worker, the policy's decision on its Patch detail, the patch
  * applied to an OPFS workspace, a reload that reopens the team from IndexedDB, a bundle opened
- * through the launch queue, and a 9 MiB bundle with its progress shown and no long task over
- * 200 ms. A second, fresh browser goes offline right after the first load: its first check
- * ever finds the worker and the lazily loaded pages in the precache.
+ * through the launch queue, and a 9 MiB bundle with its progress shown, then side by side, and
+ * no long task over 200 ms. A second, fresh browser goes offline right after the first load:
+ * its first check ever finds the worker and the lazily loaded pages in the precache.
  *
  * Simulated, and only this: the launch queue. Chromium gives `window.launchQueue` launch
  * params only to an installed app opened from the file manager, which a headless browser
@@ -186,6 +186,9 @@ describeBrowser('offline after the first visit (Chromium, production build)', ()
     const verdict = page.locator('[data-testid="verdict"][data-file="large.json"]');
     await verdict.waitFor();
     await page.getByRole('tab', { name: 'Unified' }).waitFor({ timeout: 60_000 });
+    // Side by side sizes its halves from the model's widest lines: no measuring of rows.
+    await page.getByRole('tab', { name: 'Side by side' }).click();
+    await page.getByTestId('diff-split').waitFor();
     expect(await verdict.getAttribute('data-engine')).toBe('worker');
     expect(await appeared()).toEqual(['checking', 'diff-progress']);
     const tasks = await longTasks();

@@ -5,7 +5,16 @@
  * without freezing the page, and the first screen never carries the highlighter.
  */
 import { Tabs } from '@kobalte/core/tabs';
-import { createEffect, createSignal, on, onCleanup, onMount, Show, type Accessor } from 'solid-js';
+import {
+  createEffect,
+  createSignal,
+  on,
+  onCleanup,
+  onMount,
+  Show,
+  type Accessor,
+  type JSX,
+} from 'solid-js';
 import { patchDiffContent, type PatchDiffFields } from '../../../core/bundle/diff-encoding.ts';
 import { VirtualList } from '../../components/VirtualList.tsx';
 import { counted } from '../../components/format.ts';
@@ -96,6 +105,19 @@ function SplitRowView(props: {
 }
 
 /**
+ * The side by side halves' widths for diff.css: each as wide as its widest line, so a long
+ * line is scrolled to rather than cut at the half (the rows are not all in the DOM to be
+ * measured, and wrapping would break their one height).
+ */
+function splitColumns(columns: DiffModel['columns']): JSX.CSSProperties {
+  return {
+    '--split-left': `${columns.left}ch`,
+    '--split-right': `${columns.right}ch`,
+    '--split-full': `${columns.full}ch`,
+  };
+}
+
+/**
  * `diff`: the predicate's diff fields; a text diff is encoded to its bytes in slices, with
  * the rest of the model (see buildDiffModelInSlices).
  */
@@ -118,6 +140,16 @@ export function DiffViewer(props: { diff: PatchDiffFields }) {
     ),
   );
   onCleanup(() => build++);
+  // On a phone the new side lies past the edge, and a scroll bar may not show until touched.
+  const [wider, setWider] = createSignal(false);
+  const watchWidth = (content: HTMLDivElement) => {
+    const observer = new ResizeObserver(() => {
+      const box = content.querySelector<HTMLElement>('[data-testid="diff-split"]');
+      setWider(box !== null && box.scrollWidth > box.clientWidth + 1);
+    });
+    observer.observe(content);
+    onCleanup(() => observer.disconnect());
+  };
   onMount(() => void import('./highlight.ts').then(setHighlighter));
   /** A highlighter per file, by extension; undefined until the module has loaded. */
   const highlightFor = (row: DiffRow): Highlighter | undefined => {
@@ -171,7 +203,12 @@ export function DiffViewer(props: { diff: PatchDiffFields }) {
                 {(row) => <UnifiedRow row={row} highlight={highlightFor} />}
               </VirtualList>
             </Tabs.Content>
-            <Tabs.Content value="split">
+            <Tabs.Content value="split" style={splitColumns(m().columns)} ref={watchWidth}>
+              <Show when={wider()}>
+                <p class="muted small" data-testid="diff-split-wider">
+                  Wider than the screen: scroll it sideways to see the new lines on the right.
+                </p>
+              </Show>
               <VirtualList
                 items={m().split}
                 rowHeight={ROW}

@@ -28,6 +28,12 @@ export interface DiffModel {
   files: string[];
   adds: number;
   dels: number;
+  /**
+   * The widest line in monospace columns on each side of the side by side view, and of the
+   * rows that span both: only the rows in view are in the DOM, so the layout cannot measure
+   * the others, and each half is made this wide (diff.css) so every line can be scrolled to.
+   */
+  columns: { left: number; right: number; full: number };
 }
 
 const HUNK_START = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
@@ -40,9 +46,36 @@ function headerPath(text: string): string | undefined {
   return undefined;
 }
 
+const TAB_SIZE = 4; // diff.css's tab-size
+/** Anything but printable ASCII: a tab, or a character that may take two columns. */
+const NOT_NARROW = /[^\x20-\x7e]/;
+
+/**
+ * Columns a line takes in a monospace font, never fewer than it shows: a tab counts as a
+ * whole tab stop and any character past ASCII as two (CJK and emoji are drawn double width;
+ * a surrogate pair is two units already). Too many only leaves room to spare.
+ */
+export function lineColumns(text: string): number {
+  if (!NOT_NARROW.test(text)) return text.length;
+  let columns = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const surrogate = code >= 0xd800 && code <= 0xdfff;
+    columns += code === 0x09 ? TAB_SIZE : code < 0x7f || surrogate ? 1 : 2;
+  }
+  return columns;
+}
+
 /** Folds lines into a model, one at a time. */
 class ModelBuilder {
-  readonly model: DiffModel = { rows: [], split: [], files: [''], adds: 0, dels: 0 };
+  readonly model: DiffModel = {
+    rows: [],
+    split: [],
+    files: [''],
+    adds: 0,
+    dels: 0,
+    columns: { left: 0, right: 0, full: 0 },
+  };
   private oldNo = 0;
   private newNo = 0;
   /** Removals waiting for the additions that replace them (side by side). */
@@ -70,20 +103,30 @@ class ModelBuilder {
   }
 
   private pair(row: DiffRow): void {
-    const { split } = this.model;
+    const { split, columns } = this.model;
+    const width = lineColumns(row.text);
     if (row.kind === 'del') {
       this.model.dels++;
+      columns.left = Math.max(columns.left, width);
       this.pending.push(row);
       return;
     }
     if (row.kind === 'add') {
       this.model.adds++;
+      columns.right = Math.max(columns.right, width);
       const left = this.pending.shift();
       split.push(left === undefined ? { right: row } : { left, right: row });
       return;
     }
     this.flush();
-    split.push(row.kind === 'context' ? { left: row, right: row } : { full: row });
+    if (row.kind === 'context') {
+      columns.left = Math.max(columns.left, width);
+      columns.right = Math.max(columns.right, width);
+      split.push({ left: row, right: row });
+    } else {
+      columns.full = Math.max(columns.full, width);
+      split.push({ full: row });
+    }
   }
 
   flush(): void {
