@@ -143,11 +143,37 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     await page.getByLabel('Outcome').selectOption('all');
   });
 
-  it('says why there is no proof pack before a checkpoint covers the patch', async () => {
-    const row = page.locator(`[data-testid="audit-row"][data-outcome="applied"]`);
-    await row.getByRole('button', { name: 'Proof pack' }).click();
-    expect(await page.getByTestId('proof-error').textContent()).toContain('STALE_LEDGER');
+  it('says why there is no proof pack before a checkpoint covers the patch, beside the button', async () => {
+    // On a phone, from the last row: the answer showed above the list, a screen or more away.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const row = page.locator(`[data-testid="audit-row"]`).last();
+    const button = row.getByRole('button', { name: 'Proof pack' });
+    await button.scrollIntoViewIfNeeded();
+    await button.click();
+    const error = row.getByTestId('proof-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(
+      'No proof pack yet: no checkpoint of the team’s ledger covers this patch’s entries.',
+    );
+    expect(await error.textContent()).toContain('Ask an admin to checkpoint the ledger');
+    expect(await error.locator('code').textContent()).toBe('STALE_LEDGER');
+    // Wholly in view: below the top bar and above the bottom one.
+    await expect
+      .poll(() =>
+        error.evaluate((element) => {
+          const box = element.getBoundingClientRect();
+          const nav = document.querySelector('nav[aria-label="Main"]')?.getBoundingClientRect();
+          const top = document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;
+          const seen = box.top >= top && box.bottom <= (nav?.top ?? innerHeight);
+          return seen || JSON.stringify([box.top, box.bottom, top, nav?.top, innerHeight, scrollY]);
+        }),
+      )
+      .toBe(true);
     await expectAccessible(page, 'audit, proof pack refused');
+    if (process.env.PATCHTRAIL_SHOTS === '1')
+      await page.screenshot({ path: '.tmp/shots/audit-proof-refused-row-390.png' });
+    if (viewport !== null) await page.setViewportSize(viewport);
     await shoot(page, 'audit-proof-refused');
   });
 
@@ -177,7 +203,7 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     });
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(await page.getByTestId('proof-done').textContent()).toMatch(/: [\d,]+ entries?(\.|; )/);
+    expect(await row.getByTestId('proof-done').textContent()).toMatch(/: [\d,]+ entries?(\.|; )/);
     await shoot(page, 'audit-proof');
   });
 });

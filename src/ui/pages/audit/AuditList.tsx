@@ -1,14 +1,15 @@
 /**
  * Audit rows as cards (a table would be cut off on phones): the outcome in words, who (device
  * name, "this device"), where (the target), when, which patch (a link to its page), the code a
- * refusal recorded, the tree hashes, and a proof pack for the patch.
+ * refusal recorded, the tree hashes, and a proof pack for the patch, with its outcome beneath.
  */
 import { A } from '@solidjs/router';
 import { For, Show } from 'solid-js';
-import type { AuditRow } from '../../../app/audit.ts';
+import type { AuditRow, ProofPackOutcome } from '../../../app/audit.ts';
 import { targetLabel } from '../../../app/audit-rows.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { inlineName, ledgerTime } from '../../components/format.ts';
+import { ProofResult } from './ProofResult.tsx';
 
 const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
   applied: { label: 'Applied', tone: 'neutral' },
@@ -18,10 +19,15 @@ const OUTCOME: Record<AuditRow['outcome'], { label: string; tone: string }> = {
 
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
+/** The outcome of the proof pack last asked for, and the row (id) whose button asked. */
+export type ProofAsked = { row: string; outcome: ProofPackOutcome } | undefined;
+
 function AuditCard(props: {
   row: AuditRow;
   title: string;
-  onProof: (patch: string) => void;
+  onProof: (row: AuditRow) => void;
+  /** This row's proof pack outcome, when its button was the last pressed. */
+  proof: ProofPackOutcome | undefined;
   busy: boolean;
 }) {
   const row = () => props.row;
@@ -77,11 +83,12 @@ function AuditCard(props: {
           type="button"
           class="button button-quiet button-small"
           disabled={props.busy}
-          onClick={() => props.onProof(row().patch)}
+          onClick={() => props.onProof(row())}
         >
           Proof pack
         </button>
       </div>
+      <Show when={props.proof}>{(outcome) => <ProofResult outcome={outcome()} />}</Show>
     </li>
   );
 }
@@ -90,7 +97,8 @@ export function AuditList(props: {
   rows: readonly AuditRow[];
   /** What the patch is, in its author's words ('' when no bundle or publish entry says). */
   titleOf: (patch: string) => string;
-  onProof: (patch: string) => void;
+  onProof: (row: AuditRow) => void;
+  proof: ProofAsked;
   busy: boolean;
 }) {
   return (
@@ -101,6 +109,7 @@ export function AuditList(props: {
             row={row}
             title={props.titleOf(row.patch)}
             onProof={props.onProof}
+            proof={props.proof?.row === row.id ? props.proof.outcome : undefined}
             busy={props.busy}
           />
         )}

@@ -9,7 +9,7 @@ import { A } from '@solidjs/router';
 import { createMemo, createResource, createSignal, Match, Show, Switch } from 'solid-js';
 import type { AuditFilter, AuditRow, ProofPackOutcome } from '../../../app/audit.ts';
 import { useServices } from '../../../app/context.ts';
-import { counted, firstLine } from '../../components/format.ts';
+import { firstLine } from '../../components/format.ts';
 import { AuditFilters } from './AuditFilters.tsx';
 import { AuditList } from './AuditList.tsx';
 import './audit.css';
@@ -26,32 +26,6 @@ function download(text: string, name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-function ProofResult(props: { outcome: ProofPackOutcome }) {
-  return (
-    <Show
-      when={props.outcome.ok ? props.outcome : undefined}
-      fallback={
-        <p class="notice notice-denied" role="alert" data-testid="proof-error">
-          No proof pack: <code class="code">{(props.outcome as { code: string }).code}</code>{' '}
-          {(props.outcome as { message: string }).message}. A pack needs a checkpoint that covers
-          the patch’s entries: ask an admin to checkpoint the ledger, then sync.
-        </p>
-      }
-    >
-      {(made) => (
-        <p class="notice" role="status" data-testid="proof-done">
-          Proof pack saved as <code>{made().fileName}</code>:{' '}
-          {counted(made().entries, 'entry', 'entries')}
-          {made().omitted > 0
-            ? `; ${counted(made().omitted, 'newer entry is', 'newer entries are')} not covered yet`
-            : ''}
-          .
-        </p>
-      )}
-    </Show>
-  );
-}
-
 function Trail(props: { rows: AuditRow[] }) {
   const { audit, inbox, workflow } = useServices();
   /** A bundle on this device (its verified reason), else the ledger's publish entry. */
@@ -64,7 +38,8 @@ function Trail(props: { rows: AuditRow[] }) {
   const [helpers] = createResource(() => audit.helpers());
   const [filter, setFilter] = createSignal<AuditFilter>(NO_FILTER);
   const [limit, setLimit] = createSignal(PAGE);
-  const [proof, setProof] = createSignal<ProofPackOutcome>();
+  /** The last proof pack asked for, and the row whose button asked (its answer shows there). */
+  const [proof, setProof] = createSignal<{ row: string; outcome: ProofPackOutcome }>();
   const [busy, setBusy] = createSignal(false);
   const shown = createMemo(
     () => helpers()?.filterAudit(props.rows, filter(), titleOf) ?? props.rows,
@@ -75,12 +50,12 @@ function Trail(props: { rows: AuditRow[] }) {
     if (kind === 'json') download(h.auditJson(shown()), 'audit.json', 'application/json');
     else download(h.auditCsv(shown()), 'audit.csv', 'text/csv');
   };
-  const makeProof = async (patch: string) => {
+  const makeProof = async (row: AuditRow) => {
     setBusy(true);
     setProof(undefined);
-    const outcome = await audit.proofPack(patch);
+    const outcome = await audit.proofPack(row.patch);
     setBusy(false);
-    setProof(outcome);
+    setProof({ row: row.id, outcome });
     if (outcome.ok) download(outcome.text, outcome.fileName, 'application/json');
   };
   return (
@@ -97,11 +72,11 @@ function Trail(props: { rows: AuditRow[] }) {
           Export CSV
         </button>
       </div>
-      <Show when={proof()}>{(outcome) => <ProofResult outcome={outcome()} />}</Show>
       <AuditList
         rows={shown().slice(0, limit())}
         titleOf={titleOf}
-        onProof={(p) => void makeProof(p)}
+        onProof={(row) => void makeProof(row)}
+        proof={proof()}
         busy={busy()}
       />
       <Show when={shown().length > limit()}>
