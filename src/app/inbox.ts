@@ -30,8 +30,8 @@ export interface InboxItem {
   receivedAt: number;
   /** The file's exact bytes: what the agent verifies again before it applies anything. */
   bytes: Uint8Array;
-  /** False when this browser would not keep it (storage full or refused): gone after a reload. */
-  kept: boolean;
+  /** Whether it is kept across reloads; if not, why (it is gone after a reload). */
+  keeping: InboxKeeping;
   /**
    * Set when this file was another copy of a patch the Inbox held: its file name and how many
    * attestations it added to the kept copy or replaced there by a newer one of the same key
@@ -39,6 +39,13 @@ export interface InboxItem {
    */
   copy?: { fileName: string; added: number };
 }
+
+/**
+ * 'too-large': over the limit, refused before it was read; 'check-failed': the checker itself
+ * failed (a bug: nothing to keep a verdict on); 'storage-refused': this browser would not
+ * store it (storage full or refused). Each is said differently in the Inbox.
+ */
+export type InboxKeeping = 'kept' | 'too-large' | 'check-failed' | 'storage-refused';
 
 export interface InboxService {
   /** Newest first. */
@@ -126,8 +133,8 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
     const joined = new TextEncoder().encode(serializeBundle(merged.bundle));
     const check = await bundles.verifyBundleFile(fileOf(held.fileName, joined));
     if (check.verdict === 'error' || check.report === undefined) return undefined;
-    let kept = held.kept;
-    if (kept) {
+    let keeping = held.keeping;
+    if (keeping === 'kept') {
       try {
         await store.keepBundle({
           key: held.key,
@@ -138,10 +145,10 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
         });
       } catch (error) {
         console.error('patchtrail: could not keep a bundle on this device', error);
-        kept = false;
+        keeping = 'storage-refused';
       }
     }
-    const item: InboxItem = { ...held, check, bytes: joined, kept, copy };
+    const item: InboxItem = { ...held, check, bytes: joined, keeping, copy };
     file(item);
     return item;
   }
@@ -151,7 +158,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       for (const kept of await store.readInbox()) {
         const check = await bundles.verifyBundleFile(fileOf(kept.fileName, kept.bytes));
         const key = await keyOf(check, kept.bytes);
-        file({ ...kept, key, check, kept: true });
+        file({ ...kept, key, check, keeping: 'kept' });
       }
     } catch (error) {
       console.error('patchtrail: could not read the Inbox kept on this device', error);
@@ -184,16 +191,23 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
         if (merged !== undefined) return merged;
       }
       const receivedAt = now();
-      let kept = check.verdict !== 'error' && !tooLarge;
-      if (kept) {
+      let keeping: InboxKeeping = tooLarge
+        ? 'too-large'
+        : check.verdict === 'error'
+          ? 'check-failed'
+          : 'kept';
+      if (keeping === 'kept') {
         try {
           await store.keepBundle({ key, fileName: input.name, bytes, source, receivedAt });
         } catch (error) {
           console.error('patchtrail: could not keep a bundle on this device', error);
-          kept = false;
+          keeping = 'storage-refused';
         }
       }
-      const item: InboxItem = { key, fileName: input.name, check, source, receivedAt, bytes, kept };
+      const item: InboxItem = {
+        ...{ key, fileName: input.name, check, source, receivedAt, bytes },
+        keeping,
+      };
       file(item);
       return item;
     },

@@ -422,6 +422,32 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     const verdict = await verdictFor(page, 'huge.json');
     expect(verdict).toMatchObject({ state: 'rejected', engine: 'none', code: 'TOO_LARGE' });
     expect(verdict.message).toContain(`limit is ${MAX_BUNDLE_BYTES}`);
+    expect(await page.getByTestId('not-kept').textContent()).toContain(
+      'is not kept on this device: too large (16,777,217 bytes; a bundle may be up to 16,777,216 bytes)',
+    );
+  });
+
+  it('says in the Inbox why each refused file is refused, in its verdict’s words', async () => {
+    // The Inbox called every one "Not a valid bundle", a forgery included, and the file over
+    // the limit "not kept: this browser refused to store it".
+    await openInbox(page);
+    const row = (name: string) =>
+      page.locator(testid('inbox-item')).filter({ hasText: name }).first();
+    expect(await row('tampered.json').getByTestId('inbox-refusal').textContent()).toBe(
+      'The signature does not match this bundle',
+    );
+    expect(await row('tampered.json').getByTestId('inbox-status').textContent()).toBe(
+      'Do not apply',
+    );
+    const huge = row('huge.json');
+    expect(await huge.getByTestId('inbox-refusal').textContent()).toBe(
+      'This file is too large to be a patch bundle',
+    );
+    expect(await huge.textContent()).toContain(
+      'not kept: too large (16,777,217 bytes; a bundle may be up to 16,777,216 bytes)',
+    );
+    expect(await huge.textContent()).not.toContain('refused to store');
+    await shoot(page, 'inbox-refused');
   });
 
   it('falls back to the main thread when the worker cannot start', async () => {

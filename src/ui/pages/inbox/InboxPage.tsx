@@ -12,6 +12,7 @@ import { failureWords } from '../../../app/secure-context.ts';
 import { formatAgo } from '../../components/format.ts';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
+import { notKeptWords, refusalWords } from './inbox-words.ts';
 import { PublishedList } from './PublishedList.tsx';
 import './inbox.css';
 
@@ -24,7 +25,14 @@ const SOURCES: Record<InboxSource, string> = {
 };
 
 function InboxRow(props: { item: InboxItem }) {
-  const { workflow } = useServices();
+  const { bundles, workflow } = useServices();
+  const notKept = () =>
+    notKeptWords(props.item.keeping, props.item.check.fileSize, bundles.maxBundleBytes);
+  /** A file that is no valid bundle: why, as its Patch detail's verdict says it. */
+  const refusal = () => {
+    const verdict = workflow.verdict(props.item.key);
+    return verdict?.state === 'invalid' ? refusalWords(verdict.headline) : undefined;
+  };
   return (
     <li
       class="inbox-item"
@@ -37,8 +45,15 @@ function InboxRow(props: { item: InboxItem }) {
         <span class="inbox-name">{props.item.fileName}</span>
         <span class="muted small">
           {SOURCES[props.item.source]} {formatAgo(props.item.receivedAt, Date.now())}
-          {props.item.kept ? '' : ' · not kept: this browser refused to store it'}
+          {notKept() === '' ? '' : ` · not kept: ${notKept()}`}
         </span>
+        <Show when={refusal()}>
+          {(said) => (
+            <span class="inbox-refusal" data-testid="inbox-refusal">
+              {said()}
+            </span>
+          )}
+        </Show>
         <Show when={props.item.check.report}>
           {(report) => (
             <span class="muted inbox-reason">{report().predicate.reason_for_patch}</span>

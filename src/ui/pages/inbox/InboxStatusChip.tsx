@@ -8,7 +8,8 @@ const LABELS: Record<InboxStatus, string> = {
   applied: 'Applied',
   'rolled-back': 'Rolled back',
   untrusted: 'Not trusted',
-  invalid: 'Not a valid bundle',
+  // Which refusal (a signature that does not match may be a forgery) is said beside it.
+  invalid: 'Do not apply',
   'no-team': 'Signed, no team to judge it',
   checking: 'Checking…',
 };

@@ -10,9 +10,13 @@ import type { InboxItem } from '../../../app/inbox.ts';
 import { lastDeviceAct } from '../../../app/target-words.ts';
 import { ActionDialog } from '../../components/ActionDialog.tsx';
 import { inlineName } from '../../components/format.ts';
+import { notKeptWords } from '../inbox/inbox-words.ts';
 
 export function RemoveFromInbox(props: { item: InboxItem }) {
-  const { inbox, workflow } = useServices();
+  const { bundles, inbox, workflow } = useServices();
+  // Said here too: "kept until you remove it" was said of a file refused as too large.
+  const notKept = () =>
+    notKeptWords(props.item.keeping, props.item.check.fileSize, bundles.maxBundleBytes);
   const navigate = useNavigate();
   const [open, setOpen] = createSignal(false);
   const applied = () =>
@@ -31,10 +35,22 @@ export function RemoveFromInbox(props: { item: InboxItem }) {
   return (
     <section class="panel stack" aria-labelledby="remove-title" data-testid="remove-bundle">
       <h2 id="remove-title">On this device</h2>
-      <p class="muted small">
-        The bundle file {inlineName(props.item.fileName)} is kept in this device’s Inbox until you
-        remove it.
-      </p>
+      <Show
+        when={notKept()}
+        fallback={
+          <p class="muted small">
+            The bundle file {inlineName(props.item.fileName)} is kept in this device’s Inbox until
+            you remove it.
+          </p>
+        }
+      >
+        {(why) => (
+          <p class="muted small" data-testid="not-kept">
+            The file {inlineName(props.item.fileName)} is not kept on this device: {why()}. It
+            leaves the Inbox when the app is opened again.
+          </p>
+        )}
+      </Show>
       <div class="form-row">
         <button type="button" class="button button-quiet" onClick={() => setOpen(true)}>
           Remove from this device’s Inbox…
