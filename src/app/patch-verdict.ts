@@ -8,6 +8,7 @@
  */
 import { checkVerified } from '../core/agent/pipeline.ts';
 import type { CheckResult, Decide, StepOutcome } from '../core/agent/types.ts';
+import type { BundleReport } from '../core/bundle/types.ts';
 import { policyDecider } from '../core/agent/decide.ts';
 import type { AttestBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
@@ -17,7 +18,13 @@ import type { PolicyDecision } from '../core/policy/types.ts';
 import type { BundleCheck } from './check.ts';
 import { signerRows, type SignerRow } from './signer-rows.ts';
 import { lastDeviceAct } from './target-words.ts';
-import { headlineOf, missingRows, type MissingRow, type VerdictState } from './verdict-words.ts';
+import {
+  headlineOf,
+  missingRows,
+  type BundleVoices,
+  type MissingRow,
+  type VerdictState,
+} from './verdict-words.ts';
 
 export type { MissingRow, SignerRow, VerdictState };
 
@@ -195,6 +202,20 @@ function registered(identities: ReadonlyMap<string, Identity>, did: string | und
   return identity !== undefined && identity.registered !== '' && identity.revokedFrom === undefined;
 }
 
+/** The bundle's author and the notes on its valid `fail` verdicts, which the verdict quotes. */
+function voicesOf(report: BundleReport): BundleVoices {
+  const failNotes = new Map<string, string>();
+  for (const a of report.attestations)
+    if (
+      a.status === 'valid' &&
+      a.verdict === 'fail' &&
+      a.note !== undefined &&
+      !failNotes.has(a.did)
+    )
+      failNotes.set(a.did, a.note);
+  return { author: report.author.did, failNotes };
+}
+
 export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
   const { check, team, now } = input;
   if (team === undefined || check.verdict !== 'verified') return withoutLedger(check);
@@ -219,7 +240,7 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
     ...(deviceRegistered && input.deviceDid !== undefined ? { deviceDid: input.deviceDid } : {}),
   });
   const decision = result.decision?.explanation as PolicyDecision | undefined;
-  const head = headlineOf(result, decision, identities);
+  const head = headlineOf(result, decision, identities, voicesOf(report));
   const patch = result.patch ?? `sha256:${report.payloadDigest}`;
   const events = deviceEvents(ledger, patch, input.deviceDid);
   const stop = result.steps.find((s) => !s.ok);

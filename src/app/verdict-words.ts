@@ -6,7 +6,8 @@
  */
 import type { CheckResult } from '../core/agent/types.ts';
 import { UNAPPLIABLE_LEAD } from '../core/diff/unappliable.ts';
-import { sentence } from '../core/encoding/display.ts';
+import { inlineName, sentence } from '../core/encoding/display.ts';
+import { oneLineName } from '../core/encoding/visible.ts';
 import { systemRoot, type Identity } from '../core/ledger/registry.ts';
 import { holdsRole, label } from '../core/policy/chain.ts';
 import type {
@@ -95,13 +96,20 @@ function suppliers(
   return { who: who.sort(byName), failedIt: failedIt.sort(byName) };
 }
 
-/** What is missing, per failing `attestations` rule, with who could supply it. */
+/**
+ * What is missing, per failing `attestations` rule, with who could supply it; nothing when a
+ * rule that denies whatever else passes failed (a registered `fail` verdict, a flag, an
+ * equivocator in the chain): no review lifts that, and "needs 1 more review" sent the
+ * technician after one.
+ */
 export function missingRows(
   policy: PolicyDocument,
   decision: PolicyDecision,
   identities: ReadonlyMap<string, Identity>,
 ): MissingRow[] {
   const rows: MissingRow[] = [];
+  if (strongestFailure(decision.rules.filter((r) => r.outcome === 'fail')) !== undefined)
+    return rows;
   const failed = new Set<string>();
   for (const outcome of decision.rules)
     if (outcome.kind === 'verdicts')
@@ -154,22 +162,58 @@ function strongestFailure(failing: readonly RuleOutcome[]): RuleOutcome | undefi
   return undefined;
 }
 
+/** What the verified bundle says that the words quote: its author, and attesters' notes. */
+export interface BundleVoices {
+  /** The author's did. */
+  author: string;
+  /** Each attester's note on its `fail` verdict, by did. */
+  failNotes: ReadonlyMap<string, string>;
+}
+
+/** A note quoted in a sentence: one line, and not the whole of a 4 KiB one. */
+const QUOTED_NOTE_CHARS = 280;
+const MAX_NOTE_CHARS = 4096;
+
+/**
+ * Who marked the patch as failing, each with their note, and what to do: no other review lifts
+ * a `fail` in the bundle, only a new version of the patch does.
+ */
+function failedBecause(
+  signers: readonly string[],
+  identities: ReadonlyMap<string, Identity>,
+  voices: BundleVoices | undefined,
+): string[] {
+  const said = signers.map((did) => {
+    const note = oneLineName(voices?.failNotes.get(did) ?? '', MAX_NOTE_CHARS);
+    const quoted = inlineName(note, QUOTED_NOTE_CHARS);
+    // A note that ends a sentence ends this one: “… level 1.” rather than “… level 1.”.
+    const said =
+      note === '' ? ', with no note.' : `: “${quoted}”${/[.!?…]$/u.test(quoted) ? '' : '.'}`;
+    return `${label(identities, did)} signed a “fail” verdict into this bundle${said}`;
+  });
+  const author =
+    voices === undefined ? 'its author' : `${label(identities, voices.author)}, its author,`;
+  return [
+    ...said,
+    `Another review does not lift it: ask ${author} for a new version of the patch that answers it.`,
+  ];
+}
+
 /** The headline of a policy's deny: the strongest reason first, in plain words. */
-function denial(decision: PolicyDecision, identities: ReadonlyMap<string, Identity>): Headline {
+function denial(
+  decision: PolicyDecision,
+  identities: ReadonlyMap<string, Identity>,
+  voices: BundleVoices | undefined,
+): Headline {
   const failing = decision.rules.filter((r) => r.outcome === 'fail');
   const strongest = strongestFailure(failing);
   const verdicts = strongest?.kind === 'verdicts' ? strongest : undefined;
-  if (verdicts !== undefined) {
-    const who = names(identities, verdicts.signers);
-    const one = verdicts.signers.length === 1;
+  if (verdicts !== undefined)
     return {
       state: 'denied',
-      headline: `Do not apply: a registered reviewer marked this patch as failing (${who})`,
-      because: [
-        `${who} ${one ? 'is a registered member who' : 'are registered members who'} signed a “fail” verdict into the bundle.`,
-      ],
+      headline: `Do not apply: a registered reviewer marked this patch as failing (${names(identities, verdicts.signers)})`,
+      because: failedBecause(verdicts.signers, identities, voices),
     };
-  }
   const flagged = strongest?.kind === 'not-flagged' ? strongest : undefined;
   if (flagged !== undefined)
     return {
@@ -237,11 +281,12 @@ function stoppedEarly(result: CheckResult): Headline {
   }
 }
 
-/** The headline for an agent check of a verified bundle. */
+/** The headline for an agent check of a verified bundle (`voices`: what it quotes of it). */
 export function headlineOf(
   result: CheckResult,
   decision: PolicyDecision | undefined,
   identities: ReadonlyMap<string, Identity>,
+  voices?: BundleVoices,
 ): Headline {
   if (result.status === 'allowed')
     return {
@@ -249,7 +294,8 @@ export function headlineOf(
       headline: 'Safe to apply on this device',
       because: ['Every rule of the policy in force on this device passes.'],
     };
-  if (result.status === 'denied' && decision !== undefined) return denial(decision, identities);
+  if (result.status === 'denied' && decision !== undefined)
+    return denial(decision, identities, voices);
   if (result.status === 'denied')
     return {
       state: 'denied',

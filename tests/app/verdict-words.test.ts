@@ -122,11 +122,39 @@ describe('plain reasons (the kiosk)', () => {
       identities,
       policy,
     );
+    // No "needs 2 more reviews": no review lifts a registered fail.
     expect(lines).toEqual([
       'A registered reviewer marked this patch as failing (Rita).',
       'chain: chain of 5 systems; at most 3',
-      'Needs 2 more reviews by a reviewer. Who could: Sam.',
     ]);
+  });
+
+  it('says who failed the patch, quoting their note, and that only a new version lifts it', () => {
+    const failed = decision([
+      rule('verdicts', 'implicit:fail-verdicts', 'Rita marked the patch as failing', [
+        'did:key:zRita',
+      ]),
+      attest('review', 'reviewed', 0),
+    ]);
+    const voices = {
+      author: 'did:key:zBob',
+      failNotes: new Map([['did:key:zRita', ' Breaks the login\nbanner ']]),
+    };
+    const head = headlineOf(denied, failed, identities, voices);
+    expect(head.headline).toBe(
+      'Do not apply: a registered reviewer marked this patch as failing (Rita)',
+    );
+    // It said "needs 1 more review by a reviewer. Nobody else in the team can supply it."
+    expect(head.because).toEqual([
+      'Rita signed a “fail” verdict into this bundle: “Breaks the login banner”.',
+      'Another review does not lift it: ask Bob\u001b[2J, its author, for a new version of the patch that answers it.',
+    ]);
+    const without = headlineOf(denied, failed, identities, { ...voices, failNotes: new Map() });
+    expect(without.because[0]).toBe('Rita signed a “fail” verdict into this bundle, with no note.');
+    const ended = { ...voices, failNotes: new Map([['did:key:zRita', 'Breaks level 1.']]) };
+    expect(headlineOf(denied, failed, identities, ended).because[0]).toBe(
+      'Rita signed a “fail” verdict into this bundle: “Breaks level 1.”',
+    );
   });
 
   it('names the failing rules when no plainer words say it', () => {

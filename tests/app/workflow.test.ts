@@ -114,6 +114,7 @@ async function bundles(author: Signer, rita: Signer) {
     signer: rita,
     role: 'reviewer',
     verdict: 'fail',
+    note: 'Breaks the login banner',
     now: new Date(T),
   });
   const stranger = await createBundle({
@@ -166,10 +167,13 @@ describe('the patch workflow', () => {
     expect(app.workflow.verdict(failed.key)?.headline).toBe(
       'Do not apply: a registered reviewer marked this patch as failing (Rita)',
     );
-    // Rita holds the role, but she failed this patch: the one to ask is Sam.
-    expect(app.workflow.verdict(failed.key)?.missing).toEqual([
-      { text: 'needs 1 more review by a reviewer', who: ['Sam'], failedIt: ['Rita'] },
+    // Who failed it and why, and what to do: no review lifts it (Sam's would not), a new
+    // version of the patch does.
+    expect(app.workflow.verdict(failed.key)?.because).toEqual([
+      'Rita signed a “fail” verdict into this bundle: “Breaks the login banner”.',
+      'Another review does not lift it: ask Ada (author), its author, for a new version of the patch that answers it.',
     ]);
+    expect(app.workflow.verdict(failed.key)?.missing).toEqual([]);
 
     const stranger = await app.inbox.open(fileOf('stranger.json', b.stranger));
     const unknown = await verdictOf(app, stranger.key);

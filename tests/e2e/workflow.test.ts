@@ -129,11 +129,28 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await rule.getAttribute('data-outcome')).toBe('fail');
     expect(await rule.textContent()).toContain('Rita marked the patch as failing');
     expect(await page.getByTestId('verdict-codes').textContent()).toContain('POLICY_DENIED');
-    // Rita failed it, so she is not offered as the one to supply the missing review.
-    expect(await page.getByTestId('missing-who').textContent()).toBe('Sam');
-    expect(await page.getByTestId('missing-failed-it').textContent()).toBe(
-      'Rita has marked it as failing.',
+    // Under the headline: who failed it, her note, and the next step. No review lifts a fail,
+    // so none is said to be missing (it said "needs 1 more review… Sam").
+    const verdict = (await page.getByTestId('verdict').textContent()) ?? '';
+    expect(verdict).toContain(
+      'Rita signed a “fail” verdict into this bundle: “This build breaks level 1.”',
     );
+    expect(verdict).toContain(
+      'Another review does not lift it: ask Ada, its author, for a new version of the patch that answers it.',
+    );
+    expect(await page.getByTestId('verdict-missing').count()).toBe(0);
+    // On a phone, her note is on the first screen (it was only in her signature card, 2,500 px
+    // down).
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const note = page
+      .getByTestId('verdict')
+      .getByText('This build breaks level 1.', { exact: false });
+    expect((await note.boundingBox())?.y ?? Infinity).toBeLessThan(844 - 64);
+    if (process.env.PATCHTRAIL_SHOTS === '1')
+      await page.screenshot({ path: '.tmp/shots/patch-denied-top-390.png' });
+    if (viewport !== null) await page.setViewportSize(viewport);
     await expectAccessible(page, 'patch detail, denied');
     await shoot(page, 'patch-denied');
   });
