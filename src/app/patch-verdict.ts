@@ -16,6 +16,7 @@ import type { Identity } from '../core/ledger/registry.ts';
 import { effectivePolicyAsync, type EffectivePolicy } from '../core/policy/effective.ts';
 import type { PolicyDecision } from '../core/policy/types.ts';
 import type { BundleCheck } from './check.ts';
+import { ruleValueWords, type RuleValueWords } from './rule-words.ts';
 import { signerRows, type SignerRow } from './signer-rows.ts';
 import { lastDeviceAct } from './target-words.ts';
 import {
@@ -34,9 +35,11 @@ export interface RuleRow {
   outcome: 'pass' | 'fail' | 'warn';
   mode: 'enforce' | 'warn';
   message: string;
-  /** JSON text of what was seen and what the rule expects. */
+  /** JSON text of what was seen and what the rule expects, as the engine recorded them. */
   observed: string;
   expected: string;
+  /** The same in words (names, roles, durations), for the kinds rule-words.ts knows. */
+  words?: RuleValueWords;
 }
 
 /** What this device recorded about the patch: each apply, rollback and refusal, in order. */
@@ -90,11 +93,19 @@ export const policyInForce = (ledger: Ledger): Promise<EffectivePolicy> =>
 
 const json = (value: unknown) => JSON.stringify(value) ?? 'null';
 
-function ruleRows(decision: PolicyDecision | undefined): RuleRow[] {
-  return (decision?.rules ?? []).map((r) => ({
-    ...{ id: r.id, kind: r.kind, outcome: r.outcome, mode: r.mode, message: r.message },
-    ...{ observed: json(r.observed), expected: json(r.expected) },
-  }));
+function ruleRows(
+  decision: PolicyDecision | undefined,
+  identities: ReadonlyMap<string, Identity>,
+): RuleRow[] {
+  return (decision?.rules ?? []).map((r) => {
+    const row: RuleRow = {
+      ...{ id: r.id, kind: r.kind, outcome: r.outcome, mode: r.mode, message: r.message },
+      ...{ observed: json(r.observed), expected: json(r.expected) },
+    };
+    const words = ruleValueWords(r, identities);
+    if (words !== undefined) row.words = words;
+    return row;
+  });
 }
 
 /** What this device (its key) recorded about `patch` on any of its targets. */
@@ -246,7 +257,7 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
   const stop = result.steps.find((s) => !s.ok);
   const verdict: PatchVerdict = {
     ...head,
-    rules: ruleRows(decision),
+    rules: ruleRows(decision, identities),
     missing:
       policy.compiled === undefined || decision === undefined
         ? []

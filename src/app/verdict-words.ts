@@ -48,7 +48,8 @@ export interface Headline {
   because: string[];
 }
 
-const NOUNS: Record<string, [string, string]> = {
+/** An attestation reason as a noun: one and many ("review", "reviews"). */
+export const NOUNS: Record<string, [string, string]> = {
   built: ['build', 'builds'],
   reviewed: ['review', 'reviews'],
   tested: ['test run', 'test runs'],

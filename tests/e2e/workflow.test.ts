@@ -164,18 +164,35 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await page.getByTestId('missing-who').textContent()).toBe('Rita, Sam');
     const rule = page.locator('[data-testid="rule"][data-rule="one-review"]');
     expect(await rule.textContent()).toContain('Observed');
-    expect(await rule.locator('dd').allTextContents()).toEqual([
+    // In words; the engine's JSON folded beneath, for an auditor.
+    expect(await rule.getByTestId('rule-words').locator('dd').allTextContents()).toEqual([
+      '0 reviews',
+      '1 review from someone with the reviewer role',
+    ]);
+    expect(await rule.getByTestId('rule-raw').locator('dd').allTextContents()).toEqual([
       '0',
       expect.stringContaining('"count":1'),
     ]);
-    // The creator the authors rule observed: a did:key, shortened, whole in its title.
+    // The author the authors rule observed by name, and the roles it asks for in words (it
+    // showed a did:key and {"allow":{"roles":["developer"]}}).
     const authors = page.locator('[data-testid="rule"][data-rule="authors"]');
-    const did = authors.locator('dd').first().locator('code');
+    expect(await authors.getByTestId('rule-words').locator('dd').allTextContents()).toEqual([
+      'Ada',
+      'an author with the developer role',
+    ]);
+    // As recorded: a did:key, shortened, whole in its title.
+    const did = authors.getByTestId('rule-raw').locator('dd').first().locator('code');
     expect(await did.getAttribute('title')).toMatch(/^did:key:z6Mk\w{40,}$/);
     expect(await did.textContent()).toMatch(/^did:key:z6Mk\w{2}…\w{6}$/);
     // The engine quotes names between backticks; the screen shows them as code instead.
     expect(await rule.locator('.rule-message .ticked').allTextContents()).toEqual(['reviewed']);
     expect(await page.getByTestId('verdict').textContent()).not.toContain('`');
+    if (process.env.PATCHTRAIL_SHOTS === '1') {
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.locator('details.rules').screenshot({ path: '.tmp/shots/patch-rules-390.png' });
+      if (viewport !== null) await page.setViewportSize(viewport);
+    }
     await expectAccessible(page, 'patch detail, needs review');
     await shoot(page, 'patch-needs-review');
   });

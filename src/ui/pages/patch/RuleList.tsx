@@ -1,8 +1,9 @@
 /**
  * Every rule of the policy in force, as it judged this patch: outcome, the reason in the
- * engine's words, and observed beside expected. Then the codes and hashes support asks for.
+ * engine's words, and observed beside expected, in words where rule-words.ts has them (the
+ * JSON the engine recorded folded beneath). Then the codes and hashes support asks for.
  */
-import { For, Show } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import type { PatchVerdict, RuleRow } from '../../../app/workflow.ts';
 import { TickedText } from '../../components/TickedText.tsx';
 import { Did } from '../../components/CopyButton.tsx';
@@ -23,6 +24,33 @@ function Value(props: { json: string }) {
     <Show when={observedDid(props.json)} fallback={<code>{props.json}</code>}>
       {(did) => <Did did={did()} />}
     </Show>
+  );
+}
+
+/** Observed beside expected. */
+function ValuePair(props: { testid: string; observed: JSX.Element; expected: JSX.Element }) {
+  return (
+    <dl class="rule-values small" data-testid={props.testid}>
+      <div>
+        <dt>Observed</dt>
+        <dd>{props.observed}</dd>
+      </div>
+      <div>
+        <dt>Expected</dt>
+        <dd>{props.expected}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Observed and expected as the engine recorded them (JSON). */
+function RawValues(props: { rule: RuleRow }) {
+  return (
+    <ValuePair
+      testid="rule-raw"
+      observed={<Value json={props.rule.observed} />}
+      expected={<code>{props.rule.expected}</code>}
+    />
   );
 }
 
@@ -49,20 +77,22 @@ function RuleItem(props: { rule: RuleRow }) {
       <p class="rule-message prose">
         <TickedText text={props.rule.message} />
       </p>
-      <dl class="rule-values small">
-        <div>
-          <dt>Observed</dt>
-          <dd>
-            <Value json={props.rule.observed} />
-          </dd>
-        </div>
-        <div>
-          <dt>Expected</dt>
-          <dd>
-            <code>{props.rule.expected}</code>
-          </dd>
-        </div>
-      </dl>
+      <Show when={props.rule.words} fallback={<RawValues rule={props.rule} />}>
+        {(words) => (
+          <>
+            <ValuePair
+              testid="rule-words"
+              observed={<TickedText text={words().observed} />}
+              expected={<TickedText text={words().expected} />}
+            />
+            {/* The values as the engine recorded them, for an auditor comparing with the CLI. */}
+            <details class="rule-raw small">
+              <summary>As recorded</summary>
+              <RawValues rule={props.rule} />
+            </details>
+          </>
+        )}
+      </Show>
     </li>
   );
 }
