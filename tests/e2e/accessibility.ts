@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 let source: Promise<string> | undefined;
@@ -62,4 +62,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   const violations = await seriousViolations(page);
   expect(violations, `axe on ${screen}`).toEqual([]);
+}
+
+/** Until `element` holds the keyboard focus (a closed dialog gives it back to its opener). */
+export async function expectFocused(element: Locator): Promise<void> {
+  await expect.poll(() => element.evaluate((e) => e === document.activeElement)).toBe(true);
+}
+
+/** Opens `dialog` with `opener`, closes it with Escape, and expects focus back on `opener`. */
+export async function expectEscapeReturnsFocus(
+  page: Page,
+  opener: Locator,
+  dialog: Locator,
+): Promise<void> {
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await expectFocused(opener);
 }

@@ -18,6 +18,7 @@ import {
   type WebServer,
   withoutSignaling,
 } from './browser.ts';
+import { expectFocused } from './accessibility.ts';
 import { go, nameDevice } from './app-steps.ts';
 
 const TEAM = 'Harbour crew';
@@ -101,6 +102,8 @@ describeBrowser('forgetting a team on this device (Chromium, production build)',
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await held.count()).toBe(1);
+    const forget = held.getByRole('button', { name: 'Forget…' });
+    await expectFocused(forget);
     await held.getByRole('button', { name: 'Forget…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Forget the team' }).click();
     await expect.poll(() => held.count()).toBe(0);

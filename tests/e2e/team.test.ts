@@ -18,6 +18,7 @@ import {
   type LaunchedBrowser,
   type WebServer,
 } from './browser.ts';
+import { expectEscapeReturnsFocus } from './accessibility.ts';
 import { go, nameDevice } from './app-steps.ts';
 
 const TEAM = 'Plant 4 maintenance';
@@ -142,8 +143,11 @@ describeBrowser('found, invite, join and endorse (two Chromium profiles)', () =>
     }
     if (viewport !== null) await a.setViewportSize(viewport);
     await shoot(a, 'team-admin-pending');
-    await tablet.getByRole('button', { name: 'Endorse…' }).click();
+    const endorse = tablet.getByRole('button', { name: 'Endorse…' });
     const dialog = a.getByRole('dialog', { name: 'Endorse Field tablet' });
+    // Escape gives focus back to the row's button (it went to <body>).
+    await expectEscapeReturnsFocus(a, endorse, dialog);
+    await endorse.click();
     // The ledger changing under an open dialog (here the same request imported again, as a
     // sync would bring entries) must not close it.
     const again = await a.getByTestId('import-report').textContent();

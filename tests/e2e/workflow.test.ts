@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { expectAccessible } from './accessibility.ts';
+import { expectAccessible, expectFocused } from './accessibility.ts';
 import { describeBrowser, shoot, type WebServer } from './browser.ts';
 import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
@@ -312,6 +312,9 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await shoot(page, 'patch-rollback-asked');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
+    // Focus is back on the button that asked (it went to <body>).
+    const opener = page.getByTestId('act').getByRole('button', { name: 'Roll back…', exact: true });
+    await expectFocused(opener);
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(NEW_CONF);
     await rollBack(page);
     expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('rolled-back');

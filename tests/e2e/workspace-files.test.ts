@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expectEscapeReturnsFocus } from './accessibility.ts';
 import { describeBrowser, shoot, type WebServer } from './browser.ts';
 import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
@@ -162,6 +163,9 @@ describeBrowser('a workspace’s files in and out (Chromium, production build)',
     await shoot(page, 'inbox-remove');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await page.getByTestId('patch-title').count()).toBe(1);
+    // By keyboard: Escape closes it and focus goes back to the button (it went to <body>).
+    const opener = panel.getByRole('button', { name: /Remove from this device/ });
+    await expectEscapeReturnsFocus(page, opener, dialog);
 
     await panel.getByRole('button', { name: /Remove from this device/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
