@@ -33,9 +33,9 @@ export interface InboxItem {
   /** Whether it is kept across reloads; if not, why (it is gone after a reload). */
   keeping: InboxKeeping;
   /**
-   * Set when this file was another copy of a patch the Inbox held: its file name and how many
-   * attestations it added to the kept copy or replaced there by a newer one of the same key
-   * (0: nothing new). Not kept across reloads.
+   * Set when this file was another copy of a patch the Inbox held: the name the Inbox held it
+   * by, and how many attestations this file added to it or replaced there by a newer one of the
+   * same key (0: nothing new). Not kept across reloads.
    */
   copy?: { fileName: string; added: number };
 }
@@ -102,10 +102,11 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
     );
 
   /**
-   * Another copy of a patch the Inbox holds (same payload, both author signatures verified):
-   * the kept bundle takes the attestations the copy adds, so a review on either is never lost.
-   * Undefined when the merged bundle would not verify (over a limit), and the copy is then
-   * filed as before.
+   * Another copy of a patch the Inbox holds, both wholly verified: the kept bundle takes the
+   * attestations the copy adds (mergeAttestations), so a review on either is never lost, and it
+   * goes by the name of the file opened last. Undefined when either copy has a signature that
+   * does not verify (the copy opened is then filed as it is, so its problem is what is shown),
+   * or the merged bundle would not verify (over a limit).
    */
   async function mergeCopy(
     held: InboxItem,
@@ -114,6 +115,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
   ): Promise<InboxItem | undefined> {
     const heldReport = held.check.report;
     const otherReport = other.check.report;
+    if (held.check.verdict !== 'verified' || other.check.verdict !== 'verified') return undefined;
     if (heldReport === undefined || otherReport === undefined) return undefined;
     let merged;
     try {
@@ -124,31 +126,25 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
     } catch {
       return undefined;
     }
-    const copy = { fileName, added: merged.added + merged.replaced };
-    if (copy.added === 0) {
-      const item = { ...held, copy };
-      file(item);
-      return item;
-    }
-    const joined = new TextEncoder().encode(serializeBundle(merged.bundle));
-    const check = await bundles.verifyBundleFile(fileOf(held.fileName, joined));
-    if (check.verdict === 'error' || check.report === undefined) return undefined;
+    const copy = { fileName: held.fileName, added: merged.added + merged.replaced };
+    const bytes =
+      copy.added === 0 ? held.bytes : new TextEncoder().encode(serializeBundle(merged.bundle));
+    const check =
+      copy.added === 0
+        ? { ...held.check, fileName }
+        : await bundles.verifyBundleFile(fileOf(fileName, bytes));
+    if (check.verdict !== 'verified' || check.report === undefined) return undefined;
     let keeping = held.keeping;
     if (keeping === 'kept') {
       try {
-        await store.keepBundle({
-          key: held.key,
-          fileName: held.fileName,
-          bytes: joined,
-          source: held.source,
-          receivedAt: held.receivedAt,
-        });
+        const { key, source, receivedAt } = held;
+        await store.keepBundle({ key, fileName, bytes, source, receivedAt });
       } catch (error) {
         console.error('patchtrail: could not keep a bundle on this device', error);
         keeping = 'storage-refused';
       }
     }
-    const item: InboxItem = { ...held, check, bytes: joined, keeping, copy };
+    const item: InboxItem = { ...held, fileName, check, bytes, keeping, copy };
     file(item);
     return item;
   }
@@ -186,7 +182,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       }
       const key = await keyOf(check, bytes);
       const held = items().find((item) => item.key === key);
-      if (held !== undefined && check.report !== undefined && held.check.report !== undefined) {
+      if (held !== undefined) {
         const merged = await mergeCopy(held, { bytes, check }, input.name);
         if (merged !== undefined) return merged;
       }

@@ -263,8 +263,8 @@ describe('the patch workflow', () => {
     const plain = await app.inbox.open(fileOf('plain.json', b.plain), 'drop');
     expect([plain.key, plain.fileName, plain.copy]).toEqual([
       reviewed.key,
-      'reviewed.json',
-      { fileName: 'plain.json', added: 0 },
+      'plain.json',
+      { fileName: 'reviewed.json', added: 0 },
     ]);
     expect(app.inbox.items()).toHaveLength(1);
     expect(app.workflow.status(reviewed.key)).toBe('allowed');
@@ -277,8 +277,8 @@ describe('the patch workflow', () => {
     await other.inbox.open(fileOf('plain.json', c.plain), 'drop');
     const joined = await other.inbox.open(fileOf('reviewed.json', c.reviewed), 'drop');
     expect([joined.fileName, joined.copy, joined.check.report?.attestations.length]).toEqual([
-      'plain.json',
-      { fileName: 'reviewed.json', added: 1 },
+      'reviewed.json',
+      { fileName: 'plain.json', added: 1 },
       1,
     ]);
     await until(

@@ -79,8 +79,8 @@ export default function PatchPage() {
               {(copy) => (
                 <p class="notice" role="status" data-testid="patch-copy">
                   {copy().added === 0
-                    ? `${inlineName(copy().fileName)} is another copy of this patch, already in the Inbox: it carries no signature the kept one lacks.`
-                    : `${inlineName(copy().fileName)} is another copy of this patch, already in the Inbox: its ${counted(copy().added, 'signature', 'signatures')} the kept one lacked ${copy().added === 1 ? 'was' : 'were'} added to it.`}
+                    ? `This patch was already in the Inbox, as ${inlineName(copy().fileName)}: this copy carries no signature it lacked.`
+                    : `This patch was already in the Inbox, as ${inlineName(copy().fileName)}: this copy’s ${counted(copy().added, 'signature', 'signatures')} it lacked ${copy().added === 1 ? 'was' : 'were'} added to it.`}
                 </p>
               )}
             </Show>
