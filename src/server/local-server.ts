@@ -16,6 +16,8 @@ export interface LocalServerOptions {
   /** 0 picks a free port. */
   port: number;
   signaling?: Partial<SignalingLimits>;
+  /** Where the signaling server writes a line about a fault (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface LocalServer {
@@ -39,7 +41,7 @@ function listen(server: Server, host: string, port: number): Promise<AddressInfo
 
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const handler = await makeStaticHandler(options.root);
-  const signaling = makeSignalingServer(options.signaling);
+  const signaling = makeSignalingServer(options.signaling, Date.now, options.log);
   const server = createServer(handler);
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?', 1)[0];

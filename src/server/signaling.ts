@@ -5,15 +5,20 @@
  * data is opaque to us: with a room password y-webrtc encrypts it, and the topic is a hash
  * (src/sync/webrtc.ts), so this server learns neither the ledger nor the room secret.
  *
- * Every peer is untrusted, so everything is bounded: message size (ws `maxPayload`), clients,
- * topics per client, subscribers per topic, topic length, and a message rate per client (a
- * publish fans out to every subscriber, so an unbounded sender could amplify). Malformed JSON
- * or a breach of a bound closes that client's connection (1008, or 1009 for size); nothing a
- * client sends can throw out of a handler. A client that stops answering pings is dropped.
+ * Every peer is untrusted, so everything is bounded: message size (ws `maxPayload`), nesting
+ * depth (checked before parsing, so nothing recursive sees a deep message), clients, topics per
+ * client, subscribers per topic and per address in a topic, topic length, a message rate per
+ * client (a publish fans out to every subscriber, so an unbounded sender could amplify), and
+ * what waits to be sent to a client (one that does not read is dropped, not buffered for).
+ * Malformed JSON or a breach of a bound closes that client's connection (1008, or 1009 for
+ * size). Nothing a client sends can throw out of a handler: each runs under a guard that
+ * closes that one client (1011) and logs, so a fault we did not foresee costs one connection,
+ * never the process. A client that stops answering pings is dropped.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { nestsDeeperThan } from './bounds.ts';
 
 export interface SignalingLimits {
   /** Bytes in one message (an SDP with LAN candidates is a few KB; encrypted, base64 in JSON). */
@@ -22,6 +27,8 @@ export interface SignalingLimits {
   maxTopicsPerClient: number;
   maxSubscribersPerTopic: number;
   maxTopicChars: number;
+  /** Arrays and objects inside one another in a message (y-webrtc's deepest, unencrypted, is 4). */
+  maxDepth: number;
   /** Messages a client may send per `rateWindowMs`; more closes it. */
   maxMessagesPerWindow: number;
   rateWindowMs: number;
@@ -35,6 +42,7 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxTopicsPerClient: 16,
   maxSubscribersPerTopic: 256,
   maxTopicChars: 128,
+  maxDepth: 16,
   maxMessagesPerWindow: 1000,
   rateWindowMs: 10_000,
   pingIntervalMs: 30_000,
@@ -49,6 +57,9 @@ export interface SignalingServer {
 }
 
 const POLICY_VIOLATION = 1008;
+const INTERNAL_ERROR = 1011;
+/** At most one line about handler faults this often: a client could otherwise flood the log. */
+const FAULT_LOG_INTERVAL_MS = 60_000;
 
 interface Client {
   socket: WebSocket;
@@ -63,16 +74,24 @@ function asTopics(value: unknown): string[] | undefined {
   return value.every((t) => typeof t === 'string') ? (value as string[]) : undefined;
 }
 
-function send(client: Client, message: object): void {
+/** Sends text already serialised: a publish is serialised once for all its receivers. */
+function send(client: Client, text: Buffer): void {
   if (client.socket.readyState !== client.socket.OPEN) return;
-  client.socket.send(JSON.stringify(message), (error) => {
+  client.socket.send(text, { binary: false }, (error) => {
     if (error !== undefined && error !== null) client.socket.terminate();
   });
+}
+
+const PONG = Buffer.from(JSON.stringify({ type: 'pong' }));
+
+function defaultLog(line: string): void {
+  process.stderr.write(`patchtrail signaling: ${line}\n`);
 }
 
 export function makeSignalingServer(
   overrides: Partial<SignalingLimits> = {},
   now: () => number = Date.now,
+  log: (line: string) => void = defaultLog,
 ): SignalingServer {
   const limits = { ...DEFAULT_SIGNALING_LIMITS, ...overrides };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
@@ -108,9 +127,12 @@ export function makeSignalingServer(
     if (typeof topic !== 'string' || !client.topics.has(topic)) return;
     const receivers = topics.get(topic);
     if (receivers === undefined) return;
-    // Only the fields y-webrtc reads are relayed: nothing else a sender adds travels on.
+    // Only the fields y-webrtc reads are relayed: nothing else a sender adds travels on. Its
+    // depth was bounded before parsing, so serialising it cannot recurse out of the stack; once
+    // for every receiver (ws sends one Buffer to each without copying it).
     const relayed = { type: 'publish', topic, data, clients: receivers.size };
-    for (const receiver of receivers) send(receiver, relayed);
+    const text = Buffer.from(JSON.stringify(relayed));
+    for (const receiver of receivers) send(receiver, text);
   };
 
   const onMessage = (client: Client, raw: unknown, isBinary: boolean): void => {
@@ -121,9 +143,11 @@ export function makeSignalingServer(
     }
     if (++client.messages > limits.maxMessagesPerWindow) return refuse(client, 'too many messages');
     if (isBinary) return refuse(client, 'text messages only');
+    const text = String(raw);
+    if (nestsDeeperThan(text, limits.maxDepth)) return refuse(client, 'nested too deep');
     let message: unknown;
     try {
-      message = JSON.parse(String(raw));
+      message = JSON.parse(text);
     } catch {
       return refuse(client, 'not JSON');
     }
@@ -138,9 +162,26 @@ export function makeSignalingServer(
       case 'publish':
         return publish(client, fields);
       case 'ping':
-        return send(client, { type: 'pong' });
+        return send(client, PONG);
       default:
         return; // unknown types are ignored, as y-webrtc's server does
+    }
+  };
+
+  let lastFaultLog = -Infinity;
+  let unlogged = 0;
+  /** Runs a handler so that nothing it throws leaves it: that client is closed, the rest go on. */
+  const guarded = (client: Client, handler: () => void): void => {
+    try {
+      handler();
+    } catch (error) {
+      client.socket.close(INTERNAL_ERROR, 'server error');
+      const at = now();
+      if (at - lastFaultLog < FAULT_LOG_INTERVAL_MS) return void unlogged++;
+      const also = unlogged > 0 ? ` (and ${unlogged} more since the last line)` : '';
+      log(`closed a client whose message failed: ${String(error)}${also}`);
+      lastFaultLog = at;
+      unlogged = 0;
     }
   };
 
@@ -154,12 +195,16 @@ export function makeSignalingServer(
     };
     clients.add(client);
     socket.on('pong', () => (client.alive = true));
-    socket.on('message', (raw, isBinary) => onMessage(client, raw, isBinary));
+    socket.on('message', (raw, isBinary) =>
+      guarded(client, () => onMessage(client, raw, isBinary)),
+    );
     socket.on('error', () => socket.terminate()); // e.g. maxPayload exceeded (closed with 1009)
-    socket.on('close', () => {
-      for (const topic of [...client.topics]) leave(client, topic);
-      clients.delete(client);
-    });
+    socket.on('close', () =>
+      guarded(client, () => {
+        for (const topic of [...client.topics]) leave(client, topic);
+        clients.delete(client);
+      }),
+    );
   });
 
   const pinger = setInterval(() => {

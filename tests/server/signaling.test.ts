@@ -4,75 +4,13 @@
  * could push against: message size, topics per client, topic length, clients, message rate,
  * malformed input. A misbehaving client is closed; the others carry on.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { startLocalServer, type LocalServer } from '../../src/server/local-server.ts';
-import type { SignalingLimits } from '../../src/server/signaling.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { roundTrip, signalingFixture } from '../helpers/signaling-client.ts';
 
-let server: LocalServer | undefined;
-const sockets: WebSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.terminate();
-  await server?.close();
-  server = undefined;
-});
-
-async function start(limits: Partial<SignalingLimits> = {}): Promise<LocalServer> {
-  server = await startLocalServer({
-    root: `${ROOT}public`,
-    host: '127.0.0.1',
-    port: 0,
-    signaling: limits,
-  });
-  return server;
-}
-
-interface Client {
-  socket: WebSocket;
-  received: Record<string, unknown>[];
-  closed: Promise<number>;
-  send(message: unknown): void;
-  next(): Promise<Record<string, unknown>>;
-}
-
-async function connect(url: string): Promise<Client> {
-  const socket = new WebSocket(url);
-  sockets.push(socket);
-  const received: Record<string, unknown>[] = [];
-  const waiting: ((m: Record<string, unknown>) => void)[] = [];
-  socket.on('message', (data) => {
-    const message = JSON.parse(String(data)) as Record<string, unknown>;
-    const waiter = waiting.shift();
-    if (waiter !== undefined) waiter(message);
-    else received.push(message);
-  });
-  const closed = new Promise<number>((done) => socket.on('close', (code) => done(code)));
-  await new Promise<void>((done, fail) => {
-    socket.once('open', () => done());
-    socket.once('error', fail);
-  });
-  return {
-    socket,
-    received,
-    closed,
-    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
-    next: () => {
-      const ready = received.shift();
-      return ready !== undefined
-        ? Promise.resolve(ready)
-        : new Promise((done) => waiting.push(done));
-    },
-  };
-}
-
-/** A round trip through the server: everything sent before it has been handled. */
-async function roundTrip(client: Client): Promise<void> {
-  client.send({ type: 'ping' });
-  for (;;) if ((await client.next()).type === 'pong') return;
-}
+const fixture = signalingFixture();
+const { start, connect } = fixture;
 
 describe('signaling speaks y-webrtc’s protocol', () => {
   it('relays a publish to the topic’s subscribers only, with their count', async () => {
@@ -112,7 +50,7 @@ describe('signaling speaks y-webrtc’s protocol', () => {
     await roundTrip(b);
     a.send({ type: 'unsubscribe', topics: ['room'] });
     await roundTrip(a);
-    expect(server?.signaling.topics).toBe(0);
+    expect(fixture.signaling.topics).toBe(0);
     b.send({ type: 'subscribe', topics: ['room'] });
     b.send({ type: 'publish', topic: 'room', data: 'y' });
     expect(await b.next()).toMatchObject({ data: 'y', clients: 1 });
@@ -169,7 +107,7 @@ describe('signaling is bounded against hostile peers', () => {
     ])
       good.send(shape);
     await roundTrip(good);
-    expect(server?.signaling.topics).toBe(0);
+    expect(fixture.signaling.topics).toBe(0);
   });
 
   it('closes a client whose message is over the size limit', async () => {
@@ -187,7 +125,7 @@ describe('signaling is bounded against hostile peers', () => {
     const long = await connect(signalingUrl);
     long.send({ type: 'subscribe', topics: ['x'.repeat(17)] });
     expect(await long.closed).toBe(1008);
-    await expect.poll(() => server?.signaling.topics).toBe(0);
+    await expect.poll(() => fixture.signaling.topics).toBe(0);
   });
 
   it('closes a flooding client', async () => {
@@ -205,7 +143,7 @@ describe('signaling is bounded against hostile peers', () => {
     await expect(connect(signalingUrl)).rejects.toThrow(/503/);
     first.socket.close();
     await first.closed;
-    await expect.poll(() => server?.signaling.clients).toBe(1);
+    await expect.poll(() => fixture.signaling.clients).toBe(1);
     await roundTrip(await connect(signalingUrl));
   });
 

@@ -1,0 +1,94 @@
+/**
+ * A plain WebSocket client of the signaling server for tests (src/server/signaling.ts): it
+ * keeps what arrives in order, hands it out with `next()`, and says how the connection closed.
+ */
+import { afterEach } from 'vitest';
+import WebSocket from 'ws';
+import { startLocalServer, type LocalServer } from '../../src/server/local-server.ts';
+import type { SignalingLimits } from '../../src/server/signaling.ts';
+import { ROOT } from './cli.ts';
+
+export interface SignalingClient {
+  socket: WebSocket;
+  received: Record<string, unknown>[];
+  /** The close code and reason. */
+  closed: Promise<number>;
+  reason: Promise<string>;
+  send(message: unknown): void;
+  next(): Promise<Record<string, unknown>>;
+}
+
+/** Opens a client; `sockets` collects it for the test's clean-up. */
+export async function connectSignaling(
+  url: string,
+  sockets: WebSocket[],
+): Promise<SignalingClient> {
+  const socket = new WebSocket(url);
+  sockets.push(socket);
+  const received: Record<string, unknown>[] = [];
+  const waiting: ((m: Record<string, unknown>) => void)[] = [];
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as Record<string, unknown>;
+    const waiter = waiting.shift();
+    if (waiter !== undefined) waiter(message);
+    else received.push(message);
+  });
+  const ended = new Promise<[number, string]>((done) =>
+    socket.on('close', (code, reason) => done([code, String(reason)])),
+  );
+  await new Promise<void>((done, fail) => {
+    socket.once('open', () => done());
+    socket.once('error', fail);
+  });
+  return {
+    socket,
+    received,
+    closed: ended.then(([code]) => code),
+    reason: ended.then(([, reason]) => reason),
+    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    next: () => {
+      const ready = received.shift();
+      return ready !== undefined
+        ? Promise.resolve(ready)
+        : new Promise((done) => waiting.push(done));
+    },
+  };
+}
+
+/** A round trip through the server: everything sent before it has been handled. */
+export async function roundTrip(client: SignalingClient): Promise<void> {
+  client.send({ type: 'ping' });
+  for (;;) if ((await client.next()).type === 'pong') return;
+}
+
+/**
+ * `npm start`'s server on a free loopback port (serving public/: the app is not needed) and
+ * clients of it, all closed after each test.
+ */
+export function signalingFixture() {
+  let server: LocalServer | undefined;
+  const sockets: WebSocket[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.terminate();
+    await server?.close();
+    server = undefined;
+  });
+  return {
+    async start(limits: Partial<SignalingLimits> = {}, log?: (line: string) => void) {
+      server = await startLocalServer({
+        root: `${ROOT}public`,
+        host: '127.0.0.1',
+        port: 0,
+        signaling: limits,
+        ...(log === undefined ? {} : { log }),
+      });
+      return server;
+    },
+    connect: (url: string): Promise<SignalingClient> => connectSignaling(url, sockets),
+    /** The server the test started. */
+    get signaling() {
+      if (server === undefined) throw new Error('signalingFixture: no server started');
+      return server.signaling;
+    },
+  };
+}
