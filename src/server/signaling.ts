@@ -32,6 +32,12 @@ export interface SignalingLimits {
   /** Messages a client may send per `rateWindowMs`; more closes it. */
   maxMessagesPerWindow: number;
   rateWindowMs: number;
+  /**
+   * Bytes waiting to be sent to one client beyond which it is dropped: a client that does not
+   * read would otherwise make the server hold every publish of its rooms for it (200 such took
+   * the server from 55 MB to 2 GB in 15 s). Signaling is a few KB per connection made.
+   */
+  maxBufferedBytes: number;
   /** Ping every this often; a client that did not pong since the last ping is dropped. */
   pingIntervalMs: number;
 }
@@ -43,6 +49,7 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxSubscribersPerTopic: 256,
   maxTopicChars: 128,
   maxDepth: 16,
+  maxBufferedBytes: 1024 * 1024,
   maxMessagesPerWindow: 1000,
   rateWindowMs: 10_000,
   pingIntervalMs: 30_000,
@@ -53,11 +60,15 @@ export interface SignalingServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly clients: number;
   readonly topics: number;
+  /** Bytes waiting to be sent, over all clients. */
+  readonly buffered: number;
   close(): void;
 }
 
 const POLICY_VIOLATION = 1008;
 const INTERNAL_ERROR = 1011;
+/** A dropped client's close frame waits behind its backlog: this long, then its socket goes. */
+const DROP_GRACE_MS = 2_000;
 /** At most one line about handler faults this often: a client could otherwise flood the log. */
 const FAULT_LOG_INTERVAL_MS = 60_000;
 
@@ -72,14 +83,6 @@ interface Client {
 function asTopics(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   return value.every((t) => typeof t === 'string') ? (value as string[]) : undefined;
-}
-
-/** Sends text already serialised: a publish is serialised once for all its receivers. */
-function send(client: Client, text: Buffer): void {
-  if (client.socket.readyState !== client.socket.OPEN) return;
-  client.socket.send(text, { binary: false }, (error) => {
-    if (error !== undefined && error !== null) client.socket.terminate();
-  });
 }
 
 const PONG = Buffer.from(JSON.stringify({ type: 'pong' }));
@@ -106,6 +109,21 @@ export function makeSignalingServer(
   };
   const refuse = (client: Client, reason: string) => {
     client.socket.close(POLICY_VIOLATION, reason);
+  };
+  /** Drops a client that does not read: out of its rooms now, its socket soon after. */
+  const dropSlow = (client: Client) => {
+    for (const topic of [...client.topics]) leave(client, topic);
+    refuse(client, 'reading too slowly');
+    setTimeout(() => client.socket.terminate(), DROP_GRACE_MS).unref();
+  };
+  /** Sends text already serialised: a publish is serialised once for all its receivers. */
+  const send = (client: Client, text: Buffer): void => {
+    const { socket } = client;
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount + text.length > limits.maxBufferedBytes) return dropSlow(client);
+    socket.send(text, { binary: false }, (error) => {
+      if (error !== undefined && error !== null) socket.terminate();
+    });
   };
 
   const subscribe = (client: Client, list: string[]): void => {
@@ -232,6 +250,11 @@ export function makeSignalingServer(
     },
     get topics() {
       return topics.size;
+    },
+    get buffered() {
+      let total = 0;
+      for (const client of clients) total += client.socket.bufferedAmount;
+      return total;
     },
     close() {
       clearInterval(pinger);

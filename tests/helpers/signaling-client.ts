@@ -2,6 +2,7 @@
  * A plain WebSocket client of the signaling server for tests (src/server/signaling.ts): it
  * keeps what arrives in order, hands it out with `next()`, and says how the connection closed.
  */
+import type { Socket } from 'node:net';
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalServer, type LocalServer } from '../../src/server/local-server.ts';
@@ -10,6 +11,8 @@ import { ROOT } from './cli.ts';
 
 export interface SignalingClient {
   socket: WebSocket;
+  /** The TCP socket under it (pause it to play a client that stops reading). */
+  tcp: Socket;
   received: Record<string, unknown>[];
   /** The close code and reason. */
   closed: Promise<number>;
@@ -25,6 +28,8 @@ export async function connectSignaling(
 ): Promise<SignalingClient> {
   const socket = new WebSocket(url);
   sockets.push(socket);
+  let tcp: Socket | undefined;
+  socket.once('upgrade', (response) => (tcp = response.socket));
   const received: Record<string, unknown>[] = [];
   const waiting: ((m: Record<string, unknown>) => void)[] = [];
   socket.on('message', (data) => {
@@ -40,8 +45,10 @@ export async function connectSignaling(
     socket.once('open', () => done());
     socket.once('error', fail);
   });
+  if (tcp === undefined) throw new Error('connectSignaling: opened without an upgrade');
   return {
     socket,
+    tcp,
     received,
     closed: ended.then(([code]) => code),
     reason: ended.then(([, reason]) => reason),
