@@ -2,6 +2,9 @@
  * Checks the servers run on what an untrusted client sends, before anything recursive or
  * per-address touches it: how deep a JSON text nests, and which address a client counts as.
  */
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import { isLoopback } from './args.ts';
 
 /**
  * Whether a JSON text nests arrays and objects more than `limit` deep, found by one pass
@@ -27,6 +30,9 @@ export function nestsDeeperThan(text: string, limit: number): boolean {
   return false;
 }
 
+const unmapped = (address: string): string =>
+  /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+
 function ipv6Groups(address: string): string[] | undefined {
   const [head = '', tail, extra] = address.split('::');
   if (extra !== undefined) return undefined;
@@ -43,10 +49,9 @@ function ipv6Groups(address: string): string[] | undefined {
  * block one host is usually given (counting single IPv6 addresses would let one host take
  * 2^64 shares).
  */
-export function addressKey(remote: string | undefined): string {
-  if (remote === undefined || remote === '') return '?';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(remote);
-  if (mapped?.[1] !== undefined) return mapped[1];
+export function addressKey(address: string | undefined): string {
+  if (address === undefined || address === '') return '?';
+  const remote = unmapped(address);
   if (!remote.includes(':')) return remote;
   const groups = ipv6Groups(remote.split('%', 1)[0] ?? '');
   if (groups === undefined) return remote;
@@ -54,4 +59,21 @@ export function addressKey(remote: string | undefined): string {
     .slice(0, 4)
     .map((g) => parseInt(g, 16).toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * The address key of the client behind an upgrade request. A request from loopback that names
+ * a forwarded address (`X-Forwarded-For`, its last entry: what the nearest proxy saw) is a TLS
+ * reverse proxy on this machine speaking for a client, as the README suggests serving the app
+ * to others: counted by the proxy's own address, every client would share one. The header is
+ * believed from loopback only; anyone else could write any address in it.
+ */
+export function clientAddress(request: IncomingMessage): string {
+  const remote = unmapped(request.socket.remoteAddress ?? '');
+  const forwarded = request.headers['x-forwarded-for'];
+  if (isLoopback(remote) && typeof forwarded === 'string') {
+    const nearest = forwarded.split(',').at(-1)?.trim() ?? '';
+    if (isIP(nearest) !== 0) return addressKey(nearest);
+  }
+  return addressKey(remote);
 }

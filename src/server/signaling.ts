@@ -18,7 +18,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { nestsDeeperThan } from './bounds.ts';
+import { clientAddress, nestsDeeperThan } from './bounds.ts';
 
 export interface SignalingLimits {
   /** Bytes in one message (an SDP with LAN candidates is a few KB; encrypted, base64 in JSON). */
@@ -26,6 +26,11 @@ export interface SignalingLimits {
   maxClients: number;
   maxTopicsPerClient: number;
   maxSubscribersPerTopic: number;
+  /**
+   * Subscribers of one topic from one address (an IPv6 /64): the topic is derived from the
+   * public ledger id, so without this one host could fill a team's room and shut it out.
+   */
+  maxSubscribersPerTopicPerAddress: number;
   maxTopicChars: number;
   /** Arrays and objects inside one another in a message (y-webrtc's deepest, unencrypted, is 4). */
   maxDepth: number;
@@ -47,6 +52,7 @@ export const DEFAULT_SIGNALING_LIMITS: SignalingLimits = {
   maxClients: 1024,
   maxTopicsPerClient: 16,
   maxSubscribersPerTopic: 256,
+  maxSubscribersPerTopicPerAddress: 32,
   maxTopicChars: 128,
   maxDepth: 16,
   maxBufferedBytes: 1024 * 1024,
@@ -74,6 +80,8 @@ const FAULT_LOG_INTERVAL_MS = 60_000;
 
 interface Client {
   socket: WebSocket;
+  /** Its address key (src/server/bounds.ts). */
+  address: string;
   topics: Set<string>;
   windowStart: number;
   messages: number;
@@ -126,6 +134,16 @@ export function makeSignalingServer(
     });
   };
 
+  /** Why a topic takes no one more from this address, if it does not. */
+  const roomFull = (subscribers: Set<Client>, address: string): string | undefined => {
+    if (subscribers.size >= limits.maxSubscribersPerTopic) return 'room full';
+    let same = 0;
+    for (const other of subscribers) if (other.address === address) same++;
+    return same >= limits.maxSubscribersPerTopicPerAddress
+      ? 'room full for this address'
+      : undefined;
+  };
+
   const subscribe = (client: Client, list: string[]): void => {
     for (const topic of list) {
       if (client.topics.has(topic)) continue;
@@ -133,7 +151,16 @@ export function makeSignalingServer(
         return refuse(client, 'topic name too long');
       if (client.topics.size >= limits.maxTopicsPerClient) return refuse(client, 'too many topics');
       const subscribers = topics.get(topic) ?? new Set<Client>();
-      if (subscribers.size >= limits.maxSubscribersPerTopic) continue; // the room is full
+      const full = roomFull(subscribers, client.address);
+      if (full !== undefined) {
+        // y-webrtc ignores types it does not know; a client that knows this one can say why
+        // it meets no peers, rather than wait in silence.
+        send(
+          client,
+          Buffer.from(JSON.stringify({ type: 'subscribe-refused', topic, reason: full })),
+        );
+        continue;
+      }
       subscribers.add(client);
       topics.set(topic, subscribers);
       client.topics.add(topic);
@@ -203,9 +230,10 @@ export function makeSignalingServer(
     }
   };
 
-  wss.on('connection', (socket: WebSocket) => {
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     const client: Client = {
       socket,
+      address: clientAddress(request),
       topics: new Set(),
       windowStart: now(),
       messages: 0,

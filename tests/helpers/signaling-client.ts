@@ -21,12 +21,17 @@ export interface SignalingClient {
   next(): Promise<Record<string, unknown>>;
 }
 
-/** Opens a client; `sockets` collects it for the test's clean-up. */
+/**
+ * Opens a client; `sockets` collects it for the test's clean-up. `from` plays a client at that
+ * address behind a reverse proxy on this machine (an X-Forwarded-For header from loopback).
+ */
 export async function connectSignaling(
   url: string,
   sockets: WebSocket[],
+  from?: string,
 ): Promise<SignalingClient> {
-  const socket = new WebSocket(url);
+  const headers = from === undefined ? {} : { 'x-forwarded-for': from };
+  const socket = new WebSocket(url, { headers });
   sockets.push(socket);
   let tcp: Socket | undefined;
   socket.once('upgrade', (response) => (tcp = response.socket));
@@ -62,10 +67,18 @@ export async function connectSignaling(
   };
 }
 
-/** A round trip through the server: everything sent before it has been handled. */
-export async function roundTrip(client: SignalingClient): Promise<void> {
+/**
+ * A round trip through the server: everything sent before it has been handled. Gives what
+ * arrived before the pong.
+ */
+export async function roundTrip(client: SignalingClient): Promise<Record<string, unknown>[]> {
   client.send({ type: 'ping' });
-  for (;;) if ((await client.next()).type === 'pong') return;
+  const before: Record<string, unknown>[] = [];
+  for (;;) {
+    const message = await client.next();
+    if (message.type === 'pong') return before;
+    before.push(message);
+  }
 }
 
 /**
@@ -91,7 +104,8 @@ export function signalingFixture() {
       });
       return server;
     },
-    connect: (url: string): Promise<SignalingClient> => connectSignaling(url, sockets),
+    connect: (url: string, from?: string): Promise<SignalingClient> =>
+      connectSignaling(url, sockets, from),
     /** The server the test started. */
     get signaling() {
       if (server === undefined) throw new Error('signalingFixture: no server started');
