@@ -1,7 +1,8 @@
 /**
  * The relay for teams beyond a WebRTC mesh: the Yjs ecosystem's own y-websocket server
  * (@y/websocket-server, sync and awareness per room, the room being the URL path), behind
- * bounds: message size, clients, rooms and room-name length. The relay is a transport, not an
+ * bounds: message size, clients, rooms (freed when empty), a room's size, what waits for a
+ * client, and room-name length (src/server/relay-rooms.ts). The relay is a transport, not an
  * authority: every client runs each entry through its own validator (src/sync/ledger-doc.ts),
  * so a relay that injects, alters or deletes entries changes nothing a client believes. It does
  * see the entries (they are signed, not encrypted): run it where the team may read its ledger.
@@ -9,21 +10,29 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { docs, setupWSConnection } from '@y/websocket-server/utils';
 import { WebSocketServer } from 'ws';
+import { makeRoomKeeper, type RoomLimits } from './relay-rooms.ts';
 
-export interface RelayLimits {
-  /** One sync message can carry a whole ledger to a fresh client: this bounds the ledger. */
+export interface RelayLimits extends RoomLimits {
+  /**
+   * One sync message carries a client's whole ledger to the relay (y-websocket's sync step 2):
+   * with `maxRoomBytes`, this bounds the ledger a team can share through the relay.
+   */
   maxMessageBytes: number;
   maxClients: number;
-  maxRooms: number;
   maxRoomChars: number;
 }
 
+const MiB = 1024 * 1024;
+
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
-  maxMessageBytes: 256 * 1024 * 1024,
+  maxMessageBytes: 128 * MiB, // a 100k-entry ledger is about 80 MB
+  maxRoomBytes: 128 * MiB,
+  maxBufferedBytes: 160 * MiB, // a whole room to a fresh client, and what follows it
   maxClients: 1024,
   maxRooms: 64,
+  idleRoomMs: 30_000,
+  maxDepth: 16,
   maxRoomChars: 128,
 };
 
@@ -31,6 +40,8 @@ export interface Relay {
   /** e.g. ws://127.0.0.1:4455 */
   readonly url: string;
   readonly clients: number;
+  /** Rooms held now, each with the bytes of changes it took. */
+  rooms(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +65,7 @@ export async function startRelay(
 ): Promise<Relay> {
   const limits = { ...DEFAULT_RELAY_LIMITS, ...overrides };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+  const rooms = makeRoomKeeper(limits);
   let clients = 0;
   const server: Server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('patchtrail relay\n');
@@ -62,13 +74,12 @@ export async function startRelay(
     const room = roomOf(request, limits);
     if (room === undefined) return refuse(socket, '400 Bad Request');
     if (clients >= limits.maxClients) return refuse(socket, '503 Service Unavailable');
-    if (!docs.has(room) && docs.size >= limits.maxRooms)
-      return refuse(socket, '503 Service Unavailable');
+    if (!rooms.admits(room)) return refuse(socket, '503 Service Unavailable');
     wss.handleUpgrade(request, socket, head, (ws) => {
       clients++;
       ws.on('close', () => clients--);
       ws.on('error', () => ws.terminate());
-      setupWSConnection(ws, request, { docName: room });
+      rooms.serve(room, ws, request);
     });
   });
   await new Promise<void>((done, fail) => {
@@ -82,13 +93,12 @@ export async function startRelay(
     get clients() {
       return clients;
     },
+    rooms: () => rooms.sizes(),
     close: () =>
       new Promise<void>((done) => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
-        // The package keeps rooms in one module-level map: one relay per process.
-        for (const doc of docs.values()) doc.destroy();
-        docs.clear();
+        rooms.close();
         server.closeAllConnections();
         server.close(() => done());
       }),
