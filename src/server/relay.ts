@@ -1,8 +1,9 @@
 /**
  * The relay for teams beyond a WebRTC mesh: the Yjs ecosystem's own y-websocket server
  * (@y/websocket-server, sync and awareness per room, the room being the URL path), behind
- * bounds: message size, clients, rooms (freed when empty), a room's size, what waits for a
- * client, and room-name length (src/server/relay-rooms.ts). The relay is a transport, not an
+ * bounds: message size, what connections hold of unfinished messages and for how long, clients,
+ * rooms (freed when empty), a room's size, what waits for a client, and room-name length
+ * (src/server/relay-rooms.ts, src/server/pending.ts). The relay is a transport, not an
  * authority: every client runs each entry through its own validator (src/sync/ledger-doc.ts),
  * so a relay that injects, alters or deletes entries changes nothing a client believes. It does
  * see the entries (they are signed, not encrypted): run it where the team may read its ledger.
@@ -11,9 +12,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { makePendingBudget, type PendingLimits } from './pending.ts';
 import { makeRoomKeeper, type RoomLimits } from './relay-rooms.ts';
 
-export interface RelayLimits extends RoomLimits {
+export interface RelayLimits extends RoomLimits, PendingLimits {
   /**
    * One sync message carries a client's whole ledger to the relay (y-websocket's sync step 2):
    * with `maxRoomBytes`, this bounds the ledger a team can share through the relay.
@@ -29,6 +31,8 @@ export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxMessageBytes: 128 * MiB, // a 100k-entry ledger is about 80 MB
   maxRoomBytes: 128 * MiB,
   maxBufferedBytes: 160 * MiB, // a whole room to a fresh client, and what follows it
+  maxPendingBytes: 256 * MiB,
+  messageTimeoutMs: 120_000,
   maxClients: 1024,
   maxRooms: 64,
   idleRoomMs: 30_000,
@@ -42,6 +46,8 @@ export interface Relay {
   readonly clients: number;
   /** Rooms held now, each with the bytes of changes it took. */
   rooms(): Map<string, number>;
+  /** Bytes of unfinished messages held now. */
+  readonly pending: number;
   close(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export async function startRelay(
   const limits = { ...DEFAULT_RELAY_LIMITS, ...overrides };
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
   const rooms = makeRoomKeeper(limits);
+  const budget = makePendingBudget(limits);
   let clients = 0;
   const server: Server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'text/plain' }).end('patchtrail relay\n');
@@ -80,6 +87,7 @@ export async function startRelay(
       ws.on('close', () => clients--);
       ws.on('error', () => ws.terminate());
       rooms.serve(room, ws, request);
+      budget.watch(socket, ws); // after: its message listener must not be the room's to guard
     });
   });
   await new Promise<void>((done, fail) => {
@@ -94,11 +102,15 @@ export async function startRelay(
       return clients;
     },
     rooms: () => rooms.sizes(),
+    get pending() {
+      return budget.pending;
+    },
     close: () =>
       new Promise<void>((done) => {
         for (const ws of wss.clients) ws.terminate();
         wss.close();
         rooms.close();
+        budget.close();
         server.closeAllConnections();
         server.close(() => done());
       }),

@@ -1,8 +1,9 @@
 /**
  * The relay (src/server/relay.ts) against clients that try to exhaust it, over real
  * WebSockets on loopback: made-up rooms opened and left, a room written past its size, a
- * client that does not read, and an awareness state built to overflow the stack. Each
- * costs the sender its connection or frees what it held; honest clients still sync through it.
+ * client that does not read, an awareness state built to overflow the stack, and messages
+ * begun and never finished. Each costs the sender its connection or frees what it held; honest
+ * clients still sync through it.
  */
 import * as encoding from 'lib0/encoding';
 import type { Socket } from 'node:net';
@@ -150,5 +151,33 @@ describe('the relay survives messages built to crash or hold it', () => {
     attacker.socket.send(encoding.toUint8Array(message));
     expect(await attacker.closed).toEqual([1008, 'nested too deep']);
     await honestPairSyncs('room');
+  });
+
+  it('closes a connection whose message is not finished in time', async () => {
+    await start({ messageTimeoutMs: 300 });
+    const slow = await opened('room');
+    slow.socket.send(new Uint8Array(300 * 1024), { binary: true, fin: false });
+    expect(await slow.closed).toEqual([1008, 'message too slow']);
+    await expect.poll(() => relay?.pending).toBe(0);
+  });
+
+  it('holds at most its budget of unfinished messages over all connections', async () => {
+    await start({ maxPendingBytes: 1024 * 1024 });
+    const doc = new Y.Doc();
+    doc.getMap('m').set('k', new Uint8Array(600 * 1024));
+    const whole = syncUpdate(Y.encodeStateAsUpdate(doc));
+    const first = await opened('room');
+    first.socket.send(whole.subarray(0, -16), { binary: true, fin: false });
+    await expect.poll(() => relay?.pending).toBeGreaterThanOrEqual(600 * 1024);
+    const second = await opened('room');
+    second.socket.send(new Uint8Array(600 * 1024), { binary: true, fin: false });
+    expect(await second.closed).toEqual([1009, 'too much unfinished']);
+    expect(relay?.pending).toBeLessThanOrEqual(1024 * 1024);
+    // The first finishes its message: it was not held against it, and the room took it. What
+    // stays counted is at most the chunk that ended it (the budget counts whole chunks).
+    first.socket.send(whole.subarray(-16), { binary: true, fin: true });
+    await expect.poll(() => relay?.rooms().get('room') ?? 0).toBeGreaterThan(600 * 1024);
+    expect(relay?.pending).toBeLessThan(1024);
+    expect(first.socket.readyState).toBe(WebSocket.OPEN);
   });
 });
