@@ -23,7 +23,12 @@ import { bindingAdmission } from './worker-admission.ts';
 import type { WorkerPool } from './worker-pool.ts';
 import { bindLedgerDoc, type LedgerDocBinding } from '../sync/ledger-doc.ts';
 import { connectRelay, type RelayStatus, type RelayTransport } from '../sync/relay.ts';
-import { connectWebrtc, roomNameFor, type WebrtcTransport } from '../sync/webrtc.ts';
+import {
+  connectWebrtc,
+  roomNameFor,
+  type SignalingStatus,
+  type WebrtcTransport,
+} from '../sync/webrtc.ts';
 import { makeDivergenceWatch } from './divergence.ts';
 import { checkPeerSettings, type PeerSettings } from './peer-settings.ts';
 import { makePresence } from './presence.ts';
@@ -31,7 +36,7 @@ import type { CheckingProgress, PeerDetail } from './sync.ts';
 
 export interface PeersState {
   room: string;
-  signaling: { url: string; connected: boolean }[];
+  signaling: SignalingStatus[];
   relay?: RelayStatus;
   /** Each with the did its presence claim proves, once checked. */
   peers: PeerDetail[];

@@ -14,7 +14,7 @@
 import { createSignal, type Accessor } from 'solid-js';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
-import type { WebrtcPeer } from '../sync/webrtc.ts';
+import type { SignalingStatus, WebrtcPeer } from '../sync/webrtc.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { PeerSettings } from './peer-settings.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -41,7 +41,7 @@ export interface PeerDetail extends WebrtcPeer {
 /** What the Peers screen shows about the room. */
 export interface RoomDetail {
   room: string;
-  signaling: { url: string; connected: boolean }[];
+  signaling: SignalingStatus[];
   relay?: { url: string; connected: boolean; synced: boolean };
   peers: PeerDetail[];
   /** A joiner waiting for the genesis: peers are looked for, nothing is verified yet. */

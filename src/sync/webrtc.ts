@@ -38,6 +38,7 @@ import { WebrtcProvider } from 'y-webrtc';
 import { sha256Hex } from '../core/crypto/hash.ts';
 import { utf8Encode } from '../core/encoding/bytes.ts';
 import { makeFramedSender, makeReassembler } from './chunks.ts';
+import { watchRefusals, type Refusal, type SignalingConnLike } from './signaling-refusals.ts';
 import {
   applyParts,
   bytesOf,
@@ -69,6 +70,8 @@ export interface WebrtcOptions {
   now?: () => number;
   /** For the retry's jitter: a number in [0, 1). */
   random?: () => number;
+  /** A server that refused the room (it is full) is asked again this long after. */
+  refusedRetryMs?: number;
 }
 
 export interface WebrtcPeer {
@@ -82,8 +85,15 @@ export interface WebrtcPeer {
   lastHeard?: number;
 }
 
+export interface SignalingStatus {
+  url: string;
+  connected: boolean;
+  /** The server refused this room (src/sync/signaling-refusals.ts). */
+  refused?: Refusal;
+}
+
 export interface WebrtcStatus {
-  signaling: { url: string; connected: boolean }[];
+  signaling: SignalingStatus[];
   peers: WebrtcPeer[];
   /** Messages from WebRTC peers dropped unread, or unreadable, since the transport started. */
   refused: RefusalCounts;
@@ -293,6 +303,12 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     conn.on('connect', changed);
     conn.on('disconnect', changed);
   }
+  const refusals = watchRefusals(
+    provider.signalingConns as SignalingConnLike[],
+    options.room,
+    changed,
+    options.refusedRetryMs,
+  );
   // simple-peer then emits 'close': y-webrtc forgets the connection and announces us again.
   const watchdog = setInterval(() => {
     const conns = [...(provider.room?.webrtcConns.values() ?? [])] as unknown as ConnLike[];
@@ -318,10 +334,14 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
       }
       for (const id of room?.bcConns ?? [])
         peers.push({ id, via: 'tab', connected: true, synced: true });
-      const signaling = provider.signalingConns.map((c) => ({
-        url: c.url,
-        connected: c.connected,
-      }));
+      const signaling = provider.signalingConns.map((c): SignalingStatus => {
+        const full = refusals.refusalAt(c.url);
+        return {
+          url: c.url,
+          connected: c.connected,
+          ...(full === undefined ? {} : { refused: full }),
+        };
+      });
       return { signaling, peers, refused: { ...refused } };
     },
     onChange(listener) {
@@ -331,6 +351,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
     destroy() {
       destroyed = true;
       clearInterval(watchdog);
+      refusals.destroy();
       listeners.clear();
       provider.disconnect(); // destroy() alone would leave the signaling sockets reconnecting
       provider.destroy();

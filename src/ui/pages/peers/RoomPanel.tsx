@@ -35,7 +35,20 @@ function Servers(props: { detail: RoomDetail }) {
               {(server) => (
                 <li data-testid="signaling-server" data-url={server.url}>
                   <code class="server-url">{server.url}</code>{' '}
-                  <Reachable up={server.connected} testid="signaling-status" />
+                  <Show
+                    when={server.refused}
+                    fallback={<Reachable up={server.connected} testid="signaling-status" />}
+                  >
+                    {(refused) => (
+                      <span
+                        class="chip chip-review"
+                        data-testid="signaling-status"
+                        title="Someone holds every place in this room on that server: no peer can be met through it. It is asked again every 30 s."
+                      >
+                        {refused()}
+                      </span>
+                    )}
+                  </Show>
                 </li>
               )}
             </For>
