@@ -322,6 +322,9 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await go(page, 'Inbox');
     const row = page.locator(`[data-testid="inbox-item"][data-key="${fixture.keys.reviewed}"]`);
     await expect.poll(() => row.getAttribute('data-status')).toBe('rolled-back');
+    // Beside what this device did, what the policy says now: it may go back on.
+    expect(await row.getByTestId('inbox-verdict').getAttribute('data-status')).toBe('allowed');
+    expect(await row.getByTestId('inbox-verdict').textContent()).toBe('Allowed here');
   });
 
   it('applies to a picked folder through the same code (an OPFS directory stands in for the picker)', async () => {

@@ -33,6 +33,14 @@ function InboxRow(props: { item: InboxItem }) {
     const verdict = workflow.verdict(props.item.key);
     return verdict?.state === 'invalid' ? refusalWords(verdict.headline) : undefined;
   };
+  /**
+   * What the policy says now, beside what this device did (applied, rolled back): a patch rolled
+   * back because it was denied must not read as one that may go back on.
+   */
+  const verdictNow = () => {
+    const verdict = workflow.verdict(props.item.key);
+    return verdict?.deviceState === undefined ? undefined : verdict.state;
+  };
   return (
     <li
       class="inbox-item"
@@ -42,6 +50,9 @@ function InboxRow(props: { item: InboxItem }) {
     >
       <A href={`/patch/${props.item.key}`} class="inbox-link">
         <InboxStatusChip status={workflow.status(props.item.key)} />
+        <Show when={verdictNow()}>
+          {(state) => <InboxStatusChip status={state()} testid="inbox-verdict" />}
+        </Show>
         <span class="inbox-name">{props.item.fileName}</span>
         <span class="muted small">
           {SOURCES[props.item.source]} {formatAgo(props.item.receivedAt, Date.now())}

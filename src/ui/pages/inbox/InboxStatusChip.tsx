@@ -26,11 +26,11 @@ const TONES: Record<InboxStatus, string> = {
   checking: 'neutral',
 };
 
-export function InboxStatusChip(props: { status: InboxStatus }) {
+export function InboxStatusChip(props: { status: InboxStatus; testid?: string }) {
   return (
     <span
       class={`chip chip-${TONES[props.status]}`}
-      data-testid="inbox-status"
+      data-testid={props.testid ?? 'inbox-status'}
       data-status={props.status}
     >
       {LABELS[props.status]}
