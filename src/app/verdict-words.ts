@@ -239,11 +239,27 @@ function denial(
         'Every other rule of the policy in force passes: with what is listed below, it can be applied here.',
       ],
     };
+  if (failing.length > 0 && failing.every((r) => r.kind === 'freshness'))
+    return {
+      state: 'denied',
+      headline: 'Do not apply yet: this device’s copy of the team’s ledger is too old to decide',
+      // The age and the limit, then what brings the news that would decide it.
+      because: [
+        ...failing.map((r) => sentenceOf(r.message)),
+        'Sync with a teammate (Peers), or import the team’s ledger file (Team), then look again: a revocation or a flag this device has not seen could change the answer.',
+      ],
+    };
   return {
     state: 'denied',
     headline: 'Do not apply: the policy in force on this device does not allow it',
     because: failing.map((r) => `${r.id}: ${r.message}`),
   };
+}
+
+/** A rule's message as a sentence: a capital first, a full stop last. */
+function sentenceOf(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 /** Why the agent stopped before the policy, in words. */

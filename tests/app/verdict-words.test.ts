@@ -177,6 +177,32 @@ describe('plain reasons (the kiosk)', () => {
   });
 });
 
+describe('a ledger too old to decide', () => {
+  it('says so, how old, and what brings the news: a sync or the team’s ledger file', () => {
+    const stale: RuleOutcome = {
+      ...failing('fresh', undefined),
+      kind: 'freshness',
+      message: 'the newest ledger entry is 3d 0h old; at most 24h allowed',
+    };
+    const words = headlineOf(denied, decision([stale]), new Map());
+    expect(words.headline).toBe(
+      'Do not apply yet: this device’s copy of the team’s ledger is too old to decide',
+    );
+    expect(words.because).toEqual([
+      'The newest ledger entry is 3d 0h old; at most 24h allowed.',
+      expect.stringMatching(/^Sync with a teammate \(Peers\), or import the team’s ledger file/),
+    ]);
+    // With another rule failing too, the rules are named as before.
+    expect(
+      headlineOf(
+        denied,
+        decision([stale, { ...stale, id: 'chain', kind: 'max-chain-length' }]),
+        new Map(),
+      ).headline,
+    ).toBe('Do not apply: the policy in force on this device does not allow it');
+  });
+});
+
 describe('a bundle no apply can carry out', () => {
   it('says so as the outcome, with the files, and what to ask the author for', () => {
     const stopped: CheckResult = {
