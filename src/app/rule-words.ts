@@ -69,6 +69,9 @@ export function spanWords(seconds: number): string {
   return `${left > 0 ? 'over ' : ''}${parts.join(' and ')}`;
 }
 
+/** A score in parts per billion as the Reputation screen shows it (ScoreReasons' percentOf). */
+const percent = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
+
 function counted(n: number, reason: string): string {
   const [one, many] = Object.hasOwn(NOUNS, reason)
     ? (NOUNS[reason] as [string, string])
@@ -156,6 +159,36 @@ const WORDS: Partial<Record<RuleOutcome['kind'], Worder>> = {
     if (max === undefined || have === undefined) return undefined;
     const hops = (n: number) => `${n} hop${n === 1 ? '' : 's'}`;
     return { observed: hops(have), expected: `at most ${hops(max)}` };
+  },
+  'min-reputation'(rule, identities) {
+    const e = rule.expected;
+    const min = isObject(e) ? count(e.min) : undefined;
+    if (min === undefined) return undefined;
+    // Scores as the Reputation screen shows them: a percentage of the most trust there is.
+    const lowest = count(rule.observed);
+    const observed =
+      lowest === undefined
+        ? 'a system in the chain has no trust score yet'
+        : `lowest trust score ${percent(lowest)}`;
+    return {
+      observed: withNames(observed, rule.signers, identities),
+      expected: `every system in the chain at ${percent(min)} or above`,
+    };
+  },
+  fuzz(rule) {
+    const e = rule.expected;
+    const have = count(rule.observed);
+    if (!isObject(e) || have === undefined) return undefined;
+    const max = count(e.max);
+    return {
+      observed: have === 0 ? 'no fuzz asked for' : `fuzz ${have} asked for`,
+      expected:
+        e.allowed !== true
+          ? 'no fuzz: every context line matches'
+          : max === undefined
+            ? 'fuzz allowed'
+            : `fuzz up to ${max}`,
+    };
   },
   'acting-role'(rule) {
     const e = rule.expected;

@@ -66,6 +66,24 @@ describe('rule values in words', () => {
     expect(words(outcome('no-malicious', 0, 0))?.observed).toBe('none');
   });
 
+  it('says trust scores as the Reputation screen does, naming who is below, and fuzz in words', () => {
+    expect(words(outcome('min-reputation', 620_000_000, { min: 750_000_000 }, [RITA]))).toEqual({
+      observed: 'lowest trust score 62.0% (Rita)',
+      expected: 'every system in the chain at 75.0% or above',
+    });
+    expect(words(outcome('min-reputation', null, { min: 500_000_000 }, [ALICE]))?.observed).toBe(
+      'a system in the chain has no trust score yet (Alice)',
+    );
+    expect(words(outcome('fuzz', 2, { allowed: false }))).toEqual({
+      observed: 'fuzz 2 asked for',
+      expected: 'no fuzz: every context line matches',
+    });
+    expect(words(outcome('fuzz', 0, { allowed: true, max: 1 }))).toEqual({
+      observed: 'no fuzz asked for',
+      expected: 'fuzz up to 1',
+    });
+  });
+
   it('leaves a kind it has no words for, or a shape it does not expect, to the JSON', () => {
     expect(words(outcome('cel', true, { expression: 'x', result: true }))).toBeUndefined();
     expect(words(outcome('freshness', 5, 'junk'))).toBeUndefined();
