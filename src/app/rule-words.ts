@@ -6,6 +6,7 @@
  * as its JSON alone. Pure: built from the outcome and the registry, nothing else.
  */
 import type { Json } from '../core/encoding/canonical-json.ts';
+import { percentOf } from '../core/encoding/display.ts';
 import type { Identity } from '../core/ledger/registry.ts';
 import { label } from '../core/policy/chain.ts';
 import type { RuleOutcome } from '../core/policy/types.ts';
@@ -68,9 +69,6 @@ export function spanWords(seconds: number): string {
   if (parts.length === 0) return '0 seconds';
   return `${left > 0 ? 'over ' : ''}${parts.join(' and ')}`;
 }
-
-/** A score in parts per billion as the Reputation screen shows it (ScoreReasons' percentOf). */
-const percent = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
 
 function counted(n: number, reason: string): string {
   const [one, many] = Object.hasOwn(NOUNS, reason)
@@ -169,10 +167,10 @@ const WORDS: Partial<Record<RuleOutcome['kind'], Worder>> = {
     const observed =
       lowest === undefined
         ? 'a system in the chain has no trust score yet'
-        : `lowest trust score ${percent(lowest)}`;
+        : `lowest trust score ${percentOf(lowest)}`;
     return {
       observed: withNames(observed, rule.signers, identities),
-      expected: `every system in the chain at ${percent(min)} or above`,
+      expected: `every system in the chain at ${percentOf(min)} or above`,
     };
   },
   fuzz(rule) {

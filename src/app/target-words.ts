@@ -12,6 +12,9 @@ interface DeviceAct {
   time: string;
 }
 
+/** The app's target names: "did:key:…:workspace:main", "did:key:…:folder:firmware". */
+const APP_TARGET = /^(did:key:[^:]+):(workspace|folder):(.+)$/;
+
 /**
  * Where it was done, in words: "workspace main" from the app's "did:key:…:workspace:main", "its
  * default target" for the CLI's (the device's own did, when no --target was named), else the
@@ -22,7 +25,7 @@ export function targetLabel(named: string, device: string): string {
   // A target sits inside a sentence: a line break or a tab in it is shown, not laid out (the
   // page's guard escapes every other invisible character; the CLI escapes these too).
   const target = named.replace(/[\n\t]/g, escapeInvisible);
-  const app = /^(did:key:[^:]+):(workspace|folder):(.+)$/.exec(target);
+  const app = APP_TARGET.exec(target);
   if (app === null) return inlineName(target);
   const [, owner = '', kind = '', name = ''] = app;
   // A target is what the signer wrote: one naming another device's workspace is not its own
@@ -56,8 +59,7 @@ export function lastTarget(
   device: string | undefined,
 ): { kind: 'workspace' | 'folder'; name: string } | undefined {
   const last = lastDeviceAct(events);
-  const app =
-    last === undefined ? null : /^(did:key:[^:]+):(workspace|folder):(.+)$/.exec(last.target);
+  const app = last === undefined ? null : APP_TARGET.exec(last.target);
   if (app === null || app[1] !== device) return undefined;
   return { kind: app[2] === 'folder' ? 'folder' : 'workspace', name: app[3] ?? '' };
 }

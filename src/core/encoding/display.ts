@@ -23,6 +23,9 @@ export function inlineName(name: string, max = 64): string {
   return points.length <= max ? name : `${points.slice(0, max).join('')}…`;
 }
 
+/** A trust score (parts per billion) as the screens show it: a percentage, one decimal. */
+export const percentOf = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
+
 /** A message as a sentence of its own: its first letter capitalised, a full stop at the end. */
 export function sentence(message: string): string {
   const text = message.trim();

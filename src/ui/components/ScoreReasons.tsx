@@ -5,9 +5,7 @@
  */
 import { For, Show } from 'solid-js';
 import type { ScoreExplanation } from '../../core/reputation/types.ts';
-import { counted, inlineName } from './format.ts';
-
-export const percentOf = (ppb: number): string => `${(ppb / 1e7).toFixed(1)}%`;
+import { counted, inlineName, percentOf } from './format.ts';
 
 export function ScoreReasons(props: { why: ScoreExplanation; nameOf: (did: string) => string }) {
   const e = () => props.why;

@@ -3,7 +3,7 @@
 import { formatCount, ledgerTime } from '../../core/encoding/display.ts';
 
 export { formatCount, ledgerTime };
-export { inlineName, sentence } from '../../core/encoding/display.ts';
+export { inlineName, percentOf, sentence } from '../../core/encoding/display.ts';
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {

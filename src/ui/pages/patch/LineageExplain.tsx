@@ -9,7 +9,8 @@ import { For, Show } from 'solid-js';
 import type { LineageGraph, LineageNode } from '../../../app/lineage.ts';
 import { STAGE_TITLES } from '../../../app/lineage-graph.ts';
 import { Did } from '../../components/CopyButton.tsx';
-import { percentOf, ScoreReasons } from '../../components/ScoreReasons.tsx';
+import { percentOf } from '../../components/format.ts';
+import { ScoreReasons } from '../../components/ScoreReasons.tsx';
 
 const BAND_WORDS: Record<LineageNode['band'], string> = {
   high: 'holds at least an even share of the team’s trust',

@@ -17,7 +17,7 @@ import {
   TITLE_TOP,
   type PlacedNode,
 } from './lineage-layout.ts';
-import { percentOf } from '../../components/ScoreReasons.tsx';
+import { percentOf } from '../../components/format.ts';
 import { LineageExplain } from './LineageExplain.tsx';
 import { inlineName } from '../../components/format.ts';
 import './lineage.css';

@@ -10,7 +10,7 @@ import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { TeamGate } from '../../components/TeamGate.tsx';
-import { percentOf } from '../../components/ScoreReasons.tsx';
+import { percentOf } from '../../components/format.ts';
 import { SystemDetail } from './SystemDetail.tsx';
 import './reputation.css';
 

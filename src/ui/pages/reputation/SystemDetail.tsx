@@ -8,7 +8,8 @@ import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
 import { ledgerTime } from '../../components/format.ts';
-import { percentOf, ScoreReasons } from '../../components/ScoreReasons.tsx';
+import { percentOf } from '../../components/format.ts';
+import { ScoreReasons } from '../../components/ScoreReasons.tsx';
 import { ScoreChart } from './ScoreChart.tsx';
 
 function Why(props: { row: SystemRow; systems: number; nameOf: (did: string) => string }) {
