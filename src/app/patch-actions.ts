@@ -12,11 +12,14 @@ import {
   hasPostApplyChecks,
   runPostApplyChecks,
 } from '../core/agent/post-apply.ts';
+import { applyChange } from '../core/agent/apply-steps.ts';
+import { verifySignature } from '../core/agent/check-steps.ts';
 import { rollbackPatch } from '../core/agent/rollback.ts';
 import type { ApplyRunResult, RollbackResult, StepOutcome } from '../core/agent/types.ts';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
+import { treeHash } from '../core/diff/tree-hash.ts';
 import { isPatchtrailError } from '../core/errors.ts';
 import type { AttestReason, PasskeyAssertion } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
@@ -176,13 +179,120 @@ export async function applyToTarget(
   return outcomeOf(await applyPatch(bytes, options));
 }
 
-/** Reverses this target's newest `applied` of the patch, exactly, and records `rolled-back`. */
+/**
+ * Reverses this target's newest `applied` of the patch, exactly, and records `rolled-back`.
+ * `resumed`: this device was rolling back this very bundle here when it stopped.
+ */
 export async function rollbackOnTarget(
   context: ActContext,
   bytes: Uint8Array,
   target: Target,
+  resumed = false,
 ): Promise<ActOutcome> {
   const { ledger, signer, now } = context;
   const options = { ledger, device: signer, tree: target.tree, target: target.name, now };
-  return outcomeOf(await rollbackPatch(bytes, options));
+  return outcomeOf(await rollbackPatch(bytes, resumed ? { ...options, resumed } : options));
+}
+
+/**
+ * Whether an apply (or a rollback) of the bundle is in the target's files, looked at without
+ * writing (a journal left by an interrupted commit is read as recovery would finish it).
+ * Undefined when the bundle does not verify or its diff neither applies nor is in.
+ */
+export async function landedOn(
+  tree: Tree,
+  bytes: Uint8Array,
+  kind: 'apply' | 'rollback',
+): Promise<boolean | undefined> {
+  const verified = await verifySignature(bytes);
+  if (!verified.ok) return undefined;
+  const reverse = kind === 'rollback';
+  try {
+    const probe = await applyChange(tree, verified.value.predicate, { dryRun: true, reverse });
+    if (!probe.ok) return undefined;
+    return probe.value.status === (reverse ? 'already-reversed' : 'already-applied');
+  } catch (error) {
+    if (isPatchtrailError(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Records `applied` for an apply that an interruption left in the target's files, when the
+ * agent will no longer take it (the policy moved on, the bundle's author was revoked since):
+ * the ledger must not miss a change to the target, so it says what happened, with a note.
+ */
+export async function recordInterruptedApply(
+  context: ActContext,
+  bytes: Uint8Array,
+  target: Target,
+): Promise<string | undefined> {
+  const verified = await verifySignature(bytes);
+  if (!verified.ok) return undefined;
+  const predicate = verified.value.predicate;
+  const before = await applyChange(target.tree, predicate, { dryRun: true, reverse: true });
+  if (!before.ok) return undefined;
+  const body = {
+    ...{ patch: `sha256:${verified.value.payloadDigest}`, reason: 'applied' as const },
+    ...{ target: target.name, treeBefore: before.value.treeAfter },
+    ...{ treeAfter: await treeHash(target.tree) },
+    note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
+  };
+  const entry = await context.ledger.append(
+    context.signer,
+    'attest',
+    body,
+    utcTimestamp(context.now),
+  );
+  return entry.id;
+}
+
+/** How an interrupted apply or rollback came out, once looked at again (`finishInterrupted`). */
+export type Finished =
+  /** The ledger already records it: the tab stopped after recording. */
+  | { state: 'recorded' }
+  /** It stopped before the target's files changed: nothing to record. */
+  | { state: 'nothing-changed' }
+  /** The files are neither as before nor as after (changed otherwise since), or the bundle is bad. */
+  | { state: 'unclear' }
+  /** The files had changed: recorded now (`outcome`, or an entry with a note). */
+  | { state: 'finished'; outcome: ActOutcome };
+
+/**
+ * Finishes an apply or rollback of this bundle on this target that this device started and
+ * did not see to the end: the target's journal settles the files (all-old or all-new), and
+ * when they changed, the agent records what the interrupted run would have (`resumed`), or,
+ * for an apply the policy would no longer allow, `applied` as it stands with a note.
+ */
+export async function finishInterrupted(
+  context: ActContext,
+  bytes: Uint8Array,
+  policy: EffectivePolicy,
+  target: Target,
+  kind: 'apply' | 'rollback',
+): Promise<Finished> {
+  const verified = await verifySignature(bytes);
+  if (!verified.ok) return { state: 'unclear' };
+  const patch = `sha256:${verified.value.payloadDigest}`;
+  const last = context.ledger
+    .aboutTarget(target.name)
+    .map((e) => e.body as { patch?: string; reason?: string })
+    .filter((b) => b.patch === patch && (b.reason === 'applied' || b.reason === 'rolled-back'))
+    .at(-1);
+  if (last?.reason === (kind === 'apply' ? 'applied' : 'rolled-back')) return { state: 'recorded' };
+  await target.tree.recover();
+  const landed = await landedOn(target.tree, bytes, kind);
+  if (landed === undefined) return { state: 'unclear' };
+  if (!landed) return { state: 'nothing-changed' };
+  if (kind === 'rollback')
+    return { state: 'finished', outcome: await rollbackOnTarget(context, bytes, target, true) };
+  const outcome = await applyToTarget(context, bytes, policy, target, false, true);
+  if (outcome.ok && outcome.status !== 'already-applied') return { state: 'finished', outcome };
+  const entry = await recordInterruptedApply(context, bytes, target);
+  if (entry === undefined) return { state: 'finished', outcome };
+  const message = 'recorded as it stands, with a note: the policy in force would not take it now';
+  return {
+    state: 'finished',
+    outcome: { ok: true, status: 'applied', message, files: [], hunks: [], entry, steps: [] },
+  };
 }

@@ -16,7 +16,20 @@ import type { PublishedPatch } from './ledger-patches.ts';
 import type { ActOutcome, AttestChoice, Passkey } from './patch-actions.ts';
 import type { PatchVerdict } from './patch-verdict.ts';
 import type { TeamService } from './team.ts';
-import { makeTargets, type TargetChoice, type TargetService } from './targets.ts';
+import {
+  makeTargets,
+  type OpenedTarget,
+  type TargetChoice,
+  type TargetService,
+} from './targets.ts';
+import {
+  browserStore,
+  holdTabLock,
+  makeUnfinishedStore,
+  type TabLiveness,
+  type Unfinished,
+  type UnfinishedStore,
+} from './unfinished.ts';
 import type { FillReport, PickedFolder } from './workspace-files.ts';
 import type { Tree } from '../core/diff/tree.ts';
 
@@ -57,6 +70,22 @@ export interface WorkspaceFiles {
 
 export type Done<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
+/** What became of an apply or rollback that was cut short (unfinished.ts), for the screens. */
+export interface UnfinishedNotice {
+  id: string;
+  /** done: settled (recorded, or nothing had changed); waiting: the person must act. */
+  tone: 'done' | 'waiting' | 'problem';
+  text: string;
+  /** The bundle's Inbox key. */
+  key: string;
+}
+
+/** Where unfinished work is remembered, and which tabs are alive (tests pass their own). */
+export interface UnfinishedMemory {
+  store: UnfinishedStore;
+  tabs: TabLiveness;
+}
+
 export interface WorkflowService {
   /** The verdict for an Inbox key (undefined while it is being judged). */
   verdict(key: string): PatchVerdict | undefined;
@@ -71,6 +100,9 @@ export interface WorkflowService {
   /** Records an attestation; with `passkey`, backed by an assertion over the entry (passkeys.ts). */
   attest(key: string, reason: AttestChoice, note: string, passkey?: Passkey): Promise<ActOutcome>;
   act(key: string, kind: Exclude<ActKind, 'attest'>, target: TargetChoice): Promise<ActOutcome>;
+  /** Applies and rollbacks that were cut short, and what became of them. */
+  readonly unfinished: Accessor<UnfinishedNotice[]>;
+  dismissUnfinished(id: string): void;
 }
 
 const verdictCode = () => import('./patch-verdict.ts');
@@ -98,12 +130,14 @@ export function createWorkflow(
   now: () => Date = () => new Date(),
   /** Applies and rollbacks run as busy work, so a new version never takes over under them. */
   busy?: BusyRegistry,
+  memory: UnfinishedMemory = { store: makeUnfinishedStore(browserStore()), tabs: holdTabLock() },
 ): WorkflowService {
   const [verdicts, setVerdicts] = createSignal<ReadonlyMap<string, PatchVerdict>>(new Map());
   const [published, setPublished] = createSignal<PublishedPatch[]>([]);
   const [newestEntry, setNewestEntry] = createSignal('');
   const [activity, setActivity] = createSignal<Activity>();
   const targets = makeTargets(() => device.key()?.did);
+  const [notices, setNotices] = createSignal<UnfinishedNotice[]>([]);
   let ticket = 0;
 
   async function judgeAll(items: InboxItem[], team: OpenTeam | undefined, did?: string) {
@@ -202,6 +236,154 @@ export function createWorkflow(
     }
   }
 
+  /** Remembers an apply or rollback before it starts (synchronously: a crash cannot outrun it). */
+  function remember(
+    team: OpenTeam,
+    choice: TargetChoice,
+    target: OpenedTarget,
+    item: InboxItem,
+    kind: 'apply' | 'rollback',
+  ): Unfinished {
+    const entry: Unfinished = {
+      ...{ id: crypto.randomUUID(), tab: memory.tabs.tab, ledger: team.ledgerId },
+      ...{ target: target.name, place: { kind: choice.kind, name: choice.name } },
+      ...{ key: item.key, patch: item.key, fileName: item.fileName, kind },
+      started: now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z'),
+    };
+    memory.store.add(entry);
+    return entry;
+  }
+
+  const notify = (notice: UnfinishedNotice) =>
+    setNotices((list) => [...list.filter((n) => n.id !== notice.id), notice]);
+
+  /** Unfinished work on this team no live tab is doing (this tab's own is never running here). */
+  async function leftOver(team: OpenTeam): Promise<Unfinished[]> {
+    const mine = memory.store.list().filter((u) => u.ledger === team.ledgerId);
+    const out: Unfinished[] = [];
+    for (const u of mine)
+      if (u.tab === memory.tabs.tab || !(await memory.tabs.alive(u.tab))) out.push(u);
+    return out;
+  }
+
+  /**
+   * Finishes what was cut short on this target (see unfinished.ts) before anything new runs
+   * there. When it was the very action asked for now, its outcome is the answer.
+   */
+  async function finishOn(
+    team: OpenTeam,
+    target: OpenedTarget,
+    signer: Awaited<ReturnType<DeviceService['ready']>>,
+    asked?: { patch: string; kind: Exclude<ActKind, 'attest'> },
+  ): Promise<ActOutcome | undefined> {
+    let answer: ActOutcome | undefined;
+    for (const u of await leftOver(team)) {
+      if (u.target !== target.name) continue;
+      const outcome = await finishOne(team, u, target, signer);
+      if (outcome !== undefined && asked?.patch === u.patch && asked.kind === u.kind)
+        answer = outcome;
+    }
+    return answer;
+  }
+
+  async function finishOne(
+    team: OpenTeam,
+    u: Unfinished,
+    target: OpenedTarget,
+    signer: Awaited<ReturnType<DeviceService['ready']>>,
+  ): Promise<ActOutcome | undefined> {
+    const what = `${u.kind === 'apply' ? 'Applying' : 'Rolling back'} “${u.fileName}” ${
+      u.kind === 'apply' ? 'to' : 'on'
+    } ${targets.label(u.place as TargetChoice)}`;
+    const item = inbox.find(u.key);
+    if (item === undefined) {
+      notify({
+        ...{ id: u.id, tone: 'waiting', key: u.key },
+        text: `${what} was cut short (started ${u.started}). Open that bundle file again to finish it: the app records what happened to the files.`,
+      });
+      return undefined;
+    }
+    const [{ finishInterrupted }, { policyInForce }] = await Promise.all([
+      actionCode(),
+      verdictCode(),
+    ]);
+    const context = { ledger: team.ledger, signer, now: now() };
+    const policy = await policyInForce(team.ledger);
+    const finished = await finishInterrupted(context, item.bytes, policy, target, u.kind);
+    await team.settle();
+    memory.store.remove(u.id);
+    const text = {
+      recorded: `${what} was cut short after it was recorded: nothing was left to do.`,
+      'nothing-changed': `${what} was cut short before any file changed: nothing changed there and nothing was recorded. ${
+        u.kind === 'apply' ? 'Apply' : 'Roll'
+      } it again when you are ready.`,
+      unclear: `${what} was cut short, and the files there are now neither as before nor as after it: nothing was recorded. Check the files before you act on them.`,
+      finished:
+        u.kind === 'apply'
+          ? `${what} was cut short after the files changed. It is now finished and recorded on the ledger as applied, so it can be rolled back.`
+          : `${what} was cut short after the files were put back. It is now finished and recorded on the ledger as rolled back.`,
+    }[finished.state];
+    const tone = finished.state === 'unclear' ? 'problem' : 'done';
+    notify({ id: u.id, tone, key: u.key, text });
+    return finished.state === 'finished' ? finished.outcome : undefined;
+  }
+
+  /**
+   * Once a team is open with this device's key and the Inbox read: finishes what a closed or
+   * crashed tab left on a workspace; a picked folder must be picked again (the person is asked).
+   */
+  const swept = new Set<string>();
+  async function sweep(team: OpenTeam): Promise<void> {
+    if (swept.has(team.ledgerId)) return;
+    swept.add(team.ledgerId);
+    const left = await leftOver(team);
+    if (left.length === 0) return;
+    const signer = await device.ready();
+    for (const u of left) {
+      if (u.place.kind === 'folder') {
+        notify({
+          ...{ id: u.id, tone: 'waiting', key: u.key },
+          text: `${u.kind === 'apply' ? 'Applying' : 'Rolling back'} “${u.fileName}” ${
+            u.kind === 'apply' ? 'to' : 'on'
+          } folder “${u.place.name}” was cut short (started ${u.started}). Open the patch, pick that folder again and ${
+            u.kind === 'apply' ? 'apply' : 'roll back'
+          }: the app first finishes and records what was cut short.`,
+        });
+        continue;
+      }
+      const choice: TargetChoice = { kind: 'workspace', name: u.place.name };
+      await whileIdle({ key: u.key, kind: u.kind, target: targets.label(choice) }, async () => {
+        // Never made anew: a workspace removed since has nothing left to finish.
+        const tree = await targets.existingWorkspace(choice.name);
+        if (tree === undefined) return void memory.store.remove(u.id);
+        await finishOn(team, { name: targets.recordName(choice), tree }, signer);
+      });
+    }
+  }
+
+  /** Runs `work` as this tab's one action (waiting for the one under way), as busy work. */
+  async function whileIdle(what: Activity, work: () => Promise<void>): Promise<void> {
+    while (activity() !== undefined) await new Promise((r) => setTimeout(r, 200));
+    setActivity(what);
+    try {
+      await (busy === undefined
+        ? work()
+        : busy.run('apply', 'finishing an interrupted apply', work));
+    } finally {
+      setActivity(undefined);
+    }
+  }
+
+  createEffect(() => {
+    const team = openTeamOf(teams);
+    if (team === undefined || device.key() === undefined || !inbox.loaded()) return;
+    void sweep(team).catch((error: unknown) =>
+      console.error('patchtrail: could not finish interrupted work', error),
+    );
+  });
+
   const workspaces: WorkspaceFiles = {
     async count(name) {
       try {
@@ -231,6 +413,8 @@ export function createWorkflow(
     newestEntry,
     activity,
     targets,
+    unfinished: notices,
+    dismissUnfinished: (id) => setNotices((list) => list.filter((n) => n.id !== id)),
     attest: (key, reason, note, passkey) =>
       acting(key, { key, kind: 'attest' }, async (team, item, signer) => {
         const { attestPatch } = await actionCode();
@@ -254,14 +438,23 @@ export function createWorkflow(
           return applyToTarget(context, item.bytes, policy, target, true);
         }
         const work = async () => {
-          if (kind === 'rollback') return rollbackOnTarget(context, item.bytes, target);
-          return applyToTarget(
-            context,
-            item.bytes,
-            await policyInForce(team.ledger),
-            target,
-            false,
-          );
+          const same = await finishOn(team, target, signer, { patch: item.key, kind });
+          if (same !== undefined) return same;
+          const started = remember(team, choice, target, item, kind);
+          const outcome =
+            kind === 'rollback'
+              ? await rollbackOnTarget(context, item.bytes, target)
+              : await applyToTarget(
+                  context,
+                  item.bytes,
+                  await policyInForce(team.ledger),
+                  target,
+                  false,
+                );
+          // Settled: recorded, or refused before the files changed (all or nothing).
+          if (outcome.ok || !outcome.steps.some((s) => s.step === 'apply' && s.ok))
+            memory.store.remove(started.id);
+          return outcome;
         };
         if (busy === undefined) return work();
         const verb = kind === 'rollback' ? 'rolling back' : 'applying';

@@ -13,7 +13,7 @@ import { createBusy } from '../../src/app/busy.ts';
 import { makeLocalLocks } from '../../src/app/locks.ts';
 import { createDevice } from '../../src/app/device.ts';
 import { createInbox } from '../../src/app/inbox.ts';
-import { applyToTarget, rollbackOnTarget } from '../../src/app/patch-actions.ts';
+import { applyToTarget, finishInterrupted, rollbackOnTarget } from '../../src/app/patch-actions.ts';
 import { policyInForce } from '../../src/app/patch-verdict.ts';
 import { makeServices } from '../../src/app/services.ts';
 import { createSync } from '../../src/app/sync.ts';
@@ -25,6 +25,7 @@ import {
   makeMemoryTree,
   makeSeedSigner,
   serializeBundle,
+  treeHash,
   utf8Encode,
   type Bundle,
   type Signer,
@@ -124,6 +125,15 @@ async function bundles(author: Signer, rita: Signer) {
     now: new Date(T),
   });
   return { plain, reviewed, failed, stranger };
+}
+
+/** A founded team, its bundles, and what acting on a target with this device's key takes. */
+async function acting(app: App) {
+  const { author, rita, open } = await team(app);
+  const b = await bundles(author, rita);
+  const signer = await app.device.ready();
+  const context = { ledger: open.ledger, signer, now: new Date(T) };
+  return { open, b, signer, context, policy: await policyInForce(open.ledger) };
 }
 
 async function verdictOf(app: App, key: string) {
@@ -344,11 +354,7 @@ describe('the patch workflow', () => {
 
   it('applies, dry-runs and rolls back through the agent, recording each; refuses a denied patch', async () => {
     const app = start();
-    const { author, rita, open } = await team(app);
-    const b = await bundles(author, rita);
-    const signer = await app.device.ready();
-    const context = { ledger: open.ledger, signer, now: new Date(T) };
-    const policy = await policyInForce(open.ledger);
+    const { open, b, signer, context, policy } = await acting(app);
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
     const target = { name: `${signer.did}:workspace:main`, tree };
     const bytes = (bundle: Bundle) => utf8Encode(serializeBundle(bundle));
@@ -388,6 +394,84 @@ describe('the patch workflow', () => {
     await until(
       () => (app.workflow.status(item.key) === 'rolled-back' ? true : undefined),
       'rolled back',
+    );
+    app.dispose();
+  });
+
+  it('finishes an apply or a rollback cut short: recorded with the true trees, once; nothing when nothing changed', async () => {
+    const app = start();
+    const { open, b, signer, context, policy } = await acting(app);
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const target = { name: `${signer.did}:workspace:main`, tree };
+    const reviewed = utf8Encode(serializeBundle(b.reviewed));
+    const write = (text: string) =>
+      tree.commit([
+        { action: 'write', path: 'app.conf', content: utf8Encode(text), executable: false },
+      ]);
+    const oldTree = await treeHash(tree);
+
+    // Cut short before the commit: the files are as they were.
+    expect(await finishInterrupted(context, reviewed, policy, target, 'apply')).toEqual({
+      state: 'nothing-changed',
+    });
+    expect(open.ledger.aboutTarget(target.name)).toEqual([]);
+
+    // Cut short after the commit (the journal rolled it forward), before `applied`.
+    await write('mode=new\n');
+    const newTree = await treeHash(tree);
+    const finished = await finishInterrupted(context, reviewed, policy, target, 'apply');
+    expect(finished).toMatchObject({ state: 'finished', outcome: { ok: true, status: 'applied' } });
+    const entry = (finished as { outcome: { entry: string } }).outcome.entry;
+    expect(open.ledger.get(entry)?.body).toMatchObject({
+      reason: 'applied',
+      treeBefore: oldTree,
+      treeAfter: newTree,
+    });
+    expect(await finishInterrupted(context, reviewed, policy, target, 'apply')).toEqual({
+      state: 'recorded',
+    });
+
+    // A rollback cut short after the files were put back: recorded from the applied tree.
+    await write('mode=old\n');
+    const undone = await finishInterrupted(context, reviewed, policy, target, 'rollback');
+    expect(undone).toMatchObject({
+      state: 'finished',
+      outcome: { ok: true, status: 'rolled-back' },
+    });
+    const back = (undone as { outcome: { entry: string } }).outcome.entry;
+    expect(open.ledger.get(back)?.body).toMatchObject({
+      reason: 'rolled-back',
+      parent: entry,
+      treeBefore: newTree,
+      treeAfter: oldTree,
+    });
+
+    // Files that are neither before nor after: nothing is recorded.
+    await write('mode=someone-else\n');
+    const before = open.ledger.aboutTarget(target.name).length;
+    expect(await finishInterrupted(context, reviewed, policy, target, 'apply')).toEqual({
+      state: 'unclear',
+    });
+    expect(open.ledger.aboutTarget(target.name).length).toBe(before);
+    app.dispose();
+  });
+
+  it('records an apply cut short as it stands, with a note, when the policy would no longer take it', async () => {
+    const app = start();
+    const { open, b, signer, context, policy } = await acting(app);
+    const tree = makeMemoryTree({ 'app.conf': 'mode=new\n' });
+    const target = { name: `${signer.did}:workspace:main`, tree };
+    // Rita's failing review denies the patch now; the files already hold it.
+    const failed = utf8Encode(serializeBundle(b.failed));
+    const finished = await finishInterrupted(context, failed, policy, target, 'apply');
+    expect(finished).toMatchObject({ state: 'finished', outcome: { ok: true, status: 'applied' } });
+    // The agent's refusal is recorded (as for any refused apply), then what the files hold.
+    const bodies = open.ledger
+      .aboutTarget(target.name)
+      .map((e) => e.body as { reason: string; note?: string });
+    expect(bodies.map((x) => x.reason)).toEqual(['rejected', 'applied']);
+    expect(bodies[1]?.note).toBe(
+      'finished after an interrupted apply (the target’s journal rolled it forward)',
     );
     app.dispose();
   });

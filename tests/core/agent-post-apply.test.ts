@@ -16,7 +16,12 @@ import {
   type PolicyRule,
   type Signer,
 } from '../../src/core/index.ts';
-import { applyPatch, checkPatch, runPostApplyChecks } from '../../src/core/agent/agent.ts';
+import {
+  applyPatch,
+  checkPatch,
+  rollbackPatch,
+  runPostApplyChecks,
+} from '../../src/core/agent/agent.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
 
 const T = '2026-11-22T10:20:00Z';
@@ -216,5 +221,43 @@ describe('an interrupted apply, resumed', () => {
     expect(result.status).toBe('rolled-back');
     expect(s.tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=old\n'));
     expect(result.audit?.map((e) => e.reason)).toEqual(['applied', 'rolled-back']);
+  });
+
+  /** Applied and recorded, then put back by a rollback that recorded nothing (its tab was killed). */
+  async function rolledBackUnrecorded() {
+    const s = await setup();
+    const applied = await applyPatch(s.bytes, s.run);
+    const appliedTree = await treeHash(s.tree);
+    await s.tree.commit([
+      { action: 'write', path: 'app.conf', content: utf8Encode('mode=old\n'), executable: false },
+    ]);
+    const rollback = { ledger: s.ledger, device: s.run.device, tree: s.tree, now: NOW };
+    return {
+      s,
+      applied,
+      appliedTree,
+      oldTree: await treeHash(s.tree),
+      rollback: { ...rollback, target: 'kiosk-1' },
+    };
+  }
+
+  it('records `rolled-back` from the applied tree for a rollback the interrupted run made but did not record', async () => {
+    const { s, applied, appliedTree, oldTree, rollback } = await rolledBackUnrecorded();
+    expect(applied.attestation?.body).toMatchObject({ reason: 'applied', treeAfter: appliedTree });
+    const resumed = await rollbackPatch(s.bytes, { ...rollback, resumed: true });
+    expect(resumed.status).toBe('rolled-back');
+    expect(resumed.attestation?.body).toMatchObject({
+      reason: 'rolled-back',
+      parent: applied.attestation?.id,
+      treeBefore: appliedTree,
+      treeAfter: oldTree,
+    });
+    expect(await treeHash(s.tree)).toBe(oldTree);
+  });
+
+  it('without `resumed`, a rollback that finds the change gone records the tree it found', async () => {
+    const { s, oldTree, rollback } = await rolledBackUnrecorded();
+    const plain = await rollbackPatch(s.bytes, rollback);
+    expect(plain.attestation?.body).toMatchObject({ treeBefore: oldTree, treeAfter: oldTree });
   });
 });

@@ -5,6 +5,7 @@
  * applying this very bundle when it stopped (`ApplyOptions.resumed`): the apply then counts as
  * done now, with the tree before it recomputed by reversing the diff without writing, so that
  * the post-apply check runs and `applied` is recorded as the interrupted run would have.
+ * A rollback interrupted the same way is finished by `reverseOrResume` (rollback.ts).
  */
 import type { PatchPredicate } from '../bundle/types.ts';
 import type { ApplyResult } from '../diff/apply.ts';

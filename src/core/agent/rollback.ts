@@ -11,6 +11,9 @@
 import type { Entry } from '../ledger/entry.ts';
 import type { AttestBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import type { PatchPredicate } from '../bundle/types.ts';
+import type { ApplyResult } from '../diff/apply.ts';
+import type { Tree } from '../diff/tree.ts';
 import { applyChange, auditOf, recordAttestation } from './apply-steps.ts';
 import { verifySignature } from './check-steps.ts';
 import { Halt, passed, StepLog, stopped, type StepValue } from './run.ts';
@@ -39,6 +42,30 @@ export function findApplied(
   return passed(applied, `applied on ${target} by ${applied.author} in ${applied.id}`);
 }
 
+/**
+ * The reverse of a rollback: `resumed` when this device was rolling back this very bundle on
+ * this target when it stopped (the process was killed after the target's journal committed,
+ * before `rolled-back` was recorded). A reverse that finds the change already gone then counts
+ * as that rollback, done now: `rolled-back` records the tree it started from (recomputed by
+ * applying the diff without writing), not the tree it found on its second try.
+ */
+export async function reverseOrResume(
+  tree: Tree,
+  predicate: PatchPredicate,
+  resumed: boolean,
+): Promise<StepValue<ApplyResult>> {
+  const step = await applyChange(tree, predicate, { reverse: true });
+  if (!step.ok || step.value.status !== 'already-reversed' || !resumed) return step;
+  const before = await applyChange(tree, predicate, { dryRun: true });
+  if (!before.ok) return step;
+  const treeBefore = before.value.treeAfter;
+  const resumedStep: ApplyResult = { ...step.value, status: 'reversed', treeBefore };
+  return passed(
+    resumedStep,
+    `already undone by the interrupted rollback, not recorded: finishing it (${treeBefore} -> ${resumedStep.treeAfter})`,
+  );
+}
+
 export async function rollbackPatch(
   bytes: Uint8Array,
   options: RollbackOptions,
@@ -53,7 +80,7 @@ export async function rollbackPatch(
     result.patch = patch;
     const applied = await log.run('find-applied', () => findApplied(ledger, patch, target));
     const reversed = await log.run('apply', () =>
-      applyChange(tree, report.predicate, { reverse: true }),
+      reverseOrResume(tree, report.predicate, options.resumed === true),
     );
     result.apply = reversed;
     const body: AttestBody = {

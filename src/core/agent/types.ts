@@ -151,6 +151,11 @@ export interface RollbackOptions {
   tree: Tree;
   target?: string;
   now: Date;
+  /**
+   * This device was rolling back this very bundle on this target when it stopped: a reverse
+   * that finds the change already gone is that rollback, finished now (resume.ts).
+   */
+  resumed?: boolean;
 }
 
 export interface CheckResult {

@@ -10,6 +10,7 @@ import { useServices } from '../../../app/context.ts';
 import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
 import { failureWords } from '../../../app/secure-context.ts';
 import { formatAgo } from '../../components/format.ts';
+import { UnfinishedNotices } from '../../components/UnfinishedNotices.tsx';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
 import { notKeptWords, refusalWords } from './inbox-words.ts';
@@ -111,6 +112,7 @@ export default function InboxPage() {
       <h1 id="inbox-title" class="page-title">
         Inbox
       </h1>
+      <UnfinishedNotices />
       <BundleDrop
         onFile={(file, source) => void open(file, source)}
         maxBytes={bundles.maxBundleBytes}

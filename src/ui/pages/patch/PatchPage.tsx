@@ -18,6 +18,7 @@ import { SignatureCards } from './SignatureCards.tsx';
 import { VerdictPanel } from './VerdictPanel.tsx';
 import './patch.css';
 import './diff.css';
+import { UnfinishedNotices } from '../../components/UnfinishedNotices.tsx';
 
 /** How old the evidence is, when this device is not in touch with its peers. */
 function useEvidenceAge() {
@@ -85,6 +86,7 @@ export default function PatchPage() {
               )}
             </Show>
             <VerdictPanel check={found().check} verdict={verdict()} evidence={evidence()} />
+            <UnfinishedNotices patchKey={found().key} />
             {/* Keyed by the patch: a target, a note or a result never carries over to another. */}
             <Show when={found().key} keyed>
               {(patchKey) => (
