@@ -152,6 +152,8 @@ export function createWorkflow(
         item.key,
         await judgePatch({ check: item.check, deviceDid: did, now: now(), ...scope }),
       );
+      // A turn for the page between bundles: hundreds of them are judged one by one.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       if (mine !== ticket) return;
     }
     setVerdicts(judged);

@@ -3,7 +3,7 @@
  * registry, rotation is not revocation, the acting role comes from the device's registration,
  * a device state feeds `component-version`, and every attempt with a device key is recorded.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   appendAttestation,
   compilePolicy,
@@ -308,5 +308,31 @@ describe('freshness counts news from the team, not what the device signed itself
       stamp,
     );
     expect((await check(w.kiosk.did)).status).toBe('allowed');
+  });
+});
+
+describe('decisions on one ledger', () => {
+  it('read the ledger whole once per state of it, and again once it grows', async () => {
+    const w = await team();
+    const digests = vi.spyOn(w.ledger, 'digest');
+    const decide = policyDecider(OPEN, { now: NOW });
+    const check = async (bundle: Bundle) =>
+      checkPatch(bytes(bundle), { ledger: w.ledger, now: NOW, decide });
+    const first = await check(w.bundle);
+    const second = await check(await attest(w.bundle, w.reviewer, 'pass'));
+    expect(digests).toHaveBeenCalledTimes(1);
+    expect(second.decision?.explanation).toMatchObject({
+      hashes: {
+        scores: (first.decision?.explanation as PolicyDecision).hashes.scores,
+        ledger: (first.decision?.explanation as PolicyDecision).hashes.ledger,
+      },
+    });
+    // A new entry: the scores and the digest are those of the grown ledger.
+    await w.ledger.append(w.fresh, 'register', { name: 'fresh' }, T);
+    const third = await check(w.bundle);
+    expect(digests).toHaveBeenCalledTimes(2);
+    expect((third.decision?.explanation as PolicyDecision).hashes.ledger).not.toBe(
+      (first.decision?.explanation as PolicyDecision).hashes.ledger,
+    );
   });
 });

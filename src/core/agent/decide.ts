@@ -16,6 +16,9 @@ import {
   reputationInputs,
 } from '../reputation/index.ts';
 import type { Entry } from '../ledger/entry.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Registry } from '../ledger/registry.ts';
+import type { ReputationResult } from '../reputation/types.ts';
 import { passkeyBacked } from '../ledger/passkeys.ts';
 import { inlineName } from '../encoding/display.ts';
 import type { Provenance } from '../ledger/queries.ts';
@@ -60,15 +63,43 @@ function unheededFlags(
     });
 }
 
+/** What a decision reads off the whole ledger: the same for every patch until the ledger grows. */
+interface LedgerFacts {
+  size: number;
+  registry: Registry;
+  scores: ReputationResult;
+  digest: Promise<string>;
+}
+
+const facts = new WeakMap<Ledger, LedgerFacts>();
+
+/**
+ * The trust scores and the ledger digest, computed once per state of the ledger and shared by
+ * every decision on it: each costs a pass over every entry (at 100k entries, seconds on a
+ * page's thread), and an Inbox judges each of its bundles in turn. Admission only adds entries
+ * and the registry object is replaced whenever standing may have changed, so an equal size and
+ * the same registry mean the same ledger.
+ */
+function ledgerFacts(ledger: Ledger): LedgerFacts {
+  const registry = ledger.registry();
+  const known = facts.get(ledger);
+  if (known !== undefined && known.size === ledger.size && known.registry === registry)
+    return known;
+  const params = defaultReputationParams(reputationClock(ledger));
+  const scores = computeReputation(reputationInputs(ledger, params), params);
+  const fresh = { size: ledger.size, registry, scores, digest: ledger.digest() };
+  facts.set(ledger, fresh);
+  return fresh;
+}
+
 export function policyDecider(
   policy: CompiledPolicy,
   options: DeciderOptions,
 ): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
   return async (request) => {
     const { patch, report, provenance, ledger, fuzz, via, attesters, actingRole } = request;
-    const clock = reputationClock(ledger);
-    const params = defaultReputationParams(clock);
-    const scores = computeReputation(reputationInputs(ledger, params), params);
+    const known = ledgerFacts(ledger);
+    const scores = known.scores;
     // Hops for `attestations` with a passkey, flags for `admin-passkey` (rules-admin.ts).
     const backed = await passkeyBacked(ledger, [
       ...provenance.hops.map((h) => h.id),
@@ -88,7 +119,7 @@ export function policyDecider(
       identities: ledger.registry().identities,
       scores: scores.scores,
       scoreHash: scores.scoreHash,
-      ledgerDigest: await ledger.digest(),
+      ledgerDigest: await known.digest,
       now: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       newestLedgerTime: options.newestLedgerTime ?? evidenceClock(ledger, request.device),
       system: {
