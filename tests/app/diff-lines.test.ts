@@ -1,6 +1,6 @@
 /** The diff view's lines: kinds from the hunk counts, and nothing shown mangled or invisible. */
 import { describe, expect, it } from 'vitest';
-import { classifyDiff } from '../../src/ui/pages/patch/diff-lines.ts';
+import { classifyDiff, SHOWN_PER_LINE } from '../../src/ui/pages/patch/diff-lines.ts';
 
 const bytes = (...parts: (string | number[])[]) =>
   Uint8Array.from(
@@ -42,5 +42,30 @@ describe('diff lines for display', () => {
   it('reads a line that starts with an undecodable byte as no op (meta), never as context', () => {
     const lines = classifyDiff(bytes('@@ -1 +1 @@\n', [0xe9], 'x\n-a\n+b\n'));
     expect(lines.map((l) => l.kind)).toEqual(['hunk', 'meta', 'del', 'add']);
+  });
+
+  it('shows a line of megabytes cut, with the count of what is left out, kinds and lines kept', () => {
+    const long = 'x'.repeat(5_000_000);
+    const lines = classifyDiff(bytes(`--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+${long}\n`));
+    expect(lines.map((l) => l.kind)).toEqual(['meta', 'meta', 'hunk', 'del', 'add']);
+    const add = lines[4];
+    expect(add?.text).toBe(`+${'x'.repeat(SHOWN_PER_LINE - 1)}`);
+    expect(add?.more).toBe(5_000_001 - SHOWN_PER_LINE);
+    expect(lines[3]?.more).toBeUndefined();
+  });
+
+  it('cuts a long line that is not UTF-8 the same way, and never inside a surrogate pair', () => {
+    const bad = classifyDiff(
+      bytes('@@ -0,0 +1 @@\n+', [0xff], 'y'.repeat(SHOWN_PER_LINE + 50), '\n'),
+    )[1];
+    expect(bad?.pieces?.slice(0, 2)).toEqual([
+      { text: '+', kind: 'text' },
+      { text: '\\xFF', kind: 'byte' },
+    ]);
+    // Characters as shown: '+', the byte's escape (4) and the rest.
+    expect(bad?.more).toBe(1 + 4 + SHOWN_PER_LINE + 50 - SHOWN_PER_LINE);
+    const emoji = classifyDiff(bytes(`@@ -0,0 +1 @@\n+${'a'.repeat(SHOWN_PER_LINE - 2)}😀😀\n`))[1];
+    expect(emoji?.text).toBe(`+${'a'.repeat(SHOWN_PER_LINE - 2)}`);
+    expect(emoji?.more).toBe(4);
   });
 });

@@ -43,6 +43,15 @@ describeBrowser('the diff viewer on a phone (Chromium, production build)', () =>
     const signer = await makeSeedSigner(new Uint8Array(32).fill(3));
     const bundle = await createBundle({ diff: DIFF, signer, reason: 'Greet', now: new Date(0) });
     await writeFile(join(dir, 'greet.json'), serializeBundle(bundle));
+    // A minified file's one line of 3 MB: shown cut, with the count of what is left out.
+    const long = `diff --git a/app.min.js b/app.min.js\n--- a/app.min.js\n+++ b/app.min.js\n@@ -1 +1 @@\n-x\n+${'y'.repeat(3_000_000)}\n`;
+    const minified = await createBundle({
+      diff: long,
+      signer,
+      reason: 'Minified',
+      now: new Date(0),
+    });
+    await writeFile(join(dir, 'minified.json'), serializeBundle(minified));
   });
   let page: Page;
 
@@ -94,5 +103,20 @@ describeBrowser('the diff viewer on a phone (Chromium, production build)', () =>
       expect(heights.length).toBeGreaterThan(5);
       expect(new Set(heights)).toEqual(new Set([22]));
     }
+  });
+
+  it('shows a line of megabytes cut to its first characters, saying how many more it has', async () => {
+    await page.goto(`${page.url().split('#')[0]}#/inbox`);
+    await page.getByTestId('file-input').setInputFiles(join(session.dir, 'minified.json'));
+    await page.locator('[data-testid="verdict"][data-file="minified.json"]').waitFor();
+    const more = page.getByTestId('diff-line-more');
+    await more.first().waitFor();
+    expect(await more.first().textContent()).toBe(
+      ' … 2,990,001 more characters of this line, not shown',
+    );
+    const longest = await page.evaluate(() =>
+      Math.max(...[...document.querySelectorAll('.dtext')].map((e) => e.textContent?.length ?? 0)),
+    );
+    expect(longest).toBeLessThan(10_100);
   });
 });

@@ -46,6 +46,22 @@ const isCode = (line: DiffLine) =>
 /** The line as it reads; `highlight` is undefined until the highlighter loads (or for meta). */
 export function DiffLineText(props: { line: DiffLine; highlight: Highlighter | undefined }) {
   return (
+    <>
+      <LineText line={props.line} highlight={props.highlight} />
+      <Show when={props.line.more}>
+        {(more) => (
+          <span class="dmore" data-testid="diff-line-more">
+            {' '}
+            … {more().toLocaleString('en')} more characters of this line, not shown
+          </span>
+        )}
+      </Show>
+    </>
+  );
+}
+
+function LineText(props: { line: DiffLine; highlight: Highlighter | undefined }) {
+  return (
     <Show
       when={props.line.pieces}
       fallback={

@@ -23,6 +23,36 @@ export interface DiffLine {
   text: string;
   /** Set when the line holds something escaped. */
   pieces?: Piece[];
+  /**
+   * Characters of a very long line left out of `text` (shown as a count): laying out a line
+   * of megabytes froze the page for seconds, and no one reads it on a screen.
+   */
+  more?: number;
+}
+
+/** Characters of one line that are shown; the rest is counted (`DiffLine.more`). */
+export const SHOWN_PER_LINE = 10_000;
+
+/** The runs cut to `limit` characters, and how many were left out. */
+function cutRuns(runs: readonly TextRun[], limit: number): { runs: TextRun[]; more: number } {
+  const kept: TextRun[] = [];
+  let left = limit;
+  let more = 0;
+  for (const run of runs) {
+    if (left <= 0) more += run.text.length;
+    else if (run.text.length <= left) {
+      kept.push(run);
+      left -= run.text.length;
+    } else {
+      // Never between the halves of a surrogate pair.
+      const last = run.text.charCodeAt(left - 1);
+      const end = last >= 0xd800 && last <= 0xdbff ? left - 1 : left;
+      kept.push({ ...run, text: run.text.slice(0, end) });
+      more += run.text.length - end;
+      left = 0;
+    }
+  }
+  return { runs: kept, more };
 }
 
 const HUNK_HEADER = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
@@ -42,23 +72,37 @@ function textPieces(text: string): Piece[] {
 }
 
 /** One line for display: its op character (if ASCII), its text and, when needed, pieces. */
-function showLine(runs: readonly TextRun[]): { first: string; text: string; pieces?: Piece[] } {
+function showLine(whole: readonly TextRun[]): {
+  first: string;
+  text: string;
+  pieces?: Piece[];
+  more?: number;
+} {
+  const { runs, more } = cutRuns(whole, SHOWN_PER_LINE);
   const pieces = runs.flatMap((run): Piece[] =>
     run.undecodable ? [{ text: run.text, kind: 'byte' }] : textPieces(run.text),
   );
   const text = pieces.map((p) => p.text).join('');
   const first = runs[0]?.undecodable === true ? '' : (runs[0]?.text[0] ?? '');
   const plain = pieces.every((p) => p.kind === 'text');
-  return plain ? { first, text } : { first, text, pieces };
+  const shown = plain ? { first, text } : { first, text, pieces };
+  return more > 0 ? { ...shown, more } : shown;
 }
 
 /** The diff's lines as runs of text and undecodable bytes (a final "\n" ends the last line). */
 function* lineRuns(diff: Uint8Array): Generator<TextRun[]> {
   if (isUtf8(diff)) {
-    const text = decoder.decode(diff);
-    const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
-    for (const line of lines) yield [{ text: line, undecodable: false }];
-    return;
+    // One line at a time (no split of the whole text): a caller that shows a large diff in
+    // slices gets its first lines at once.
+    const decoded = decoder.decode(diff);
+    const text = decoded.endsWith('\n') ? decoded.slice(0, -1) : decoded;
+    for (let start = 0; ;) {
+      const newline = text.indexOf('\n', start);
+      const end = newline < 0 ? text.length : newline;
+      yield [{ text: text.slice(start, end), undecodable: false }];
+      if (newline < 0) return;
+      start = newline + 1;
+    }
   }
   let start = 0;
   let count = 0;
