@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { describeBrowser } from './browser.ts';
+import { describeBrowser, shoot } from './browser.ts';
 import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
   clickAct,
@@ -20,7 +20,6 @@ import {
   joinPlant4,
   openBundle,
   readOpfs,
-  rollBack,
   showPatch,
   workflowBrowser,
   writeOpfs,
@@ -127,6 +126,7 @@ describeBrowser('an apply or rollback cut short (Chromium, production build)', (
       /Applying “many\.json” to workspace “main” was cut short/,
     );
     expect(await notice().getAttribute('data-tone')).toBe('done');
+    await shoot(page, 'interrupted-apply-finished');
     const last = await readOpfs(
       page,
       ['workspaces', 'main', 'many', 'd19'],
@@ -142,7 +142,9 @@ describeBrowser('an apply or rollback cut short (Chromium, production build)', (
 
     // Recorded, so it can be rolled back: every file it added goes.
     await showPatch(page, key);
-    await rollBack(page);
+    await page.getByTestId('act').getByRole('button', { name: 'Roll back…', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back', exact: true }).click();
+    await expect.poll(() => page.getByTestId('act-progress').count(), { timeout: 120_000 }).toBe(0);
     expect(
       await readOpfs(
         page,
@@ -150,7 +152,7 @@ describeBrowser('an apply or rollback cut short (Chromium, production build)', (
         `f${String(FILES - 1).padStart(4, '0')}.txt`,
       ),
     ).toBeNull();
-  });
+  }, 240_000);
 
   it('records a rollback cut short after its files were put back, from the tree it started from', async () => {
     await writeOpfs(page, ['workspaces', 'main'], 'app.conf', OLD_CONF);
@@ -199,6 +201,7 @@ describeBrowser('an apply or rollback cut short (Chromium, production build)', (
     await comeBack();
     await expect.poll(() => notice().count(), { timeout: 60_000 }).toBe(1);
     expect(await notice().getAttribute('data-tone')).toBe('waiting');
+    await shoot(page, 'interrupted-folder-waiting');
     expect(await notice().textContent()).toMatch(
       /folder “firmware” was cut short .* pick that folder again and apply/,
     );

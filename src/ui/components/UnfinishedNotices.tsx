@@ -4,7 +4,8 @@
  * (app/unfinished.ts). On the Inbox every one; on a Patch detail those of its bundle. The
  * status region is always there, so a notice that appears in it is announced.
  */
-import { For } from 'solid-js';
+import { A } from '@solidjs/router';
+import { For, Show } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 
 export function UnfinishedNotices(props: { patchKey?: string }) {
@@ -21,6 +22,9 @@ export function UnfinishedNotices(props: { patchKey?: string }) {
             data-tone={notice.tone}
           >
             <p>{notice.text}</p>
+            <Show when={props.patchKey === undefined}>
+              <A href={`/patch/${notice.key}`}>Open the patch</A>
+            </Show>
             <button type="button" onClick={() => workflow.dismissUnfinished(notice.id)}>
               Dismiss
             </button>
