@@ -10,7 +10,7 @@ import type { Signer } from '../core/crypto/signer.ts';
 import { isPatchtrailError, reject, type ErrorCode } from '../core/errors.ts';
 import { ledgerLines } from '../core/ledger/file.ts';
 import { equivocatorsOf, newlyEquivocated } from '../core/ledger/queries.ts';
-import type { LedgerStore } from '../storage/ledger-store.ts';
+import type { LedgerDbLoss, LedgerStore } from '../storage/ledger-store.ts';
 import { admitFileLines, exportLedgerFile, headsOf, notThisLedger } from './file-sync.ts';
 import { nameOf } from './ledger-rows.ts';
 import type { WorkerPool } from './worker-pool.ts';
@@ -39,6 +39,8 @@ export interface SessionOptions {
   now?: () => Date;
   /** Imported ledger files are read and checked in this pool's workers. */
   pool?: WorkerPool;
+  /** Hears that the store's database closed under it (another tab, the browser). */
+  onLost?: (why: LedgerDbLoss) => void;
 }
 
 function failure(error: unknown): ActionResult {

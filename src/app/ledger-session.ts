@@ -157,6 +157,7 @@ export async function openTeamSession(
   performance.mark(LEDGER_OPEN_MARKS.start);
   const store: LedgerStore = await openLedgerStore(source, {
     onError: options.onError,
+    ...(options.onLost === undefined ? {} : { onLost: options.onLost }),
     // Smaller transactions than the store's default 1000: each commits in one task, and a
     // 1000-entry batch held the page for 80 ms or more (measured while scrolling the explorer).
     batchSize: WRITE_BATCH,

@@ -17,7 +17,7 @@ import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import { storageFailure } from './persistence.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
-import { deleteLedgerStore } from '../storage/ledger-db.ts';
+import { deleteLedgerStore, type LedgerDbLoss } from '../storage/ledger-db.ts';
 import {
   chooseCurrent,
   forgetMembership,
@@ -44,6 +44,14 @@ export function inPhase<T extends { kind: string }, K extends T['kind']>(
   return phase.kind === kind ? (phase as Extract<T, { kind: K }>) : undefined;
 }
 
+/**
+ * Why the team this tab had open closed under it: another tab of the app forgot it on this
+ * device, a newer version of the app (in another tab) needs its store, or the browser removed
+ * the app's data (identity, teams, workspaces). The banner says it, and what to do next.
+ */
+export type TeamLoss =
+  { kind: 'forgotten'; name: string } | { kind: 'upgraded'; name: string } | { kind: 'cleared' };
+
 export type ImportOutcome = { ok: true; report: ImportReport } | { ok: false; message: string };
 
 /** The ledger file being imported, or the last one's outcome (shown wherever an import form is). */
@@ -58,16 +66,20 @@ export interface TeamService {
   readonly phase: Accessor<TeamPhase>;
   readonly imports: Accessor<ImportState | undefined>;
   readonly memberships: Accessor<Membership[]>;
+  /** Set once the open team closed under this tab (TeamLoss); never cleared but by a reload. */
+  readonly lost: Accessor<TeamLoss | undefined>;
   found(name: string): Promise<ActionResult>;
   join(invitation: Invitation): Promise<ActionResult>;
   choose(ledgerId: string): Promise<void>;
   /**
    * Forgets a team on this device: its membership and this device's copy of its ledger go
    * (other devices and files keep theirs). The current team is closed first and the oldest other
-   * one opened. `blocked` is true when another tab still holds the ledger open: its copy goes
-   * once that tab closes it.
+   * one opened. It waits until no busy work (an apply, a sync, an import) runs in any tab, and
+   * `waiting` hears when it has to wait; the other tabs holding the team hear of it and close
+   * it (TeamLoss). `blocked` is true when a tab still holds the ledger open (one running an
+   * older version of the app): its copy goes once that tab closes it.
    */
-  forget(ledgerId: string): Promise<ActionResult & { blocked?: boolean }>;
+  forget(ledgerId: string, waiting?: () => void): Promise<ActionResult & { blocked?: boolean }>;
   /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
   importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
   /** The link that invites a device into the current team. */
@@ -87,6 +99,8 @@ const failed = (error: unknown): ActionResult => ({
   code: 'FAILED',
   message: storageFailure(error, 'the team'),
 });
+/** A forget that has not started after this long is said to be waiting for other work. */
+const WAITING_SAID_MS = 300;
 const random = (bytes: Uint8Array) => crypto.getRandomValues(bytes);
 
 /** The state and the steps behind TeamService; each step is one method. */
@@ -94,6 +108,8 @@ class Teams {
   readonly phase: Accessor<TeamPhase>;
   readonly memberships: Accessor<Membership[]>;
   readonly imports: Accessor<ImportState | undefined>;
+  readonly lost: Accessor<TeamLoss | undefined>;
+  private readonly setLost: (loss: TeamLoss) => void;
   private readonly setPhase: (phase: TeamPhase) => void;
   private readonly setMemberships: (list: Membership[]) => void;
   readonly setImports: (state: ImportState) => void;
@@ -108,6 +124,7 @@ class Teams {
     [this.phase, this.setPhase] = createSignal<TeamPhase>({ kind: 'starting' });
     [this.memberships, this.setMemberships] = createSignal<Membership[]>([]);
     [this.imports, this.setImports] = createSignal<ImportState>();
+    [this.lost, this.setLost] = createSignal<TeamLoss>();
   }
 
   current(): Membership | undefined {
@@ -176,6 +193,7 @@ class Teams {
     return openTeamSession(genesis ?? membership.ledgerId, {
       signer: () => this.device.key() ?? key,
       onError: (error) => console.error('patchtrail: ledger store write failed', error),
+      onLost: (why) => this.onLost(membership, why),
       ...(this.pool === undefined ? {} : { pool: this.pool }),
       progress: (done, total) => {
         if (ticket === this.opening) this.setPhase({ kind: 'loading', membership, done, total });
@@ -253,30 +271,55 @@ class Teams {
     }
   }
 
-  async forget(ledgerId: string): Promise<ActionResult & { blocked?: boolean }> {
-    try {
-      const wasCurrent = this.current()?.ledgerId === ledgerId;
-      if (wasCurrent) {
-        this.opening++; // an open under way closes what it opens
-        const now = this.phase();
-        if (now.kind === 'open') await now.team.close();
-        this.sync.follow(undefined);
-        this.setPhase({ kind: 'none' });
-      }
-      await forgetMembership(ledgerId);
-      let blocked = false;
-      const deleted = deleteLedgerStore(ledgerId, () => (blocked = true));
-      // Deleted, or blocked by another tab: then it goes when that tab lets go, not now.
-      await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 2000))]);
-      void deleted.catch((error: unknown) =>
-        console.error('patchtrail: could not delete a forgotten ledger', error),
-      );
-      if (wasCurrent) await this.start();
-      else this.setMemberships((await readMemberships()).memberships);
-      return { ok: true, blocked };
-    } catch (error) {
-      return failed(error);
+  /**
+   * The open (or opening) team's store closed under this tab: stop at once, so nothing more is
+   * said to be recorded on it. Forgotten in another tab: open what this device holds now.
+   */
+  private onLost(membership: Membership, why: LedgerDbLoss): void {
+    if (this.current()?.ledgerId !== membership.ledgerId) return;
+    this.opening++; // an open under way closes what it opens
+    const now = this.phase();
+    if (now.kind === 'open') void now.team.close();
+    this.sync.follow(undefined);
+    const name = membership.name;
+    if (why === 'deleted') {
+      this.setLost({ kind: 'forgotten', name });
+      this.setPhase({ kind: 'none' });
+      void this.start();
+      return;
     }
+    this.setLost(why === 'upgraded' ? { kind: 'upgraded', name } : { kind: 'cleared' });
+    const message =
+      why === 'upgraded'
+        ? 'a newer version of patchtrail, opened in another tab, needs this team’s ledger: reload this tab'
+        : 'this browser removed patchtrail’s data on this device: reload this tab';
+    this.setPhase({ kind: 'failed', membership, message });
+  }
+
+  /** Closes the team when it is open, forgets it and deletes its store; then reopen (`start`). */
+  async forget(ledgerId: string): Promise<{ wasCurrent: boolean; blocked: boolean }> {
+    const wasCurrent = this.current()?.ledgerId === ledgerId;
+    if (wasCurrent) {
+      this.opening++; // an open under way closes what it opens
+      const now = this.phase();
+      if (now.kind === 'open') await now.team.close();
+      this.sync.follow(undefined);
+      this.setPhase({ kind: 'none' });
+    }
+    await forgetMembership(ledgerId);
+    let blocked = false;
+    const deleted = deleteLedgerStore(ledgerId, () => (blocked = true));
+    // Deleted, or blocked by a tab that does not let go: then it goes when that tab closes.
+    await Promise.race([deleted, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    void deleted.catch((error: unknown) =>
+      console.error('patchtrail: could not delete a forgotten ledger', error),
+    );
+    return { wasCurrent, blocked };
+  }
+
+  async afterForget(wasCurrent: boolean): Promise<void> {
+    if (wasCurrent) await this.start();
+    else this.setMemberships((await readMemberships()).memberships);
   }
 
   async choose(ledgerId: string, again = false): Promise<void> {
@@ -321,11 +364,28 @@ export function createTeams(
     phase: teams.phase,
     imports: teams.imports,
     memberships: teams.memberships,
+    lost: teams.lost,
     found: (name) => teams.found(name),
     join: (invitation) => teams.join(invitation),
     choose: (ledgerId) => teams.choose(ledgerId),
-    // It closes the team and deletes its store: an app update waits for it, as for a sync.
-    forget: (ledgerId) => busy.run('sync', 'forgetting a team', () => teams.forget(ledgerId)),
+    // It closes the team and deletes its store once no apply, sync or import runs in any tab
+    // (one under way would write to a store being deleted), and none starts until it is done.
+    async forget(ledgerId, waiting) {
+      let started = false;
+      const timer = setTimeout(() => started || waiting?.(), WAITING_SAID_MS);
+      try {
+        const { wasCurrent, blocked } = await busy.whenIdle(() => {
+          started = true;
+          return teams.forget(ledgerId);
+        });
+        await teams.afterForget(wasCurrent);
+        return { ok: true, blocked };
+      } catch (error) {
+        return failed(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
     // A ledger file is a sync by hand: it writes the store, so an update waits for it.
     importFile: (file) =>
       busy.run('sync', `importing ${file.name}`, async () => {

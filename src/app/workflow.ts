@@ -16,6 +16,7 @@ import type { PublishedPatch } from './ledger-patches.ts';
 import type { ActOutcome, AttestChoice, Passkey } from './patch-actions.ts';
 import type { PatchVerdict } from './patch-verdict.ts';
 import type { TeamService } from './team.ts';
+import { notRecorded } from './team-loss.ts';
 import {
   makeTargets,
   type OpenedTarget,
@@ -198,6 +199,8 @@ export function createWorkflow(
       await team.settle();
       return outcome;
     } catch (error) {
+      // Its store closed under this tab (forgotten in another, data cleared): say that.
+      if (openTeamOf(teams) !== team) return failed('TEAM_CLOSED', notRecorded(teams.lost()));
       return failed('FAILED', error instanceof Error ? error.message : String(error));
     } finally {
       setActivity(undefined);
@@ -440,6 +443,8 @@ export function createWorkflow(
           return applyToTarget(context, item.bytes, policy, target, true);
         }
         const work = async () => {
+          // Waited for the busy lock: the team may have been forgotten meanwhile (team.ts).
+          if (openTeamOf(teams) !== team) return failed('TEAM_CLOSED', notRecorded(teams.lost()));
           const same = await finishOn(team, target, signer, { patch: item.key, kind });
           if (same !== undefined) return same;
           const started = remember(team, choice, target, item, kind);
@@ -453,6 +458,7 @@ export function createWorkflow(
                   target,
                   false,
                 );
+          await team.settle(); // its record stored before a forget (team.ts) may delete the store
           // Settled: recorded, or refused before the files changed (all or nothing).
           if (outcome.ok || !outcome.steps.some((s) => s.step === 'apply' && s.ok))
             memory.store.remove(started.id);

@@ -59,8 +59,28 @@ export function hasLegacyStores(db: LedgerDb): boolean {
   return db.objectStoreNames.contains('entries');
 }
 
-export function openLedgerDb(ledgerId: string): Promise<LedgerDb> {
-  return openDB<LedgerStoreSchema>(ledgerStoreName(ledgerId), DB_VERSION, {
+/**
+ * Why this tab's connection to a ledger store closed while open: another tab of the app
+ * `deleted` the database (it forgot the team) or opens it at a newer version (`upgraded`, a
+ * newer build), so this connection let go at once rather than keep that tab waiting; or the
+ * browser closed it (`terminated`: the site's data was cleared, or the disk failed).
+ */
+export type LedgerDbLoss = 'deleted' | 'upgraded' | 'terminated';
+
+/**
+ * Opens a ledger's store. When another tab deletes or upgrades the database, this connection
+ * closes itself (so that tab is not blocked) and `onLost` says why; `onLost` also hears when
+ * the browser closes the connection.
+ */
+export async function openLedgerDb(
+  ledgerId: string,
+  onLost?: (why: LedgerDbLoss) => void,
+): Promise<LedgerDb> {
+  const db = await openDB<LedgerStoreSchema>(ledgerStoreName(ledgerId), DB_VERSION, {
+    blocking(_current, wanted) {
+      db.close();
+      onLost?.(wanted === null ? 'deleted' : 'upgraded');
+    },
     upgrade(db, oldVersion) {
       if (oldVersion < 1)
         db.createObjectStore('quarantine', { keyPath: 'seq', autoIncrement: true }).createIndex(
@@ -72,4 +92,5 @@ export function openLedgerDb(ledgerId: string): Promise<LedgerDb> {
       db.createObjectStore('ids');
     },
   });
+  return db;
 }

@@ -20,6 +20,7 @@ import {
   deleteLedgerStore,
   openLedgerDb,
   type LedgerDb,
+  type LedgerDbLoss,
   type StoredQuarantineRecord,
 } from './ledger-db.ts';
 import { legacyCount, rebuildLegacy } from './ledger-legacy.ts';
@@ -34,7 +35,12 @@ import {
 import { storedEntries } from '../core/ledger/segments.ts';
 import { BatchedWriter, quarantineOp, writeBatch, type WriteOp } from './ledger-writer.ts';
 
-export { deleteLedgerStore, ledgerStoreName, type StoredQuarantineRecord } from './ledger-db.ts';
+export {
+  deleteLedgerStore,
+  ledgerStoreName,
+  type LedgerDbLoss,
+  type StoredQuarantineRecord,
+} from './ledger-db.ts';
 export type {
   ReadSegments,
   SegmentSource,
@@ -64,6 +70,19 @@ export interface LedgerStoreOptions {
   /** 'strict' (default) commits only once the data is on disk: a device's own entry must not
    * vanish after a power cut, or it would sign a different one at the same seq. */
   durability?: IDBTransactionDurability;
+  /**
+   * Hears that the database closed under the store (another tab deleted or upgraded it, or the
+   * browser closed it). From then on every write and flush rejects with LedgerStoreLostError.
+   */
+  onLost?: (why: LedgerDbLoss) => void;
+}
+
+/** A write refused because the store's database closed under it (LedgerStoreOptions.onLost). */
+export class LedgerStoreLostError extends Error {
+  constructor(readonly why: LedgerDbLoss) {
+    super(`this ledger's store on this device was closed (${why}): nothing more is saved to it`);
+    this.name = 'LedgerStoreLostError';
+  }
 }
 
 export interface LedgerStore {
@@ -148,7 +167,11 @@ export async function openLedgerStore(
     throw new TypeError(`openLedgerStore: expected a ledger id, found ${JSON.stringify(source)}`);
   const first = typeof source === 'string' ? undefined : await Ledger.open(source);
   const ledgerId = first?.id ?? (source as string);
-  const db = await openLedgerDb(ledgerId);
+  let lost: LedgerDbLoss | undefined;
+  const db = await openLedgerDb(ledgerId, (why) => {
+    lost ??= why;
+    options.onLost?.(why);
+  });
   const ledger = await openLedger(db, first, ledgerId);
   const limits = {
     ledgerId,
@@ -156,7 +179,10 @@ export async function openLedgerStore(
     durability: options.durability ?? 'strict',
   };
   const writer = new BatchedWriter(
-    (ops) => writeBatch(db, ops, limits),
+    (ops) =>
+      lost === undefined
+        ? writeBatch(db, ops, limits)
+        : Promise.reject(new LedgerStoreLostError(lost)),
     options.onError,
     options.batchSize ?? 1000,
     options.flushDelayMs ?? 100,
@@ -204,7 +230,8 @@ export async function openLedgerStore(
       }));
     },
     async close() {
-      await writer.flush();
+      // A store whose database is gone has nowhere to write what is queued: it just stops.
+      if (lost === undefined) await writer.flush();
       unsubscribe();
       db.close();
     },

@@ -8,6 +8,7 @@ import { Show } from 'solid-js';
 import { describeBusy, type BusyTask } from '../../app/busy.ts';
 import { useServices } from '../../app/context.ts';
 import type { UpdateState } from '../../app/update.ts';
+import { lossWords } from '../../app/team-loss.ts';
 
 interface BannerWords {
   text: string;
@@ -53,11 +54,41 @@ export function bannerWords(
   }
 }
 
-export function UpdateBanner() {
-  const { updates, busy } = useServices();
-  const words = () => bannerWords(updates.state(), busy.tasks());
+/**
+ * The team this tab had open closed under it (app/team-loss.ts): said first, in place of an
+ * update's words, with a Reload button when only a reload lets the tab carry on.
+ */
+function LossBanner(props: { words: { text: string; reload: boolean } }) {
   return (
-    <Show when={words()}>
+    <div class="notice notice-review update-banner" role="alert" data-testid="team-lost">
+      <span>{props.words.text}</span>
+      <Show when={props.words.reload}>
+        <button type="button" class="button button-small" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </Show>
+    </div>
+  );
+}
+
+export function UpdateBanner() {
+  const { updates, busy, teams } = useServices();
+  const words = () => bannerWords(updates.state(), busy.tasks());
+  const lost = () => {
+    const loss = teams.lost();
+    return loss === undefined ? undefined : lossWords(loss);
+  };
+  return (
+    <Show when={lost()} fallback={<UpdateWords words={words()} />}>
+      {(said) => <LossBanner words={said()} />}
+    </Show>
+  );
+}
+
+function UpdateWords(props: { words: BannerWords | undefined }) {
+  const { updates } = useServices();
+  return (
+    <Show when={props.words}>
       {(said) => (
         <div class="notice update-banner" role="status" data-testid="update-banner">
           <span>{said().text}</span>

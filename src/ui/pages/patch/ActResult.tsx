@@ -16,6 +16,7 @@ const NEXT: Record<string, string> = {
   INVALID_METADATA: 'The ledger disagrees with this action: see the message above.',
   TOO_LARGE: 'The patch or a file it touches is over a limit: apply it with the CLI instead.',
   FAILED: 'Try again; if it keeps failing, reload the page.',
+  TEAM_CLOSED: 'The notice at the top of the page says why, and what to do next.',
 };
 
 /** What did not happen, first, in words: the code and the checker's message come after. */
@@ -26,6 +27,7 @@ const NOT_DONE: Record<string, string> = {
   UNKNOWN_AUTHOR: 'Not applied: nobody in this team vouches for the author',
   REVOKED_KEY: 'Not applied: the author’s key is out of standing',
   TOO_LARGE: 'Not done: over a limit',
+  TEAM_CLOSED: 'Not recorded: this team’s ledger is no longer open in this tab',
 };
 
 const DONE: Record<string, string> = {

@@ -14,9 +14,11 @@ const nameOf = (m: Membership) => (m.name === '' ? 'Unnamed team' : m.name);
 function ForgetTeam(props: { membership: Membership; onDone: (said: string) => void }) {
   const { teams } = useServices();
   const [open, setOpen] = createSignal(false);
+  const [waiting, setWaiting] = createSignal(false);
   const name = () => inlineName(nameOf(props.membership));
   const forget = async (): Promise<string | undefined> => {
-    const done = await teams.forget(props.membership.ledgerId);
+    const done = await teams.forget(props.membership.ledgerId, () => setWaiting(true));
+    setWaiting(false);
     if (!done.ok) return `Not forgotten: ${done.message}`;
     props.onDone(
       done.blocked === true
@@ -43,6 +45,12 @@ function ForgetTeam(props: { membership: Membership; onDone: (said: string) => v
           If no other device or file holds this ledger, it is gone for good: export it first (Ledger
           page) if you may need it. Joining again takes an invitation.
         </p>
+        <Show when={waiting()}>
+          <p class="notice" role="status" data-testid="forget-waiting">
+            Waiting for the work in progress on this device (an apply, a sync or a ledger import,
+            maybe in another tab) to finish: the team is forgotten right after.
+          </p>
+        </Show>
       </ActionDialog>
     </>
   );
