@@ -5,11 +5,16 @@
  * is named by its payload digest (what ledger entries name) once its author signature
  * verifies, and by a digest of the file's bytes otherwise; the Patch detail route takes that
  * name. What the team's policy says about each one is the workflow's job (workflow.ts).
+ *
+ * Tabs of the app share the kept Inbox: what one keeps or removes it says on a BroadcastChannel
+ * (`INBOX_CHANNEL`), and the others read that bundle again or drop it, so no tab goes on
+ * showing (and applying) a bundle another tab removed.
  */
 import { createSignal, type Accessor } from 'solid-js';
 import {
   forgetBundle,
   keepBundle,
+  readBundle as readKeptBundle,
   readInbox,
   type InboxSource,
   type StoredBundle,
@@ -59,11 +64,47 @@ export interface InboxService {
   find(key: string): InboxItem | undefined;
   /** Removes a bundle from this device's Inbox (the ledger keeps what was recorded about it). */
   remove(key: string): Promise<void>;
+  /**
+   * Whether the Inbox still holds the bundle: listed here and, when it was kept, still kept
+   * (another tab may have removed it a moment ago).
+   */
+  holds(key: string): Promise<boolean>;
+}
+
+/** The channel the app's tabs tell each other of Inbox changes on. */
+export const INBOX_CHANNEL = 'patchtrail:inbox';
+
+/** What one tab tells the others: a bundle kept (new, or a copy merged in) or removed. */
+export interface InboxNews {
+  kind: 'kept' | 'removed';
+  key: string;
+}
+
+/** The part of a BroadcastChannel the Inbox uses. */
+export interface InboxChannel {
+  postMessage(news: InboxNews): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+/** The tabs' channel, where the browser has BroadcastChannel. */
+export function inboxChannel(): InboxChannel | undefined {
+  return typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel(INBOX_CHANNEL);
+}
+
+function isNews(value: unknown): value is InboxNews {
+  const news = value as Partial<InboxNews> | null;
+  return (
+    typeof news === 'object' &&
+    news !== null &&
+    (news.kind === 'kept' || news.kind === 'removed') &&
+    typeof news.key === 'string'
+  );
 }
 
 /** Where the Inbox keeps bundles (storage/inbox-store.ts). */
 export interface InboxStore {
   readInbox(): Promise<StoredBundle[]>;
+  readBundle(key: string): Promise<StoredBundle | undefined>;
   keepBundle(bundle: StoredBundle): Promise<void>;
   forgetBundle(key: string): Promise<void>;
 }
@@ -72,6 +113,8 @@ export interface InboxOptions {
   now?: () => number;
   /** The persistence (default: IndexedDB); tests pass their own. */
   store?: InboxStore;
+  /** Where other tabs hear of what this one keeps or removes, and it hears of theirs. */
+  channel?: InboxChannel | undefined;
 }
 
 async function keyOf(check: BundleCheck, bytes: Uint8Array): Promise<string> {
@@ -88,7 +131,14 @@ function fileOf(name: string, bytes: Uint8Array): BundleFile {
 
 export function createInbox(bundles: Services, options: InboxOptions = {}): InboxService {
   const now = options.now ?? Date.now;
-  const store = options.store ?? { readInbox, keepBundle, forgetBundle };
+  const store = options.store ?? {
+    readInbox,
+    readBundle: readKeptBundle,
+    keepBundle,
+    forgetBundle,
+  };
+  const { channel } = options;
+  const tell = (kind: InboxNews['kind'], key: string) => channel?.postMessage({ kind, key });
   const [items, setItems] = createSignal<InboxItem[]>([]);
   const [checking, setChecking] = createSignal<string>();
   const [loaded, setLoaded] = createSignal(false);
@@ -139,6 +189,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       try {
         const { key, source, receivedAt } = held;
         await store.keepBundle({ key, fileName, bytes, source, receivedAt });
+        tell('kept', key);
       } catch (error) {
         console.error('patchtrail: could not keep a bundle on this device', error);
         keeping = 'storage-refused';
@@ -162,6 +213,31 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
     setLoaded(true);
   }
   void restore();
+
+  /** Another tab kept or removed a bundle: read it again, or drop it. */
+  async function hear(news: InboxNews): Promise<void> {
+    if (news.kind === 'removed') {
+      setItems((list) => list.filter((item) => item.key !== news.key || item.keeping !== 'kept'));
+      return;
+    }
+    const kept = await store.readBundle(news.key);
+    if (kept === undefined) return;
+    const check = await bundles.verifyBundleFile(fileOf(kept.fileName, kept.bytes));
+    if ((await keyOf(check, kept.bytes)) !== news.key) return;
+    const held = items().find((item) => item.key === news.key);
+    file({
+      ...kept,
+      ...(held?.copy === undefined ? {} : { copy: held.copy }),
+      check,
+      keeping: 'kept',
+    });
+  }
+  channel?.addEventListener('message', ({ data }) => {
+    if (isNews(data))
+      void hear(data).catch((error: unknown) =>
+        console.error('patchtrail: could not read a bundle another tab kept', error),
+      );
+  });
 
   return {
     items,
@@ -195,6 +271,7 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
       if (keeping === 'kept') {
         try {
           await store.keepBundle({ key, fileName: input.name, bytes, source, receivedAt });
+          tell('kept', key);
         } catch (error) {
           console.error('patchtrail: could not keep a bundle on this device', error);
           keeping = 'storage-refused';
@@ -210,7 +287,13 @@ export function createInbox(bundles: Services, options: InboxOptions = {}): Inbo
     find: (key) => items().find((item) => item.key === key),
     async remove(key) {
       await store.forgetBundle(key);
+      tell('removed', key);
       setItems((list) => list.filter((item) => item.key !== key));
+    },
+    async holds(key) {
+      const item = items().find((held) => held.key === key);
+      if (item === undefined) return false;
+      return item.keeping !== 'kept' || (await store.readBundle(key)) !== undefined;
     },
   };
 }

@@ -9,7 +9,7 @@ import { makeAudit } from './audit.ts';
 import { createBusy } from './busy.ts';
 import type { AppServices } from './context.ts';
 import { createDevice } from './device.ts';
-import { createInbox } from './inbox.ts';
+import { createInbox, inboxChannel } from './inbox.ts';
 import { createPasskeys } from './passkeys.ts';
 import { createKiosk } from './kiosk.ts';
 import { makeKioskGuard } from './kiosk-guard.ts';
@@ -36,7 +36,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const updates = createUpdates({ busy });
   const persistence = createPersistence();
   const bundles = makeServices(options);
-  const inbox = createInbox(bundles);
+  const inbox = createInbox(bundles, { channel: inboxChannel() });
   const launches = createLaunches(inbox);
   const device = createDevice();
   // Saved settings reconnect the transport (called later, once `sync` exists).

@@ -116,6 +116,9 @@ function openTeamOf(teams: TeamService): OpenTeam | undefined {
   return phase.kind === 'open' ? phase.team : undefined;
 }
 
+const NOT_IN_INBOX =
+  'this bundle is no longer in this device’s Inbox (removed, maybe in another tab): open the bundle file again to act on it';
+
 const failed = (code: string, message: string): ActOutcome => ({
   ok: false,
   code,
@@ -189,7 +192,8 @@ export function createWorkflow(
     const item = inbox.find(key);
     if (team === undefined)
       return failed('FAILED', 'open or join a team first: actions are recorded on its ledger');
-    if (item?.check.report === undefined)
+    if (item === undefined) return failed('NOT_IN_INBOX', NOT_IN_INBOX);
+    if (item.check.report === undefined)
       return failed('MALFORMED_INPUT', 'this file is not a valid bundle');
     if (activity() !== undefined)
       return failed('FAILED', 'another action is under way: wait for it to finish');
@@ -445,6 +449,9 @@ export function createWorkflow(
         const work = async () => {
           // Waited for the busy lock: the team may have been forgotten meanwhile (team.ts).
           if (openTeamOf(teams) !== team) return failed('TEAM_CLOSED', notRecorded(teams.lost()));
+          // Removed in another tab meanwhile: applied, it could not be rolled back from here.
+          if (kind === 'apply' && !(await inbox.holds(key)))
+            return failed('NOT_IN_INBOX', NOT_IN_INBOX);
           const same = await finishOn(team, target, signer, { patch: item.key, kind });
           if (same !== undefined) return same;
           const started = remember(team, choice, target, item, kind);

@@ -68,6 +68,14 @@ export function readInbox(): Promise<StoredBundle[]> {
   });
 }
 
+/** One kept bundle by its key, if it is kept. */
+export function readBundle(key: string): Promise<StoredBundle | undefined> {
+  return withDb(async (db) => {
+    const kept: unknown = await db.get('bundles', key);
+    return isStoredBundle(kept) ? kept : undefined;
+  });
+}
+
 /** Keeps a bundle (replacing one with the same key). */
 export function keepBundle(bundle: StoredBundle): Promise<void> {
   return withDb(async (db) => {

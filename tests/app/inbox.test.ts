@@ -3,7 +3,7 @@
  * not, why: a file over the limit, refused before it is read, is not a storage refusal.
  */
 import { describe, expect, it } from 'vitest';
-import { createInbox, type InboxStore } from '../../src/app/inbox.ts';
+import { createInbox, INBOX_CHANNEL, type InboxStore } from '../../src/app/inbox.ts';
 import { makeServices } from '../../src/app/services.ts';
 import { createBundle, makeSeedSigner, serializeBundle, utf8Encode } from '../../src/core/index.ts';
 import type { StoredBundle } from '../../src/storage/inbox-store.ts';
@@ -19,11 +19,14 @@ function memoryStore(refuse = false): InboxStore & { kept: StoredBundle[] } {
   return {
     kept,
     readInbox: async () => [],
+    readBundle: async (key) => kept.find((bundle) => bundle.key === key),
     keepBundle: async (bundle) => {
       if (refuse) throw new DOMException('quota', 'QuotaExceededError');
-      kept.push(bundle);
+      kept.splice(0, kept.length, ...kept.filter((other) => other.key !== bundle.key), bundle);
     },
-    forgetBundle: async () => {},
+    forgetBundle: async (key) => {
+      kept.splice(0, kept.length, ...kept.filter((bundle) => bundle.key !== key));
+    },
   };
 }
 
@@ -63,5 +66,41 @@ describe('the Inbox keeps a file, or says why not', () => {
     const inbox = createInbox(bundles, { store: memoryStore(true) });
     const item = await inbox.open(await bundleFile('fix.json'));
     expect(item.keeping).toBe('storage-refused');
+  });
+});
+
+describe('two tabs share the kept Inbox', () => {
+  /** Two tabs of one browser: one store, each tab its own channel of the same name. */
+  function twoTabs() {
+    const store = memoryStore();
+    const channels = [new BroadcastChannel(INBOX_CHANNEL), new BroadcastChannel(INBOX_CHANNEL)];
+    const [one, two] = channels.map((channel) => createInbox(bundles, { store, channel }));
+    if (one === undefined || two === undefined) throw new Error('two tabs expected');
+    const close = () => channels.forEach((channel) => channel.close());
+    return { one, two, close };
+  }
+
+  it('lists in one tab a bundle the other kept, and drops one the other removed', async () => {
+    const { one, two, close } = twoTabs();
+    try {
+      const item = await one.open(await bundleFile('fix.json'));
+      await expect.poll(() => two.find(item.key)?.fileName).toBe('fix.json');
+      expect(await two.holds(item.key)).toBe(true);
+
+      await two.remove(item.key);
+      await expect.poll(() => one.find(item.key)).toBeUndefined();
+      expect(await one.holds(item.key)).toBe(false);
+    } finally {
+      close();
+    }
+  });
+
+  it('knows a bundle is gone when the other tab removed it before the news came', async () => {
+    const store = memoryStore();
+    const inbox = createInbox(bundles, { store });
+    const item = await inbox.open(await bundleFile('fix.json'));
+    await store.forgetBundle(item.key); // another tab's removal, not heard of yet
+    expect(inbox.find(item.key)).toBeDefined();
+    expect(await inbox.holds(item.key)).toBe(false);
   });
 });

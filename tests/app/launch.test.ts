@@ -24,6 +24,7 @@ function fakeInbox() {
     find: () => undefined,
     loaded: () => true,
     remove: async () => undefined,
+    holds: async () => false,
   };
   return { inbox, opened };
 }

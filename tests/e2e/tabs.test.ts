@@ -132,4 +132,26 @@ describeBrowser('two tabs of the app in one profile (Chromium, production build)
     expect(await lost.getByRole('button', { name: 'Reload' }).count()).toBe(1);
     await b.close();
   });
+
+  it('drops from one tab’s Inbox a bundle the other tab removed', async () => {
+    const { page: a, fixture, server, browser } = session;
+    await a.goto(server.url);
+    await openBundle(a, fixture.bundles.plain);
+    const key = fixture.keys.plain;
+    const listed = (page: Page) =>
+      page.locator(`[data-testid="inbox-item"][data-key="${key}"]`).count();
+    await go(a, 'Inbox');
+    expect(await listed(a)).toBe(1);
+
+    const b = await browser.context.newPage();
+    await b.goto(`${server.url}#/patch/${key}`);
+    await b.getByRole('button', { name: 'Remove from this device’s Inbox…' }).click();
+    await b.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => listed(a)).toBe(0);
+    await a.goto(`${server.url}#/patch/${key}`);
+    await expect
+      .poll(() => a.locator('main').textContent())
+      .toContain('not in this device’s Inbox');
+    await b.close();
+  });
 });

@@ -17,6 +17,7 @@ const NEXT: Record<string, string> = {
   TOO_LARGE: 'The patch or a file it touches is over a limit: apply it with the CLI instead.',
   FAILED: 'Try again; if it keeps failing, reload the page.',
   TEAM_CLOSED: 'The notice at the top of the page says why, and what to do next.',
+  NOT_IN_INBOX: 'Open the bundle file again (Inbox) to act on it.',
 };
 
 /** What did not happen, first, in words: the code and the checker's message come after. */
@@ -28,6 +29,7 @@ const NOT_DONE: Record<string, string> = {
   REVOKED_KEY: 'Not applied: the author’s key is out of standing',
   TOO_LARGE: 'Not done: over a limit',
   TEAM_CLOSED: 'Not recorded: this team’s ledger is no longer open in this tab',
+  NOT_IN_INBOX: 'Not done: this bundle is no longer in this device’s Inbox',
 };
 
 const DONE: Record<string, string> = {
