@@ -5,6 +5,10 @@
  * starts only once no such work is running, in this tab or, through Web Locks, any other tab
  * of the app. While the switch runs, new work waits for it (the page reloads right after).
  *
+ * While work runs in this tab, leaving the page (reload, close, another address) first asks
+ * the browser's "Leave site?" (`beforeunload`): an apply, a rollback or an import cut short
+ * there is not recorded as done.
+ *
  * Never call `run` from inside `whenIdle` (or the reverse): each would wait for the other.
  */
 import { createSignal, type Accessor } from 'solid-js';
@@ -32,17 +36,32 @@ export interface BusyRegistry {
 /** The Web Lock every busy task holds shared, and the update takes exclusive. */
 export const BUSY_LOCK = 'patchtrail:busy';
 
-export function createBusy(locks: LockManagerLike = defaultLocks()): BusyRegistry {
+/** Where the page hears it is about to be left (the window; a stand-in in tests). */
+export type LeavingTarget = Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+
+/** Asks the browser to confirm leaving (preventDefault; returnValue for older Chromium). */
+function holdLeaving(event: Event): void {
+  event.preventDefault();
+  (event as BeforeUnloadEvent).returnValue = '';
+}
+
+export function createBusy(
+  locks: LockManagerLike = defaultLocks(),
+  page: LeavingTarget | undefined = globalThis.window,
+): BusyRegistry {
   const [tasks, setTasks] = createSignal<readonly BusyTask[]>([]);
   let nextId = 1;
+  let running = 0;
   return {
     tasks,
     async run(kind, label, work) {
       const task: BusyTask = { id: nextId++, kind, label };
       setTasks((list) => [...list, task]);
+      if (running++ === 0) page?.addEventListener('beforeunload', holdLeaving);
       try {
         return await locks.request(BUSY_LOCK, { mode: 'shared' }, work);
       } finally {
+        if (--running === 0) page?.removeEventListener('beforeunload', holdLeaving);
         setTasks((list) => list.filter((other) => other !== task));
       }
     },

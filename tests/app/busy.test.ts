@@ -150,3 +150,34 @@ describe('in-page locks (Web Locks stand-in)', () => {
     expect(order).toEqual(['shared 1', 'exclusive', 'shared 2']);
   });
 });
+
+describe('leaving the page while work runs', () => {
+  const leaving = (page: EventTarget) => {
+    const event = new Event('beforeunload', { cancelable: true });
+    page.dispatchEvent(event);
+    return event.defaultPrevented ? 'asks first' : 'leaves';
+  };
+
+  it('asks before leaving while an apply or an import runs in this tab, not otherwise', async () => {
+    const page = new EventTarget();
+    const busy = inRoot(() => createBusy(makeLocalLocks(), page));
+    expect(leaving(page)).toBe('leaves');
+    const apply = gate();
+    const importing = gate();
+    const one = busy.run('apply', 'applying fix.json to plant-a', () => apply.opened);
+    const two = busy.run('sync', 'importing team.ledger', () => importing.opened);
+    await ticks();
+    expect(leaving(page)).toBe('asks first');
+    apply.open();
+    await one;
+    expect(leaving(page)).toBe('asks first'); // the import still runs
+    importing.open();
+    await two;
+    expect(leaving(page)).toBe('leaves');
+    const failing = busy.run('apply', 'rolling back fix.json', () =>
+      Promise.reject(new Error('x')),
+    );
+    await expect(failing).rejects.toThrow('x');
+    expect(leaving(page)).toBe('leaves');
+  });
+});
