@@ -88,6 +88,9 @@ export function createUpdates(options: UpdateOptions): UpdateService {
   }
 
   function onControllerChange(): void {
+    // No worker controls the page any more: it was removed (the site's data cleared), which is
+    // not a new version; the app's own banner says what was removed (team-loss.ts).
+    if (host?.controlled() === false) return void setOfflineReady(false);
     if (requested) {
       tookOver?.();
       host?.reload();

@@ -81,6 +81,8 @@ export async function openLedgerDb(
       db.close();
       onLost?.(wanted === null ? 'deleted' : 'upgraded');
     },
+    // The browser closed it: the site's data cleared while the app was open, or a disk failure.
+    terminated: () => onLost?.('terminated'),
     upgrade(db, oldVersion) {
       if (oldVersion < 1)
         db.createObjectStore('quarantine', { keyPath: 'seq', autoIncrement: true }).createIndex(

@@ -66,6 +66,11 @@ class FakeHost implements ServiceWorkerHost {
     this.reloads++;
   }
   every(): void {}
+  /** The worker is removed (the site's data cleared): no worker controls this page. */
+  loseControl(): void {
+    this.controlledNow = false;
+    for (const listener of this.listeners) listener();
+  }
   /** The waiting worker (or the first one) takes control of this page. */
   takeControl(): void {
     this.controlledNow = true;
@@ -117,6 +122,17 @@ describe('update flow', () => {
     host.takeControl();
     await installing;
     expect(host.reloads).toBe(1);
+  });
+
+  it('does not call the removal of its worker (site data cleared) an update in another tab', async () => {
+    const host = new FakeHost(true);
+    const { updates } = start(host);
+    await settle();
+    expect(updates.offlineReady()).toBe(true);
+    host.loseControl();
+    expect(kind(updates)).toBe('current');
+    expect(updates.offlineReady()).toBe(false);
+    expect(host.reloads).toBe(0);
   });
 
   it('offers a version that was already waiting when the page loaded', async () => {

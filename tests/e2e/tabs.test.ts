@@ -154,4 +154,30 @@ describeBrowser('two tabs of the app in one profile (Chromium, production build)
       .toContain('not in this device’s Inbox');
     await b.close();
   });
+
+  it('says plainly that the browser removed the app’s data while it was open, and what to do', async () => {
+    const { page: a, fixture, server, browser } = session;
+    const origin = new URL(server.url).origin;
+    const cdp = await browser.context.newCDPSession(a);
+    const clear = () => cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    await clear(); // what the earlier tests left
+    await a.goto(server.url);
+    await a.reload();
+    await joinPlant4(a, fixture, server.url);
+    await openBundle(a, fixture.bundles.reviewed);
+    await clear();
+    const lost = a.getByTestId('team-lost');
+    await expect
+      .poll(() => lost.textContent())
+      .toContain('This browser removed patchtrail’s data on this device');
+    expect(await lost.textContent()).toContain('join your team again with an invitation');
+    expect(await lost.getByRole('button', { name: 'Reload' }).count()).toBe(1);
+    expect(await a.getByTestId('update-banner').count()).toBe(0);
+    // Acting is refused without "Try again": the team is no longer open here.
+    expect(
+      await a.getByTestId('act').getByRole('button', { name: 'Apply', exact: true }).count(),
+    ).toBe(0);
+    expect(await a.locator('main').textContent()).not.toContain('Try again');
+    await cdp.detach();
+  });
 });
