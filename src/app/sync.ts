@@ -25,7 +25,15 @@ export type SyncState =
   | { kind: 'not-connected'; reason: string }
   | { kind: 'offline' }
   | { kind: 'connecting' }
-  | { kind: 'connected'; peers: number; lastSync?: number; checking?: CheckingProgress };
+  | {
+      kind: 'connected';
+      /** Connected peers, other tabs of this browser included. */
+      peers: number;
+      /** Of those, other tabs of this app in this browser: this same device, not a teammate. */
+      tabs?: number;
+      lastSync?: number;
+      checking?: CheckingProgress;
+    };
 
 /** A large change from peers (a first sync) being checked: entries admitted so far, of all. */
 export interface CheckingProgress {
@@ -131,6 +139,7 @@ export function withPaired(room: SyncState, links: PairedLinks): SyncState {
   return {
     kind: 'connected',
     peers: inRoom.peers + links.connected,
+    ...(room.kind === 'connected' && room.tabs !== undefined ? { tabs: room.tabs } : {}),
     ...(times.length > 0 ? { lastSync: Math.max(...times) } : {}),
     ...(room.kind === 'connected' && room.checking !== undefined
       ? { checking: room.checking }

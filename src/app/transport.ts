@@ -36,6 +36,7 @@ export function syncStateOf(
   online = globalThis.navigator?.onLine !== false,
 ): SyncState {
   const live = state.peers.filter((p) => p.connected);
+  const tabs = live.filter((p) => p.via === 'tab').length;
   const heard = live.map((p) => p.lastHeard ?? 0).filter((t) => t > 0);
   if (
     live.length > 0 ||
@@ -45,6 +46,7 @@ export function syncStateOf(
     return {
       kind: 'connected',
       peers: live.length,
+      ...(tabs > 0 ? { tabs } : {}),
       ...(heard.length > 0 ? { lastSync: Math.max(...heard) } : {}),
       ...(state.checking === undefined ? {} : { checking: state.checking }),
     };

@@ -34,6 +34,7 @@ describe('sync state for the top bar', () => {
     expect(syncStateOf(state, 0, 5_000, 10_000)).toEqual({
       kind: 'connected',
       peers: 3,
+      tabs: 1,
       lastSync: 3_000,
     });
   });
@@ -55,6 +56,7 @@ describe('sync state for the top bar', () => {
     expect(syncStateOf(tab, 0, 2_000, 10_000, false)).toMatchObject({
       kind: 'connected',
       peers: 1,
+      tabs: 1,
     });
   });
 

@@ -15,6 +15,16 @@ describe('the sync badge', () => {
     expect(syncText({ kind: 'connected', peers: 0 })).toBe('Online, no peers yet');
     expect(syncText({ kind: 'connected', peers: 1 })).toBe('Connected to 1 peer');
     expect(syncText({ kind: 'connected', peers: 3, lastSync: NOW })).toBe('Connected to 3 peers');
+    // Another tab of this app in this browser is this same device, not a teammate.
+    expect(syncText({ kind: 'connected', peers: 1, tabs: 1 })).toBe(
+      'No peers yet; another tab of this device is open',
+    );
+    expect(syncText({ kind: 'connected', peers: 2, tabs: 2 })).toBe(
+      'No peers yet; 2 other tabs of this device are open',
+    );
+    expect(syncText({ kind: 'connected', peers: 2, tabs: 1 })).toBe(
+      'Connected to 1 peer and another tab of this device',
+    );
     expect(syncText({ kind: 'no-team' })).toBe('Not connected');
   });
 

@@ -16,9 +16,19 @@ export function syncText(state: SyncState): string {
       return 'Offline';
     case 'connecting':
       return 'Connecting…';
-    case 'connected':
-      if (state.peers === 0) return 'Online, no peers yet';
-      return state.peers === 1 ? 'Connected to 1 peer' : `Connected to ${state.peers} peers`;
+    case 'connected': {
+      // Another tab of this app in this browser is this same device, not a teammate.
+      const tabs = state.tabs ?? 0;
+      const peers = state.peers - tabs;
+      const otherTabs =
+        tabs === 1 ? 'another tab of this device' : `${tabs} other tabs of this device`;
+      if (peers > 0) {
+        const connected = peers === 1 ? 'Connected to 1 peer' : `Connected to ${peers} peers`;
+        return tabs === 0 ? connected : `${connected} and ${otherTabs}`;
+      }
+      if (tabs === 0) return 'Online, no peers yet';
+      return `No peers yet; ${otherTabs} ${tabs === 1 ? 'is' : 'are'} open`;
+    }
   }
 }
 
