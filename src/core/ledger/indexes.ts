@@ -7,6 +7,7 @@
 import { fromBase64, utf8Decode } from '../encoding/bytes.ts';
 import type { Entry } from './entry.ts';
 import type { AttestBody, EntryKind, EquivocationBody } from './kinds.ts';
+import { RecentAuthors } from './recent-authors.ts';
 
 export interface Equivocation {
   author: string;
@@ -61,6 +62,8 @@ export class LedgerIndexes {
   private readonly children = new Map<string, string[]>();
   private readonly targets = new Map<string, string[]>();
   private readonly proofsAbout = new Set<string>();
+  /** Authors by their latest entry in admission order, for recentHeads. */
+  private readonly recent = new RecentAuthors();
 
   add(entry: Entry): Indexed {
     this.entries.set(entry.id, entry);
@@ -72,6 +75,7 @@ export class LedgerIndexes {
     else atSeq.push(entry.id);
     if ((this.tops.get(entry.author) ?? -1) < entry.seq) this.tops.set(entry.author, entry.seq);
     push(this.kinds, entry.kind, entry.id);
+    this.recent.touch(entry.author, entry.id);
     this.indexBody(entry);
     const indexed: Indexed = { governance: GOVERNANCE.has(entry.kind) || atSeq.length > 1 };
     if (atSeq.length > 1) {
@@ -168,14 +172,11 @@ export class LedgerIndexes {
     return this.proofsAbout.has(`${author} ${seq}`);
   }
 
-  /** The newest entries of up to `max` other authors, newest first in the log (sorted ids). */
+  /**
+   * The latest entries (in admission order) of the `max` other authors whose latest entries are
+   * newest in the log, as sorted ids. Costs `max` steps, not a walk back through the log.
+   */
   recentHeads(except: string, max: number): string[] {
-    const heads: Entry[] = [];
-    for (let i = this.log.length - 1; i >= 0 && heads.length < max; i--) {
-      const entry = this.entries.get(this.log[i] as string) as Entry;
-      if (entry.author !== except && !heads.some((h) => h.author === entry.author))
-        heads.push(entry);
-    }
-    return heads.map((h) => h.id).sort();
+    return this.recent.latest(except, max).sort();
   }
 }
