@@ -13,6 +13,12 @@
  * `healAfterMs` while connected makes us rebuild the doc from the verified store (the healing
  * ledger-doc.ts describes for a doc poisoned at the Yjs level), waiting twice as long after each
  * rebuild in a row (divergence.ts).
+ *
+ * The digest covers the whole verified set, so computing it costs what the ledger's size costs
+ * (sorting and hashing every id in standing). It is computed only while a peer or tab is
+ * connected to read it, and while entries are being admitted at most once per
+ * `DIGEST_SPACING` times its last cost, so that digests take a bounded share of an import
+ * whatever the ledger's size; until then our claim carries no digest.
  */
 import { createSignal, type Accessor } from 'solid-js';
 import * as Y from 'yjs';
@@ -84,6 +90,10 @@ interface Claim {
 }
 
 const DIGEST = /^ld1:[0-9a-f]{20}$/;
+/** Admissions are announced this long after the first of a burst, at the soonest. */
+const ANNOUNCE_MS = 250;
+/** ... and no sooner than this many times the last digest's cost after it. */
+const DIGEST_SPACING = 10;
 /** Awareness states read at most (a hostile peer can add many). */
 const MAX_CLAIMS = 256;
 
@@ -113,7 +123,10 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
   const now = options.now ?? (() => Date.now());
   const healAfterMs = options.healAfterMs ?? 20_000;
   const room = await roomNameFor(ledger.id);
-  let own: Claim = { digest: await ledger.digest(), size: ledger.size };
+  /** Our claim; `digest` is '' until computed, and out of date while `stale`. */
+  let own: Claim = { digest: '', size: ledger.size };
+  let stale = true;
+  let digestMs = 0;
   let rebuilds = 0;
   const divergence = makeDivergenceWatch(healAfterMs);
   const presence = makePresence(room, options.presence, now, () => refresh());
@@ -198,30 +211,55 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
     if (closed) return;
     const next = snapshot(current);
     setState(next);
+    if (stale && heard(current)) scheduleAnnounce();
     watchDivergence(next);
   }
 
   /** A peer's claim differs from our digest for a while, with peers connected: rebuild. */
   function watchDivergence(next: PeersState): void {
     const differs = next.reporting > next.inStep && next.peers.some((p) => p.connected);
-    if (divergence.observe(differs, now(), next.checking !== undefined)) rebuild();
+    // An out-of-date digest of ours is expected to differ, as while checking a large change.
+    if (divergence.observe(differs, now(), next.checking !== undefined || stale)) rebuild();
   }
 
+  /** Someone can read our claim: a connected WebRTC peer or tab. */
+  const heard = (t: Transports): boolean => t.webrtc.status().peers.some((p) => p.connected);
+
   const announce = async () => {
-    own = { digest: await ledger.digest(), size: ledger.size };
+    if (heard(current)) {
+      const started = performance.now();
+      const size = ledger.size;
+      // The digest reads the set as it is now: an admission while it is hashed makes it stale.
+      stale = false;
+      own = { digest: await ledger.digest(), size };
+      digestMs = performance.now() - started;
+    } else own = { ...own, size: ledger.size };
     await roomOpen(current.webrtc);
     const claim = await presence.own(current.doc.clientID, current.webrtc.peerId());
     if (closed) return;
-    current.webrtc.awareness.setLocalState({ v: 1, ...own, ...(claim ? { presence: claim } : {}) });
+    const { digest, size } = own;
+    current.webrtc.awareness.setLocalState({
+      v: 1,
+      size,
+      ...(stale ? {} : { digest }),
+      ...(claim ? { presence: claim } : {}),
+    });
     refresh();
   };
   let announcing: ReturnType<typeof setTimeout> | undefined;
-  const unsubscribe = ledger.subscribe({
-    admitted: () => {
-      announcing ??= setTimeout(() => {
+  function scheduleAnnounce(): void {
+    announcing ??= setTimeout(
+      () => {
         announcing = undefined;
         void announce();
-      }, 250);
+      },
+      Math.max(ANNOUNCE_MS, DIGEST_SPACING * digestMs),
+    );
+  }
+  const unsubscribe = ledger.subscribe({
+    admitted: () => {
+      stale = true;
+      scheduleAnnounce();
     },
   });
   const ticker = setInterval(() => {

@@ -41,6 +41,15 @@ describeBrowser('two tabs of one browser, network off', () => {
       [one, two].map((t) => t.evaluate(() => window.patchtrailPeers.snapshot())),
     );
     expect(s1?.digest).toBe(s2?.digest);
+    // Each tab computes its digest for the other (it is computed only with someone to read it),
+    // and claims the digest the other holds.
+    for (const tab of [one, two])
+      await expect
+        .poll(() => tab.evaluate(() => window.patchtrailPeers.snapshot()), { timeout: 10_000 })
+        .toMatchObject({
+          digest: s1?.digest,
+          state: { digest: s1?.digest, inStep: 1, reporting: 1 },
+        });
     expect(s1?.state?.peers).toEqual([expect.objectContaining({ via: 'tab', connected: true })]);
     expect(s1?.state?.signaling).toEqual([]);
     // Nothing beyond the page itself: its own scripts may still load (the worker pool starts
