@@ -111,7 +111,28 @@ export function checkpointSize(entry: Entry): number | undefined {
 
 /** Every admitted entry, in this device's admission order. */
 export function entryRows(ledger: Ledger): EntryRow[] {
-  const registry = ledger.registry();
+  return rowsFrom(ledger, ledger.registry(), 0);
+}
+
+/**
+ * entryRows kept as the ledger grows: a call adds rows for the entries admitted since the last
+ * one and keeps the earlier rows (the same objects), so that it costs what is new, not the
+ * ledger's size; all are built again when names or standing may have changed (a new registry,
+ * after governance entries). The same array comes back while nothing changed.
+ */
+export function makeEntryRows(ledger: Ledger): () => EntryRow[] {
+  let registry: Registry | undefined;
+  let rows: EntryRow[] = [];
+  return () => {
+    const now = ledger.registry();
+    if (now !== registry) rows = rowsFrom(ledger, (registry = now), 0);
+    else if (rows.length < ledger.size) rows = rows.concat(rowsFrom(ledger, now, rows.length));
+    return rows;
+  };
+}
+
+/** Rows for the entries from position `start` on, names and standing from `registry`. */
+function rowsFrom(ledger: Ledger, registry: Registry, start: number): EntryRow[] {
   const names = new Map<string, string>();
   const nameFor = (did: string) => {
     let name = names.get(did);
@@ -119,8 +140,8 @@ export function entryRows(ledger: Ledger): EntryRow[] {
     return name;
   };
   const rows: EntryRow[] = [];
-  let index = 0;
-  for (const entry of ledger.all()) {
+  let index = start;
+  for (const entry of ledger.since(start)) {
     const why = registry.standing(entry);
     const authorName = nameFor(entry.author);
     const summary = summarize(entry, nameFor);

@@ -33,7 +33,7 @@ import type { WitnessOutcome } from './witness.ts';
 import { readSegmentsWith } from './worker-segments.ts';
 import {
   checkpointRows,
-  entryRows,
+  makeEntryRows,
   equivocationRows,
   memberRows,
   type CheckpointRow,
@@ -140,7 +140,8 @@ function liveRevision(ledger: Ledger) {
 
 /** The screens' rows, recomputed when the revision moves. */
 function views(ledger: Ledger, revision: Accessor<number>) {
-  const entries = createMemo(() => (revision(), entryRows(ledger)));
+  const rowsNow = makeEntryRows(ledger);
+  const entries = createMemo(() => (revision(), rowsNow()));
   return {
     entries,
     members: createMemo(() => (revision(), memberRows(ledger))),

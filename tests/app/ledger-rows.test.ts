@@ -1,6 +1,12 @@
 /** What the Ledger and Team screens show, built from a real ledger in Node. */
 import { describe, expect, it } from 'vitest';
-import { entryRows, equivocationRows, filterRows, memberRows } from '../../src/app/ledger-rows.ts';
+import {
+  entryRows,
+  equivocationRows,
+  filterRows,
+  makeEntryRows,
+  memberRows,
+} from '../../src/app/ledger-rows.ts';
 import { Ledger, makeSeedSigner, signEntry } from '../../src/core/index.ts';
 
 const T = '2026-11-22T11:00:00Z';
@@ -119,5 +125,26 @@ describe('ledger rows', () => {
     expect(row).toMatchObject({ author: liar.did, authorName: 'Liar', seq: 1, proofs: [] });
     expect(row?.ids).toEqual(ledger.idsAt(liar.did, 1));
     expect(row?.ids).toHaveLength(2);
+  });
+  it('keeps the rows as entries stream in: new ones added, the earlier kept, all again after governance', async () => {
+    const { ledger, admin, reviewer } = await team();
+    const rowsNow = makeEntryRows(ledger);
+    const first = rowsNow();
+    expect(first).toEqual(entryRows(ledger));
+    expect(rowsNow()).toBe(first);
+
+    for (const score of [1, 2, 3])
+      await ledger.append(reviewer, 'attest', { patch: PATCH, reason: 'tested', score }, T);
+    const grown = rowsNow();
+    expect(grown).toEqual(entryRows(ledger));
+    // The earlier rows are the same objects: only the three new entries were read.
+    grown.slice(0, first.length).forEach((row, i) => expect(row).toBe(first[i]));
+
+    // A revocation puts the reviewer's earlier entries out of standing: every row is built again.
+    const from = ledger.head(reviewer.did)?.seq ?? 0;
+    await ledger.append(admin, 'revoke', { subject: reviewer.did, from, reason: 'lost' }, T);
+    const after = rowsNow();
+    expect(after).toEqual(entryRows(ledger));
+    expect(after.filter((row) => row.status === 'REVOKED_KEY')).toHaveLength(2);
   });
 });

@@ -118,6 +118,12 @@ export class LedgerIndexes {
     for (const id of this.log) yield this.entries.get(id) as Entry;
   }
 
+  /** Admitted entries from position `start` of the admission order on. */
+  *since(start: number): Iterable<Entry> {
+    for (let i = Math.max(0, start); i < this.log.length; i++)
+      yield this.entries.get(this.log[i] as string) as Entry;
+  }
+
   /** Admitted entries of one kind, in admission order. */
   *ofKind(kind: EntryKind): Iterable<Entry> {
     for (const id of this.kinds.get(kind) ?? []) yield this.entries.get(id) as Entry;

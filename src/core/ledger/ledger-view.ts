@@ -59,6 +59,11 @@ export class LedgerView {
     return this.indexes.all();
   }
 
+  /** Admitted entries from position `start` of the admission order on (new since a look). */
+  since(start: number): Iterable<Entry> {
+    return this.indexes.since(start);
+  }
+
   get size(): number {
     return this.indexes.size;
   }
