@@ -13,14 +13,23 @@ import { UpdateBanner } from './UpdateBanner.tsx';
 import './shell.css';
 
 export function Shell(props: RouteSectionProps) {
+  let main!: HTMLElement;
   return (
     <div class="shell">
-      <a class="skip-link" href="#main">
+      {/* The router reads the hash: "#main" would be a route, so the link moves focus itself. */}
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          main.focus();
+        }}
+      >
         Skip to content
       </a>
       <TopBar />
       <NavBar />
-      <main id="main" class="shell-main" tabindex="-1">
+      <main ref={main} id="main" class="shell-main" tabindex="-1">
         <InsecureBanner />
         <UpdateBanner />
         <LaunchedFiles />

@@ -1,0 +1,61 @@
+/**
+ * Where keyboard focus goes, in real Chromium against the production build: the skip link
+ * moves it into the page, a new screen gives it to the screen's heading (and names the window
+ * after the screen), and content that replaces what held it (founding a team) does not drop it
+ * to <body>, where a keyboard user starts again from the top.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expectFocused } from './accessibility.ts';
+import {
+  collectPageErrors,
+  describeBrowser,
+  ensureWebBuild,
+  launchChromium,
+  serveWebApp,
+  type LaunchedBrowser,
+  withoutSignaling,
+  type WebServer,
+} from './browser.ts';
+
+const focusedText = (page: Page) =>
+  page.evaluate(() => {
+    const e = document.activeElement;
+    return e === null || e === document.body ? '<body>' : `${e.tagName}: ${e.textContent ?? ''}`;
+  });
+
+describeBrowser('keyboard focus across screens (Chromium)', () => {
+  let server: WebServer;
+  let browser: LaunchedBrowser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    [server, browser] = await Promise.all([serveWebApp(), launchChromium()]);
+    page = browser.page;
+    errors = collectPageErrors(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    // The app looks for its room on its own; this static server has no signaling to answer.
+    expect(withoutSignaling(errors)).toEqual([]);
+  });
+
+  it('skips to the content: focus on <main>, the route kept, the next Tab in the page', async () => {
+    await page.goto(`${server.url}#/settings`);
+    await page.getByTestId('device-identity').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('A: Skip to content');
+    await page.keyboard.press('Enter');
+    await expectFocused(page.locator('main#main'));
+    expect(new URL(page.url()).hash).toBe('#/settings');
+    await page.keyboard.press('Tab');
+    expect(
+      await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement)),
+    ).toBe(true);
+  });
+});
