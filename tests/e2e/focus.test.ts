@@ -58,4 +58,15 @@ describeBrowser('keyboard focus across screens (Chromium)', () => {
       await page.evaluate(() => document.querySelector('main')?.contains(document.activeElement)),
     ).toBe(true);
   });
+
+  it('gives a new screen’s heading the focus and names the window after the screen', async () => {
+    expect(await page.title()).toBe('Settings · patchtrail');
+    const link = page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Peers' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await expectFocused(page.getByRole('heading', { level: 1, name: 'Peers' }));
+    expect(await page.title()).toBe('Peers · patchtrail');
+  });
 });

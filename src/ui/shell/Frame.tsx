@@ -7,12 +7,16 @@ import { useLocation, useNavigate, type RouteSectionProps } from '@solidjs/route
 import { createEffect, Show, Suspense } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 import { KIOSK_ROUTE } from '../../app/kiosk-guard.ts';
+import { pageTitle } from './page-title.ts';
 import { Shell } from './Shell.tsx';
 
 export function Frame(props: RouteSectionProps) {
   const { kiosk } = useServices();
   const location = useLocation();
   const navigate = useNavigate();
+  createEffect(() => {
+    document.title = pageTitle(location.pathname);
+  });
   createEffect(() => {
     if (!kiosk.guard.allowsRoute(location.pathname)) navigate(KIOSK_ROUTE, { replace: true });
   });

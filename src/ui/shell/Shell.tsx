@@ -3,17 +3,28 @@
  * the routed page with a loading state. Files the installed app was launched with open from
  * here.
  */
-import type { RouteSectionProps } from '@solidjs/router';
-import { Suspense } from 'solid-js';
+import { useLocation, type RouteSectionProps } from '@solidjs/router';
+import { createEffect, on, onCleanup, Suspense } from 'solid-js';
 import { InsecureBanner } from './InsecureBanner.tsx';
 import { LaunchedFiles } from './LaunchedFiles.tsx';
 import { NavBar } from './NavBar.tsx';
+import { focusHeadingWhenShown } from './page-focus.ts';
 import { TopBar } from './TopBar.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 import './shell.css';
 
 export function Shell(props: RouteSectionProps) {
   let main!: HTMLElement;
+  const location = useLocation();
+  // A new screen: focus on its heading (it stayed on the link, or fell to <body>), so the next
+  // Tab is in the page and a screen reader says where it is. Not on the first load.
+  createEffect(
+    on(
+      () => location.pathname,
+      () => onCleanup(focusHeadingWhenShown(main)),
+      { defer: true },
+    ),
+  );
   return (
     <div class="shell">
       {/* The router reads the hash: "#main" would be a route, so the link moves focus itself. */}
