@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { expectFocused } from './accessibility.ts';
+import { nameDevice } from './app-steps.ts';
 import {
   collectPageErrors,
   describeBrowser,
@@ -68,5 +69,15 @@ describeBrowser('keyboard focus across screens (Chromium)', () => {
     await page.keyboard.press('Enter');
     await expectFocused(page.getByRole('heading', { level: 1, name: 'Peers' }));
     expect(await page.title()).toBe('Peers · patchtrail');
+  });
+
+  it('keeps focus in the page when the form that had it is replaced (founding a team)', async () => {
+    await page.goto(`${server.url}#/team`);
+    await page.getByTestId('onboarding').waitFor();
+    await nameDevice(page, 'Admin laptop');
+    await page.getByLabel('Team name').fill('Plant 9');
+    await page.getByLabel('Team name').press('Enter');
+    await page.getByTestId('team-title').waitFor();
+    await expectFocused(page.getByRole('heading', { level: 1, name: 'Team' }));
   });
 });

@@ -4,11 +4,11 @@
  * here.
  */
 import { useLocation, type RouteSectionProps } from '@solidjs/router';
-import { createEffect, on, onCleanup, Suspense } from 'solid-js';
+import { createEffect, on, onCleanup, onMount, Suspense } from 'solid-js';
 import { InsecureBanner } from './InsecureBanner.tsx';
 import { LaunchedFiles } from './LaunchedFiles.tsx';
 import { NavBar } from './NavBar.tsx';
-import { focusHeadingWhenShown } from './page-focus.ts';
+import { focusHeadingWhenShown, keepFocusOnPage } from './page-focus.ts';
 import { TopBar } from './TopBar.tsx';
 import { UpdateBanner } from './UpdateBanner.tsx';
 import './shell.css';
@@ -25,6 +25,7 @@ export function Shell(props: RouteSectionProps) {
       { defer: true },
     ),
   );
+  onMount(() => onCleanup(keepFocusOnPage(main)));
   return (
     <div class="shell">
       {/* The router reads the hash: "#main" would be a route, so the link moves focus itself. */}

@@ -1,14 +1,20 @@
 /**
- * Where keyboard focus goes as the page changes under it, so that it never stays behind on a
- * link or falls to <body>, where a keyboard user starts again from the top of the page and a
- * screen reader says nothing: a new route gives focus to its page's heading once the page
- * shows it.
+ * Where keyboard focus goes as the page changes under it, so that it never falls to <body>:
+ * there a keyboard user starts again from the top of the page and a screen reader says
+ * nothing. A new route gives focus to its page's heading once the page shows it; an element
+ * that held focus and left the page (a form replaced by what it made, a list re-rendered) or
+ * was switched off gives it to the page's heading too.
  */
 
 /** Focuses `element`, made focusable by script (not by Tab) if it was not focusable. */
 export function focusElement(element: HTMLElement): void {
   if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
   element.focus();
+}
+
+/** The page's heading, or `main` itself while the page has none. */
+function pageHeading(main: HTMLElement): HTMLElement {
+  return main.querySelector<HTMLElement>('h1') ?? main;
 }
 
 /**
@@ -32,4 +38,25 @@ export function focusHeadingWhenShown(main: HTMLElement, timeout = 5000): () => 
   };
   frame = requestAnimationFrame(look);
   return () => cancelAnimationFrame(frame);
+}
+
+/**
+ * Watches for focus falling to <body> because the element that held it was removed or
+ * disabled, and gives it to the page's heading in `main`. A click on nothing, or the window
+ * losing focus, leaves focus where the user put it. Returns what stops watching.
+ */
+export function keepFocusOnPage(main: HTMLElement): () => void {
+  const lost = (event: FocusEvent) => {
+    const from = event.target;
+    if (event.relatedTarget !== null || !(from instanceof HTMLElement)) return;
+    requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if (now !== null && now !== document.body) return;
+      if (!document.hasFocus()) return;
+      if (from.isConnected && !from.matches(':disabled')) return;
+      focusElement(pageHeading(main));
+    });
+  };
+  document.addEventListener('focusout', lost);
+  return () => document.removeEventListener('focusout', lost);
 }
