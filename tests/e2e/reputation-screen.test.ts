@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { expectAccessible } from './accessibility.ts';
+import { expectAccessible, expectFocused } from './accessibility.ts';
 import { describeBrowser, shoot, watchLongTasks, type WebServer } from './browser.ts';
 import type { WorkflowFixture } from './workflow-fixture.ts';
 import { go, joinPlant4, workflowBrowser } from './workflow-steps.ts';
@@ -61,7 +61,10 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
       );
     const before = await cards();
     expect(before.every((c) => c.bordered && c.didInside)).toBe(true);
-    await system(page, fixture.dids.rita).click();
+    // Chosen from the keyboard: focus stays on the system while its detail and chart come (the
+    // whole page was swapped for the shell's "Loading…", and focus fell to <body>).
+    await system(page, fixture.dids.rita).focus();
+    await page.keyboard.press('Enter');
     // Choosing a system marks its card without moving any card (the list renders again).
     await expect
       .poll(async () => (await cards()).map((c) => c.box))
@@ -73,6 +76,7 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
     );
     const chart = page.getByTestId('rep-chart');
     await chart.waitFor();
+    await expectFocused(system(page, fixture.dids.rita));
     const label = (await chart.getAttribute('aria-label')) ?? '';
     expect(label).toMatch(/^Rita's score at \d+ points of the ledger: /);
     const points = label.split(': ')[1]?.split('; ') ?? [];

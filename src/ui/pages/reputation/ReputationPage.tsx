@@ -59,8 +59,13 @@ function Systems(props: { team: OpenTeam }) {
     () => ({ ledger: props.team.ledger, revision: props.team.revision() }),
     ({ ledger, revision }) => reputation.systems(ledger, revision),
   );
+  // Read without suspending: a resource read under the shell's <Suspense> swapped the whole
+  // page for "Loading…" while the scores were recomputed, and focus fell to <body>. The list
+  // computed last stays while the next is computed.
+  const list = () =>
+    rows.state === 'ready' || rows.state === 'refreshing' ? rows.latest : undefined;
   const [chosen, setChosen] = createSignal<string>();
-  const row = () => rows()?.find((r) => r.did === chosen());
+  const row = () => list()?.find((r) => r.did === chosen());
   return (
     <Switch>
       <Match when={rows.error !== undefined}>
@@ -68,19 +73,19 @@ function Systems(props: { team: OpenTeam }) {
           Could not compute the scores: {String((rows.error as Error)?.message ?? rows.error)}
         </p>
       </Match>
-      <Match when={rows() === undefined}>
+      <Match when={list() === undefined}>
         <p role="status">Computing the team’s trust scores…</p>
       </Match>
-      <Match when={rows()?.length === 0}>
+      <Match when={list()?.length === 0}>
         <p class="notice" data-testid="rep-empty">
           No systems yet: register devices and have an admin endorse them with a role on the{' '}
           <A href="/team">Team</A> page; their scores appear here.
         </p>
       </Match>
-      <Match when={rows()}>
-        {(list) => (
+      <Match when={list()}>
+        {(systems) => (
           <div class="rep-layout">
-            <SystemList rows={list()} chosen={chosen()} onChoose={setChosen} />
+            <SystemList rows={systems()} chosen={chosen()} onChoose={setChosen} />
             <Show
               when={row()}
               fallback={<p class="muted">Choose a system to see why it has its score.</p>}
@@ -89,8 +94,8 @@ function Systems(props: { team: OpenTeam }) {
                 <SystemDetail
                   team={props.team}
                   row={r()}
-                  systems={list().length}
-                  nameOf={(did) => list().find((x) => x.did === did)?.name ?? ''}
+                  systems={systems().length}
+                  nameOf={(did) => systems().find((x) => x.did === did)?.name ?? ''}
                 />
               )}
             </Show>

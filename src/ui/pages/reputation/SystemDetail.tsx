@@ -76,7 +76,11 @@ export function SystemDetail(props: {
       <h3>Why this score</h3>
       <Why row={props.row} systems={props.systems} nameOf={props.nameOf} />
       <h3>Score over the ledger’s history</h3>
-      <Show when={history()} fallback={<p role="status">Recomputing past scores…</p>}>
+      {/* Read without suspending (the shell's <Suspense> would swap the whole page). */}
+      <Show
+        when={history.state === 'ready' ? history() : undefined}
+        fallback={<p role="status">Recomputing past scores…</p>}
+      >
         {(points) => <ScoreChart points={points()} name={props.row.name} />}
       </Show>
       <h3>Posture reports</h3>
