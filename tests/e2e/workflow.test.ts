@@ -246,6 +246,8 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     const result = page.getByTestId('attest-form').getByTestId('act-result');
     await result.waitFor();
     expect(await result.textContent()).toContain('Attestation recorded');
+    // Focus stays on the button while it records and after (it fell to <body>).
+    await expectFocused(page.getByRole('button', { name: 'Sign and record' }));
     await expect.poll(() => page.getByTestId('device-history').textContent()).toContain('tested');
   });
 
@@ -253,6 +255,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await writeOpfs(page, ['workspaces', 'main'], 'app.conf', OLD_CONF);
     await showPatch(page, fixture.keys.reviewed);
     await clickAct(page, 'Dry run');
+    await expectFocused(page.getByTestId('act').getByRole('button', { name: 'Dry run' }));
     const result = page.getByTestId('act-result');
     expect(await result.getAttribute('data-status')).toBe('dry-run');
     expect(await result.getByTestId('act-files').textContent()).toContain('app.conf — modify');
@@ -318,6 +321,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(NEW_CONF);
     await rollBack(page);
     expect(await page.getByTestId('act-result').getAttribute('data-status')).toBe('rolled-back');
+    await expectFocused(opener);
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
     await go(page, 'Inbox');
     const row = page.locator(`[data-testid="inbox-item"][data-key="${fixture.keys.reviewed}"]`);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { expectEscapeReturnsFocus } from './accessibility.ts';
+import { expectEscapeReturnsFocus, expectFocused } from './accessibility.ts';
 import { describeBrowser, shoot, type WebServer } from './browser.ts';
 import { NEW_CONF, OLD_CONF, type WorkflowFixture } from './workflow-fixture.ts';
 import {
@@ -124,6 +124,8 @@ describeBrowser('a workspace’s files in and out (Chromium, production build)',
     await input.setInputFiles(other);
     await page.getByTestId('workspace-replace').getByRole('button', { name: 'Replace' }).click();
     await expect.poll(() => said(page).textContent()).toContain('1 file it lacked removed');
+    // The question gone and the copy done, focus is on the control that asked (it fell to <body>).
+    await expectFocused(input);
     expect(await readOpfs(page, ['workspaces', 'main'], 'app.conf')).toBe(OLD_CONF);
     expect(await readOpfs(page, ['workspaces', 'main'], 'new.txt')).toBe('new\n');
     expect(await readOpfs(page, ['workspaces', 'main', 'docs'], 'readme.txt')).toBeNull();

@@ -26,6 +26,7 @@ function AttestForm(props: { patchKey: string; roles: readonly string[] }) {
   const [outcome, setOutcome] = createSignal<ActOutcome>();
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
+    if (workflow.activity() !== undefined) return;
     setOutcome(undefined);
     const did = device.key()?.did;
     const passkey =
@@ -77,7 +78,8 @@ function AttestForm(props: { patchKey: string; roles: readonly string[] }) {
         </label>
       </Show>
       <div>
-        <button type="submit" class="button" disabled={workflow.activity() !== undefined}>
+        {/* Not disabled while busy: a disabled button loses the focus (to <body>). */}
+        <button type="submit" class="button" aria-disabled={workflow.activity() !== undefined}>
           Sign and record
         </button>
       </div>

@@ -73,7 +73,7 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
   const appliedHere = () => props.verdict.events.some((e) => e.reason === 'applied');
   const run = async (action: 'dry-run' | 'apply' | 'rollback') => {
     const chosen = target();
-    if (chosen === undefined) return;
+    if (chosen === undefined || busy()) return;
     setOutcome(undefined);
     setOutcome(await workflow.act(props.patchKey, action, chosen));
   };
@@ -144,11 +144,13 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
           </Show>
         </Show>
       </fieldset>
+      {/* Busy is aria-disabled, not disabled: a disabled button loses the focus (to <body>). */}
       <div class="form-row">
         <button
           type="button"
           class="button button-quiet"
-          disabled={busy() || target() === undefined}
+          disabled={target() === undefined}
+          aria-disabled={busy()}
           onClick={() => void run('dry-run')}
         >
           Dry run
@@ -156,7 +158,8 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
         <button
           type="button"
           class="button"
-          disabled={busy() || !allowed() || target() === undefined}
+          disabled={!allowed() || target() === undefined}
+          aria-disabled={busy()}
           aria-describedby={allowed() ? undefined : 'apply-why'}
           onClick={() => void run('apply')}
         >
@@ -165,8 +168,9 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
         <button
           type="button"
           class="button button-danger"
-          disabled={busy() || target() === undefined || !appliedHere()}
-          onClick={() => setAskRollback(true)}
+          disabled={target() === undefined || !appliedHere()}
+          aria-disabled={busy()}
+          onClick={() => setAskRollback(!busy())}
         >
           Roll back…
         </button>

@@ -37,6 +37,7 @@ export function WorkspaceFiles(props: { name: string }) {
   const [progress, setProgress] = createSignal<{ done: number; total: number }>();
   const [said, setSaid] = createSignal<Said>();
   const busy = () => workflow.activity() !== undefined;
+  let picker: HTMLInputElement | undefined;
   const label = () => `workspace “${props.name}”`;
 
   const fill = async (folder: PickedFolder) => {
@@ -70,6 +71,7 @@ export function WorkspaceFiles(props: { name: string }) {
 
   const choose = (event: Event & { currentTarget: HTMLInputElement }) => {
     const input = event.currentTarget;
+    if (busy()) return void (input.value = '');
     const folder = pickedFolder([...(input.files ?? [])]);
     input.value = '';
     // A cancelled picker fires no change event: no files here is a folder that holds none.
@@ -119,8 +121,13 @@ export function WorkspaceFiles(props: { name: string }) {
           // The folder's files, each with its path inside it (every browser has it).
           {...{ webkitdirectory: true }}
           multiple
-          disabled={busy()}
+          // Not disabled while busy: a disabled input loses the focus (to <body>).
+          aria-disabled={busy()}
           data-testid="workspace-folder-input"
+          ref={picker}
+          onClick={(event) => {
+            if (busy()) event.preventDefault();
+          }}
           onChange={choose}
         />
         <label for="workspace-folder" class="button button-quiet" aria-disabled={busy()}>
@@ -152,14 +159,21 @@ export function WorkspaceFiles(props: { name: string }) {
               <button
                 type="button"
                 class="button button-danger"
-                onClick={() => void fill(folder())}
+                onClick={() => {
+                  // The question goes away: focus back on the control that asked.
+                  picker?.focus();
+                  void fill(folder());
+                }}
               >
                 Replace
               </button>
               <button
                 type="button"
                 class="button button-quiet"
-                onClick={() => setPending(undefined)}
+                onClick={() => {
+                  picker?.focus();
+                  setPending(undefined);
+                }}
               >
                 Cancel
               </button>
