@@ -116,6 +116,30 @@ describeBrowser('the lineage graph (Chromium, production build)', () => {
     await shootPanel(page, 'lineage-explain');
   });
 
+  it('shows the focused node by a ring of its own, on the most trusted fill too', async () => {
+    const ringOf = (g: Element) => {
+      const style = (part: string) => getComputedStyle(g.querySelector(part) as Element);
+      return {
+        ring: style('.lineage-ring').stroke,
+        halo: style('.lineage-halo').stroke,
+        fill: style('.lineage-box').fill,
+      };
+    };
+    const high = page.locator('[data-testid="lineage-node"][data-band="high"]').first();
+    // From the keyboard (the last test clicked): focus-visible is the keyboard's focus.
+    await page.keyboard.press('Shift');
+    await high.focus();
+    const focused = await high.evaluate(ringOf);
+    expect(focused.ring).not.toBe('none');
+    expect(focused.halo).not.toBe('none');
+    expect(focused.ring).not.toBe(focused.fill);
+    expect(focused.halo).not.toBe(focused.ring);
+    // Chosen, the focus elsewhere: no ring (the two states are told apart).
+    await page.keyboard.press('Enter');
+    await node(page, 'forwarded', fixture.dids.sam).focus();
+    expect((await high.evaluate(ringOf)).ring).toBe('none');
+  });
+
   it('marks a flagged patch’s author and a malicious system in the chain', async () => {
     await showPatch(page, fixture.keys.flagged);
     const { author, mallory } = fixture.dids;

@@ -77,6 +77,16 @@ function NodeBox(props: { placed: PlacedNode; selected: boolean; onSelect: () =>
         props.onSelect();
       }}
     >
+      {/* Focus is drawn outside the box (a light halo, then a dark ring): seen on every fill. */}
+      <rect class="lineage-halo" x="-3" y="-3" width={NODE_W + 6} height={NODE_H + 6} rx="10" />
+      <rect
+        class="lineage-ring"
+        x="-6.5"
+        y="-6.5"
+        width={NODE_W + 13}
+        height={NODE_H + 13}
+        rx="12"
+      />
       <rect class="lineage-box" width={NODE_W} height={NODE_H} rx="8" />
       <text x="10" y="20" class="lineage-name">
         {clip(nameOf(node()), 17)}
