@@ -243,7 +243,7 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await page.getByLabel('What you did').selectOption('tested');
     await page.getByLabel('Note (optional)').fill('Ran the plant 4 bench suite.');
     await page.getByRole('button', { name: 'Sign and record' }).click();
-    const result = page.getByTestId('attest-form').getByTestId('act-result');
+    const result = page.getByTestId('attest-form').getByRole('status').getByTestId('act-result');
     await result.waitFor();
     expect(await result.textContent()).toContain('Attestation recorded');
     // Focus stays on the button while it records and after (it fell to <body>).
@@ -254,7 +254,13 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
   it('dry-runs: what would change, per file, hunks and offsets, and writes nothing', async () => {
     await writeOpfs(page, ['workspaces', 'main'], 'app.conf', OLD_CONF);
     await showPatch(page, fixture.keys.reviewed);
+    // The status region is on the page before it has anything to say, so a screen reader hears
+    // the progress and the result put in it (it was mounted with its text, and went unsaid).
+    const live = page.getByTestId('act-live');
+    expect(await live.getAttribute('role')).toBe('status');
+    expect(await live.textContent()).toBe('');
     await clickAct(page, 'Dry run');
+    expect(await live.getByTestId('act-result').count()).toBe(1);
     await expectFocused(page.getByTestId('act').getByRole('button', { name: 'Dry run' }));
     const result = page.getByTestId('act-result');
     expect(await result.getAttribute('data-status')).toBe('dry-run');

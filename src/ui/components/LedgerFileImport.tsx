@@ -2,7 +2,7 @@
  * Imports a ledger file (the CLI's format: one entry per line, genesis first) through the
  * validator: every line is checked like an entry from a peer, and refused lines are listed.
  */
-import { For, Show } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 import type { ImportOutcome, ImportState } from '../../app/team.ts';
 import { formatCount } from './format.ts';
@@ -32,27 +32,44 @@ export function LedgerFileImport(props: { label?: string }) {
   );
 }
 
-/** The import under way (entries checked so far) or the last one's outcome. */
+/**
+ * The import under way (entries checked so far) or the last one's outcome: progress and report
+ * in a status region always on the page (a screen reader hears what is put in it), a file
+ * refused whole as an alert beside it, not inside it.
+ */
 export function ImportStatus() {
   const { teams } = useServices();
+  const under = () => {
+    const state = teams.imports();
+    return state?.outcome === undefined ? state : undefined;
+  };
+  const done = (ok: boolean) => {
+    const state = teams.imports();
+    return state?.outcome?.ok === ok ? state : undefined;
+  };
+  const outcome = (state: ImportState, body: JSX.Element) => (
+    <div data-testid="import-outcome" data-file={state.fileName}>
+      {body}
+    </div>
+  );
   return (
-    <Show when={teams.imports()}>
-      {(state) => (
-        <Show when={state().outcome} fallback={<ImportProgress state={state()} />}>
-          {(outcome) => (
-            <div data-testid="import-outcome" data-file={state().fileName}>
-              <ImportReportView outcome={outcome()} />
-            </div>
-          )}
+    <>
+      <div role="status" data-testid="import-live">
+        <Show when={under()}>{(state) => <ImportProgress state={state()} />}</Show>
+        <Show when={done(true)}>
+          {(state) => outcome(state(), <ImportReportView outcome={state().outcome} />)}
         </Show>
-      )}
-    </Show>
+      </div>
+      <Show when={done(false)}>
+        {(state) => outcome(state(), <ImportReportView outcome={state().outcome} />)}
+      </Show>
+    </>
   );
 }
 
 function ImportProgress(props: { state: ImportState }) {
   return (
-    <p role="status" data-testid="import-progress">
+    <p data-testid="import-progress">
       Checking the entries of {props.state.fileName}…{' '}
       {props.state.total > 0 ? `${props.state.done} of ${props.state.total}` : ''}
       <progress class="progress" max={props.state.total || 1} value={props.state.done} />
@@ -60,18 +77,18 @@ function ImportProgress(props: { state: ImportState }) {
   );
 }
 
-function ImportReportView(props: { outcome: ImportOutcome }) {
+function ImportReportView(props: { outcome: ImportOutcome | undefined }) {
   return (
     <Show
-      when={props.outcome.ok && props.outcome.report}
+      when={props.outcome?.ok === true && props.outcome.report}
       fallback={
         <p class="notice notice-denied" role="alert">
-          Not imported: {(props.outcome as { message: string }).message}
+          Not imported: {(props.outcome as { message: string } | undefined)?.message}
         </p>
       }
     >
       {(report) => (
-        <div class="notice" role="status" data-testid="import-report">
+        <div class="notice" data-testid="import-report">
           Imported: {formatCount(report().admitted)} new, {formatCount(report().duplicate)} already
           here, {formatCount(report().held)} waiting for earlier entries,{' '}
           {formatCount(report().rejectedCount)} refused.
@@ -84,7 +101,7 @@ function ImportReportView(props: { outcome: ImportOutcome }) {
           </Show>
           <For each={report().equivocators}>
             {(liar) => (
-              <p class="notice notice-denied" role="alert" data-testid="import-equivocator">
+              <p class="notice notice-denied" data-testid="import-equivocator">
                 This file shows <strong>{liar.name}</strong> signing two different entries at
                 position {liar.seq}: it is marked malicious, and nothing it signed from there on
                 counts.

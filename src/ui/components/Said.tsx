@@ -1,4 +1,7 @@
-/** What an action just did, in a status line: plain when it worked, as a refusal when not. */
+/**
+ * What an action just did, in a status line: plain when it worked, as a refusal when not. The
+ * status region is always on the page, so a screen reader hears each new text put in it.
+ */
 import { Show } from 'solid-js';
 
 export interface Saying {
@@ -8,16 +11,14 @@ export interface Saying {
 
 export function Said(props: { said: Saying | undefined; testid: string }) {
   return (
-    <Show when={props.said}>
-      {(s) => (
-        <p
-          class={s().ok ? 'notice' : 'notice notice-denied'}
-          role="status"
-          data-testid={props.testid}
-        >
-          {s().text}
-        </p>
-      )}
-    </Show>
+    <div role="status">
+      <Show when={props.said}>
+        {(s) => (
+          <p class={s().ok ? 'notice' : 'notice notice-denied'} data-testid={props.testid}>
+            {s().text}
+          </p>
+        )}
+      </Show>
+    </div>
   );
 }

@@ -83,7 +83,9 @@ function AttestForm(props: { patchKey: string; roles: readonly string[] }) {
           Sign and record
         </button>
       </div>
-      <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+      <div role="status" data-testid="attest-live">
+        <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+      </div>
     </form>
   );
 }

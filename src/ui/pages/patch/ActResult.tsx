@@ -105,7 +105,7 @@ export function ActResult(props: { outcome: ActOutcome }) {
     <Show
       when={props.outcome.ok ? props.outcome : undefined}
       fallback={
-        <div class="notice notice-denied" role="alert" data-testid="act-error">
+        <div class="notice notice-denied" data-testid="act-error">
           <p>
             <strong>{NOT_DONE[(props.outcome as { code: string }).code] ?? 'Not done'}.</strong>{' '}
             {NEXT[(props.outcome as { code: string }).code] ?? NEXT.FAILED}
@@ -126,7 +126,7 @@ export function ActResult(props: { outcome: ActOutcome }) {
       }
     >
       {(done) => (
-        <div class="notice" role="status" data-testid="act-result" data-status={done().status}>
+        <div class="notice" data-testid="act-result" data-status={done().status}>
           <p>
             <strong>{DONE[done().status] ?? done().status}.</strong>
             <Show when={done().status === 'attested'}>

@@ -202,16 +202,20 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
           Apply is off: {props.verdict.headline.replace(/^Do not apply: /, '')}.
         </p>
       </Show>
-      {/* A workspace's files moving show their own progress (WorkspaceFiles). */}
-      <Show when={actionUnderWay(workflow.activity())}>
-        {(now) => (
-          <p role="status" data-testid="act-progress">
-            {VERBS[now().kind]}
-            {now().target === undefined ? '' : ` on ${now().target}`}… <progress class="progress" />
-          </p>
-        )}
-      </Show>
-      <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+      {/* A workspace's files moving show their own progress (WorkspaceFiles). The status region
+          is always here, so a screen reader hears the progress and the result put in it. */}
+      <div role="status" class="stack" data-testid="act-live">
+        <Show when={actionUnderWay(workflow.activity())}>
+          {(now) => (
+            <p data-testid="act-progress">
+              {VERBS[now().kind]}
+              {now().target === undefined ? '' : ` on ${now().target}`}…{' '}
+              <progress class="progress" />
+            </p>
+          )}
+        </Show>
+        <Show when={outcome()}>{(done) => <ActResult outcome={done()} />}</Show>
+      </div>
     </div>
   );
 }

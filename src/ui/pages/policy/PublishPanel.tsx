@@ -12,7 +12,7 @@ function Outcome(props: { outcome: PublishOutcome }) {
     <Switch>
       <Match when={props.outcome.ok && props.outcome}>
         {(o) => (
-          <div class="notice" role="status" data-testid="publish-outcome">
+          <div class="notice" data-testid="publish-outcome">
             <p>
               <strong>
                 {o().appended ? 'Published.' : 'This device had already published this policy.'}
@@ -29,7 +29,7 @@ function Outcome(props: { outcome: PublishOutcome }) {
       </Match>
       <Match when={!props.outcome.ok && props.outcome}>
         {(o) => (
-          <p class="notice notice-denied" role="alert" data-testid="publish-outcome">
+          <p class="notice notice-denied" data-testid="publish-outcome">
             Not published: {'message' in o() ? (o() as { message: string }).message : ''}{' '}
             <code>{'code' in o() ? (o() as { code: string }).code : ''}</code>
           </p>
@@ -106,7 +106,10 @@ export function PublishPanel(props: { service: PolicyService }) {
           publishing asks for yours.
         </p>
       </Show>
-      <Show when={last()}>{(o) => <Outcome outcome={o()} />}</Show>
+      {/* Always on the page, so a screen reader hears the outcome put in it. */}
+      <div role="status">
+        <Show when={last()}>{(o) => <Outcome outcome={o()} />}</Show>
+      </div>
     </section>
   );
 }
