@@ -2,7 +2,8 @@
  * Where keyboard focus goes, in real Chromium against the production build: the skip link
  * moves it into the page, a new screen gives it to the screen's heading (and names the window
  * after the screen), and content that replaces what held it (founding a team) does not drop it
- * to <body>, where a keyboard user starts again from the top.
+ * to <body>, where a keyboard user starts again from the top. In forced colours (Windows
+ * high contrast), only the chosen tab is underlined.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -79,5 +80,24 @@ describeBrowser('keyboard focus across screens (Chromium)', () => {
     await page.getByLabel('Team name').press('Enter');
     await page.getByTestId('team-title').waitFor();
     await expectFocused(page.getByRole('heading', { level: 1, name: 'Team' }));
+  });
+
+  it('underlines only the chosen tab in forced colours', async () => {
+    await page.goto(`${server.url}#/ledger`);
+    const tabs = page.getByRole('tab');
+    await tabs.first().waitFor();
+    await page.emulateMedia({ forcedColors: 'active' });
+    const underlines = await tabs.evaluateAll((all) =>
+      all.map((tab) => ({
+        selected: tab.getAttribute('aria-selected') === 'true',
+        line: getComputedStyle(tab).borderBottomColor,
+      })),
+    );
+    await page.emulateMedia({ forcedColors: 'none' });
+    const chosen = underlines.filter((t) => t.selected).map((t) => t.line);
+    const others = underlines.filter((t) => !t.selected).map((t) => t.line);
+    expect(chosen).toHaveLength(1);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((line) => line !== chosen[0])).toBe(true);
   });
 });
