@@ -207,8 +207,21 @@ describeBrowser('the Policy screen (Chromium, production build)', () => {
     await expectAccessible(page, 'policy (CEL rule)');
     await condition.fill('patch.reason.startsWith("fix")');
     await expect.poll(() => problem.count()).toBe(0);
+    // Moved from the keyboard, focus goes with the rule (it stayed on the button, now another
+    // rule's) and the move is said; so is a removal.
+    const focusedLabel = () =>
+      page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    await page.getByRole('button', { name: 'Move cel up' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedLabel).toMatch(/^Move cel (up|down)$/);
+    const said = page.getByTestId('rule-said');
+    expect(await said.textContent()).toMatch(/^Moved cel up: now rule 1 of \d+\.$/);
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedLabel).toMatch(/^Move cel (up|down)$/);
+    expect(await said.textContent()).toMatch(/^Moved cel down: now rule 2 of \d+\.$/);
     await page.getByRole('button', { name: 'Remove cel' }).click();
     await expect.poll(() => summary(page)).toContain('Valid');
+    expect(await said.textContent()).toBe('Removed cel.');
   });
 
   it(`simulates on ${PATCHES} patches: the ones with one review become denied, by that rule`, async () => {

@@ -50,6 +50,7 @@ export function PolicyForm(props: PolicyFormProps) {
     const r = getAt(props.bound.draft.value(), ['rules']);
     return Array.isArray(r) ? r : [];
   };
+  const [said, setSaid] = createSignal('');
   return (
     <div class="stack policy-form">
       <Show when={!props.bound.draft.editable()}>
@@ -86,6 +87,9 @@ export function PolicyForm(props: PolicyFormProps) {
         never denies.
       </p>
       <FieldProblems problems={props.bound.problems} path={['rules']} exact />
+      <p class="visually-hidden" role="status" data-testid="rule-said">
+        {said()}
+      </p>
       <ol class="rule-cards">
         <Index each={rules()}>
           {(rule, i) => (
@@ -96,6 +100,7 @@ export function PolicyForm(props: PolicyFormProps) {
               count={rules().length}
               roles={props.roles}
               systems={props.systems}
+              announce={setSaid}
             />
           )}
         </Index>

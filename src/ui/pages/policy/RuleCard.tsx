@@ -20,6 +20,22 @@ export interface RuleCardProps {
   count: number;
   roles: readonly string[];
   systems: readonly Person[];
+  /** Says a move or a removal in the form's status line (a screen reader hears it). */
+  announce: (words: string) => void;
+}
+
+/**
+ * After the list renders again: focus on the card now at `index`, on its button labelled
+ * `first` if it can be pressed, else on its `second` (the moved rule's card at the end of the
+ * list has no way further down).
+ */
+function focusCard(list: Element | null, index: number, first: string, second: string) {
+  requestAnimationFrame(() => {
+    const card = list?.querySelector(`[data-rule-index="${index}"]`);
+    const button = (name: string) =>
+      card?.querySelector<HTMLButtonElement>(`button[data-action="${name}"]:not(:disabled)`);
+    (button(first) ?? button(second))?.focus();
+  });
 }
 
 const MODES = [
@@ -45,6 +61,27 @@ export function RuleCard(props: RuleCardProps) {
     typeof rule().id === 'string' && rule().id !== ''
       ? (rule().id as string)
       : `rule ${props.index + 1}`;
+  // Indexed cards: after a move the card under the button shows the other rule, so focus goes
+  // with the moved rule to its new place (it stayed, and a second press moved the wrong rule).
+  const move = (event: MouseEvent, by: -1 | 1) => {
+    const list = (event.currentTarget as Element).closest('ol');
+    const to = props.index + by;
+    const name = title();
+    draft().swap(['rules'], props.index, to);
+    props.announce(
+      `Moved ${name} ${by < 0 ? 'up' : 'down'}: now rule ${to + 1} of ${props.count}.`,
+    );
+    const [first, second] = by < 0 ? ['up', 'down'] : ['down', 'up'];
+    focusCard(list, to, first, second);
+  };
+  const remove = (event: MouseEvent) => {
+    const list = (event.currentTarget as Element).closest('ol');
+    const name = title();
+    const next = props.index < props.count - 1 ? props.index : props.index - 1;
+    draft().edit(path(), undefined);
+    props.announce(`Removed ${name}.`);
+    focusCard(list, next, 'remove', 'remove');
+  };
   return (
     <li
       class="rule-card panel"
@@ -66,8 +103,9 @@ export function RuleCard(props: RuleCardProps) {
             type="button"
             class="button button-quiet button-small"
             aria-label={`Move ${title()} up`}
+            data-action="up"
             disabled={props.index === 0 || !draft().editable()}
-            onClick={() => draft().swap(['rules'], props.index, props.index - 1)}
+            onClick={(event) => move(event, -1)}
           >
             ↑
           </button>
@@ -75,8 +113,9 @@ export function RuleCard(props: RuleCardProps) {
             type="button"
             class="button button-quiet button-small"
             aria-label={`Move ${title()} down`}
+            data-action="down"
             disabled={props.index === props.count - 1 || !draft().editable()}
-            onClick={() => draft().swap(['rules'], props.index, props.index + 1)}
+            onClick={(event) => move(event, 1)}
           >
             ↓
           </button>
@@ -84,8 +123,9 @@ export function RuleCard(props: RuleCardProps) {
             type="button"
             class="button button-danger button-small"
             aria-label={`Remove ${title()}`}
+            data-action="remove"
             disabled={!draft().editable()}
-            onClick={() => draft().edit(path(), undefined)}
+            onClick={remove}
           >
             Remove
           </button>
