@@ -37,6 +37,8 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
     const numbers = scores.filter((s) => s !== '—').map((s) => Number.parseFloat(s));
     expect(numbers.some((n) => n > 0)).toBe(true);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    // Each copy button says whose did:key it copies (six read 'Copy the did:key').
+    expect(await page.getByRole('button', { name: 'Copy Rita’s did:key' }).count()).toBe(1);
     await expectAccessible(page, 'reputation list');
   });
 

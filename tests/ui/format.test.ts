@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  copyDidLabel,
   counted,
   deviceTime,
   formatCount,
@@ -80,5 +81,21 @@ describe('counted', () => {
     expect(counted(1, 'entry', 'entries')).toBe('1 entry');
     expect(counted(0, 'entry', 'entries')).toBe('0 entries');
     expect(counted(10021, 'entry', 'entries')).toBe('10,021 entries');
+  });
+});
+
+describe('copyDidLabel', () => {
+  it('names whose did:key a copy button copies', () => {
+    expect(copyDidLabel('Ada')).toBe('Copy Ada’s did:key');
+  });
+
+  it('says "the did:key" when there is no name to give', () => {
+    expect(copyDidLabel(undefined)).toBe('Copy the did:key');
+    expect(copyDidLabel('')).toBe('Copy the did:key');
+    expect(copyDidLabel('  ')).toBe('Copy the did:key');
+  });
+
+  it('shortens a very long name as the screens do', () => {
+    expect(copyDidLabel('x'.repeat(100))).toBe(`Copy ${'x'.repeat(64)}…’s did:key`);
   });
 });

@@ -1,5 +1,6 @@
 /** A button that copies a value to the clipboard and says so (politely, to screen readers too). */
 import { createSignal, onCleanup } from 'solid-js';
+import { copyDidLabel } from './format.ts';
 import { CopyIcon } from './icons.tsx';
 
 export function CopyButton(props: { value: string; label: string; class?: string }) {
@@ -35,15 +36,20 @@ export function CopyButton(props: { value: string; label: string; class?: string
   );
 }
 
-/** A did:key, shortened for reading, full in its title and in what the copy button copies. */
-export function Did(props: { did: string; copy?: boolean }) {
+/**
+ * A did:key, shortened for reading, full in its title and in what the copy button copies;
+ * `owner` names whose it is in the button's name, where a page lists several.
+ */
+export function Did(props: { did: string; copy?: boolean; owner?: string | undefined }) {
   const short = () => `${props.did.slice(0, 14)}…${props.did.slice(-6)}`;
   return (
     <span class="did-short">
       <code title={props.did} data-did={props.did}>
         {short()}
       </code>
-      {props.copy === false ? null : <CopyButton value={props.did} label="Copy the did:key" />}
+      {props.copy === false ? null : (
+        <CopyButton value={props.did} label={copyDidLabel(props.owner)} />
+      )}
     </span>
   );
 }

@@ -3,7 +3,16 @@
 import { formatCount, ledgerTime } from '../../core/encoding/display.ts';
 
 export { formatCount, ledgerTime };
-export { inlineName, percentOf, sentence } from '../../core/encoding/display.ts';
+import { inlineName } from '../../core/encoding/display.ts';
+
+export { inlineName };
+export { percentOf, sentence } from '../../core/encoding/display.ts';
+
+/** A did:key copy button's name: whose key, where a page lists several ("Copy Ada’s did:key"). */
+export function copyDidLabel(owner: string | undefined): string {
+  const name = owner === undefined ? '' : inlineName(owner).trim();
+  return name === '' ? 'Copy the did:key' : `Copy ${name}’s did:key`;
+}
 
 /** "812 B", "14.2 KiB", "3.1 MiB", "10.0 GiB". */
 export function formatBytes(bytes: number): string {

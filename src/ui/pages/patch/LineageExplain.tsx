@@ -50,7 +50,7 @@ export function LineageExplain(props: { node: LineageNode; graph: LineageGraph }
         {node().name || 'Unknown key'}{' '}
         <span class="muted small">· {STAGE_TITLES[node().stage]}</span>
       </h3>
-      <Did did={node().did} />
+      <Did did={node().did} owner={node().name} />
       <Show when={node().malicious}>
         <p class="notice notice-denied">
           Malicious: this key signed two different stories (equivocation). Nothing it signs counts.

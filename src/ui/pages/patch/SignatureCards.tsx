@@ -42,7 +42,7 @@ function SignatureCard(props: { row: SignerRow }) {
         <strong class="sig-name clamp-2" data-testid="signature-name">
           {name()}
         </strong>
-        <Did did={row().did} />
+        <Did did={row().did} owner={row().name} />
       </div>
       <dl class="sig-fields">
         <div>

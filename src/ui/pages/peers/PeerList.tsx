@@ -31,7 +31,7 @@ function PeerName(props: { did: string | undefined; member: MemberRow | undefine
           <Show when={props.member !== undefined && props.member.standing !== 'active'}>
             <span class="chip chip-review">{props.member?.standingText}</span>
           </Show>
-          <Did did={did()} />
+          <Did did={did()} owner={props.member?.name} />
         </>
       )}
     </Show>

@@ -45,7 +45,7 @@ function SystemList(props: {
               <span class="muted small">{rolesOf(row)}</span>
               <span class="muted small">{row.standingText}</span>
             </button>
-            <Did did={row.did} />
+            <Did did={row.did} owner={row.name} />
           </li>
         )}
       </For>

@@ -72,7 +72,7 @@ export function SystemDetail(props: {
   return (
     <div ref={box} class="rep-detail" data-testid="rep-detail" aria-live="polite">
       <h2 class="clamp-3">{props.row.name}</h2>
-      <Did did={props.row.did} />
+      <Did did={props.row.did} owner={props.row.name} />
       <h3>Why this score</h3>
       <Why row={props.row} systems={props.systems} nameOf={props.nameOf} />
       <h3>Score over the ledger’s history</h3>

@@ -36,7 +36,7 @@ function Member(props: {
         <Show when={m().admin}>
           <span class="chip">admin</span>
         </Show>
-        <Did did={m().did} />
+        <Did did={m().did} owner={m().name} />
       </div>
       <div class="member-roles" data-testid="member-roles">
         <For each={m().roles} fallback={<span class="muted">no role</span>}>
