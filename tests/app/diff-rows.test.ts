@@ -9,6 +9,7 @@ import {
   buildDiffModel,
   buildDiffModelInSlices,
   lineColumns,
+  spokenKind,
   utf8InSlices,
 } from '../../src/ui/pages/patch/diff-rows.ts';
 import { highlight, languageOf } from '../../src/ui/pages/patch/highlight.ts';
@@ -179,5 +180,16 @@ describe('the highlighter', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('spokenKind', () => {
+  it('says added and removed, and the side in side by side; nothing for context', () => {
+    expect(spokenKind('add')).toBe('added: ');
+    expect(spokenKind('del')).toBe('removed: ');
+    expect(spokenKind('context')).toBe('');
+    expect(spokenKind('del', 'old')).toBe('old, removed: ');
+    expect(spokenKind('add', 'new')).toBe('new, added: ');
+    expect(spokenKind('context', 'old')).toBe('old: ');
   });
 });

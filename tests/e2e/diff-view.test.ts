@@ -27,7 +27,13 @@ const DIFF = [
 function edges(page: Page, text: string): Promise<{ line: number; box: number; clipped: boolean }> {
   return page.evaluate((wanted) => {
     const box = document.querySelector('[data-testid="diff-split"]') as HTMLElement;
-    const cell = [...box.querySelectorAll('.dtext')].find((e) => e.textContent === wanted);
+    // What shows, without the words for screen readers ("old, removed: ").
+    const shown = (e: Element) =>
+      [...e.childNodes]
+        .filter((n) => !(n instanceof Element && n.classList.contains('visually-hidden')))
+        .map((n) => n.textContent)
+        .join('');
+    const cell = [...box.querySelectorAll('.dtext')].find((e) => shown(e) === wanted);
     if (cell === undefined) throw new Error(`no cell shows ${wanted}`);
     const half = cell.parentElement as HTMLElement; // the .dcell, which hides what overflows
     return {
@@ -103,6 +109,20 @@ describeBrowser('the diff viewer on a phone (Chromium, production build)', () =>
       expect(heights.length).toBeGreaterThan(5);
       expect(new Set(heights)).toEqual(new Set([22]));
     }
+  });
+
+  it('says which lines were added and removed, and on which side, to a screen reader', async () => {
+    await page.getByRole('tab', { name: 'Side by side' }).click();
+    const split = await page
+      .getByTestId('diff-split')
+      .evaluate((box) => [...box.querySelectorAll('.dtext')].map((e) => e.textContent ?? ''));
+    expect(split).toContain('old, removed: -Good mornin');
+    expect(split.some((t) => t.startsWith('new, added: +'))).toBe(true);
+    await page.getByRole('tab', { name: 'Unified' }).click();
+    const unified = await page
+      .getByTestId('diff')
+      .evaluate((box) => [...box.querySelectorAll('.dtext')].map((e) => e.textContent ?? ''));
+    expect(unified).toContain('removed: -Good mornin');
   });
 
   it('shows a line of megabytes cut to its first characters, saying how many more it has', async () => {

@@ -22,6 +22,7 @@ import { DiffLineText, type Highlighter } from './DiffLineText.tsx';
 import type { highlight, languageOf } from './highlight.ts';
 import {
   buildDiffModelInSlices,
+  spokenKind,
   type DiffModel,
   type DiffRow,
   type SplitRow,
@@ -52,6 +53,9 @@ function Cell(props: {
             {row()[props.no] ?? ''}
           </span>
           <span class="dtext" data-kind={row().kind}>
+            <span class="visually-hidden">
+              {spokenKind(row().kind, props.no === 'oldNo' ? 'old' : 'new')}
+            </span>
             <DiffLineText line={row()} highlight={props.highlight(row())} />
           </span>
         </span>
@@ -73,6 +77,7 @@ function UnifiedRow(props: {
         {props.row().newNo ?? ''}
       </span>
       <span class="dtext" data-kind={props.row().kind}>
+        <span class="visually-hidden">{spokenKind(props.row().kind)}</span>
         <DiffLineText line={props.row()} highlight={props.highlight(props.row())} />
       </span>
     </div>

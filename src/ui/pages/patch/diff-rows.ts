@@ -55,6 +55,16 @@ const NOT_NARROW = /[^\x20-\x7e]/;
  * whole tab stop and any character past ASCII as two (CJK and emoji are drawn double width;
  * a surrogate pair is two units already). Too many only leaves room to spare.
  */
+/**
+ * What a screen reader says before a diff line, which the eye reads from its colour and its
+ * first character: "added", "removed", and in side by side which side ("old", "new").
+ */
+export function spokenKind(kind: string, side?: 'old' | 'new'): string {
+  const change = kind === 'add' ? 'added' : kind === 'del' ? 'removed' : '';
+  const words = [side ?? '', change].filter((w) => w !== '').join(', ');
+  return words === '' ? '' : `${words}: `;
+}
+
 export function lineColumns(text: string): number {
   if (!NOT_NARROW.test(text)) return text.length;
   let columns = 0;
