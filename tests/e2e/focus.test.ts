@@ -82,6 +82,29 @@ describeBrowser('keyboard focus across screens (Chromium)', () => {
     await expectFocused(page.getByRole('heading', { level: 1, name: 'Team' }));
   });
 
+  it('keeps focus in the page without scrolling it when a row that had it leaves as the page is scrolled', async () => {
+    await page.goto(`${server.url}#/team`);
+    await page.getByTestId('team-title').waitFor();
+    // A row of a long list (a virtual list drops rows scrolled out of view), focused, then gone.
+    const where = await page.evaluate(async () => {
+      const main = document.querySelector('main') as HTMLElement;
+      const tall = document.createElement('div');
+      tall.style.height = '4000px';
+      const row = document.createElement('button');
+      row.textContent = 'a row';
+      tall.append(row);
+      main.append(tall);
+      row.focus();
+      window.scrollTo(0, 2500);
+      row.remove();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50)));
+      const at = { y: window.scrollY, focused: document.activeElement?.tagName };
+      tall.remove();
+      return at;
+    });
+    expect(where).toEqual({ y: 2500, focused: 'H1' });
+  });
+
   it('underlines only the chosen tab in forced colours', async () => {
     await page.goto(`${server.url}#/ledger`);
     const tabs = page.getByRole('tab');

@@ -6,10 +6,13 @@
  * was switched off gives it to the page's heading too.
  */
 
-/** Focuses `element`, made focusable by script (not by Tab) if it was not focusable. */
-export function focusElement(element: HTMLElement): void {
+/**
+ * Focuses `element`, made focusable by script (not by Tab) if it was not focusable.
+ * `preventScroll`: the page stays where the person scrolled it.
+ */
+export function focusElement(element: HTMLElement, preventScroll = false): void {
   if (!element.hasAttribute('tabindex')) element.setAttribute('tabindex', '-1');
-  element.focus();
+  element.focus({ preventScroll });
 }
 
 /** The page's heading, or `main` itself while the page has none. */
@@ -54,7 +57,9 @@ export function keepFocusOnPage(main: HTMLElement): () => void {
       if (now !== null && now !== document.body) return;
       if (!document.hasFocus()) return;
       if (from.isConnected && !from.matches(':disabled')) return;
-      focusElement(pageHeading(main));
+      // Without scrolling: a row that left a virtual list as the person scrolled it away (a
+      // link in it had focus) must not throw the page back to its top.
+      focusElement(pageHeading(main), true);
     });
   };
   document.addEventListener('focusout', lost);
