@@ -117,12 +117,21 @@ interface LockQuery {
 const TAB_LOCK = 'patchtrail:tab:';
 
 /**
+ * A random id (128 bits, hex). `crypto.randomUUID` exists only in secure contexts, and the app
+ * must still start on a page that is not one, to say it cannot work there.
+ */
+export function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
  * Holds this tab's lock for as long as the page lives. Without Web Locks nothing can be told
  * about other tabs, so every other tab counts as alive and its work is left alone.
  */
 export function holdTabLock(
   locks: LockQuery | undefined = (globalThis.navigator as { locks?: LockQuery } | undefined)?.locks,
-  tab: string = crypto.randomUUID(),
+  tab: string = randomId(),
 ): TabLiveness {
   if (locks !== undefined)
     void locks.request(TAB_LOCK + tab, () => new Promise<void>(() => {})).catch(() => {});

@@ -27,6 +27,7 @@ import {
   browserStore,
   holdTabLock,
   makeUnfinishedStore,
+  randomId,
   type TabLiveness,
   type Unfinished,
   type UnfinishedStore,
@@ -254,7 +255,7 @@ export function createWorkflow(
     kind: 'apply' | 'rollback',
   ): Unfinished {
     const entry: Unfinished = {
-      ...{ id: crypto.randomUUID(), tab: memory.tabs.tab, ledger: team.ledgerId },
+      ...{ id: randomId(), tab: memory.tabs.tab, ledger: team.ledgerId },
       ...{ target: target.name, place: { kind: choice.kind, name: choice.name } },
       ...{ key: item.key, patch: item.key, fileName: item.fileName, kind },
       started: now()
