@@ -284,13 +284,21 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     );
 
     const diff = page.locator(testid('diff'));
-    expect(await diff.locator('[data-kind="add"]').allTextContents()).toEqual([
+    // What each row shows, without the words for screen readers ("added: ").
+    const shown = (kind: string) =>
+      diff.locator(`[data-kind="${kind}"]`).evaluateAll((cells) =>
+        cells.map((cell) =>
+          [...cell.childNodes]
+            .filter((n) => !(n instanceof Element && n.classList.contains('visually-hidden')))
+            .map((n) => n.textContent)
+            .join(''),
+        ),
+      );
+    expect(await shown('add')).toEqual([
       '+  printf("hello, world\\n");',
       '+Now greets the whole world.',
     ]);
-    expect(await diff.locator('[data-kind="del"]').allTextContents()).toEqual([
-      '-  printf("hello\\n");',
-    ]);
+    expect(await shown('del')).toEqual(['-  printf("hello\\n");']);
 
     expect(await signatureRows(page)).toEqual([
       {
@@ -333,7 +341,12 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     const diff = page.locator(testid('diff'));
     // The list keeps only the rows in view: scroll through it and read every row.
     const seen = await everyRow(diff, (box) => ({
-      added: [...box.querySelectorAll('[data-kind="add"]')].map((e) => e.textContent ?? ''),
+      added: [...box.querySelectorAll('[data-kind="add"]')].map((cell) =>
+        [...cell.childNodes]
+          .filter((n) => !(n instanceof Element && n.classList.contains('visually-hidden')))
+          .map((n) => n.textContent)
+          .join(''),
+      ),
       bytes: [...box.querySelectorAll('.escaped-byte')].map((e) => e.textContent ?? ''),
       controls: [...box.querySelectorAll('.escaped-control')].map((e) => e.getAttribute('title')),
       text: box.textContent ?? '',
@@ -448,6 +461,34 @@ describeBrowser('bundle page (Chromium, production build)', () => {
     );
     expect(await huge.textContent()).not.toContain('refused to store');
     await shoot(page, 'inbox-refused');
+  });
+
+  it('opens every bundle of a drop or a pick of several, and says how many', async () => {
+    // A drop of 300 bundles took the first and dropped the rest without a word.
+    const names = ['batch-1.json', 'batch-2.json', 'batch-3.json'];
+    for (const [i, name] of names.entries()) {
+      const diff = `--- a/n${i}\n+++ b/n${i}\n@@ -1 +1 @@\n-a\n+b${i}\n`;
+      const bundle = await createBundle({
+        diff,
+        signer: fixtures.author,
+        reason: `Batch ${i}`,
+        now: new Date(0),
+      });
+      await writeFile(fixtures.path(name), serializeBundle(bundle));
+    }
+    await openInbox(page);
+    const before = await page.locator(testid('inbox-item')).count();
+    await page.setInputFiles(
+      testid('file-input'),
+      names.map((n) => fixtures.path(n)),
+    );
+    const opened = page.getByTestId('opened');
+    await opened.waitFor();
+    expect(await opened.textContent()).toMatch(/^Opened 3 of 3 bundles/);
+    expect(await page.locator(testid('inbox-item')).count()).toBe(before + 3);
+    for (const name of names)
+      expect(await page.locator(testid('inbox-item')).filter({ hasText: name }).count()).toBe(1);
+    expect(new URL(page.url()).hash).toBe('#/inbox');
   });
 
   it('falls back to the main thread when the worker cannot start', async () => {

@@ -1,6 +1,7 @@
 /**
- * Where a bundle comes in: a file picker, and drag-and-drop of a file anywhere on the page
- * (the drop zone highlights while a file is dragged over the window).
+ * Where bundles come in: a file picker, and drag-and-drop of files anywhere on the page (the
+ * drop zone highlights while files are dragged over the window). Every file given is handed
+ * on, in order: a drop of 300 bundles took the first and dropped the rest without a word.
  */
 import { createSignal, onCleanup, onMount } from 'solid-js';
 import { formatBytes } from '../../components/format.ts';
@@ -8,7 +9,7 @@ import { formatBytes } from '../../components/format.ts';
 const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
 
 export function BundleDrop(props: {
-  onFile: (file: File, source: 'file' | 'drop') => void;
+  onFiles: (files: File[], source: 'file' | 'drop') => void;
   maxBytes: number;
 }) {
   const [dragging, setDragging] = createSignal(false);
@@ -26,8 +27,8 @@ export function BundleDrop(props: {
     if (!carriesFiles(event)) return;
     event.preventDefault(); // keeps the browser from navigating to the file
     setDragging(false);
-    const file = event.dataTransfer?.files[0];
-    if (file !== undefined) props.onFile(file, 'drop');
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length > 0) props.onFiles(files, 'drop');
   };
 
   onMount(() => {
@@ -43,8 +44,8 @@ export function BundleDrop(props: {
 
   const onChange = (event: Event & { currentTarget: HTMLInputElement }) => {
     const input = event.currentTarget;
-    const file = input.files?.[0];
-    if (file !== undefined) props.onFile(file, 'file');
+    const files = [...(input.files ?? [])];
+    if (files.length > 0) props.onFiles(files, 'file');
     input.value = ''; // choosing the same file again still fires `change`
   };
 
@@ -56,11 +57,12 @@ export function BundleDrop(props: {
       aria-labelledby="drop-title"
     >
       <h2 id="drop-title">Open a bundle</h2>
-      <p>Drop a bundle file anywhere on this page, or</p>
+      <p>Drop bundle files anywhere on this page, or</p>
       <input
         id="bundle-file"
         class="visually-hidden"
         type="file"
+        multiple
         accept=".json,.patchtrail,application/json,application/vnd.patchtrail.bundle.v1+json"
         data-testid="file-input"
         aria-describedby="drop-hint"

@@ -98,14 +98,37 @@ export default function InboxPage() {
   const { bundles, inbox, workflow } = useServices();
   const navigate = useNavigate();
   const [problem, setProblem] = createSignal<string>();
+  /** Several files at once: how far along, then how many were opened. */
+  const [batch, setBatch] = createSignal<{ done: number; total: number; opened: number }>();
   const open = async (file: File, source: InboxSource) => {
     setProblem(undefined);
+    setBatch(undefined);
     try {
       const item = await inbox.open(file, source);
       navigate(`/patch/${item.key}`);
     } catch (error) {
       setProblem(`Could not open ${file.name}: ${failureWords(error)}`);
     }
+  };
+  /** One file opens its patch; several are each checked and listed here, the refused named. */
+  const openAll = async (files: File[], source: InboxSource) => {
+    const [first] = files;
+    if (files.length === 1 && first !== undefined) return open(first, source);
+    setProblem(undefined);
+    const refused: string[] = [];
+    let opened = 0;
+    for (const [i, file] of files.entries()) {
+      setBatch({ done: i, total: files.length, opened });
+      try {
+        await inbox.open(file, source);
+        opened++;
+      } catch (error) {
+        refused.push(`${file.name}: ${failureWords(error)}`);
+      }
+    }
+    setBatch({ done: files.length, total: files.length, opened });
+    if (refused.length > 0)
+      setProblem(`Could not open ${refused.length} of ${files.length}: ${refused.join('; ')}`);
   };
   return (
     <section class="page" aria-labelledby="inbox-title">
@@ -114,7 +137,7 @@ export default function InboxPage() {
       </h1>
       <UnfinishedNotices />
       <BundleDrop
-        onFile={(file, source) => void open(file, source)}
+        onFiles={(files, source) => void openAll(files, source)}
         maxBytes={bundles.maxBundleBytes}
       />
       <Show when={problem()}>
@@ -127,10 +150,22 @@ export default function InboxPage() {
       <Show when={inbox.checking()}>
         {(name) => (
           <p class="notice" role="status" data-testid="checking">
-            Checking {name()}… <progress class="progress" />
+            Checking {name()}…
+            {batch() === undefined ? '' : ` (${(batch()?.done ?? 0) + 1} of ${batch()?.total})`}{' '}
+            <progress class="progress" />
           </p>
         )}
       </Show>
+      <div role="status">
+        <Show when={batch()?.done === batch()?.total ? batch() : undefined}>
+          {(done) => (
+            <p class="notice" data-testid="opened">
+              Opened {done().opened} of {done().total} bundles: each is listed below with its
+              status.
+            </p>
+          )}
+        </Show>
+      </div>
       <Show
         when={inbox.loaded()}
         fallback={
