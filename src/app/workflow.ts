@@ -111,6 +111,7 @@ const verdictCode = () => import('./patch-verdict.ts');
 const actionCode = () => import('./patch-actions.ts');
 const patchesCode = () => import('./ledger-patches.ts');
 const filesCode = () => import('./workspace-files.ts');
+const cutShortWords = () => import('./unfinished-words.ts');
 
 function openTeamOf(teams: TeamService): OpenTeam | undefined {
   const phase = teams.phase();
@@ -147,9 +148,29 @@ export function createWorkflow(
 
   async function judgeAll(items: InboxItem[], team: OpenTeam | undefined, did?: string) {
     const mine = ++ticket;
+    const judged = new Map<string, PatchVerdict>();
+    // The policy engine and the reputation code load with the first bundle to judge: an empty
+    // Inbox (a first visit) needs neither.
+    if (items.length > 0) await judgeEach(items, team, did, judged);
+    if (mine !== ticket) return;
+    setVerdicts(judged);
+    if (team === undefined) return (setPublished([]), setNewestEntry(''));
+    const { publishedPatches, newestEntryTime } = await patchesCode();
+    const held = new Set(items.map((item) => item.key));
+    setPublished(publishedPatches(team.ledger).filter((p) => !held.has(p.patch)));
+    setNewestEntry(newestEntryTime(team.ledger, did));
+  }
+
+  /** Each bundle's verdict under the policy in force, into `judged`; stops when outdated. */
+  async function judgeEach(
+    items: InboxItem[],
+    team: OpenTeam | undefined,
+    did: string | undefined,
+    judged: Map<string, PatchVerdict>,
+  ): Promise<void> {
+    const mine = ticket;
     const { judgePatch, policyInForce } = await verdictCode();
     const policy = team === undefined ? undefined : await policyInForce(team.ledger);
-    const judged = new Map<string, PatchVerdict>();
     const scope =
       team === undefined || policy === undefined ? {} : { team: { ledger: team.ledger, policy } };
     for (const item of items) {
@@ -161,12 +182,6 @@ export function createWorkflow(
       await new Promise((resolve) => setTimeout(resolve, 0));
       if (mine !== ticket) return;
     }
-    setVerdicts(judged);
-    if (team === undefined) return (setPublished([]), setNewestEntry(''));
-    const { publishedPatches, newestEntryTime } = await patchesCode();
-    const held = new Set(items.map((item) => item.key));
-    setPublished(publishedPatches(team.ledger).filter((p) => !held.has(p.patch)));
-    setNewestEntry(newestEntryTime(team.ledger, did));
   }
 
   createEffect(() => {
@@ -304,15 +319,10 @@ export function createWorkflow(
     target: OpenedTarget,
     signer: Awaited<ReturnType<DeviceService['ready']>>,
   ): Promise<ActOutcome | undefined> {
-    const what = `${u.kind === 'apply' ? 'Applying' : 'Rolling back'} “${u.fileName}” ${
-      u.kind === 'apply' ? 'to' : 'on'
-    } ${targets.label(u.place as TargetChoice)}`;
     const item = inbox.find(u.key);
+    const words = await cutShortWords();
     if (item === undefined) {
-      notify({
-        ...{ id: u.id, tone: 'waiting', key: u.key },
-        text: `${what} was cut short (started ${u.started}). Open that bundle file again to finish it: the app records what happened to the files.`,
-      });
+      notify({ id: u.id, tone: 'waiting', key: u.key, text: words.bundleMissingWords(u) });
       return undefined;
     }
     const [{ finishInterrupted }, { policyInForce }] = await Promise.all([
@@ -324,17 +334,7 @@ export function createWorkflow(
     const finished = await finishInterrupted(context, item.bytes, policy, target, u.kind);
     await team.settle();
     memory.store.remove(u.id);
-    const text = {
-      recorded: `${what} was cut short after it was recorded: nothing was left to do.`,
-      'nothing-changed': `${what} was cut short before any file changed: nothing changed there and nothing was recorded. ${
-        u.kind === 'apply' ? 'Apply' : 'Roll'
-      } it again when you are ready.`,
-      unclear: `${what} was cut short, and the files there are now neither as before nor as after it: nothing was recorded. Check the files before you act on them.`,
-      finished:
-        u.kind === 'apply'
-          ? `${what} was cut short after the files changed. It is now finished and recorded on the ledger as applied, so it can be rolled back.`
-          : `${what} was cut short after the files were put back. It is now finished and recorded on the ledger as rolled back.`,
-    }[finished.state];
+    const text = words.finishedWords(u, finished.state);
     const tone = finished.state === 'unclear' ? 'problem' : 'done';
     notify({ id: u.id, tone, key: u.key, text });
     return finished.state === 'finished' ? finished.outcome : undefined;
@@ -353,14 +353,8 @@ export function createWorkflow(
     const signer = await device.ready();
     for (const u of left) {
       if (u.place.kind === 'folder') {
-        notify({
-          ...{ id: u.id, tone: 'waiting', key: u.key },
-          text: `${u.kind === 'apply' ? 'Applying' : 'Rolling back'} “${u.fileName}” ${
-            u.kind === 'apply' ? 'to' : 'on'
-          } folder “${u.place.name}” was cut short (started ${u.started}). Open the patch, pick that folder again and ${
-            u.kind === 'apply' ? 'apply' : 'roll back'
-          }: the app first finishes and records what was cut short.`,
-        });
+        const { pickAgainWords } = await cutShortWords();
+        notify({ id: u.id, tone: 'waiting', key: u.key, text: pickAgainWords(u) });
         continue;
       }
       const choice: TargetChoice = { kind: 'workspace', name: u.place.name };
