@@ -42,7 +42,9 @@ export type LeavingTarget = Pick<EventTarget, 'addEventListener' | 'removeEventL
 /** Asks the browser to confirm leaving (preventDefault; returnValue for older Chromium). */
 function holdLeaving(event: Event): void {
   event.preventDefault();
-  (event as BeforeUnloadEvent).returnValue = '';
+  // Only a BeforeUnloadEvent's returnValue can be set (a plain Event's has a getter only).
+  if (typeof BeforeUnloadEvent !== 'undefined' && event instanceof BeforeUnloadEvent)
+    event.returnValue = '';
 }
 
 export function createBusy(
