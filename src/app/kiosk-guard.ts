@@ -105,7 +105,8 @@ export function readKioskMode(text: string | null): KioskMode | undefined {
   return FALLBACK_MODE;
 }
 
-function browserStore(): KeyValueStore | undefined {
+/** This page's localStorage, or none where storage is blocked. */
+export function browserStore(): KeyValueStore | undefined {
   try {
     return globalThis.localStorage;
   } catch {

@@ -28,7 +28,12 @@ import {
   type TargetEvent,
 } from './kiosk-ledger.ts';
 import type { InFlight, KioskMemoryStore, KioskSource, Recovery } from './kiosk-record.ts';
-import { applyToTarget, rollbackOnTarget, type ActOutcome } from './patch-actions.ts';
+import {
+  applyToTarget,
+  INTERRUPTED_APPLY_NOTE,
+  rollbackOnTarget,
+  type ActOutcome,
+} from './patch-actions.ts';
 import { plainReasons } from './verdict-words.ts';
 import type { PolicyDecision } from '../core/policy/types.ts';
 
@@ -250,7 +255,7 @@ async function recordResumed(
   const body = {
     ...{ patch: inFlight.patch, reason: 'applied' as const, target: ctx.target.name },
     ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, decision: inFlight.decision },
-    note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
+    note: INTERRUPTED_APPLY_NOTE,
   };
   await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
 }

@@ -20,10 +20,12 @@ import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
 import { treeHash } from '../core/diff/tree-hash.ts';
+import type { BundleReport, PatchPredicate } from '../core/bundle/types.ts';
 import { isPatchtrailError } from '../core/errors.ts';
 import type { AttestReason, PasskeyAssertion } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
+import { lastEventOf, targetEvents } from './kiosk-ledger.ts';
 
 /** The reasons a person attests from the Patch detail (the device records the others). */
 export const ATTEST_CHOICES = ['reviewed', 'tested', 'analyzed', 'forwarded', 'rejected'] as const;
@@ -194,23 +196,25 @@ export async function rollbackOnTarget(
   return outcomeOf(await rollbackPatch(bytes, resumed ? { ...options, resumed } : options));
 }
 
+/** The note on an `applied` recorded as the target's files stand after an interrupted apply. */
+export const INTERRUPTED_APPLY_NOTE =
+  'finished after an interrupted apply (the target’s journal rolled it forward)';
+
 /**
- * Whether an apply (or a rollback) of the bundle is in the target's files, looked at without
- * writing (a journal left by an interrupted commit is read as recovery would finish it).
- * Undefined when the bundle does not verify or its diff neither applies nor is in.
+ * The target's tree hash with the change out (`reverse`) or in, looked at without writing (a
+ * journal left by an interrupted commit is read as recovery would finish it), and whether the
+ * change was already so; undefined when the diff neither applies nor is already there.
  */
-export async function landedOn(
+async function probe(
   tree: Tree,
-  bytes: Uint8Array,
-  kind: 'apply' | 'rollback',
-): Promise<boolean | undefined> {
-  const verified = await verifySignature(bytes);
-  if (!verified.ok) return undefined;
-  const reverse = kind === 'rollback';
+  predicate: PatchPredicate,
+  reverse: boolean,
+): Promise<{ already: boolean; tree: string } | undefined> {
   try {
-    const probe = await applyChange(tree, verified.value.predicate, { dryRun: true, reverse });
-    if (!probe.ok) return undefined;
-    return probe.value.status === (reverse ? 'already-reversed' : 'already-applied');
+    const step = await applyChange(tree, predicate, { dryRun: true, reverse });
+    if (!step.ok) return undefined;
+    const already = step.value.status === (reverse ? 'already-reversed' : 'already-applied');
+    return { already, tree: step.value.treeAfter };
   } catch (error) {
     if (isPatchtrailError(error)) return undefined;
     throw error;
@@ -222,29 +226,20 @@ export async function landedOn(
  * agent will no longer take it (the policy moved on, the bundle's author was revoked since):
  * the ledger must not miss a change to the target, so it says what happened, with a note.
  */
-export async function recordInterruptedApply(
+async function recordInterruptedApply(
   context: ActContext,
-  bytes: Uint8Array,
+  report: BundleReport,
   target: Target,
 ): Promise<string | undefined> {
-  const verified = await verifySignature(bytes);
-  if (!verified.ok) return undefined;
-  const predicate = verified.value.predicate;
-  const before = await applyChange(target.tree, predicate, { dryRun: true, reverse: true });
-  if (!before.ok) return undefined;
+  const before = await probe(target.tree, report.predicate, true);
+  if (before === undefined) return undefined;
   const body = {
-    ...{ patch: `sha256:${verified.value.payloadDigest}`, reason: 'applied' as const },
-    ...{ target: target.name, treeBefore: before.value.treeAfter },
-    ...{ treeAfter: await treeHash(target.tree) },
-    note: 'finished after an interrupted apply (the target’s journal rolled it forward)',
+    ...{ patch: `sha256:${report.payloadDigest}`, reason: 'applied' as const },
+    ...{ target: target.name, treeBefore: before.tree, treeAfter: await treeHash(target.tree) },
+    note: INTERRUPTED_APPLY_NOTE,
   };
-  const entry = await context.ledger.append(
-    context.signer,
-    'attest',
-    body,
-    utcTimestamp(context.now),
-  );
-  return entry.id;
+  const at = utcTimestamp(context.now);
+  return (await context.ledger.append(context.signer, 'attest', body, at)).id;
 }
 
 /** How an interrupted apply or rollback came out, once looked at again (`finishInterrupted`). */
@@ -273,22 +268,21 @@ export async function finishInterrupted(
 ): Promise<Finished> {
   const verified = await verifySignature(bytes);
   if (!verified.ok) return { state: 'unclear' };
-  const patch = `sha256:${verified.value.payloadDigest}`;
-  const last = context.ledger
-    .aboutTarget(target.name)
-    .map((e) => e.body as { patch?: string; reason?: string })
-    .filter((b) => b.patch === patch && (b.reason === 'applied' || b.reason === 'rolled-back'))
-    .at(-1);
+  const report = verified.value;
+  const last = lastEventOf(
+    targetEvents(context.ledger, target.name),
+    `sha256:${report.payloadDigest}`,
+  );
   if (last?.reason === (kind === 'apply' ? 'applied' : 'rolled-back')) return { state: 'recorded' };
   await target.tree.recover();
-  const landed = await landedOn(target.tree, bytes, kind);
+  const landed = await probe(target.tree, report.predicate, kind === 'rollback');
   if (landed === undefined) return { state: 'unclear' };
-  if (!landed) return { state: 'nothing-changed' };
+  if (!landed.already) return { state: 'nothing-changed' };
   if (kind === 'rollback')
     return { state: 'finished', outcome: await rollbackOnTarget(context, bytes, target, true) };
   const outcome = await applyToTarget(context, bytes, policy, target, false, true);
   if (outcome.ok && outcome.status !== 'already-applied') return { state: 'finished', outcome };
-  const entry = await recordInterruptedApply(context, bytes, target);
+  const entry = await recordInterruptedApply(context, report, target);
   if (entry === undefined) return { state: 'finished', outcome };
   const message = 'recorded as it stands, with a note: the policy in force would not take it now';
   return {

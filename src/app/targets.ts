@@ -38,6 +38,10 @@ const storage = () => import('../storage/workspaces.ts');
 /** Workspace names as storage/workspaces.ts accepts them. */
 export const WORKSPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** How the screens name a target: "workspace “main”", "folder “firmware”". */
+export const placeLabel = (place: Pick<TargetChoice, 'kind' | 'name'>): string =>
+  `${place.kind} “${place.name}”`;
+
 export function makeTargets(deviceDid: () => string | undefined): TargetService {
   const folders = new Map<number, Tree>();
   let picked = 0;
@@ -69,7 +73,7 @@ export function makeTargets(deviceDid: () => string | undefined): TargetService 
       const { findWorkspace } = await storage();
       return (await findWorkspace(name))?.tree;
     },
-    label: (choice) => `${choice.kind} “${choice.name}”`,
+    label: placeLabel,
     recordName,
   };
 }

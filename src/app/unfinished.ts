@@ -15,6 +15,8 @@
  */
 import type { KeyValueStore } from './kiosk-guard.ts';
 
+export { browserStore } from './kiosk-guard.ts';
+
 export interface Unfinished {
   /** This entry's own id. */
   id: string;
@@ -90,15 +92,6 @@ export function makeUnfinishedStore(store: KeyValueStore | undefined): Unfinishe
     add: (entry) => write([...list().filter((e) => e.id !== entry.id), entry]),
     remove: (id) => write(list().filter((e) => e.id !== id)),
   };
-}
-
-/** This page's localStorage, or none where storage is blocked. */
-export function browserStore(): KeyValueStore | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Which tabs are alive: this one, and through Web Locks, the others. */
