@@ -135,17 +135,20 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
 
   const open = (): Transports => {
     const doc = new Y.Doc();
-    const binding = bindLedgerDoc(
-      doc,
-      yieldingLedger(ledger),
-      bindingAdmission(ledger, options.pool, {
+    // Seeded once the room is open: y-webrtc posts the whole doc to this browser's tabs when it
+    // connects, which costs nothing while the doc is still empty (ledger-doc.ts, seedAfter).
+    let roomReady = () => {};
+    const seedAfter = new Promise<void>((done) => (roomReady = done));
+    const binding = bindLedgerDoc(doc, yieldingLedger(ledger), {
+      ...bindingAdmission(ledger, options.pool, {
         ...(options.busy === undefined ? {} : { busy: options.busy }),
         onProgress: (progress) => {
           checking = progress;
           refresh();
         },
       }),
-    );
+      seedAfter,
+    });
     const webrtc = connectWebrtc(doc, {
       room,
       password: options.roomSecret,
@@ -153,6 +156,7 @@ export async function connectPeers(ledger: Ledger, options: PeersOptions): Promi
       iceServers: settings.iceServers,
       now,
     });
+    void roomOpen(webrtc).then(roomReady);
     const relay =
       settings.relay === undefined
         ? undefined

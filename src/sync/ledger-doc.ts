@@ -62,6 +62,13 @@ export interface LedgerDocOptions {
     values: readonly { bytes: Uint8Array; key: string }[],
     onResult: (index: number, result: AdmitResult) => void,
   ) => Promise<void>;
+  /**
+   * The map is seeded from the ledger once this settles (at once when absent). The app waits
+   * for y-webrtc's room: when it connects, y-webrtc posts the doc's whole state to the tabs of
+   * this browser, one long task over the doc (about 2 s at 100k entries, 80 MB) if the seed
+   * came first; seeded after, each slice goes out as an update, to whoever is there.
+   */
+  seedAfter?: Promise<unknown>;
 }
 
 /** Values in one change from which `admitMany` is used. */
@@ -299,7 +306,12 @@ export function bindLedgerDoc(
   };
 
   enqueue(map.keys());
-  void reseed();
+  if (options.seedAfter === undefined) void reseed();
+  else
+    seeding = options.seedAfter.then(
+      () => (destroyed ? undefined : reseed()),
+      () => (destroyed ? undefined : reseed()),
+    );
 
   return {
     map,

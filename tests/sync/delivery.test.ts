@@ -159,6 +159,29 @@ describe('quietTabs', () => {
     expect(room.bcconnected).toBe(false);
   });
 
+  it('does not encode a doc update while neither a tab nor a WebRTC peer would get it', () => {
+    const encoded: number[] = [];
+    const room: RoomLike = {
+      bcconnected: true,
+      bcConns: new Set(),
+      key: null,
+      _bcSubscriber: () => undefined,
+      webrtcConns: new Map(),
+      _docUpdateHandler: (update) => encoded.push(update.length),
+    };
+    quietTabs(room);
+    const update = room._docUpdateHandler;
+    update?.(new Uint8Array(1), null); // alone: nobody to send it to
+    room.webrtcConns?.set('peer', {});
+    update?.(new Uint8Array(2), null);
+    room.webrtcConns?.clear();
+    room.bcConns.add('another tab');
+    update?.(new Uint8Array(3), null);
+    room.bcconnected = false; // y-webrtc's disconnect
+    update?.(new Uint8Array(4), null);
+    expect(encoded).toEqual([2, 3]);
+  });
+
   it('opens a whole state another tab posted and applies it in parts; hands on the rest', async () => {
     const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
       'encrypt',

@@ -70,6 +70,27 @@ describe('the Yjs binding', () => {
     expect(map.has(`sha256:${'22'.repeat(32)}`)).toBe(false);
   });
 
+  it('seeds the map from the ledger only once seedAfter settles (the app: the room is open)', async () => {
+    const admin = await signer(1);
+    const ledger = await Ledger.found(admin, { name: 'r', admins: [admin.did], threshold: 1 }, T);
+    const registered = await ledger.append(await signer(2), 'register', { name: 'dev' }, T);
+    const doc = new Y.Doc();
+    const written: number[] = [];
+    doc.on('update', (update: Uint8Array) => written.push(update.length));
+    let open = () => {};
+    const seedAfter = new Promise<void>((done) => (open = done));
+    const binding = bindLedgerDoc(doc, ledger, { seedAfter });
+    await new Promise((r) => setTimeout(r, 20));
+    const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
+    expect(map.size).toBe(0);
+    expect(written).toEqual([]);
+    open();
+    await binding.settled();
+    expect(map.get(registered.id)).toEqual(registered.bytes);
+    expect(map.size).toBe(ledger.size);
+    binding.destroy();
+  });
+
   it('values under keys named after Object.prototype members are refused and removed', async () => {
     const { ledger, doc, binding, theirs, sync, registered, errors } = await room();
     const text = new TextDecoder().decode(registered.bytes);
