@@ -13,6 +13,7 @@ import type { Signer } from '../core/crypto/signer.ts';
 import { signEntry } from '../core/ledger/entry.ts';
 import { genesisIdOf, ledgerLines } from '../core/ledger/file.ts';
 import { Ledger } from '../core/ledger/ledger.ts';
+import { nextTask } from '../sync/yielding.ts';
 import { isPatchtrailError } from '../core/errors.ts';
 import {
   openLedgerStore,
@@ -138,10 +139,23 @@ function liveRevision(ledger: Ledger) {
   };
 }
 
-/** The screens' rows, recomputed when the revision moves. */
+/**
+ * The screens' rows, recomputed when the revision moves. Entry rows are built a slice per
+ * task (makeEntryRows' `more`): a reopened 100k-entry team built them in one task of 0.5 s.
+ */
 function views(ledger: Ledger, revision: Accessor<number>) {
-  const rowsNow = makeEntryRows(ledger);
-  const entries = createMemo(() => (revision(), rowsNow()));
+  const [turn, setTurn] = createSignal(0);
+  let asked = false;
+  const more = () => {
+    if (asked) return;
+    asked = true;
+    void nextTask().then(() => {
+      asked = false;
+      setTurn((n) => n + 1);
+    });
+  };
+  const rowsNow = makeEntryRows(ledger, { more });
+  const entries = createMemo(() => (revision(), turn(), rowsNow()));
   return {
     entries,
     members: createMemo(() => (revision(), memberRows(ledger))),

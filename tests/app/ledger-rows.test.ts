@@ -5,6 +5,7 @@ import {
   equivocationRows,
   filterRows,
   makeEntryRows,
+  type EntryRow,
   memberRows,
 } from '../../src/app/ledger-rows.ts';
 import { Ledger, makeSeedSigner, signEntry } from '../../src/core/index.ts';
@@ -146,5 +147,36 @@ describe('ledger rows', () => {
     const after = rowsNow();
     expect(after).toEqual(entryRows(ledger));
     expect(after.filter((row) => row.status === 'REVOKED_KEY')).toHaveLength(2);
+  });
+
+  it('with `more`, builds rows a slice at a time and keeps whole rows until their rebuild is whole', async () => {
+    const { ledger, admin, reviewer } = await team();
+    for (let i = 0; i < 600; i++)
+      await ledger.append(reviewer, 'attest', { patch: PATCH, reason: 'tested', score: i }, T);
+    // A clock that moves 1 ms per reading: a budget of 1 ms ends a slice at its first look
+    // (every 256 rows).
+    let clock = 0;
+    let asked = 0;
+    const rowsNow = makeEntryRows(ledger, { more: () => asked++, budgetMs: 1, now: () => clock++ });
+    const seen: number[] = [];
+    for (let rows = rowsNow(); ; rows = rowsNow()) {
+      seen.push(rows.length);
+      if (rows.length === ledger.size) break;
+    }
+    expect(seen).toEqual([256, 512, ledger.size]);
+    expect(asked).toBe(2); // asked for a later call while rows were missing, not after
+    const whole = rowsNow();
+    expect(whole).toEqual(entryRows(ledger));
+
+    // A revocation: the whole rows stay (earlier names and standing) until all are built again.
+    const from = ledger.head(reviewer.did)?.seq ?? 0;
+    await ledger.append(admin, 'revoke', { subject: reviewer.did, from, reason: 'lost' }, T);
+    expect(rowsNow()).toBe(whole);
+    expect(rowsNow()).toBe(whole);
+    const rebuilt = rowsNow();
+    expect(rebuilt).toEqual(entryRows(ledger));
+    const revoked = (rows: EntryRow[]) => rows.filter((row) => row.status === 'REVOKED_KEY');
+    expect(revoked(rebuilt).length).toBeGreaterThan(revoked(whole).length);
+    expect(asked).toBe(4);
   });
 });
