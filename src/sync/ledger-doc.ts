@@ -35,6 +35,13 @@ import { nextTask } from './yielding.ts';
 
 /** The transaction origin of the binding's own writes, so it does not validate them again. */
 const SELF = Symbol('patchtrail-ledger-binding');
+/**
+ * The origin of the writes that seed the map from the store (the binding's own too). The
+ * transport sends them to this browser's other tabs even before it knows one (webrtc.ts,
+ * quietTabs): a tab that learns of another only hears its later writes, and Yjs holds a
+ * client's later writes back until it has the earlier ones.
+ */
+export const SEED_ORIGIN = Symbol('patchtrail-ledger-seed');
 export const ENTRIES_MAP = 'entries';
 
 export interface LedgerDocBinding {
@@ -76,10 +83,19 @@ export const MANY = 64;
 /** Keys looked at between two turns for the page while a large change is gathered. */
 const COLLECT_SLICE = 512;
 /**
- * Entries written to the map per transaction when it is seeded from the store: in one, a 100k
- * ledger's 80 MB took about 0.44 s in Node (Yjs alone), longer with y-webrtc posting it.
+ * Entries written to the map in the first transaction when it is seeded from the store, and
+ * at most in any later one: in one, a 100k ledger's 80 MB took about 0.44 s in Node (Yjs
+ * alone), longer with y-webrtc posting it.
  */
-export const SEED_SLICE = 2000;
+export const SEED_SLICE = 500;
+/**
+ * What a later seed transaction aims to take, its size set from the last one's cost per entry:
+ * Yjs encodes each transaction's update for the doc's listeners (y-webrtc), which cost 30-70 µs
+ * an entry in the page, so slices of 2,000 took 60-140 ms each when a 100k-entry team reopened.
+ */
+export const SEED_TASK_MS = 12;
+/** The fewest entries a later seed transaction takes, however slow the last one was. */
+const SEED_FEWEST = 32;
 
 const text = new TextDecoder();
 /** Bytes at the end of an entry that hold its `seq` and `time` (a signature is 88 characters). */
@@ -134,8 +150,8 @@ export function bindLedgerDoc(
   let work: Promise<void> = Promise.resolve();
   let destroyed = false;
 
-  const write = (fn: () => void) => {
-    if (!destroyed) doc.transact(fn, SELF);
+  const write = (fn: () => void, origin: symbol = SELF) => {
+    if (!destroyed) doc.transact(fn, origin);
   };
 
   const publish = (entry: Entry) => {
@@ -255,7 +271,7 @@ export function bindLedgerDoc(
   const gathered = new Map<unknown, Set<string>>();
   const observer = (event: Y.YMapEvent<Uint8Array>, transaction: Y.Transaction) => {
     const origin: unknown = transaction.origin;
-    if (origin === SELF) return;
+    if (origin === SELF || origin === SEED_ORIGIN) return;
     if (origin instanceof UpdatePart) {
       const keys = gathered.get(origin.update) ?? new Set<string>();
       gathered.set(origin.update, keys);
@@ -283,23 +299,33 @@ export function bindLedgerDoc(
   const unsubscribe = ledger.subscribe({ admitted: publish, evicted });
 
   let seeding: Promise<void> = Promise.resolve();
-  /** The first `SEED_SLICE` entries at once, the rest a slice per task (see `SEED_SLICE`). */
+  /**
+   * The first `SEED_SLICE` entries at once, the rest a slice per task, each sized to take about
+   * `SEED_TASK_MS` by the cost of the one before.
+   */
   const reseed = (): Promise<void> => {
     const entries = [...ledger.all()];
-    const slice = (from: number) =>
+    /** Writes `count` entries from `from`; returns the milliseconds it took. */
+    const slice = (from: number, count: number): number => {
+      const started = performance.now();
       write(() => {
-        for (const entry of entries.slice(from, from + SEED_SLICE)) {
+        for (const entry of entries.slice(from, from + count)) {
           const current = map.get(entry.id);
           if (!(current instanceof Uint8Array) || !bytesEqual(current, entry.bytes))
             map.set(entry.id, entry.bytes);
         }
-      });
-    slice(0);
+      }, SEED_ORIGIN);
+      return performance.now() - started;
+    };
+    let took = slice(0, SEED_SLICE);
     if (entries.length <= SEED_SLICE) return (seeding = Promise.resolve());
     seeding = (async () => {
-      for (let from = SEED_SLICE; from < entries.length && !destroyed; from += SEED_SLICE) {
+      let count = SEED_SLICE;
+      for (let from = SEED_SLICE; from < entries.length && !destroyed; from += count) {
+        count = Math.round(count * (SEED_TASK_MS / Math.max(took, 0.1)));
+        count = Math.min(SEED_SLICE, Math.max(SEED_FEWEST, count));
         await nextTask();
-        slice(from);
+        took = slice(from, count);
       }
     })();
     return seeding;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { makeDelivery, syncMessage, syncUpdateOf } from '../../src/sync/delivery.ts';
+import { SEED_ORIGIN } from '../../src/sync/ledger-doc.ts';
 import { quietTabs, type RoomLike } from '../../src/sync/webrtc.ts';
 
 function varUint(n: number): number[] {
@@ -159,27 +160,35 @@ describe('quietTabs', () => {
     expect(room.bcconnected).toBe(false);
   });
 
-  it('does not encode a doc update while neither a tab nor a WebRTC peer would get it', () => {
-    const encoded: number[] = [];
+  it('does not encode a doc update while neither a tab nor a WebRTC peer would get it, but the seed', () => {
+    /** Each update y-webrtc encoded: its length, and whether it would post it to the tabs. */
+    const encoded: [number, boolean][] = [];
     const room: RoomLike = {
       bcconnected: true,
       bcConns: new Set(),
       key: null,
       _bcSubscriber: () => undefined,
       webrtcConns: new Map(),
-      _docUpdateHandler: (update) => encoded.push(update.length),
+      _docUpdateHandler: (update) => encoded.push([update.length, room.bcconnected]),
     };
     quietTabs(room);
     const update = room._docUpdateHandler;
     update?.(new Uint8Array(1), null); // alone: nobody to send it to
+    update?.(new Uint8Array(2), SEED_ORIGIN); // the seed: to the tabs, known or not
+    expect(room.bcconnected).toBe(false);
     room.webrtcConns?.set('peer', {});
-    update?.(new Uint8Array(2), null);
+    update?.(new Uint8Array(3), null);
     room.webrtcConns?.clear();
     room.bcConns.add('another tab');
-    update?.(new Uint8Array(3), null);
-    room.bcconnected = false; // y-webrtc's disconnect
     update?.(new Uint8Array(4), null);
-    expect(encoded).toEqual([2, 3]);
+    room.bcconnected = false; // y-webrtc's disconnect
+    update?.(new Uint8Array(5), null);
+    update?.(new Uint8Array(6), SEED_ORIGIN);
+    expect(encoded).toEqual([
+      [2, true],
+      [3, false],
+      [4, true],
+    ]);
   });
 
   it('opens a whole state another tab posted and applies it in parts; hands on the rest', async () => {

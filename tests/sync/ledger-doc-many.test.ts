@@ -23,6 +23,7 @@ import {
   inAdmissionOrder,
   MANY,
   SEED_SLICE,
+  SEED_TASK_MS,
   type LedgerDocOptions,
 } from '../../src/sync/ledger-doc.ts';
 import { splitUpdate } from '../../src/sync/update-parts.ts';
@@ -261,14 +262,41 @@ describe('seeding the map from the store', () => {
     const from = await source(5, Math.ceil((SEED_SLICE + 500) / 5));
     const doc = new Y.Doc();
     const writes: number[] = [];
-    doc.on('afterTransaction', (t: Y.Transaction) => writes.push(t.changed.size));
+    doc.on('afterTransaction', (t: Y.Transaction) =>
+      writes.push([...t.changed.values()].reduce((n, keys) => n + keys.size, 0)),
+    );
     const map = doc.getMap<Uint8Array>(ENTRIES_MAP);
     const binding = bindLedgerDoc(doc, from);
     expect(map.size).toBe(SEED_SLICE);
     await binding.settled();
     expect(map.size).toBe(from.size);
-    expect(writes.length).toBe(Math.ceil(from.size / SEED_SLICE));
+    // Then slices of at most SEED_SLICE, a transaction each.
+    expect(writes.length).toBeGreaterThanOrEqual(Math.ceil(from.size / SEED_SLICE));
+    expect(writes.every((n) => n <= SEED_SLICE)).toBe(true);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(from.size);
     for (const entry of from.all()) expect(map.get(entry.id)).toEqual(entry.bytes);
+    binding.destroy();
+  }, 60_000);
+});
+
+describe('seeding the map, sized by cost', () => {
+  it('takes fewer entries per transaction when the doc costs more to write', async () => {
+    const from = await source(5, Math.ceil((SEED_SLICE * 3) / 5));
+    const doc = new Y.Doc();
+    const writes: number[] = [];
+    doc.on('afterTransaction', (t: Y.Transaction) =>
+      writes.push([...t.changed.values()].reduce((n, keys) => n + keys.size, 0)),
+    );
+    // A listener that makes every transaction cost 4 × SEED_TASK_MS, whatever its size.
+    doc.on('update', () => {
+      const until = performance.now() + 4 * SEED_TASK_MS;
+      while (performance.now() < until);
+    });
+    const binding = bindLedgerDoc(doc, from);
+    await binding.settled();
+    expect(writes[0]).toBe(SEED_SLICE);
+    expect(writes[1]).toBeLessThanOrEqual(SEED_SLICE / 4);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(from.size);
     binding.destroy();
   }, 60_000);
 });
