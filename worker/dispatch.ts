@@ -8,6 +8,8 @@ import { runAdmitCheck } from './admit-job.ts';
 import { isAdmitCheckRequest } from './admit-protocol.ts';
 import { runHashFile, runMerkle } from './hash-job.ts';
 import { isHashFileRequest, isMerkleRequest } from './hash-protocol.ts';
+import { runScoreHistory } from './history-job.ts';
+import { isScoreHistoryRequest } from './history-protocol.ts';
 import { abortError, type JobContext } from './job-context.ts';
 import {
   idOf,
@@ -40,6 +42,7 @@ function route(message: unknown, context: JobContext): Promise<Posted<unknown>> 
   if (isHashFileRequest(message)) return runHashFile(message, context).then(bare);
   if (isMerkleRequest(message)) return runMerkle(message);
   if (isReadSegmentsRequest(message)) return runReadSegments(message, context);
+  if (isScoreHistoryRequest(message)) return runScoreHistory(message, context);
   return undefined;
 }
 

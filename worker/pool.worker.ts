@@ -1,7 +1,8 @@
 /**
  * A worker of the app's pool (src/app/worker-pool.ts): verification, reputation, admission
- * checks, file and Merkle hashing off the main thread. It says `ready` once loaded; requests
- * and answers follow protocol.ts and each job's protocol; the loop is dispatch.ts.
+ * checks, file and Merkle hashing, and a system's score over the ledger's history, off the main
+ * thread. It says `ready` once loaded; requests and answers follow protocol.ts and each job's
+ * protocol; the loop is dispatch.ts.
  */
 import { makeDispatcher } from './dispatch.ts';
 

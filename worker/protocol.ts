@@ -7,7 +7,7 @@
  * says `ready` once loaded (a worker that fails before that could not start), may send
  * `progress` and `part`s of the answer for a request, and stops a request on `cancel`. Each
  * job's own messages are in its protocol file (reputation-protocol.ts, admit-protocol.ts,
- * hash-protocol.ts, segments-protocol.ts).
+ * hash-protocol.ts, segments-protocol.ts, history-protocol.ts).
  */
 // errors.ts rather than core/index.ts: the app's main chunk imports this file too.
 import { ERROR_CODES, PatchtrailError, type ErrorCode } from '../src/core/errors.ts';

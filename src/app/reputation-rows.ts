@@ -6,11 +6,7 @@
  */
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { PostureBody } from '../core/ledger/kinds.ts';
-import type {
-  ReputationInput,
-  ReputationResult,
-  ScoreExplanation,
-} from '../core/reputation/types.ts';
+import type { ScoreExplanation } from '../core/reputation/types.ts';
 import { memberRows, nameOf, type MemberRow } from './ledger-rows.ts';
 
 export interface PostureRow {
@@ -28,11 +24,8 @@ export interface SystemRow extends MemberRow {
   postures: PostureRow[];
 }
 
-export type Explain = (
-  input: ReputationInput,
-  result: ReputationResult,
-  did: string,
-) => ScoreExplanation | undefined;
+/** Why `did` has its score (core's `explainScore`, here or in a worker), if it has one. */
+export type Explain = (did: string) => ScoreExplanation | undefined;
 
 /** Posture reports about each subject, newest first. */
 function posturesBySubject(ledger: Ledger): Map<string, PostureRow[]> {
@@ -57,15 +50,14 @@ function posturesBySubject(ledger: Ledger): Map<string, PostureRow[]> {
 /** Every system, highest score first (then by name). */
 export function systemRows(
   ledger: Ledger,
-  input: ReputationInput,
-  result: ReputationResult,
+  scores: ReadonlyMap<string, number>,
   explain: Explain,
 ): SystemRow[] {
   const postures = posturesBySubject(ledger);
   return memberRows(ledger)
     .map((member): SystemRow => {
-      const scorePpb = result.scores.get(member.did);
-      const explanation = scorePpb === undefined ? undefined : explain(input, result, member.did);
+      const scorePpb = scores.get(member.did);
+      const explanation = scorePpb === undefined ? undefined : explain(member.did);
       return {
         ...member,
         ...(scorePpb === undefined ? {} : { scorePpb }),

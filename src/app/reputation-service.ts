@@ -1,33 +1,140 @@
 /**
  * The Reputation screen's service: the systems with their scores for a ledger revision (shared
- * while the ledger stands still) and, when a system is chosen, its score over the history.
+ * while the ledger stands still) and, when a system is chosen, its score over the history, with
+ * progress. Both run in a pool worker (worker-history.ts) when one can start: at 100k entries
+ * core's `reputationInputs` alone held the page for 1.1 s, once for the list and at each of
+ * the history's 12 stops. Without a worker they run here, as before. A history asked for
+ * another system (or revision) cancels the one still running: its answer would only be thrown
+ * away, and it would hold a worker (or this thread) meanwhile.
  */
 import type { Ledger } from '../core/ledger/ledger.ts';
-import { scoreHistory, type HistoryPoint } from './reputation-history.ts';
+import type { ScoreExplanation } from '../core/reputation/types.ts';
+import type { HistoryPoint } from './reputation-history.ts';
 import type { SystemRow } from './reputation-rows.ts';
 import type { ComputeTrustScores } from './trust-scores.ts';
+import type * as WorkerHistory from './worker-history.ts';
+import type { HistoryJobOptions } from './worker-history.ts';
+import { WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
 
 export type { HistoryPoint } from './reputation-history.ts';
 export type { PostureRow, SystemRow } from './reputation-rows.ts';
 
+/** Points on the history's chart. */
+export const HISTORY_POINTS = 12;
+/**
+ * Ledgers of this many entries or more have their list computed in a worker. Below, the main
+ * thread's `reputationInputs` stays under a long task (about 11 µs an entry: 1,123 ms at 100k)
+ * and a worker's start (60 ms for a page's first) and the ledger's copy would cost more.
+ */
+export const WORKER_ENTRIES = 4_000;
+
+export type HistoryProgress = (done: number, total: number) => void;
+
 export interface ReputationService {
   systems(ledger: Ledger, revision: number): Promise<SystemRow[]>;
-  history(ledger: Ledger, revision: number, did: string): Promise<HistoryPoint[]>;
+  /**
+   * `did`'s score at HISTORY_POINTS points of the ledger; `onProgress` hears of each point.
+   * Asking for another system or revision cancels this one: it rejects with an AbortError.
+   */
+  history(
+    ledger: Ledger,
+    revision: number,
+    did: string,
+    onProgress?: HistoryProgress,
+  ): Promise<HistoryPoint[]>;
 }
 
-export function makeReputation(computeTrustScores: ComputeTrustScores): ReputationService {
+interface Running {
+  key: string;
+  points: Promise<HistoryPoint[]>;
+  stop: AbortController;
+  listeners: Set<HistoryProgress>;
+}
+
+/** Runs `work` in the pool, or returns undefined when no worker can (then the caller computes here). */
+async function inWorker<T>(
+  pool: WorkerPool,
+  work: (jobs: typeof WorkerHistory) => Promise<T>,
+): Promise<T | undefined> {
+  if (!pool.usable) return undefined;
+  try {
+    return await work(await import('./worker-history.ts'));
+  } catch (cause) {
+    if (!(cause instanceof WorkerUnavailableError)) throw cause;
+    console.warn(`patchtrail: ${cause.message}; computing reputation on the main thread`);
+    return undefined;
+  }
+}
+
+export interface ReputationOptions {
+  /** Entries from which the list is computed in a worker; default WORKER_ENTRIES. */
+  workerEntries?: number;
+}
+
+export function makeReputation(
+  computeTrustScores: ComputeTrustScores,
+  pool: WorkerPool,
+  options: ReputationOptions = {},
+): ReputationService {
+  const workerEntries = options.workerEntries ?? WORKER_ENTRIES;
   let cached: { ledger: Ledger; revision: number; rows: Promise<SystemRow[]> } | undefined;
   const histories = new Map<string, Promise<HistoryPoint[]>>();
+  let running: Running | undefined;
 
   async function compute(ledger: Ledger): Promise<SystemRow[]> {
-    const [rep, { systemRows }] = await Promise.all([
-      import('../core/reputation/index.ts'),
-      import('./reputation-rows.ts'),
-    ]);
+    const { systemRows } = await import('./reputation-rows.ts');
+    const job = { stops: [ledger.size], explain: true };
+    const answer =
+      ledger.size >= workerEntries
+        ? await inWorker(pool, (jobs) => jobs.scoreHistoryInWorker(pool, ledger, job))
+        : undefined;
+    if (answer !== undefined) {
+      const why = new Map(
+        (answer.systems ?? []).map((e): [string, ScoreExplanation] => [e.did, e]),
+      );
+      return systemRows(ledger, new Map([...why].map(([did, e]) => [did, e.ppb])), (did) =>
+        why.get(did),
+      );
+    }
+    const rep = await import('../core/reputation/index.ts');
     const params = rep.defaultReputationParams(rep.reputationClock(ledger));
     const input = rep.reputationInputs(ledger, params);
     const { result } = await computeTrustScores(input, params);
-    return systemRows(ledger, input, result, rep.explainScore);
+    return systemRows(ledger, result.scores, (did) => rep.explainScore(input, result, did));
+  }
+
+  async function historyOf(
+    ledger: Ledger,
+    did: string,
+    options: HistoryJobOptions,
+  ): Promise<HistoryPoint[]> {
+    const { historyPoints } = await import('./reputation-rows.ts');
+    const stops = historyPoints(ledger.size, HISTORY_POINTS);
+    const answer = await inWorker(pool, (jobs) =>
+      jobs.scoreHistoryInWorker(pool, ledger, { stops, did }, options),
+    );
+    if (answer !== undefined) return answer.points;
+    const { scoreHistory } = await import('./reputation-history.ts');
+    return scoreHistory(ledger, did, stops, computeTrustScores, options);
+  }
+
+  function start(ledger: Ledger, key: string, did: string): Running {
+    const stop = new AbortController();
+    const listeners = new Set<HistoryProgress>();
+    const onProgress: HistoryProgress = (done, total) => {
+      for (const listener of listeners) listener(done, total);
+    };
+    const points = historyOf(ledger, did, { signal: stop.signal, onProgress });
+    const run: Running = { key, points, stop, listeners };
+    points
+      .then(
+        () => histories.set(key, points),
+        () => undefined, // the caller hears of it
+      )
+      .finally(() => {
+        if (running === run) running = undefined;
+      });
+    return run;
   }
 
   return {
@@ -38,12 +145,16 @@ export function makeReputation(computeTrustScores: ComputeTrustScores): Reputati
       }
       return cached.rows;
     },
-    history(ledger, revision, did) {
+    history(ledger, revision, did, onProgress) {
       const key = `${revision} ${did}`;
-      let found = histories.get(key);
-      if (found === undefined)
-        histories.set(key, (found = scoreHistory(ledger, did, computeTrustScores)));
-      return found;
+      const done = histories.get(key);
+      if (done !== undefined) return done;
+      if (running?.key !== key) {
+        running?.stop.abort();
+        running = start(ledger, key, did);
+      }
+      if (onProgress !== undefined) running.listeners.add(onProgress);
+      return running.points;
     },
   };
 }

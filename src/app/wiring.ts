@@ -64,7 +64,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     sync,
     workflow,
     lineage,
-    reputation: makeReputation(bundles.computeTrustScores),
+    reputation: makeReputation(bundles.computeTrustScores, bundles.pool),
     audit,
     busy,
     updates,

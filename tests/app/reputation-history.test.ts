@@ -1,8 +1,9 @@
 /**
- * A system's score over the ledger's history (reputation-history.ts): the points are the
- * scores of the ledger's prefixes, and the page gets its turns through messages, never timers
- * (a timer nested in a loop waits at least 4 ms: a turn every 64 entries held a 100k-entry
- * history for over 6 s of waiting alone).
+ * A system's score over the ledger's history on the main thread (reputation-history.ts, the
+ * fallback when no pool worker can run it): the points are the scores of the ledger's
+ * prefixes, and the page gets its turns through messages, never timers (a timer nested in a
+ * loop waits at least 4 ms: a turn every 64 entries held a 100k-entry history for over 6 s of
+ * waiting alone).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Ledger, makeSeedSigner, type Signer } from '../../src/core/index.ts';
@@ -50,7 +51,12 @@ describe('scoreHistory', () => {
   it("gives the system's score at each prefix of the ledger, with timers frozen", async () => {
     const { ledger, rita } = await team();
     vi.useFakeTimers(); // no timer ever fires: the history must not wait on one
-    const points = await scoreHistory(ledger, rita.did, onMainThread, 6);
+    const points = await scoreHistory(
+      ledger,
+      rita.did,
+      historyPoints(ledger.size, 6),
+      onMainThread,
+    );
     vi.useRealTimers();
     const entries = [...ledger.all()];
     expect(points.map((p) => p.entries)).toEqual(historyPoints(ledger.size, 6));

@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { historyPoints, systemRows } from '../../src/app/reputation-rows.ts';
-import {
-  Ledger,
-  makeSeedSigner,
-  type ReputationInput,
-  type ReputationResult,
-} from '../../src/core/index.ts';
+import { Ledger, makeSeedSigner } from '../../src/core/index.ts';
 
 describe('historyPoints', () => {
   it('spreads 12 entry counts evenly over the ledger, ending at its last entry', () => {
@@ -51,8 +46,7 @@ describe('systemRows', () => {
       ledger.append(assessor, 'posture', { subject: kiosk.did, checks }, time);
     await posture({ 'disk-encryption': 'fail' }, T1);
     await posture({ 'disk-encryption': 'pass', firewall: 'pass' }, T2);
-    const result = { scores: new Map([[kiosk.did, 400_000_000]]) } as ReputationResult;
-    const rows = systemRows(ledger, {} as ReputationInput, result, () => undefined);
+    const rows = systemRows(ledger, new Map([[kiosk.did, 400_000_000]]), () => undefined);
     const row = rows.find((r) => r.did === kiosk.did);
     expect(row?.scorePpb).toBe(400_000_000);
     expect(row?.postures.map((p) => [p.assessorName, p.time, p.checks])).toEqual([

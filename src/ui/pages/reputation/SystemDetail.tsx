@@ -2,13 +2,12 @@
  * One system on the Reputation screen: why it has its score (the engine's explanation, plain
  * words first), its score over the ledger's history, and the posture reports about it.
  */
-import { createEffect, createResource, For, on, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
-import { ledgerTime } from '../../components/format.ts';
-import { percentOf } from '../../components/format.ts';
+import { counted, ledgerTime, percentOf } from '../../components/format.ts';
 import { ScoreReasons } from '../../components/ScoreReasons.tsx';
 import { ScoreChart } from './ScoreChart.tsx';
 
@@ -50,6 +49,21 @@ function Postures(props: { row: SystemRow }) {
   );
 }
 
+/** In the chart's place while the history is computed: how many of its points are done. */
+function HistoryProgress(props: {
+  name: string;
+  progress: { done: number; total: number } | undefined;
+}) {
+  return (
+    <p role="status" data-testid="rep-history-progress">
+      Working out {props.name}’s score over the ledger…
+      <Show when={props.progress}>
+        {(p) => ` ${p().done} of ${counted(p().total, 'point', 'points')}`}
+      </Show>
+    </p>
+  );
+}
+
 export function SystemDetail(props: {
   team: OpenTeam;
   row: SystemRow;
@@ -57,10 +71,17 @@ export function SystemDetail(props: {
   nameOf: (did: string) => string;
 }) {
   const { reputation } = useServices();
+  const [progress, setProgress] = createSignal<{ did: string; done: number; total: number }>();
+  // A later choice cancels this one in the service, and the resource keeps only the latest.
   const [history] = createResource(
     () => ({ ledger: props.team.ledger, revision: props.team.revision(), did: props.row.did }),
-    ({ ledger, revision, did }) => reputation.history(ledger, revision, did),
+    ({ ledger, revision, did }) =>
+      reputation.history(ledger, revision, did, (done, total) => setProgress({ did, done, total })),
   );
+  const progressOf = () => {
+    const now = progress();
+    return now?.did === props.row.did ? now : undefined;
+  };
   let box: HTMLDivElement | undefined;
   // On a phone the detail sits under the list: bring it into view when a system is chosen.
   createEffect(
@@ -78,10 +99,19 @@ export function SystemDetail(props: {
       <h3>Score over the ledger’s history</h3>
       {/* Read without suspending (the shell's <Suspense> would swap the whole page). */}
       <Show
-        when={history.state === 'ready' ? history() : undefined}
-        fallback={<p role="status">Recomputing past scores…</p>}
+        when={history.state === 'errored' ? undefined : true}
+        fallback={
+          <p class="notice notice-denied" role="alert">
+            Could not work out the past scores: {String((history.error as Error)?.message)}
+          </p>
+        }
       >
-        {(points) => <ScoreChart points={points()} name={props.row.name} />}
+        <Show
+          when={history.state === 'ready' ? history() : undefined}
+          fallback={<HistoryProgress name={props.row.name} progress={progressOf()} />}
+        >
+          {(points) => <ScoreChart points={points()} name={props.row.name} />}
+        </Show>
       </Show>
       <h3>Posture reports</h3>
       <Postures row={props.row} />

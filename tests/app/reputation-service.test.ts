@@ -1,0 +1,110 @@
+/**
+ * The Reputation screen's service with fake pool workers in Node (they run the real worker
+ * loop on what postMessage would deliver): the history and the list come from the worker when
+ * one runs and from the main thread when none can start or one misbehaves, with the same bits
+ * either way; a history asked for another system cancels the one still running.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { scoreHistory } from '../../src/app/reputation-history.ts';
+import { makeReputation, type HistoryPoint } from '../../src/app/reputation-service.ts';
+import { historyPoints } from '../../src/app/reputation-rows.ts';
+import { makeTrustScorer } from '../../src/app/trust-scores.ts';
+import { makeWorkerPool } from '../../src/app/worker-pool.ts';
+import { historyLedger } from '../helpers/history-ledger.ts';
+import { fakeWorkers, untilRequested, type Behaviour } from '../helpers/fake-worker.ts';
+
+const { ledger, dids } = await historyLedger();
+const [first, second] = dids as [string, string];
+const noWorker = () => {
+  throw new Error('no workers here');
+};
+/** The main thread's answers, for comparison. */
+const mainThread = makeReputation(
+  makeTrustScorer({ startWorker: noWorker }),
+  makeWorkerPool({ start: noWorker }),
+);
+const expectedHistory = (did: string): Promise<HistoryPoint[]> =>
+  scoreHistory(
+    ledger,
+    did,
+    historyPoints(ledger.size, 12),
+    makeTrustScorer({ startWorker: noWorker }),
+  );
+
+function service(...behaviours: Behaviour[]) {
+  const workers = fakeWorkers(...behaviours);
+  const pool = makeWorkerPool({ start: workers.start, size: 1 });
+  const reputation = makeReputation(makeTrustScorer({ startWorker: noWorker }), pool, {
+    workerEntries: 1,
+  });
+  return { workers, pool, reputation };
+}
+
+describe('the Reputation service', () => {
+  beforeEach(() => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("charts a history in the worker, with the main thread's points and progress per point", async () => {
+    const { workers, reputation } = service('answer');
+    const progress: [number, number][] = [];
+    const points = await reputation.history(ledger, 1, first, (done, total) =>
+      progress.push([done, total]),
+    );
+    expect(workers.started[0]?.requests.map((r) => r.message.kind)).toEqual(['score-history']);
+    expect(points).toEqual(await expectedHistory(first));
+    expect(progress).toEqual(points.map((_, i) => [i + 1, points.length]));
+  });
+
+  it("lists the systems from the worker's explanations, as the main thread lists them", async () => {
+    const { workers, reputation } = service('answer');
+    const rows = await reputation.systems(ledger, 1);
+    expect(workers.started[0]?.requests).toHaveLength(1);
+    expect(rows).toEqual(await mainThread.systems(ledger, 1));
+    expect(rows.filter((r) => r.explanation !== undefined).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('computes on the main thread when no worker can start, with the same bits', async () => {
+    const { workers, reputation } = service('fail-to-load');
+    const progress: number[] = [];
+    const points = await reputation.history(ledger, 1, second, (done) => progress.push(done));
+    expect(workers.started.length).toBeGreaterThan(0);
+    expect(points).toEqual(await expectedHistory(second));
+    expect(progress).toEqual(points.map((_, i) => i + 1));
+    expect(await reputation.systems(ledger, 1)).toEqual(await mainThread.systems(ledger, 1));
+  });
+
+  it('computes on the main thread when the worker dies in the middle', async () => {
+    const { workers, reputation } = service('crash', 'answer');
+    expect(await reputation.history(ledger, 1, first)).toEqual(await expectedHistory(first));
+    expect(workers.started[0]?.terminated).toBe(true);
+  });
+
+  it('takes a malformed answer for a broken worker, not for the points', async () => {
+    const { workers, reputation } = service('hold');
+    const points = reputation.history(ledger, 1, first);
+    const worker = await untilRequested(() => workers.started[0]);
+    const { id } = worker.requests[0]?.message ?? { id: -1 };
+    worker.reply({ kind: 'history-scored', id, points: [{ entries: 1, ppb: 0 }] });
+    expect(await points).toEqual(await expectedHistory(first));
+    expect(worker.terminated).toBe(true);
+  });
+
+  it('cancels a history still running when another system is chosen', async () => {
+    const { workers, reputation } = service('hold');
+    const earlier = reputation.history(ledger, 1, first);
+    const worker = await untilRequested(() => workers.started[0]);
+    const later = reputation.history(ledger, 1, second);
+    await expect(earlier).rejects.toMatchObject({ name: 'AbortError' });
+    expect(worker.cancels).toEqual([worker.requests[0]?.message.id]);
+    await untilRequested(() => worker, 2);
+    await worker.answer(1);
+    expect(await later).toEqual(await expectedHistory(second));
+    // Finished, it is kept for its revision: asked again, nothing is computed.
+    expect(await reputation.history(ledger, 1, second)).toEqual(await later);
+    expect(worker.requests).toHaveLength(2);
+  });
+});
