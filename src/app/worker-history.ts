@@ -7,6 +7,7 @@
  * scores) runs in the worker. An answer that does not fit the request is a misbehaving worker:
  * the pool replaces it and the caller computes on the main thread, as when no worker can start.
  */
+import type { Entry } from '../core/ledger/entry.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import {
   isHistoryScoredAnswer,
@@ -19,6 +20,8 @@ import type { WorkerPool } from './worker-pool.ts';
 
 /** Copying goes on for this long before the page gets a turn. */
 const SLICE_MS = 8;
+/** Entries copied between two readings of the clock. */
+const CHECK_EVERY = 64;
 
 /** What to compute: the stops (entry counts), whose score, and whether to explain them all. */
 export type HistoryJob = Pick<ScoreHistoryRequest, 'stops' | 'did' | 'explain'>;
@@ -29,28 +32,49 @@ export interface HistoryJobOptions {
   signal?: AbortSignal;
 }
 
-/** The ledger's entries as they cross: bytes end to end and ids, genesis first, admission order. */
-export async function packLedger(ledger: Ledger, sliceMs = SLICE_MS): Promise<PackedLedger> {
-  const entries = [...ledger.all()];
-  const offsets = new Uint32Array(entries.length + 1);
-  let end = 0;
-  entries.forEach((entry, i) => {
-    offsets[i] = end;
-    end += entry.bytes.length;
-  });
-  offsets[entries.length] = end;
-  const bytes = new Uint8Array(end);
-  const ids: string[] = [];
+/** Calls `each` on every item, giving the page a turn after every `sliceMs` of it. */
+async function sliced<T>(items: Iterable<T>, sliceMs: number, each: (item: T, i: number) => void) {
   let since = performance.now();
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i] as (typeof entries)[number];
-    bytes.set(entry.bytes, offsets[i]);
-    ids.push(entry.id, '\n');
-    if (performance.now() - since >= sliceMs) {
+  let i = 0;
+  for (const item of items) {
+    each(item, i);
+    if (++i % CHECK_EVERY === 0 && performance.now() - since >= sliceMs) {
       await nextTask();
       since = performance.now();
     }
   }
+}
+
+/**
+ * The ledger's entries as they cross: bytes end to end and ids, genesis first, admission order.
+ * Listing the entries is sliced too (52 ms in one piece for 100k at a load average of 5), and
+ * the clock is read every CHECK_EVERY entries (reading it for each took 41 ms of 100k).
+ */
+export async function packLedger(ledger: Ledger, sliceMs = SLICE_MS): Promise<PackedLedger> {
+  const entries: Entry[] = [];
+  let end = 0;
+  await sliced(ledger.all(), sliceMs, (entry) => {
+    entries.push(entry);
+    end += entry.bytes.length;
+  });
+  const offsets = new Uint32Array(entries.length + 1);
+  offsets[entries.length] = end;
+  const bytes = new Uint8Array(end);
+  // Ids joined a thousand at a time: all 100k at once took 33 ms in one piece.
+  const ids: string[] = [];
+  let some: string[] = [];
+  let at = 0;
+  await sliced(entries, sliceMs, (entry, i) => {
+    offsets[i] = at;
+    bytes.set(entry.bytes, at);
+    at += entry.bytes.length;
+    some.push(entry.id, '\n');
+    if (some.length === 2000) {
+      ids.push(some.join(''));
+      some = [];
+    }
+  });
+  ids.push(some.join(''));
   return { bytes: bytes.buffer, offsets, ids: ids.join('') };
 }
 

@@ -94,4 +94,20 @@ describeBrowser('the Reputation screen (Chromium, production build)', () => {
     await expectAccessible(page, 'reputation detail');
     await shoot(page, 'reputation');
   });
+
+  it('charts the system chosen last when another was chosen while its history was computed', async () => {
+    const longTasks = await watchLongTasks(page);
+    await system(page, fixture.dids.sam).click();
+    await system(page, fixture.dids.author).click();
+    const detail = page.getByTestId('rep-detail');
+    const name = (await detail.getByRole('heading', { level: 2 }).textContent()) ?? '';
+    expect(name).not.toBe('Sam');
+    const chart = page.getByTestId('rep-chart');
+    await chart.waitFor();
+    expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${name}'s score at `));
+    // Sam's history was cancelled, not drawn late over this one.
+    await page.waitForTimeout(500);
+    expect(await chart.getAttribute('aria-label')).toMatch(new RegExp(`^${name}'s score at `));
+    expect((await longTasks()).filter((ms) => ms > 200)).toEqual([]);
+  });
 });
