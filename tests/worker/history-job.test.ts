@@ -3,13 +3,15 @@
  * thread's to the bit, it reports each stop, and a malformed request or answer is refused
  * rather than taken for one.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { historyPoints } from '../../src/app/reputation-rows.ts';
 import { scoreHistory } from '../../src/app/reputation-history.ts';
 import { makeTrustScorer } from '../../src/app/trust-scores.ts';
 import { packLedger } from '../../src/app/worker-history.ts';
 import * as rep from '../../src/core/reputation/index.ts';
 import { makeDispatcher } from '../../worker/dispatch.ts';
+import { runScoreHistory } from '../../worker/history-job.ts';
+import { abortError } from '../../worker/job-context.ts';
 import {
   isHistoryScoredAnswer,
   isScoreHistoryRequest,
@@ -74,6 +76,29 @@ describe('score-history job', () => {
       points: [{ entries: ledger.size, ppb: 0 }],
       systems,
     });
+  });
+});
+
+describe('score-history job, cancelled', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('stops at its next turn once cancelled, before scoring another stop', async () => {
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += 60)); // a turn every 2 entries
+    const turns: number[] = [];
+    const progress: number[] = [];
+    const context = {
+      throwIfCancelled() {
+        turns.push(1);
+        if (turns.length === 3) throw abortError();
+      },
+      progress: (done: number) => progress.push(done),
+      part: () => undefined,
+    };
+    const job = runScoreHistory(await request({ did: dids[0] as string }), context);
+    await expect(job).rejects.toMatchObject({ name: 'AbortError' });
+    expect(turns).toHaveLength(3);
+    expect(progress.length).toBeLessThan(stops.length);
   });
 });
 
