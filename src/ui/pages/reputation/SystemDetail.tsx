@@ -7,7 +7,7 @@ import { useServices } from '../../../app/context.ts';
 import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
 import { Did } from '../../components/CopyButton.tsx';
-import { counted, ledgerTime, percentOf } from '../../components/format.ts';
+import { counted, inlineName, ledgerTime, percentOf } from '../../components/format.ts';
 import { ScoreReasons } from '../../components/ScoreReasons.tsx';
 import { ScoreChart } from './ScoreChart.tsx';
 
@@ -56,7 +56,7 @@ function HistoryProgress(props: {
 }) {
   return (
     <p role="status" data-testid="rep-history-progress">
-      Working out {props.name}’s score over the ledger…
+      Working out {inlineName(props.name)}’s score over the ledger…
       <Show when={props.progress}>
         {(p) => ` ${p().done} of ${counted(p().total, 'point', 'points')}`}
       </Show>
