@@ -24,6 +24,7 @@ import {
   type AdmitCheckRequest,
 } from '../../worker/admit-protocol.ts';
 import type { LedgerDocOptions } from '../sync/ledger-doc.ts';
+import { nextTask } from '../sync/yielding.ts';
 import type { CheckingProgress } from './sync.ts';
 import { abortError, WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
 
@@ -136,18 +137,6 @@ async function checkInWorker(
   }
 }
 
-/** Lets the page run a task (input, rendering) before the next batch. */
-function yieldToPage(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 /** The admission options for entry i of a batch: the worker's receipt, when it gave one. */
 function optionsFor(
   ledger: string,
@@ -193,7 +182,7 @@ async function admitBatch(
         message: result.message ?? '',
       });
     if (performance.now() - slice > SLICE_MS) {
-      await yieldToPage();
+      await nextTask(); // the page runs a task (input, rendering) before the next batch
       slice = performance.now();
     }
   }
@@ -284,7 +273,7 @@ export async function admitInBatches(
     await admitBatch(ledger, batch, checked, report, options.onResult);
     feeder.admitted(k);
     options.onProgress?.(batch.start + batch.entries.length, entries.length);
-    await yieldToPage();
+    await nextTask(); // the page runs a task (input, rendering) before the next batch
   }
   return report;
 }

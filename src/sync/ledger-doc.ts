@@ -332,12 +332,9 @@ export function bindLedgerDoc(
   };
 
   enqueue(map.keys());
-  if (options.seedAfter === undefined) void reseed();
-  else
-    seeding = options.seedAfter.then(
-      () => (destroyed ? undefined : reseed()),
-      () => (destroyed ? undefined : reseed()),
-    );
+  const seed = () => (destroyed ? undefined : reseed());
+  if (options.seedAfter === undefined) void seed();
+  else seeding = options.seedAfter.then(seed, seed);
 
   return {
     map,
