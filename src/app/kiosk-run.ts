@@ -102,7 +102,13 @@ async function rollBackFlagged(
   }
 }
 
-/** Applies through the agent, remembering the apply under way until it is settled. */
+/**
+ * Applies through the agent, remembering the apply under way until it is settled: recorded in
+ * the ledger, or refused. An apply that changed the files but whose record did not reach the
+ * ledger (storage full, a failed write), or that threw, stays remembered and stops the pass
+ * with the reason; the next pass settles it first, as after a restart (`recoverInterrupted`),
+ * so the ledger never misses a change to the target and nothing else is applied meanwhile.
+ */
 async function applyRemembered(
   ctx: KioskContext,
   bundle: KioskBundle,
@@ -116,11 +122,16 @@ async function applyRemembered(
   const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
   return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
     ctx.memory.update((m) => (m.inFlight = inFlight));
-    try {
-      return await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
-    } finally {
-      ctx.memory.update((m) => delete m.inFlight);
-    }
+    const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
+    const unrecorded = outcome.ok
+      ? outcome.steps.find((s) => s.step === 'record' && !s.ok)
+      : undefined;
+    if (unrecorded !== undefined)
+      throw new Error(
+        `${bundle.name} changed the target, but its record could not be written to the ledger (${unrecorded.message}); it is recorded before anything else is applied`,
+      );
+    ctx.memory.update((m) => delete m.inFlight);
+    return outcome;
   });
 }
 
@@ -216,11 +227,14 @@ export async function runKioskPass(
  * it) and says which. An apply that finished on disk but whose `applied` never reached the
  * ledger is finished through the agent (`resumed`: the post-apply check runs, `applied` is
  * recorded); if the agent will not (the policy moved on), it is recorded as it stands, with a
- * note, so the ledger never misses a change to the target.
+ * note, so the ledger never misses a change to the target. `restarted` false: the apply ran in
+ * this session and only its record failed; it is settled the same way, but not announced as
+ * an interruption.
  */
 export async function recoverInterrupted(
   ctx: Omit<KioskContext, 'starting' | 'busy'>,
   bundle: KioskBundle | undefined,
+  restarted = true,
 ): Promise<Recovery | undefined> {
   const inFlight = ctx.memory.get().inFlight;
   await ctx.target.tree.recover();
@@ -236,7 +250,7 @@ export async function recoverInterrupted(
   };
   ctx.memory.update((m) => {
     delete m.inFlight;
-    m.recovery = recovery;
+    if (restarted) m.recovery = recovery; // not an apply whose record failed while running
   });
   return recovery;
 }
@@ -250,7 +264,8 @@ async function recordResumed(
   const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
   if (bundle !== undefined) {
     const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false, true);
-    if (outcome.ok) return;
+    // Done only once recorded: a record that failed again is tried as it stands, below.
+    if (outcome.ok && outcome.entry !== undefined) return;
   }
   const body = {
     ...{ patch: inFlight.patch, reason: 'applied' as const, target: ctx.target.name },

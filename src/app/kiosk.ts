@@ -237,10 +237,11 @@ function makeLoop(deps: LoopDeps) {
     if (tree?.name !== targetName)
       tree = { name: targetName, tree: await deps.io.openTarget(mode.target, mode) };
     const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
-    if (!recovered) {
+    // At the first pass, and whenever an apply is still remembered: its record failed.
+    if (!recovered || deps.memory.get().inFlight !== undefined) {
       const patch = deps.memory.get().inFlight?.patch;
       const held = (await bundlesFor(deps, team, mode)).find((b) => b.patch === patch);
-      await run.recoverInterrupted({ ...base, policy, now: deps.now() }, held);
+      await run.recoverInterrupted({ ...base, policy, now: deps.now() }, held, !recovered);
       recovered = true;
     }
     notBundles.push(...(await takeFolder(deps, mode).catch((e: unknown) => [String(e)])));

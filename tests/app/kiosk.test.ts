@@ -13,6 +13,7 @@ import { makeKioskMemory } from '../../src/app/kiosk-record.ts';
 import { targetEvents } from '../../src/app/kiosk-ledger.ts';
 import { STALE_NEXT } from '../../src/app/kiosk-run.ts';
 import {
+  PatchtrailError,
   appendAttestation,
   createBundle,
   makeMemoryTree,
@@ -277,6 +278,58 @@ describe('the kiosk', () => {
     expect(events).toEqual([]);
     app.dispose();
   });
+
+  // The ledger refuses the `applied` once: IndexedDB out of space (a thrown error), or a coded
+  // refusal, which the agent reports as an apply whose record step stopped.
+  it.each([
+    [
+      'a storage error',
+      () => new DOMException('the quota has been exceeded', 'QuotaExceededError'),
+    ],
+    ['a coded refusal', () => new PatchtrailError('TOO_LARGE', 'the entry is too large')],
+  ])(
+    'an apply whose record fails (%s) stays remembered, stops the pass and is recorded next',
+    async (_, failure) => {
+      const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+      const folder = new Map<string, Uint8Array>();
+      const store = memoryStore();
+      const app = start(tree, folder, store);
+      const { open, author, rita } = await team(app);
+      const before = await treeHash(tree);
+      const append = open.ledger.append.bind(open.ledger);
+      let refusals = 0;
+      open.ledger.append = ((...args: Parameters<typeof append>) => {
+        const body = args[2] as { reason?: string };
+        if (args[1] === 'attest' && body.reason === 'applied' && refusals++ === 0)
+          return Promise.reject(failure());
+        return append(...args);
+      }) as typeof append;
+      expect(app.kiosk.enter({ components: [] })).toEqual({ ok: true });
+      folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+      const problem = await until(() => app.kiosk.status().problems?.[0], 'the problem');
+      expect(problem).toMatch(/the quota|record could not be written to the ledger/);
+      expect(content(tree)).toBe('mode=new\n');
+      // The next pass (the kiosk polls every 50 ms here) records it as the tree stands.
+      const target = `${(await app.device.ready()).did}:workspace:kiosk`;
+      const events = await until(() => {
+        const found = targetEvents(open.ledger, target);
+        return found.length > 0 ? found : undefined;
+      }, 'the applied record');
+      expect(refusals).toBeGreaterThanOrEqual(2);
+      expect(events.map((e) => e.reason)).toEqual(['applied']);
+      expect(events[0]).toMatchObject({ treeBefore: before, treeAfter: await treeHash(tree) });
+      const status = await until(
+        () => (app.kiosk.status().current === undefined ? undefined : app.kiosk.status()),
+        'the applied version',
+      );
+      expect(status).toMatchObject({ state: 'up-to-date', current: { what: 'applied' } });
+      expect(status.problems ?? []).toEqual([]);
+      // Settled as it ran, not announced as an interruption after a restart.
+      expect(status.recovery).toBeUndefined();
+      expect(makeKioskMemory(store).get().inFlight).toBeUndefined();
+      app.dispose();
+    },
+  );
 
   it('after a restart, says an interrupted apply left the target all-old, then applies it', async () => {
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
