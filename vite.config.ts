@@ -27,5 +27,31 @@ export default defineConfig({
     // expect.poll gives up after 1 s by default: less than one of the app's once-a-second sync
     // state reports, and less than a loaded CI machine may need to render a screen.
     expect: { poll: { timeout: 10_000 } },
+    // Two groups, one after the other. The Node files (core, CLI, storage, sync, workers) run
+    // two at a time: on a 2-core machine vitest's default is one worker, and one file at a
+    // time made the suite the sum of its files. The Chromium files then run alone, since they
+    // assert that no task of the page runs over 200 ms, which a second file beside them
+    // would make a matter of luck.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          exclude: ['tests/e2e/**'],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chromium',
+          // include adds to the shared one, so the other files are excluded instead
+          exclude: ['tests/!(e2e)/**'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
