@@ -5,7 +5,8 @@
  * core's `reputationInputs` alone held the page for 1.1 s, once for the list and at each of
  * the history's 12 stops. Without a worker they run here, as before. A history asked for
  * another system (or revision) cancels the one still running: its answer would only be thrown
- * away, and it would hold a worker (or this thread) meanwhile.
+ * away, and it would hold a worker (or this thread) meanwhile. So does leaving the screen: once
+ * every caller that asked for it with a signal has aborted it, and none asked without one.
  */
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { ScoreExplanation } from '../core/reputation/types.ts';
@@ -35,12 +36,15 @@ export interface ReputationService {
   /**
    * `did`'s score at HISTORY_POINTS points of the ledger; `onProgress` hears of each point.
    * Asking for another system or revision cancels this one: it rejects with an AbortError.
+   * `leave`: this caller no longer waits (its screen closed); when no caller waits, the
+   * history is cancelled the same way.
    */
   history(
     ledger: Ledger,
     revision: number,
     did: string,
     onProgress?: HistoryProgress,
+    leave?: AbortSignal,
   ): Promise<HistoryPoint[]>;
 }
 
@@ -49,6 +53,9 @@ interface Running {
   points: Promise<HistoryPoint[]>;
   stop: AbortController;
   listeners: Set<HistoryProgress>;
+  /** Callers that may still leave (they gave a signal), and whether one gave none. */
+  leaving: number;
+  kept: boolean;
 }
 
 /** Runs `work` in the pool, or returns undefined when no worker can (then the caller computes here). */
@@ -125,7 +132,7 @@ export function makeReputation(
       for (const listener of listeners) listener(done, total);
     };
     const points = historyOf(ledger, did, { signal: stop.signal, onProgress });
-    const run: Running = { key, points, stop, listeners };
+    const run: Running = { key, points, stop, listeners, leaving: 0, kept: false };
     points
       .then(
         () => histories.set(key, points),
@@ -145,16 +152,28 @@ export function makeReputation(
       }
       return cached.rows;
     },
-    history(ledger, revision, did, onProgress) {
+    history(ledger, revision, did, onProgress, leave) {
       const key = `${revision} ${did}`;
       const done = histories.get(key);
       if (done !== undefined) return done;
-      if (running?.key !== key) {
+      if (running?.key !== key || running.stop.signal.aborted) {
         running?.stop.abort();
         running = start(ledger, key, did);
       }
-      if (onProgress !== undefined) running.listeners.add(onProgress);
-      return running.points;
+      const run = running;
+      if (onProgress !== undefined) run.listeners.add(onProgress);
+      if (leave === undefined) run.kept = true;
+      else {
+        run.leaving += 1;
+        const left = () => {
+          if (onProgress !== undefined) run.listeners.delete(onProgress);
+          run.leaving -= 1;
+          if (run.leaving === 0 && !run.kept) run.stop.abort();
+        };
+        if (leave.aborted) left();
+        else leave.addEventListener('abort', left, { once: true });
+      }
+      return run.points;
     },
   };
 }

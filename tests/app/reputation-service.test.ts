@@ -107,4 +107,29 @@ describe('the Reputation service', () => {
     expect(await reputation.history(ledger, 1, second)).toEqual(await later);
     expect(worker.requests).toHaveLength(2);
   });
+
+  it('cancels a history once every caller waiting for it has left, not before', async () => {
+    const { workers, reputation } = service('hold');
+    const [chart, other] = [new AbortController(), new AbortController()];
+    const heard: number[] = [];
+    const points = reputation.history(ledger, 1, first, (done) => heard.push(done), chart.signal);
+    const worker = await untilRequested(() => workers.started[0]);
+    const same = reputation.history(ledger, 1, first, undefined, other.signal);
+    chart.abort(); // one screen closed: the other still waits
+    expect(worker.cancels).toEqual([]);
+    other.abort();
+    await expect(points).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(same).rejects.toMatchObject({ name: 'AbortError' });
+    expect(worker.cancels).toEqual([worker.requests[0]?.message.id]);
+    expect(heard).toEqual([]);
+    // Asked again afterwards, it is computed afresh; a caller without a signal keeps it.
+    const again = reputation.history(ledger, 1, first);
+    const left = new AbortController();
+    void reputation.history(ledger, 1, first, undefined, left.signal).catch(() => undefined);
+    left.abort();
+    await untilRequested(() => worker, 2);
+    await worker.answer(1);
+    expect(await again).toEqual(await expectedHistory(first));
+    expect(worker.cancels).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@
  * One system on the Reputation screen: why it has its score (the engine's explanation, plain
  * words first), its score over the ledger's history, and the posture reports about it.
  */
-import { createEffect, createResource, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { SystemRow } from '../../../app/reputation-service.ts';
 import type { OpenTeam } from '../../../app/ledger-session.ts';
@@ -73,10 +73,19 @@ export function SystemDetail(props: {
   const { reputation } = useServices();
   const [progress, setProgress] = createSignal<{ did: string; done: number; total: number }>();
   // A later choice cancels this one in the service, and the resource keeps only the latest.
+  // Leaving the screen (or the system) cancels it too: nobody would see its chart.
+  let leave: AbortController | undefined;
+  onCleanup(() => leave?.abort());
   const [history] = createResource(
     () => ({ ledger: props.team.ledger, revision: props.team.revision(), did: props.row.did }),
-    ({ ledger, revision, did }) =>
-      reputation.history(ledger, revision, did, (done, total) => setProgress({ did, done, total })),
+    ({ ledger, revision, did }) => {
+      const before = leave;
+      leave = new AbortController();
+      const onProgress = (done: number, total: number) => setProgress({ did, done, total });
+      const points = reputation.history(ledger, revision, did, onProgress, leave.signal);
+      before?.abort(); // after asking: the same history asked again is not cancelled
+      return points;
+    },
   );
   const progressOf = () => {
     const now = progress();
