@@ -88,6 +88,14 @@ describeBrowser('the Audit screen (Chromium, production build)', () => {
     const time = refused.locator('time');
     expect(await time.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(await time.getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT[\d:]{8}Z$/);
+    // Each row's proof pack button names its row to a screen reader: three rows, three names.
+    const proofNames = await rows()
+      .getByRole('button', { name: 'Proof pack' })
+      .evaluateAll((buttons) => buttons.map((b) => (b.textContent ?? '').replace(/\s+/g, ' ')));
+    expect(new Set(proofNames).size).toBe(3);
+    expect(proofNames).toContain(
+      'Proof pack of Switch app.conf, second build, refused on workspace main',
+    );
     await expectAccessible(page, 'audit, rows');
     await shoot(page, 'audit-rows');
     // On a phone, a shortened tree hash wraps as a whole, never as "sha25" over "6:4a2c…".

@@ -86,6 +86,13 @@ function AuditCard(props: {
           onClick={() => props.onProof(row())}
         >
           Proof pack
+          {/* Each row's button says whose pack it is, not only "Proof pack" again. */}
+          <span class="visually-hidden">
+            {' '}
+            of {props.title === '' ? short(row().patch) : inlineName(props.title, 120)},{' '}
+            {OUTCOME[row().outcome].label.toLowerCase()} on{' '}
+            {targetLabel(row().target, row().device)}
+          </span>
         </button>
       </div>
       <Show when={props.proof}>{(outcome) => <ProofResult outcome={outcome()} />}</Show>
