@@ -1,11 +1,12 @@
 /**
  * axe-core on the screens that need no team (and the onboarding ones), light and dark, in real
- * Chromium against the production build: zero serious or critical violations. The patch
- * workflow's screens are checked in workflow.test.ts, with a team and bundles.
+ * Chromium against the production build: zero serious or critical violations, and every
+ * control at least 44 px for a finger on a touch screen, at a phone's and a tablet's width too.
+ * The patch workflow's screens are checked in workflow.test.ts, with a team and bundles.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, seriousViolations } from './accessibility.ts';
+import { expectAccessible, seriousViolations, smallTouchTargets } from './accessibility.ts';
 import {
   collectPageErrors,
   describeBrowser,
@@ -65,6 +66,38 @@ describeBrowser('accessibility of every screen without a team (axe-core, Chromiu
     const found = await seriousViolations(page);
     expect(found.map((v) => v.id)).toContain('image-alt');
     await page.close();
+  });
+
+  it('the touch check reports a control under 44 px, not a link inside a sentence', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}#/inbox`);
+    await page.getByTestId('inbox-empty').waitFor();
+    expect(await smallTouchTargets(page)).toEqual([]);
+    await page.evaluate(() => {
+      const main = document.querySelector('main');
+      const tiny = document.createElement('button');
+      tiny.textContent = 'x';
+      tiny.style.cssText = 'width: 30px; height: 30px; min-height: 0; padding: 0';
+      const sentence = document.createElement('p');
+      sentence.innerHTML = 'Read <a href="#/settings">the settings</a> first.';
+      main?.append(tiny, sentence);
+    });
+    expect(await smallTouchTargets(page)).toEqual([{ what: 'button x', width: 30, height: 30 }]);
+    // Measured with the touch screen's rules in force, and those taken off again afterwards.
+    expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(false);
+    await page.close();
+  });
+
+  describe.each([390, 768])('%i px wide', (width) => {
+    it.each(SCREENS)('%s: every control is a finger’s size', async (name, route, ready) => {
+      const page = browser.page;
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}${route}`);
+      await ready(page);
+      expect(await smallTouchTargets(page), `${name} at ${width} px`).toEqual([]);
+      if (viewport !== null) await page.setViewportSize(viewport);
+    });
   });
 
   describe.each(['light', 'dark'] as const)('%s', (scheme) => {

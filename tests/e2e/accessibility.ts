@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import type { Locator, Page } from 'playwright-core';
+import type { CDPSession, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 let source: Promise<string> | undefined;
@@ -62,6 +62,96 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   const violations = await seriousViolations(page);
   expect(violations, `axe on ${screen}`).toEqual([]);
+  expect(await smallTouchTargets(page), `touch targets on ${screen}`).toEqual([]);
+}
+
+const sessions = new WeakMap<Page, CDPSession>();
+
+/** The size of what a finger taps on a touch screen, in CSS pixels (UX.md: 44 px on a tablet). */
+export const TOUCH_PX = 44;
+
+export interface SmallTarget {
+  /** The element: its tag, then its test id, label or first words. */
+  what: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Controls smaller than 44 × 44 CSS px as a touch screen shows the page (Chromium's touch
+ * emulation, under which `pointer: coarse` holds): links, buttons, fields, summaries and the
+ * ARIA roles one taps. A checkbox or radio counts with its label (both toggle it); a link
+ * inside a sentence is excused (WCAG 2.5.5's inline exception), as is what is not shown
+ * (hidden, or clipped to a pixel like the words only a screen reader reads).
+ */
+export async function smallTouchTargets(page: Page): Promise<SmallTarget[]> {
+  let cdp = sessions.get(page);
+  if (cdp === undefined) {
+    cdp = await page.context().newCDPSession(page);
+    sessions.set(page, cdp);
+  }
+  await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+  try {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => done(null))));
+    // The check means nothing unless the page's touch-screen rules are in force.
+    const coarse = await page.evaluate(() => matchMedia('(pointer: coarse)').matches);
+    if (!coarse) throw new Error('touch emulation did not make the pointer coarse');
+    return await page.evaluate((min) => {
+      const selector = [
+        'a[href]',
+        'button',
+        'input:not([type="hidden"])',
+        'select',
+        'textarea',
+        'summary',
+        ...['button', 'link', 'tab', 'checkbox', 'radio', 'switch', 'menuitem', 'option'].map(
+          (role) => `[role="${role}"]`,
+        ),
+      ].join(',');
+      const describe = (el: Element) => {
+        const name =
+          el.getAttribute('data-testid') ??
+          el.getAttribute('aria-label') ??
+          (el.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+        return `${el.tagName.toLowerCase()} ${name}`.trim();
+      };
+      const small: { what: string; width: number; height: number }[] = [];
+      for (const el of document.querySelectorAll(selector)) {
+        if (el.closest('[hidden], [inert]') !== null) continue;
+        const style = getComputedStyle(el);
+        if (style.display === 'none' || style.visibility === 'hidden') continue;
+        let box = el.getBoundingClientRect();
+        if (box.width <= 1 || box.height <= 1) continue;
+        if (el.matches('input[type="checkbox"], input[type="radio"]')) {
+          const label =
+            el.closest('label') ??
+            (el.id === '' ? null : document.querySelector(`label[for="${CSS.escape(el.id)}"]`));
+          if (label !== null) {
+            // One target: the box and its words both toggle it.
+            const words = label.getBoundingClientRect();
+            const [left, top] = [Math.min(box.left, words.left), Math.min(box.top, words.top)];
+            const right = Math.max(box.right, words.right);
+            const bottom = Math.max(box.bottom, words.bottom);
+            box = new DOMRect(left, top, right - left, bottom - top);
+          }
+        }
+        if (el.tagName === 'A' && style.display === 'inline') {
+          const own = (el.textContent ?? '').trim().length;
+          const around = (el.parentElement?.textContent ?? '').trim().length;
+          if (around > own) continue;
+        }
+        if (box.width >= min - 0.5 && box.height >= min - 0.5) continue;
+        small.push({
+          what: describe(el),
+          width: Math.round(box.width),
+          height: Math.round(box.height),
+        });
+      }
+      return small;
+    }, TOUCH_PX);
+  } finally {
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+  }
 }
 
 /** Until `element` holds the keyboard focus (a closed dialog gives it back to its opener). */
