@@ -65,14 +65,17 @@ describeBrowser('the lineage graph (Chromium, production build)', () => {
 
   it('draws author → builder → checks → forwarder → this device, with the path here in bold', async () => {
     const { author, rita, sam } = fixture.dids;
-    expect(await nodesOf(page)).toEqual([
-      `author ${author}`,
-      `built ${author}`,
-      `checked ${rita}`,
-      `checked ${sam}`,
-      `forwarded ${sam}`,
-      `applied ${did}`,
-    ]);
+    // The graph may be drawn from the ledger as it stood just before the apply was recorded.
+    await expect
+      .poll(() => nodesOf(page))
+      .toEqual([
+        `author ${author}`,
+        `built ${author}`,
+        `checked ${rita}`,
+        `checked ${sam}`,
+        `forwarded ${sam}`,
+        `applied ${did}`,
+      ]);
     const offPath = await page
       .locator('[data-testid="lineage-node"][data-on-path="no"]')
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-stage')));
