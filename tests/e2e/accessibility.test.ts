@@ -54,17 +54,20 @@ describeBrowser('accessibility of every screen without a team (axe-core, Chromiu
     await server?.close();
   });
 
-  it('the helper reports a serious violation when there is one (an image with no text)', async () => {
+  it('the helper reports a serious violation (an image with no text) and a skipped heading level', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}#/inbox`);
     await page.getByTestId('inbox-empty').waitFor();
     await page.evaluate(() => {
       const image = document.createElement('img');
       image.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
-      document.querySelector('main')?.append(image);
+      const skipped = document.createElement('h4'); // straight under the page's h1
+      skipped.textContent = 'Details';
+      document.querySelector('main')?.append(image, skipped);
     });
     const found = await seriousViolations(page);
     expect(found.map((v) => v.id)).toContain('image-alt');
+    expect(found.map((v) => v.id)).toContain('heading-order');
     await page.close();
   });
 

@@ -1,8 +1,10 @@
 /**
  * axe-core in the page, for every screen's end-to-end test: `expectAccessible(page, name)`
  * runs axe on the document as it is and fails with each serious or critical violation listed
- * (rule, impact, what it says and the elements it names). axe is evaluated through the
- * DevTools protocol, which the app's Content-Security-Policy (no inline script) does not block.
+ * (rule, impact, what it says and the elements it names), and with a skipped heading level (a
+ * moderate one to axe, but how a screen reader's user finds their way), then with every control
+ * smaller than a finger on a touch screen. axe is evaluated through the DevTools protocol,
+ * which the app's Content-Security-Policy (no inline script) does not block.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -24,7 +26,10 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** Serious and critical violations on the page now (axe's own impact levels). */
+/**
+ * Serious and critical violations on the page now (axe's own impact levels), and skipped
+ * heading levels.
+ */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.evaluate(await axeSource());
@@ -48,7 +53,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
     ).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
     return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'heading-order')
       .map((v) => ({
         id: v.id,
         impact: v.impact,
