@@ -16,6 +16,9 @@ import type { ActionResult, ImportReport, OpenTeam } from './ledger-session.ts';
 import type { BusyRegistry } from './busy.ts';
 import type { DeviceService } from './device.ts';
 import { storageFailure } from './persistence.ts';
+import { makeImportMemory, type ImportMemory, type ImportUnderway } from './import-memory.ts';
+import { browserStore } from './kiosk-guard.ts';
+import { pageTab } from './unfinished.ts';
 import type { SyncService, TransportTarget } from './sync.ts';
 import { deleteLedgerStore, type LedgerDbLoss } from '../storage/ledger-db.ts';
 import {
@@ -82,6 +85,12 @@ export interface TeamService {
   forget(ledgerId: string, waiting?: () => void): Promise<ActionResult & { blocked?: boolean }>;
   /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
   importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
+  /**
+   * This team's ledger file imports that were cut short (a reload, a closed tab) and not taken
+   * again since: said until dismissed. Taking the same file again in full dismisses them.
+   */
+  cutShortImports(ledgerId: string): Promise<ImportUnderway[]>;
+  dismissCutShortImport(id: string): void;
   /** The link that invites a device into the current team. */
   invitation(appAddress: string): string | undefined;
   /**
@@ -357,6 +366,8 @@ export function createTeams(
   busy: BusyRegistry,
   /** Where imported ledger files are read and checked (the main thread without one). */
   pool?: WorkerPool,
+  /** Where imports under way are remembered (localStorage, shared by the tabs). */
+  importMemory: ImportMemory = makeImportMemory(browserStore(), pageTab()),
 ): TeamService {
   const teams = new Teams(device, sync, pool);
   void teams.start();
@@ -392,15 +403,29 @@ export function createTeams(
         const fileName = file.name;
         teams.setImports({ fileName, done: 0, total: 0 });
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const outcome = await teams.importBytes(bytes, (done, total) =>
-          teams.setImports({ fileName, done, total }),
-        );
-        teams.setImports({ fileName, done: 0, total: 0, outcome });
         const ledgerId = teams.current()?.ledgerId;
+        // Remembered while it runs: a reload or a closed tab cuts it short, and that is said.
+        const id = ledgerId && importMemory.begin(ledgerId, fileName, bytes.length);
+        let outcome: ImportOutcome;
+        try {
+          outcome = await teams.importBytes(bytes, (done, total) => {
+            teams.setImports({ fileName, done, total });
+            if (id) importMemory.progress(id, done, total);
+          });
+        } finally {
+          if (id) importMemory.end(id);
+        }
+        if (outcome.ok && ledgerId)
+          for (const cut of await importMemory.cutShort(ledgerId))
+            if (cut.fileName === fileName && cut.size === bytes.length)
+              importMemory.dismiss(cut.id);
+        teams.setImports({ fileName, done: 0, total: 0, outcome });
         const taken = outcome.ok && outcome.report.admitted + outcome.report.duplicate > 0;
         if (taken && ledgerId !== undefined) sync.syncedByFile(ledgerId, Date.now());
         return outcome;
       }),
+    cutShortImports: (ledgerId) => importMemory.cutShort(ledgerId),
+    dismissCutShortImport: (id) => importMemory.dismiss(id),
     async recordName(name) {
       const now = teams.phase();
       const did = device.key()?.did;

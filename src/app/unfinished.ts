@@ -62,8 +62,15 @@ function readOne(v: unknown): Unfinished | undefined {
   };
 }
 
-/** The entries in a stored text; anything that does not fit is left out. */
-export function readUnfinished(stored: string | null): Unfinished[] {
+/**
+ * The items of a stored JSON array, each read by `read`, the newest `keep`; what is not an
+ * array, or an item `read` does not take, is left out.
+ */
+export function readStoredList<T>(
+  stored: string | null,
+  read: (item: unknown) => T | undefined,
+  keep: number,
+): T[] {
   let v: unknown;
   try {
     v = stored === null ? [] : JSON.parse(stored);
@@ -71,7 +78,12 @@ export function readUnfinished(stored: string | null): Unfinished[] {
     return [];
   }
   if (!Array.isArray(v)) return [];
-  return v.flatMap((item) => readOne(item) ?? []).slice(-KEEP);
+  return v.flatMap((item) => read(item) ?? []).slice(-keep);
+}
+
+/** The entries in a stored text; anything that does not fit is left out. */
+export function readUnfinished(stored: string | null): Unfinished[] {
+  return readStoredList(stored, readOne, KEEP);
 }
 
 export interface UnfinishedStore {
@@ -141,4 +153,12 @@ export function holdTabLock(
       }
     },
   };
+}
+
+let thisPage: TabLiveness | undefined;
+
+/** This page's tab lock, one for everything that remembers work under way (started on first use). */
+export function pageTab(): TabLiveness {
+  thisPage ??= holdTabLock();
+  return thisPage;
 }

@@ -25,7 +25,7 @@ import {
 } from './targets.ts';
 import {
   browserStore,
-  holdTabLock,
+  pageTab,
   makeUnfinishedStore,
   randomId,
   type TabLiveness,
@@ -136,7 +136,7 @@ export function createWorkflow(
   now: () => Date = () => new Date(),
   /** Applies and rollbacks run as busy work, so a new version never takes over under them. */
   busy?: BusyRegistry,
-  memory: UnfinishedMemory = { store: makeUnfinishedStore(browserStore()), tabs: holdTabLock() },
+  memory: UnfinishedMemory = { store: makeUnfinishedStore(browserStore()), tabs: pageTab() },
 ): WorkflowService {
   const [verdicts, setVerdicts] = createSignal<ReadonlyMap<string, PatchVerdict>>(new Map());
   const [published, setPublished] = createSignal<PublishedPatch[]>([]);

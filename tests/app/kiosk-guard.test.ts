@@ -11,9 +11,9 @@ import {
   KIOSK_MODE_KEY,
   makeKioskGuard,
   readKioskMode,
-  type KeyValueStore,
   type KioskMode,
 } from '../../src/app/kiosk-guard.ts';
+import { memoryStore } from '../helpers/key-value-store.ts';
 
 const MODE: KioskMode = {
   target: 'kiosk',
@@ -22,16 +22,6 @@ const MODE: KioskMode = {
   since: '2026-11-22T11:00:00.000Z',
   device: 'did:key:z6Mk-test',
 };
-
-function memoryStore(): KeyValueStore & { map: Map<string, string> } {
-  const map = new Map<string, string>();
-  return {
-    map,
-    getItem: (k) => map.get(k) ?? null,
-    setItem: (k, v) => void map.set(k, v),
-    removeItem: (k) => void map.delete(k),
-  };
-}
 
 const inRoot = <T>(work: () => T): T => createRoot((dispose) => [work(), dispose()][0] as T);
 

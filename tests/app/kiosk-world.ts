@@ -56,14 +56,7 @@ export async function until<T>(read: () => T | undefined, what: string): Promise
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export function memoryStore(): KeyValueStore {
-  const map = new Map<string, string>();
-  return {
-    getItem: (k) => map.get(k) ?? null,
-    setItem: (k, v) => void map.set(k, v),
-    removeItem: (k) => void map.delete(k),
-  };
-}
+export { memoryStore } from '../helpers/key-value-store.ts';
 
 /** A kiosk over a memory tree and a folder of files held in a Map. */
 export function start(

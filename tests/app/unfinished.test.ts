@@ -7,6 +7,7 @@ import {
   UNFINISHED_KEY,
   type Unfinished,
 } from '../../src/app/unfinished.ts';
+import { memoryStore } from '../helpers/key-value-store.ts';
 
 const entry = (id: string, extra: Partial<Unfinished> = {}): Unfinished => ({
   ...{ id, tab: 't1', ledger: 'sha256:aa', target: 'did:key:z:workspace:main' },
@@ -14,16 +15,6 @@ const entry = (id: string, extra: Partial<Unfinished> = {}): Unfinished => ({
   ...{ fileName: 'fix.json', kind: 'apply', started: '2026-12-07 17:40 UTC' },
   ...extra,
 });
-
-function memoryStore() {
-  const map = new Map<string, string>();
-  return {
-    map,
-    getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, v),
-    removeItem: (k: string) => void map.delete(k),
-  };
-}
 
 describe('the unfinished-work memory', () => {
   it('adds, lists and removes, and leaves nothing stored when empty', () => {

@@ -10,6 +10,7 @@ import { useServices } from '../../../app/context.ts';
 import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
 import { failureWords } from '../../../app/secure-context.ts';
 import { formatAgo } from '../../components/format.ts';
+import { CutShortImports } from '../../components/CutShortImports.tsx';
 import { UnfinishedNotices } from '../../components/UnfinishedNotices.tsx';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
@@ -136,6 +137,7 @@ export default function InboxPage() {
         Inbox
       </h1>
       <UnfinishedNotices />
+      <CutShortImports link />
       <BundleDrop
         onFiles={(files, source) => void openAll(files, source)}
         maxBytes={bundles.maxBundleBytes}

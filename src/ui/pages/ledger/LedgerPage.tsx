@@ -3,6 +3,7 @@
  * the quarantine with reasons; equivocations; checkpoints and cosignatures; and the ledger as
  * a file (export, import) for moving it between devices without a network.
  */
+import { CutShortImports } from '../../components/CutShortImports.tsx';
 import { Tabs } from '@kobalte/core/tabs';
 import { useServices } from '../../../app/context.ts';
 import { TeamGate } from '../../components/TeamGate.tsx';
@@ -73,6 +74,7 @@ export default function LedgerPage() {
       <h1 id="ledger-title" class="page-title">
         Ledger
       </h1>
+      <CutShortImports />
       <TeamGate teams={teams} waiting={<LedgerFileImport label="Import the team’s ledger file…" />}>
         {(team) => <Explorer team={team()} />}
       </TeamGate>
