@@ -192,20 +192,42 @@ async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Prom
 }
 
 /** Takes the folder's new files into the Inbox; returns those that are not bundles. */
-async function takeFolder(deps: LoopDeps, mode: KioskMode): Promise<string[]> {
-  const refused: string[] = [];
-  const files = await deps.io.listFolder(mode.folder, mode);
+/**
+ * Takes what is new in the folder into the Inbox, keeping `problems` (by file name; '' for the
+ * folder itself) as the folder stands: a file that was not a bundle when read (one caught
+ * while being written: a new file is empty until its writer closes it) is said until it is
+ * read again as a bundle, or goes.
+ */
+async function takeFolder(
+  deps: LoopDeps,
+  mode: KioskMode,
+  problems: Map<string, string>,
+): Promise<void> {
+  let files: Awaited<ReturnType<KioskIo['listFolder']>>;
+  try {
+    files = await deps.io.listFolder(mode.folder, mode);
+  } catch (error) {
+    problems.set('', String(error));
+    return;
+  }
+  problems.delete('');
+  const present = new Set(files.map((f) => f.name));
+  for (const name of problems.keys()) if (!present.has(name)) problems.delete(name);
   for (const dropped of files) {
     if (deps.memory.get().taken[dropped.name] === dropped.signature) continue;
-    const item = await deps.inbox.open(dropped.file, 'folder');
+    const item = await deps.inbox.open(dropped.file, 'folder').catch((error: unknown) => {
+      problems.set(dropped.name, `${dropped.name} could not be read: ${String(error)}`);
+    });
+    if (item === undefined) continue; // tried again at the next pass
     deps.memory.update((m) => {
       m.taken[dropped.name] = dropped.signature;
       if (item.check.report !== undefined)
         m.sources[item.key] = { source: 'folder', at: deps.now().toISOString() };
     });
-    if (item.check.report === undefined) refused.push(`${dropped.name} is not a valid bundle`);
+    if (item.check.report === undefined)
+      problems.set(dropped.name, `${dropped.name} is not a valid bundle`);
+    else problems.delete(dropped.name);
   }
-  return refused;
 }
 
 function makeLoop(deps: LoopDeps) {
@@ -213,7 +235,8 @@ function makeLoop(deps: LoopDeps) {
   let again = false;
   let tree: { name: string; tree: Awaited<ReturnType<KioskIo['openTarget']>> } | undefined;
   let recovered = false;
-  const notBundles: string[] = [];
+  /** What the folder holds that is not a bundle (or why it cannot be read), by file name. */
+  const notBundles = new Map<string, string>();
 
   async function pass(team: OpenTeam, mode: KioskMode): Promise<void> {
     const [run, status, { policyInForce }] = await Promise.all([
@@ -244,13 +267,13 @@ function makeLoop(deps: LoopDeps) {
       await run.recoverInterrupted({ ...base, policy, now: deps.now() }, held, !recovered);
       recovered = true;
     }
-    notBundles.push(...(await takeFolder(deps, mode).catch((e: unknown) => [String(e)])));
+    await takeFolder(deps, mode, notBundles);
     const bundles = await bundlesFor(deps, team, mode);
     let activity: KioskStatus['activity'];
     const show = (waiting: KioskStatus['waiting']) => {
       const names = new Map(bundles.map((b) => [b.patch, b.name]));
       const memory = deps.memory.get();
-      const problems = [...new Set(notBundles)];
+      const problems = [...new Set(notBundles.values())];
       const target = tree?.name ?? '';
       const input = { ...base, device: signer.did, policy, target, names, waiting, memory };
       const next = status.kioskStatus({ ...input, problems, now: deps.now() });

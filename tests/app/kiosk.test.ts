@@ -279,6 +279,35 @@ describe('the kiosk', () => {
     app.dispose();
   });
 
+  it('says a file caught while being written only until it is read whole, then applies it', async () => {
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const folder = new Map<string, Uint8Array>();
+    const app = start(tree, folder, memoryStore());
+    const { author, rita } = await team(app);
+    expect(app.kiosk.enter({ components: [] })).toEqual({ ok: true });
+    // A new file is empty until its writer closes it (OPFS, File System Access).
+    folder.set('fix.json', new Uint8Array(0));
+    const problem = await until(() => app.kiosk.status().problems[0], 'the problem');
+    expect(problem).toBe('fix.json is not a valid bundle');
+    expect(app.kiosk.status().state).toBe('needs-attention');
+    folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+    const status = await until(
+      () => (app.kiosk.status().current === undefined ? undefined : app.kiosk.status()),
+      'the applied version',
+    );
+    await until(() => (app.kiosk.status().problems.length === 0 ? true : undefined), 'no problem');
+    expect(content(tree)).toBe('mode=new\n');
+    expect(status.current).toMatchObject({ name: 'new mode', what: 'applied' });
+    expect(app.kiosk.status().state).toBe('up-to-date');
+    // A file that is not a bundle and stays is said for as long as it is there.
+    folder.set('notes.txt', new TextEncoder().encode('hello'));
+    await until(() => app.kiosk.status().problems[0], 'the notes problem');
+    expect(app.kiosk.status().problems).toEqual(['notes.txt is not a valid bundle']);
+    folder.delete('notes.txt');
+    await until(() => (app.kiosk.status().problems.length === 0 ? true : undefined), 'gone');
+    app.dispose();
+  });
+
   // The ledger refuses the `applied` once: IndexedDB out of space (a thrown error), or a coded
   // refusal, which the agent reports as an apply whose record step stopped.
   it.each([
