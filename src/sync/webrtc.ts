@@ -155,7 +155,13 @@ interface ConnLike {
 function adoptConn(
   doc: Y.Doc,
   conn: ConnLike,
-  events: { heard: () => void; closed: () => boolean; refused: RefusalCounts; label: string },
+  events: {
+    heard: () => void;
+    closed: () => boolean;
+    refused: RefusalCounts;
+    label: string;
+    known: () => ReadonlyMap<number, unknown>;
+  },
 ): void {
   const { peer } = conn;
   const reassembler = makeReassembler({ maxMessageBytes: MAX_MESSAGE_BYTES, maxPartial: 4 });
@@ -165,6 +171,7 @@ function adoptConn(
     accepts: WEBRTC_MESSAGES,
     counts: events.refused,
     label: events.label,
+    known: events.known,
   });
   const deliver = makeDelivery(doc, read, { closed: events.closed });
   peer.emit = (event: string, ...args: unknown[]) => {
@@ -309,6 +316,7 @@ export function connectWebrtc(doc: Y.Doc, options: WebrtcOptions): WebrtcTranspo
         closed: () => destroyed,
         refused,
         label: `WebRTC peer ${id.slice(0, 8)}`,
+        known: () => provider.awareness.getStates(),
       });
       like.peer.on('connect', changed);
       like.peer.on('close', changed);

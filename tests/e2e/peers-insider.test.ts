@@ -3,8 +3,9 @@
  * loopback-only namespace, at y-webrtc's wire level and in the shared doc outside the ledger's
  * map: y-webrtc's tab announcements sent over the data channel with made-up ids are refused (no
  * fake "tabs", no inflated peer count), an awareness update that is not UTF-8 raises nothing on
- * the honest pages, and junk written to a root type the ledger does not use is removed, so the
- * insider joining again is not handed it.
+ * the honest pages, awareness updates naming 200,000 made-up clients are dropped past the
+ * bounds, and junk written to a root type the ledger does not use is removed, so the insider
+ * joining again is not handed it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, expect, it } from 'vitest';
@@ -87,6 +88,40 @@ describeBrowser('a hostile insider at y-webrtc’s wire level (Chromium, real We
         // The other honest browser and the insider, nothing made up.
         expect(seen.filter((peer) => peer.connected).length).toBeLessThanOrEqual(2);
       }
+      expect(pageErrors).toEqual([]);
+    },
+    60_000,
+  );
+
+  it.skipIf(unavailable !== undefined)(
+    'drops awareness naming made-up clients by the thousand, and keeps syncing',
+    async () => {
+      await expect
+        .poll(() => evil.page.evaluate(() => window.patchtrailPeers.insider.open()), {
+          timeout: 20_000,
+        })
+        .toBe(2);
+      const tasks = await traceTasks(a.browser.context, a.page);
+      // 200 updates of 1,000 clients each: 200,000 made-up clients for y-protocols to keep.
+      expect(
+        await evil.page.evaluate(() => window.patchtrailPeers.insider.floodAwareness(200, 1000)),
+      ).toBe(400);
+      const written = await a.page.evaluate(() => window.patchtrailPeers.append(2, 1));
+      expect(
+        await b.page.evaluate((ids) => window.patchtrailPeers.waitFor(ids, 15_000), written),
+      ).toBe(true);
+      await sleep(1500);
+      const cpu = (await tasks()).map((t) => t.cpuMs);
+      const total = cpu.reduce((sum, ms) => sum + ms, 0);
+      console.log(
+        `200,000 made-up awareness clients: ${total.toFixed(0)} ms of CPU in ${cpu.length} tasks, the longest ${Math.max(0, ...cpu).toFixed(1)} ms`,
+      );
+      // Kept, they cost this page (no screen to draw) 2.3 s of CPU (0.8 s for the first 100,000:
+      // each message costs more than the one before, every state read at each change); dropped
+      // past the bounds, 0.1 s.
+      expect(total).toBeLessThan(600);
+      for (const p of [a, b])
+        expect((await peersOf(p)).filter((peer) => peer.connected).length).toBeLessThanOrEqual(2);
       expect(pageErrors).toEqual([]);
     },
     60_000,

@@ -3,8 +3,9 @@
  * wire protocol to honest peers directly, not only through the shared doc. It joins the room
  * with a bare y-webrtc transport, records every data channel the page sends on (its own page:
  * the prototype is patched here), and sends raw messages down each: y-webrtc's tab
- * announcement (`messageBcPeerId`, meant only for the BroadcastChannel) with made-up ids, and
- * an awareness update that is not UTF-8. It also writes junk to a root type the ledger does
+ * announcement (`messageBcPeerId`, meant only for the BroadcastChannel) with made-up ids, an
+ * awareness update that is not UTF-8, and awareness updates naming made-up clients by the
+ * thousand. It also writes junk to a root type the ledger does
  * not use, and measures what the room hands it when it joins again.
  */
 import * as encoding from 'lib0/encoding';
@@ -76,6 +77,25 @@ export const insider = {
     encoding.writeVarUint(message, 1);
     encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
     return sendRaw(encoding.toUint8Array(message));
+  },
+  /** `messages` awareness updates, each naming `clients` made-up clients (each under 64 KiB). */
+  floodAwareness(messages: number, clients: number): number {
+    let sent = 0;
+    let id = 1_000_000;
+    for (let m = 0; m < messages; m++) {
+      const update = encoding.createEncoder();
+      encoding.writeVarUint(update, clients);
+      for (let c = 0; c < clients; c++) {
+        encoding.writeVarUint(update, id++);
+        encoding.writeVarUint(update, 1);
+        encoding.writeVarString(update, '{}');
+      }
+      const message = encoding.createEncoder();
+      encoding.writeVarUint(message, 1);
+      encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+      sent += sendRaw(encoding.toUint8Array(message));
+    }
+    return sent;
   },
   /** `count` values of `bytes` pushed to the array root `name`, a transaction each. */
   junkRoot(name: string, count: number, bytes: number): number {

@@ -12,7 +12,10 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  awarenessClients,
   gatePeerMessages,
+  MAX_AWARENESS_STATES,
+  MAX_KNOWN_STATES,
   MESSAGE_AWARENESS,
   MESSAGE_BC_PEER_ID,
   messageTypeOf,
@@ -47,6 +50,20 @@ function garbageAwareness(): Uint8Array {
   );
 }
 
+/** An awareness message naming `count` clients from `first`, each with a small state at `clock`. */
+function awarenessOf(count: number, first = 1, state = '{"digest":"ld1:0","size":1}', clock = 1) {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, count);
+  for (let i = 0; i < count; i++) {
+    encoding.writeVarUint(update, first + i);
+    encoding.writeVarUint(update, clock);
+    encoding.writeVarString(update, state);
+  }
+  return message(MESSAGE_AWARENESS, (e) =>
+    encoding.writeVarUint8Array(e, encoding.toUint8Array(update)),
+  );
+}
+
 describe('gatePeerMessages', () => {
   it('never hands a WebRTC peer’s tab announcement or an unknown type to the reader', () => {
     const read: number[] = [];
@@ -67,7 +84,7 @@ describe('gatePeerMessages', () => {
     gate(message(1));
     gate(message(3));
     expect(read).toEqual([0, 1, 3]);
-    expect(counts).toEqual({ 'tab-only': 1000, 'unknown-type': 4, unreadable: 0 });
+    expect(counts).toEqual({ 'tab-only': 1000, 'unknown-type': 4, unreadable: 0, 'too-many': 0 });
     // Logged once per kind, not once per message.
     expect(logged).toHaveLength(2);
     expect(logged[0]).toMatch(/peer 1 \(tab-only/);
@@ -124,5 +141,44 @@ describe('gatePeerMessages', () => {
     expect(logged[0]).toBeInstanceOf(Error);
     awareness.destroy();
     other.destroy();
+  });
+
+  it('drops an awareness update past its bounds: too many clients, too many bytes, too many known', () => {
+    const doc = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(doc);
+    const reader = (m: Uint8Array) => {
+      const decoder = decoding.createDecoder(m);
+      decoding.readVarUint(decoder);
+      awarenessProtocol.applyAwarenessUpdate(
+        awareness,
+        decoding.readVarUint8Array(decoder),
+        'peer',
+      );
+    };
+    const counts = noRefusals();
+    const gate = gatePeerMessages(reader, {
+      accepts: WEBRTC_MESSAGES,
+      counts,
+      label: 'peer 3',
+      log: () => undefined,
+      known: () => awareness.getStates(),
+    });
+    expect(awarenessClients(awarenessOf(3, 10))).toEqual({ count: 3, ids: [10, 11, 12] });
+    gate(awarenessOf(MAX_AWARENESS_STATES + 1, 1_000_000));
+    gate(awarenessOf(1, 2_000_000, `"${'x'.repeat(1 << 20)}"`));
+    expect(awareness.getStates().size).toBe(1); // its own state only
+    expect(counts['too-many']).toBe(2);
+    // A flood of messages within bounds: the known states stop at MAX_KNOWN_STATES.
+    for (let i = 0; i < 100; i++)
+      gate(awarenessOf(MAX_AWARENESS_STATES, 10 + i * MAX_AWARENESS_STATES));
+    expect(awareness.getStates().size).toBeLessThanOrEqual(MAX_KNOWN_STATES);
+    expect(awareness.getStates().size).toBeGreaterThan(MAX_KNOWN_STATES - MAX_AWARENESS_STATES);
+    expect(counts['too-many']).toBeGreaterThanOrEqual(98);
+    // Updates of clients already known still go through.
+    const before = counts['too-many'];
+    gate(awarenessOf(5, 10, '{"digest":"ld1:1","size":2}', 2));
+    expect(awareness.getStates().get(12)).toEqual({ digest: 'ld1:1', size: 2 });
+    expect(counts['too-many']).toBe(before);
+    awareness.destroy();
   });
 });
