@@ -29,8 +29,11 @@ export interface BusyRegistry {
   readonly tasks: Accessor<readonly BusyTask[]>;
   /** Runs `work` as busy work; resolves or rejects as it does. */
   run<T>(kind: BusyKind, label: string, work: () => Promise<T>): Promise<T>;
-  /** Runs `then` once no busy work runs in any tab, holding new work off until it settles. */
-  whenIdle<T>(then: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `then` once no busy work runs in any tab, holding new work off until it settles.
+   * `signal` aborted while it waits: `then` never runs, and it rejects with an AbortError.
+   */
+  whenIdle<T>(then: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 /** The Web Lock every busy task holds shared, and the update takes exclusive. */
@@ -67,7 +70,12 @@ export function createBusy(
         setTasks((list) => list.filter((other) => other !== task));
       }
     },
-    whenIdle: (then) => locks.request(BUSY_LOCK, { mode: 'exclusive' }, then),
+    whenIdle: (then, signal) =>
+      locks.request(
+        BUSY_LOCK,
+        signal ? { mode: 'exclusive', signal } : { mode: 'exclusive' },
+        then,
+      ),
   };
 }
 

@@ -11,7 +11,12 @@
 export type LockMode = 'shared' | 'exclusive';
 
 export interface LockManagerLike {
-  request<T>(name: string, options: { mode: LockMode }, callback: () => Promise<T>): Promise<T>;
+  /** `signal`: aborted while the request waits, it is withdrawn and rejects with an AbortError. */
+  request<T>(
+    name: string,
+    options: { mode: LockMode; signal?: AbortSignal },
+    callback: () => Promise<T>,
+  ): Promise<T>;
 }
 
 interface Waiter {
@@ -44,15 +49,29 @@ export function makeLocalLocks(): LockManagerLike {
   }
 
   return {
-    async request(name, { mode }, callback) {
+    async request(name, { mode, signal }, callback) {
       let state = locks.get(name);
       if (state === undefined) {
         state = { shared: 0, exclusive: false, queue: [] };
         locks.set(name, state);
       }
       const held = state;
-      await new Promise<void>((grant) => {
-        held.queue.push({ mode, grant });
+      signal?.throwIfAborted();
+      await new Promise<void>((grant, refuse) => {
+        const withdraw = () => {
+          held.queue.splice(held.queue.indexOf(waiter), 1);
+          pump(held); // a shared request behind a withdrawn exclusive one may go now
+          refuse(signal?.reason);
+        };
+        const waiter: Waiter = {
+          mode,
+          grant: () => {
+            signal?.removeEventListener('abort', withdraw);
+            grant();
+          },
+        };
+        signal?.addEventListener('abort', withdraw, { once: true });
+        held.queue.push(waiter);
         pump(held);
       });
       try {

@@ -80,9 +80,14 @@ export interface TeamService {
    * one opened. It waits until no busy work (an apply, a sync, an import) runs in any tab, and
    * `waiting` hears when it has to wait; the other tabs holding the team hear of it and close
    * it (TeamLoss). `blocked` is true when a tab still holds the ledger open (one running an
-   * older version of the app): its copy goes once that tab closes it.
+   * older version of the app): its copy goes once that tab closes it. `cancel` aborted while it
+   * waits: nothing is forgotten, then or later (`cancelled`).
    */
-  forget(ledgerId: string, waiting?: () => void): Promise<ActionResult & { blocked?: boolean }>;
+  forget(
+    ledgerId: string,
+    waiting?: () => void,
+    cancel?: AbortSignal,
+  ): Promise<ActionResult & { blocked?: boolean; cancelled?: boolean }>;
   /** Admits a ledger file (the CLI's format); while waiting, its first line may be the genesis. */
   importFile(file: Pick<File, 'name' | 'arrayBuffer'>): Promise<ImportOutcome>;
   /**
@@ -381,17 +386,24 @@ export function createTeams(
     choose: (ledgerId) => teams.choose(ledgerId),
     // It closes the team and deletes its store once no apply, sync or import runs in any tab
     // (one under way would write to a store being deleted), and none starts until it is done.
-    async forget(ledgerId, waiting) {
+    async forget(ledgerId, waiting, cancel) {
       let started = false;
       const timer = setTimeout(() => started || waiting?.(), WAITING_SAID_MS);
       try {
         const { wasCurrent, blocked } = await busy.whenIdle(() => {
           started = true;
           return teams.forget(ledgerId);
-        });
+        }, cancel);
         await teams.afterForget(wasCurrent);
         return { ok: true, blocked };
       } catch (error) {
+        if (!started && cancel?.aborted === true)
+          return {
+            ok: false,
+            code: 'FAILED',
+            message: 'cancelled: the team is kept',
+            cancelled: true,
+          };
         return failed(error);
       } finally {
         clearTimeout(timer);

@@ -74,6 +74,38 @@ describe('busy registry', () => {
     expect(await busy.whenIdle(async () => 'ran')).toBe('ran');
   });
 
+  it('withdraws a waiting switch when it is cancelled: it never runs, and work behind it goes on', async () => {
+    const busy = inRoot(() => createBusy(makeLocalLocks()));
+    const apply = gate();
+    const events: string[] = [];
+    const running = busy.run('apply', 'applying', async () => {
+      await apply.opened;
+      events.push('apply');
+    });
+    await ticks();
+    const cancel = new AbortController();
+    const forget = busy.whenIdle(async () => void events.push('forget'), cancel.signal);
+    await ticks();
+    // Work asked for after the switch waits behind it...
+    const sync = busy.run('sync', 'importing', async () => void events.push('sync'));
+    await ticks();
+    expect(events).toEqual([]);
+    cancel.abort();
+    await expect(forget).rejects.toMatchObject({ name: 'AbortError' });
+    // ...and goes beside the apply once the switch is withdrawn.
+    await sync;
+    expect(events).toEqual(['sync']);
+    apply.open();
+    await running;
+    await ticks(20);
+    expect(events).toEqual(['sync', 'apply']);
+    // Already cancelled: refused at once.
+    await expect(busy.whenIdle(async () => 'ran', cancel.signal)).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(await busy.whenIdle(async () => 'ran', new AbortController().signal)).toBe('ran');
+  });
+
   it('names the work for the update banner', () => {
     const task = (kind: 'apply' | 'sync', id: number) => ({ id, kind, label: '' });
     expect(describeBusy([task('apply', 1)])).toBe('the apply in progress');

@@ -95,6 +95,33 @@ describeBrowser('forgetting a team on this device (Chromium, production build)',
     expect(await ledgerStores(page)).toEqual([founded]);
   });
 
+  it('keeps the team when Cancel is pressed while the forget waits for work in progress', async () => {
+    await go(page, 'Settings');
+    const held = page.getByTestId('team-held');
+    // Work in progress, as an apply in another tab holds it: the app's busy lock, shared.
+    await page.evaluate(() => {
+      const w = window as unknown as { releaseBusy?: () => void };
+      void navigator.locks.request(
+        'patchtrail:busy',
+        { mode: 'shared' },
+        () => new Promise<void>((done) => (w.releaseBusy = done)),
+      );
+    });
+    await held.getByRole('button', { name: 'Forget…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Forget the team' }).click();
+    await dialog.getByTestId('forget-waiting').waitFor();
+    expect(await dialog.getByTestId('forget-waiting').textContent()).toContain('Cancel keeps it.');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The work ends: the withdrawn forget does not run after it.
+    await page.evaluate(() => (window as unknown as { releaseBusy: () => void }).releaseBusy());
+    await page.waitForTimeout(1000);
+    expect(await held.count()).toBe(1);
+    expect(await page.getByTestId('team-name').textContent()).not.toBe('No team');
+    expect((await ledgerStores(page)).length).toBe(1);
+  });
+
   it('forgets its own team after asking: no team, no ledger store, and a reload agrees', async () => {
     await go(page, 'Settings');
     const held = page.getByTestId('team-held');

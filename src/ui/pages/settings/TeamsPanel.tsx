@@ -16,9 +16,17 @@ function ForgetTeam(props: { membership: Membership; onDone: (said: string) => v
   const [open, setOpen] = createSignal(false);
   const [waiting, setWaiting] = createSignal(false);
   const name = () => inlineName(nameOf(props.membership));
+  // Cancel (or Escape) while it waits for work in progress withdraws it: nothing is forgotten.
+  let cancel: AbortController | undefined;
   const forget = async (): Promise<string | undefined> => {
-    const done = await teams.forget(props.membership.ledgerId, () => setWaiting(true));
+    cancel = new AbortController();
+    const done = await teams.forget(
+      props.membership.ledgerId,
+      () => setWaiting(true),
+      cancel.signal,
+    );
     setWaiting(false);
+    if (!done.ok && done.cancelled === true) return undefined; // the dialog is closed already
     if (!done.ok) return `Not forgotten: ${done.message}`;
     props.onDone(
       done.blocked === true
@@ -34,7 +42,10 @@ function ForgetTeam(props: { membership: Membership; onDone: (said: string) => v
       </button>
       <ActionDialog
         open={open()}
-        onOpenChange={setOpen}
+        onOpenChange={(now) => {
+          if (!now) cancel?.abort();
+          setOpen(now);
+        }}
         title={`Forget “${name()}” on this device?`}
         description="This device leaves the team’s room and deletes its copy of the team’s ledger. The team, its other devices and their ledgers stay as they are, and what this device signed still counts there."
         submitLabel="Forget the team"
@@ -48,7 +59,7 @@ function ForgetTeam(props: { membership: Membership; onDone: (said: string) => v
         <Show when={waiting()}>
           <p class="notice" role="status" data-testid="forget-waiting">
             Waiting for the work in progress on this device (an apply, a sync or a ledger import,
-            maybe in another tab) to finish: the team is forgotten right after.
+            maybe in another tab) to finish: the team is forgotten right after. Cancel keeps it.
           </p>
         </Show>
       </ActionDialog>
