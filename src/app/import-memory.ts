@@ -10,7 +10,7 @@
  * The stored text is untrusted: read field by field, and whatever does not fit is dropped.
  */
 import type { KeyValueStore } from './kiosk-guard.ts';
-import { randomId, readStoredList, type TabLiveness } from './unfinished.ts';
+import { isRecord, randomId, readStoredList, text, type TabLiveness } from './unfinished.ts';
 
 export interface ImportUnderway {
   id: string;
@@ -34,9 +34,6 @@ const KEEP = 16;
 /** How often the count is written while an import runs. */
 const WRITE_EVERY_MS = 1000;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
 const count = (v: unknown): v is number =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 

@@ -41,9 +41,11 @@ export const UNFINISHED_KEY = 'patchtrail.unfinished';
 /** Entries kept at most (the oldest dropped): one per target in practice. */
 const KEEP = 64;
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
-const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length < 4096;
+/** A stored text field: present, and under 4,096 characters. */
+export const text = (v: unknown): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length < 4096;
 
 function readOne(v: unknown): Unfinished | undefined {
   if (!isRecord(v)) return undefined;
