@@ -123,13 +123,9 @@ async function applyRemembered(
   return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
     ctx.memory.update((m) => (m.inFlight = inFlight));
     const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
-    const unrecorded = outcome.ok
-      ? outcome.steps.find((s) => s.step === 'record' && !s.ok)
-      : undefined;
-    if (unrecorded !== undefined)
-      throw new Error(
-        `${bundle.name} changed the target, but its record could not be written to the ledger (${unrecorded.message}); it is recorded before anything else is applied`,
-      );
+    // Refused after the files changed: its record did not reach the ledger (patch-actions.ts).
+    if (!outcome.ok && outcome.steps.some((s) => s.step === 'apply' && s.ok))
+      throw new Error(`${bundle.name}: ${outcome.message}, before anything else is applied`);
     ctx.memory.update((m) => delete m.inFlight);
     return outcome;
   });

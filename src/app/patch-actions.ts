@@ -124,10 +124,20 @@ export async function attestPatch(
 function outcomeOf(result: ApplyRunResult | RollbackResult): ActOutcome {
   const stop = result.steps.find((s) => !s.ok);
   const entry = result.attestation?.id;
-  if (stop !== undefined && result.status !== 'applied' && result.status !== 'rolled-back') {
+  const changed = result.status === 'applied' || result.status === 'rolled-back';
+  if (stop !== undefined && !changed) {
     const out = refused(stop.code ?? 'FAILED', stop.message, result.steps);
     return entry === undefined ? out : { ...out, entry };
   }
+  // The files changed but the ledger has no record of it: not done. The callers keep the work
+  // remembered (unfinished.ts, the kiosk's memory) and record it when they settle it.
+  const unrecorded = result.steps.find((s) => s.step === 'record' && !s.ok);
+  if (unrecorded !== undefined && changed)
+    return refused(
+      unrecorded.code ?? 'FAILED',
+      `the files changed, but the record could not be written to the ledger (${unrecorded.message}); it is recorded when this is settled`,
+      result.steps,
+    );
   const apply = result.apply;
   const status = result.status as Extract<ActOutcome, { ok: true }>['status'];
   const done: ActOutcome = {

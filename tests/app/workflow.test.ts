@@ -21,6 +21,7 @@ import { createTeams } from '../../src/app/team.ts';
 import { createWorkflow } from '../../src/app/workflow.ts';
 import {
   appendAttestation,
+  PatchtrailError,
   createBundle,
   makeMemoryTree,
   makeSeedSigner,
@@ -395,6 +396,31 @@ describe('the patch workflow', () => {
       () => (app.workflow.status(item.key) === 'rolled-back' ? true : undefined),
       'rolled back',
     );
+    app.dispose();
+  });
+
+  it('does not call an apply done when the files changed but the ledger refused its record', async () => {
+    const app = start();
+    const { open, b, signer, context, policy } = await acting(app);
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const target = { name: `${signer.did}:workspace:main`, tree };
+    const append = open.ledger.append.bind(open.ledger);
+    open.ledger.append = ((...args: Parameters<typeof append>) =>
+      (args[2] as { reason?: string }).reason === 'applied'
+        ? Promise.reject(new PatchtrailError('TOO_LARGE', 'the entry is too large'))
+        : append(...args)) as typeof append;
+    const outcome = await applyToTarget(
+      context,
+      utf8Encode(serializeBundle(b.reviewed)),
+      policy,
+      target,
+      false,
+    );
+    expect(outcome).toMatchObject({ ok: false, code: 'TOO_LARGE' });
+    expect(outcome.message).toContain('the files changed, but the record could not be written');
+    // The files did change: the caller keeps the work remembered to record it (unfinished.ts).
+    expect(tree.snapshot().get('app.conf')?.content).toEqual(utf8Encode('mode=new\n'));
+    expect(outcome.steps.some((s) => s.step === 'apply' && s.ok)).toBe(true);
     app.dispose();
   });
 
