@@ -29,6 +29,8 @@ export interface RelayStatus {
 
 export interface RelayTransport {
   status(): RelayStatus;
+  /** The room's awareness as this client holds it (bounded: peer-messages.ts). */
+  readonly awareness: WebsocketProvider['awareness'];
   onChange(listener: () => void): () => void;
   destroy(): void;
 }
@@ -43,6 +45,8 @@ export function partedWebSocket(
   Base: typeof WebSocket,
   doc: Y.Doc,
   closed: () => boolean,
+  /** The awareness states y-websocket adds to, for the gate's bound on them. */
+  known?: () => ReadonlyMap<number, unknown>,
 ): typeof WebSocket {
   const refused = noRefusals();
   return class PartedWebSocket extends Base {
@@ -60,7 +64,12 @@ export function partedWebSocket(
       // message that is not UTF-8 JSON: such a message is dropped (peer-messages.ts).
       const read = gatePeerMessages(
         (message) => handler.call(this, { data: message } as unknown as MessageEvent),
-        { accepts: RELAY_MESSAGES, counts: refused, label: `the relay ${this.url}` },
+        {
+          accepts: RELAY_MESSAGES,
+          counts: refused,
+          label: `the relay ${this.url}`,
+          ...(known === undefined ? {} : { known }),
+        },
       );
       const deliver = makeDelivery(doc, read, {
         closed: () => closed() || this.#handler !== handler,
@@ -73,10 +82,16 @@ export function partedWebSocket(
 export function connectRelay(doc: Y.Doc, options: RelayOptions): RelayTransport {
   let destroyed = false;
   const Base = options.WebSocket ?? globalThis.WebSocket;
-  const provider = new WebsocketProvider(options.url, options.room, doc, {
+  const provider: WebsocketProvider = new WebsocketProvider(options.url, options.room, doc, {
     disableBc: true,
     maxBackoffTime: 10_000,
-    WebSocketPolyfill: partedWebSocket(Base, doc, () => destroyed),
+    // The provider exists before its socket hears anything.
+    WebSocketPolyfill: partedWebSocket(
+      Base,
+      doc,
+      () => destroyed,
+      () => provider.awareness.getStates(),
+    ),
   });
   const listeners = new Set<() => void>();
   const changed = () => {
@@ -86,6 +101,7 @@ export function connectRelay(doc: Y.Doc, options: RelayOptions): RelayTransport 
   provider.on('sync', changed);
   return {
     status: () => ({ url: options.url, connected: provider.wsconnected, synced: provider.synced }),
+    awareness: provider.awareness,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -13,6 +13,7 @@ import { getYDoc } from '@y/websocket-server/utils';
 import { Ledger, makeSeedSigner, signEntry, type Signer } from '../../src/core/index.ts';
 import { startRelay, type Relay } from '../../src/server/relay.ts';
 import { bindLedgerDoc, ENTRIES_MAP } from '../../src/sync/ledger-doc.ts';
+import { MAX_AWARENESS_STATES, MAX_KNOWN_STATES } from '../../src/sync/peer-messages.ts';
 import { connectRelay, type RelayTransport } from '../../src/sync/relay.ts';
 import { UpdatePart } from '../../src/sync/update-parts.ts';
 import { roomNameFor } from '../../src/sync/webrtc.ts';
@@ -217,6 +218,34 @@ describe('the relay is a transport, not an authority', () => {
     const written = await write(b, 2, 2);
     await converged([a, b], written);
     expect(a.transport.status()).toMatchObject({ connected: true, synced: true });
+  });
+
+  it('keeps the awareness it holds bounded when the relay names made-up clients by the thousand', async () => {
+    relay = await startRelay({ host: '127.0.0.1', port: 0 });
+    const { genesis, id } = await founded();
+    const room = await roomNameFor(id);
+    const a = await honest(genesis, relay.url, room);
+    await expect.poll(() => a.transport.status().synced).toBe(true);
+    const { conns } = getYDoc(room) as unknown as {
+      conns: Map<{ send(b: Uint8Array): void }, unknown>;
+    };
+    for (let m = 0; m < 10; m++) {
+      const update = encoding.createEncoder();
+      encoding.writeVarUint(update, MAX_AWARENESS_STATES);
+      for (let c = 0; c < MAX_AWARENESS_STATES; c++) {
+        for (const n of [1_000_000 + m * MAX_AWARENESS_STATES + c, 1])
+          encoding.writeVarUint(update, n);
+        encoding.writeVarString(update, '{}');
+      }
+      const message = encoding.createEncoder();
+      encoding.writeVarUint(message, 1);
+      encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
+      for (const conn of conns.keys()) conn.send(encoding.toUint8Array(message));
+    }
+    const b = await honest(genesis, relay.url, room);
+    await converged([a, b], await write(b, 2, 2)); // after the flood, in order
+    expect(a.transport.awareness.getStates().size).toBeGreaterThan(MAX_AWARENESS_STATES);
+    expect(a.transport.awareness.getStates().size).toBeLessThanOrEqual(MAX_KNOWN_STATES);
   });
 
   it('refuses bad room names and rooms beyond its limit', async () => {
