@@ -5,21 +5,20 @@
  * file is taken again in full.
  */
 import { A } from '@solidjs/router';
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, For, Show } from 'solid-js';
 import { useServices } from '../../app/context.ts';
 import { counted, deviceTime, formatCount, inlineName } from './format.ts';
 
 export function CutShortImports(props: { link?: boolean }) {
   const { teams } = useServices();
-  const [dismissed, setDismissed] = createSignal(0);
-  // Asked again when the team changes, an import here ends, or one is dismissed.
+  // The team's ledger id, '' (nothing asked) while an import runs here: asked again when the
+  // team changes or an import here ends, and after a dismissal.
   const asked = createMemo(() => {
     const phase = teams.phase();
-    const ledgerId = 'membership' in phase ? phase.membership.ledgerId : '';
     const running = teams.imports() !== undefined && teams.imports()?.outcome === undefined;
-    return ledgerId === '' || running ? '' : `${ledgerId} ${dismissed()}`;
+    return 'membership' in phase && !running ? phase.membership.ledgerId : '';
   });
-  const [cut] = createResource(asked, (key) => teams.cutShortImports(key.split(' ')[0] ?? ''));
+  const [cut, { refetch }] = createResource(asked, (ledgerId) => teams.cutShortImports(ledgerId));
   return (
     <div role="status" class="unfinished-notices">
       <For each={cut.state === 'ready' ? cut() : []}>
@@ -47,7 +46,7 @@ export function CutShortImports(props: { link?: boolean }) {
               class="button button-quiet button-small"
               onClick={() => {
                 teams.dismissCutShortImport(record.id);
-                setDismissed((n) => n + 1);
+                void refetch();
               }}
             >
               Dismiss
