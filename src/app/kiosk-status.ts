@@ -6,6 +6,7 @@
  * ledger (what happened) and the kiosk's memory (sources, the last recovery). Pure; loaded
  * lazily with the ledger code.
  */
+import { FUTURE_SKEW_SECONDS } from '../core/bundle/time.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
 import { appliedNow, freshnessBudget, targetEvents, type TargetEvent } from './kiosk-ledger.ts';
@@ -86,9 +87,6 @@ function versionRow(
 /** Rows of history the board shows. */
 const HISTORY = 6;
 
-/** Clock skew the freshness rule tolerates before a ledger time in the future counts as wrong. */
-const FUTURE_SKEW_SECONDS = 300;
-
 /** How old the evidence is, measured as the policy's freshness rule measures it. */
 export function freshnessOf(
   ledger: Ledger,
@@ -96,7 +94,7 @@ export function freshnessOf(
   now: Date,
   device?: string,
 ): Freshness {
-  const newest = evidenceClock(ledger, device);
+  const newest = evidenceClock(ledger, device, now);
   const ageSeconds = Math.floor((now.getTime() - Date.parse(newest)) / 1000);
   const budgetSeconds = freshnessBudget(policy.compiled);
   const fresh: Freshness = { newest, ageSeconds, stale: false };

@@ -44,6 +44,6 @@ export function publishedPatches(ledger: Ledger): PublishedPatch[] {
  * entry by a teammate in standing (`evidenceClock`). This device's own entries are no news
  * from the team, and counting them said "just now" beside a verdict that said three days.
  */
-export function newestEntryTime(ledger: Ledger, device: string | undefined): string {
-  return evidenceClock(ledger, device);
+export function newestEntryTime(ledger: Ledger, device: string | undefined, now: Date): string {
+  return evidenceClock(ledger, device, now);
 }

@@ -4,6 +4,7 @@
  * loaded when it needs it), then every patch judged in slices (policy-simulate.ts). A newer
  * run, or leaving the screen, cancels this one quietly.
  */
+import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { holdsRole } from '../core/policy/chain.ts';
 import { compilePolicyAsync } from '../core/policy/evaluate.ts';
@@ -51,12 +52,11 @@ export function deviceRole(ledger: Ledger, did: string | undefined): string | un
   return held.length === 1 ? held[0] : undefined;
 }
 
-const utcNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 async function simulate(input: RunInput, output: RunOutput): Promise<SimulationState> {
   const started = performance.now();
   const { ledger } = input.team;
   output.set({ kind: 'running', step: 'scores', done: 0, total: 0 });
+  const now = new Date();
   const clock = reputationClock(ledger);
   const params = defaultReputationParams(clock);
   const scored = await input.bundles.computeTrustScores(reputationInputs(ledger, params), params);
@@ -69,8 +69,8 @@ async function simulate(input: RunInput, output: RunOutput): Promise<SimulationS
       inForce: input.standing.effective.compiled,
       scores: scored.result.scores,
       scoreHash: scored.result.scoreHash,
-      now: utcNow(),
-      newestLedgerTime: evidenceClock(ledger, input.device),
+      now: utcTimestamp(now),
+      newestLedgerTime: evidenceClock(ledger, input.device, now),
       actingRole: deviceRole(ledger, input.device),
     },
     {

@@ -158,7 +158,7 @@ export function createWorkflow(
     const { publishedPatches, newestEntryTime } = await patchesCode();
     const held = new Set(items.map((item) => item.key));
     setPublished(publishedPatches(team.ledger).filter((p) => !held.has(p.patch)));
-    setNewestEntry(newestEntryTime(team.ledger, did));
+    setNewestEntry(newestEntryTime(team.ledger, did, now()));
   }
 
   /** Each bundle's verdict under the policy in force, into `judged`; stops when outdated. */

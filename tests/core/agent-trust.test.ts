@@ -28,6 +28,7 @@ import {
   type StepOutcome,
 } from '../../src/core/agent/agent.ts';
 import { Ledger } from '../../src/core/ledger/ledger.ts';
+import { evidenceClock } from '../../src/core/reputation/index.ts';
 
 const T = '2026-11-22T10:20:00Z';
 const NOW = new Date(T);
@@ -308,6 +309,36 @@ describe('freshness counts news from the team, not what the device signed itself
       stamp,
     );
     expect((await check(w.kiosk.did)).status).toBe('allowed');
+  });
+
+  it("a member's entry dated in the future is no news: it neither fails every device's freshness nor makes a stale one fresh", async () => {
+    const w = await team();
+    const fresh = rules({ id: 'fresh', kind: 'freshness', mode: 'enforce', maxAgeSeconds: 86_400 });
+    const at = (date: Date) =>
+      checkPatch(bytes(w.bundle), {
+        ledger: w.ledger,
+        now: date,
+        decide: policyDecider(fresh, { now: date }),
+        deviceDid: w.kiosk.did,
+      });
+    const ruleOf = (r: Awaited<ReturnType<typeof at>>) =>
+      (r.decision?.explanation as PolicyDecision).rules.find((x) => x.id === 'fresh');
+    expect((await at(NOW)).status).toBe('allowed');
+    // A member signs an entry dated 2099: every device still reads the ledger as it was.
+    const forged = { patch: `sha256:${'22'.repeat(32)}`, reason: 'reviewed' as const };
+    await w.ledger.append(w.reviewer, 'attest', forged, '2099-01-01T00:00:00Z');
+    expect((await at(NOW)).status).toBe('allowed');
+    expect(ruleOf(await at(NOW))).toMatchObject({ outcome: 'pass', observed: 0 });
+    // Two days on, with no other news, the ledger is stale: the 2099 entry does not refresh it.
+    const later = new Date(NOW.getTime() + 2 * 86_400_000);
+    expect(ruleOf(await at(later))).toMatchObject({ outcome: 'fail', observed: 2 * 86_400 });
+    // Within the tolerated skew (five minutes) a time ahead still counts, as before.
+    const ahead = new Date(NOW.getTime() + 240_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await w.ledger.append(w.reviewer, 'attest', { ...forged, reason: 'tested' as const }, ahead);
+    expect(ruleOf(await at(NOW))).toMatchObject({ outcome: 'pass', observed: -240 });
+    // A device whose own clock is far behind reads its whole ledger as from the future (its
+    // genesis too), which the rule says is clock skew or a forged time.
+    expect(evidenceClock(w.ledger, w.kiosk.did, new Date('2020-01-01T00:00:00Z'))).toBe(T);
   });
 });
 

@@ -121,7 +121,8 @@ export function policyDecider(
       scoreHash: scores.scoreHash,
       ledgerDigest: await known.digest,
       now: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      newestLedgerTime: options.newestLedgerTime ?? evidenceClock(ledger, request.device),
+      newestLedgerTime:
+        options.newestLedgerTime ?? evidenceClock(ledger, request.device, options.now),
       system: {
         treeHash: options.tree === undefined ? '' : await treeHash(options.tree),
         components: options.components ?? {},

@@ -3,6 +3,7 @@
  * device's view of the ledger is, and how loosely the diff may apply. These inputs come from
  * the device itself (its tree, its clock, its user), not from the ledger.
  */
+import { FUTURE_SKEW_SECONDS } from '../bundle/time.ts';
 import { MAX_FUZZ } from '../diff/limits.ts';
 import { compileConstraint, parseVersion } from './match.ts';
 import { denies, expectation, outcome, type RuleCompiler } from './rule-kit.ts';
@@ -51,9 +52,6 @@ export const componentVersion: RuleCompiler<'component-version'> = (rule, mode) 
     return outcome(rule, mode, pass, installed ?? null, expected, [], [], message);
   };
 };
-
-/** Allowed clock skew before a ledger time in the future is treated as wrong. */
-const FUTURE_SKEW_SECONDS = 300;
 
 function duration(seconds: number): string {
   if (seconds < 120) return `${seconds}s`;

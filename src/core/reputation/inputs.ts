@@ -5,6 +5,7 @@
  * of admitted entries and the parameters, never on arrival order: every collection is sorted
  * and every tie broken by id.
  */
+import { FUTURE_SKEW_SECONDS, utcTimestamp } from '../bundle/time.ts';
 import type { PostureBody } from '../ledger/kinds.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { attestationsByPatch, compromisedPatches } from './attestations.ts';
@@ -27,11 +28,19 @@ import {
  * future-dated entry by an unendorsed key cannot age everyone's history.
  */
 export function reputationClock(ledger: Ledger): string {
-  return newestMemberTime(ledger, undefined);
+  return newestMemberTime(ledger, undefined, undefined);
 }
 
-/** The newest time of an entry in standing by a team member other than `except`'s system. */
-function newestMemberTime(ledger: Ledger, except: string | undefined): string {
+/**
+ * The newest time of an entry in standing by a team member other than `except`'s system, and
+ * not after `until` (a UTC timestamp of second precision, as entry times are: they compare as
+ * text).
+ */
+function newestMemberTime(
+  ledger: Ledger,
+  except: string | undefined,
+  until: string | undefined,
+): string {
   const team = readTeam(ledger);
   const registry = ledger.registry();
   const own = except === undefined ? undefined : team.systemOf(except);
@@ -39,6 +48,7 @@ function newestMemberTime(ledger: Ledger, except: string | undefined): string {
   for (const entry of ledger.all())
     if (
       entry.time > newest &&
+      (until === undefined || entry.time <= until) &&
       team.isMember(team.systemOf(entry.author)) &&
       (own === undefined || team.systemOf(entry.author) !== own) &&
       registry.standing(entry) === undefined
@@ -48,13 +58,23 @@ function newestMemberTime(ledger: Ledger, except: string | undefined): string {
 }
 
 /**
- * How fresh a device's evidence is: the reputation clock without the device's own entries. What
- * it signed itself (an apply, a refusal, a review) brings no news from the team: a device cut
- * off for a week that went on recording would otherwise count as synced a moment ago, and one
- * whose clock ran fast once would read every later time as the future.
+ * How fresh a device's evidence is, at `now` (the device's clock): the reputation clock without
+ * the device's own entries, and without entries dated more than FUTURE_SKEW_SECONDS after
+ * `now`. What it signed itself (an apply, a refusal, a review) brings no news from the team: a
+ * device cut off for a week that went on recording would otherwise count as synced a moment
+ * ago, and one whose clock ran fast once would read every later time as the future. A time
+ * past `now` and the skew is no news either: any member could sign one (2099, say), and a
+ * freshness rule would then read the ledger as from the future, failing closed on every device
+ * until that day. A device whose own clock is far behind still reads its ledger as from the
+ * future (the genesis too is ahead of it), and the rule says so.
  */
-export function evidenceClock(ledger: Ledger, device: string | undefined): string {
-  return newestMemberTime(ledger, device);
+export function evidenceClock(ledger: Ledger, device: string | undefined, now: Date): string {
+  const until = new Date(now.getTime() + FUTURE_SKEW_SECONDS * 1000);
+  return newestMemberTime(
+    ledger,
+    device,
+    Number.isNaN(until.getTime()) ? undefined : utcTimestamp(until),
+  );
 }
 
 /**
