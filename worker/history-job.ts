@@ -20,7 +20,12 @@ import {
   reputationInputs,
   type ScoreExplanation,
 } from '../src/core/reputation/index.ts';
-import type { HistoryPoint, HistoryScoredAnswer, ScoreHistoryRequest } from './history-protocol.ts';
+import type {
+  HistoryPoint,
+  HistoryScoredAnswer,
+  ScoredSystems,
+  ScoreHistoryRequest,
+} from './history-protocol.ts';
 import type { JobContext } from './job-context.ts';
 import type { Posted } from './reputation-protocol.ts';
 
@@ -57,16 +62,26 @@ export async function runScoreHistory(
   const ledger = await Ledger.open(entryAt(request, 0));
   const points: HistoryPoint[] = [];
   let systems: ScoreExplanation[] | undefined;
+  let scored: ScoredSystems | undefined;
   for await (const stop of replayToStops(restoring(ledger, request, context), stops)) {
     const params = defaultReputationParams(reputationClock(ledger));
     const input = reputationInputs(ledger, params);
     const result = computeReputation(input, params);
     points.push({ entries: stop, ppb: (did === undefined ? 0 : result.scores.get(did)) ?? 0 });
     context.progress(points.length, stops.length);
-    if (request.explain === true && points.length === stops.length)
+    if (points.length < stops.length) continue;
+    if (request.explain === true)
       systems = input.nodes.map(({ did }) => explainScore(input, result, did) as ScoreExplanation);
+    if (request.scores === true)
+      scored = {
+        dids: input.nodes.map((node) => node.did),
+        ppb: Array.from(result.ppb),
+        scoreHash: result.scoreHash,
+        digest: await ledger.digest(),
+      };
   }
   const answer: HistoryScoredAnswer = { kind: 'history-scored', id: request.id, points };
   if (systems !== undefined) answer.systems = systems;
+  if (scored !== undefined) answer.scored = scored;
   return { message: answer, transfer: [] };
 }

@@ -7,7 +7,8 @@
  * (transferred too) and ids, the stops and whose score to follow; the worker reports progress once per
  * stop and answers with the points. With `explain`, the answer also carries every system's
  * score and explanation at the last stop: the Reputation screen's list, from one stop at the
- * whole ledger. Both ends are our code; the checks here keep a malformed message from being
+ * whole ledger; with `scores`, every system's score, their hash and the ledger's digest at the
+ * last stop: what a policy decision reads off the ledger. Both ends are our code; the checks here keep a malformed message from being
  * taken for a request or an answer.
  */
 import type { ScoreExplanation } from '../src/core/reputation/types.ts';
@@ -39,6 +40,20 @@ export interface ScoreHistoryRequest extends PackedLedger {
   did?: string;
   /** Explain every system's score at the last stop. */
   explain?: boolean;
+  /** Every system's score and the score hash at the last stop: what a policy decision reads. */
+  scores?: boolean;
+}
+
+/** The trust scores a policy decision reads: one score per system, and their hash. */
+export interface ScoredSystems {
+  /** The input's systems in node (did) order, each once. */
+  dids: string[];
+  /** Parts per billion, one per did. */
+  ppb: number[];
+  /** core's `scoreHash` of these scores and the parameters. */
+  scoreHash: string;
+  /** The ledger's digest at that stop (`ledger.digest()`), which a decision records too. */
+  digest: string;
 }
 
 export interface HistoryScoredAnswer {
@@ -48,6 +63,8 @@ export interface HistoryScoredAnswer {
   points: HistoryPoint[];
   /** With `explain`: every system of the input at the last stop, in node (did) order. */
   systems?: ScoreExplanation[];
+  /** With `scores`: every system's score at the last stop, and their hash. */
+  scored?: ScoredSystems;
 }
 
 const isCount = (value: unknown): value is number =>
@@ -83,7 +100,8 @@ export function isScoreHistoryRequest(value: unknown): value is ScoreHistoryRequ
   if (!isPackedLedger(value)) return false;
   if (!areStops(value.stops, (value.offsets as Uint32Array).length - 1)) return false;
   if (value.did !== undefined && typeof value.did !== 'string') return false;
-  return value.explain === undefined || typeof value.explain === 'boolean';
+  const flag = (v: unknown) => v === undefined || typeof v === 'boolean';
+  return flag(value.explain) && flag(value.scores);
 }
 
 const isPoint = (value: unknown): value is HistoryPoint =>
@@ -92,10 +110,24 @@ const isPoint = (value: unknown): value is HistoryPoint =>
 const isExplanation = (value: unknown): value is ScoreExplanation =>
   isRecord(value) && typeof value.did === 'string' && isCount(value.ppb) && isCount(value.rank);
 
+const SCORE_HASH = /^sha256:[0-9a-f]{64}$/;
+const LEDGER_DIGEST = /^ld1:[0-9a-f]{20}$/;
+
+/** Dids in strictly ascending order (each once), a score each, a hash and a digest of the right shape. */
+function isScoredSystems(value: unknown): value is ScoredSystems {
+  if (!isRecord(value) || typeof value.scoreHash !== 'string') return false;
+  const { dids, ppb, scoreHash, digest } = value;
+  if (typeof digest !== 'string' || !LEDGER_DIGEST.test(digest)) return false;
+  if (!SCORE_HASH.test(scoreHash) || !Array.isArray(dids) || !Array.isArray(ppb)) return false;
+  if (dids.length !== ppb.length || !ppb.every(isCount)) return false;
+  return dids.every((did, i) => typeof did === 'string' && (i === 0 || did > dids[i - 1]));
+}
+
 export function isHistoryScoredAnswer(value: unknown): value is HistoryScoredAnswer {
   if (!isRecord(value) || value.kind !== 'history-scored' || !Number.isSafeInteger(value.id))
     return false;
   if (!Array.isArray(value.points) || !value.points.every(isPoint)) return false;
-  const { systems } = value;
+  const { systems, scored } = value;
+  if (scored !== undefined && !isScoredSystems(scored)) return false;
   return systems === undefined || (Array.isArray(systems) && systems.every(isExplanation));
 }

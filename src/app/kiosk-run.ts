@@ -12,7 +12,7 @@
  * Loaded lazily, with the ledger code.
  */
 import { checkPatch } from '../core/agent/pipeline.ts';
-import { policyDecider } from '../core/agent/decide.ts';
+import { policyDecider, type TrustSource } from '../core/agent/decide.ts';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
@@ -32,6 +32,7 @@ import {
   applyToTarget,
   INTERRUPTED_APPLY_NOTE,
   rollbackOnTarget,
+  type ActContext,
   type ActOutcome,
 } from './patch-actions.ts';
 import { plainReasons } from './verdict-words.ts';
@@ -68,6 +69,8 @@ export interface KioskContext {
   starting(what: { patch: string; name: string; kind: 'apply' | 'rollback' }): void;
   /** Runs an apply or a rollback as busy work (app/busy.ts): no update takes over under it. */
   busy<T>(label: string, work: () => Promise<T>): Promise<T>;
+  /** Where the policy's trust scores come from (OpenTeam.trust); else computed here. */
+  trust?: TrustSource;
 }
 
 export interface PassResult {
@@ -76,11 +79,21 @@ export interface PassResult {
   done: { patch: string; name: string; outcome: ActOutcome }[];
 }
 
+type Scored = Pick<KioskContext, 'ledger' | 'signer' | 'now' | 'trust'>;
+
+const withTrust = (ctx: Scored) => (ctx.trust === undefined ? {} : { trust: ctx.trust });
+
 function deciderFor(ctx: KioskContext) {
   const compiled = ctx.policy.compiled;
   if (compiled === undefined) return undefined;
-  return policyDecider(compiled, { now: ctx.now, tree: ctx.target.tree });
+  return policyDecider(compiled, { now: ctx.now, tree: ctx.target.tree, ...withTrust(ctx) });
 }
+
+/** What patch-actions needs of the pass: the ledger, the signer, the time, the scores' source. */
+const actContext = (ctx: Scored): ActContext => ({
+  ...{ ledger: ctx.ledger, signer: ctx.signer, now: ctx.now },
+  ...withTrust(ctx),
+});
 
 async function rollBackFlagged(
   ctx: KioskContext,
@@ -94,7 +107,7 @@ async function rollBackFlagged(
     const bundle = held.get(applied.patch);
     if (bundle === undefined) continue; // said by the bundle rows: nothing else can undo it
     ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'rollback' });
-    const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+    const context = actContext(ctx);
     const outcome = await ctx.busy(`rolling back ${bundle.name} on the kiosk`, () =>
       rollbackOnTarget(context, bundle.bytes, ctx.target),
     );
@@ -119,7 +132,7 @@ async function applyRemembered(
     ...{ treeBefore: await treeHash(ctx.target.tree), started: utcTimestamp(ctx.now) },
   };
   ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'apply' });
-  const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+  const context = actContext(ctx);
   return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
     ctx.memory.update((m) => (m.inFlight = inFlight));
     const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
@@ -165,7 +178,7 @@ async function takeBundle(
     // run first, which records nothing: it is applied, and recorded, only once it would
     // succeed. Else every pass would sign another `rejected` for every peer to carry.
     if (last?.reason === 'rejected') {
-      const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+      const context = actContext(ctx);
       const trial = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, true);
       if (!trial.ok)
         return void result.waiting.push(row(bundle, 'failed', [trial.message], trial.code));
@@ -192,7 +205,7 @@ async function takeBundle(
   if (last === undefined) {
     // Recorded once: the agent checks again, refuses and records `rejected` with the code.
     const outcome = await applyToTarget(
-      { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now },
+      actContext(ctx),
       bundle.bytes,
       ctx.policy,
       ctx.target,
@@ -257,7 +270,7 @@ async function recordResumed(
   bundle: KioskBundle | undefined,
   tree: string,
 ): Promise<void> {
-  const context = { ledger: ctx.ledger, signer: ctx.signer, now: ctx.now };
+  const context = actContext(ctx);
   if (bundle !== undefined) {
     const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false, true);
     // Done only once recorded: a record that failed again is tried as it stands, below.

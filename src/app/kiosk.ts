@@ -259,7 +259,10 @@ function makeLoop(deps: LoopDeps) {
     }
     if (tree?.name !== targetName)
       tree = { name: targetName, tree: await deps.io.openTarget(mode.target, mode) };
-    const base = { ledger: team.ledger, signer, target: tree, memory: deps.memory };
+    const base = {
+      ...{ ledger: team.ledger, signer, target: tree, memory: deps.memory },
+      trust: team.trust(),
+    };
     // At the first pass, and whenever an apply is still remembered: its record failed.
     if (!recovered || deps.memory.get().inFlight !== undefined) {
       const patch = deps.memory.get().inFlight?.patch;

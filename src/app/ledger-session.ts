@@ -32,6 +32,7 @@ import {
 export type { ActionResult, ImportReport, SessionOptions };
 import type { WitnessOutcome } from './witness.ts';
 import { readSegmentsWith } from './worker-segments.ts';
+import { makeLedgerTrust, type LedgerTrustOf } from './ledger-trust.ts';
 import {
   checkpointRows,
   makeEntryRows,
@@ -85,6 +86,8 @@ export interface OpenTeam {
   ): Promise<ImportReport>;
   /** For the transport and the patch workflow: the verified ledger itself. */
   readonly ledger: Ledger;
+  /** The trust scores decisions on `ledger` read, computed in a pool worker when it is large. */
+  readonly trust: LedgerTrustOf;
   /**
    * Waits until the store holds what was appended to `ledger` directly (the agent's `applied`
    * or `rejected` record), and shows it at once.
@@ -194,6 +197,7 @@ export async function openTeamSession(
     ...intake(store, live.now, options.pool),
     ...exchange(store, options, live.now),
     ledger,
+    trust: makeLedgerTrust(options.pool),
     async quarantine() {
       const rows: StoredQuarantineRecord[] = await store.quarantined();
       return rows.reverse().map(({ key, code, message, size }) => ({ key, code, message, size }));

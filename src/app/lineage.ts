@@ -1,16 +1,16 @@
 /**
  * The lineage graph for the Patch detail: the ledger's provenance of the patch and the bundle's
  * signatures (lineage-graph.ts), each system with its reputation and the engine's explanation.
- * Scores are computed once per ledger revision (in the reputation worker when the ledger is
- * large, trust-scores.ts) and shared by every patch shown; the engine loads lazily.
+ * Scores come from the Reputation service (reputation-service.ts): once per ledger revision,
+ * shared with the Reputation screen and every patch shown, read off the ledger in a pool worker
+ * when it is large (at 30k entries `reputationInputs` held the page for 400 ms here).
  */
 import { createEffect, createSignal, type Accessor } from 'solid-js';
 import type { Ledger } from '../core/ledger/ledger.ts';
-import type { ReputationInput, ReputationResult } from '../core/reputation/types.ts';
 import type { DeviceService } from './device.ts';
 import type { LineageGraph } from './lineage-graph.ts';
 import type { TeamService } from './team.ts';
-import type { ComputeTrustScores } from './trust-scores.ts';
+import type { ReputationService } from './reputation-service.ts';
 import type { WorkflowService } from './workflow.ts';
 
 export type { Band, LineageAct, LineageEdge, LineageGraph, LineageNode } from './lineage-graph.ts';
@@ -27,51 +27,24 @@ export interface LineageService {
   createLineage(key: Accessor<string>): Accessor<LineageState>;
 }
 
-interface Scored {
-  input: ReputationInput;
-  result: ReputationResult;
-}
-
-const code = () =>
-  Promise.all([
-    import('../core/reputation/index.ts'),
-    import('../core/ledger/queries.ts'),
-    import('./lineage-graph.ts'),
-  ]);
+const code = () => Promise.all([import('../core/ledger/queries.ts'), import('./lineage-graph.ts')]);
 
 export function makeLineage(
   teams: TeamService,
   workflow: WorkflowService,
   device: DeviceService,
-  computeTrustScores: ComputeTrustScores,
+  reputation: Pick<ReputationService, 'explained'>,
 ): LineageService {
-  let cached: { ledger: Ledger; revision: number; scored: Promise<Scored> } | undefined;
-
-  async function score(ledger: Ledger): Promise<Scored> {
-    const [{ defaultReputationParams, reputationClock, reputationInputs }] = await code();
-    const params = defaultReputationParams(reputationClock(ledger));
-    const input = reputationInputs(ledger, params);
-    const { result } = await computeTrustScores(input, params);
-    return { input, result };
-  }
-
-  function scoresOf(ledger: Ledger, revision: number): Promise<Scored> {
-    if (cached?.ledger !== ledger || cached.revision !== revision)
-      cached = { ledger, revision, scored: score(ledger) };
-    return cached.scored;
-  }
-
   async function graphOf(ledger: Ledger, revision: number, patch: string): Promise<LineageState> {
-    const [[{ explainScore }, { provenance }, { buildLineage }], scored] = await Promise.all([
+    const [[{ provenance }, { buildLineage }], scored] = await Promise.all([
       code(),
-      scoresOf(ledger, revision),
+      reputation.explained(ledger, revision),
     ]);
     const registry = ledger.registry().identities;
     const facts = (did: string) => {
       const known = registry.get(did);
-      const scorePpb = scored.result.scores.get(did);
-      const explanation =
-        scorePpb === undefined ? undefined : explainScore(scored.input, scored.result, did);
+      const scorePpb = scored.scores.get(did);
+      const explanation = scorePpb === undefined ? undefined : scored.explain(did);
       return {
         name: known?.name ?? '',
         malicious: known?.malicious ?? false,
@@ -84,8 +57,8 @@ export function makeLineage(
       signers: workflow.verdict(patch)?.signers ?? [],
       deviceDid: device.key()?.did,
       facts,
-      penalties: scored.input.penalties,
-      systems: scored.input.nodes.length,
+      penalties: scored.penalties,
+      systems: scored.systems,
     });
     return { kind: 'ready', graph };
   }

@@ -6,7 +6,7 @@
  * for it, so a denied patch is refused here as well as by the screen. Loaded lazily.
  */
 import { applyPatch, type AgentApplyOptions } from '../core/agent/agent.ts';
-import { policyDecider } from '../core/agent/decide.ts';
+import { policyDecider, type TrustSource } from '../core/agent/decide.ts';
 import {
   describePostApplyFailure,
   hasPostApplyChecks,
@@ -79,6 +79,8 @@ export interface ActContext {
   ledger: Ledger;
   signer: Signer;
   now: Date;
+  /** Where the policy's trust scores come from (OpenTeam.trust); else computed here. */
+  trust?: TrustSource;
 }
 
 function refused(code: string, message: string, steps: StepOutcome[] = []): ActOutcome {
@@ -177,7 +179,11 @@ export async function applyToTarget(
     return refused('POLICY_DENIED', 'no policy is in force on this team: nothing can be applied');
   const options: AgentApplyOptions = {
     ledger: context.ledger,
-    decide: policyDecider(compiled, { now: context.now, tree: target.tree }),
+    decide: policyDecider(compiled, {
+      now: context.now,
+      tree: target.tree,
+      ...(context.trust === undefined ? {} : { trust: context.trust }),
+    }),
     device: context.signer,
     tree: target.tree,
     target: target.name,

@@ -9,7 +9,7 @@
 import { checkVerified } from '../core/agent/pipeline.ts';
 import type { CheckResult, Decide, StepOutcome } from '../core/agent/types.ts';
 import type { BundleReport } from '../core/bundle/types.ts';
-import { policyDecider } from '../core/agent/decide.ts';
+import { policyDecider, type TrustSource } from '../core/agent/decide.ts';
 import type { AttestBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { Identity } from '../core/ledger/registry.ts';
@@ -85,6 +85,8 @@ export interface JudgeInput {
   team?: { ledger: Ledger; policy: EffectivePolicy };
   deviceDid: string | undefined;
   now: Date;
+  /** Where the trust scores come from (the open team's worker-backed source); else here. */
+  trust?: TrustSource;
 }
 
 /** The policy in force (CEL loaded when a rule needs it): read once per ledger revision. */
@@ -239,7 +241,10 @@ export async function judgePatch(input: JudgeInput): Promise<PatchVerdict> {
     .filter(([, held]) => held.stake > 0)
     .map(([role]) => role)
     .sort();
-  const decide = policy.compiled === undefined ? noPolicy : policyDecider(policy.compiled, { now });
+  const decide =
+    policy.compiled === undefined
+      ? noPolicy
+      : policyDecider(policy.compiled, { now, ...(input.trust ? { trust: input.trust } : {}) });
   // The verify worker checked the signatures already: a large bundle is not verified twice
   // on the page's thread (an apply verifies the bytes again).
   const report = check.report;

@@ -4,6 +4,7 @@
  * loaded when it needs it), then every patch judged in slices (policy-simulate.ts). A newer
  * run, or leaving the screen, cancels this one quietly.
  */
+import type { LedgerTrust } from '../core/agent/decide.ts';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import { holdsRole } from '../core/policy/chain.ts';
@@ -52,14 +53,28 @@ export function deviceRole(ledger: Ledger, did: string | undefined): string | un
   return held.length === 1 ? held[0] : undefined;
 }
 
+/**
+ * The ledger's trust scores: from the team's worker-backed source (a large ledger's
+ * `reputationInputs` held the page for a second), else computed here.
+ */
+async function scoresOf(
+  input: RunInput,
+): Promise<Omit<LedgerTrust, 'digest'> & { engine: 'worker' | 'main-thread' }> {
+  const { ledger } = input.team;
+  const inWorker = await input.team.trust()(ledger);
+  if (inWorker !== undefined) return { ...inWorker, engine: 'worker' };
+  const params = defaultReputationParams(reputationClock(ledger));
+  const scored = await input.bundles.computeTrustScores(reputationInputs(ledger, params), params);
+  const { scores, scoreHash } = scored.result;
+  return { scores, scoreHash, engine: scored.engine };
+}
+
 async function simulate(input: RunInput, output: RunOutput): Promise<SimulationState> {
   const started = performance.now();
   const { ledger } = input.team;
   output.set({ kind: 'running', step: 'scores', done: 0, total: 0 });
   const now = new Date();
-  const clock = reputationClock(ledger);
-  const params = defaultReputationParams(clock);
-  const scored = await input.bundles.computeTrustScores(reputationInputs(ledger, params), params);
+  const scored = await scoresOf(input);
   if (output.cancelled()) throw new SimulationCancelled('a newer run replaced it');
   const draft = await compilePolicyAsync(input.valid.document);
   const result = await simulatePolicy(
@@ -67,8 +82,8 @@ async function simulate(input: RunInput, output: RunOutput): Promise<SimulationS
     {
       draft,
       inForce: input.standing.effective.compiled,
-      scores: scored.result.scores,
-      scoreHash: scored.result.scoreHash,
+      scores: scored.scores,
+      scoreHash: scored.scoreHash,
       now: utcTimestamp(now),
       newestLedgerTime: evidenceClock(ledger, input.device, now),
       actingRole: deviceRole(ledger, input.device),

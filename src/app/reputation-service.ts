@@ -1,6 +1,7 @@
 /**
  * The Reputation screen's service: the systems with their scores for a ledger revision (shared
- * while the ledger stands still) and, when a system is chosen, its score over the history, with
+ * while the ledger stands still, and with the lineage graph, which reads the same scores and
+ * explanations) and, when a system is chosen, its score over the history, with
  * progress. Both run in a pool worker (worker-history.ts) when one can start: at 100k entries
  * core's `reputationInputs` alone held the page for 1.1 s, once for the list and at each of
  * the history's 12 stops. Without a worker they run here, as before. A history asked for
@@ -9,9 +10,9 @@
  * every caller that asked for it with a signal has aborted it, and none asked without one.
  */
 import type { Ledger } from '../core/ledger/ledger.ts';
-import type { ScoreExplanation } from '../core/reputation/types.ts';
+import type { Penalty, ScoreExplanation } from '../core/reputation/types.ts';
 import type { HistoryPoint } from './reputation-history.ts';
-import type { SystemRow } from './reputation-rows.ts';
+import type { Explain, SystemRow } from './reputation-rows.ts';
 import type { ComputeTrustScores } from './trust-scores.ts';
 import type * as WorkerHistory from './worker-history.ts';
 import type { HistoryJobOptions } from './worker-history.ts';
@@ -31,8 +32,20 @@ export const WORKER_ENTRIES = 4_000;
 
 export type HistoryProgress = (done: number, total: number) => void;
 
+/** Every system's score at a revision, why it has it, and the evidence of malice. */
+export interface ExplainedScores {
+  scores: ReadonlyMap<string, number>;
+  explain: Explain;
+  /** Every penalty of the input (each system's are in its explanation too). */
+  penalties: Penalty[];
+  /** Systems the engine scored. */
+  systems: number;
+}
+
 export interface ReputationService {
   systems(ledger: Ledger, revision: number): Promise<SystemRow[]>;
+  /** The scores and explanations the list is built from (the lineage graph reads them too). */
+  explained(ledger: Ledger, revision: number): Promise<ExplainedScores>;
   /**
    * `did`'s score at HISTORY_POINTS points of the ledger; `onProgress` hears of each point.
    * Asking for another system or revision cancels this one: it rejects with an AbortError.
@@ -84,30 +97,51 @@ export function makeReputation(
   options: ReputationOptions = {},
 ): ReputationService {
   const workerEntries = options.workerEntries ?? WORKER_ENTRIES;
-  let cached: { ledger: Ledger; revision: number; rows: Promise<SystemRow[]> } | undefined;
+  let cached:
+    | {
+        ledger: Ledger;
+        revision: number;
+        explained: Promise<ExplainedScores>;
+        rows?: Promise<SystemRow[]>;
+      }
+    | undefined;
   const histories = new Map<string, Promise<HistoryPoint[]>>();
   let running: Running | undefined;
 
-  async function compute(ledger: Ledger): Promise<SystemRow[]> {
-    const { systemRows } = await import('./reputation-rows.ts');
+  async function compute(ledger: Ledger): Promise<ExplainedScores> {
     const job = { stops: [ledger.size], explain: true };
     const answer =
       ledger.size >= workerEntries
         ? await inWorker(pool, (jobs) => jobs.scoreHistoryInWorker(pool, ledger, job))
         : undefined;
     if (answer !== undefined) {
-      const why = new Map(
-        (answer.systems ?? []).map((e): [string, ScoreExplanation] => [e.did, e]),
-      );
-      return systemRows(ledger, new Map([...why].map(([did, e]) => [did, e.ppb])), (did) =>
-        why.get(did),
-      );
+      const systems = answer.systems ?? [];
+      const why = new Map(systems.map((e): [string, ScoreExplanation] => [e.did, e]));
+      return {
+        scores: new Map(systems.map((e): [string, number] => [e.did, e.ppb])),
+        explain: (did) => why.get(did),
+        penalties: systems.flatMap((e) => e.penalties),
+        systems: systems.length,
+      };
     }
     const rep = await import('../core/reputation/index.ts');
     const params = rep.defaultReputationParams(rep.reputationClock(ledger));
     const input = rep.reputationInputs(ledger, params);
     const { result } = await computeTrustScores(input, params);
-    return systemRows(ledger, result.scores, (did) => rep.explainScore(input, result, did));
+    return {
+      scores: result.scores,
+      explain: (did) => rep.explainScore(input, result, did),
+      penalties: input.penalties,
+      systems: input.nodes.length,
+    };
+  }
+
+  function explainedAt(ledger: Ledger, revision: number) {
+    if (cached?.ledger !== ledger || cached.revision !== revision) {
+      cached = { ledger, revision, explained: compute(ledger) };
+      histories.clear();
+    }
+    return cached;
   }
 
   async function historyOf(
@@ -146,12 +180,13 @@ export function makeReputation(
 
   return {
     systems(ledger, revision) {
-      if (cached?.ledger !== ledger || cached.revision !== revision) {
-        cached = { ledger, revision, rows: compute(ledger) };
-        histories.clear();
-      }
-      return cached.rows;
+      const at = explainedAt(ledger, revision);
+      at.rows ??= Promise.all([import('./reputation-rows.ts'), at.explained]).then(
+        ([{ systemRows }, e]) => systemRows(ledger, e.scores, e.explain),
+      );
+      return at.rows;
     },
+    explained: (ledger, revision) => explainedAt(ledger, revision).explained,
     history(ledger, revision, did, onProgress, leave) {
       const key = `${revision} ${did}`;
       const done = histories.get(key);

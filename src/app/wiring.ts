@@ -54,7 +54,8 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
   const pairings = createPairings(ledger, peerConfig, sync, bundles.pool);
   const workflow = createWorkflow(inbox, teams, device, () => new Date(), busy);
   const passkeys = createPasskeys(teams, device);
-  const lineage = makeLineage(teams, workflow, device, bundles.computeTrustScores);
+  const reputation = makeReputation(bundles.computeTrustScores, bundles.pool);
+  const lineage = makeLineage(teams, workflow, device, reputation);
   const audit = makeAudit(teams, device);
   return {
     bundles,
@@ -64,7 +65,7 @@ export function makeAppServices(options: WiringOptions = {}): AppServices {
     sync,
     workflow,
     lineage,
-    reputation: makeReputation(bundles.computeTrustScores, bundles.pool),
+    reputation,
     audit,
     busy,
     updates,

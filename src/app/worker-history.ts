@@ -24,7 +24,7 @@ const SLICE_MS = 8;
 const CHECK_EVERY = 64;
 
 /** What to compute: the stops (entry counts), whose score, and whether to explain them all. */
-export type HistoryJob = Pick<ScoreHistoryRequest, 'stops' | 'did' | 'explain'>;
+export type HistoryJob = Pick<ScoreHistoryRequest, 'stops' | 'did' | 'explain' | 'scores'>;
 
 export interface HistoryJobOptions {
   /** Stops done, of all the stops. */
@@ -32,14 +32,23 @@ export interface HistoryJobOptions {
   signal?: AbortSignal;
 }
 
-/** Calls `each` on every item, giving the page a turn after every `sliceMs` of it. */
-async function sliced<T>(items: Iterable<T>, sliceMs: number, each: (item: T, i: number) => void) {
+/**
+ * Calls `each` on every item, giving the page a turn after every `sliceMs` of it; stops at a
+ * turn once `signal` is aborted (its reason thrown).
+ */
+async function sliced<T>(
+  items: Iterable<T>,
+  sliceMs: number,
+  each: (item: T, i: number) => void,
+  signal?: AbortSignal,
+) {
   let since = performance.now();
   let i = 0;
   for (const item of items) {
     each(item, i);
     if (++i % CHECK_EVERY === 0 && performance.now() - since >= sliceMs) {
       await nextTask();
+      signal?.throwIfAborted();
       since = performance.now();
     }
   }
@@ -50,13 +59,22 @@ async function sliced<T>(items: Iterable<T>, sliceMs: number, each: (item: T, i:
  * Listing the entries is sliced too (52 ms in one piece for 100k at a load average of 5), and
  * the clock is read every CHECK_EVERY entries (reading it for each took 41 ms of 100k).
  */
-export async function packLedger(ledger: Ledger, sliceMs = SLICE_MS): Promise<PackedLedger> {
+export async function packLedger(
+  ledger: Ledger,
+  sliceMs = SLICE_MS,
+  signal?: AbortSignal,
+): Promise<PackedLedger> {
   const entries: Entry[] = [];
   let end = 0;
-  await sliced(ledger.all(), sliceMs, (entry) => {
-    entries.push(entry);
-    end += entry.bytes.length;
-  });
+  await sliced(
+    ledger.all(),
+    sliceMs,
+    (entry) => {
+      entries.push(entry);
+      end += entry.bytes.length;
+    },
+    signal,
+  );
   const offsets = new Uint32Array(entries.length + 1);
   offsets[entries.length] = end;
   const bytes = new Uint8Array(end);
@@ -64,16 +82,21 @@ export async function packLedger(ledger: Ledger, sliceMs = SLICE_MS): Promise<Pa
   const ids: string[] = [];
   let some: string[] = [];
   let at = 0;
-  await sliced(entries, sliceMs, (entry, i) => {
-    offsets[i] = at;
-    bytes.set(entry.bytes, at);
-    at += entry.bytes.length;
-    some.push(entry.id, '\n');
-    if (some.length === 2000) {
-      ids.push(some.join(''));
-      some = [];
-    }
-  });
+  await sliced(
+    entries,
+    sliceMs,
+    (entry, i) => {
+      offsets[i] = at;
+      bytes.set(entry.bytes, at);
+      at += entry.bytes.length;
+      some.push(entry.id, '\n');
+      if (some.length === 2000) {
+        ids.push(some.join(''));
+        some = [];
+      }
+    },
+    signal,
+  );
   ids.push(some.join(''));
   return { bytes: bytes.buffer, offsets, ids: ids.join('') };
 }
@@ -86,6 +109,8 @@ function fitting(answer: unknown, job: HistoryJob): HistoryScoredAnswer {
     throw new TypeError('score-history: the points are not at the stops asked for');
   if (job.explain === true && systems === undefined)
     throw new TypeError('score-history: the systems were not explained');
+  if (job.scores === true && answer.scored === undefined)
+    throw new TypeError('score-history: the scores were not sent');
   return answer;
 }
 
@@ -96,7 +121,7 @@ export async function scoreHistoryInWorker(
   job: HistoryJob,
   options: HistoryJobOptions = {},
 ): Promise<HistoryScoredAnswer> {
-  const packed = await packLedger(ledger);
+  const packed = await packLedger(ledger, SLICE_MS, options.signal);
   options.signal?.throwIfAborted();
   const build = (id: number): ScoreHistoryRequest => ({
     kind: 'score-history',

@@ -145,13 +145,23 @@ export function createWorkflow(
   const targets = makeTargets(() => device.key()?.did);
   const [notices, setNotices] = createSignal<UnfinishedNotice[]>([]);
   let ticket = 0;
+  /** Aborted when a newer judging starts: the worker's scores for an older state go unwaited. */
+  let judging = new AbortController();
 
   async function judgeAll(items: InboxItem[], team: OpenTeam | undefined, did?: string) {
     const mine = ++ticket;
+    judging.abort();
+    judging = new AbortController();
+    const leave = judging.signal;
     const judged = new Map<string, PatchVerdict>();
     // The policy engine and the reputation code load with the first bundle to judge: an empty
     // Inbox (a first visit) needs neither.
-    if (items.length > 0) await judgeEach(items, team, did, judged);
+    try {
+      if (items.length > 0) await judgeEach(items, team, did, judged, leave);
+    } catch (cause) {
+      if (mine !== ticket) return; // superseded: its scores were cancelled, its verdicts moot
+      throw cause;
+    }
     if (mine !== ticket) return;
     setVerdicts(judged);
     if (team === undefined) return (setPublished([]), setNewestEntry(''));
@@ -167,12 +177,15 @@ export function createWorkflow(
     team: OpenTeam | undefined,
     did: string | undefined,
     judged: Map<string, PatchVerdict>,
+    leave: AbortSignal,
   ): Promise<void> {
     const mine = ticket;
     const { judgePatch, policyInForce } = await verdictCode();
     const policy = team === undefined ? undefined : await policyInForce(team.ledger);
     const scope =
-      team === undefined || policy === undefined ? {} : { team: { ledger: team.ledger, policy } };
+      team === undefined || policy === undefined
+        ? {}
+        : { team: { ledger: team.ledger, policy }, trust: team.trust(leave) };
     for (const item of items) {
       judged.set(
         item.key,
@@ -329,7 +342,7 @@ export function createWorkflow(
       actionCode(),
       verdictCode(),
     ]);
-    const context = { ledger: team.ledger, signer, now: now() };
+    const context = { ledger: team.ledger, signer, now: now(), trust: team.trust() };
     const policy = await policyInForce(team.ledger);
     const finished = await finishInterrupted(context, item.bytes, policy, target, u.kind);
     await team.settle();
@@ -423,7 +436,7 @@ export function createWorkflow(
       acting(key, { key, kind: 'attest' }, async (team, item, signer) => {
         const { attestPatch } = await actionCode();
         const patch = `sha256:${item.check.report?.payloadDigest ?? ''}`;
-        const context = { ledger: team.ledger, signer, now: now() };
+        const context = { ledger: team.ledger, signer, now: now(), trust: team.trust() };
         return attestPatch(context, patch, reason, note, passkey);
       }),
     act: (key, kind, choice) =>
@@ -435,7 +448,7 @@ export function createWorkflow(
         const target = await targets.open(choice);
         if (target === undefined)
           return failed('FAILED', 'choose the folder again: this page no longer holds it');
-        const context = { ledger: team.ledger, signer, now: now() };
+        const context = { ledger: team.ledger, signer, now: now(), trust: team.trust() };
         const where = targets.label(choice);
         if (kind === 'dry-run') {
           const policy = await policyInForce(team.ledger);

@@ -12,6 +12,7 @@ import { makeSeedSigner } from '../../src/core/index.ts';
 import type { PasskeyAssertion } from '../../src/core/ledger/kinds.ts';
 import { loadLedgerFile } from '../../src/core/ledger/file.ts';
 import { adminPolicy } from '../fixtures/passkeys/generate-admin.ts';
+import { makeLedgerTrust } from '../../src/app/ledger-trust.ts';
 
 const T = new Date('2026-12-01T11:00:00Z');
 const fixture = (name: string) => new URL(`../fixtures/passkeys/${name}`, import.meta.url);
@@ -21,7 +22,11 @@ const { assertion } = JSON.parse(readFileSync(fixture('webauthn.json'), 'utf8'))
 
 async function world() {
   const { ledger } = await loadLedgerFile(readFileSync(fixture('admin.jsonl')));
-  const team = { ledger, settle: async () => {} } as unknown as OpenTeam;
+  const team = {
+    ledger,
+    settle: async () => {},
+    trust: makeLedgerTrust(undefined),
+  } as unknown as OpenTeam;
   return { ledger, team, admin: await makeSeedSigner(new Uint8Array(32).fill(41)) };
 }
 

@@ -21,6 +21,7 @@ import {
 import { loadCelEngine } from '../../src/core/policy/cel-load.ts';
 import { compilePolicy } from '../../src/core/policy/evaluate.ts';
 import { buildPolicyTeam, POLICY_V1, T, type PolicyTeam } from '../helpers/policy-team.ts';
+import { makeLedgerTrust } from '../../src/app/ledger-trust.ts';
 
 const draftV2 = (count: number) => ({
   ...structuredClone(POLICY_V1),
@@ -29,7 +30,11 @@ const draftV2 = (count: number) => ({
 });
 
 const teamOf = (t: PolicyTeam) =>
-  ({ ledger: t.ledger, settle: async () => {} }) as unknown as OpenTeam;
+  ({
+    ledger: t.ledger,
+    settle: async () => {},
+    trust: makeLedgerTrust(undefined),
+  }) as unknown as OpenTeam;
 
 describe('checking a draft', () => {
   it('lists every schema problem at its field', () => {

@@ -11,9 +11,12 @@ import { historyPoints } from '../../src/app/reputation-rows.ts';
 import { makeTrustScorer } from '../../src/app/trust-scores.ts';
 import { makeWorkerPool } from '../../src/app/worker-pool.ts';
 import { historyLedger } from '../helpers/history-ledger.ts';
+import { day, patch, signer } from '../core/reputation-helpers.ts';
+import type { Penalty } from '../../src/core/reputation/types.ts';
 import { fakeWorkers, untilRequested, type Behaviour } from '../helpers/fake-worker.ts';
 
 const { ledger, dids } = await historyLedger();
+const sortedPenalties = (list: Penalty[]) => list.map((p) => JSON.stringify(p)).sort();
 const [first, second] = dids as [string, string];
 const noWorker = () => {
   throw new Error('no workers here');
@@ -65,6 +68,25 @@ describe('the Reputation service', () => {
     expect(workers.started[0]?.requests).toHaveLength(1);
     expect(rows).toEqual(await mainThread.systems(ledger, 1));
     expect(rows.filter((r) => r.explanation !== undefined).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('explains the scores the list is built from, one worker job for both at a revision', async () => {
+    // With evidence of malice: an admin flags a patch the systems built and reviewed.
+    const { ledger: flagged } = await historyLedger();
+    const evidence = { patch: patch(3), compromised: true, evidence: 'backdoor' };
+    await flagged.append(await signer(1), 'flag', evidence, day(40));
+    const { workers, reputation } = service('answer');
+    const [explained, rows] = await Promise.all([
+      reputation.explained(flagged, 1),
+      reputation.systems(flagged, 1),
+    ]);
+    expect(workers.started[0]?.requests).toHaveLength(1);
+    const here = await mainThread.explained(flagged, 1);
+    expect(explained.scores).toEqual(here.scores);
+    expect(explained.systems).toBe(here.systems);
+    expect(explained.penalties.length).toBeGreaterThan(0);
+    expect(sortedPenalties(explained.penalties)).toEqual(sortedPenalties(here.penalties));
+    for (const row of rows) expect(explained.explain(row.did)).toEqual(here.explain(row.did));
   });
 
   it('computes on the main thread when no worker can start, with the same bits', async () => {

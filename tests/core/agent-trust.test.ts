@@ -366,4 +366,41 @@ describe('decisions on one ledger', () => {
       (first.decision?.explanation as PolicyDecision).hashes.ledger,
     );
   });
+
+  it('reads the scores from a trust source once per state, and computes them itself without an answer', async () => {
+    const w = await team();
+    const same = await team(); // the same ledger, built again: its decisions are computed here
+    const asked: number[] = [];
+    const scoreHash = `sha256:${'ab'.repeat(32)}`;
+    const source = async (ledger: Ledger) => {
+      asked.push(ledger.size);
+      return { scores: new Map([[w.dev.did, 7]]), scoreHash, digest: 'ld1:0123456789abcdef0123' };
+    };
+    const decide = policyDecider(OPEN, { now: NOW, trust: source });
+    const check = async (bundle: Bundle) =>
+      checkPatch(bytes(bundle), { ledger: w.ledger, now: NOW, decide });
+    const hashesOf = (result: Awaited<ReturnType<typeof check>>) =>
+      (result.decision?.explanation as PolicyDecision).hashes;
+    const first = hashesOf(await check(w.bundle));
+    await check(await attest(w.bundle, w.reviewer, 'pass'));
+    expect(asked).toEqual([w.ledger.size]);
+    expect(first.scores).toBe(scoreHash);
+    const here = policyDecider(OPEN, { now: NOW });
+    const computed = hashesOf(
+      await checkPatch(bytes(w.bundle), { ledger: same.ledger, now: NOW, decide: here }),
+    );
+    expect(first.ledger).toBe('ld1:0123456789abcdef0123');
+    expect(computed.scores).not.toBe(scoreHash);
+    // A new state: asked again; a source with no answer leaves the scores to this thread.
+    await w.ledger.append(w.fresh, 'register', { name: 'fresh' }, T);
+    await same.ledger.append(same.fresh, 'register', { name: 'fresh' }, T);
+    const none = policyDecider(OPEN, { now: NOW, trust: async () => undefined });
+    const grown = hashesOf(
+      await checkPatch(bytes(w.bundle), { ledger: w.ledger, now: NOW, decide: none }),
+    );
+    const grownHere = hashesOf(
+      await checkPatch(bytes(w.bundle), { ledger: same.ledger, now: NOW, decide: here }),
+    );
+    expect(grown).toEqual(grownHere);
+  });
 });

@@ -77,6 +77,22 @@ describe('score-history job', () => {
       systems,
     });
   });
+
+  it("sends every system's score and the score hash at the last stop, the main thread's to the bit", async () => {
+    const posted = await dispatched(await request({ stops: [8, ledger.size], scores: true }));
+    const params = rep.defaultReputationParams(rep.reputationClock(ledger));
+    const result = rep.computeReputation(rep.reputationInputs(ledger, params), params);
+    const answer = posted.at(-1) as {
+      scored: { dids: string[]; ppb: number[]; scoreHash: string; digest: string };
+    };
+    expect(isHistoryScoredAnswer(answer)).toBe(true);
+    expect(answer.scored.scoreHash).toBe(result.scoreHash);
+    expect(answer.scored.digest).toBe(await ledger.digest());
+    expect(new Map(answer.scored.dids.map((did, i) => [did, answer.scored.ppb[i]]))).toEqual(
+      result.scores,
+    );
+    expect(answer.scored.dids.length).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('score-history job, cancelled', () => {
@@ -123,6 +139,7 @@ describe('score-history messages', () => {
       { stops: [1.5] },
       { did: 42 as unknown as string },
       { explain: 'yes' as unknown as boolean },
+      { scores: 1 as unknown as boolean },
       { bytes: new Uint8Array(4) as unknown as ArrayBuffer },
       { ids: good.ids.slice(0, -1) },
       { ids: `${good.ids}sha256:00\n` },
@@ -139,6 +156,10 @@ describe('score-history messages', () => {
 
   it('takes no malformed message for an answer', () => {
     const good = { kind: 'history-scored', id: 3, points: [{ entries: 1, ppb: 0 }] };
+    const scored = {
+      ...{ dids: ['a', 'b'], ppb: [1, 2] },
+      ...{ scoreHash: `sha256:${'0'.repeat(64)}`, digest: `ld1:${'0'.repeat(20)}` },
+    };
     expect(isHistoryScoredAnswer(good)).toBe(true);
     for (const bad of [
       { ...good, id: '3' },
@@ -148,8 +169,20 @@ describe('score-history messages', () => {
       { ...good, points: [{ entries: 1 }] },
       { ...good, systems: [{ did: 'x', ppb: 1 }] },
       { ...good, systems: {} },
+      ...[
+        { scoreHash: 'sha256:00' },
+        { dids: ['b', 'a'], ppb: [1, 2] },
+        { dids: ['a', 'a'], ppb: [1, 2] },
+        { dids: ['a'], ppb: [1, 2] },
+        { ppb: [-1] },
+        { dids: [1] },
+        { scoreHash: undefined },
+        { digest: 'ld1:00' },
+        { digest: undefined },
+      ].map((bad) => ({ ...good, scored: { ...scored, ...bad } })),
       { kind: 'progress', id: 3, done: 1, total: 2 },
     ])
       expect(isHistoryScoredAnswer(bad)).toBe(false);
+    expect(isHistoryScoredAnswer({ ...good, scored })).toBe(true);
   });
 });

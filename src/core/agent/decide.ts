@@ -18,7 +18,6 @@ import {
 import type { Entry } from '../ledger/entry.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Registry } from '../ledger/registry.ts';
-import type { ReputationResult } from '../reputation/types.ts';
 import { passkeyBacked } from '../ledger/passkeys.ts';
 import { inlineName } from '../encoding/display.ts';
 import type { Provenance } from '../ledger/queries.ts';
@@ -37,7 +36,28 @@ export interface DeciderOptions {
    * standing by a team member other than the deciding device (`evidenceClock`).
    */
   newestLedgerTime?: string;
+  /**
+   * Where the trust scores and the ledger digest come from when this ledger state has none yet
+   * (the app: a pool worker); undefined from it, or without it, they are computed here.
+   */
+  trust?: TrustSource;
 }
+
+/**
+ * What a decision reads off the whole ledger: every system's trust score, the hash that names
+ * the scores, and the digest of the entries in standing (`ledger.digest()`).
+ */
+export interface LedgerTrust {
+  scores: ReadonlyMap<string, number>;
+  scoreHash: string;
+  digest: string;
+}
+
+/**
+ * The scores and digest of `ledger` as it stands when called (computed elsewhere, the same bits
+ * as core's own), or undefined to have them computed on the caller's thread.
+ */
+export type TrustSource = (ledger: Ledger) => Promise<LedgerTrust | undefined>;
 
 /** Every rule that failed in `warn` mode: reported, never denying, always said. */
 function warningsOf(result: PolicyDecision): string[] {
@@ -67,11 +87,16 @@ function unheededFlags(
 interface LedgerFacts {
   size: number;
   registry: Registry;
-  scores: ReputationResult;
-  digest: Promise<string>;
+  /** Once answered by a TrustSource for this very state, or computed here. */
+  read?: LedgerTrust;
+  /** Being computed here, for this state (no source can cancel it under another caller). */
+  here?: Promise<LedgerTrust>;
 }
 
 const facts = new WeakMap<Ledger, LedgerFacts>();
+
+const isState = (known: LedgerFacts, ledger: Ledger) =>
+  known.size === ledger.size && known.registry === ledger.registry();
 
 /**
  * The trust scores and the ledger digest, computed once per state of the ledger and shared by
@@ -81,15 +106,41 @@ const facts = new WeakMap<Ledger, LedgerFacts>();
  * the same registry mean the same ledger.
  */
 function ledgerFacts(ledger: Ledger): LedgerFacts {
-  const registry = ledger.registry();
   const known = facts.get(ledger);
-  if (known !== undefined && known.size === ledger.size && known.registry === registry)
-    return known;
-  const params = defaultReputationParams(reputationClock(ledger));
-  const scores = computeReputation(reputationInputs(ledger, params), params);
-  const fresh = { size: ledger.size, registry, scores, digest: ledger.digest() };
+  if (known !== undefined && isState(known, ledger)) return known;
+  const fresh: LedgerFacts = { size: ledger.size, registry: ledger.registry() };
   facts.set(ledger, fresh);
   return fresh;
+}
+
+/** Both read off `ledger` as it stands now (the digest's pass over the entries runs at once). */
+async function readHere(ledger: Ledger): Promise<LedgerTrust> {
+  const digest = ledger.digest();
+  const params = defaultReputationParams(reputationClock(ledger));
+  const { scores, scoreHash } = computeReputation(reputationInputs(ledger, params), params);
+  return { scores, scoreHash, digest: await digest };
+}
+
+/**
+ * The scores and digest of the state `known` describes: kept, else asked of `trust` (which
+ * reads the ledger as it is at the call, this very state), else computed here. A ledger that
+ * grew while a source was asked is read as it now stands, as a decision made now would be, and
+ * that is not kept for the older state.
+ */
+async function factsOf(
+  known: LedgerFacts,
+  ledger: Ledger,
+  trust: TrustSource | undefined,
+): Promise<LedgerTrust> {
+  if (known.read !== undefined) return known.read;
+  if (trust !== undefined) {
+    const answered = await trust(ledger);
+    if (answered !== undefined) return (known.read ??= answered);
+    if (known.read !== undefined) return known.read;
+  }
+  if (!isState(known, ledger)) return readHere(ledger);
+  known.here ??= readHere(ledger).then((read) => (known.read ??= read));
+  return known.here;
 }
 
 export function policyDecider(
@@ -98,8 +149,7 @@ export function policyDecider(
 ): (request: DecisionRequest) => Promise<DecisionOutcome & { explanation: PolicyDecision }> {
   return async (request) => {
     const { patch, report, provenance, ledger, fuzz, via, attesters, actingRole } = request;
-    const known = ledgerFacts(ledger);
-    const scores = known.scores;
+    const read = await factsOf(ledgerFacts(ledger), ledger, options.trust);
     // Hops for `attestations` with a passkey, flags for `admin-passkey` (rules-admin.ts).
     const backed = await passkeyBacked(ledger, [
       ...provenance.hops.map((h) => h.id),
@@ -117,9 +167,9 @@ export function policyDecider(
       bundleAttestations: attesters.map(({ did, verdict }) => ({ did, verdict })),
       passkeyBacked: backed,
       identities: ledger.registry().identities,
-      scores: scores.scores,
-      scoreHash: scores.scoreHash,
-      ledgerDigest: await known.digest,
+      scores: read.scores,
+      scoreHash: read.scoreHash,
+      ledgerDigest: read.digest,
       now: options.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       newestLedgerTime:
         options.newestLedgerTime ?? evidenceClock(ledger, request.device, options.now),
@@ -131,7 +181,7 @@ export function policyDecider(
       fuzz,
     });
     const hops = provenance.hops.map((h) => ledger.get(h.id)).filter((e) => e !== undefined);
-    const inflated = inflatedSelfReports(ledger, hops as Entry[], scores.scores);
+    const inflated = inflatedSelfReports(ledger, hops as Entry[], read.scores);
     const names = ledger.registry().identities;
     const flags = inflated.map(
       (r) => `self-reported score: ${describeSelfReport(r, names.get(r.did)?.name ?? '')}`,
