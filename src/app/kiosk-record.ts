@@ -1,7 +1,7 @@
 /**
  * What a kiosk keeps beside the ledger, in localStorage (synchronous: written before the step
- * it guards starts, so a crash cannot outrun it): the apply under way (to say, after a
- * restart, whether the target came back all-old or all-new), where each bundle came from
+ * it guards starts, so a crash cannot outrun it): the apply or rollback under way (to say,
+ * after a restart, whether the target came back all-old or all-new, and to record it), where each bundle came from
  * (folder or peer: the ledger does not say), which dropped files were already taken, and the
  * last recovery. The ledger stays the record of what was applied; this is the kiosk's memory.
  * The stored text is untrusted (anyone at the browser's profile can edit it): it is read
@@ -12,20 +12,24 @@ import type { KeyValueStore } from './kiosk-guard.ts';
 export type KioskSource = 'folder' | 'peer';
 
 export interface InFlight {
+  /** An apply when absent (what a kiosk remembered before rollbacks were remembered too). */
+  kind?: 'apply' | 'rollback';
   patch: string;
   name: string;
   source: KioskSource;
-  /** The target's tree hash before the apply began. */
+  /** The target's tree hash before the apply or rollback began. */
   treeBefore: string;
-  /** The policy decision that allowed it. */
+  /** The policy decision that allowed an apply; '' for a rollback (none is asked). */
   decision: string;
   started: string;
 }
 
 export interface Recovery {
+  /** What was interrupted: an apply when absent. */
+  kind?: 'rollback';
   patch: string;
   name: string;
-  /** all-old: the interrupted apply was discarded; all-new: it was finished. */
+  /** all-old: the interrupted apply or rollback was discarded; all-new: it was finished. */
   outcome: 'all-old' | 'all-new';
   tree: string;
   at: string;
@@ -50,18 +54,22 @@ const str = (v: unknown): v is string => typeof v === 'string';
 
 function readInFlight(v: unknown): InFlight | undefined {
   if (!isRecord(v)) return undefined;
-  const { patch, name, source, treeBefore, decision, started } = v;
+  const { patch, name, source, treeBefore, decision, started, kind } = v;
   if (![patch, name, treeBefore, decision, started].every(str)) return undefined;
   if (source !== 'folder' && source !== 'peer') return undefined;
-  return { ...(v as unknown as InFlight) };
+  if (kind !== undefined && kind !== 'apply' && kind !== 'rollback') return undefined;
+  const fields = { patch, name, source, treeBefore, decision, started } as InFlight;
+  return kind === undefined ? fields : { kind, ...fields };
 }
 
 function readRecovery(v: unknown): Recovery | undefined {
   if (!isRecord(v)) return undefined;
-  const { patch, name, outcome, tree, at } = v;
+  const { patch, name, outcome, tree, at, kind } = v;
   if (![patch, name, tree, at].every(str)) return undefined;
   if (outcome !== 'all-old' && outcome !== 'all-new') return undefined;
-  return { ...(v as unknown as Recovery) };
+  if (kind !== undefined && kind !== 'rollback') return undefined;
+  const fields = { patch, name, outcome, tree, at } as Recovery;
+  return kind === undefined ? fields : { kind, ...fields };
 }
 
 function readMap<T>(v: unknown, item: (x: unknown) => x is T): Record<string, T> {

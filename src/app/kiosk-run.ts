@@ -17,6 +17,7 @@ import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
 import { treeHash } from '../core/diff/tree-hash.ts';
+import type { AttestBody } from '../core/ledger/kinds.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { EffectivePolicy } from '../core/policy/effective.ts';
 import {
@@ -31,6 +32,7 @@ import type { InFlight, KioskMemoryStore, KioskSource, Recovery } from './kiosk-
 import {
   applyToTarget,
   INTERRUPTED_APPLY_NOTE,
+  INTERRUPTED_ROLLBACK_NOTE,
   rollbackOnTarget,
   type ActContext,
   type ActOutcome,
@@ -106,9 +108,7 @@ async function rollBackFlagged(
     if (flag === undefined) continue;
     const bundle = held.get(applied.patch);
     if (bundle === undefined) continue; // said by the bundle rows: nothing else can undo it
-    ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'rollback' });
-    const context = actContext(ctx);
-    const outcome = await ctx.busy(`rolling back ${bundle.name} on the kiosk`, () =>
+    const outcome = await remembered(ctx, bundle, 'rollback', '', (context) =>
       rollbackOnTarget(context, bundle.bytes, ctx.target),
     );
     result.done.push({ patch: bundle.patch, name: bundle.name, outcome });
@@ -116,33 +116,42 @@ async function rollBackFlagged(
 }
 
 /**
- * Applies through the agent, remembering the apply under way until it is settled: recorded in
- * the ledger, or refused. An apply that changed the files but whose record did not reach the
- * ledger (storage full, a failed write), or that threw, stays remembered and stops the pass
- * with the reason; the next pass settles it first, as after a restart (`recoverInterrupted`),
- * so the ledger never misses a change to the target and nothing else is applied meanwhile.
+ * Applies or rolls back through the agent, remembering the work under way until it is
+ * settled: recorded in the ledger, or refused. Work that changed the files but whose record
+ * did not reach the ledger (storage full, a failed write), or that threw, stays remembered and
+ * stops the pass with the reason; the next pass settles it first, as after a restart
+ * (`recoverInterrupted`), so the ledger never misses a change to the target and nothing else
+ * is applied or rolled back meanwhile.
  */
-async function applyRemembered(
+async function remembered(
   ctx: KioskContext,
   bundle: KioskBundle,
+  kind: 'apply' | 'rollback',
   decision: string,
+  work: (context: ActContext) => Promise<ActOutcome>,
 ): Promise<ActOutcome> {
   const inFlight: InFlight = {
-    ...{ patch: bundle.patch, name: bundle.name, source: bundle.source, decision },
+    ...{ kind, patch: bundle.patch, name: bundle.name, source: bundle.source, decision },
     ...{ treeBefore: await treeHash(ctx.target.tree), started: utcTimestamp(ctx.now) },
   };
-  ctx.starting({ patch: bundle.patch, name: bundle.name, kind: 'apply' });
+  ctx.starting({ patch: bundle.patch, name: bundle.name, kind });
   const context = actContext(ctx);
-  return ctx.busy(`applying ${bundle.name} on the kiosk`, async () => {
+  const doing = kind === 'apply' ? 'applying' : 'rolling back';
+  return ctx.busy(`${doing} ${bundle.name} on the kiosk`, async () => {
     ctx.memory.update((m) => (m.inFlight = inFlight));
-    const outcome = await applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false);
+    const outcome = await work(context);
     // Refused after the files changed: its record did not reach the ledger (patch-actions.ts).
     if (!outcome.ok && outcome.steps.some((s) => s.step === 'apply' && s.ok))
-      throw new Error(`${bundle.name}: ${outcome.message}, before anything else is applied`);
+      throw new Error(`${bundle.name}: ${outcome.message}, before anything else is done`);
     ctx.memory.update((m) => delete m.inFlight);
     return outcome;
   });
 }
+
+const applyRemembered = (ctx: KioskContext, bundle: KioskBundle, decision: string) =>
+  remembered(ctx, bundle, 'apply', decision, (context) =>
+    applyToTarget(context, bundle.bytes, ctx.policy, ctx.target, false),
+  );
 
 const row = (b: KioskBundle, state: WaitingRow['state'], why: string[], code?: string) => {
   const out: WaitingRow = { patch: b.patch, name: b.name, source: b.source, state, why };
@@ -236,9 +245,9 @@ export async function runKioskPass(
  * it) and says which. An apply that finished on disk but whose `applied` never reached the
  * ledger is finished through the agent (`resumed`: the post-apply check runs, `applied` is
  * recorded); if the agent will not (the policy moved on), it is recorded as it stands, with a
- * note, so the ledger never misses a change to the target. `restarted` false: the apply ran in
- * this session and only its record failed; it is settled the same way, but not announced as
- * an interruption.
+ * note, so the ledger never misses a change to the target. A rollback is settled the same way
+ * (`recordRolledBack`). `restarted` false: the work ran in this session and only its record
+ * failed; it is settled the same way, but not announced as an interruption.
  */
 export async function recoverInterrupted(
   ctx: Omit<KioskContext, 'starting' | 'busy'>,
@@ -251,9 +260,13 @@ export async function recoverInterrupted(
   const tree = await treeHash(ctx.target.tree);
   const outcome = tree === inFlight.treeBefore ? 'all-old' : 'all-new';
   const last = lastEventOf(targetEvents(ctx.ledger, ctx.target.name), inFlight.patch);
-  if (outcome === 'all-new' && last?.reason !== 'applied')
-    await recordResumed(ctx, inFlight, bundle, tree);
+  const rollback = inFlight.kind === 'rollback';
+  if (outcome === 'all-new' && last?.reason !== (rollback ? 'rolled-back' : 'applied')) {
+    if (rollback) await recordRolledBack(ctx, inFlight, bundle, tree, last);
+    else await recordResumed(ctx, inFlight, bundle, tree);
+  }
   const recovery: Recovery = {
+    ...(rollback ? { kind: 'rollback' as const } : {}),
     ...{ patch: inFlight.patch, name: inFlight.name, outcome },
     ...{ tree: await treeHash(ctx.target.tree), at: utcTimestamp(ctx.now) },
   };
@@ -281,5 +294,29 @@ async function recordResumed(
     ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, decision: inFlight.decision },
     note: INTERRUPTED_APPLY_NOTE,
   };
+  await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
+}
+
+/**
+ * A rollback that reached the files but not the ledger: finished through the agent
+ * (`resumed`: it records `rolled-back` with the tree it started from), or, without the bundle
+ * or if the agent will not, recorded as it stands with a note, as an interrupted apply is.
+ */
+async function recordRolledBack(
+  ctx: Omit<KioskContext, 'starting' | 'busy'>,
+  inFlight: InFlight,
+  bundle: KioskBundle | undefined,
+  tree: string,
+  last: TargetEvent | undefined,
+): Promise<void> {
+  if (bundle !== undefined) {
+    const outcome = await rollbackOnTarget(actContext(ctx), bundle.bytes, ctx.target, true);
+    if (outcome.ok && outcome.entry !== undefined) return;
+  }
+  const body: AttestBody = {
+    ...{ patch: inFlight.patch, reason: 'rolled-back', target: ctx.target.name },
+    ...{ treeBefore: inFlight.treeBefore, treeAfter: tree, note: INTERRUPTED_ROLLBACK_NOTE },
+  };
+  if (last?.reason === 'applied') body.parent = last.id;
   await ctx.ledger.append(ctx.signer, 'attest', body, utcTimestamp(ctx.now));
 }

@@ -215,6 +215,8 @@ export async function rollbackOnTarget(
 /** The note on an `applied` recorded as the target's files stand after an interrupted apply. */
 export const INTERRUPTED_APPLY_NOTE =
   'finished after an interrupted apply (the target’s journal rolled it forward)';
+export const INTERRUPTED_ROLLBACK_NOTE =
+  'finished after an interrupted rollback (the target’s journal rolled it forward)';
 
 /**
  * The target's tree hash with the change out (`reverse`) or in, looked at without writing (a

@@ -9,6 +9,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Ledger } from '../../src/core/ledger/ledger.ts';
 import { makeKioskMemory } from '../../src/app/kiosk-record.ts';
 import { targetEvents } from '../../src/app/kiosk-ledger.ts';
 import { STALE_NEXT } from '../../src/app/kiosk-run.ts';
@@ -33,6 +34,26 @@ import {
   team,
   until,
 } from './kiosk-world.ts';
+
+// The ledger refuses a record once: IndexedDB out of space (a thrown error), or a coded
+// refusal, which the agent reports as a step that stopped.
+const RECORD_FAILURES: [string, () => Error][] = [
+  ['a storage error', () => new DOMException('the quota has been exceeded', 'QuotaExceededError')],
+  ['a coded refusal', () => new PatchtrailError('TOO_LARGE', 'the entry is too large')],
+];
+
+/** Makes `ledger` refuse its first attestation for `reason`; `count` says how many were asked. */
+function refuseOnce(ledger: Ledger, reason: string, failure: () => Error) {
+  const append = ledger.append.bind(ledger);
+  const refused = { count: 0 };
+  ledger.append = ((...args: Parameters<typeof append>) => {
+    const body = args[2] as { reason?: string };
+    if (args[1] === 'attest' && body.reason === reason && refused.count++ === 0)
+      return Promise.reject(failure());
+    return append(...args);
+  }) as typeof append;
+  return refused;
+}
 
 describe('the kiosk', () => {
   beforeEach(() => {
@@ -308,15 +329,7 @@ describe('the kiosk', () => {
     app.dispose();
   });
 
-  // The ledger refuses the `applied` once: IndexedDB out of space (a thrown error), or a coded
-  // refusal, which the agent reports as an apply whose record step stopped.
-  it.each([
-    [
-      'a storage error',
-      () => new DOMException('the quota has been exceeded', 'QuotaExceededError'),
-    ],
-    ['a coded refusal', () => new PatchtrailError('TOO_LARGE', 'the entry is too large')],
-  ])(
+  it.each(RECORD_FAILURES)(
     'an apply whose record fails (%s) stays remembered, stops the pass and is recorded next',
     async (_, failure) => {
       const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
@@ -325,14 +338,7 @@ describe('the kiosk', () => {
       const app = start(tree, folder, store);
       const { open, author, rita } = await team(app);
       const before = await treeHash(tree);
-      const append = open.ledger.append.bind(open.ledger);
-      let refusals = 0;
-      open.ledger.append = ((...args: Parameters<typeof append>) => {
-        const body = args[2] as { reason?: string };
-        if (args[1] === 'attest' && body.reason === 'applied' && refusals++ === 0)
-          return Promise.reject(failure());
-        return append(...args);
-      }) as typeof append;
+      const refused = refuseOnce(open.ledger, 'applied', failure);
       expect(app.kiosk.enter({ components: [] })).toEqual({ ok: true });
       folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
       const problem = await until(() => app.kiosk.status().problems?.[0], 'the problem');
@@ -344,7 +350,7 @@ describe('the kiosk', () => {
         const found = targetEvents(open.ledger, target);
         return found.length > 0 ? found : undefined;
       }, 'the applied record');
-      expect(refusals).toBeGreaterThanOrEqual(2);
+      expect(refused.count).toBeGreaterThanOrEqual(2);
       expect(events.map((e) => e.reason)).toEqual(['applied']);
       expect(events[0]).toMatchObject({ treeBefore: before, treeAfter: await treeHash(tree) });
       const status = await until(
@@ -359,6 +365,90 @@ describe('the kiosk', () => {
       app.dispose();
     },
   );
+
+  it.each(RECORD_FAILURES)(
+    'a rollback whose record fails (%s) stays remembered, stops the pass and is recorded next',
+    async (_, failure) => {
+      const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+      const folder = new Map<string, Uint8Array>();
+      const store = memoryStore();
+      const app = start(tree, folder, store);
+      const { open, admin, author, rita } = await team(app);
+      app.kiosk.enter({ components: [] });
+      folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+      await until(() => app.kiosk.status().current, 'applied');
+      const applied = await treeHash(tree);
+      const refused = refuseOnce(open.ledger, 'rolled-back', failure);
+      const patch = app.kiosk.status().current?.patch ?? '';
+      await open.ledger.append(admin, 'flag', { patch, compromised: true, evidence: 'CVE' }, T);
+      await open.settle();
+      const problem = await until(() => app.kiosk.status().problems?.[0], 'the problem');
+      expect(problem).toMatch(/the quota|record could not be written to the ledger/);
+      expect(content(tree)).toBe('mode=old\n');
+      // The next pass records the rollback as the tree stands, once, and tries nothing again.
+      const target = `${(await app.device.ready()).did}:workspace:kiosk`;
+      const events = await until(() => {
+        const found = targetEvents(open.ledger, target);
+        return found.length > 1 ? found : undefined;
+      }, 'the rolled-back record');
+      await new Promise((resolve) => setTimeout(resolve, 300)); // more passes
+      expect(refused.count).toBeGreaterThanOrEqual(2);
+      expect(targetEvents(open.ledger, target).map((e) => e.reason)).toEqual([
+        'applied',
+        'rolled-back',
+      ]);
+      expect(events[1]).toMatchObject({
+        ...{ treeBefore: applied, treeAfter: await treeHash(tree) },
+        parent: events[0]?.id,
+      });
+      const status = await until(
+        () => (app.kiosk.status().problems.length === 0 ? app.kiosk.status() : undefined),
+        'no problem left',
+      );
+      expect(status.current).toBeUndefined();
+      expect(status.recovery).toBeUndefined();
+      expect(makeKioskMemory(store).get().inFlight).toBeUndefined();
+      app.dispose();
+    },
+  );
+
+  it('after a restart, finishes a rollback that reached the files but not the ledger', async () => {
+    const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });
+    const store = memoryStore();
+    const folder = new Map<string, Uint8Array>();
+    const first = start(tree, folder, store);
+    const { open, author, rita } = await team(first);
+    first.kiosk.enter({ components: [] });
+    folder.set('fix.json', bytesOf((await bundles(author, rita)).reviewed));
+    const current = await until(() => first.kiosk.status().current, 'applied');
+    const applied = await treeHash(tree);
+    await open.settle();
+    first.dispose();
+    // The page died after the rollback's commit, before `rolled-back` was recorded.
+    makeKioskMemory(store).update((m) => {
+      m.inFlight = {
+        ...{ kind: 'rollback', patch: current.patch, name: 'new mode', source: 'folder' },
+        ...{ decision: '', started: T, treeBefore: applied },
+      };
+    });
+    await tree.commit([
+      { action: 'write', path: 'app.conf', content: utf8Encode('mode=old\n'), executable: false },
+    ]);
+    const app = start(tree, folder, store);
+    await until(() => (app.teams.phase().kind === 'open' ? true : undefined), 'the team');
+    app.kiosk.enter({ components: [] });
+    const recovery = await until(() => app.kiosk.status().recovery, 'the recovery');
+    expect(recovery).toMatchObject({ kind: 'rollback', outcome: 'all-new', name: 'new mode' });
+    const phase = app.teams.phase();
+    if (phase.kind !== 'open') throw new Error('no team');
+    const target = `${(await app.device.ready()).did}:workspace:kiosk`;
+    const events = targetEvents(phase.team.ledger, target);
+    expect(events.map((e) => e.reason)).toEqual(['applied', 'rolled-back']);
+    expect(events[1]).toMatchObject({ treeBefore: applied, parent: events[0]?.id });
+    expect(content(tree)).toBe('mode=old\n');
+    expect(makeKioskMemory(store).get().inFlight).toBeUndefined();
+    app.dispose();
+  });
 
   it('after a restart, says an interrupted apply left the target all-old, then applies it', async () => {
     const tree = makeMemoryTree({ 'app.conf': 'mode=old\n' });

@@ -83,6 +83,9 @@ export async function rollbackPatch(
       reverseOrResume(tree, report.predicate, options.resumed === true),
     );
     result.apply = reversed;
+    // The files are as before the apply from here on, recorded or not (as an apply's status is
+    // `applied` once its files changed): a record that fails says the change went unrecorded.
+    if (reversed.status === 'reversed') result.status = 'rolled-back';
     const body: AttestBody = {
       ...{ patch, reason: 'rolled-back', target, parent: applied.id },
       ...{ treeBefore: reversed.treeBefore, treeAfter: reversed.treeAfter },

@@ -111,10 +111,22 @@ function Recovered(props: { status: KioskStatus }) {
     <Show when={props.status.recovery}>
       {(r) => (
         <p class="notice" data-testid="kiosk-recovery" data-outcome={r().outcome}>
-          After a restart: the update “{r().name}” had been interrupted.{' '}
-          {r().outcome === 'all-new'
-            ? 'It was finished: every file is new.'
-            : 'It was undone: every file is as before.'}
+          <Show
+            when={r().kind === 'rollback'}
+            fallback={
+              <>
+                After a restart: the update “{r().name}” had been interrupted.{' '}
+                {r().outcome === 'all-new'
+                  ? 'It was finished: every file is new.'
+                  : 'It was undone: every file is as before.'}
+              </>
+            }
+          >
+            After a restart: the rollback of “{r().name}” had been interrupted.{' '}
+            {r().outcome === 'all-new'
+              ? 'It was finished: every file is as before the update.'
+              : 'It was undone: the update is still in place, and is rolled back again.'}
+          </Show>
         </p>
       )}
     </Show>
