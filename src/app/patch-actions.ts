@@ -15,7 +15,13 @@ import {
 import { applyChange } from '../core/agent/apply-steps.ts';
 import { verifySignature } from '../core/agent/check-steps.ts';
 import { rollbackPatch } from '../core/agent/rollback.ts';
-import type { ApplyRunResult, RollbackResult, StepOutcome } from '../core/agent/types.ts';
+import type {
+  AgentStep,
+  ApplyRunResult,
+  RollbackOptions,
+  RollbackResult,
+  StepOutcome,
+} from '../core/agent/types.ts';
 import { utcTimestamp } from '../core/bundle/time.ts';
 import type { Signer } from '../core/crypto/signer.ts';
 import type { Tree } from '../core/diff/tree.ts';
@@ -81,6 +87,8 @@ export interface ActContext {
   now: Date;
   /** Where the policy's trust scores come from (OpenTeam.trust); else computed here. */
   trust?: TrustSource;
+  /** Hears each of the agent's steps as it starts (the action's progress). */
+  onStep?: (step: AgentStep) => void;
 }
 
 function refused(code: string, message: string, steps: StepOutcome[] = []): ActOutcome {
@@ -190,6 +198,7 @@ export async function applyToTarget(
     now: context.now,
     dryRun,
     ...(resumed ? { resumed } : {}),
+    ...(context.onStep === undefined ? {} : { onStep: context.onStep }),
     ...(hasPostApplyChecks(compiled)
       ? { postApply: (tree: Tree) => runPostApplyChecks(tree, compiled) }
       : {}),
@@ -207,9 +216,13 @@ export async function rollbackOnTarget(
   target: Target,
   resumed = false,
 ): Promise<ActOutcome> {
-  const { ledger, signer, now } = context;
-  const options = { ledger, device: signer, tree: target.tree, target: target.name, now };
-  return outcomeOf(await rollbackPatch(bytes, resumed ? { ...options, resumed } : options));
+  const { ledger, signer, now, onStep } = context;
+  const options: RollbackOptions = {
+    ...{ ledger, device: signer, tree: target.tree, target: target.name, now },
+    ...(resumed ? { resumed } : {}),
+    ...(onStep === undefined ? {} : { onStep }),
+  };
+  return outcomeOf(await rollbackPatch(bytes, options));
 }
 
 /** The note on an `applied` recorded as the target's files stand after an interrupted apply. */

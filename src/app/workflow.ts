@@ -7,6 +7,7 @@
  * lazily, with the first verdict, so the first screen stays small.
  */
 import { createEffect, createSignal, type Accessor } from 'solid-js';
+import type { AgentStep } from '../core/agent/types.ts';
 import { isPatchtrailError } from '../core/errors.ts';
 import type { DeviceService } from './device.ts';
 import type { BusyRegistry } from './busy.ts';
@@ -54,6 +55,8 @@ export interface Activity {
   key: string;
   kind: ActKind | 'fill' | 'download';
   target?: string;
+  /** The agent's step under way (an apply, a dry run, a rollback), once it has begun one. */
+  step?: AgentStep;
 }
 
 /** A workspace's files in and out (workspace-files.ts), one at a time with the actions. */
@@ -448,7 +451,10 @@ export function createWorkflow(
         const target = await targets.open(choice);
         if (target === undefined)
           return failed('FAILED', 'choose the folder again: this page no longer holds it');
-        const context = { ledger: team.ledger, signer, now: now(), trust: team.trust() };
+        const context = {
+          ...{ ledger: team.ledger, signer, now: now(), trust: team.trust() },
+          onStep: (step: AgentStep) => setActivity((a) => (a === undefined ? a : { ...a, step })),
+        };
         const where = targets.label(choice);
         if (kind === 'dry-run') {
           const policy = await policyInForce(team.ledger);

@@ -241,6 +241,31 @@ describe('the whole audit trail', () => {
   });
 });
 
+describe('progress', () => {
+  it('says each step as it starts, in the order the result lists them, for an apply and a rollback', async () => {
+    const w = await team();
+    const tree = makeMemoryTree(BASE);
+    const heard: string[] = [];
+    const onStep = (step: string) => heard.push(step);
+    const run = { ledger: w.ledger, device: w.kiosk, tree, target: 'kiosk-1', now: NOW, onStep };
+    const applied = await applyPatch(bytes(w.bundle), {
+      ...run,
+      decide: policyDecider(OPEN, { now: NOW }),
+    });
+    expect(applied.status).toBe('applied');
+    expect(heard).toEqual(applied.steps.map((s) => s.step));
+    expect(heard).toContain('policy');
+    heard.length = 0;
+    const rolled = await rollbackPatch(bytes(w.bundle), run);
+    expect(heard).toEqual(rolled.steps.map((s) => s.step));
+    heard.length = 0;
+    // A stop is heard too: the step that stopped is the last one said.
+    const again = await rollbackPatch(bytes(w.bundle), run);
+    expect(stop(again)?.step).toBe('find-applied');
+    expect(heard).toEqual(['verify-signature', 'find-applied']);
+  });
+});
+
 describe('rollback through the agent', () => {
   it('undoes a patch whose author was revoked since, and records the tree hashes', async () => {
     const w = await team();

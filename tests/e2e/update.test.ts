@@ -99,6 +99,10 @@ describeBrowser('a new version while an apply runs (Chromium, two builds)', () =
     await page.getByTestId('act-progress').waitFor();
     await page.waitForFunction(() => (window as unknown as HeldWrites).__held > 0);
     await page.evaluate(() => ((window as unknown as HeldWrites).__marker = 'this page'));
+    // The progress line says which step holds it: the files are being written.
+    const progress = page.getByTestId('act-progress');
+    expect(await progress.getAttribute('data-step')).toBe('apply');
+    expect(await progress.textContent()).toMatch(/^Applying on .+main.*: changing the files…/);
 
     served = join(dir, 'next');
     // What the app does hourly, when the network returns and when the tab is shown again.

@@ -110,7 +110,7 @@ export function checkVerified(report: BundleReport, options: CheckOptions): Prom
 }
 
 async function checkWith(verify: VerifyStep, options: CheckOptions): Promise<CheckResult> {
-  const log = new StepLog();
+  const log = new StepLog(options.onStep);
   const result: CheckResult = { status: 'rejected', steps: log.steps };
   try {
     await runChecks(verify, options, log, result);
@@ -132,7 +132,7 @@ export async function applyPatch(
 ): Promise<ApplyRunResult> {
   const { ledger, device, tree, now } = options;
   const target = options.target ?? device.did;
-  const log = new StepLog();
+  const log = new StepLog(options.onStep);
   const result: ApplyRunResult = { status: 'rejected', steps: log.steps };
   try {
     const checked = await runChecks(

@@ -72,7 +72,7 @@ export async function rollbackPatch(
 ): Promise<RollbackResult> {
   const { ledger, device, tree, now } = options;
   const target = options.target ?? device.did;
-  const log = new StepLog();
+  const log = new StepLog(options.onStep);
   const result: RollbackResult = { status: 'rejected', steps: log.steps };
   try {
     const report = await log.run('verify-signature', () => verifySignature(bytes));

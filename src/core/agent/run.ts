@@ -33,6 +33,9 @@ export class Halt extends Error {
 export class StepLog {
   readonly steps: StepOutcome[] = [];
 
+  /** `onStep` hears each step as it starts (a caller's progress). */
+  constructor(private readonly onStep?: (step: AgentStep) => void) {}
+
   /** Runs one step and records it; returns its value or throws `Halt`. */
   async run<T>(step: AgentStep, body: () => StepValue<T> | Promise<StepValue<T>>): Promise<T> {
     const result = await this.attempt(step, body);
@@ -46,6 +49,7 @@ export class StepLog {
     body: () => StepValue<T> | Promise<StepValue<T>>,
   ): Promise<StepValue<T>> {
     let result: StepValue<T>;
+    this.onStep?.(step);
     try {
       result = await body();
     } catch (error) {

@@ -122,6 +122,8 @@ export interface CheckOptions {
   /** One of the roles the device's key holds, when it holds several (refused otherwise). */
   role?: string;
   fuzz?: number;
+  /** Hears each step as it starts, for progress (the steps as they ran are in the result). */
+  onStep?: (step: AgentStep) => void;
 }
 
 /** What an apply needs on top: the target and this device's signer. */
@@ -156,6 +158,8 @@ export interface RollbackOptions {
    * that finds the change already gone is that rollback, finished now (resume.ts).
    */
   resumed?: boolean;
+  /** Hears each step as it starts, for progress. */
+  onStep?: (step: AgentStep) => void;
 }
 
 export interface CheckResult {

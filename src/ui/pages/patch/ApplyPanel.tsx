@@ -17,14 +17,8 @@ import type {
 import { ActionDialog } from '../../components/ActionDialog.tsx';
 import { inlineName } from '../../components/format.ts';
 import { ActResult } from './ActResult.tsx';
+import { actLine } from './act-words.ts';
 import { WorkspaceFiles } from './WorkspaceFiles.tsx';
-
-const VERBS = {
-  'dry-run': 'Checking',
-  apply: 'Applying',
-  rollback: 'Rolling back',
-  attest: 'Recording',
-};
 
 function actionUnderWay(now: Activity | undefined): (Activity & { kind: ActKind }) | undefined {
   return now === undefined || now.kind === 'fill' || now.kind === 'download'
@@ -207,10 +201,8 @@ export function ApplyPanel(props: { patchKey: string; verdict: PatchVerdict }) {
       <div role="status" class="stack" data-testid="act-live">
         <Show when={actionUnderWay(workflow.activity())}>
           {(now) => (
-            <p data-testid="act-progress">
-              {VERBS[now().kind]}
-              {now().target === undefined ? '' : ` on ${now().target}`}…{' '}
-              <progress class="progress" />
+            <p data-testid="act-progress" data-step={now().step ?? ''}>
+              {actLine(now().kind, now().target, now().step)} <progress class="progress" />
             </p>
           )}
         </Show>
