@@ -263,7 +263,8 @@ function makeLoop(deps: LoopDeps) {
       ...{ ledger: team.ledger, signer, target: tree, memory: deps.memory },
       trust: team.trust(),
     };
-    // At the first pass, and whenever an apply is still remembered: its record failed.
+    // At the first pass, and whenever an apply or a rollback is still remembered: its record
+    // failed.
     if (!recovered || deps.memory.get().inFlight !== undefined) {
       const patch = deps.memory.get().inFlight?.patch;
       const held = (await bundlesFor(deps, team, mode)).find((b) => b.patch === patch);
