@@ -2,7 +2,7 @@
  * A technician's ledger file import is cut short: the tablet reloads the app halfway through
  * (a crash, an update, a closed tab). On the way back the app says so, with how far it got, on
  * the Inbox and the Ledger; the entries admitted before it stopped are there; taking the file
- * again finishes it and the notice goes.
+ * again finishes it and the notice goes. One the technician dismisses stays gone.
  */
 import { basename } from 'node:path';
 import { expect, it } from 'vitest';
@@ -73,4 +73,35 @@ describeBrowser('a ledger file import cut short by a reload (Chromium)', () => {
     expect(await page.getByTestId('import-cut-short').count()).toBe(0);
     expect(await noted()).toBeUndefined();
   }, 240_000);
+
+  it('says an import cut short in a tab that is gone until it is dismissed, and not after', async () => {
+    const { page, fixture } = session;
+    // What a crashed tab leaves: the record of its import, its tab's lock free.
+    const record = {
+      ...{ id: 'usb-1', tab: 'a-tab-long-gone', ledger: fixture.ledgerId },
+      ...{ fileName: 'usb-stick.ledger', size: 123_456, started: Date.now() - 60_000 },
+      ...{ done: 512, total: 9000 },
+    };
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [
+      IMPORTS_KEY,
+      JSON.stringify([record]),
+    ] as const);
+    await page.reload();
+    await go(page, 'Ledger');
+    const notice = page.getByTestId('import-cut-short');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('The import of usb-stick.ledger');
+    expect(await notice.textContent()).toContain('512 of its 9,000 entries had been checked');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => notice.count()).toBe(0);
+    const stored = await page.evaluate((key) => localStorage.getItem(key), IMPORTS_KEY);
+    expect(stored ?? '').not.toContain('usb-1');
+    // Gone for good: not on the Inbox, not after a reload.
+    await go(page, 'Inbox');
+    expect(await page.getByTestId('import-cut-short').count()).toBe(0);
+    await page.reload();
+    await go(page, 'Ledger');
+    await page.getByTestId('ledger-import').waitFor();
+    expect(await page.getByTestId('import-cut-short').count()).toBe(0);
+  }, 60_000);
 });
