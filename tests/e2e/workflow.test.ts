@@ -87,6 +87,36 @@ describeBrowser('the patch workflow (Chromium, production build)', () => {
     await shoot(page, 'inbox-statuses');
   });
 
+  it('filters the Inbox by what may be done, and keeps the filter when a patch is left', async () => {
+    await go(page, 'Inbox');
+    const filter = page.getByTestId('inbox-filter');
+    const listed = () =>
+      page.getByTestId('inbox-item').evaluateAll((rows) => rows.map((r) => r.dataset.key));
+    const all = await listed();
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    const options = await filter
+      .getByRole('radio')
+      .evaluateAll((radios) =>
+        radios.map((r) => (r.closest('label') as HTMLElement).innerText.replace(/\s+/g, ' ')),
+      );
+    expect(options[0]).toBe(`All ${all.length}`);
+    expect(options).toContain('Needs review 1');
+    expect(options).toContain('Allowed here 1');
+    await filter.getByRole('radio', { name: /^Needs review/ }).check();
+    await expect.poll(listed).toEqual([fixture.keys.plain]);
+    expect(page.url()).toContain('show=needs-review');
+    await expectAccessible(page, 'inbox filtered');
+    await shoot(page, 'inbox-filtered');
+    // Open it and come back: the filter holds.
+    await page.getByTestId('inbox-item').getByRole('link').click();
+    await page.getByTestId('verdict').waitFor();
+    await page.goBack();
+    await expect.poll(listed).toEqual([fixture.keys.plain]);
+    expect(await filter.getByRole('radio', { name: /^Needs review/ }).isChecked()).toBe(true);
+    await filter.getByRole('radio', { name: `All ${all.length}`, exact: true }).check();
+    await expect.poll(listed).toEqual(all);
+  });
+
   it('says an allowed patch is safe to apply here, in green, with every rule passing', async () => {
     await showPatch(page, fixture.keys.reviewed);
     const verdict = page.getByTestId('verdict');

@@ -1,6 +1,13 @@
-/** What an Inbox row says beside its status (src/ui/pages/inbox/inbox-words.ts). */
+/** What an Inbox row says beside its status, and the Inbox's filter groups (src/ui/pages/inbox/inbox-words.ts). */
 import { describe, expect, it } from 'vitest';
-import { notKeptWords, refusalWords } from '../../src/ui/pages/inbox/inbox-words.ts';
+import type { InboxStatus } from '../../src/app/workflow.ts';
+import {
+  groupCounts,
+  groupOf,
+  groupParam,
+  notKeptWords,
+  refusalWords,
+} from '../../src/ui/pages/inbox/inbox-words.ts';
 
 const MAX = 16 * 1024 * 1024;
 
@@ -28,5 +35,37 @@ describe('refusalWords', () => {
       'The signature does not match this bundle',
     );
     expect(refusalWords('Not checked')).toBe('Not checked');
+  });
+});
+
+describe('the Inbox filter', () => {
+  it('groups the statuses by what may be done, counted, in a fixed order', () => {
+    const statuses: InboxStatus[] = [
+      'needs-review',
+      'allowed',
+      'invalid',
+      'denied',
+      'checking',
+      'applied',
+      'rolled-back',
+      'untrusted',
+      'no-team',
+      'needs-review',
+    ];
+    expect(groupCounts(statuses)).toEqual([
+      ['allowed', 1],
+      ['do-not-apply', 2],
+      ['needs-review', 2],
+      ['done', 2],
+      ['other', 2],
+    ]);
+    expect(groupCounts(['checking', 'checking'])).toEqual([]);
+    expect(groupOf('checking')).toBeUndefined();
+  });
+
+  it('reads only a known group from the address, never a prototype key', () => {
+    expect(groupParam('needs-review')).toBe('needs-review');
+    for (const bad of ['', 'all', 'constructor', '__proto__', 'toString', 7, undefined, ['done']])
+      expect(groupParam(bad)).toBeUndefined();
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The Inbox (the default page): every bundle this device was given, kept across reloads, each
  * with its status at a glance (allowed, do not apply, needs review, applied, rolled back...),
- * newest first; patches the team ledger knows whose bundle is not here yet; and where a bundle
- * comes in (picker, or drop anywhere on the page). Opening one shows its Patch detail.
+ * newest first, and, once they fall in two groups or more, a filter by what may be done with
+ * them (kept in the address, so coming back from a patch keeps it); patches the team ledger
+ * knows whose bundle is not here yet; and where a bundle comes in (picker, or drop anywhere on
+ * the page). Opening one shows its Patch detail.
  */
-import { A, useNavigate } from '@solidjs/router';
-import { createSignal, For, Show } from 'solid-js';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
+import { createMemo, createSignal, For, Show } from 'solid-js';
 import { useServices } from '../../../app/context.ts';
 import type { InboxItem, InboxSource } from '../../../app/inbox.ts';
 import { failureWords } from '../../../app/secure-context.ts';
@@ -14,7 +16,16 @@ import { CutShortImports } from '../../components/CutShortImports.tsx';
 import { UnfinishedNotices } from '../../components/UnfinishedNotices.tsx';
 import { BundleDrop } from './BundleDrop.tsx';
 import { InboxStatusChip } from './InboxStatusChip.tsx';
-import { notKeptWords, refusalWords } from './inbox-words.ts';
+import { InboxFilter } from './InboxFilter.tsx';
+import {
+  GROUP_LABELS,
+  groupCounts,
+  groupOf,
+  groupParam,
+  notKeptWords,
+  refusalWords,
+  type InboxGroup,
+} from './inbox-words.ts';
 import { PublishedList } from './PublishedList.tsx';
 import './inbox.css';
 
@@ -92,6 +103,55 @@ function EmptyInbox() {
         </p>
       </Show>
     </div>
+  );
+}
+
+/** The bundles on this device, filtered by group when there are groups to choose from. */
+function InboxList() {
+  const { inbox, workflow } = useServices();
+  const [params, setParams] = useSearchParams<{ show?: string }>();
+  const groups = createMemo(() =>
+    groupCounts(inbox.items().map((item) => workflow.status(item.key))),
+  );
+  const chosen = () => groupParam(params.show);
+  const shown = () => {
+    const group = chosen();
+    const items = inbox.items();
+    if (group === undefined) return items;
+    // One not judged yet may be in the group: listed (as "Checking…") until it is judged.
+    return items.filter((item) => {
+      const status = workflow.status(item.key);
+      return status === 'checking' || groupOf(status) === group;
+    });
+  };
+  const choose = (group: InboxGroup | undefined) => setParams({ show: group }, { replace: true });
+  return (
+    <>
+      <h2>On this device</h2>
+      <Show when={groups().length > 1 || chosen() !== undefined}>
+        <InboxFilter
+          groups={groups()}
+          total={inbox.items().length}
+          chosen={chosen()}
+          onChoose={choose}
+        />
+      </Show>
+      <Show
+        when={shown().length > 0}
+        fallback={
+          <p class="notice" data-testid="inbox-filter-empty">
+            No bundle here is “{GROUP_LABELS[chosen() ?? 'allowed']}” now.{' '}
+            <button type="button" class="button button-quiet" onClick={() => choose(undefined)}>
+              Show all {inbox.items().length}
+            </button>
+          </p>
+        }
+      >
+        <ul class="inbox-list" data-testid="inbox-list">
+          <For each={shown()}>{(item) => <InboxRow item={item} />}</For>
+        </ul>
+      </Show>
+    </>
   );
 }
 
@@ -181,10 +241,7 @@ export default function InboxPage() {
           fallback={<EmptyInbox />}
         >
           <Show when={inbox.items().length > 0}>
-            <h2>On this device</h2>
-            <ul class="inbox-list" data-testid="inbox-list">
-              <For each={inbox.items()}>{(item) => <InboxRow item={item} />}</For>
-            </ul>
+            <InboxList />
           </Show>
           <PublishedList onFile={(file) => void open(file, 'peer')} />
         </Show>
