@@ -1,11 +1,11 @@
 /**
  * What a kiosk keeps beside the ledger, in localStorage (synchronous: written before the step
  * it guards starts, so a crash cannot outrun it): the apply or rollback under way (to say,
- * after a restart, whether the target came back all-old or all-new, and to record it), where each bundle came from
- * (folder or peer: the ledger does not say), which dropped files were already taken, and the
- * last recovery. The ledger stays the record of what was applied; this is the kiosk's memory.
- * The stored text is untrusted (anyone at the browser's profile can edit it): it is read
- * field by field and whatever does not fit is dropped.
+ * after a restart, whether the target came back all-old or all-new, and to record it), where
+ * each bundle came from (folder or peer: the ledger does not say), which dropped files were
+ * already taken, and the last recovery. The ledger stays the record of what was applied; this
+ * is the kiosk's memory. The stored text is untrusted (anyone at the browser's profile can edit
+ * it): it is read field by field and whatever does not fit is dropped.
  */
 import type { KeyValueStore } from './kiosk-guard.ts';
 
