@@ -191,7 +191,6 @@ async function bundlesFor(deps: LoopDeps, team: OpenTeam, mode: KioskMode): Prom
   return out;
 }
 
-/** Takes the folder's new files into the Inbox; returns those that are not bundles. */
 /**
  * Takes what is new in the folder into the Inbox, keeping `problems` (by file name; '' for the
  * folder itself) as the folder stands: a file that was not a bundle when read (one caught

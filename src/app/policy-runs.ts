@@ -55,11 +55,12 @@ export function deviceRole(ledger: Ledger, did: string | undefined): string | un
 
 /**
  * The ledger's trust scores: from the team's worker-backed source (a large ledger's
- * `reputationInputs` held the page for a second), else computed here.
+ * `reputationInputs` held the page for a second), with the ledger's digest, else computed here
+ * (and the digest read by the simulation).
  */
 async function scoresOf(
   input: RunInput,
-): Promise<Omit<LedgerTrust, 'digest'> & { engine: 'worker' | 'main-thread' }> {
+): Promise<Omit<LedgerTrust, 'digest'> & { digest?: string; engine: 'worker' | 'main-thread' }> {
   const { ledger } = input.team;
   const inWorker = await input.team.trust()(ledger);
   if (inWorker !== undefined) return { ...inWorker, engine: 'worker' };
@@ -84,6 +85,7 @@ async function simulate(input: RunInput, output: RunOutput): Promise<SimulationS
       inForce: input.standing.effective.compiled,
       scores: scored.scores,
       scoreHash: scored.scoreHash,
+      ...(scored.digest === undefined ? {} : { ledgerDigest: scored.digest }),
       now: utcTimestamp(now),
       newestLedgerTime: evidenceClock(ledger, input.device, now),
       actingRole: deviceRole(ledger, input.device),

@@ -61,6 +61,8 @@ export interface SimulationInput {
   inForce: CompiledPolicy | undefined;
   scores: ReadonlyMap<string, number>;
   scoreHash: string;
+  /** The ledger's digest when it was read with the scores (in a worker); else read here. */
+  ledgerDigest?: string;
   now: string;
   newestLedgerTime: string;
   actingRole: string | undefined;
@@ -175,7 +177,7 @@ export async function simulatePolicy(
     identities: ledger.registry().identities,
     scores: input.scores,
     scoreHash: input.scoreHash,
-    ledgerDigest: await ledger.digest(),
+    ledgerDigest: input.ledgerDigest ?? (await ledger.digest()),
     now: input.now,
     newestLedgerTime: input.newestLedgerTime,
     system: { treeHash: '', components: {} },

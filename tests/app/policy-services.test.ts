@@ -5,7 +5,7 @@
  * denies and the rule that differs, in slices; publish signs as an admin only and reports the
  * threshold's progress.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpenTeam } from '../../src/app/ledger-session.ts';
 import { checkDocument, ledgerProblems, problemsAt } from '../../src/app/policy-problems.ts';
 import { progressText, publishPolicy, takesEffect } from '../../src/app/policy-publish.ts';
@@ -143,6 +143,23 @@ describe('on a team ledger', () => {
       expect.objectContaining({ id: 'reviewed', before: 'pass', after: 'fail' }),
     ]);
     expect(pauses).toBeGreaterThan(1);
+  });
+
+  it("takes the ledger's digest read with the scores, and reads it itself only without one", async () => {
+    const standing = await readPolicyStanding(team.ledger);
+    const digests = vi.spyOn(team.ledger, 'digest');
+    const input = {
+      ...{ draft: compilePolicy(draftV2(2)), inForce: standing.effective.compiled },
+      ...{ scores: new Map(), scoreHash: '', now: T, newestLedgerTime: T, actingRole: undefined },
+    };
+    const digest = await team.ledger.digest();
+    digests.mockClear();
+    const given = await simulatePolicy(team.ledger, { ...input, ledgerDigest: digest });
+    expect(digests).not.toHaveBeenCalled();
+    const read = await simulatePolicy(team.ledger, input);
+    expect(digests).toHaveBeenCalledTimes(1);
+    expect(given.rows).toEqual(read.rows);
+    digests.mockRestore();
   });
 
   it('refuses to publish a version at or below the one in force, and as a non-admin', async () => {
