@@ -17,6 +17,7 @@ import type { LedgerTrust, TrustSource } from '../core/agent/decide.ts';
 import type { Ledger } from '../core/ledger/ledger.ts';
 import type { Registry } from '../core/ledger/registry.ts';
 import { WORKER_ENTRIES } from './reputation-service.ts';
+import { sharedJob, waitOn, type SharedJob } from './shared-job.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 /**
@@ -34,15 +35,11 @@ export interface TrustScoresDetail {
 /** A TrustSource for one caller; `leave` aborted: that caller no longer waits for it. */
 export type LedgerTrustOf = (leave?: AbortSignal) => TrustSource;
 
-interface Job {
+interface Job extends SharedJob {
   ledger: Ledger;
   size: number;
   registry: Registry;
   answer: Promise<LedgerTrust | undefined>;
-  stop: AbortController;
-  /** Callers that may still leave (they gave a signal), and whether one gave none. */
-  leaving: number;
-  kept: boolean;
 }
 
 const isAbort = (cause: unknown) => cause instanceof DOMException && cause.name === 'AbortError';
@@ -85,32 +82,15 @@ export function makeLedgerTrust(
   let job: Job | undefined;
 
   function start(ledger: Ledger): Job {
-    const stop = new AbortController();
+    const shared = sharedJob();
     const size = ledger.size;
-    const answer = scoresInWorker(pool as WorkerPool, ledger, size, stop.signal);
-    const started: Job = {
-      ...{ ledger, size, registry: ledger.registry(), answer, stop },
-      ...{ leaving: 0, kept: false },
-    };
+    const answer = scoresInWorker(pool as WorkerPool, ledger, size, shared.stop.signal);
+    const started: Job = { ...shared, ledger, size, registry: ledger.registry(), answer };
     answer.then(
       () => undefined,
       () => undefined, // the callers hear of it
     );
     return started;
-  }
-
-  function join(run: Job, leave: AbortSignal | undefined) {
-    if (leave === undefined) {
-      run.kept = true;
-      return;
-    }
-    run.leaving += 1;
-    const left = () => {
-      run.leaving -= 1;
-      if (run.leaving === 0 && !run.kept) run.stop.abort();
-    };
-    if (leave.aborted) left();
-    else leave.addEventListener('abort', left, { once: true });
   }
 
   return (leave) => async (ledger) => {
@@ -124,7 +104,7 @@ export function makeLedgerTrust(
     // An older state's job goes on for whoever still waits on it, until they have all left.
     if (!current) job = start(ledger);
     const run = job as Job;
-    join(run, leave);
+    waitOn(run, leave);
     return run.answer;
   };
 }

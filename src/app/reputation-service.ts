@@ -17,6 +17,7 @@ import type { ComputeTrustScores } from './trust-scores.ts';
 import type * as WorkerHistory from './worker-history.ts';
 import type { HistoryJobOptions } from './worker-history.ts';
 import { WorkerUnavailableError, type WorkerPool } from './worker-pool.ts';
+import { sharedJob, waitOn, type SharedJob } from './shared-job.ts';
 
 export type { HistoryPoint } from './reputation-history.ts';
 export type { PostureRow, SystemRow } from './reputation-rows.ts';
@@ -61,14 +62,10 @@ export interface ReputationService {
   ): Promise<HistoryPoint[]>;
 }
 
-interface Running {
+interface Running extends SharedJob {
   key: string;
   points: Promise<HistoryPoint[]>;
-  stop: AbortController;
   listeners: Set<HistoryProgress>;
-  /** Callers that may still leave (they gave a signal), and whether one gave none. */
-  leaving: number;
-  kept: boolean;
 }
 
 /** Runs `work` in the pool, or returns undefined when no worker can (then the caller computes here). */
@@ -160,13 +157,13 @@ export function makeReputation(
   }
 
   function start(ledger: Ledger, key: string, did: string): Running {
-    const stop = new AbortController();
+    const job = sharedJob();
     const listeners = new Set<HistoryProgress>();
     const onProgress: HistoryProgress = (done, total) => {
       for (const listener of listeners) listener(done, total);
     };
-    const points = historyOf(ledger, did, { signal: stop.signal, onProgress });
-    const run: Running = { key, points, stop, listeners, leaving: 0, kept: false };
+    const points = historyOf(ledger, did, { signal: job.stop.signal, onProgress });
+    const run: Running = { ...job, key, points, listeners };
     points
       .then(
         () => histories.set(key, points),
@@ -197,17 +194,7 @@ export function makeReputation(
       }
       const run = running;
       if (onProgress !== undefined) run.listeners.add(onProgress);
-      if (leave === undefined) run.kept = true;
-      else {
-        run.leaving += 1;
-        const left = () => {
-          if (onProgress !== undefined) run.listeners.delete(onProgress);
-          run.leaving -= 1;
-          if (run.leaving === 0 && !run.kept) run.stop.abort();
-        };
-        if (leave.aborted) left();
-        else leave.addEventListener('abort', left, { once: true });
-      }
+      waitOn(run, leave, () => onProgress !== undefined && run.listeners.delete(onProgress));
       return run.points;
     },
   };
